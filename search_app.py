@@ -1,0 +1,1 @@
+"""Gradio search app (placeholder until the search page lands)."""
