@@ -159,9 +159,15 @@ class Archive:
                 f"{SCHEMA_VERSION}. Uppdatera Rådslag. (Archive schema is newer than this program.)"
             )
         if version < SCHEMA_VERSION:
-            with self.transaction():
-                self.conn.executescript("SAVEPOINT migrate;" + _SCHEMA + "RELEASE migrate;")
-                self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            # executescript commits any open transaction, so the script carries its own.
+            try:
+                self.conn.executescript(
+                    "BEGIN IMMEDIATE;" + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                )
+            except sqlite3.Error:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         self.conn.close()
@@ -405,25 +411,12 @@ class Archive:
         Each row has the item columns plus ``source``, ``date``, ``body``,
         ``municipality``, ``kind``, ``entities`` and ``topics`` (lists).
         """
-        where, args = _meeting_filters(body=body, municipality=municipality, kind=kind, since=since, until=until)
-        if meeting_id is not None:
-            where += " AND i.meeting_id = ?"
-            args.append(meeting_id)
-        if item_ids is not None:
-            ids = list(item_ids)
-            if not ids:
-                return []
-            where += f" AND i.id IN ({','.join('?' * len(ids))})"
-            args.extend(ids)
-        if topic:
-            where += " AND EXISTS (SELECT 1 FROM item_topics t WHERE t.item_id = i.id AND (t.topic_id = ? OR t.label = ?))"
-            args.extend([topic, topic])
-        if entity:
-            where += (
-                " AND EXISTS (SELECT 1 FROM entities e WHERE e.item_id = i.id"
-                " AND (e.canonical = ? COLLATE NOCASE OR e.text = ? COLLATE NOCASE))"
-            )
-            args.extend([entity, entity])
+        where, args = _item_filters(
+            meeting_id=meeting_id, item_ids=item_ids, body=body, municipality=municipality, kind=kind,
+            since=since, until=until, topic=topic, entity=entity,
+        )
+        if where is None:
+            return []
         rows = self.conn.execute(
             "SELECT i.*, d.source, m.date, m.body, m.municipality, m.kind,"
             " (SELECT coalesce(json_group_array(json_object('text', e.text, 'label', e.label,"
@@ -437,6 +430,20 @@ class Archive:
             args,
         ).fetchall()
         return [_row_dict(r) for r in rows]
+
+    def filter_item_ids(self, **filters: Any) -> set[int] | None:
+        """Return the ids of items passing ``filters``, or None when no filter is set."""
+        if not any(v not in (None, "", []) for v in filters.values()):
+            return None
+        where, args = _item_filters(**filters)
+        if where is None:
+            return set()
+        rows = self.conn.execute(
+            "SELECT i.id FROM items i JOIN meetings m ON m.id = i.meeting_id"
+            f" JOIN documents d ON d.id = m.document_id WHERE {where}",
+            args,
+        )
+        return {r[0] for r in rows}
 
     def item(self, item_id: int) -> dict[str, Any] | None:
         rows = self.items(item_ids=[item_id])
@@ -461,6 +468,39 @@ class Archive:
             " WHERE NOT EXISTS (SELECT 1 FROM passages p WHERE p.item_id = i.id) ORDER BY i.id"
         ).fetchall()
         return [dict(r) for r in rows]
+
+
+def _item_filters(
+    meeting_id: int | None = None,
+    item_ids: Sequence[int] | None = None,
+    topic: str | None = None,
+    entity: str | None = None,
+    **meeting_filters: str | None,
+) -> tuple[str | None, list[Any]]:
+    """WHERE clause over ``items i`` joined with ``meetings m``; None if it can match nothing."""
+    where, args = _meeting_filters(**meeting_filters)
+    if meeting_id is not None:
+        where += " AND i.meeting_id = ?"
+        args.append(meeting_id)
+    if item_ids is not None:
+        ids = list(item_ids)
+        if not ids:
+            return None, []
+        where += f" AND i.id IN ({','.join('?' * len(ids))})"
+        args.extend(ids)
+    if topic:
+        where += (
+            " AND EXISTS (SELECT 1 FROM item_topics t WHERE t.item_id = i.id"
+            " AND (t.topic_id = ? OR sv_fold(t.label) = sv_fold(?)))"
+        )
+        args.extend([topic, topic])
+    if entity:
+        where += (
+            " AND EXISTS (SELECT 1 FROM entities e WHERE e.item_id = i.id"
+            " AND (sv_fold(e.canonical) = sv_fold(?) OR sv_fold(e.text) = sv_fold(?)))"
+        )
+        args.extend([entity, entity])
+    return where, args
 
 
 def _meeting_filters(**filters: str | None) -> tuple[str, list[Any]]:

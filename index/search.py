@@ -1,0 +1,341 @@
+"""Hybrid search over agenda items: FTS5/BM25 + FAISS, fused by reciprocal rank.
+
+Both sides rank *agenda items*: the keyword side directly (FTS5 rows are
+items), the dense side by the best-scoring passage of each item. Reciprocal
+rank fusion (RRF) combines the two rankings without calibrating their scores.
+If one side cannot run, the result carries a note saying so and lists the
+modes actually used; there is no silent fallback.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from radslag.config import Settings
+from radslag.errors import RadslagError
+from index.store import Archive
+
+MODES = ("hybrid", "dense", "keyword")
+ORDERS = ("relevance", "date")
+#: RRF constant from Cormack et al. (2009); 60 is the customary value.
+RRF_K = 60
+#: How many candidates each side contributes before fusion.
+CANDIDATES = 100
+
+
+@dataclass
+class Hit:
+    """One agenda item in a result list."""
+
+    rank: int
+    score: float
+    item_id: int
+    meeting_id: int
+    source: str
+    date: str | None
+    body: str | None
+    municipality: str | None
+    kind: str | None
+    item_number: str | None
+    item_title: str
+    snippet: str
+    snippet_start: int | None = None
+    topics: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    keyword_rank: int | None = None
+    dense_rank: int | None = None
+    dense_score: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    """Hits plus what the search actually did."""
+
+    query: str
+    mode: str
+    hits: list[Hit]
+    modes_used: list[str]
+    notes: list[str] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "mode": self.mode,
+            "modes_used": self.modes_used,
+            "notes": self.notes,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "hits": [h.to_json() for h in self.hits],
+        }
+
+
+# -- keyword side ---------------------------------------------------------------
+
+
+def keyword_ranking(archive: Archive, query: str, limit: int, allowed: set[int] | None) -> list[tuple[int, float]]:
+    """Return ``(item_id, bm25)`` best first; bm25 is positive, higher is better."""
+    from index.keyword import match_query
+
+    expr = match_query(query)
+    if not expr:
+        return []
+    try:
+        rows = archive.conn.execute(
+            "SELECT rowid, -bm25(items_fts, 2.0, 1.0) AS s FROM items_fts WHERE items_fts MATCH ?"
+            " ORDER BY s DESC LIMIT ?",
+            (expr, limit if allowed is None else -1),
+        ).fetchall()
+    except sqlite3.OperationalError as exc:  # should not happen: match_query escapes input
+        raise RadslagError(f"Nyckelordssökningen misslyckades (keyword search failed): {exc}") from exc
+    out = [(r[0], r[1]) for r in rows if allowed is None or r[0] in allowed]
+    return out[:limit]
+
+
+# -- dense side -----------------------------------------------------------------
+
+
+class DenseSearcher:
+    """Embeds queries and searches the FAISS index; cached per settings."""
+
+    _cache: dict[tuple, "DenseSearcher"] = {}
+
+    def __init__(self, settings: Settings):
+        from index.embeddings import load_embedder
+        from index.vectors import VectorIndex
+
+        self.settings = settings
+        self.embedder = load_embedder(settings)
+        self.index = VectorIndex.open(settings, self.embedder)
+        self._stamp = self._index_stamp()
+
+    def _index_stamp(self) -> float:
+        meta = self.settings.index_dir / "vectors.json"
+        return meta.stat().st_mtime if meta.exists() else 0.0
+
+    @classmethod
+    def get(cls, settings: Settings) -> "DenseSearcher":
+        key = (settings.model, str(settings.index_dir.resolve()), str(settings.cache_dir))
+        searcher = cls._cache.get(key)
+        if searcher is None or searcher._stamp != searcher._index_stamp():
+            searcher = cls._cache[key] = cls(settings)
+        return searcher
+
+    def ranking(
+        self, archive: Archive, query: str, limit: int, allowed: set[int] | None
+    ) -> tuple[list[tuple[int, float]], dict[int, int]]:
+        """Return ``(item_id, cosine)`` best first and the best passage id per item."""
+        if len(self.index) == 0:
+            raise RadslagError("Vektorindexet är tomt – kör `radslag reindex` (the vector index is empty).")
+        qvec = self.embedder.encode_queries([query])
+        n_passages = len(self.index)
+        want = limit * 8 if allowed is None else max(limit * 8, min(n_passages, 4000))
+        scores, ids = self.index.search(qvec, min(want, n_passages))
+        ids = [int(i) for i in ids[0]]
+        scores = [float(s) for s in scores[0]]
+        item_of = _passage_items(archive, ids)
+        best: dict[int, tuple[float, int]] = {}
+        for pid, score in zip(ids, scores):
+            item_id = item_of.get(pid)
+            if item_id is None or (allowed is not None and item_id not in allowed):
+                continue
+            if item_id not in best or score > best[item_id][0]:
+                best[item_id] = (score, pid)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:limit]
+        return [(item, s) for item, (s, _) in ranked], {item: pid for item, (_, pid) in ranked}
+
+
+def _passage_items(archive: Archive, passage_ids: list[int]) -> dict[int, int]:
+    if not passage_ids:
+        return {}
+    rows = archive.conn.execute(
+        f"SELECT id, item_id FROM passages WHERE id IN ({','.join('?' * len(passage_ids))})", passage_ids
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+# -- fusion and presentation ----------------------------------------------------
+
+
+def rrf(rankings: list[list[int]], k: int = RRF_K) -> dict[int, float]:
+    """Reciprocal rank fusion of several best-first id lists."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item_id in enumerate(ranking, start=1):
+            scores[item_id] = scores.get(item_id, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+_WORD = re.compile(r"\w[\w\-§]*", re.UNICODE)
+
+
+def query_terms(query: str) -> set[str]:
+    """Analysed terms of a query (used for snippets and highlighting)."""
+    from index.keyword import analyze
+
+    return set(analyze(query).split())
+
+
+def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Character spans of words in ``text`` whose analysed form matches the query."""
+    from index.keyword import analyze
+
+    terms = query_terms(query)
+    if not terms:
+        return []
+    spans = []
+    for m in _WORD.finditer(text):
+        if set(analyze(m.group()).split()) & terms:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def best_snippet(archive: Archive, item: dict[str, Any], query: str, width: int = 320) -> tuple[str, int | None]:
+    """The passage of an item that shares the most terms with the query."""
+    from index.keyword import analyze
+
+    terms = query_terms(query)
+    passages = archive.conn.execute(
+        "SELECT text, start FROM passages WHERE item_id = ? ORDER BY ordinal", (item["id"],)
+    ).fetchall()
+    candidates = [(p[0], p[1]) for p in passages] or _windows(item["text"], item["start"], width * 2)
+    best = max(candidates, key=lambda c: len(set(analyze(c[0]).split()) & terms)) if terms else candidates[0]
+    return _trim(best[0], query, width), best[1]
+
+
+def _windows(text: str, start: int, size: int) -> list[tuple[str, int]]:
+    if not text:
+        return [("", start)]
+    return [(text[i : i + size], start + i) for i in range(0, len(text), size // 2)]
+
+
+def _trim(text: str, query: str, width: int) -> str:
+    """Cut ``text`` to about ``width`` characters around the first matched word."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    spans = highlight_spans(text, query)
+    centre = spans[0][0] if spans else 0
+    start = max(0, centre - width // 3)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    snippet = text[start : start + width]
+    snippet = snippet[: snippet.rfind(" ")] if " " in snippet[width // 2 :] else snippet
+    return ("… " if start else "") + snippet + " …"
+
+
+def search(
+    archive: Archive,
+    query: str,
+    *,
+    settings: Settings,
+    k: int = 10,
+    mode: str = "hybrid",
+    body: str | None = None,
+    municipality: str | None = None,
+    kind: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    topic: str | None = None,
+    entity: str | None = None,
+    order: str = "relevance",
+) -> SearchResult:
+    """Search agenda items.
+
+    Args:
+        archive: The open archive.
+        query: Free text in Swedish (or anything the model understands).
+        settings: Settings naming the model and the vector index.
+        k: Number of hits.
+        mode: ``hybrid`` (RRF of both sides), ``dense`` or ``keyword``.
+        body, municipality, kind, since, until, topic, entity: Filters.
+        order: ``relevance`` or ``date`` (newest first among the top hits).
+
+    Returns:
+        A :class:`SearchResult`; ``notes`` explain anything that did not run.
+
+    Raises:
+        RadslagError: for an unknown mode, or when the only requested side
+            cannot run.
+    """
+    if mode not in MODES:
+        raise RadslagError(f"Okänt sökläge {mode!r}; välj {', '.join(MODES)} (unknown mode).")
+    if order not in ORDERS:
+        raise RadslagError(f"Okänd sortering {order!r}; välj {', '.join(ORDERS)} (unknown order).")
+    t0 = time.perf_counter()
+    query = query.strip()
+    result = SearchResult(query=query, mode=mode, hits=[], modes_used=[])
+    if not query:
+        result.notes.append("Tom fråga (empty query).")
+        return result
+    allowed = archive.filter_item_ids(
+        body=body, municipality=municipality, kind=kind, since=since, until=until, topic=topic, entity=entity
+    )
+    pool = max(CANDIDATES, k * 3)
+    rankings: list[list[int]] = []
+    keyword: list[tuple[int, float]] = []
+    dense: list[tuple[int, float]] = []
+    best_passage: dict[int, int] = {}
+    if mode in ("hybrid", "keyword"):
+        keyword = keyword_ranking(archive, query, pool, allowed)
+        rankings.append([i for i, _ in keyword])
+        result.modes_used.append("keyword")
+    if mode in ("hybrid", "dense"):
+        try:
+            dense, best_passage = DenseSearcher.get(settings).ranking(archive, query, pool, allowed)
+            rankings.append([i for i, _ in dense])
+            result.modes_used.append("dense")
+        except RadslagError as exc:
+            if mode == "dense":
+                raise
+            result.notes.append(
+                "Semantisk sökning kunde inte köras; resultaten bygger bara på nyckelord "
+                f"(dense search unavailable, keyword results only): {exc}"
+            )
+    fused = rrf(rankings) if mode == "hybrid" else {i: s for i, s in (keyword or dense)}
+    ordered = sorted(fused, key=lambda i: -fused[i])[:k]
+    kw_rank = {item: r for r, (item, _) in enumerate(keyword, start=1)}
+    dn_rank = {item: r for r, (item, _) in enumerate(dense, start=1)}
+    dn_score = dict(dense)
+    rows = {row["id"]: row for row in archive.items(item_ids=ordered)}
+    passages = {p["id"]: p for p in archive.passages(list(best_passage.values()))}
+    for item_id in ordered:
+        row = rows[item_id]
+        pid = best_passage.get(item_id)
+        if pid in passages and item_id not in kw_rank:
+            snippet, s_start = _trim(passages[pid]["text"], query, 320), passages[pid]["start"]
+        else:
+            snippet, s_start = best_snippet(archive, row, query)
+        result.hits.append(
+            Hit(
+                rank=0,
+                score=round(float(fused[item_id]), 6),
+                item_id=item_id,
+                meeting_id=row["meeting_id"],
+                source=row["source"],
+                date=row["date"],
+                body=row["body"],
+                municipality=row["municipality"],
+                kind=row["kind"],
+                item_number=row["number"],
+                item_title=row["title"],
+                snippet=snippet,
+                snippet_start=s_start,
+                topics=row["topics"],
+                entities=row["entities"],
+                keyword_rank=kw_rank.get(item_id),
+                dense_rank=dn_rank.get(item_id),
+                dense_score=round(dn_score[item_id], 4) if item_id in dn_score else None,
+            )
+        )
+    if order == "date":
+        result.hits.sort(key=lambda h: h.date or "", reverse=True)
+    for rank, hit in enumerate(result.hits, start=1):
+        hit.rank = rank
+    result.elapsed_ms = (time.perf_counter() - t0) * 1000
+    return result

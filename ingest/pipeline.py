@@ -1,0 +1,232 @@
+"""Ingest orchestration: files → documents → meetings → items → archive.
+
+Each file is read, described and segmented in memory first; only a complete
+result is written, in one SQLite transaction. Embedding and enrichment run
+after the text is safely stored: if they fail, the archive still holds every
+document and ``radslag reindex`` / a later ingest completes the vectors (the
+vector index is synchronised with the passages table, never trusted blindly).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from radslag.config import Settings
+from radslag.errors import IngestError, RadslagError
+from index.store import Archive
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileResult:
+    """Outcome for one file: status is ingested, unchanged, replaced or failed."""
+
+    source: str
+    status: str
+    reason: str | None = None
+    message: str | None = None
+    meeting_id: int | None = None
+    items: int = 0
+    kind: str | None = None
+
+
+@dataclass
+class IngestReport:
+    """Summary of one ingest run."""
+
+    files: list[FileResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def by_status(self, status: str) -> list[FileResult]:
+        return [f for f in self.files if f.status == status]
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return self.by_status("failed")
+
+    def counts(self) -> dict[str, int]:
+        out = {s: 0 for s in ("ingested", "unchanged", "replaced", "failed")}
+        for f in self.files:
+            out[f.status] = out.get(f.status, 0) + 1
+        return out
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes; unreadable files raise :class:`IngestError`."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except PermissionError as exc:
+        raise IngestError("permission", f"Saknar läsbehörighet (no read permission): {exc.filename}") from exc
+    except OSError as exc:
+        raise IngestError("io", f"Kan inte läsa filen (cannot read file): {exc}") from exc
+    return digest.hexdigest()
+
+
+def open_archive(settings: Settings) -> Archive:
+    """Open (creating if needed) the archive named by ``settings``."""
+    return Archive(settings.db_path)
+
+
+def ingest_file(archive: Archive, path: Path, source: str) -> tuple[FileResult, list[int]]:
+    """Read, describe, segment and store one file.
+
+    Returns:
+        The file's result and the passage ids of a replaced earlier version
+        (vectors the caller must remove).
+
+    Raises:
+        IngestError: when the file cannot be read; nothing is written then.
+    """
+    from ingest.metadata import extract_metadata
+    from ingest.readers import read_document
+    from ingest.segment import segment
+
+    digest = file_hash(path)
+    status = archive.document_status(source, digest)
+    if status == "unchanged":
+        return FileResult(source=source, status="unchanged"), []
+    doc = read_document(path, source)
+    meta = extract_metadata(doc)
+    items = segment(doc)
+    meeting_id, written, removed = archive.write_document(doc, meta, items)
+    return (
+        FileResult(source=source, status=written, meeting_id=meeting_id, items=len(items), kind=meta.kind),
+        removed,
+    )
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    settings: Settings,
+    progress: bool = False,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
+    """Ingest files and folders (recursively) into the archive.
+
+    Every file is attempted; a bad file is reported with its reason and the
+    rest of the batch goes on. After the text is stored, passages are
+    embedded and items enriched according to ``settings.embed`` and
+    ``settings.enrich``.
+
+    Args:
+        paths: Files or folders as the user gave them.
+        settings: Run settings (archive location, model, ...).
+        progress: Show progress bars on stderr.
+        on_file: Called with each file's result as soon as it is known.
+    """
+    from ingest.readers import iter_files
+    from tqdm.auto import tqdm
+
+    report = IngestReport()
+    files = list(iter_files([str(p) for p in paths]))
+    removed_ids: list[int] = []
+    changed_meetings: list[int] = []
+    with open_archive(settings) as archive:
+        bar = tqdm(files, desc="Läser in (ingest)", unit="fil", disable=not progress)
+        for path, source in bar:
+            bar.set_postfix_str(Path(source).name[-40:])
+            try:
+                result, removed = ingest_file(archive, path, source)
+            except IngestError as exc:
+                result, removed = FileResult(source, "failed", exc.reason, exc.message), []
+            except Exception as exc:  # a reader bug must not stop the batch
+                log.exception("unexpected error in %s", source)
+                result, removed = FileResult(source, "failed", "internal", f"Oväntat fel: {exc!r}"), []
+            report.files.append(result)
+            removed_ids.extend(removed)
+            if result.meeting_id is not None:
+                changed_meetings.append(result.meeting_id)
+            if on_file:
+                on_file(result)
+        post_process(archive, settings, report, changed_meetings, removed_ids, progress)
+    return report
+
+
+def post_process(
+    archive: Archive,
+    settings: Settings,
+    report: IngestReport,
+    meeting_ids: list[int],
+    removed_passage_ids: list[int],
+    progress: bool,
+) -> None:
+    """Embed, enrich and relink after documents were written.
+
+    Failures here are reported as notes (the text is already stored) and
+    never silently ignored.
+    """
+    if settings.embed:
+        try:
+            from index.vectors import VectorIndex, build_passages
+            from index.embeddings import load_embedder
+
+            embedder = load_embedder(settings)
+            build_passages(archive, embedder, settings)
+            index = VectorIndex.open(settings, embedder)
+            if removed_passage_ids:
+                index.remove(removed_passage_ids)
+            counts = index.sync(archive, embedder, progress=progress)
+            index.save()
+            log.info("vector sync: %s", counts)
+        except RadslagError as exc:
+            report.notes.append(f"Inbäddningar saknas (embeddings missing): {exc}")
+    if settings.enrich and meeting_ids:
+        try:
+            enrich_meetings(archive, settings, meeting_ids, progress=progress)
+        except RadslagError as exc:
+            report.notes.append(f"Berikning saknas (enrichment missing): {exc}")
+    if meeting_ids:
+        try:
+            relink(archive, settings, progress=progress)
+        except RadslagError as exc:
+            report.notes.append(f"Trådar/uppföljningar ej uppdaterade (threads/follow-ups not updated): {exc}")
+
+
+def enrich_meetings(archive: Archive, settings: Settings, meeting_ids: list[int], progress: bool = False) -> int:
+    """Tag entities and topics on every item of ``meeting_ids``; return item count."""
+    from tqdm.auto import tqdm
+
+    from ingest.entities import EntityExtractor
+    from ingest.people import canonicalize
+    from ingest.topics import TopicTagger
+
+    items = [it for mid in meeting_ids for it in archive.items(meeting_id=mid)]
+    if not items:
+        return 0
+    embedder = None
+    if settings.embed:
+        from index.embeddings import load_embedder
+
+        embedder = load_embedder(settings)
+    extractor = EntityExtractor(settings)
+    tagger = TopicTagger(settings, embedder)
+    batch = 32
+    bar = tqdm(total=len(items), desc="Berikar (entiteter, ämnen)", unit="punkt", disable=not progress)
+    for i in range(0, len(items), batch):
+        chunk = items[i : i + batch]
+        entities = extractor.extract_many([it["text"] for it in chunk])
+        topics = tagger.tag([{"title": it["title"], "text": it["text"]} for it in chunk])
+        with archive.transaction():
+            for it, ents, tops in zip(chunk, entities, topics):
+                archive.write_enrichment(it["id"], ents, tops)
+        bar.update(len(chunk))
+    bar.close()
+    canonicalize(archive)
+    return len(items)
+
+
+def relink(archive: Archive, settings: Settings, progress: bool = False) -> None:
+    """Rebuild issue threads and follow-ups over the whole archive."""
+    from index.threads import build_threads
+    from ingest.followups import build_followups
+
+    build_threads(archive, settings)
+    build_followups(archive, settings)

@@ -1,0 +1,116 @@
+"""The SQLite archive: schema, transactions, idempotence, filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from index.store import SCHEMA_VERSION, Archive
+from radslag.types import AgendaItem, Document, Entity, MeetingMeta, Passage, TopicTag
+
+
+def make_doc(source="a.txt", text="1. Klotter\nKlotter i centrum.\n2. Övrigt\nInget.", digest="h1"):
+    return Document(source=source, text=text, reader="txt", content_hash=digest, size=len(text))
+
+
+def make_items(n=2):
+    return [AgendaItem(number=str(i + 1), title=f"Punkt {i + 1}", text=f"Text {i + 1} om klotter", start=i * 10,
+                       end=i * 10 + 9) for i in range(n)]
+
+
+def meta(body="Trygghetsråd", municipality="Hallstahammar", date="2021-09-15", kind="minutes"):
+    return MeetingMeta(kind=kind, body=body, municipality=municipality, date=dt.date.fromisoformat(date))
+
+
+@pytest.fixture
+def archive(tmp_path):
+    with Archive(tmp_path / "a.sqlite") as arc:
+        yield arc
+
+
+def test_schema_version_is_recorded(archive):
+    assert archive.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "x.sqlite"
+    Archive(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(RuntimeError, match="nyare"):
+        Archive(path)
+
+
+def test_write_then_status_unchanged_then_replace(archive):
+    doc = make_doc()
+    assert archive.document_status(doc.source, doc.content_hash) == "new"
+    mid, status, removed = archive.write_document(doc, meta(), make_items())
+    assert status == "ingested" and removed == []
+    assert archive.document_status(doc.source, doc.content_hash) == "unchanged"
+    assert archive.document_status(doc.source, "other") == "changed"
+    # same bytes under another name are not archived twice
+    assert archive.document_status("copy/a.txt", doc.content_hash) == "unchanged"
+
+    item_ids = [r["id"] for r in archive.items(meeting_id=mid)]
+    pids = archive.write_passages([Passage(item_id=item_ids[0], ordinal=0, text="Text 1", start=0, end=6)])
+    archive.write_enrichment(item_ids[0], [Entity("centrum", "LOC", 0, 7)], [TopicTag("klotter", "Klotter", 0.9)])
+
+    changed = make_doc(digest="h2")
+    mid2, status2, removed2 = archive.write_document(changed, meta(), make_items(3))
+    assert status2 == "replaced"
+    assert removed2 == pids  # the caller removes these vectors
+    assert archive.count("meetings") == 1 and archive.count("items") == 3
+    assert archive.count("passages") == 0 and archive.count("entities") == 0 and archive.count("item_topics") == 0
+    # the keyword index follows the replacement: 3 rows, none left over
+    assert archive.conn.execute("SELECT count(*) FROM items_fts").fetchone()[0] == 3
+
+
+def test_failed_write_leaves_archive_untouched(archive):
+    archive.write_document(make_doc(), meta(), make_items())
+    before = (archive.count("documents"), archive.count("items"))
+    bad_items = make_items() + [AgendaItem(number="3", title=None, text="x", start=0, end=1)]  # NOT NULL title
+    with pytest.raises(sqlite3.IntegrityError):
+        archive.write_document(make_doc(digest="h2"), meta(), bad_items)
+    assert (archive.count("documents"), archive.count("items")) == before
+    # the old version is still there, intact
+    assert archive.document_status("a.txt", "h1") == "unchanged"
+
+
+def test_document_without_items_is_refused(archive):
+    with pytest.raises(ValueError):
+        archive.write_document(make_doc(), meta(), [])
+    assert archive.count("documents") == 0
+
+
+def test_filters_fold_swedish_letters(archive):
+    archive.write_document(make_doc("a.txt", digest="1"), meta(body="Trygghetsråd", municipality="Västerås"), make_items())
+    archive.write_document(make_doc("b.txt", digest="2"), meta(body="Förebyggande rådet", municipality="Arboga",
+                                                                date="2021-05-25"), make_items())
+    assert [m["body"] for m in archive.meetings(body="TRYGGHETSRÅD")] == ["Trygghetsråd"]
+    assert [m["municipality"] for m in archive.meetings(municipality="västerås")] == ["Västerås"]
+    assert [m["body"] for m in archive.meetings(since="2021-06-01")] == ["Trygghetsråd"]
+    assert [m["body"] for m in archive.meetings(until="2021-06-01")] == ["Förebyggande rådet"]
+    assert len(archive.items(body="rådet")) == 2
+
+
+def test_items_carry_enrichment_as_json_lists(archive):
+    mid, _, _ = archive.write_document(make_doc(), meta(), make_items())
+    first = archive.items(meeting_id=mid)[0]
+    archive.write_enrichment(first["id"], [Entity("Polisen", "ORG", 0, 7, "Polisen")],
+                             [TopicTag("klotter", "Klotter och skadegörelse", 0.8), TopicTag("lagesbild", "Lägesbild", 0.5)])
+    row = archive.item(first["id"])
+    assert row["entities"] == [{"text": "Polisen", "label": "ORG", "start": 0, "end": 7, "canonical": "Polisen"}]
+    assert [t["id"] for t in row["topics"]] == ["klotter", "lagesbild"]  # by score
+    assert archive.filter_item_ids(topic="klotter") == {first["id"]}
+    assert archive.filter_item_ids(entity="polisen") == {first["id"]}
+    assert archive.filter_item_ids() is None
+    assert archive.items(topic="nattvandring") == []
+
+
+def test_settings_roundtrip(archive):
+    archive.set_setting("model", {"name": "e5", "dim": 384})
+    assert archive.get_setting("model") == {"name": "e5", "dim": 384}
+    assert archive.get_setting("missing", 3) == 3
