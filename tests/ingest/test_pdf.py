@@ -1,0 +1,256 @@
+"""Tests for the layout-aware PDF reader against generated fixtures.
+
+The fixtures and ``expected.json`` come from ``tests/tools/make_fixtures.py``;
+the expectations are the generator's own source data, so the reader is
+compared with what was actually drawn on the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.normalize import normalize_text
+from ingest.readers.pdf import _join_hyphen, read_pdf
+from radslag.errors import IngestError
+from radslag.types import Document
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
+EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+_CACHE: dict[str, Document] = {}
+
+
+def read(name: str) -> Document:
+    if name not in _CACHE:
+        _CACHE[name] = read_pdf(FIXTURES / f"{name}.pdf", f"fixtures/{name}.pdf")
+    return _CACHE[name]
+
+
+def lines_of(doc: Document) -> list[str]:
+    return doc.text.split("\n")
+
+
+def check_spans(doc: Document, pages: int) -> None:
+    """Page spans are ordered, contiguous and cover the whole text."""
+    assert [p.number for p in doc.pages] == list(range(1, pages + 1))
+    assert doc.pages[0].start == 0
+    assert doc.pages[-1].end == len(doc.text)
+    for a, b in zip(doc.pages, doc.pages[1:]):
+        assert a.start <= a.end == b.start <= b.end
+
+
+def check_headings(doc: Document) -> None:
+    for h in doc.headings:
+        assert doc.text[h.start : h.end] == h.text
+        # Every heading is a whole line.
+        assert h.start == 0 or doc.text[h.start - 1] == "\n"
+        assert h.end == len(doc.text) or doc.text[h.end] == "\n"
+
+
+@pytest.mark.parametrize("name", ["margin", "running_header", "hyphenated", "toc", "two_column"])
+def test_common_document_fields(name: str) -> None:
+    doc = read(name)
+    raw = (FIXTURES / f"{name}.pdf").read_bytes()
+    assert doc.reader == "pdf"
+    assert doc.size == len(raw)
+    assert doc.content_hash == hashlib.sha256(raw).hexdigest()
+    assert doc.source == f"fixtures/{name}.pdf"
+    check_spans(doc, EXPECTED[name]["pages"])
+    check_headings(doc)
+    # The text is already normalised: normalising again changes nothing.
+    assert normalize_text(doc.text) == doc.text
+    assert "\n\n\n" not in doc.text
+
+
+def test_margin_headings_become_lines_before_their_paragraph() -> None:
+    doc = read("margin")
+    truth = EXPECTED["margin"]
+    lines = lines_of(doc)
+    margin = [h for h in doc.headings if h.source == "margin"]
+    assert [h.text for h in margin] == [item["heading"] for item in truth["headings"]]
+    for item, h in zip(truth["headings"], margin):
+        # The heading stands alone on its line, a blank line follows, then its paragraph.
+        i = lines.index(item["heading"])
+        assert lines[i + 1] == ""
+        assert lines[i + 2].startswith(item["next"]), (item, lines[i + 2])
+        # A wrapped heading is one line, not two.
+        for part in item["heading_lines"]:
+            if len(item["heading_lines"]) > 1:
+                assert part not in lines
+    # Headings are in document order and never interleaved into body lines.
+    starts = [h.start for h in margin]
+    assert starts == sorted(starts)
+
+
+def test_margin_labels_stay_with_their_value() -> None:
+    doc = read("margin")
+    truth = EXPECTED["margin"]
+    assert truth["label_line"] in lines_of(doc)
+    heading_texts = {h.text for h in doc.headings}
+    for text in truth["not_headings"]:
+        assert text not in heading_texts
+    assert "Plats: Digitalt via Teams" in lines_of(doc)
+
+
+def test_margin_running_header_and_page_numbers_removed() -> None:
+    doc = read("margin")
+    truth = EXPECTED["margin"]
+    # Kept once, as the document's first line (it names the body)...
+    assert doc.text.startswith(truth["running_header"] + "\n")
+    assert doc.text.count(truth["running_header"] + "\n") == 1
+    assert doc.front_matter["page_header"] == [truth["running_header"]]
+    # ...and page numbers are gone everywhere.
+    for number in truth["page_numbers"]:
+        assert number not in doc.text
+    # The paragraph running over the page break is one paragraph.
+    page2 = doc.text[doc.pages[1].start : doc.pages[1].end]
+    assert page2.startswith("som finns.")
+    assert doc.text[doc.pages[1].start - 1] == "\n" and doc.text[doc.pages[1].start - 2] != "\n"
+
+
+def test_running_header_three_pages() -> None:
+    doc = read("running_header")
+    truth = EXPECTED["running_header"]
+    header = truth["running_header"]
+    assert doc.text.startswith(header + "\n")
+    # The header line stands alone once; "Förebyggande rådet kommer …" in the body stays.
+    assert lines_of(doc).count(header) == 1
+    for number in truth["page_numbers"]:
+        assert not re.search(rf"(^|\n){re.escape(number)}(\n|$)", doc.text)
+        assert number not in doc.text
+    # Paragraph continuing across a page break: the two lines are adjacent.
+    crossing = truth["crossing"]
+    assert f"{crossing['before']}\n{crossing['after']}" in doc.text
+    # Its page break falls between those lines.
+    boundary = next(p.start for p in doc.pages if doc.text.startswith(crossing["after"], p.start))
+    assert boundary > 0
+    # Numbered bold item headings are found as bold headings, each on its own line.
+    bold = [h.text for h in doc.headings if h.source == "bold"]
+    assert bold == truth["bold_headings"]
+    for label_line in truth["label_lines"]:
+        assert label_line in lines_of(doc)
+
+
+def test_hyphenation_joined_and_real_hyphens_kept() -> None:
+    doc = read("hyphenated")
+    truth = EXPECTED["hyphenated"]
+    words = set(re.findall(r"[\wåäöÅÄÖ-]+", doc.text))
+    for word in truth["joined"]:
+        assert word in words, word
+    for phrase in truth["kept"]:
+        assert phrase in doc.text, phrase
+    for fragment in truth["absent"]:
+        assert fragment not in doc.text, fragment
+
+
+@pytest.mark.parametrize(
+    ("prev", "nxt", "joined"),
+    [
+        ("förvalt-", "ningen har", "förvaltningen har"),
+        ("till Barn-", "och utbildning", "till Barn- och utbildning"),
+        ("Kultur-", "eller fritid", "Kultur- eller fritid"),
+        ("dnr 2025-", "00013 avser", "dnr 2025-00013 avser"),
+        ("IT-", "avdelningen", "IT-avdelningen"),
+        ("e-", "post", "e-post"),
+        ("Covid-", "19", "Covid-19"),
+        ("kl 16.00 -", "18.00", None),
+        ("ingen bindestreck", "här", None),
+    ],
+)
+def test_join_hyphen_rules(prev: str, nxt: str, joined: str | None) -> None:
+    assert _join_hyphen(prev, nxt) == joined
+
+
+def test_toc_protocol_headers_footers_removed() -> None:
+    doc = read("toc")
+    truth = EXPECTED["toc"]
+    for line in truth["footer"]:
+        assert line not in doc.text
+    assert "Transaktionsidentitet" not in doc.text
+    for number in truth["page_numbers"]:
+        assert number not in doc.text
+    # The header lines appear once, at the start of page 1 only.
+    for part in truth["running_header"]:
+        assert doc.text.count(part) == 1, part
+        assert doc.text.index(part) < doc.pages[0].end
+    # Table of contents and items survive in order; each § line is on its own line.
+    lines = lines_of(doc)
+    assert truth["toc_title"] in lines
+    for line in truth["toc_lines"]:
+        assert line in lines
+    for item in truth["items"]:
+        assert lines.count(item["heading"]) == 2  # table of contents + the item itself
+    toc_end = doc.text.index(truth["toc_lines"][-1])
+    positions = [doc.text.index(item["title"] + "\n", toc_end) for item in truth["items"]]
+    assert positions == sorted(positions)
+    bold = {h.text for h in doc.headings if h.source == "bold"}
+    assert {item["heading"] for item in truth["items"]} <= bold
+    for label_line in truth["label_lines"]:
+        assert label_line in lines
+    # Item pages: page 3 starts with § 94, page 4 with § 96.
+    assert doc.text.startswith(truth["items"][0]["heading"], doc.pages[2].start)
+    assert doc.text.startswith(truth["items"][2]["heading"], doc.pages[3].start)
+
+
+def test_two_column_reading_order() -> None:
+    doc = read("two_column")
+    truth = EXPECTED["two_column"]
+    text = doc.text
+    flat = " ".join(text.split())
+    left_last = flat.index(truth["left_last_sentence"])
+    right_first = flat.index(truth["right_first_sentence"])
+    assert left_last < right_first
+    assert text.index(truth["left_first"]) < text.index(truth["left_last"]) < text.index(truth["right_first"])
+    assert text.index(truth["right_first"]) < text.index(truth["right_last"])
+    # Lines from the two columns are never glued together on one line.
+    for line in lines_of(doc):
+        assert "\t" not in line
+    assert "Sida 1 av 1" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "reason", "needle"),
+    [
+        ("scanned", "needs_ocr", "tesseract-ocr-swe"),
+        ("truncated", "corrupt_pdf", "avkortad"),
+        ("notpdf", "not_pdf", "PDF"),
+        ("encrypted", "encrypted", "lösenord"),
+    ],
+)
+def test_errors(name: str, reason: str, needle: str) -> None:
+    assert EXPECTED[name]["error"] == reason
+    with pytest.raises(IngestError) as info:
+        read_pdf(FIXTURES / f"{name}.pdf", name)
+    assert info.value.reason == reason
+    assert needle in info.value.message
+
+
+def test_corrupt_body_with_eof_marker(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\nxref\ngarbage\n%%EOF\n")
+    with pytest.raises(IngestError) as info:
+        read_pdf(bad, "bad.pdf")
+    assert info.value.reason == "corrupt_pdf"
+
+
+def test_empty_and_missing_files(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(IngestError) as info:
+        read_pdf(empty, "empty.pdf")
+    assert info.value.reason == "empty"
+    with pytest.raises(IngestError) as info:
+        read_pdf(tmp_path / "missing.pdf", "missing.pdf")
+    assert info.value.reason == "io"
+
+
+def test_corpus_like_margin_layout_is_not_mistaken_for_two_columns() -> None:
+    """The margin page has a wide gap between columns but must not be read column-wise."""
+    doc = read("margin")
+    inledning = doc.text.index("Inledning\n")
+    assert doc.text.index("Anna Gunstad Bäckman öppnar") > inledning
+    assert doc.text.index("Samverkan mellan tre förvaltningar") > doc.text.index("pågår.")

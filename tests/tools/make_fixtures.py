@@ -1,0 +1,801 @@
+"""Generate the PDF and DOCX test fixtures for the readers.
+
+Run from the project root::
+
+    python tests/tools/make_fixtures.py
+
+The fixtures are small, realistic Swedish minutes laid out the way real
+municipal PDFs are (margin headings, running headers, page numbers, signature
+footers, two columns, a scanned page). Every text line is placed explicitly, so
+the generator knows the truth; it writes that truth to
+``tests/fixtures/pdf/expected.json`` and ``tests/fixtures/docx/expected.json``
+so the tests compare reader output with what was actually drawn.
+
+Needs fpdf2 (``pip install fpdf2``) and the DejaVu fonts
+(``apt-get install fonts-dejavu-core`` on Debian/Ubuntu), python-docx and
+Pillow. The output is deterministic: running the generator twice gives the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import random
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+PDF_DIR = ROOT / "tests" / "fixtures" / "pdf"
+DOCX_DIR = ROOT / "tests" / "fixtures" / "docx"
+
+FONT_DIRS = [
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/local/share/fonts"),
+]
+
+A4_W, A4_H = 595.28, 841.89
+LEFT = 57.0  # 2 cm
+RIGHT = A4_W - 57.0
+BODY_SIZE = 10.5
+LEADING = 14.0  # baseline-to-baseline distance inside a paragraph
+PARA_GAP = 10.0  # extra space between paragraphs
+FIXED_DATE = dt.datetime(2024, 3, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
+
+
+def find_font(name: str) -> Path:
+    """Return the path of a DejaVu TTF, searching system and site-packages."""
+    for folder in FONT_DIRS:
+        candidate = folder / name
+        if candidate.exists():
+            return candidate
+    for entry in sys.path:
+        hits = list(Path(entry).glob(f"**/{name}")) if Path(entry).is_dir() else []
+        if hits:
+            return hits[0]
+    raise SystemExit(
+        f"Hittar inte {name} – installera fonts-dejavu-core "
+        f"(font {name} not found: apt-get install fonts-dejavu-core)"
+    )
+
+
+# ---------------------------------------------------------------------------
+# A tiny layout model: every line is placed explicitly.
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """One text line drawn at baseline ``y``."""
+
+    x: float
+    y: float
+    text: str
+    bold: bool = False
+    size: float = BODY_SIZE
+
+
+@dataclass
+class Page:
+    lines: list[Line] = field(default_factory=list)
+
+
+def new_pdf():
+    """Return an FPDF object in points with DejaVu regular and bold loaded."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("DejaVu", "", str(find_font("DejaVuSans.ttf")))
+    pdf.add_font("DejaVu", "B", str(find_font("DejaVuSans-Bold.ttf")))
+    pdf.set_font("DejaVu", "", BODY_SIZE)
+    pdf.set_creation_date(FIXED_DATE)
+    pdf.set_creator("radslag make_fixtures")
+    return pdf
+
+
+def width_of(pdf, text: str, bold: bool = False, size: float = BODY_SIZE) -> float:
+    pdf.set_font("DejaVu", "B" if bold else "", size)
+    return pdf.get_string_width(text)
+
+
+def wrap(pdf, text: str, width: float, bold: bool = False, size: float = BODY_SIZE) -> list[str]:
+    """Greedy word wrap of ``text`` to ``width`` points (no hyphenation)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}" if current else word
+        if current and width_of(pdf, trial, bold, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    if current:
+        lines.append(current)
+    return lines
+
+
+def render(pdf, pages: list[Page]) -> bytes:
+    """Draw ``pages`` into ``pdf`` and return the PDF bytes."""
+    for page in pages:
+        pdf.add_page()
+        for line in page.lines:
+            pdf.set_font("DejaVu", "B" if line.bold else "", line.size)
+            pdf.text(line.x, line.y, line.text)
+    return bytes(pdf.output())
+
+
+def right_aligned(pdf, text: str, y: float, bold: bool = False, size: float = BODY_SIZE) -> Line:
+    return Line(RIGHT - width_of(pdf, text, bold, size), y, text, bold, size)
+
+
+def centred(pdf, text: str, y: float, bold: bool = False, size: float = BODY_SIZE) -> Line:
+    return Line((A4_W - width_of(pdf, text, bold, size)) / 2, y, text, bold, size)
+
+
+class Flow:
+    """Places paragraphs in a column, breaking pages when the column is full.
+
+    Args:
+        pdf: The FPDF object (used for measuring only).
+        pages: The page list to append to (a fresh page is added as needed).
+        x: Left edge of the body column.
+        width: Width of the body column.
+        top: Baseline of the first body line on a page.
+        bottom: Lowest allowed baseline.
+    """
+
+    def __init__(self, pdf, pages: list[Page], x: float, width: float, top: float, bottom: float):
+        self.pdf, self.pages, self.x, self.width = pdf, pages, x, width
+        self.top, self.bottom = top, bottom
+        if not pages:
+            pages.append(Page())
+        self.y = top
+
+    def new_page(self) -> None:
+        self.pages.append(Page())
+        self.y = self.top
+
+    def line(self, text: str, x: float | None = None, bold: bool = False) -> None:
+        if self.y > self.bottom:
+            self.new_page()
+        self.pages[-1].lines.append(Line(self.x if x is None else x, self.y, text, bold))
+        self.y += LEADING
+
+    def paragraph(self, text: str, bold: bool = False) -> None:
+        for part in wrap(self.pdf, text, self.width, bold):
+            self.line(part, bold=bold)
+        self.y += PARA_GAP
+
+    def lines(self, lines: list[str], bold: bool = False) -> None:
+        for part in lines:
+            self.line(part, bold=bold)
+        self.y += PARA_GAP
+
+    def space(self, points: float) -> None:
+        self.y += points
+
+
+# ---------------------------------------------------------------------------
+# 1. margin.pdf: headings in a left margin column (Hallstahammar layout)
+# ---------------------------------------------------------------------------
+
+MARGIN_X = LEFT
+MARGIN_W = 112.0
+BODY_X = 200.0
+BODY_W = RIGHT - BODY_X
+
+MARGIN_META = [
+    "Datum och tid: 2021-09-15 klockan 17.30-19.00",
+    "Plats: Digitalt via Teams",
+    "Deltagare: Förtroendevalda: Anna Gunstad Bäckman (C), Hans Strandlund (M), "
+    "Joar Larsson, säkerhetssamordnare, Anne Alamaa, samordnare",
+    "Gäster: Anna Landehag, förvaltningschef på Barn- och utbildningsförvaltningen, "
+    "Anna Sundin, förvaltningschef på Socialförvaltningen",
+]
+
+MARGIN_ITEMS: list[tuple[str, list[str]]] = [
+    (
+        "Inledning",
+        [
+            "Anna Gunstad Bäckman öppnar mötet och hälsar alla välkomna. Kommentarer till "
+            "förra mötets anteckningar: Medborgarlöftet har slutits mellan polisen, kommunen "
+            "och andra aktörer samt att projektet Trygga platser fortfarande pågår.",
+        ],
+    ),
+    (
+        "Samverkan mellan tre förvaltningar",
+        [
+            "Våra gäster idag berättar om den samverkan som finns mellan "
+            "Socialförvaltningen samt Kultur- och fritidsförvaltningen. De berättar om hur "
+            "viktigt det är att jobba med tidiga samordnande insatser för att förebygga att "
+            "barn och unga far illa.",
+            "Just nu arbetar man med att ta fram en plan med insatser för målgruppen 10–12 "
+            "åringar. Förvaltningarna har erfarit att vi behöver arbeta förebyggande och "
+            "främjande för att kunna erbjuda en meningsfull fritid för målgruppen. Planen ska "
+            "presenteras för politiken och efter det vet man vilken riktning som ska tas.",
+            "Insatser i tidig ålder kan också ha goda effekter på skolresultaten. Alla barn "
+            "och unga ska i Hallstahammars kommun kunna lyckas i skolan. Fritidsgårdsverksamheten, "
+            "ungdomscoacherna, polisen och andra samverkansaktörer jobbar aktivt med att "
+            "kartlägga hur det ser ut ute i samhället.",
+            "Sommaren har enligt polisen varit lugn. Kommunen har erbjudit gratis aktiviteter "
+            "för barn och unga och de har varit välbesökta. Kameror har satts upp på fem av "
+            "våra skolor och det är tekniska förvaltningen som utfört arbetet. Samverkan är en "
+            "nyckel till att skapa en trygg miljö för barnen. Vi har också engagerande "
+            "föreningar som bland annat erbjuder aktiviteter och nattvandrarverksamhet. Varje "
+            "år erbjuds, i samarbete med kyrkan, gratis kollo för barn i vår kommun. Badkort "
+            "och en extra peng till jul delas ut till några familjer som får försörjningsstöd. "
+            "Personal inom Socialtjänsten tipsar också familjer om fonder och stiftelser där "
+            "man kan söka bidrag för olika aktiviteter. Samverkan skapar ett större lugn ute "
+            "i samhället.",
+            "Frågor till gästerna: Sticker Hallstahammars kommun ut på något sätt om man "
+            "jämför med andra kommuner? Svar: Nej det gör vi inte. Det finns goda "
+            "förutsättningar utifrån det samarbete som finns.",
+        ],
+    ),
+    (
+        "Lägesbild",
+        [
+            "Säkerhetssamordnaren Joar Larsson berättar att det har varit en normal sommar som "
+            "inte sticker ut med några grova brott. Det har varit en del insatser kring "
+            "motorburen ungdom, bland annat gällande att de spelar för hög musik.",
+            "Polisen har påpekat hur viktigt ungdomscoachernas arbete är för att skapa lugn och "
+            "trygghet för alla invånarna.",
+        ],
+    ),
+    (
+        "Laget runt – hur har vi upplevt sommaren?",
+        [
+            "Sammanfattningsvis upplever ingen av deltagarna sig otrygga i Hallstahammars "
+            "kommun och sommaren har varit lugn. Det har varit lite ungdomar som hänger ute "
+            "sent på kvällarna.",
+        ],
+    ),
+    (
+        "Övrigt",
+        [
+            "Vi pratade lite om klotter och att det är viktigt att det polisanmäls samt att det "
+            "tas bort så fort som möjligt. I kommunen finns det en policy för hur man ska arbeta.",
+        ],
+    ),
+]
+
+MARGIN_LABEL = ("Nästa möte", "Onsdag 17 november, klockan 17.30-19.30, digitalt")
+
+
+def make_margin(pdf) -> tuple[bytes, dict[str, Any]]:
+    pages: list[Page] = []
+    flow = Flow(pdf, pages, BODY_X, BODY_W, top=100.0, bottom=770.0)
+    # Meeting facts span the full width (they start in the margin column).
+    flow.x = LEFT
+    for text in MARGIN_META:
+        for part in wrap(pdf, text, RIGHT - LEFT):
+            flow.line(part)
+    flow.space(2 * PARA_GAP)
+    flow.x = BODY_X
+    expected_items = []
+    for heading, paragraphs in MARGIN_ITEMS:
+        heading_lines = wrap(pdf, heading, MARGIN_W, bold=True)
+        first = wrap(pdf, paragraphs[0], BODY_W)
+        # Keep the heading with at least its first body lines on one page.
+        if flow.y + LEADING * max(len(heading_lines), 2) > flow.bottom:
+            flow.new_page()
+        y0, page0 = flow.y, len(pages)
+        for i, part in enumerate(heading_lines):
+            pages[-1].lines.append(Line(MARGIN_X, y0 + i * LEADING, part, bold=True))
+        for para in paragraphs:
+            flow.paragraph(para)
+        if len(pages) == page0:  # the heading may be taller than its text
+            flow.y = max(flow.y, y0 + len(heading_lines) * LEADING + PARA_GAP)
+        expected_items.append(
+            {"heading": heading, "heading_lines": heading_lines, "next": " ".join(first[0].split()[:4])}
+        )
+    # A label row: label in the margin, value on the same baseline in the body.
+    flow.space(PARA_GAP)
+    pages[-1].lines.append(Line(MARGIN_X, flow.y, MARGIN_LABEL[0]))
+    flow.line(MARGIN_LABEL[1])
+    flow.space(PARA_GAP)
+    flow.lines(["Vid tangenterna", "Anne Alamaa,", "Samordnare"])
+    n = len(pages)
+    for number, page in enumerate(pages, 1):
+        page.lines.append(Line(LEFT, 50.0, "Trygghetsråd", bold=True, size=12))
+        page.lines.append(right_aligned(pdf, f"{number} ({n})", 50.0))
+    expected = {
+        "pages": n,
+        "headings": expected_items,
+        "running_header": "Trygghetsråd",
+        "header_kept_on_first_page": True,
+        "page_numbers": [f"{i} ({n})" for i in range(1, n + 1)],
+        "label_line": f"{MARGIN_LABEL[0]}\t{MARGIN_LABEL[1]}",
+        "not_headings": ["Plats: Digitalt via Teams", MARGIN_LABEL[0]],
+        "continued_across_pages": True,
+    }
+    return render(pdf, pages), expected
+
+
+# ---------------------------------------------------------------------------
+# 2. running_header.pdf: Arboga layout, numbered items, paragraph over a page
+# ---------------------------------------------------------------------------
+
+ARBOGA_FACTS = [
+    ("Plats och tid", "Kommunstyrelsensalen kl 08.30 – 10.30"),
+    ("Ledamöter", "Jonna Lindman (M) ordförande, Kerstin Rosenkvist (S)."),
+    ("Rådsrepresentanter", "Kommunpolis Stefan Persson, säkerhetssamordnare Andreas Ahlsén"),
+]
+
+ARBOGA_ITEMS: list[tuple[str, list[str]]] = [
+    ("1. Närvaro deltagare", ["På grund av Corona/Covid-19 så deltar flera av rådets representanter digitalt via länk."]),
+    (
+        "2. Föregående minnesanteckningar",
+        ["Minnesanteckningar från Förebyggande rådets möte den 25 maj 2021 godkänns och läggs till handlingarna."],
+    ),
+    (
+        "3. Trygghetsvandring hösten 2021",
+        [
+            "Förebyggande rådet kommer att genomföra en trygghetsvandring den 28 oktober kl 16.00 "
+            "– ca 18.00. Syftet med vandringen är att identifiera och åtgärda platser som kan skapa "
+            "otrygghet samt att utveckla rådets samverkansarbete i det trygghetsskapande arbetet.",
+            "Säkerhetssamordnaren har utifrån lägesbildsrapporteringen tagit fram ett förslag på "
+            "område för vandringen kring Nytorget och upp mot resecentrum. I samverkan med polisen "
+            "kommer även en form av medborgardialog att förberedas inför vandringen. En separat "
+            "inbjudan kommer att skickas ut till rådets representanter.",
+        ],
+    ),
+    (
+        "4. EST-grupp i Arboga",
+        [
+            "En arbetsgrupp kommer att tillsättas med fokus på kommunens trygghetsskapande arbete. "
+            "Gruppen kommer att träffas regelbundet och bestå av säkerhetssamordnaren, polisen och "
+            "representanter från olika verksamheter i kommunen.",
+            "Införandet av den nya rutinen med regelbundna träffar utgör en del av utvecklingen av "
+            "kommunens EST-arbete. Syftet är att regelbundet stämma av aktuell lägesbild med "
+            "relevanta aktörer för att snabbt kunna sätta in enklare insatser i ett tidigt skede.",
+        ],
+    ),
+    (
+        "5. Fokusgrupp motorburen ungdom",
+        [
+            "Fokusgruppen kring problematiken med motorburen ungdom har varit verksam under cirka "
+            "ett års tid. Gruppen har arbetat systematiskt med att kartlägga, orsaksanalysera och "
+            "komma med förslag på åtgärder. Flera aktiviteter och insatser har genomförts, bland "
+            "annat tillsammans med fritidsgården och Svenska kyrkan.",
+            "Svårigheter finns med att utvärdera genomförda insatser, men generellt upplevs "
+            "samverkansformen som effektiv och genomförda aktiviteter har fått en positiv respons.",
+        ],
+    ),
+    (
+        "6. Aktuell lägesbild",
+        [
+            "Inrapporterade händelser i lägesbildssystemet rapporteras. Sedan senaste möte med "
+            "rådet har det varit relativt lugnt, inrapporterade händelser härleds framför allt "
+            "till centrummiljön kopplat till missbruksproblematik.",
+            "Systemet har nu använts under cirka ett års tid och rapporteringen har fungerat bra. "
+            "En löpande inrapportering under en längre tid ger goda möjligheter att jämföra och "
+            "analysera utvecklingen. Kommande uppdateringar i systemet kommer även ge möjlighet "
+            "att ta med fler parametrar i lägesbildsarbetet.",
+        ],
+    ),
+    (
+        "7. Aktuell information från verksamheterna",
+        [
+            "Socialförvaltningen: en inspirationsdag gällande SIG-arbetet i kommunen kommer att "
+            "genomföras i oktober. Dagen kommer att bestå av diskussioner kring roller och "
+            "arbetsgången.",
+            "Näringsliv: för tillfället upplevs det som lugnt för verksamheten. Samverkan med "
+            "säkerhetssamordnaren och polisen fungerar bra.",
+        ],
+    ),
+]
+
+
+def make_running_header(pdf, bottom: float = 385.0) -> tuple[bytes, dict[str, Any]]:
+    pages: list[Page] = []
+    # A short page body (bottom=385) so that the text runs over three pages.
+    flow = Flow(pdf, pages, LEFT, RIGHT - LEFT, top=110.0, bottom=bottom)
+    for label, value in ARBOGA_FACTS:
+        pages[-1].lines.append(Line(LEFT, flow.y, label))
+        flow.line(value, x=180.0)
+    flow.space(2 * PARA_GAP)
+    crossing = None
+    for heading, paragraphs in ARBOGA_ITEMS:
+        if flow.y + 3 * LEADING > flow.bottom:
+            flow.new_page()
+        flow.paragraph(heading, bold=True)
+        for para in paragraphs:
+            start_page = len(pages)
+            lines_before = len(pages[-1].lines)
+            wrapped = wrap(pdf, para, flow.width)
+            flow.paragraph(para)
+            split = len(pages) > start_page and len(pages[start_page - 1].lines) > lines_before
+            if split and crossing is None:
+                # Find the two lines on either side of the page break.
+                last = pages[start_page - 1].lines[-1].text
+                first = pages[start_page].lines[0].text
+                crossing = {"before": last, "after": first, "paragraph_start": wrapped[0]}
+    n = len(pages)
+    for number, page in enumerate(pages, 1):
+        page.lines.append(Line(LEFT, 60.0, "Förebyggande rådet", bold=True, size=14))
+        page.lines.append(centred(pdf, f"{number} ({n})", 800.0, size=9))
+    expected = {
+        "pages": n,
+        "running_header": "Förebyggande rådet",
+        "header_kept_on_first_page": True,
+        "page_numbers": [f"{i} ({n})" for i in range(1, n + 1)],
+        "bold_headings": [h for h, _ in ARBOGA_ITEMS],
+        "label_lines": [f"{label}\t{value}" for label, value in ARBOGA_FACTS],
+        "crossing": crossing,
+    }
+    return render(pdf, pages), expected
+
+
+# ---------------------------------------------------------------------------
+# 3. hyphenated.pdf: words split across line ends
+# ---------------------------------------------------------------------------
+
+HYPHEN_LINES = [
+    "Ordföranden informerar om att social- och arbetsmarknadsförvalt-",
+    "ningen har tagit fram en ny handlingsplan mot klotter och skade-",
+    "görelse. Planen har remitterats till Barn-",
+    "och utbildningsförvaltningen, Kultur- och fritidsförvaltningen samt till",
+    "polisen. Ärendet har diarienummer KS 2025-",
+    "00013 och behandlas på nästa sammanträde. Trygghets-",
+    "vandringen i Kolbäck genomförs i oktober tillsammans med IT-",
+    "avdelningen som ansvarar för kameraövervakningen vid stations-",
+    "området. Kommunpolisen deltar i trygghetsvandringen.",
+]
+
+HYPHEN_SECOND = [
+    "Säkerhetssamordnaren redovisar lägesbilden för september. Antalet an-",
+    "mälda skadegörelser har minskat jämfört med föregående år. Covid-",
+    "19-pandemins effekter på ungdomars fritid diskuteras kort.",
+]
+
+
+def make_hyphenated(pdf) -> tuple[bytes, dict[str, Any]]:
+    page = Page()
+    page.lines.append(Line(LEFT, 70.0, "Minnesanteckningar trygghetsrådet 2025-09-10", bold=True, size=13))
+    y = 110.0
+    for text in HYPHEN_LINES:
+        page.lines.append(Line(LEFT, y, text))
+        y += LEADING
+    y += PARA_GAP + 4
+    for text in HYPHEN_SECOND:
+        page.lines.append(Line(LEFT, y, text))
+        y += LEADING
+    expected = {
+        "pages": 1,
+        "joined": [
+            "arbetsmarknadsförvaltningen",
+            "skadegörelse",
+            "Trygghetsvandringen",
+            "stationsområdet",
+            "anmälda",
+        ],
+        "kept": [
+            "social- och arbetsmarknadsförvaltningen",
+            "Barn- och utbildningsförvaltningen",
+            "Kultur- och fritidsförvaltningen",
+            "KS 2025-00013",
+            "IT-avdelningen",
+            "Covid-19-pandemins",
+        ],
+        "absent": ["förvalt-", "skade-\n", "Trygghets-", "stations-", "an-\n"],
+    }
+    return render(pdf, [page]), expected
+
+
+# ---------------------------------------------------------------------------
+# 4. toc.pdf: Kungsbacka protocol with a table of contents and signature footer
+# ---------------------------------------------------------------------------
+
+KB_ITEMS = [
+    (
+        "§ 94",
+        "FG-2025-00001",
+        "Fastställande av dagordning och val av justerare",
+        [
+            "Beslut: Nämnden fastställer dagordningen och utser Jan-Christer Jansson (V) att "
+            "tillsammans med ordföranden justera protokollet.",
+            "Ordförande Emanuel Forsell (M) prövar om nämnden kan fastställa dagordningen och "
+            "finner att nämnden bifaller det.",
+        ],
+    ),
+    (
+        "§ 95",
+        "FG-2025-00002",
+        "Förvaltningscentral samverkansprotokoll 2025",
+        [
+            "Beslut: Nämnden noterar informationen i protokollet.",
+            "Sammanfattning av ärendet: Förvaltningen redovisar protokoll från förvaltningscentral "
+            "samverkan. Frågor om trygghet i skolmiljön och arbetsmiljön för personalen togs upp.",
+        ],
+    ),
+    (
+        "§ 96",
+        "FG-2025-00565",
+        "Skolpliktsuppföljning - rapport",
+        [
+            "Beslut: Nämnden noterar informationen i protokollet.",
+            "Sammanfattning av ärendet: Verksamhetschef Frida Byrsten redovisar uppföljningen av "
+            "elevers frånvaro och skolplikt. Andelen elever med hög frånvaro har minskat något "
+            "sedan föregående läsår men är fortsatt hög i årskurs 7–9.",
+        ],
+    ),
+]
+
+KB_SIGNATURE = [
+    "Det här dokumentet är digitalt signerat",
+    "Transaktionsidentitet: E5F6C11312BA08292B4337EC7999E1637A0F5C2CF8",
+    "Transaktionsidentitet: DD4B498CFFC90B1B656E35C45688389BBD35C1602A",
+]
+
+
+def make_toc(pdf) -> tuple[bytes, dict[str, Any]]:
+    pages: list[Page] = []
+    # Page 1: cover with the meeting facts.
+    cover = Page()
+    y = 130.0
+    facts = [
+        ("Plats och tid för sammanträde", "Stadshuset, Kungsbackarummet Klockan 16:00-19:40"),
+        ("Beslutande", "Emanuel Forsell (M), Ordförande"),
+        ("", "Elin Hysén (L), 1:e vice ordförande"),
+        ("", "Johan Tolinsson (S), 2:e vice ordförande"),
+        ("Sekreterare", "Lars Sundbom"),
+        ("Paragrafer", "§§ 94-96"),
+        ("Ordförande", "Emanuel Forsell (M)"),
+        ("Protokolljusterare", "Jan-Christer Jansson (V)"),
+    ]
+    for label, value in facts:
+        if label:
+            cover.lines.append(Line(LEFT, y, label))
+        cover.lines.append(Line(240.0, y, value))
+        y += LEADING + 6
+    pages.append(cover)
+    # Page 2: the table of contents.
+    toc = Page()
+    toc.lines.append(Line(LEFT, 160.0, "Innehåll", bold=True, size=13))
+    y = 190.0
+    toc_lines = []
+    for i, (par, dnr, title, _) in enumerate(KB_ITEMS):
+        toc.lines.append(Line(LEFT, y, f"{par} Dnr {dnr}"))
+        page_no = str(3 + i // 2)
+        dots_w = RIGHT - LEFT - width_of(pdf, title + " ") - width_of(pdf, " " + page_no)
+        dots = "." * int(dots_w / width_of(pdf, "."))
+        toc.lines.append(Line(LEFT, y + LEADING, f"{title} {dots} {page_no}"))
+        toc_lines.append(f"{title} {dots} {page_no}")
+        y += 2 * LEADING + PARA_GAP
+    pages.append(toc)
+    # Pages 3-4: the items, two per page.
+    flow = Flow(pdf, pages, LEFT, RIGHT - LEFT, top=160.0, bottom=690.0)
+    flow.new_page()
+    for i, (par, dnr, title, paragraphs) in enumerate(KB_ITEMS):
+        if i == 2:
+            flow.new_page()
+        flow.line(f"{par} Dnr {dnr}", bold=True)
+        flow.paragraph(title, bold=True)
+        for para in paragraphs:
+            flow.paragraph(para)
+    n = len(pages)
+    for number, page in enumerate(pages, 1):
+        page.lines.append(Line(LEFT, 50.0, "KUNGSBACKA KOMMUN", bold=True))
+        page.lines.append(Line(260.0, 50.0, "SAMMANTRÄDESPROTOKOLL"))
+        if number > 1:
+            page.lines.append(right_aligned(pdf, f"{number} ({n})", 50.0))
+        page.lines.append(Line(LEFT, 66.0, "Nämnden för Förskola & Grundskola"))
+        page.lines.append(Line(400.0, 66.0, "Datum"))
+        page.lines.append(Line(400.0, 80.0, "2025-10-15"))
+        for j, text in enumerate(KB_SIGNATURE):
+            page.lines.append(Line(LEFT, 760.0 + j * 11, text, size=8))
+    expected = {
+        "pages": n,
+        "running_header": ["KUNGSBACKA KOMMUN", "SAMMANTRÄDESPROTOKOLL", "Nämnden för Förskola & Grundskola"],
+        "header_kept_on_first_page": True,
+        "page_numbers": [f"{i} ({n})" for i in range(2, n + 1)],
+        "footer": KB_SIGNATURE,
+        "toc_title": "Innehåll",
+        "toc_lines": toc_lines,
+        "items": [{"heading": f"{p} Dnr {d}", "title": t} for p, d, t, _ in KB_ITEMS],
+        "label_lines": [f"{a}\t{b}" for a, b in facts if a],
+    }
+    return render(pdf, pages), expected
+
+
+# ---------------------------------------------------------------------------
+# 5. two_column.pdf
+# ---------------------------------------------------------------------------
+
+TWO_COL_LEFT = [
+    "Trygghetsrådet samlades i stadshuset för att följa upp höstens arbete. Polisen "
+    "redovisade att antalet anmälda inbrott i bostadsområdena har minskat under perioden.",
+    "Kommunens trygghetsvärdar har varit ute varje fredag och lördag kväll. De har mött "
+    "många ungdomar i centrum och vid idrottsplatsen. Samarbetet med fältassistenterna "
+    "fungerar väl.",
+    "Belysningen i gångtunneln vid stationen är nu utbytt och upplevs som betydligt bättre "
+    "av de boende.",
+]
+TWO_COL_RIGHT = [
+    "Rådet beslutade att genomföra en ny trygghetsvandring i Västerås centrum under våren. "
+    "Inbjudan skickas till fastighetsägare, handlare och föreningar.",
+    "Nästa möte hålls den 12 december. Då redovisas resultatet från den nationella "
+    "trygghetsundersökningen och en lägesbild från polisen.",
+]
+
+
+def make_two_column(pdf) -> tuple[bytes, dict[str, Any]]:
+    page = Page()
+    page.lines.append(Line(LEFT, 70.0, "Trygghetsrådet Västerås – minnesanteckningar 2023-11-08", bold=True, size=13))
+    gutter = 24.0
+    col_w = (RIGHT - LEFT - gutter) / 2
+    expected_cols = []
+    for x, paragraphs in ((LEFT, TWO_COL_LEFT), (LEFT + col_w + gutter, TWO_COL_RIGHT)):
+        y = 110.0
+        col_lines = []
+        for para in paragraphs:
+            for part in wrap(pdf, para, col_w):
+                page.lines.append(Line(x, y, part))
+                col_lines.append(part)
+                y += LEADING
+            y += PARA_GAP
+        expected_cols.append(col_lines)
+    page.lines.append(centred(pdf, "Sida 1 av 1", 800.0, size=9))
+    expected = {
+        "pages": 1,
+        "left_first": expected_cols[0][0],
+        "left_last": expected_cols[0][-1],
+        "right_first": expected_cols[1][0],
+        "right_last": expected_cols[1][-1],
+        "left_last_sentence": TWO_COL_LEFT[-1].split(". ")[-1],
+        "right_first_sentence": TWO_COL_RIGHT[0].split(". ")[0],
+        "page_numbers": ["Sida 1 av 1"],
+    }
+    return render(pdf, [page]), expected
+
+
+# ---------------------------------------------------------------------------
+# 6. scanned.pdf, 7. truncated.pdf / notpdf.pdf, encrypted.pdf
+# ---------------------------------------------------------------------------
+
+
+def make_scanned(pdf) -> bytes:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (620, 877), 255)
+    draw = ImageDraw.Draw(img)
+    rng = random.Random(7)
+    y = 60
+    while y < 800:
+        x1 = 60 + rng.randint(250, 500)
+        draw.rectangle((60, y, x1, y + 6), fill=40)
+        y += rng.choice((14, 14, 14, 30))
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    buf.seek(0)
+    pdf.add_page()
+    pdf.image(buf, x=0, y=0, w=A4_W, h=A4_H)
+    return bytes(pdf.output())
+
+
+def make_encrypted(pdf) -> bytes:
+    pdf.set_encryption(owner_password="ägare", user_password="hemligt")
+    page = Page([Line(LEFT, 100.0, "Sekretessbelagda minnesanteckningar från trygghetsrådet.")])
+    return render(pdf, [page])
+
+
+# ---------------------------------------------------------------------------
+# 8. minutes.docx
+# ---------------------------------------------------------------------------
+
+DOCX_PARTICIPANTS = [
+    ("Namn", "Roll", "Parti"),
+    ("Anna Gunstad Bäckman", "ordförande", "C"),
+    ("Hans Strandlund", "ledamot", "M"),
+    ("Joar Larsson", "säkerhetssamordnare", ""),
+]
+
+DOCX_ITEMS = [
+    ("1. Mötets öppnande", "Ordföranden öppnar mötet och hälsar alla välkomna."),
+    ("2. Lägesbild från polisen", "Kommunpolisen redovisar en lugn sommar utan grova brott."),
+    ("3. Trygghetsvandring", "En trygghetsvandring genomförs i centrum den 28 oktober."),
+]
+
+
+def make_docx() -> tuple[bytes, dict[str, Any]]:
+    import docx
+
+    document = docx.Document()
+    props = document.core_properties
+    props.title = "Trygghetsrådet 2023-03-14"
+    props.author = "Anne Alamaa"
+    props.created = dt.datetime(2023, 3, 15, 9, 30, 0)
+    props.modified = dt.datetime(2023, 3, 15, 9, 30, 0)
+    props.last_modified_by = "Anne Alamaa"
+    props.revision = 1
+    document.add_heading("Minnesanteckningar trygghetsrådet", level=1)
+    document.add_paragraph("Datum och tid: 2023-03-14 klockan 17.30–19.00")
+    document.add_paragraph("Deltagare:")
+    table = document.add_table(rows=0, cols=3)
+    for row in DOCX_PARTICIPANTS:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row):
+            cell.text = value
+    for heading, body in DOCX_ITEMS:
+        document.add_heading(heading, level=2)
+        document.add_paragraph(body)
+    bold = document.add_paragraph()
+    bold.add_run("Övrigt").bold = True
+    document.add_paragraph("Inga övriga frågor.")
+    document.add_paragraph("")  # an empty paragraph must not create a blank run
+    document.add_paragraph("Vid tangenterna: Anne Alamaa")
+    buf = io.BytesIO()
+    document.save(buf)
+    data = buf.getvalue()
+    data = _fix_zip_dates(data)
+    expected = {
+        "front_matter": {"title": props.title, "author": props.author, "created": "2023-03-15T09:30:00"},
+        "style_headings": ["Minnesanteckningar trygghetsrådet"] + [h for h, _ in DOCX_ITEMS],
+        "bold_headings": ["Övrigt"],
+        "table_rows": ["\t".join(r).rstrip("\t") for r in DOCX_PARTICIPANTS],
+        "order": ["Minnesanteckningar trygghetsrådet", "Deltagare:", "Anna Gunstad Bäckman", "1. Mötets öppnande",
+                  "Övrigt", "Inga övriga frågor.", "Vid tangenterna"],
+    }
+    return data, expected
+
+
+def _fix_zip_dates(data: bytes) -> bytes:
+    """Rewrite a zip with fixed member timestamps so output is reproducible."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            new = zipfile.ZipInfo(info.filename, date_time=(2023, 3, 15, 9, 30, 0))
+            new.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(new, src.read(info.filename))
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------
+
+
+def main() -> None:
+    """Write all fixtures and the expected.json files."""
+    PDF_DIR.mkdir(parents=True, exist_ok=True)
+    DOCX_DIR.mkdir(parents=True, exist_ok=True)
+    expected: dict[str, Any] = {}
+    for name, maker in (
+        ("margin", make_margin),
+        ("running_header", make_running_header),
+        ("hyphenated", make_hyphenated),
+        ("toc", make_toc),
+        ("two_column", make_two_column),
+    ):
+        data, truth = maker(new_pdf())
+        (PDF_DIR / f"{name}.pdf").write_bytes(data)
+        expected[name] = truth
+    (PDF_DIR / "scanned.pdf").write_bytes(make_scanned(new_pdf()))
+    expected["scanned"] = {"error": "needs_ocr"}
+    margin = (PDF_DIR / "margin.pdf").read_bytes()
+    (PDF_DIR / "truncated.pdf").write_bytes(margin[: len(margin) // 2])
+    expected["truncated"] = {"error": "corrupt_pdf"}
+    (PDF_DIR / "notpdf.pdf").write_bytes(random.Random(42).randbytes(4096))
+    expected["notpdf"] = {"error": "not_pdf"}
+    (PDF_DIR / "encrypted.pdf").write_bytes(make_encrypted(new_pdf()))
+    expected["encrypted"] = {"error": "encrypted"}
+    (PDF_DIR / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    data, truth = make_docx()
+    (DOCX_DIR / "minutes.docx").write_bytes(data)
+    (DOCX_DIR / "corrupt.docx").write_bytes(data[: len(data) // 3])
+    truth_all = {"minutes": truth, "corrupt": {"error": "corrupt_docx"}}
+    (DOCX_DIR / "expected.json").write_text(json.dumps(truth_all, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for path in sorted([*PDF_DIR.iterdir(), *DOCX_DIR.iterdir()]):
+        print(f"{path.relative_to(ROOT)}\t{path.stat().st_size} B")
+
+
+if __name__ == "__main__":
+    main()
