@@ -1,0 +1,932 @@
+"""Split a document into agenda items (ärenden, punkter, paragrafer).
+
+``segment(doc)`` never raises and never returns an empty list. It tries the
+following schemes in order and takes the first one that yields an accepted
+item structure:
+
+1. **§ headings** (``heading_source="paragraph"``): a line starting with
+   ``§ 12`` (``§12``), optionally followed by ``Dnr …`` and/or the title on
+   the same line; otherwise the title is the next line (wrapped titles of up
+   to three lines are joined). ``number`` is ``"§ 12"`` (as written, with the
+   space normalised) and the diarienummer goes to ``dnr``. When § headings
+   exist, nothing else starts an item: "1." lists, "Beslut", "Beslutsgång"
+   inside a paragraph stay in it.
+2. **Keyword items** ("Punkt 3", "Ärende 4"; ``numbered``): ``number`` is
+   the digits, "3".
+3. **Numbered lines** ("1. Närvaro", "2) Lägesbild"; ``numbered``):
+   ``number`` is the digits, "1". Titles must start with a capital letter.
+
+   For 1–3 the numbers must increase: the item sequence is the best-scoring
+   increasing chain (small gaps allowed, so a stray or out-of-order line is
+   dropped and stays inside the previous item). Lines inside a tight run of
+   numbered lines (an inner list) weigh less than isolated ones, so a
+   "1. 2. 3." list inside an item does not replace the outer numbering.
+   A numbered line is never a heading when it continues a sentence from the
+   line above, when its title starts in lower case, or when it belongs to a
+   table of contents (an ``Innehåll``-type block, or its title lines end in
+   dot leaders and a page number).
+4. **Markup headings** (Markdown ``#``, a whole line in ``**bold**``
+   (``bold``), ``- **bold bullet**`` (``bullet``)): the shallowest kind that
+   occurs at least twice starts items; deeper kinds stay inside as
+   sub-headings.
+5. **Layout headings** reported by the reader in ``doc.headings`` (PDF margin
+   headings: ``margin``).
+6. **Heading lines** (``heading_line``): a short block (≤ 8 words over at
+   most three wrapped lines, capitalised, no final ``.,;:``, not ending in a
+   function word such as "och"/"om", not a list item or ``label: value``) separated by blank lines and followed by prose, or a
+   cue word from ``data/segment.yaml`` (``Inledning``, ``Övrigt``, …) on its
+   own line. The first block of the document is its title, not an item.
+   Flattened margin layouts (TXT from PDF): several heading blocks stacked
+   together are assigned to the *last* N sections (separated by 2+ blank
+   lines) that follow them, the first sections continuing the previous item
+   across the page break; such items start at their body (the heading text
+   lies inside the previous item's span) and get ``heading_source="margin"``.
+
+In schemes 4–6 a line starting with a closing cue ("Nästa möte 4 juni
+kl. 17") opens a final item titled with the cue (here "Nästa möte"), so the
+next-meeting note is its own item in every unnumbered document. In numbered
+documents it is whatever the numbering makes it.
+
+Text before the first item (title, participants, "Plats och tid", a lead-in
+sentence) is **not** an item; the meeting metadata covers it. A scheme that
+finds a single item while most of the text lies before it is rejected (a
+stray heading in a news text must not hide the text).
+
+A signing-service receipt (twoday/Ciceron/Verifikat …, once in the second
+half of the document), a trailing signature block ("Vid protokollet", names,
+"Ordförande", "Arboga den 2021") and trailing footer residue ("Det här
+dokumentet är digitalt signerat", "Transaktionsidentitet") are cut from the
+last item.
+
+A document with no accepted structure becomes one item (``whole``) titled
+with its first layout heading, first Markdown heading or first line, or
+"Hela dokumentet" when it has no text.
+
+Offsets: ``doc.text[item.start:item.end]`` holds the heading and the body;
+items are ordered and do not overlap. ``item.text`` is a verbatim slice of
+``doc.text`` (heading excluded, outer whitespace stripped), so
+``doc.text.index(item.text, item.start)`` locates it; running-header residue
+a reader left inside an item stays in its text.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from radslag.types import AgendaItem, Document
+
+__all__ = ["segment"]
+
+log = logging.getLogger(__name__)
+
+_DATA_FILE = Path(__file__).parent / "data" / "segment.yaml"
+
+#: Word-ish token: anything containing a letter or a digit.
+_WORD = re.compile(r"[\wÅÄÖåäö]+", re.UNICODE)
+_TERMINAL = ".!?"
+_DOT_LEADER = re.compile(r"(?:\.{4,}|\s\.{2,}|…{2,}|(?:\.\s){4,}|_{5,})\s*\d{1,4}\s*$")
+_DNR = re.compile(
+    r"\b(?i:dnr|diarienr|diarienummer|dnr\.)\s*[:.]?\s*"
+    r"((?:[A-ZÅÄÖ]{1,8}[ -]?)?\d{1,4}[-/.:]\d{1,6}(?:[-/.:]\d{1,6})*)"
+)
+_PARA = re.compile(r"^§\s*(\d{1,4})(?![\d§])\s*[.:]?\s*(.*)$")
+_LIST = re.compile(r"^(\d{1,3})\s*[.)](?!\d)\s+(\S.*)$")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_BOLD_LINE = re.compile(r"^(\*\*|__)(?P<t>[^*_].*?)\1\s*$")
+_BULLET_BOLD = re.compile(r"^[-*•–]\s+(\*\*|__)(?P<t>[^*_].*?)\1\s*$")
+_BULLET = re.compile(r"^(?:[-*•–·▪●◦]|\d{1,3}[.)])\s")
+_DATEISH = re.compile(r"\d{4}-\d{2}-\d{2}|\b\d{1,2}[:.]\d{2}\b")
+_LABEL = re.compile(r"^[^:]{1,40}:\s+\S")
+_PLACE_DATE = re.compile(
+    r"^[A-ZÅÄÖ][\w-]+(?:\s[\w-]+)?,?\s+(?:den\s+)?(?:\d{1,2}\s+\w+\s+)?\d{4}(?:-\d{2}-\d{2})?\.?$"
+)
+_NAME = re.compile(r"^[A-ZÅÄÖÉ][\w'’.-]+(?:\s+(?:[A-ZÅÄÖÉ][\w'’.-]+|von|af|de|van))" r"{0,4}(?:\s*\([A-ZÅÄÖ]{1,3}\))?,?$")
+
+
+# --------------------------------------------------------------------------
+# Cue data
+# --------------------------------------------------------------------------
+
+
+def _norm(s: str) -> str:
+    """Lower-case, collapse whitespace, drop trailing ``:``/``?``/``.``."""
+    return re.sub(r"\s+", " ", s).strip().rstrip(":?.!").strip().casefold()
+
+
+@dataclass(frozen=True)
+class _Cues:
+    heading: frozenset[str]
+    closing: tuple[str, ...]
+    toc: frozenset[str]
+    keywords: tuple[str, ...]
+    subheading: frozenset[str]
+    trailer_cut: tuple[re.Pattern[str], ...]
+    residue: tuple[re.Pattern[str], ...]
+    roles: frozenset[str]
+    fragment_endings: frozenset[str]
+    keyword_re: re.Pattern[str]
+
+
+@functools.lru_cache(maxsize=1)
+def _cues() -> _Cues:
+    """Load and compile ``data/segment.yaml`` once."""
+    data: dict[str, Any] = yaml.safe_load(_DATA_FILE.read_text(encoding="utf-8")) or {}
+
+    def words(key: str) -> list[str]:
+        return [str(w) for w in data.get(key) or []]
+
+    keywords = tuple(words("item_keywords"))
+    kw_alt = "|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True)) or r"(?!x)x"
+    return _Cues(
+        heading=frozenset(_norm(w) for w in words("heading_cues")),
+        closing=tuple(sorted((w.casefold() for w in words("closing_cues")), key=len, reverse=True)),
+        toc=frozenset(_norm(w) for w in words("toc_cues")),
+        keywords=keywords,
+        subheading=frozenset(_norm(w) for w in words("subheading_cues")),
+        trailer_cut=tuple(re.compile(p, re.IGNORECASE) for p in words("trailer_cut")),
+        residue=tuple(re.compile(p, re.IGNORECASE) for p in words("trailer_residue")),
+        roles=frozenset(_norm(w) for w in words("signature_roles")),
+        fragment_endings=frozenset(_norm(w) for w in words("fragment_endings")),
+        keyword_re=re.compile(
+            rf"^(?i:{kw_alt})\s+(?i:nr\.?\s*)?(\d{{1,3}})(?!\d)\s*[.:)\-–]?\s*(.*)$"
+        ),
+    )
+
+
+# --------------------------------------------------------------------------
+# Lines
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    idx: int
+    start: int
+    end: int
+    text: str  # stripped
+    lead: int = 0  # leading whitespace before ``text``
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+def _split_lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    pos = 0
+    for i, raw in enumerate(text.split("\n")):
+        lines.append(_Line(i, pos, pos + len(raw), raw.strip(), len(raw) - len(raw.lstrip())))
+        pos += len(raw) + 1
+    return lines
+
+
+def _unmarkup(s: str) -> str:
+    """Strip Markdown heading marks, bold markers and a bullet before bold."""
+    s = s.strip()
+    m = _MD_HEADING.match(s)
+    if m:
+        s = m.group(2)
+    m = _BULLET_BOLD.match(s) or _BOLD_LINE.match(s)
+    if m:
+        s = m.group("t")
+    return s.strip().strip("*_").strip()
+
+
+def _words(s: str) -> int:
+    return len(_WORD.findall(s))
+
+
+def _clean_title(s: str) -> str:
+    """Collapse whitespace; drop edge dashes/colons and one final period."""
+    s = re.sub(r"\s+", " ", s).strip().strip(" -–—:").strip()
+    return s[:-1].rstrip() if s.endswith(".") and not s.endswith("..") else s
+
+
+def _starts_upper(s: str) -> bool:
+    s = s.lstrip("\"'”“«»(")
+    return bool(s) and s[0].isupper()
+
+
+def _continues_sentence(lines: list[_Line], i: int) -> bool:
+    """True when line ``i`` directly continues an unfinished sentence above."""
+    if i == 0 or lines[i - 1].blank:
+        return False
+    prev = lines[i - 1].text
+    return len(prev) > 40 and prev[-1].isalpha() and prev[-1].islower() or prev.endswith(",")
+
+
+def _next_nonblank(lines: list[_Line], i: int, limit: int) -> int | None:
+    j = i
+    while j < limit and lines[j].blank:
+        j += 1
+    return j if j < limit else None
+
+
+# --------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Head:
+    """An accepted heading: where the item starts and where its body starts."""
+
+    start: int
+    body_start: int
+    title: str
+    number: str | None = None
+    dnr: str | None = None
+    source: str = "heading_line"
+
+
+# --------------------------------------------------------------------------
+# Trailer
+# --------------------------------------------------------------------------
+
+
+def _trailer_limit(lines: list[_Line]) -> int:
+    """Index of the first line that belongs to the receipt/signature trailer."""
+    cues = _cues()
+    n = len(lines)
+    counts: dict[str, int] = {}
+    for ln in lines:
+        if ln.text:
+            counts[ln.text.casefold()] = counts.get(ln.text.casefold(), 0) + 1
+    total = max(lines[-1].end, 1) if lines else 1
+    limit = n
+    for ln in lines:
+        if ln.blank or ln.start < total * 0.5:
+            continue
+        if counts.get(ln.text.casefold(), 0) >= 3:
+            continue
+        if any(p.match(ln.text) for p in cues.trailer_cut):
+            limit = ln.idx
+            break
+    limit = _signature_start(lines, limit)
+    # Trailing footer residue and blank lines.
+    while limit > 0 and (
+        lines[limit - 1].blank or any(p.match(lines[limit - 1].text) for p in cues.residue)
+    ):
+        limit -= 1
+    return max(limit, 0) if any(not ln.blank for ln in lines[:limit]) else n
+
+
+def _is_role(s: str) -> bool:
+    roles = _cues().roles
+    t = _norm(s)
+    if t in roles:
+        return True
+    return any(t.startswith(r + " ") and _words(t) <= 6 for r in roles if " " in r)
+
+
+def _signature_start(lines: list[_Line], limit: int) -> int:
+    """Move ``limit`` up over a trailing signature block, if there is one."""
+    j = limit
+    has_role = False
+    first = limit
+    while j > 0:
+        ln = lines[j - 1]
+        t = ln.text
+        if ln.blank:
+            j -= 1
+            continue
+        if _is_role(t):
+            has_role = True
+        elif not (_NAME.match(t) or _PLACE_DATE.match(t) or re.fullmatch(r"[\d\s./-]{6,}", t)):
+            break
+        j -= 1
+        first = j
+    if not has_role:
+        return limit
+    # Keep at least one non-blank line before the block.
+    if not any(not ln.blank for ln in lines[:first]):
+        return limit
+    return first
+
+
+# --------------------------------------------------------------------------
+# Numbered schemes
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Cand:
+    kind: str  # "para", "keyword", "list"
+    line: int
+    num: int
+    title: str
+    body_line: int  # first line after the title
+    dnr: str | None
+    weight: float = 1.0
+
+
+def _is_subheading(s: str) -> bool:
+    t = _norm(_unmarkup(s))
+    subs = _cues().subheading
+    return t in subs or any(t.startswith(c + " ") and _words(t) <= 6 for c in subs)
+
+
+def _joinable(prev: str, nxt: str) -> bool:
+    if _is_subheading(nxt) or _words(nxt) > 15 or _DOT_LEADER.search(nxt):
+        return False
+    if _PARA.match(nxt) or _LIST.match(nxt):
+        return False
+    if not nxt[0].isalpha() or not _starts_upper(nxt) or prev[-1:] in ("&", "-", "–", ",", "/"):
+        return True
+    return (
+        bool(prev)
+        and prev[-1] not in _TERMINAL + ":;"
+        and prev[-1].isalpha()
+        and prev.split()[-1].islower()
+        and not nxt.endswith(".")
+    )
+
+
+def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[str, int]:
+    """Return the title of the heading on line ``i`` and the first body line.
+
+    ``first`` is the title text found on the heading line itself (may be
+    empty; then the next line, across at most one blank line, is the title).
+    """
+    parts: list[str] = []
+    j = i + 1
+    if first:
+        parts.append(first)
+    else:
+        k = j
+        if k < limit and lines[k].blank:
+            k += 1
+        if k < limit and not lines[k].blank and not _is_subheading(lines[k].text):
+            t = _unmarkup(lines[k].text)
+            if not (_PARA.match(t) or _DNR.match(t)) and _words(t) <= 40:
+                parts.append(t)
+                j = k + 1
+    while parts and len(parts) < 3 and j < limit and not lines[j].blank:
+        nxt = _unmarkup(lines[j].text)
+        if not _joinable(parts[-1], nxt) or _words(" ".join(parts + [nxt])) > 40:
+            break
+        parts.append(nxt)
+        j += 1
+    return _clean_title(" ".join(parts)), j
+
+
+def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
+    cues = _cues()
+    out: list[_Cand] = []
+    for ln in lines[:limit]:
+        if ln.blank:
+            continue
+        s = _unmarkup(ln.text)
+        kind: str | None = None
+        m = _PARA.match(s)
+        if m and not s.startswith("§§"):
+            kind, num, rest = "para", int(m.group(1)), m.group(2)
+        else:
+            m = cues.keyword_re.match(s)
+            if m:
+                kind, num, rest = "keyword", int(m.group(1)), m.group(2)
+            else:
+                m = _LIST.match(s)
+                if m:
+                    kind, num, rest = "list", int(m.group(1)), m.group(2)
+        if kind is None:
+            continue
+        if _continues_sentence(lines, ln.idx):
+            continue
+        dnr = None
+        dm = _DNR.search(rest)
+        if dm:
+            dnr = dm.group(1).strip()
+            rest = (rest[: dm.start()] + " " + rest[dm.end() :]).strip()
+        rest = _clean_title(rest)
+        if rest and not _starts_upper(rest) and not rest[0].isdigit():
+            continue  # "§ 5 ska …", "3. att …": part of a sentence
+        if kind == "list" and (not rest or _words(rest) > 40):
+            continue
+        title, body_line = _title_lines(lines, ln.idx, limit, rest)
+        out.append(_Cand(kind, ln.idx, num, title, body_line, dnr))
+    return out
+
+
+def _toc_like(lines: list[_Line], cand: _Cand, next_line: int, limit: int) -> bool:
+    """A candidate whose title lines end in dot leaders and a page number."""
+    seen = 0
+    for j in range(cand.line, min(next_line, limit)):
+        if lines[j].blank:
+            continue
+        if _DOT_LEADER.search(lines[j].text):
+            return True
+        seen += 1
+        if seen > 12:
+            break
+    return False
+
+
+def _drop_toc(lines: list[_Line], cands: list[_Cand], limit: int) -> list[_Cand]:
+    toc_lines = {ln.idx for ln in lines[:limit] if ln.text and _norm(_unmarkup(ln.text)) in _cues().toc}
+    keep: list[_Cand] = []
+    in_toc = False
+    toc_start = min(toc_lines) if toc_lines else None
+    for k, c in enumerate(cands):
+        nxt = cands[k + 1].line if k + 1 < len(cands) else limit
+        tocish = _toc_like(lines, c, nxt, limit)
+        if toc_start is not None and c.line > toc_start and not in_toc and not keep:
+            in_toc = True
+        if in_toc:
+            if tocish or not c.title:
+                continue
+            in_toc = False
+            toc_start = None
+        if tocish:
+            continue
+        keep.append(c)
+    return keep
+
+
+def _weigh(lines: list[_Line], cands: list[_Cand], limit: int) -> None:
+    """Isolated headings weigh 1, lines of a tight run (inner list) 0.3."""
+    by_line = {c.line: c for c in cands}
+    for k, c in enumerate(cands):
+        prev = c.line - 1
+        while prev >= 0 and lines[prev].blank:
+            prev -= 1
+        nxt = _next_nonblank(lines, c.body_line, limit)
+        in_run = (prev in by_line) or (nxt is not None and nxt in by_line)
+        w = 0.3 if (c.kind == "list" and in_run) else 1.0
+        before_blank = c.line == 0 or lines[c.line - 1].blank
+        after_blank = c.body_line >= limit or lines[c.body_line].blank
+        if before_blank and after_blank:
+            w += 0.2
+        end = cands[k + 1].line if k + 1 < len(cands) else limit
+        body = sum(len(lines[j].text) for j in range(c.body_line, min(end, limit)))
+        c.weight = w + min(body, 5000) / 1e6
+
+
+def _best_chain(cands: list[_Cand], max_gap: int, max_first: int | None) -> list[_Cand]:
+    """Best-scoring chain of strictly increasing numbers with small gaps."""
+    n = len(cands)
+    if not n:
+        return []
+    best = [0.0] * n
+    back = [-1] * n
+    for i, c in enumerate(cands):
+        best[i] = c.weight if (max_first is None or c.num <= max_first) else float("-inf")
+        for j in range(max(0, i - 300), i):
+            d = c.num - cands[j].num
+            if 0 < d <= max_gap and best[j] != float("-inf") and best[j] + c.weight > best[i]:
+                best[i] = best[j] + c.weight
+                back[i] = j
+    i = max(range(n), key=lambda k: best[k])
+    if best[i] == float("-inf"):
+        return []
+    chain: list[_Cand] = []
+    while i >= 0:
+        chain.append(cands[i])
+        i = back[i]
+    return chain[::-1]
+
+
+def _numbered_scheme(lines: list[_Line], limit: int) -> list[list[_Head]]:
+    """Return candidate head lists for §, keyword and list numbering, best first."""
+    all_cands = _numbered_candidates(lines, limit)
+    options: list[list[_Head]] = []
+    for kind, max_gap, max_first, min_isolated in (
+        ("para", 10, None, 1),
+        ("keyword", 3, None, 1),
+        ("list", 2, 2, 2),
+    ):
+        cands = [c for c in all_cands if c.kind == kind]
+        cands = _drop_toc(lines, cands, limit)
+        if not cands:
+            continue
+        _weigh(lines, cands, limit)
+        chain = _best_chain(cands, max_gap, max_first)
+        if sum(1 for c in chain if c.weight >= 1.0) < min_isolated:
+            continue
+        heads = []
+        for c in chain:
+            body_start = lines[c.body_line].start if c.body_line < len(lines) else lines[-1].end
+            number = f"§ {c.num}" if kind == "para" else str(c.num)
+            source = "paragraph" if kind == "para" else "numbered"
+            title = c.title or (number if kind != "para" else f"§ {c.num}")
+            heads.append(_Head(lines[c.line].start, body_start, title, number, c.dnr, source))
+        options.append(heads)
+    return options
+
+
+# --------------------------------------------------------------------------
+# Markup and layout headings
+# --------------------------------------------------------------------------
+
+
+def _first_content_line(lines: list[_Line], limit: int) -> int | None:
+    return _next_nonblank(lines, 0, limit)
+
+
+def _markup_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
+    first = _first_content_line(lines, limit)
+    found: dict[int, list[tuple[int, str, str]]] = {}
+    for ln in lines[:limit]:
+        if ln.blank:
+            continue
+        m = _MD_HEADING.match(ln.text)
+        if m:
+            level, title, src = len(m.group(1)), m.group(2).strip("*_ "), "heading_line"
+        elif _BOLD_LINE.match(ln.text):
+            level, title, src = 7, _BOLD_LINE.match(ln.text).group("t"), "bold"  # type: ignore[union-attr]
+        elif _BULLET_BOLD.match(ln.text):
+            level, title, src = 8, _BULLET_BOLD.match(ln.text).group("t"), "bullet"  # type: ignore[union-attr]
+        else:
+            continue
+        title = _clean_title(title)
+        if not title or _words(title) > 30 or _DOT_LEADER.search(title):
+            continue
+        if ln.idx == first and level <= 7:
+            continue  # the document title
+        found.setdefault(level, []).append((ln.idx, title, src))
+    for level in sorted(found):
+        if len(found[level]) >= 2:
+            return [
+                _Head(lines[i].start, lines[i].end, t, None, _dnr(t), src) for i, t, src in found[level]
+            ]
+    total = [h for hs in found.values() for h in hs]
+    if len(total) == 1:
+        i, t, src = total[0]
+        return [_Head(lines[i].start, lines[i].end, t, None, _dnr(t), src)]
+    return None
+
+
+def _dnr(s: str) -> str | None:
+    m = _DNR.search(s)
+    return m.group(1) if m else None
+
+
+def _layout_scheme(doc: Document, lines: list[_Line], limit_off: int) -> list[_Head] | None:
+    heads: list[_Head] = []
+    text = doc.text
+    for h in sorted(doc.headings or [], key=lambda h: h.start):
+        try:
+            start, end = int(h.start), int(h.end)
+        except (TypeError, ValueError):
+            continue
+        title = _clean_title(str(h.text or ""))
+        if not title or not (0 <= start < end <= len(text)) or start >= limit_off:
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        if text[line_start:start].strip():
+            line_start = start
+        line_end = text.find("\n", end)
+        body_start = end if line_end < 0 or text[end:line_end].strip() else line_end
+        if heads and line_start < heads[-1].body_start:
+            continue
+        src = "margin" if h.source == "margin" else "heading_line"
+        heads.append(_Head(line_start, body_start, title, None, _dnr(title), src))
+    return heads or None
+
+
+# --------------------------------------------------------------------------
+# Heading lines (plain text)
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    first: int
+    last: int
+    gap_before: int
+    kind: str = "P"  # "H" heading, "C" closing cue, "P" prose, "X" other, "T" title
+
+
+def _is_cue(s: str) -> bool:
+    return _norm(_unmarkup(s)) in _cues().heading
+
+
+def _closing_rest(s: str) -> str | None:
+    """If ``s`` starts with a closing cue, return the rest of the line."""
+    t = _unmarkup(s)
+    low = t.casefold()
+    for cue in _cues().closing:
+        if low.startswith(cue):
+            rest = t[len(cue) :]
+            if rest and rest[0].isalnum():
+                continue
+            rest = rest.lstrip(" :–-")
+            if not rest or (
+                _words(rest) <= 15 and (re.search(r"\d", rest) or _LABEL.match(t) or rest[0].isupper())
+            ):
+                return rest
+    return None
+
+
+def _heading_ish(texts: list[str]) -> bool:
+    if not texts or len(texts) > 3:
+        return False
+    if len(texts) == 1 and _is_cue(texts[0]):
+        return True
+    joined = " ".join(_unmarkup(t) for t in texts)
+    last_word = texts[-1].split()[-1].casefold()
+    if last_word in _cues().fragment_endings:
+        return False
+    if _words(joined) > 8 or not _starts_upper(joined) or len(joined) > 90:
+        return False
+    if any(t.rstrip()[-1] in ".,;:" for t in texts):
+        return False
+    if any(_BULLET.match(t) for t in texts) or _LABEL.match(joined) or _DATEISH.search(joined):
+        return False
+    if any(_words(t) > 6 for t in texts[1:]):
+        return False
+    if _is_role(joined):
+        return False
+    return bool(re.search(r"[^\W\d_]{3,}", joined))
+
+
+def _prose(texts: list[str]) -> bool:
+    joined = " ".join(texts)
+    if _words(joined) >= 40:
+        return True
+    for sent in re.split(r"(?<=[.!?])\s+", joined):
+        if sent and sent[-1] in _TERMINAL and _words(sent) >= 5:
+            return True
+    return any(_words(t) >= 12 for t in texts)
+
+
+def _blocks(lines: list[_Line], limit: int) -> list[_Block]:
+    blocks: list[_Block] = []
+    gap = 99
+    cur: _Block | None = None
+    for ln in lines[:limit]:
+        if ln.blank:
+            if cur is not None:
+                blocks.append(cur)
+                cur = None
+                gap = 0
+            gap += 1
+            continue
+        if cur is None:
+            cur = _Block(ln.idx, ln.idx, gap)
+        else:
+            cur.last = ln.idx
+    if cur is not None:
+        blocks.append(cur)
+    # Split cue lines (and closing-cue lines) off their blocks when the line
+    # above ends a sentence: "… bifaller det.\nÖvrigt\nInga frågor."
+    out: list[_Block] = []
+    for b in blocks:
+        start = b.first
+        gap = b.gap_before
+        for i in range(b.first, b.last + 1):
+            t = lines[i].text
+            if not (_is_cue(t) or _closing_rest(t) is not None):
+                continue
+            if i > start:
+                if lines[i - 1].text[-1] not in _TERMINAL + ":":
+                    continue
+                out.append(_Block(start, i - 1, gap))
+                start, gap = i, 0
+            if i < b.last:
+                out.append(_Block(i, i, gap))
+                start, gap = i + 1, 0
+        if start <= b.last:
+            out.append(_Block(start, b.last, gap))
+    return out
+
+
+def _texts(lines: list[_Line], b: _Block) -> list[str]:
+    return [lines[i].text for i in range(b.first, b.last + 1)]
+
+
+def _heading_line_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
+    blocks = _blocks(lines, limit)
+    if not blocks:
+        return None
+    # Stacked margin headings glued to the end of a page: split the last line
+    # off a prose block when a heading block follows after a large gap.
+    k = 0
+    while k < len(blocks) - 1:
+        b, nb = blocks[k], blocks[k + 1]
+        if (
+            b.last > b.first
+            and nb.gap_before >= 2
+            and _heading_ish(_texts(lines, nb))
+            and _heading_ish([lines[b.last].text])
+            and not _is_role(lines[b.last].text)
+        ):
+            blocks.insert(k + 1, _Block(b.last, b.last, 0))
+            b.last -= 1
+            k += 1
+        k += 1
+    for k, b in enumerate(blocks):
+        texts = _texts(lines, b)
+        if len(texts) == 1 and _closing_rest(texts[0]) is not None:
+            b.kind = "C"
+        elif _heading_ish(texts):
+            b.kind = "T" if k == 0 and not _is_cue(texts[0]) else "H"
+        elif _prose(texts):
+            b.kind = "P"
+        else:
+            b.kind = "X"
+
+    heads: list[_Head] = []
+    k = 0
+    n = len(blocks)
+    while k < n:
+        b = blocks[k]
+        if b.kind == "C":
+            heads.append(_closing_head(lines[b.first]))
+            k += 1
+            continue
+        if b.kind != "H":
+            k += 1
+            continue
+        stack = [b]
+        j = k + 1
+        while j < n and blocks[j].kind == "H":
+            stack.append(blocks[j])
+            j += 1
+        body: list[_Block] = []
+        m = j
+        while m < n and blocks[m].kind not in ("H", "C"):
+            body.append(blocks[m])
+            m += 1
+        if not any(x.kind == "P" for x in body):
+            k = m if m > k else k + 1
+            continue
+        if len(stack) == 1:
+            heads.append(_stack_head(lines, b, None))
+        else:
+            sections: list[_Block] = []
+            for x in body:
+                if not sections or x.gap_before >= 2:
+                    sections.append(x)
+            assign = min(len(stack), len(sections))
+            for h, sec in zip(stack[len(stack) - assign :], sections[len(sections) - assign :]):
+                heads.append(_stack_head(lines, h, sec))
+        k = m
+    return heads or None
+
+
+def _stack_head(lines: list[_Line], h: _Block, section: _Block | None) -> _Head:
+    title = _clean_title(" ".join(_unmarkup(t) for t in _texts(lines, h)))
+    if section is None:
+        return _Head(lines[h.first].start, lines[h.last].end, title, None, _dnr(title), "heading_line")
+    start = lines[section.first].start
+    return _Head(start, start, title, None, _dnr(title), "margin")
+
+
+def _add_closing(heads: list[_Head], lines: list[_Line], limit: int) -> list[_Head]:
+    """Add a final "Nästa möte" item after the last heading of an unnumbered scheme."""
+    if not heads:
+        return heads
+    after = heads[-1].body_start
+    for ln in lines[:limit]:
+        if ln.start < after or ln.blank:
+            continue
+        rest = _closing_rest(ln.text)
+        if rest is not None and (rest or ln.idx + 1 < limit):
+            return heads + [_closing_head(ln)]
+    return heads
+
+
+def _closing_head(ln: _Line) -> _Head:
+    """Head for a closing-cue line; the rest of the line is the body."""
+    t = ln.text
+    rest = _closing_rest(t) or ""
+    cut = len(t) - len(rest)
+    title = _clean_title(_unmarkup(t[:cut]))
+    body = ln.start + ln.lead + cut if rest else ln.end
+    return _Head(ln.start, body, title, None, None, "heading_line")
+
+
+# --------------------------------------------------------------------------
+# Assembly
+# --------------------------------------------------------------------------
+
+
+def _build(doc: Document, heads: list[_Head], end_off: int) -> list[AgendaItem]:
+    text = doc.text
+    heads = sorted(heads, key=lambda h: h.start)
+    heads = [h for k, h in enumerate(heads) if k == 0 or h.start > heads[k - 1].start]
+    items: list[AgendaItem] = []
+    for k, h in enumerate(heads):
+        end = heads[k + 1].start if k + 1 < len(heads) else max(end_off, h.body_start)
+        end = max(end, h.start)
+        body_start = min(max(h.body_start, h.start), end)
+        # Trim whitespace at the end so offsets are tight.
+        while end > body_start and text[end - 1].isspace():
+            end -= 1
+        items.append(
+            AgendaItem(
+                number=h.number,
+                title=h.title or "Hela dokumentet",
+                text=text[body_start:end].strip(),
+                start=h.start,
+                end=max(end, h.start),
+                pages=doc.pages_for(h.start, max(end, h.start)) if doc.pages else [],
+                dnr=h.dnr,
+                heading_source=h.source,
+            )
+        )
+    return items
+
+
+def _preamble_ok(heads: list[_Head], lines: list[_Line], limit: int) -> bool:
+    """Reject a one-item structure that leaves most of the text before it."""
+    if not heads:
+        return False
+    if len(heads) > 1:
+        return True
+    first = heads[0].start
+    before = sum(_words(ln.text) for ln in lines[:limit] if ln.end <= first)
+    total = sum(_words(ln.text) for ln in lines[:limit]) or 1
+    return before <= 80 or before / total <= 0.4
+
+
+def _whole(doc: Document, lines: list[_Line], limit: int) -> list[AgendaItem]:
+    text = doc.text or ""
+    end = lines[limit - 1].end if 0 < limit <= len(lines) else len(text)
+    title = ""
+    body_start = 0
+    for h in doc.headings or []:
+        if str(h.text or "").strip():
+            title = _clean_title(str(h.text))
+            break
+    first = _first_content_line(lines, limit)
+    start = lines[first].start if first is not None else 0
+    if first is not None:
+        ft = _unmarkup(lines[first].text)
+        if not title:
+            title = _clean_title(ft)
+            if _words(title) > 15 or len(title) > 120:
+                cut = title[:80].rsplit(" ", 1)[0] if " " in title[:80] else title[:80]
+                title = cut + " …"
+            else:
+                body_start = lines[first].end
+        elif _clean_title(ft) == title:
+            body_start = lines[first].end
+    body_start = max(body_start, start)
+    end = max(end, body_start)
+    return [
+        AgendaItem(
+            number=None,
+            title=title or "Hela dokumentet",
+            text=text[body_start:end].strip(),
+            start=start,
+            end=end,
+            pages=doc.pages_for(start, end) if doc.pages else [],
+            dnr=None,
+            heading_source="whole",
+        )
+    ]
+
+
+def _segment(doc: Document) -> list[AgendaItem]:
+    text = doc.text or ""
+    lines = _split_lines(text)
+    limit = _trailer_limit(lines)
+    end_off = lines[limit - 1].end if limit > 0 else 0
+
+    for heads in _numbered_scheme(lines, limit):
+        if _preamble_ok(heads, lines, limit):
+            return _build(doc, heads, end_off)
+    for scheme in (
+        lambda: _layout_scheme(doc, lines, end_off),
+        lambda: _markup_scheme(lines, limit),
+        lambda: _heading_line_scheme(lines, limit),
+    ):
+        heads = scheme()
+        if heads:
+            heads = _add_closing(heads, lines, limit)
+            if _preamble_ok(heads, lines, limit):
+                return _build(doc, heads, end_off)
+    return _whole(doc, lines, limit)
+
+
+def segment(doc: Document) -> list[AgendaItem]:
+    """Split ``doc`` into agenda items; see the module docstring for the rules.
+
+    Args:
+        doc: A document as returned by a reader.
+
+    Returns:
+        The items in document order; never empty. Never raises.
+    """
+    try:
+        items = _segment(doc)
+        if items:
+            return items
+    except Exception:  # noqa: BLE001 - segmentation must never fail ingest
+        log.exception("segmentation failed for %s; using one item", getattr(doc, "source", "?"))
+    text = getattr(doc, "text", "") or ""
+    try:
+        lines = _split_lines(text)
+        return _whole(doc, lines, len(lines))
+    except Exception:  # noqa: BLE001
+        log.exception("whole-document fallback failed for %s", getattr(doc, "source", "?"))
+        return [AgendaItem(None, "Hela dokumentet", text.strip(), 0, len(text), [], None, "whole")]
