@@ -1,0 +1,1002 @@
+"""Meeting metadata from a document: date, body, municipality, kind, people.
+
+:func:`extract_metadata` reads a :class:`~radslag.types.Document` and returns
+a :class:`~radslag.types.MeetingMeta` whose ``provenance`` names the source of
+every field it set. All Swedish language data (month names, cue words, body
+name patterns, role words, the municipality list) lives in ``ingest/data/``.
+
+Sources by trust, highest first (each field uses the first that gives a value):
+
+* date: a labelled date in the text (``text:Datum och tid``), a long Swedish
+  form in the title block, a signature line or a meeting sentence
+  (``text:lång datumform``), a bare "22 april" next to a meeting verb with the
+  year from the file name or the text (``text:dag och månad``), front matter
+  ``datum``/``date`` (``front_matter``), the removed running page header
+  (``page_header``), a full date in the file name (``file_name``), a sidecar
+  file (``sidecar``). Dates referring to other meetings ("mötet den 25 maj
+  2021", "Nästa möte …") are ignored. When only a year is known the date stays
+  None and ``provenance["date"]`` reads ``year_only:2021 (<source>)``.
+* municipality: scored mentions (front matter, title block, text, file name);
+  the sidecar fills a gap.
+* body: the name as written in the document's heading (e.g. "Trygghetsråd",
+  "Förebyggande rådet", "Nämnden för Förskola & Grundskola"), otherwise a
+  standalone line anywhere ("Västerås trygghetsråd"), otherwise a mention in
+  the text ("Trygghetsrådet"), front matter or sidecar. The body is *not*
+  canonicalised: filters match it as a case-insensitive substring.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from radslag.types import Document, MeetingMeta, Participant
+
+__all__ = [
+    "extract_metadata",
+    "Municipality",
+    "load_municipalities",
+    "find_municipality",
+    "classify_kind",
+    "parse_participants",
+    "find_sidecar",
+    "load_sidecar",
+]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+#: Non-blank lines at the top of a document that form its title block.
+TITLE_LINES = 12
+
+
+# --------------------------------------------------------------------------
+# Data files
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """One row of ``municipalities.tsv``."""
+
+    name: str
+    official: str
+    county: str
+
+
+@lru_cache(maxsize=None)
+def load_municipalities() -> tuple[Municipality, ...]:
+    """Load the 290 municipalities from ``ingest/data/municipalities.tsv``."""
+    with (DATA_DIR / "municipalities.tsv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t") if r.get("name")]
+    return tuple(Municipality(r["name"], r["official"], r["county"]) for r in rows)
+
+
+@lru_cache(maxsize=None)
+def _ambiguous_municipalities() -> frozenset[str]:
+    path = DATA_DIR / "municipality_ambiguous.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(s.strip() for s in lines if s.strip() and not s.startswith("#"))
+
+
+@lru_cache(maxsize=None)
+def _months() -> dict[str, int]:
+    out: dict[str, int] = {}
+    for line in (DATA_DIR / "months.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("name\t"):
+            continue
+        name, number = line.split("\t")
+        out[name.strip().lower()] = int(number)
+    return out
+
+
+@lru_cache(maxsize=None)
+def _yaml(name: str) -> dict[str, Any]:
+    with (DATA_DIR / name).open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def _labels() -> dict[str, Any]:
+    return _yaml("meeting_labels.yaml")
+
+
+def _alt(words: list[str]) -> str:
+    """Regex alternation of literal words, longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _ralt(patterns: list[str]) -> str:
+    """Regex alternation of regex fragments from a data file, longest first."""
+    return "|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True))
+
+
+def _fold(text: str) -> str:
+    """ASCII fold for file-name matching (Västerås → vasteras)."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+# --------------------------------------------------------------------------
+# Names of people
+# --------------------------------------------------------------------------
+
+_NAME_TOKEN = r"[A-ZÅÄÖÉÜØÆ][a-zåäöéüëèáíóúøæ'’]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüëèáíóúøæ'’]+)*"
+_NAME = rf"{_NAME_TOKEN}(?:[ \t]+(?:(?:af|von|van|de|der|da)[ \t]+)?{_NAME_TOKEN}){{1,3}}"
+_NAME_RE = re.compile(rf"^{_NAME_TOKEN}$")
+
+
+@lru_cache(maxsize=None)
+def _party_re() -> re.Pattern[str]:
+    return re.compile(r"\s*\((" + _alt([str(p) for p in _labels()["parties"]]) + r")\)")
+
+
+@lru_cache(maxsize=None)
+def _role_words() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    labels = _labels()
+    roles = frozenset(r.lower() for r in labels["roles"])
+    return roles, tuple(labels["role_suffixes"]), tuple(labels["organisation_suffixes"])
+
+
+def _is_name_token(token: str) -> bool:
+    """A capitalised word that can be part of a person's name."""
+    if not _NAME_RE.match(token):
+        return False
+    roles, role_suffixes, org_suffixes = _role_words()
+    low = token.lower()
+    if low in roles or low.endswith(role_suffixes) or low.endswith(org_suffixes):
+        return False
+    return True
+
+
+def _role_text(text: str) -> str | None:
+    """Clean a role phrase; lower-case a leading role word ("Kommunpolis")."""
+    text = re.sub(r"\s*§§?[\d,\s-]*$", "", text).strip(" ,.;:-\t")
+    if not text:
+        return None
+    roles, role_suffixes, _ = _role_words()
+    first = text.split()[0]
+    low = first.lower()
+    if (low in roles or low.endswith(role_suffixes)) and not first.isupper():
+        text = low + text[len(first):]
+    return text
+
+
+def _role_like(text: str) -> bool:
+    """True when a phrase before a name names a role or an organisation."""
+    roles, role_suffixes, org_suffixes = _role_words()
+    for word in text.split():
+        low = word.lower().strip(",.")
+        if low in roles or low.endswith(role_suffixes) or low.endswith(org_suffixes):
+            return True
+        if word.isupper() and len(word) >= 2:
+            return True
+    return False
+
+
+def _known_role_start(text: str) -> bool:
+    """True when ``text`` starts with a role word ("ordförande", "…samordnare")."""
+    words = text.split()
+    if not words:
+        return False
+    roles, role_suffixes, _ = _role_words()
+    first = words[0].lower().strip(",.")
+    return bool(_starts_with_role(text)) or first in roles or first.endswith(role_suffixes)
+
+
+def _starts_with_role(text: str) -> str | None:
+    """Return the leading chair-type role of ``text`` ("1:e vice ordförande")."""
+    m = re.match(r"^((?:\d:[ea]\s+)?(?:vice\s+)?ordförande)\b", text.strip(), re.I)
+    return m.group(1) if m else None
+
+
+def _parse_entry(text: str) -> tuple[Participant | None, str]:
+    """Parse "Kommunpolis Stefan Persson" / "Jonna Lindman (M) ordförande".
+
+    Returns:
+        ``(participant or None, leftover)``; leftover is the text when no
+        name was found (used as a role for the previous entry).
+    """
+    text = text.strip(" .;:\t")
+    if not text:
+        return None, ""
+    party = None
+    suffix = ""
+    pm = _party_re().search(text)
+    if pm:
+        party = pm.group(1)
+        suffix = text[pm.end():].strip(" ,.;")
+        text = text[: pm.start()].strip()
+    tokens = text.split()
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        if _is_name_token(tokens[i]):
+            j = i
+            while j + 1 < len(tokens) and (
+                _is_name_token(tokens[j + 1]) or tokens[j + 1] in ("af", "von", "van", "de", "der", "da")
+            ):
+                j += 1
+            runs.append((i, j + 1))
+            i = j + 1
+        else:
+            i += 1
+    good = [r for r in runs if 2 <= r[1] - r[0] <= 4]
+    if not good:
+        # A single token with three capitalised parts ("Ann-Marie-Lund").
+        singles = [r for r in runs if r[1] - r[0] == 1 and tokens[r[0]].count("-") >= 2]
+        good = singles
+    if not good:
+        return None, text
+    start, end = good[0] if good[0][0] == 0 else good[-1]
+    if pm and end != len(tokens):
+        return None, text  # the party tag must follow the name directly
+    name = " ".join(tokens[start:end])
+    prefix = " ".join(tokens[:start])
+    rest = " ".join(tokens[end:])
+    role = None
+    if prefix and _role_like(prefix):
+        role = _role_text(prefix)
+    elif rest:
+        role = _role_text(rest)
+    if suffix:
+        roles, role_suffixes, _ = _role_words()
+        first = suffix.split()[0].lower()
+        if _starts_with_role(suffix) or first in roles or first.endswith(role_suffixes):
+            role = role or _role_text(suffix)
+    return Participant(name=name, role=role, party=party), ""
+
+
+def _label_re(labels: list[str]) -> re.Pattern[str]:
+    return re.compile(r"^\s*(" + _alt(labels) + r")(?![\wåäöÅÄÖ])\s*:?\s*(.*)$")
+
+
+def parse_participants(lines: list[str]) -> list[Participant]:
+    """Parse the participant block(s) of a meeting record.
+
+    A block starts at a label such as "Deltagare:", "Närvarande",
+    "Ledamöter", "Rådsrepresentanter", "Förtroendevalda:", "Gäster:" or
+    "Beslutande" (``participant_labels`` in ``meeting_labels.yaml``); the
+    label becomes the participant's ``group``. Entries are split at tabs,
+    wide column gaps and commas. A block ends at a stop label (signature
+    labels, "Frånvarande", "Plats och tid för justering"), a numbered
+    heading, or a line without names after a blank line.
+
+    Args:
+        lines: Document lines.
+
+    Returns:
+        Participants in order, one per name.
+    """
+    labels = _labels()
+    start_re = _label_re(labels["participant_labels"])
+    stop_re = _label_re(labels["participant_stop_labels"])
+    numbered = re.compile(r"^\s*(?:\d{1,2}[.)]\s+\S|§\s*\d)")
+    found: dict[str, Participant] = {}
+    i = 0
+    while i < len(lines):
+        m = start_re.match(lines[i])
+        if not m or stop_re.match(lines[i]):
+            i += 1
+            continue
+        group = None
+        prev_blank = False
+        unparsed = 0
+        while i < len(lines):
+            line = lines[i]
+            i += 1
+            if not line.strip():
+                prev_blank = True
+                continue
+            if stop_re.match(line) and not start_re.match(line):
+                break
+            if group is not None and numbered.match(line):
+                break
+            rest = line
+            stripped: list[str] = []
+            while True:
+                lm = start_re.match(rest)
+                if not lm:
+                    break
+                stripped.append(lm.group(1))
+                rest = lm.group(2)
+            cells = [c for c in re.split(r"\t+| {3,}", rest) if c.strip()]
+            # Column headers ("Beslutande  Ledamöter  Tjänstgörande ersättare").
+            cell_labels = [c for c in cells if start_re.fullmatch(c.strip()) or start_re.match(c.strip() + ":")]
+            if stripped and len(cell_labels) == len(cells):
+                group = stripped[0]
+                prev_blank = False
+                continue
+            if stripped:
+                group = stripped[-1]
+            if group is None:
+                break
+            people = _parse_cells(cells, group)
+            if people:
+                for p in people:
+                    if p.name in found:
+                        old = found[p.name]
+                        old.role = old.role or p.role
+                        old.party = old.party or p.party
+                    else:
+                        found[p.name] = p
+                unparsed = 0
+            elif not stripped:
+                unparsed += 1
+                if prev_blank or unparsed >= 4 or numbered.match(line):
+                    break
+            prev_blank = False
+        # Only the first block (and its continuation) is read.
+        break
+    return list(found.values())
+
+
+def _parse_cells(cells: list[str], group: str) -> list[Participant]:
+    people: list[Participant] = []
+    for cell in cells:
+        last: Participant | None = None
+        last_had_party = False
+        for part in cell.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            lead = _starts_with_role(part)
+            if lead and last is not None and last.role is None and last_had_party:
+                last.role = lead.lower()
+                part = part[len(lead):].strip()
+                if not part:
+                    continue
+            person, leftover = _parse_entry(part)
+            if person is not None:
+                person.group = group
+                people.append(person)
+                last = person
+                last_had_party = person.party is not None
+            elif leftover and last is not None and last.role is None:
+                if not last_had_party or _known_role_start(leftover):
+                    last.role = _role_text(leftover)
+    return people
+
+
+# --------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _date_res() -> dict[str, re.Pattern[str]]:
+    months = _alt(list(_months()))
+    return {
+        "iso": re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?!\d)"),
+        "long": re.compile(rf"(?<![\d])(\d{{1,2}})(?::[ae])?\s+({months})\.?\s+((?:19|20)\d{{2}})(?!\d)", re.I),
+        "bare": re.compile(rf"(?<![\d.-])(\d{{1,2}})(?::[ae])?\s+({months})\b\.?(?!\s*(?:19|20)\d{{2}})", re.I),
+        "month_year": re.compile(rf"\b({months})\.?\s+((?:19|20)\d{{2}})(?!\d)", re.I),
+        "year": re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)"),
+    }
+
+
+def _mkdate(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        d = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return d if 1990 <= d.year <= 2100 else None
+
+
+def _first_date(text: str) -> dt.date | None:
+    """First ISO or long-form date in ``text``."""
+    res = _date_res()
+    best: tuple[int, dt.date] | None = None
+    m = res["iso"].search(text)
+    if m:
+        d = _mkdate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            best = (m.start(), d)
+    m = res["long"].search(text)
+    if m:
+        d = _mkdate(int(m.group(3)), _months()[m.group(2).lower()], int(m.group(1)))
+        if d and (best is None or m.start() < best[0]):
+            best = (m.start(), d)
+    return best[1] if best else None
+
+
+def _is_reference(line: str, pos: int) -> bool:
+    """True when the date at ``pos`` in ``line`` refers to another meeting."""
+    labels = _labels()
+    if re.match(r"^\s*(?:" + _alt(labels["next_meeting_labels"]) + r")\b", line, re.I):
+        return True
+    before = line[max(0, pos - 45): pos].lower()
+    cues = _alt(labels["date_reference_cues"])
+    return bool(re.search(r"\b(?:" + cues + r")\b(?:\s+\w+){0,2}\s*(?:den\s*)?$", before))
+
+
+def _meeting_sentence(line: str) -> bool:
+    return bool(re.search(r"\b(?:" + _ralt(_labels()["meeting_verbs"]) + r")", line, re.I))
+
+
+def _years_in(text: str) -> list[int]:
+    return [int(y) for y in _date_res()["year"].findall(text)]
+
+
+def _file_stem(source: str) -> str:
+    return Path(source).name
+
+
+def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[str, Any]) -> tuple[dt.date | None, str | None, int | None, str | None]:
+    """Return ``(date, provenance, year, year_source)``."""
+    res = _date_res()
+    labels = _labels()
+    label_re = _label_re(labels["date_labels"])
+
+    # 1. Labelled dates ("Datum och tid: 2021-09-15", "Datum\n2025-10-15").
+    for i, line in enumerate(lines):
+        m = label_re.match(line)
+        if not m or line[: m.start(1)].strip():
+            continue
+        value = m.group(2)
+        if not value.strip():
+            nxt = next((ln for ln in lines[i + 1: i + 3] if ln.strip()), "")
+            value = nxt
+        if re.search(r"\d{1,2}:\d{2}:\d{2}", value):
+            continue  # a signing time stamp, not the meeting
+        d = _first_date(value)
+        if d:
+            return d, f"text:{m.group(1)}", None, None
+
+    # 2. Long forms in the title block, in "Ort den <datum>" lines, in meeting sentences.
+    for i, line in enumerate(lines):
+        for m in res["long"].finditer(line):
+            if _is_reference(line, m.start()):
+                continue
+            signature = re.match(r"^\s*[A-ZÅÄÖ][\wåäö-]+\s+den\s+$", line[: m.start()])
+            if i < title_end or signature or _meeting_sentence(line):
+                d = _mkdate(int(m.group(3)), _months()[m.group(2).lower()], int(m.group(1)))
+                if d:
+                    return d, "text:lång datumform", None, None
+
+    # Year context (for bare dates and year-only notes).
+    name = _file_stem(doc.source)
+    name_years = [y for y in _years_in(name) if 1990 <= y <= 2100]
+    text_years = [y for y in _years_in(doc.text) if 1990 <= y <= 2100]
+    year: int | None = None
+    year_src: str | None = None
+    sig_year = None
+    for line in lines:
+        sm = re.match(r"^\s*[A-ZÅÄÖ][\wåäö-]+\s+den\s+((?:19|20)\d{2})\s*$", line)
+        if sm:
+            sig_year = int(sm.group(1))
+    my = res["month_year"].search(doc.text)
+    if sig_year:
+        year, year_src = sig_year, "text:ort den år"
+    elif name_years:
+        year, year_src = name_years[0], "file_name"
+    elif my:
+        year, year_src = int(my.group(2)), "text:månad år"
+    elif text_years:
+        year, year_src = min(text_years), "text:årtal"
+
+    # 3. Bare "22 april" next to a meeting verb, year from context.
+    if year:
+        for i, line in enumerate(lines):
+            for m in res["bare"].finditer(line):
+                if _is_reference(line, m.start()):
+                    continue
+                if _meeting_sentence(line) or (i < title_end and len(line.split()) <= 6):
+                    d = _mkdate(year, _months()[m.group(2).lower()], int(m.group(1)))
+                    if d:
+                        return d, f"text:dag och månad (år från {year_src})", None, None
+
+    # 4. Front matter.
+    fm = {k.lower(): v for k, v in doc.front_matter.items()}
+    for key in ("datum", "date", "sammanträdesdatum", "motesdatum"):
+        value = fm.get(key)
+        if value:
+            d = _first_date(str(value))
+            if d:
+                return d, "front_matter", None, None
+
+    # 5. Running page header removed by the reader.
+    for line in fm.get("running_lines") or []:
+        d = _first_date(str(line))
+        if d:
+            return d, "page_header", None, None
+
+    # 6. File name.
+    m = re.search(r"((?:19|20)\d{2})[-_]?(\d{2})[-_]?(\d{2})(?!\d)", name)
+    if m:
+        d = _mkdate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            return d, "file_name", None, None
+
+    # 7. Sidecar.
+    if sidecar.get("date"):
+        d = _first_date(str(sidecar["date"]))
+        if d:
+            return d, "sidecar", None, None
+    return None, None, year, year_src
+
+
+# --------------------------------------------------------------------------
+# Municipality
+# --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _municipality_index() -> tuple[re.Pattern[str], dict[str, Municipality], dict[str, Municipality]]:
+    munis = load_municipalities()
+    by_name = {m.name: m for m in munis}
+    by_fold: dict[str, Municipality] = {}
+    for m in munis:
+        by_fold[_fold(m.name)] = m
+        by_fold[_fold(m.name).replace(" ", "-")] = m
+        by_fold[_fold(m.official)] = m
+    pattern = re.compile(r"(?<![\w-])(" + _alt([m.name for m in munis]) + r")(s)?(?![\wåäöÅÄÖ])", re.I)
+    return pattern, by_name, by_fold
+
+
+def find_municipality(value: str) -> Municipality | None:
+    """Look up a municipality by name, official form or slug ("kungsbacka")."""
+    if not value:
+        return None
+    _, by_name, by_fold = _municipality_index()
+    value = str(value).strip()
+    if value in by_name:
+        return by_name[value]
+    key = _fold(value)
+    if key in by_fold:
+        return by_fold[key]
+    key = re.sub(r"s?\s+(?:kommun|stad)$", "", key).strip()
+    return by_fold.get(key) or by_fold.get(key.replace(" ", "-"))
+
+
+def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, Any]) -> tuple[str | None, str | None]:
+    pattern, by_name, _ = _municipality_index()
+    ambiguous = _ambiguous_municipalities()
+    scores: dict[str, float] = {}
+    sources: dict[str, tuple[int, str]] = {}
+
+    def add(name: str, weight: float, rank: int, label: str) -> None:
+        scores[name] = scores.get(name, 0.0) + weight
+        if name not in sources or rank < sources[name][0]:
+            sources[name] = (rank, label)
+
+    fm = {k.lower(): v for k, v in doc.front_matter.items()}
+    for key in ("kommun", "municipality", "kommunnamn"):
+        if fm.get(key):
+            hit = find_municipality(str(fm[key]))
+            if hit:
+                add(hit.name, 10, 0, "front_matter")
+    text = doc.text
+    for m in pattern.finditer(text):
+        raw = m.group(1)
+        name = next((n for n in by_name if n.lower() == raw.lower()), None)
+        if name is None or not (raw == name or raw.isupper()):
+            continue
+        after = text[m.end(): m.end() + 8].lower()
+        before = text[max(0, m.start() - 3): m.start()]
+        official = bool(re.match(r"\s+(?:kommuns?|stads?)\b", after))
+        in_context = official or before.endswith("i ") or raw.isupper() and official
+        if name in ambiguous and not in_context:
+            continue
+        if m.start() < title_end_offset:
+            add(name, 5 + (2 if official else 0), 1, "text:rubrik")
+        else:
+            add(name, 1 + (1 if official else 0), 2, "text")
+    stem = _fold(Path(doc.source).stem)
+    tokens = re.split(r"[^a-z0-9]+", stem)
+    _, _, by_fold = _municipality_index()
+    for n in (3, 2, 1):
+        for i in range(len(tokens) - n + 1):
+            key = "-".join(tokens[i: i + n])
+            hit = by_fold.get(key)
+            if hit and (hit.name not in ambiguous or n > 1 or i == 0):
+                add(hit.name, 3, 3, "file_name")
+    if scores:
+        best = max(scores, key=lambda n: (scores[n], -sources[n][0]))
+        return best, sources[best][1]
+    if sidecar.get("municipality"):
+        hit = find_municipality(str(sidecar["municipality"]))
+        if hit:
+            return hit.name, "sidecar"
+        return str(sidecar["municipality"]), "sidecar"
+    return None, None
+
+
+# --------------------------------------------------------------------------
+# Body, title, kind
+# --------------------------------------------------------------------------
+
+
+def _clean_line(line: str) -> str:
+    line = re.sub(r"^\s*(?:#{1,6}\s+|-\s+)", "", line)
+    line = line.replace("**", "").replace("__", "")
+    return " ".join(line.split()).strip(" :.")
+
+
+@lru_cache(maxsize=None)
+def _body_res() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], frozenset[str]]:
+    data = _yaml("bodies.yaml")
+    lines = [re.compile(p) for p in data["line_patterns"]]
+    mentions = [re.compile(p) for p in data["mention_patterns"]]
+    exclude = frozenset(e.lower() for e in data.get("exclude", []))
+    return lines, mentions, exclude
+
+
+def _is_body_line(line: str) -> bool:
+    patterns, _, exclude = _body_res()
+    clean = _clean_line(line)
+    if not clean or clean.lower() in exclude or len(clean.split()) > 8:
+        return False
+    return any(p.fullmatch(clean) for p in patterns)
+
+
+def _find_body(doc: Document, nonblank: list[str], kind: str, sidecar: dict[str, Any]) -> tuple[str | None, str | None]:
+    for line in nonblank[:TITLE_LINES]:
+        if _is_body_line(line):
+            return _clean_line(line), "text:rubrik"
+    for line in nonblank[TITLE_LINES:]:
+        if len(line.split()) <= 5 and _is_body_line(line):
+            return _clean_line(line), "text:fristående rad"
+    fm = {k.lower(): v for k, v in doc.front_matter.items()}
+    for key in ("body", "organ", "nämnd", "namnd"):
+        value = fm.get(key)
+        if isinstance(value, str) and (" " in value.strip() or _is_body_line(value)):
+            return value.strip(), "front_matter"
+    if kind not in ("citizen_promise",):
+        _, mentions, _ = _body_res()
+        counts: dict[str, int] = {}
+        for pattern in mentions:
+            for m in pattern.finditer(doc.text):
+                phrase = " ".join(m.group(0).split())
+                counts[phrase] = counts.get(phrase, 0) + 1
+        if counts:
+            best = max(counts, key=lambda k: (counts[k], len(k)))
+            return best, "text:omnämnande"
+    if sidecar.get("body"):
+        return str(sidecar["body"]), "sidecar"
+    return None, None
+
+
+def _is_chrome(line: str) -> bool:
+    chrome = {c.lower() for c in _yaml("kinds.yaml").get("web_chrome", [])}
+    return _clean_line(line).lower() in chrome
+
+
+def _is_letterhead(line: str) -> bool:
+    clean = " ".join(line.split())
+    return clean.isupper() and bool(re.search(r"\b(?:KOMMUN|STAD|REGION)\b", clean))
+
+
+def _find_title(doc: Document, nonblank: list[str]) -> tuple[str | None, str | None]:
+    fm = {k.lower(): v for k, v in doc.front_matter.items()}
+    for key in ("title", "titel", "namn", "rubrik"):
+        if isinstance(fm.get(key), str) and fm[key].strip():
+            return fm[key].strip(), "front_matter"
+    if doc.headings:
+        return " ".join(doc.headings[0].text.split()), f"heading:{doc.headings[0].source}"
+    for line in nonblank[:TITLE_LINES]:
+        clean = _clean_line(line)
+        if not clean or _is_chrome(line) or _is_letterhead(line) or len(clean) > 150:
+            continue
+        return clean, "text:första raden"
+    return None, None
+
+
+def classify_kind(doc: Document, nonblank: list[str], signals: dict[str, Any]) -> tuple[str, str]:
+    """Decide the document kind from cue words and the shape of the text.
+
+    Args:
+        doc: The document.
+        nonblank: Its non-blank lines.
+        signals: Shape signals: ``participants`` (count), ``secretary`` and
+            ``chair`` (bool).
+
+    Returns:
+        ``(kind, provenance)`` where provenance lists the main signals.
+    """
+    cues = _yaml("kinds.yaml")
+    title = "\n".join(_clean_line(l) for l in nonblank[:TITLE_LINES] if not _is_chrome(l))
+    text = doc.text
+    scores = {k: 0.0 for k in ("minutes", "agenda", "news", "citizen_promise")}
+    why: dict[str, list[str]] = {k: [] for k in scores}
+
+    def rx(p: str) -> re.Pattern[str]:
+        return re.compile(r"(?<![\wåäöÅÄÖ])(?:" + p + r")(?![\wåäöÅÄÖ])", re.I)
+
+    for kind in scores:
+        spec = cues.get(kind, {})
+        for p in spec.get("title", []):
+            if rx(p).search(title):
+                scores[kind] += 3
+                why[kind].append(f"rubrik:{p}")
+                break
+        hits = sum(len(rx(p).findall(text)) for p in spec.get("body", []))
+        if hits:
+            scores[kind] += min(spec.get("cap", 3), hits) * float(spec.get("body_weight", 0.5))
+            why[kind].append(f"ord:{hits}")
+        line_hits = 0
+        for p in spec.get("lines", []):
+            pat = re.compile(p, re.I)
+            line_hits += sum(1 for l in nonblank if pat.fullmatch(_clean_line(l)))
+        if line_hits:
+            scores[kind] += min(2, line_hits) * float(spec.get("line_weight", 3.0))
+            why[kind].append(f"rader:{line_hits}")
+
+    prose = sum(1 for l in nonblank if len(l.split()) >= 12 and not re.match(r"^\s*(?:\d+[.)]|-)\s", l))
+    numbered = sum(1 for l in nonblank if re.match(r"^\s*(?:\d{1,2}[.)]|§\s*\d+)\s+\S", l))
+    if signals.get("participants", 0) >= 2:
+        scores["minutes"] += 2
+        why["minutes"].append("deltagare")
+    if signals.get("secretary"):
+        scores["minutes"] += 2
+        why["minutes"].append("sekreterare")
+    if signals.get("chair"):
+        scores["minutes"] += 1
+        why["minutes"].append("ordförande")
+    scores["minutes"] += min(3.0, prose / 3)
+    if prose:
+        why["minutes"].append(f"prosa:{prose}")
+    if numbered >= 3:
+        scores["agenda"] += 2 if prose <= 2 else 0.5
+        why["agenda"].append(f"punkter:{numbered}")
+    if prose == 0:
+        scores["agenda"] += 2
+        why["agenda"].append("ingen prosa")
+    elif prose <= 2:
+        scores["agenda"] += 1
+    # News: web-page lines are decisive only when the text is not a protocol.
+    if scores["news"] < 3:
+        scores["news"] = min(scores["news"], 1.5)
+    kind = max(scores, key=lambda k: scores[k])
+    if scores[kind] < 2:
+        return "other", "text:inga tydliga signaler"
+    return kind, "text:" + "; ".join(why[kind])
+
+
+# --------------------------------------------------------------------------
+# Place, time, people, next meeting
+# --------------------------------------------------------------------------
+
+_TIME_RANGE = re.compile(
+    r"(?:,?\s*\b(?:kl(?:ockan)?\.?|klockan|tid)\s*)?(\d{1,2}[.:]\d{2})\s*(?:[-–—]|till)\s*(\d{1,2}[.:]\d{2})", re.I
+)
+_TIME_ONE = re.compile(r"(?:,?\s*\b(?:kl(?:ockan)?\.?|klockan)\s*)(\d{1,2}(?:[.:]\d{2})?)", re.I)
+
+
+def _split_time(value: str) -> tuple[str, str | None]:
+    m = _TIME_RANGE.search(value)
+    if m:
+        return (value[: m.start()] + " " + value[m.end():]).strip(" ,;"), f"{m.group(1)}-{m.group(2)}"
+    m = _TIME_ONE.search(value)
+    if m:
+        return (value[: m.start()] + " " + value[m.end():]).strip(" ,;"), m.group(1)
+    return value.strip(), None
+
+
+def _find_place_time(lines: list[str]) -> tuple[str | None, str | None, str | None, str | None]:
+    labels = _labels()
+    place_re = _label_re(labels["place_labels"])
+    exclude = tuple(e.lower() for e in labels["place_exclude"])
+    date_re = _label_re(labels["date_labels"])
+    place = time = place_src = time_src = None
+    for i, line in enumerate(lines[:150]):
+        if line.strip().lower().startswith(exclude):
+            continue
+        m = place_re.match(line)
+        if m and place is None:
+            value = m.group(2).strip()
+            if not value:
+                value = next((ln.strip() for ln in lines[i + 1: i + 3] if ln.strip()), "")
+            value = re.sub(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2}", "", value)
+            value, t = _split_time(value)
+            value = " ".join(value.split()).strip(" ,;")
+            if value:
+                place, place_src = value, f"text:{m.group(1)}"
+            if t and time is None:
+                time, time_src = t, f"text:{m.group(1)}"
+            continue
+        m = date_re.match(line)
+        if m and time is None:
+            _, t = _split_time(m.group(2))
+            if t and not re.search(r"\d{1,2}:\d{2}:\d{2}", m.group(2)):
+                time, time_src = t, f"text:{m.group(1)}"
+    return place, place_src, time, time_src
+
+
+def _find_next_meeting(lines: list[str]) -> str | None:
+    label_re = _label_re(_labels()["next_meeting_labels"])
+    for i, line in enumerate(lines):
+        m = re.match(label_re.pattern, line, re.I)
+        if not m:
+            continue
+        value = m.group(2).strip()
+        if not value:
+            value = next((ln.strip() for ln in lines[i + 1: i + 3] if ln.strip()), "")
+        value = " ".join(value.split())
+        if value and len(value) <= 160:
+            return value
+    return None
+
+
+def _strip_party(name: str) -> str:
+    return _party_re().sub("", name).strip(" ,")
+
+
+def _find_officers(lines: list[str], participants: list[Participant]) -> dict[str, tuple[str, str]]:
+    """Find chair and secretary with provenance."""
+    labels = _labels()
+    out: dict[str, tuple[str, str]] = {}
+    name_line = re.compile(rf"^\s*({_NAME})(?:\s*\([A-ZÅÄÖ-]{{1,4}}\))?\s*,?\s*$")
+    for field, key in (("chair", "chair_labels"), ("secretary", "secretary_labels")):
+        lab = _alt(labels[key])
+        inline = re.compile(rf"^\s*({lab})\s*[:\t ]\s*({_NAME})(?:\s*\([A-ZÅÄÖ-]{{1,4}}\))?\s*(?:$|\s{{2,}}|\t)")
+        alone = re.compile(rf"^\s*({lab})\s*:?\s*$")
+        for line in lines:
+            m = inline.match(line)
+            if m:
+                out[field] = (m.group(2), f"text:{m.group(1)}")
+                break
+        if field in out:
+            continue
+        for i, line in enumerate(lines):
+            m = alone.match(line)
+            if m:
+                # "Vid tangenterna\nAnne Alamaa," or "Jonna Lindman\nOrdförande".
+                nxt = next((ln for ln in lines[i + 1: i + 3] if ln.strip()), "")
+                prev = lines[i - 1] if i > 0 else ""
+                nm = name_line.match(nxt)
+                if nm and not re.match(r"^\s*(?:" + lab + r")\b", nxt, re.I):
+                    if m.group(1).lower() not in ("ordförande", "sekreterare") or not name_line.match(prev):
+                        out[field] = (nm.group(1), f"text:{m.group(1)}")
+                        break
+                pm = name_line.match(prev)
+                if pm:
+                    out[field] = (pm.group(1), f"text:underskrift {m.group(1).lower()}")
+                    break
+    if "secretary" not in out:
+        phrases = _ralt(labels["secretary_phrases"])
+        m = re.search(rf"({_NAME})\s+(?:{phrases})", "\n".join(lines))
+        if m:
+            out["secretary"] = (m.group(1), "text:skrivit anteckningar")
+    if "chair" not in out:
+        for p in participants:
+            if p.role and re.match(r"^ordförande\b", p.role, re.I):
+                out["chair"] = (p.name, "participants:ordförande")
+                break
+    if "chair" not in out:
+        phrases = _alt(labels["chair_phrases"])
+        m = re.search(rf"({_NAME})\s+(?:{phrases})", "\n".join(lines))
+        if m:
+            out["chair"] = (m.group(1), "text:öppnar mötet (svag)")
+    return out
+
+
+# --------------------------------------------------------------------------
+# Sidecar
+# --------------------------------------------------------------------------
+
+
+def find_sidecar(path: Path) -> Path | None:
+    """Return the sidecar metadata file of ``path`` if there is one.
+
+    Looked for, in order: ``<file>.meta.json``, ``<file>.meta.yaml``,
+    ``<file>.meta.yml`` and the same with the document's extension removed
+    (``protokoll.pdf`` → ``protokoll.meta.json``).
+    """
+    path = Path(path)
+    for base in (path.name, path.stem):
+        for suffix in (".meta.json", ".meta.yaml", ".meta.yml"):
+            candidate = path.with_name(base + suffix)
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def load_sidecar(path: Path) -> dict[str, Any]:
+    """Load the sidecar of ``path`` (keys ``date``, ``body``, ``municipality``, ``kind``).
+
+    Returns an empty dict when there is none or it cannot be parsed.
+    """
+    found = find_sidecar(path)
+    if found is None:
+        return {}
+    try:
+        raw = found.read_text(encoding="utf-8")
+        data = json.loads(raw) if found.suffix == ".json" else yaml.safe_load(raw)
+    except (OSError, ValueError, yaml.YAMLError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k).lower(): v for k, v in data.items()}
+
+
+# --------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------
+
+
+def extract_metadata(doc: Document) -> MeetingMeta:
+    """Extract meeting metadata from a document.
+
+    Args:
+        doc: A document from :func:`ingest.readers.read_document`.
+
+    Returns:
+        The metadata; ``provenance`` says where every field that is set came
+        from (``text:<label>``, ``text:lång datumform``, ``front_matter``,
+        ``page_header``, ``file_name``, ``sidecar``, …).
+    """
+    lines = doc.text.split("\n")
+    nonblank = [l for l in lines if l.strip()]
+    title_end = 0
+    seen = 0
+    offset = 0
+    title_end_offset = len(doc.text)
+    for idx, line in enumerate(lines):
+        if line.strip():
+            seen += 1
+            if seen == TITLE_LINES:
+                title_end = idx + 1
+                title_end_offset = offset + len(line)
+                break
+        offset += len(line) + 1
+    else:
+        title_end = len(lines)
+    sidecar = load_sidecar(Path(doc.source))
+    meta = MeetingMeta()
+    prov = meta.provenance
+
+    meta.title, src = _find_title(doc, nonblank)
+    if meta.title:
+        prov["title"] = src
+
+    meta.participants = parse_participants(lines)
+    if meta.participants:
+        prov["participants"] = "text:deltagarlista"
+    officers = _find_officers(lines, meta.participants)
+    if "chair" in officers:
+        meta.chair, prov["chair"] = _strip_party(officers["chair"][0]), officers["chair"][1]
+    if "secretary" in officers:
+        meta.secretary, prov["secretary"] = _strip_party(officers["secretary"][0]), officers["secretary"][1]
+
+    meta.place, place_src, meta.time, time_src = _find_place_time(lines)
+    if meta.place:
+        prov["place"] = place_src
+    if meta.time:
+        prov["time"] = time_src
+
+    meta.next_meeting = _find_next_meeting(lines)
+    if meta.next_meeting:
+        prov["next_meeting"] = "text:Nästa möte"
+
+    date, src, year, year_src = _find_date(doc, lines, title_end, sidecar)
+    if date:
+        meta.date, prov["date"] = date, src
+    elif year:
+        prov["date"] = f"year_only:{year} ({year_src})"
+
+    meta.municipality, src = _find_municipality(doc, title_end_offset, sidecar)
+    if meta.municipality:
+        prov["municipality"] = src
+
+    signals = {
+        "participants": len(meta.participants),
+        "secretary": meta.secretary is not None,
+        "chair": meta.chair is not None and not prov.get("chair", "").endswith("(svag)"),
+    }
+    kind, src = classify_kind(doc, nonblank, signals)
+    if kind == "other" and sidecar.get("kind") in ("minutes", "agenda", "news", "citizen_promise", "other"):
+        kind, src = sidecar["kind"], "sidecar"
+    meta.kind = kind
+    prov["kind"] = src
+
+    meta.body, src = _find_body(doc, nonblank, meta.kind, sidecar)
+    if meta.body:
+        prov["body"] = src
+    return meta

@@ -1,0 +1,150 @@
+"""Tests for ingest.metadata on the real seed texts and small fixtures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.metadata import extract_metadata, find_municipality, load_municipalities
+from ingest.readers import read_document
+from radslag.config import CORPUS_DIR
+from radslag.types import Document
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "text"
+
+
+def meta_for(rel: str):
+    path = CORPUS_DIR / rel
+    return extract_metadata(read_document(path, str(path)))
+
+
+def people(meta):
+    return {p.name: p for p in meta.participants}
+
+
+def test_municipality_list_complete():
+    munis = load_municipalities()
+    assert len(munis) == 290 and len({m.name for m in munis}) == 290
+    assert len({m.county for m in munis}) == 21
+    official = {m.name: m.official for m in munis}
+    assert official["Hallstahammar"] == "Hallstahammars kommun"
+    assert official["Arboga"] == "Arboga kommun"
+    assert official["Västerås"] == "Västerås stad"
+    assert official["Stockholm"] == "Stockholms stad"
+    assert official["Göteborg"] == "Göteborgs Stad"
+    assert official["Gotland"] == "Region Gotland"
+    assert find_municipality("kungsbacka").name == "Kungsbacka"
+    assert find_municipality("Hallstahammars kommun").name == "Hallstahammar"
+    assert find_municipality("vasteras").name == "Västerås"
+
+
+def test_hallstahammar_2021():
+    m = meta_for("hallstahammar-trygghetsrad-2021-09-15.txt")
+    assert (m.kind, m.body, m.municipality) == ("minutes", "Trygghetsråd", "Hallstahammar")
+    assert m.date == dt.date(2021, 9, 15) and m.provenance["date"] == "text:Datum och tid"
+    assert m.time == "17.30-19.00" and m.place == "Digitalt via Teams"
+    ps = people(m)
+    assert ps["Anna Gunstad Bäckman"].party == "C" and ps["Hans Strandlund"].party == "M"
+    assert ps["Anna Gunstad Bäckman"].group == "Förtroendevalda"
+    assert ps["Joar Larsson"].role == "säkerhetssamordnare"
+    assert ps["Anna Landehag"].role.startswith("förvaltningschef") and ps["Anna Landehag"].group == "Gäster"
+    assert m.secretary == "Anne Alamaa"
+    assert m.chair == "Anna Gunstad Bäckman" and "svag" in m.provenance["chair"]
+    assert "17 november" in m.next_meeting
+    for field in ("kind", "body", "municipality", "date", "place", "time", "secretary", "next_meeting", "title"):
+        assert m.provenance.get(field), field
+
+
+def test_arboga():
+    m = meta_for("arboga-forebyggande-radet-2021.txt")
+    assert (m.kind, m.body, m.municipality) == ("minutes", "Förebyggande rådet", "Arboga")
+    assert m.date is None and "2021" in m.provenance["date"] and m.provenance["date"].startswith("year_only")
+    assert m.chair == "Jonna Lindman" and m.secretary == "Sara Hallman Jecic"
+    ps = people(m)
+    assert ps["Stefan Persson"].role == "kommunpolis"
+    assert ps["Jonna Lindman"].party == "M" and ps["Jonna Lindman"].role == "ordförande"
+    assert ps["Andreas Ahlsén"].role == "säkerhetssamordnare"
+    assert m.place == "Kommunstyrelsensalen" and m.time == "08.30-10.30"
+
+
+def test_hallstahammar_2019_is_minutes_not_agenda():
+    m = meta_for("hallstahammar-trygghetsrad-2019.txt")
+    assert (m.kind, m.body, m.municipality) == ("minutes", "Trygghetsråd", "Hallstahammar")
+    assert m.date is None and "2019" in m.provenance["date"]
+    assert m.next_meeting == "4 juni kl.17.00-19.00"
+    assert m.secretary == "Lina Marklund"
+
+
+def test_citizen_promise():
+    m = meta_for("hallstahammar-medborgarloften-2019.txt")
+    assert (m.kind, m.municipality) == ("citizen_promise", "Hallstahammar")
+    assert "2019" in m.provenance["date"]
+    assert m.title == "Medborgarlöften för ett tryggare Hallstahammar"
+
+
+def test_vasteras_news():
+    m = meta_for("vasteras-trygghetsrad-2021.txt")
+    assert (m.kind, m.municipality) == ("news", "Västerås")
+    assert m.body in ("Västerås trygghetsråd", "Trygghetsrådet")
+    assert m.date == dt.date(2021, 4, 22)
+
+
+@pytest.mark.parametrize(
+    "name,body,date,chair,secretary",
+    [
+        ("fg-2025-10-15-protokoll.md", "Nämnden för Förskola & Grundskola", "2025-10-15", "Emanuel Forsell", "Lars Sundbom"),
+        ("ks-2025-10-21-protokoll.md", "Kommunstyrelsen", "2025-10-21", "Lisa Andersson", "Patrik Johansson"),
+        ("bygg-au-2025-10-28-protokoll.md", "Byggnadsnämndens arbetsutskott", "2025-10-28", "Thure Sandén", "Sofia Johansson"),
+    ],
+)
+def test_kungsbacka(name, body, date, chair, secretary):
+    m = meta_for(f"kungsbacka/{name}")
+    assert (m.kind, m.municipality, m.body) == ("minutes", "Kungsbacka", body)
+    assert m.date == dt.date.fromisoformat(date) and m.provenance["date"] == "text:Datum"
+    assert (m.chair, m.secretary) == (chair, secretary)
+    assert m.provenance["municipality"] == "front_matter"
+    assert len(m.participants) >= 5 and all(p.name[0].isupper() for p in m.participants)
+
+
+def test_agenda_fixture_is_agenda():
+    path = FIXTURES / "kallelse-trygghetsrad-2024-03-12.txt"
+    m = extract_metadata(read_document(path, str(path)))
+    assert m.kind == "agenda"
+    assert m.date == dt.date(2024, 3, 12) and m.place == "Kommunhuset, sal Östra"
+    assert m.municipality == "Hallstahammar" and m.body == "Trygghetsrådet i Hallstahammar"
+
+
+def test_fallbacks_front_matter_file_name_sidecar(tmp_path):
+    # Front matter date when the text has none.
+    doc = Document(source="x.md", text="Trygghetsråd\n\nVi pratade om klotter i parken.", reader="markdown",
+                   content_hash="0", front_matter={"datum": "2022-05-03", "kommun": "arboga"})
+    m = extract_metadata(doc)
+    assert m.date == dt.date(2022, 5, 3) and m.provenance["date"] == "front_matter"
+    assert m.municipality == "Arboga" and m.provenance["municipality"] == "front_matter"
+    # File name date.
+    doc = Document(source=str(tmp_path / "sala-rad-2020-02-11.txt"), text="Anteckningar\n\nInget datum här.",
+                   reader="txt", content_hash="0")
+    m = extract_metadata(doc)
+    assert m.date == dt.date(2020, 2, 11) and m.provenance["date"] == "file_name"
+    # Sidecar fills what nothing else gives; references to other meetings are ignored.
+    src = tmp_path / "anteckning.txt"
+    src.write_text("x", encoding="utf-8")
+    (tmp_path / "anteckning.txt.meta.json").write_text(
+        json.dumps({"date": "2023-01-31", "municipality": "Mora", "body": "EST-gruppen"}), encoding="utf-8")
+    doc = Document(source=str(src), text="Minnesanteckningar\n\nAnteckningar från mötet den 25 maj 2021 godkänns.",
+                   reader="txt", content_hash="0")
+    m = extract_metadata(doc)
+    assert m.date == dt.date(2023, 1, 31) and m.provenance["date"] == "sidecar"
+    assert m.municipality == "Mora" and m.provenance["municipality"] == "sidecar"
+
+
+def test_long_date_and_ambiguous_municipality():
+    text = ("Protokoll fört vid sammanträde med Trygghetsrådet den 15 sept. 2021\n\n"
+            "Ann-Marie-Lund och Nora Berg deltog. Nästa möte den 3 november 2021.\n\n"
+            "Trygghetsrådet i Lunds kommun diskuterade klotter.")
+    m = extract_metadata(Document(source="p.txt", text=text, reader="txt", content_hash="0"))
+    assert m.date == dt.date(2021, 9, 15) and m.provenance["date"] == "text:lång datumform"
+    assert m.municipality == "Lund"
