@@ -1,0 +1,140 @@
+"""Person and organisation canonicalisation, people listings and entity counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from index.store import Archive
+from ingest.people import canonicalize, cluster_names, entity_counts, name_tokens, people
+from radslag.types import AgendaItem, Document, Entity, MeetingMeta, Participant
+
+
+def test_name_tokens_strip_roles():
+    assert name_tokens("kommunchef Carin Becker") == ["Carin", "Becker"]
+    assert name_tokens("Per Ersgård kommunpolisen") == ["Per", "Ersgård"]
+    assert name_tokens("Kommunpolis Stefan Persson,") == ["Stefan", "Persson"]
+
+
+def test_name_variants_merge():
+    forms = [
+        "Carin Becker",
+        "Carin Becker-Åström",
+        "kommunchef Carin Becker",
+        "CARIN BECKER",
+        "Carin Beckers",
+        "Carins",
+        "Carin Andersson",
+        "Per Ersgård kommunpolisen",
+        "Per Ersgård",
+        "Anna Gunstad Bäckman",
+        "Anna Bäckman",
+    ]
+    m = cluster_names(forms)
+    becker = {m[f] for f in forms[:5]}
+    assert becker == {"Carin Becker-Åström"}
+    assert m["Carin Andersson"] == "Carin Andersson"  # same first name, other person
+    assert m["Carins"] == "Carins"  # two Carins: a lone first name stays unresolved
+    assert m["Per Ersgård kommunpolisen"] == m["Per Ersgård"] == "Per Ersgård"
+    assert m["Anna Bäckman"] == m["Anna Gunstad Bäckman"] == "Anna Gunstad Bäckman"
+
+
+def test_lone_name_joins_the_only_match():
+    m = cluster_names(["Carin Becker", "Carins", "Becker", "Staffan Jansson"])
+    assert m["Carins"] == m["Becker"] == "Carin Becker"
+
+
+def _archive(tmp_path) -> tuple[Archive, list[int]]:
+    archive = Archive(tmp_path / "archive.sqlite")
+    item_ids: list[int] = []
+    meetings = [
+        ("a.txt", "Hallstahammar", "Trygghetsråd", dt.date(2021, 9, 15), [
+            "Kommunchef Carin Becker öppnar. Polisen och polisens insatser. Jonna Lindman (M), ordförande.",
+        ], [Participant("Carin Becker", role="kommunchef"), Participant("Joar Larsson", role="säkerhetssamordnare")]),
+        ("b.txt", "Hallstahammar", "Trygghetsråd", dt.date(2022, 3, 1), [
+            "Carin Becker-Åström och Polismyndigheten. Mötet den 4 juni. Hallstahammars kommun.",
+        ], []),
+        ("c.txt", "Arboga", "Förebyggande rådet", dt.date(2021, 5, 25), [
+            "Carin Becker från Arboga.",
+        ], []),
+    ]
+    for source, muni, body, date, texts, participants in meetings:
+        text = "\n\n".join(texts)
+        doc = Document(source=source, text=text, reader="txt", content_hash=source)
+        meta = MeetingMeta(kind="minutes", body=body, municipality=muni, date=date, participants=participants)
+        items = [AgendaItem(number=str(i + 1), title="t", text=t, start=0, end=len(t)) for i, t in enumerate(texts)]
+        meeting_id, _, _ = archive.write_document(doc, meta, items)
+        item_ids += [r[0] for r in archive.conn.execute("SELECT id FROM items WHERE meeting_id = ? ORDER BY ordinal", (meeting_id,))]
+    return archive, item_ids
+
+
+def _ents(text: str, spec: list[tuple[str, str, str | None]]) -> list[Entity]:
+    out, pos = [], 0
+    for surface, label, canonical in spec:
+        start = text.index(surface, pos)
+        out.append(Entity(surface, label, start, start + len(surface), canonical))
+        pos = start + len(surface)
+    return out
+
+
+def test_canonicalize_people_and_counts(tmp_path):
+    archive, (i1, i2, i3) = _archive(tmp_path)
+    t1, t2, t3 = (archive.conn.execute("SELECT text FROM items WHERE id = ?", (i,)).fetchone()[0] for i in (i1, i2, i3))
+    archive.write_enrichment(i1, _ents(t1, [
+        ("Kommunchef", "ROLE", "kommunchef"), ("Carin Becker", "PER", None), ("Polisen", "ORG", None),
+        ("polisens", "ORG", None), ("Jonna Lindman", "PER", None), ("M", "PARTY", "M"), ("ordförande", "ROLE", "ordförande"),
+    ]), [])
+    archive.write_enrichment(i2, _ents(t2, [
+        ("Carin Becker-Åström", "PER", None), ("Polismyndigheten", "ORG", None), ("4 juni", "DATE", "--06-04"),
+        ("Hallstahammars kommun", "LOC", None),
+    ]), [])
+    archive.write_enrichment(i3, _ents(t3, [("Carin Becker", "PER", None), ("Arboga", "LOC", None)]), [])
+    canonicalize(archive)
+    rows = archive.conn.execute("SELECT text, label, canonical FROM entities ORDER BY id").fetchall()
+    canon = {(r["text"], r["label"]): r["canonical"] for r in rows}
+    assert canon[("Carin Becker-Åström", "PER")] == "Carin Becker-Åström"
+    assert canon[("Polisen", "ORG")] == canon[("polisens", "ORG")] == canon[("Polismyndigheten", "ORG")] == "Polisen"
+    assert canon[("4 juni", "DATE")] == "2022-06-04"
+    assert canon[("Arboga", "LOC")] == "Arboga kommun"
+    # Hallstahammar's Carin Becker merges across variants; Arboga's stays apart
+    per = archive.conn.execute("SELECT canonical FROM entities WHERE label = 'PER' AND text LIKE 'Carin%'").fetchall()
+    assert sorted(r[0] for r in per) == ["Carin Becker", "Carin Becker-Åström", "Carin Becker-Åström"]
+
+    listed = {(p["name"], p["municipality"]): p for p in people(archive)}
+    carin = listed[("Carin Becker-Åström", "Hallstahammar")]
+    assert carin["aliases"] == ["Carin Becker", "Carin Becker-Åström"]
+    assert carin["roles"] == ["kommunchef"]
+    assert carin["mentions"] == 2 and carin["meetings"] == 2
+    assert carin["first_seen"] == "2021-09-15" and carin["last_seen"] == "2022-03-01"
+    assert carin["bodies"] == ["Trygghetsråd"]
+    jonna = listed[("Jonna Lindman", "Hallstahammar")]
+    assert jonna["party"] == "M" and jonna["roles"] == ["ordförande"]
+    joar = listed[("Joar Larsson", "Hallstahammar")]  # only a participant
+    assert joar["mentions"] == 0 and joar["roles"] == ["säkerhetssamordnare"]
+    assert ("Carin Becker", "Arboga") in listed
+    assert all(p["bodies"] == ["Förebyggande rådet"] for p in people(archive, body="förebyggande rådet"))
+
+    orgs = entity_counts(archive, label="ORG")
+    assert orgs[0] == {"entity": "Polisen", "label": "ORG", "mentions": 3, "items": 2, "meetings": 2}
+    by_year = entity_counts(archive, label="PER", by="year")
+    assert {"entity": "Carin Becker-Åström", "label": "PER", "year": "2022", "mentions": 1, "items": 1, "meetings": 1} in by_year
+    by_body = entity_counts(archive, by="body")
+    assert any(r["body"] == "Förebyggande rådet" and r["entity"] == "Arboga kommun" for r in by_body)
+    with pytest.raises(ValueError):
+        entity_counts(archive, by="month")
+    archive.close()
+
+
+@pytest.mark.slow
+def test_extract_then_canonicalize(extractor, tmp_path):
+    archive, (i1, i2, _) = _archive(tmp_path)
+    for item_id in (i1, i2):
+        text = archive.conn.execute("SELECT text FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+        archive.write_enrichment(item_id, extractor.extract(text), [])
+    canonicalize(archive)
+    names = {r[0] for r in archive.conn.execute("SELECT canonical FROM entities WHERE label = 'PER'")}
+    assert "Carin Becker-Åström" in names and "Carin Becker" not in names
+    orgs = {r[0] for r in archive.conn.execute("SELECT canonical FROM entities WHERE label = 'ORG'")}
+    assert "Polisen" in orgs and "Polismyndigheten" not in orgs
+    archive.close()
