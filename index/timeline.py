@@ -1,0 +1,367 @@
+"""Timelines: when an issue was raised, meeting by meeting or per month, quarter, year.
+
+Mentions of a **topic** are the items carrying it in ``item_topics`` (topic
+id or label). Mentions of a **query** come from :func:`index.search.search`
+(hybrid by default, ``k`` large) and are kept only when they pass the
+relevance rule below, because RRF scores have no absolute meaning:
+
+    An item mentions the query when it contains *all* analysed query terms
+    (Swedish stemming, title or text: the FTS5 index with AND), **or** its
+    best passage has dense cosine >= ``threshold`` (default
+    :data:`DENSE_THRESHOLD` = 0.82, multilingual-e5) to the query.
+
+The rule in Swedish and English travels with every output as
+``threshold_note`` (a field in JSON, a column in CSV and Parquet, and
+Parquet file metadata).
+
+CSV: UTF-8 with BOM (Excel then reads å, ä, ö right), comma separator by
+default (what pandas, R and most tools expect; ``pd.read_csv(path)`` works
+as is). Swedish Excel expects ``;``: pass ``sep=";"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date as Date
+from pathlib import Path
+from typing import Any, TextIO
+
+UNKNOWN_PERIOD = "okänt datum"
+DENSE_THRESHOLD = 0.82
+PERIODS = ("meeting", "month", "quarter", "year")
+#: How many search hits a query timeline asks for.
+QUERY_K = 2000
+
+
+@dataclass
+class TimelineRow:
+    """One period × body."""
+
+    period: str
+    body: str | None
+    municipality: str | None
+    meeting_count: int
+    item_count: int
+    meetings_held: int
+    item_ids: list[int] = field(default_factory=list)
+    meeting_ids: list[int] = field(default_factory=list)
+    first_date: str | None = None
+    last_date: str | None = None
+
+
+@dataclass
+class Timeline:
+    """A timeline of mentions.
+
+    Attributes:
+        subject: ``{"query": …}`` or ``{"topic": …}``.
+        by: ``meeting``, ``month``, ``quarter`` or ``year``.
+        rows: One per period × body, chronological; undated last.
+        first_mention, last_mention: ``{date, item_id, meeting_id, body,
+            municipality, title}`` or None.
+        gaps: Days between consecutive mention dates (distinct meeting
+            dates): ``{from, to, days}``.
+        threshold_note: The mention rule in Swedish and English.
+        undated_items: Mentions in meetings without a date (counted in the
+            period "okänt datum").
+        notes: Anything the reader should know (search fallbacks, caps).
+    """
+
+    subject: dict[str, Any]
+    by: str
+    rows: list[TimelineRow]
+    first_mention: dict[str, Any] | None
+    last_mention: dict[str, Any] | None
+    gaps: list[dict[str, Any]]
+    threshold_note: str
+    undated_items: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total_items(self) -> int:
+        return sum(r.item_count for r in self.rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "subject": self.subject,
+            "by": self.by,
+            "threshold_note": self.threshold_note,
+            "first_mention": self.first_mention,
+            "last_mention": self.last_mention,
+            "gaps": self.gaps,
+            "undated_items": self.undated_items,
+            "notes": self.notes,
+            "rows": [asdict(r) for r in self.rows],
+        }
+
+    # -- writers ---------------------------------------------------------------
+
+    _COLUMNS = ("period", "body", "municipality", "meeting_count", "item_count", "meetings_held",
+                "first_date", "last_date", "item_ids", "meeting_ids")
+
+    def _flat_rows(self) -> list[dict[str, Any]]:
+        out = []
+        for r in self.rows:
+            d = asdict(r)
+            d["item_ids"] = json.dumps(r.item_ids)
+            d["meeting_ids"] = json.dumps(r.meeting_ids)
+            out.append({c: d[c] for c in self._COLUMNS} | {"threshold_note": self.threshold_note})
+        return out
+
+    def to_csv(self, out: str | Path | TextIO | None = None, sep: str = ",") -> str:
+        """Write CSV (UTF-8 with BOM when writing a file); return the text.
+
+        Lists (``item_ids``, ``meeting_ids``) are JSON arrays; every row
+        carries ``threshold_note``.
+        """
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=[*self._COLUMNS, "threshold_note"], delimiter=sep, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self._flat_rows())
+        text = buf.getvalue()
+        if isinstance(out, (str, Path)):
+            _atomic_write(Path(out), ("\ufeff" + text).encode("utf-8"))
+        elif out is not None:
+            out.write(text)
+        return text
+
+    def to_json(self, out: str | Path | TextIO | None = None) -> str:
+        """Write JSON; return the text."""
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+        if isinstance(out, (str, Path)):
+            _atomic_write(Path(out), text.encode("utf-8"))
+        elif out is not None:
+            out.write(text)
+        return text
+
+    def to_parquet(self, out: str | Path) -> Path:
+        """Write Parquet (lists as list<int64>; the note as a column and file metadata)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = pa.schema(
+            [
+                ("period", pa.string()), ("body", pa.string()), ("municipality", pa.string()),
+                ("meeting_count", pa.int64()), ("item_count", pa.int64()), ("meetings_held", pa.int64()),
+                ("first_date", pa.string()), ("last_date", pa.string()),
+                ("item_ids", pa.list_(pa.int64())), ("meeting_ids", pa.list_(pa.int64())),
+                ("threshold_note", pa.string()),
+            ],
+            metadata={"threshold_note": self.threshold_note, "subject": json.dumps(self.subject, ensure_ascii=False),
+                      "by": self.by},
+        )
+        rows = [{c: getattr(r, c) for c in self._COLUMNS} | {"threshold_note": self.threshold_note} for r in self.rows]
+        table = pa.Table.from_pylist(rows, schema=schema)
+        path = Path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return path
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def period_of(date: str | None, by: str, meeting_id: int | None = None) -> str:
+    """The period label of an ISO date: ``2021-09-15``, ``2021-09``, ``2021-Q3``, ``2021``."""
+    if not date:
+        return UNKNOWN_PERIOD
+    if by == "meeting":
+        return date
+    if by == "month":
+        return date[:7]
+    if by == "quarter":
+        return f"{date[:4]}-Q{(int(date[5:7]) - 1) // 3 + 1}"
+    if by == "year":
+        return date[:4]
+    raise ValueError(f"by must be one of {PERIODS}")
+
+
+def threshold_note(subject: str, threshold: float, modes_used: list[str] | None = None) -> str:
+    """The mention rule, Swedish then English."""
+    if subject == "topic":
+        return ("Omnämnande = punkten har ämnet i item_topics (ämnesmärkning vid inläsning). "
+                "| Mention = the item carries the topic in item_topics (assigned at ingest).")
+    dense = modes_used is None or "dense" in modes_used
+    sv = "Omnämnande = punkten innehåller alla sökord (efter svensk stamning)"
+    en = "Mention = the item contains all query terms (after Swedish stemming)"
+    if dense:
+        sv += f" eller har semantisk likhet (cosinus) ≥ {threshold:.2f} med frågan"
+        en += f" or has dense cosine similarity ≥ {threshold:.2f} to the query"
+    else:
+        sv += "; semantisk sökning användes inte"
+        en += "; dense search was not used"
+    return f"{sv}. | {en}."
+
+
+def _all_terms_items(archive, query: str, candidates: set[int] | None) -> set[int]:
+    from index.keyword import analyze
+
+    terms = list(dict.fromkeys(analyze(query).split()))
+    if not terms:
+        return set()
+    expr = " AND ".join(f'"{t}"' for t in terms)
+    rows = archive.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (expr,)).fetchall()
+    ids = {r[0] for r in rows}
+    return ids if candidates is None else ids & candidates
+
+
+def mentions(
+    archive,
+    *,
+    query: str | None = None,
+    topic: str | None = None,
+    settings=None,
+    threshold: float | None = None,
+    mode: str = "hybrid",
+    k: int = QUERY_K,
+    body: str | None = None,
+    municipality: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> tuple[set[int], str, list[str]]:
+    """Return ``(item ids, threshold_note, notes)`` for a query or topic."""
+    if bool(query) == bool(topic):
+        raise ValueError("give exactly one of query= or topic=")
+    notes: list[str] = []
+    threshold = DENSE_THRESHOLD if threshold is None else threshold
+    if topic:
+        ids = archive.filter_item_ids(topic=topic, body=body, municipality=municipality, since=since, until=until)
+        return set(ids or ()), threshold_note("topic", threshold), notes
+    try:
+        from index.search import search
+    except ImportError:
+        search = None
+    if search is None:
+        allowed = archive.filter_item_ids(body=body, municipality=municipality, since=since, until=until)
+        notes.append("index.search saknas; bara nyckelord (index.search unavailable; keyword only).")
+        return _all_terms_items(archive, query, allowed), threshold_note("query", threshold, ["keyword"]), notes
+    if settings is None:
+        from radslag.config import load_settings
+
+        settings = load_settings()
+    result = search(archive, query, settings=settings, k=k, mode=mode, body=body, municipality=municipality,
+                    since=since, until=until)
+    notes.extend(result.notes)
+    hit_ids = {h.item_id for h in result.hits}
+    keyword_ok = _all_terms_items(archive, query, hit_ids)
+    keep = {h.item_id for h in result.hits
+            if h.item_id in keyword_ok or (h.dense_score is not None and h.dense_score >= threshold)}
+    if len(result.hits) >= k:
+        notes.append(f"Sökningen gav {k} träffar (taket); öka k för fullständighet "
+                     f"(search hit the cap k={k}; raise k for completeness).")
+    return keep, threshold_note("query", threshold, result.modes_used), notes
+
+
+def timeline(
+    archive,
+    *,
+    query: str | None = None,
+    topic: str | None = None,
+    by: str = "meeting",
+    settings=None,
+    threshold: float | None = None,
+    body: str | None = None,
+    municipality: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    mode: str = "hybrid",
+    k: int = QUERY_K,
+) -> Timeline:
+    """Build the timeline of a query or a topic.
+
+    Args:
+        archive: The open archive.
+        query: Free-text query (mentions via :func:`index.search.search`).
+        topic: Topic id or label (mentions via ``item_topics``).
+        by: ``meeting`` (one period per meeting date), ``month``, ``quarter``, ``year``.
+        settings: Settings for search (defaults to ``load_settings()``).
+        threshold: Dense cosine threshold (default 0.82).
+        body, municipality, since, until: Meeting filters (substring match for
+            body and municipality, ISO dates inclusive).
+        mode: Search mode for queries (``hybrid``, ``keyword``, ``dense``).
+        k: Number of search hits to consider for queries.
+
+    Returns:
+        A :class:`Timeline`.
+    """
+    if by not in PERIODS:
+        raise ValueError(f"by must be one of {PERIODS}")
+    threshold = DENSE_THRESHOLD if threshold is None else threshold
+    ids, note, notes = mentions(archive, query=query, topic=topic, settings=settings, threshold=threshold,
+                                mode=mode, k=k, body=body, municipality=municipality, since=since, until=until)
+    rows = archive.conn.execute(
+        "SELECT i.id, i.meeting_id, i.title, m.date, m.body, m.municipality FROM items i"
+        " JOIN meetings m ON m.id = i.meeting_id WHERE i.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(ids)),),
+    ).fetchall()
+    # Meetings held per period × body (the denominator researchers need).
+    held: dict[tuple[str, str | None, str | None], set[int]] = defaultdict(set)
+    for m in archive.meetings(body=body, municipality=municipality, since=since, until=until):
+        held[(period_of(m["date"], by), m["body"], m["municipality"])].add(m["id"])
+    groups: dict[tuple[str, str | None, str | None], list] = defaultdict(list)
+    for r in rows:
+        groups[(period_of(r["date"], by), r["body"], r["municipality"])].append(r)
+    out_rows = []
+    for (period, b, mun), members in groups.items():
+        dates = sorted(r["date"] for r in members if r["date"])
+        out_rows.append(
+            TimelineRow(
+                period=period, body=b, municipality=mun,
+                meeting_count=len({r["meeting_id"] for r in members}),
+                item_count=len(members),
+                meetings_held=len(held.get((period, b, mun), ())),
+                item_ids=sorted(r["id"] for r in members),
+                meeting_ids=sorted({r["meeting_id"] for r in members}),
+                first_date=dates[0] if dates else None,
+                last_date=dates[-1] if dates else None,
+            )
+        )
+    out_rows.sort(key=lambda r: (r.period == UNKNOWN_PERIOD, r.period, r.municipality or "", r.body or ""))
+    dated = sorted((r for r in rows if r["date"]), key=lambda r: (r["date"], r["meeting_id"], r["id"]))
+
+    def describe(r) -> dict[str, Any]:
+        return {"date": r["date"], "item_id": r["id"], "meeting_id": r["meeting_id"], "body": r["body"],
+                "municipality": r["municipality"], "title": r["title"]}
+
+    mention_dates = sorted({r["date"] for r in dated})
+    gaps = [
+        {"from": a, "to": b, "days": (Date.fromisoformat(b) - Date.fromisoformat(a)).days}
+        for a, b in zip(mention_dates, mention_dates[1:])
+    ]
+    undated = sum(1 for r in rows if not r["date"])
+    if undated:
+        notes.append(f"{undated} omnämnanden saknar mötesdatum och räknas under \"{UNKNOWN_PERIOD}\" "
+                     f"({undated} mentions lack a meeting date; counted under \"{UNKNOWN_PERIOD}\").")
+    return Timeline(
+        subject={"query": query} if query else {"topic": topic},
+        by=by,
+        rows=out_rows,
+        first_mention=describe(dated[0]) if dated else None,
+        last_mention=describe(dated[-1]) if dated else None,
+        gaps=gaps,
+        threshold_note=note,
+        undated_items=undated,
+        notes=notes,
+    )

@@ -1,0 +1,72 @@
+"""Catch-up brief: sections, order, body matching, Swedish and English."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from make_series import write_series  # noqa: E402
+
+from index.brief import brief, match_body, render_markdown  # noqa: E402
+from index.store import Archive  # noqa: E402
+from index.threads import build_threads  # noqa: E402
+from ingest.followups import build_followups  # noqa: E402
+from radslag.types import AgendaItem, Document, MeetingMeta  # noqa: E402
+
+
+@pytest.fixture()
+def archive(tmp_path):
+    a = Archive(tmp_path / "a.sqlite")
+    write_series(a)
+    text = "Västerås trygghetsråd träffades för första gången."
+    a.write_document(
+        Document(source="vasteras.txt", text=text, reader="txt", content_hash=hashlib.sha256(b"v").hexdigest()),
+        MeetingMeta(kind="minutes", body="Trygghetsråd", municipality="Västerås", date=dt.date(2021, 4, 22)),
+        [AgendaItem(number=None, title="Första mötet", text=text, start=0, end=len(text))],
+    )
+    yield a
+    a.close()
+
+
+def test_match_body_rules():
+    assert match_body("trygghetsråd", "Trygghetsråd", "Hallstahammar")
+    assert match_body("Hallstahammar trygghetsråd", "Trygghetsråd", "Hallstahammar")
+    assert match_body("Hallstahammars trygghetsråd", "Trygghetsråd", "Hallstahammar")
+    assert match_body("TRYGGHETSRÅD", "Västerås trygghetsråd", None)
+    assert not match_body("Hallstahammar trygghetsråd", "Trygghetsråd", "Västerås")
+
+
+def test_sections_present_and_ordered(archive):
+    build_threads(archive, method="tfidf")
+    build_followups(archive)
+    b = brief(archive, "Exempelstad trygghetsrådet")
+    assert b["bodies"] == ["Exempelstad Trygghetsrådet"]
+    s = b["sections"]
+    assert s["meetings"]["count"] == 8
+    assert (s["meetings"]["first_date"], s["meetings"]["last_date"]) == ("2022-02-10", "2023-11-16")
+    assert s["recurring"]["topics"][0]["meeting_count"] >= 4
+    assert s["recurring"]["threads"]
+    assert s["followups"] and all(f["what"] for f in s["followups"])
+    assert {p["name"] for p in s["people"]} >= {"Karin Lund", "Erik Holm"}
+    assert s["latest"]["date"] == "2023-11-16" and 1 <= len(s["latest"]["summary"]) <= 4
+    md = render_markdown(b)
+    heads = ["## Möten", "## Återkommande frågor", "## Öppna uppföljningar", "## Personer och roller", "## Senaste mötet"]
+    positions = [md.index(h) for h in heads]
+    assert positions == sorted(positions)
+    assert "2022-02-10" in md and "Karin Lund" in md
+    en = render_markdown(brief(archive, "exempelstad", lang="en"))
+    assert "## Recurring issues" in en and "## Möten" not in en
+
+
+def test_brief_without_stored_followups_and_several_bodies(archive):
+    b = brief(archive, "trygghetsråd")
+    assert len(b["bodies"]) == 2
+    assert any("Flera råd" in n for n in b["notes"])
+    assert any("build_followups" in n for n in b["notes"])
+    assert b["sections"]["followups"]  # analysed on the fly
+    assert brief(archive, "Ingenstans nämnd")["sections"]["meetings"]["count"] == 0

@@ -1,0 +1,100 @@
+"""Timeline counts, periods, gaps and writers on a small archive built here."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from index.store import Archive
+from index.timeline import UNKNOWN_PERIOD, timeline
+from radslag.config import load_settings
+from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag
+
+
+def _meeting(archive, source, date, items, body="Trygghetsråd", municipality="Hallstahammar"):
+    text = "\n\n".join(f"{t}\n{b}" for t, b in items)
+    doc = Document(source=source, text=text, reader="txt", content_hash=hashlib.sha256(source.encode()).hexdigest())
+    meta = MeetingMeta(kind="minutes", body=body, municipality=municipality,
+                       date=dt.date.fromisoformat(date) if date else None)
+    agenda = [AgendaItem(number=str(n), title=t, text=b, start=0, end=1) for n, (t, b) in enumerate(items, 1)]
+    mid, _, _ = archive.write_document(doc, meta, agenda)
+    for row in archive.items(meeting_id=mid):
+        if "epatraktor" in row["text"].casefold():
+            archive.write_enrichment(row["id"], [], [TopicTag("motorburen_ungdom", "motorburen ungdom", 0.9)])
+    return mid
+
+
+@pytest.fixture()
+def archive(tmp_path):
+    a = Archive(tmp_path / "a.sqlite")
+    _meeting(a, "m1.txt", "2021-01-20", [("Lägesbild", "Buskörning med epatraktorer vid torget."), ("Klotter", "Klotter på skolan.")])
+    _meeting(a, "m2.txt", "2021-02-25", [("Trafik", "Fler epatraktorer och hög musik."), ("Övrigt", "Inget.")])
+    _meeting(a, "m3.txt", "2021-09-15", [("Sommaren", "Lugnt, men epatraktorer vid skolan och klotter.")])
+    _meeting(a, "m4.txt", "2021-11-17", [("Budget", "Ingen fråga om trafik.")])
+    _meeting(a, "m5.txt", None, [("Okänt", "Epatraktorer nämns även här.")])
+    _meeting(a, "v1.txt", "2021-03-01", [("Lägesbild", "Epatraktorer i Västerås.")], municipality="Västerås")
+    yield a
+    a.close()
+
+
+def test_topic_timeline_by_meeting_counts_and_gaps(archive):
+    t = timeline(archive, topic="motorburen ungdom", municipality="Hallstahammar")
+    periods = [(r.period, r.item_count, r.meeting_count) for r in t.rows]
+    assert periods == [("2021-01-20", 1, 1), ("2021-02-25", 1, 1), ("2021-09-15", 1, 1), (UNKNOWN_PERIOD, 1, 1)]
+    assert t.first_mention["date"] == "2021-01-20"
+    assert t.last_mention["date"] == "2021-09-15"
+    assert [g["days"] for g in t.gaps] == [36, 202]
+    assert t.undated_items == 1
+    assert any(UNKNOWN_PERIOD in n for n in t.notes)
+    assert "item_topics" in t.threshold_note
+
+
+def test_periods_quarter_and_bodies_separate(archive):
+    t = timeline(archive, topic="motorburen_ungdom", by="quarter")
+    rows = {(r.period, r.municipality): r for r in t.rows}
+    assert rows[("2021-Q1", "Hallstahammar")].item_count == 2
+    assert rows[("2021-Q1", "Hallstahammar")].meetings_held == 2
+    assert rows[("2021-Q1", "Västerås")].item_count == 1
+    assert rows[("2021-Q3", "Hallstahammar")].first_date == "2021-09-15"
+    assert timeline(archive, topic="motorburen_ungdom", by="year").rows[0].period == "2021"
+    assert timeline(archive, topic="motorburen_ungdom", by="month").rows[0].period == "2021-01"
+
+
+def test_query_timeline_keyword_rule(archive, tmp_path):
+    settings = load_settings(archive_dir=tmp_path)
+    t = timeline(archive, query="klotter", settings=settings, mode="keyword")
+    assert sum(r.item_count for r in t.rows) == 2
+    assert "alla sökord" in t.threshold_note and "all query terms" in t.threshold_note
+    both = timeline(archive, query="klotter skolan", settings=settings, mode="keyword")
+    # Only items with both terms count, although search ORs the terms.
+    assert [r.period for r in both.rows] == ["2021-01-20", "2021-09-15"]
+
+
+def test_writers_carry_note_and_roundtrip(archive, tmp_path):
+    t = timeline(archive, topic="motorburen ungdom", by="year")
+    path = tmp_path / "t.csv"
+    t.to_csv(path, sep=";")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0]["threshold_note"] == t.threshold_note
+    assert json.loads(rows[0]["item_ids"]) == t.rows[0].item_ids
+    data = json.loads(t.to_json(tmp_path / "t.json"))
+    assert data["threshold_note"] == t.threshold_note and data["rows"][0]["period"] == "2021"
+    table = pq.read_table(t.to_parquet(tmp_path / "t.parquet"))
+    assert table.schema.metadata[b"threshold_note"].decode() == t.threshold_note
+    assert table.column("item_count").to_pylist() == [r.item_count for r in t.rows]
+    assert table.column("period").to_pylist()[-1] == UNKNOWN_PERIOD
+
+
+def test_requires_exactly_one_subject(archive):
+    with pytest.raises(ValueError):
+        timeline(archive)
+    with pytest.raises(ValueError):
+        timeline(archive, topic="x", by="week")

@@ -1,0 +1,101 @@
+"""Follow-up detection on seed sentences, negatives, and answered vs open."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from make_series import DEFAULT_OUT, write_series  # noqa: E402
+
+from index.store import Archive  # noqa: E402
+from index.threads import build_threads  # noqa: E402
+from ingest.followups import build_followups, detect_followups, followups, split_sentences  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    "text, who, due",
+    [
+        ("Kommunchefen Carin Becker ska undersöka detta närmare och återkoppla.", "Kommunchefen Carin Becker", None),
+        ("Vi tar med oss frågan.", "vi", None),
+        ("Polisen tar med sig vad vi kan göra här.", "Polisen", None),
+        ("På nästa möte ska deltagarna ta del av den nya trygghetsundersökningen.", "deltagarna", "På nästa möte"),
+        ("Detta tar vi med oss och återkopplar i nästa möte.", "vi", "i nästa möte"),
+        ("Kommunen bjuder in dom som kan frågorna till nästa råd", "Kommunen", "till nästa råd"),
+        ("Gruppen som var tänkt att fungera tillfälligt kommer att diskutera formerna för det fortsatta arbetet "
+         "vid nästa möte.", "Gruppen", "vid nästa möte"),
+        ("En separat inbjudan kommer att skickas ut till rådets representanter.", None, None),
+        ("Nämnden ger förvaltningen i uppdrag att ta fram en plan och återredovisa den i oktober.", "förvaltningen", "i oktober"),
+        ("Socialtjänsten återkommer med en redovisning senast 2022-03-01.", "Socialtjänsten", "senast 2022-03-01"),
+    ],
+)
+def test_positive_sentences(text, who, due):
+    found = detect_followups(f"Polisen berättar om lägesbilden.\n\n{text}")
+    assert len(found) == 1, found
+    fu = found[0]
+    assert fu.who == who and fu.due == due
+    assert fu.what and fu.sentence.startswith(text[:20])
+    assert fu.context == "Polisen berättar om lägesbilden."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Polisen berättar om lägesbilden.",
+        "Nästa möte 4 juni kl.17.00-19.00",
+        "Lina Marklund skrivit anteckningar och kallar till nästa möte.",
+        "Minnesanteckningar från förra mötet godkänns och läggs till handlingarna.",
+        "Nämnden beslutade att uppdra åt förvaltningen att ta kontakt med polisen.",
+        "Byggnadsnämnden gav den 2025-08-21 samhällsbyggnadskontoret i uppdrag att ta fram ett program.",
+        "Ordföranden yrkar på tillägget att förvaltningen ska återkomma till nämnden.",
+        "Polisen återkopplar från förra mötet: kontroller har genomförts.",
+        "Vi kommer ha 3-4 träffar under året och sedan utvärdera.",
+    ],
+)
+def test_negative_sentences(text):
+    assert detect_followups(text) == []
+
+
+def test_offsets_and_pdf_line_breaks():
+    text = "Kan man samordna arbetet? Vi \ntar med oss frågan och skickar den vidare \n \nPå nästa möte vi deltagarna ta del av rapporten."
+    found = detect_followups(text)
+    assert [f.who for f in found] == ["vi", "vi"]
+    assert text[found[0].start : found[0].end].startswith("Vi \ntar med oss")
+    assert found[0].context == "Kan man samordna arbetet?"
+    assert len(split_sentences(text)) == 3
+
+
+def test_seed_documents():
+    h2019 = detect_followups((ROOT / "corpus/hallstahammar-trygghetsrad-2019.txt").read_text(encoding="utf-8"))
+    assert [f.who for f in h2019] == ["Kommunchefen Carin Becker", "Kommunen", "Polisen", "vi"]
+    h2021 = detect_followups((ROOT / "corpus/hallstahammar-trygghetsrad-2021-09-15.txt").read_text(encoding="utf-8"))
+    assert sum("tar med oss frågan" in f.sentence for f in h2021) == 2
+    assert any(f.sentence.startswith("På nästa möte") for f in h2021)
+    arboga = detect_followups((ROOT / "corpus/arboga-forebyggande-radet-2021.txt").read_text(encoding="utf-8"))
+    assert any("diskutera formerna" in f.what for f in arboga)
+
+
+def test_answered_and_open_on_series(tmp_path):
+    a = Archive(tmp_path / "a.sqlite")
+    refs = write_series(a)
+    build_threads(a, method="tfidf")
+    n = build_followups(a)
+    labels = json.loads((DEFAULT_OUT / "labels.json").read_text(encoding="utf-8"))
+    assert n == len(labels["followups"])
+    stored = {(f["item_id"], f["sentence"][:30]): f for f in followups(a)}
+    agree = 0
+    for lab in labels["followups"]:
+        got = stored[(refs[lab["item"]], lab["sentence"][:30])]
+        want_by = refs[lab["answered_by"]] if lab["answered_by"] else None
+        agree += got["status"] == lab["status"] and got["answered_by_item_id"] == want_by
+    assert agree >= 8
+    answered = followups(a, body="trygghetsråd", status="besvarad")
+    assert answered and all(f["answered_by_item_id"] and f["answered_reason"] for f in answered)
+    assert all(f["answered_date"] > f["date"] for f in answered)
+    assert all(f["status"] == "öppen" for f in followups(a, status="open"))
+    a.close()
