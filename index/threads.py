@@ -137,30 +137,41 @@ def item_vectors(archive, settings=None, method: str = "auto", item_ids: list[in
     """
     rows = archive.items(item_ids=item_ids) if item_ids is not None else archive.items()
     ids = [r["id"] for r in rows]
-    if method in ("auto", "embedder"):
+    use_model = method == "embedder" or (method == "auto" and settings is not None and settings.embed)
+    if use_model:
         try:
-            from index.embeddings import load_embedder
-
-            embedder = load_embedder(settings)
-            passages = defaultdict(list)
-            for p in archive.passages():
-                passages[p["item_id"]].append(p["text"])
-            texts, owner = [], []
-            for r in rows:
-                for t in passages.get(r["id"]) or [f"{r['title']}\n{r['text'][:2000]}"]:
-                    texts.append(t)
-                    owner.append(r["id"])
-            enc = np.asarray(embedder.encode_passages(texts), dtype=np.float32)
-            pos = {i: n for n, i in enumerate(ids)}
-            mat = np.zeros((len(ids), enc.shape[1]), dtype=np.float32)
-            for vec, item_id in zip(enc, owner):
-                mat[pos[item_id]] += vec
-            mat /= np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-9)
-            return ids, mat, "embedder"
+            return ids, _stored_item_vectors(archive, settings, rows), "embedder"
         except Exception:  # noqa: BLE001 - fall back to tfidf in auto mode
             if method == "embedder":
                 raise
     return ids, _tfidf_matrix([f"{r['title']}\n{r['text']}" for r in rows]), "tfidf"
+
+
+def _stored_item_vectors(archive, settings, rows: list[dict[str, Any]]) -> np.ndarray:
+    """Mean of each item's passage vectors as stored in the FAISS index.
+
+    Reusing the stored vectors avoids re-encoding the archive; items whose
+    passages are missing from the index (embedding off or failed) are
+    encoded from title and text.
+    """
+    from index.embeddings import load_embedder
+    from index.vectors import VectorIndex
+
+    embedder = load_embedder(settings)
+    index = VectorIndex.open(settings, embedder)
+    vec_ids, vecs = index.vectors()
+    by_id = {int(i): n for n, i in enumerate(vec_ids)}
+    pos = {r["id"]: n for n, r in enumerate(rows)}
+    mat = np.zeros((len(rows), embedder.dim), dtype=np.float32)
+    for p in archive.conn.execute("SELECT id, item_id FROM passages"):
+        if p[1] in pos and p[0] in by_id:
+            mat[pos[p[1]]] += vecs[by_id[p[0]]]
+    missing = [n for n in range(len(rows)) if not mat[n].any()]
+    if missing:
+        texts = [f"{rows[n]['title']}\n{rows[n]['text'][:2000]}" for n in missing]
+        mat[missing] = np.asarray(embedder.encode_passages(texts), dtype=np.float32)
+    mat /= np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-9)
+    return mat
 
 
 # -- linking -------------------------------------------------------------------------

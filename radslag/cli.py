@@ -172,29 +172,32 @@ def meetings(archive, body, municipality, kind, since, until, as_json, lang):
 )
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
 @click.option("--output", "-o", type=click.Path(), help="Fil eller mapp; standard: stdout (jsonl/csv).")
+@click.option("--sep", default=",", show_default=True, help="CSV-avgränsare; ';' för svensk Excel.")
 @archive_option
 @filter_options
-def export(what, fmt, output, archive, body, municipality, kind, since, until):
+def export(what, fmt, output, sep, archive, body, municipality, kind, since, until):
     """Exportera arkivet för analys (research export: JSONL, CSV, Parquet).
 
     `radslag export items` skriver en post per dagordningspunkt med fälten
     source, meeting_id, date, body, municipality, kind, item_number, title,
-    text, pages, entities, topics. Se docs/export-schema.md.
+    text, pages, entities, topics. `all` skriver alla tabeller till en mapp.
+    Schemat beskrivs i docs/export-schema.md.
     """
-    from index.export import export as do_export, write_items
+    from index.export import export as do_export, rows_for, write_rows
     from index.store import Archive
 
     settings = _settings(archive)
+    filters = dict(body=body, municipality=municipality, since=since, until=until)
     with Archive(settings.db_path) as arc:
         if output is None:
-            if fmt == "parquet" or what != "items":
-                _fail("Ange --output för Parquet och för andra tabeller än items (give --output).")
-            rows = arc.items(body=body, municipality=municipality, kind=kind, since=since, until=until)
-            write_items(rows, fmt, sys.stdout)
+            if fmt == "parquet" or what == "all":
+                _fail("Ange --output för Parquet och för `all` (give --output).")
+            rows = rows_for(arc, what, **filters)
+            if kind:
+                rows = [r for r in rows if r.get("kind", kind) == kind]
+            write_rows(rows, fmt, sys.stdout, what=what, sep=sep, bom=False)
             return
-        paths = do_export(
-            arc, what=what, fmt=fmt, out=Path(output), body=body, municipality=municipality, since=since, until=until
-        )
+        paths = do_export(arc, what=what, fmt=fmt, out=Path(output), sep=sep, **filters)
     for p in paths:
         click.echo(f"Skrev {p}")
 

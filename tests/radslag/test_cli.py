@@ -1,0 +1,158 @@
+"""The `radslag` CLI end to end: ingest (good and bad input), meetings, export."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from radslag.cli import cli
+from radslag.config import CORPUS_DIR
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SEED_NAMES = sorted(p.name for p in CORPUS_DIR.glob("*.txt") if p.name != "SOURCES.txt")
+
+
+def run(args, env=None):
+    runner = CliRunner()
+    return runner.invoke(cli, args, env={"RADSLAG_EMBED": "0", "RADSLAG_ENRICH": "0", **(env or {})},
+                         catch_exceptions=False)
+
+
+@pytest.fixture
+def bad_batch(tmp_path):
+    """A folder mixing good files with every kind of bad input the issue names."""
+    d = tmp_path / "in"
+    d.mkdir()
+    shutil.copy(CORPUS_DIR / "arboga-forebyggande-radet-2021.txt", d / "arboga.txt")
+    shutil.copy(FIXTURES / "pdf" / "margin.pdf", d / "margin.pdf")
+    (d / "tom.txt").write_bytes(b"")
+    (d / "binar.pdf").write_bytes(os.urandom(4096))
+    pdf = (FIXTURES / "pdf" / "running_header.pdf").read_bytes()
+    (d / "trunkerad.pdf").write_bytes(pdf[: len(pdf) // 2])
+    shutil.copy(FIXTURES / "pdf" / "scanned.pdf", d / "skannad.pdf")
+    latin = "Trygghetsråd\n\n1. Klotter vid stationen\n\nKlottret på perrongen ska tas bort snabbt.\n"
+    (d / "latin1.txt").write_bytes(latin.encode("cp1252"))
+    return d
+
+
+def test_ingest_reports_each_bad_file_and_keeps_the_rest(bad_batch, tmp_path):
+    archive = tmp_path / "arkiv"
+    first = run(["ingest", str(bad_batch), "--archive", str(archive), "-q"])
+    assert first.exit_code == 1
+    err = first.stderr
+    # each bad file reported by name with its reason
+    assert "tom.txt" in err and "[empty]" in err
+    assert "binar.pdf" in err and "[not_pdf]" in err
+    assert "trunkerad.pdf" in err and "[corrupt_pdf]" in err
+    assert "skannad.pdf" in err and "[needs_ocr]" in err and "OCR" in err
+    # the good ones, the latin-1 file included, are in the archive
+    assert "3 inlästa" in first.stdout
+    listing = run(["meetings", "--archive", str(archive), "--json"]).stdout
+    sources = sorted(Path(json.loads(line)["source"]).name for line in listing.splitlines())
+    assert sources == ["arboga.txt", "latin1.txt", "margin.pdf"]
+    items = [json.loads(line) for line in run(["export", "items", "--archive", str(archive)]).stdout.splitlines()]
+    latin_items = [i for i in items if i["source"].endswith("latin1.txt")]
+    assert any("Klottret på perrongen" in i["text"] for i in latin_items)
+
+    # a second run over the same folder adds nothing and loses nothing
+    again = run(["ingest", str(bad_batch), "--archive", str(archive), "-q"])
+    assert "0 inlästa, 3 oförändrade" in again.stdout
+    assert len(run(["export", "items", "--archive", str(archive)]).stdout.splitlines()) == len(items)
+
+
+def test_changed_file_replaces_its_earlier_version(tmp_path):
+    src = tmp_path / "mote.txt"
+    src.write_text("Trygghetsråd\n\n1. Klotter\n\nMycket klotter.\n\n2. Övrigt\n\nInget.\n", encoding="utf-8")
+    archive = str(tmp_path / "arkiv")
+    assert run(["ingest", str(src), "--archive", archive, "-q"]).exit_code == 0
+    src.write_text("Trygghetsråd\n\n1. Klotter\n\nMindre klotter.\n\n2. Belysning\n\nFler lampor.\n\n3. Övrigt\n\nInget.\n",
+                   encoding="utf-8")
+    out = run(["ingest", str(src), "--archive", archive, "-q"])
+    assert "1 ersatta" in out.stdout
+    meetings = run(["meetings", "--archive", archive, "--json"]).stdout.splitlines()
+    assert len(meetings) == 1
+    titles = [json.loads(line)["title"] for line in run(["export", "items", "--archive", archive]).stdout.splitlines()]
+    assert titles == ["Klotter", "Belysning", "Övrigt"]
+
+
+@contextlib.contextmanager
+def unprivileged():
+    """Drop the effective uid to 'nobody' when running as root (root reads every file)."""
+    if os.geteuid() != 0:
+        yield
+        return
+    os.seteuid(65534)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions needed")
+def test_unreadable_file_is_reported_by_name():
+    work = Path(tempfile.mkdtemp(prefix="radslag-perm-"))
+    try:
+        work.chmod(0o777)
+        (work / "ok.txt").write_text("Trygghetsråd\n\n1. Klotter\n\nKlotter i centrum.\n", encoding="utf-8")
+        secret = work / "hemlig.txt"
+        secret.write_text("Trygghetsråd\n\nHemligt.\n", encoding="utf-8")
+        secret.chmod(0o000)
+        archive = str(work / "arkiv")
+        run(["ingest", str(work / "ok.txt"), "--archive", archive, "-q"])  # warm imports as root
+        (work / "arkiv").chmod(0o777)
+        for f in (work / "arkiv").iterdir():
+            f.chmod(0o666)
+        with unprivileged():
+            result = run(["ingest", str(work), "--archive", archive, "-q"])
+        assert result.exit_code == 1
+        assert "hemlig.txt" in result.stderr and "[permission]" in result.stderr
+        assert "1 oförändrade" in result.stdout
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_export_items_fields_csv_and_jsonl(tmp_path):
+    archive = str(tmp_path / "arkiv")
+    run(["ingest", str(CORPUS_DIR / "arboga-forebyggande-radet-2021.txt"), "--archive", archive, "-q"])
+    lines = run(["export", "items", "--format", "jsonl", "--archive", archive]).stdout.splitlines()
+    record = json.loads(lines[0])
+    assert list(record)[:10] == ["source", "meeting_id", "date", "body", "municipality", "kind", "item_number",
+                                 "title", "text", "pages"]
+    assert {"entities", "topics"} <= set(record)
+    assert record["source"].endswith("arboga-forebyggande-radet-2021.txt")
+    rows = list(csv.DictReader(io.StringIO(run(["export", "items", "--format", "csv", "--archive", archive]).stdout.lstrip("\ufeff"))))
+    assert [r["title"] for r in rows] == [json.loads(x)["title"] for x in lines]
+
+
+def test_every_seed_exports_items_with_titles_and_dates(tmp_path):
+    archive = str(tmp_path / "arkiv")
+    out = run(["ingest", str(CORPUS_DIR), "--archive", archive, "-q"])
+    assert out.exit_code == 0, out.stderr
+    items = [json.loads(x) for x in run(["export", "items", "--archive", archive]).stdout.splitlines()]
+    by_source = {}
+    for item in items:
+        by_source.setdefault(Path(item["source"]).name, []).append(item)
+    for name in SEED_NAMES:
+        assert by_source.get(name), f"no items for {name}"
+    hal = by_source["hallstahammar-trygghetsrad-2021-09-15.txt"]
+    assert hal[0]["date"] == "2021-09-15"
+    assert [i["title"] for i in hal][:3] == ["Inledning", "Samverkan mellan tre förvaltningar", "Lägesbild"]
+    arboga = [i["title"] for i in by_source["arboga-forebyggande-radet-2021.txt"]]
+    assert arboga[4] == "Fokusgrupp motorburen ungdom"
+    assert by_source["fg-2025-10-15-protokoll.md"][0]["date"] == "2025-10-15"
+
+
+def test_help_is_swedish_and_lists_commands():
+    out = run(["--help"]).stdout
+    for command in ("ingest", "search", "export", "timeline", "brief", "serve", "models"):
+        assert command in out
+    assert "Läs in" in run(["ingest", "--help"]).stdout
