@@ -143,9 +143,6 @@ def topic_rows(archive, **filters: Any) -> list[dict[str, Any]]:
 
 
 def thread_rows(archive, **filters: Any) -> list[dict[str, Any]]:
-    from index.threads import ensure_schema
-
-    ensure_schema(archive.conn)
     allowed = archive.filter_item_ids(**filters)
     rows = archive.conn.execute(
         "SELECT t.thread_id, t.position, t.item_id, i.meeting_id, d.source, m.date, m.body, m.municipality,"

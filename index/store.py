@@ -103,6 +103,44 @@ CREATE TABLE IF NOT EXISTS item_topics (
     PRIMARY KEY (item_id, topic_id)
 );
 CREATE INDEX IF NOT EXISTS item_topics_topic ON item_topics(topic_id);
+-- Issue threads (index.threads) and follow-up commitments (ingest.followups).
+CREATE TABLE IF NOT EXISTS thread_links (
+    src_item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    dst_item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    score       REAL NOT NULL,
+    similarity  REAL NOT NULL,
+    reasons     TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(reasons)),
+    method      TEXT NOT NULL,
+    PRIMARY KEY (src_item_id, dst_item_id)
+);
+CREATE INDEX IF NOT EXISTS thread_links_dst ON thread_links(dst_item_id);
+CREATE TABLE IF NOT EXISTS threads (
+    item_id   INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+    thread_id INTEGER NOT NULL,
+    position  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS threads_thread ON threads(thread_id);
+CREATE TABLE IF NOT EXISTS followups (
+    id                  INTEGER PRIMARY KEY,
+    item_id             INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    meeting_id          INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    ordinal             INTEGER NOT NULL,
+    who                 TEXT,
+    what                TEXT NOT NULL,
+    due                 TEXT,
+    sentence            TEXT NOT NULL,
+    start               INTEGER NOT NULL,
+    end                 INTEGER NOT NULL,
+    cue                 TEXT NOT NULL,
+    context             TEXT NOT NULL DEFAULT '',
+    status              TEXT NOT NULL CHECK (status IN ('öppen', 'besvarad')),
+    answered_by_item_id INTEGER REFERENCES items(id) ON DELETE SET NULL,
+    answered_reason     TEXT,
+    answered_score      REAL,
+    UNIQUE (item_id, ordinal)
+);
+CREATE INDEX IF NOT EXISTS followups_meeting ON followups(meeting_id);
+CREATE INDEX IF NOT EXISTS followups_status ON followups(status);
 -- Keyword index over items. The columns hold the Swedish analysed form
 -- (folded, stemmed, compounds split) from index.keyword, not the raw text.
 CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
@@ -363,7 +401,8 @@ class Archive:
     # -- reading ---------------------------------------------------------------
 
     def count(self, table: str) -> int:
-        if table not in {"documents", "meetings", "items", "passages", "entities", "item_topics"}:
+        if table not in {"documents", "meetings", "items", "passages", "entities", "item_topics", "thread_links",
+                         "threads", "followups"}:
             raise ValueError(table)
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 

@@ -51,41 +51,10 @@ ENTITY_BONUS = 0.02
 #: How many nearest earlier items are scored per item.
 CANDIDATES_PER_ITEM = 12
 
-THREADS_DDL = """
-CREATE TABLE IF NOT EXISTS thread_links (
-    src_item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
-    dst_item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
-    score       REAL NOT NULL,
-    similarity  REAL NOT NULL,
-    reasons     TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(reasons)),
-    method      TEXT NOT NULL,
-    PRIMARY KEY (src_item_id, dst_item_id)
-);
-CREATE INDEX IF NOT EXISTS thread_links_dst ON thread_links(dst_item_id);
-CREATE TABLE IF NOT EXISTS threads (
-    item_id   INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
-    thread_id INTEGER NOT NULL,
-    position  INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS threads_thread ON threads(thread_id);
-"""
 
 _PLACE_LABELS = {"loc", "gpe", "place", "plats", "location", "lok"}
 _PERSON_LABELS = {"per", "person", "prs", "pers"}
 _ORG_LABELS = {"org", "organisation", "organization", "orgn"}
-
-
-def ensure_schema(conn) -> None:
-    """Create ``thread_links`` and ``threads`` if missing (idempotent).
-
-    The lead may move :data:`THREADS_DDL` into ``index/store.py``'s schema.
-    """
-    if conn.in_transaction:
-        for stmt in THREADS_DDL.split(";"):
-            if stmt.strip():
-                conn.execute(stmt)
-    else:
-        conn.executescript("BEGIN;" + THREADS_DDL + "COMMIT;")
 
 
 @lru_cache(maxsize=1)
@@ -140,14 +109,14 @@ def item_vectors(archive, settings=None, method: str = "auto", item_ids: list[in
     use_model = method == "embedder" or (method == "auto" and settings is not None and settings.embed)
     if use_model:
         try:
-            return ids, _stored_item_vectors(archive, settings, rows), "embedder"
+            return ids, stored_item_vectors(archive, settings, rows), "embedder"
         except Exception:  # noqa: BLE001 - fall back to tfidf in auto mode
             if method == "embedder":
                 raise
     return ids, _tfidf_matrix([f"{r['title']}\n{r['text']}" for r in rows]), "tfidf"
 
 
-def _stored_item_vectors(archive, settings, rows: list[dict[str, Any]]) -> np.ndarray:
+def stored_item_vectors(archive, settings, rows: list[dict[str, Any]]) -> np.ndarray:
     """Mean of each item's passage vectors as stored in the FAISS index.
 
     Reusing the stored vectors avoids re-encoding the archive; items whose
@@ -318,7 +287,6 @@ def build_threads(archive, settings=None, vectors: dict[int, np.ndarray] | None 
     members: dict[int, list[int]] = defaultdict(list)
     for item, root in comp.items():
         members[root].append(item)
-    ensure_schema(archive.conn)
     with archive.transaction() as c:
         c.execute("DELETE FROM thread_links")
         c.execute("DELETE FROM threads")
@@ -373,7 +341,6 @@ def thread_for_item(archive, item_id: int) -> list[dict[str, Any]]:
     and, except for the first, ``predecessor``, ``score``, ``similarity``
     and ``reasons`` of the link that joined it.
     """
-    ensure_schema(archive.conn)
     row = archive.conn.execute("SELECT thread_id FROM threads WHERE item_id = ?", (item_id,)).fetchone()
     return _thread_items(archive, row[0]) if row else []
 
@@ -400,7 +367,6 @@ def threads(
         ``first_date``, ``last_date``, ``bodies``, ``topics`` (label → item
         count) and ``items`` (as from :func:`thread_for_item`).
     """
-    ensure_schema(archive.conn)
     keep: set[int] | None = None
 
     def restrict(ids: set[int]) -> None:

@@ -58,30 +58,6 @@ MIN_SHARED_TERMS = 2
 #: Minimum cosine between the commitment embedding and a later item vector.
 DENSE_THRESHOLD = 0.86
 
-#: DDL for the ``followups`` table (see :func:`ensure_schema`).
-FOLLOWUPS_DDL = """
-CREATE TABLE IF NOT EXISTS followups (
-    id                  INTEGER PRIMARY KEY,
-    item_id             INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
-    meeting_id          INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
-    ordinal             INTEGER NOT NULL,
-    who                 TEXT,
-    what                TEXT NOT NULL,
-    due                 TEXT,
-    sentence            TEXT NOT NULL,
-    start               INTEGER NOT NULL,
-    end                 INTEGER NOT NULL,
-    cue                 TEXT NOT NULL,
-    context             TEXT NOT NULL DEFAULT '',
-    status              TEXT NOT NULL CHECK (status IN ('öppen', 'besvarad')),
-    answered_by_item_id INTEGER REFERENCES items(id) ON DELETE SET NULL,
-    answered_reason     TEXT,
-    answered_score      REAL,
-    UNIQUE (item_id, ordinal)
-);
-CREATE INDEX IF NOT EXISTS followups_meeting ON followups(meeting_id);
-CREATE INDEX IF NOT EXISTS followups_status ON followups(status);
-"""
 
 # A small Swedish stop list for the lexical answer test (analysed forms are
 # compared, so the list is analysed too when used).
@@ -325,20 +301,6 @@ def detect_followups(text: str, rules_path: str | None = None) -> list[FollowUp]
 # -- storage ------------------------------------------------------------------------
 
 
-def ensure_schema(conn) -> None:
-    """Create the ``followups`` table if missing (idempotent).
-
-    The lead may move :data:`FOLLOWUPS_DDL` into ``index/store.py``'s schema;
-    until then every function here calls this first.
-    """
-    if conn.in_transaction:
-        for stmt in FOLLOWUPS_DDL.split(";"):
-            if stmt.strip():
-                conn.execute(stmt)
-    else:
-        conn.executescript("BEGIN;" + FOLLOWUPS_DDL + "COMMIT;")
-
-
 def _analyzed_terms(text: str) -> list[str]:
     from index.keyword import analyze
 
@@ -527,7 +489,6 @@ def build_followups(archive, settings=None, vectors: dict[int, Any] | None = Non
         The number of follow-ups stored.
     """
     rows = assess(archive, settings, vectors=vectors, embed=vectors is not None and settings is not None)
-    ensure_schema(archive.conn)
     with archive.transaction() as c:
         c.execute("DELETE FROM followups")
         c.executemany(
@@ -565,7 +526,6 @@ def followups(
         municipality, since, until: Meeting filters.
         meeting_ids: Only follow-ups made in these meetings.
     """
-    ensure_schema(archive.conn)
     status = {"open": STATUS_OPEN, "answered": STATUS_ANSWERED, "oppen": STATUS_OPEN}.get(status or "", status)
     where, args = ["1=1"], []
     if body:
@@ -609,13 +569,11 @@ def has_followups(archive) -> bool:
 
 __all__ = [
     "FollowUp",
-    "FOLLOWUPS_DDL",
     "STATUS_OPEN",
     "STATUS_ANSWERED",
     "assess",
     "build_followups",
     "detect_followups",
-    "ensure_schema",
     "followups",
     "has_followups",
     "split_sentences",

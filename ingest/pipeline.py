@@ -201,11 +201,16 @@ def enrich_meetings(archive: Archive, settings: Settings, meeting_ids: list[int]
     items = [it for mid in meeting_ids for it in archive.items(meeting_id=mid)]
     if not items:
         return 0
+    vectors = None
     embedder = None
     if settings.embed:
         from index.embeddings import load_embedder
+        from index.threads import stored_item_vectors
 
         embedder = load_embedder(settings)
+        # Item vectors are the mean of the passage vectors already in FAISS,
+        # so topic tagging does not encode the items a second time.
+        vectors = stored_item_vectors(archive, settings, items)
     extractor = EntityExtractor(settings)
     tagger = TopicTagger(settings, embedder)
     batch = 32
@@ -213,7 +218,10 @@ def enrich_meetings(archive: Archive, settings: Settings, meeting_ids: list[int]
     for i in range(0, len(items), batch):
         chunk = items[i : i + batch]
         entities = extractor.extract_many([it["text"] for it in chunk])
-        topics = tagger.tag([{"title": it["title"], "text": it["text"]} for it in chunk])
+        topics = tagger.tag([
+            {"title": it["title"], "text": it["text"], **({"vector": vectors[i + n]} if vectors is not None else {})}
+            for n, it in enumerate(chunk)
+        ])
         with archive.transaction():
             for it, ents, tops in zip(chunk, entities, topics):
                 archive.write_enrichment(it["id"], ents, tops)
