@@ -22,6 +22,7 @@ import gradio as gr  # noqa: E402
 from radslag.config import CORPUS_DIR, Settings, load_settings  # noqa: E402
 from radslag.errors import RadslagError  # noqa: E402
 from radslag.i18n import kind_label  # noqa: E402
+from index.search import display_title  # noqa: E402
 from index.store import Archive  # noqa: E402
 
 MODE_CHOICES = [("Hybrid (nyckelord + semantik)", "hybrid"), ("Semantisk", "dense"), ("Nyckelord", "keyword")]
@@ -81,11 +82,10 @@ def render_hits(result, lang: str = "sv") -> str:
         f"<p>{len(result.hits)} träffar · sökläge: {'+'.join(result.modes_used)} · {result.elapsed_ms:.0f} ms</p>"
     )
     for h in result.hits:
-        number = f"{h.item_number} " if h.item_number else ""
         topics = "".join(f"<span>{html.escape(t['label'])}</span>" for t in h.topics[:5])
         parts.append(
             f'<div class="hit" data-item="{h.item_id}" data-meeting="{h.meeting_id}">'
-            f"<h4>{h.rank}. {html.escape(number + h.item_title)}</h4>"
+            f"<h4>{h.rank}. {html.escape(display_title(h.item_number, h.item_title))}</h4>"
             f'<div class="meta">{html.escape(h.date or "okänt datum")} · {html.escape(h.body or "–")} · '
             f"{html.escape(h.municipality or '–')} · {html.escape(kind_label(h.kind, lang))} · "
             f"{html.escape(Path(h.source).name)}</div>"
@@ -97,9 +97,8 @@ def render_hits(result, lang: str = "sv") -> str:
 
 def render_item(item: dict[str, Any], query: str = "") -> str:
     """Markdown view of one whole agenda item."""
-    number = f"{item['number']} " if item.get("number") else ""
     lines = [
-        f"### {number}{item['title']}",
+        f"### {display_title(item.get('number'), item['title'])}",
         f"**{item.get('date') or 'okänt datum'}** · {item.get('body') or '–'} · {item.get('municipality') or '–'}"
         f" · {Path(item['source']).name}" + (f" · sidor {', '.join(map(str, item['pages']))}" if item.get("pages") else ""),
         "",
@@ -140,8 +139,7 @@ def render_meeting(archive: Archive, meeting_id: int) -> str:
     if m.get("next_meeting"):
         lines.append(f"**Nästa möte:** {m['next_meeting']}")
     for item in archive.items(meeting_id=meeting_id):
-        number = f"{item['number']} " if item.get("number") else ""
-        lines += ["", f"### {number}{item['title']}", "", item["text"]]
+        lines += ["", f"### {display_title(item.get('number'), item['title'])}", "", item["text"]]
     return "\n".join(lines)
 
 
@@ -178,7 +176,9 @@ def timeline_figure(rows: list[dict[str, Any]], title: str):
                     hovertext=[f"{r['meeting_count']} möten, {r['item_count']} punkter" for r in sel])
     fig.update_layout(title=title, barmode="stack", xaxis_title="Period", yaxis_title="Punkter",
                       height=320, margin=dict(l=40, r=20, t=50, b=40), legend_title="Organ")
-    fig.update_xaxes(type="category")
+    # chronological, undated last (periods are ISO strings, so they sort as text)
+    periods = sorted({r["period"] for r in rows}, key=lambda p: (not p[:1].isdigit(), p))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
     return fig
 
 

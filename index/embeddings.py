@@ -182,6 +182,11 @@ def _prompts(name: str, model: Any) -> tuple[str, str]:
 def _offline() -> None:
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    # transformers draws a "Loading weights" bar on every load; it is noise
+    # in CLI output (our own bars cover the long steps).
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
 
 def _load_model(settings: Settings) -> Any:

@@ -2,7 +2,10 @@
 
 Both sides rank *agenda items*: the keyword side directly (FTS5 rows are
 items), the dense side by the best-scoring passage of each item. Reciprocal
-rank fusion (RRF) combines the two rankings without calibrating their scores.
+rank fusion (RRF) combines the two rankings without calibrating their scores;
+each keyword hit's contribution is weighted by the share of query terms the
+item matches, so a long paraphrase whose one generic word matches many items
+does not drown the semantic side (measured in bench/quality.py).
 If one side cannot run, the result carries a note saying so and lists the
 modes actually used; there is no silent fallback.
 """
@@ -63,7 +66,8 @@ class SearchResult:
     hits: list[Hit]
     modes_used: list[str]
     notes: list[str] = field(default_factory=list)
-    elapsed_ms: float = 0.0
+    elapsed_ms: float = 0.0  # the query itself, models already loaded
+    load_ms: float = 0.0  # one-time model and index loading spent in this call
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,11 +76,33 @@ class SearchResult:
             "modes_used": self.modes_used,
             "notes": self.notes,
             "elapsed_ms": round(self.elapsed_ms, 1),
+            "load_ms": round(self.load_ms, 1),
             "hits": [h.to_json() for h in self.hits],
         }
 
 
 # -- keyword side ---------------------------------------------------------------
+
+
+def keyword_coverage(archive: Archive, query: str, item_ids: list[int]) -> dict[int, float]:
+    """Share of the query's terms (term groups) that each item matches.
+
+    BM25 happily ranks an item that matches one generic word of a long
+    query; fusion weights the keyword side by this share so such partial
+    matches do not crowd out semantic hits (cf. "minimum should match").
+    """
+    from index.keyword import query_groups
+
+    groups = query_groups(query) or query_groups(query, keep_stopwords=True)
+    if not groups or not item_ids:
+        return {i: 1.0 for i in item_ids}
+    wanted = set(item_ids)
+    hits = dict.fromkeys(item_ids, 0)
+    for group in groups:
+        for (rowid,) in archive.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (group,)):
+            if rowid in wanted:
+                hits[rowid] += 1
+    return {i: n / len(groups) for i, n in hits.items()}
 
 
 def keyword_ranking(archive: Archive, query: str, limit: int, allowed: set[int] | None) -> list[tuple[int, float]]:
@@ -163,12 +189,19 @@ def _passage_items(archive: Archive, passage_ids: list[int]) -> dict[int, int]:
 # -- fusion and presentation ----------------------------------------------------
 
 
-def rrf(rankings: list[list[int]], k: int = RRF_K) -> dict[int, float]:
-    """Reciprocal rank fusion of several best-first id lists."""
+def rrf(rankings: list[list[int]], k: int = RRF_K, weights: list[dict[int, float]] | None = None) -> dict[int, float]:
+    """Reciprocal rank fusion of several best-first id lists.
+
+    Args:
+        rankings: Best-first item id lists.
+        k: The RRF constant.
+        weights: Optional per-list ``{item_id: weight}`` (default 1.0).
+    """
     scores: dict[int, float] = {}
-    for ranking in rankings:
+    for n, ranking in enumerate(rankings):
+        w = weights[n] if weights else {}
         for rank, item_id in enumerate(ranking, start=1):
-            scores[item_id] = scores.get(item_id, 0.0) + 1.0 / (k + rank)
+            scores[item_id] = scores.get(item_id, 0.0) + w.get(item_id, 1.0) / (k + rank)
     return scores
 
 
@@ -176,22 +209,25 @@ _WORD = re.compile(r"\w[\w\-§]*", re.UNICODE)
 
 
 def query_terms(query: str) -> set[str]:
-    """Analysed terms of a query (used for snippets and highlighting)."""
-    from index.keyword import analyze
+    """Analysed content terms of a query, stop words left out (snippets, highlighting)."""
+    from index.keyword import analyze, stopwords
 
-    return set(analyze(query).split())
+    stop = stopwords()
+    words = [w for w in _WORD.findall(query.casefold()) if w not in stop]
+    return set(analyze(" ".join(words)).split()) if words else set(analyze(query).split())
 
 
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Character spans of words in ``text`` whose analysed form matches the query."""
-    from index.keyword import analyze
+    from index.keyword import analyze, stopwords
 
     terms = query_terms(query)
     if not terms:
         return []
+    stop = stopwords()
     spans = []
     for m in _WORD.finditer(text):
-        if set(analyze(m.group()).split()) & terms:
+        if m.group().casefold() not in stop and set(analyze(m.group()).split()) & terms:
             spans.append((m.start(), m.end()))
     return spans
 
@@ -227,6 +263,13 @@ def _trim(text: str, query: str, width: int) -> str:
     snippet = text[start : start + width]
     snippet = snippet[: snippet.rfind(" ")] if " " in snippet[width // 2 :] else snippet
     return ("… " if start else "") + snippet + " …"
+
+
+def display_title(number: str | None, title: str) -> str:
+    """Item title with its number as minutes write it: "5. Titel", "§ 12 Titel"."""
+    if not number:
+        return title
+    return f"{number} {title}" if number.startswith("§") else f"{number}. {title}"
 
 
 def search(
@@ -278,17 +321,23 @@ def search(
     )
     pool = max(CANDIDATES, k * 3)
     rankings: list[list[int]] = []
+    weights: list[dict[int, float]] = []
     keyword: list[tuple[int, float]] = []
     dense: list[tuple[int, float]] = []
     best_passage: dict[int, int] = {}
     if mode in ("hybrid", "keyword"):
         keyword = keyword_ranking(archive, query, pool, allowed)
         rankings.append([i for i, _ in keyword])
+        weights.append(keyword_coverage(archive, query, rankings[-1]) if mode == "hybrid" else {})
         result.modes_used.append("keyword")
     if mode in ("hybrid", "dense"):
         try:
-            dense, best_passage = DenseSearcher.get(settings).ranking(archive, query, pool, allowed)
+            t_load = time.perf_counter()
+            searcher = DenseSearcher.get(settings)
+            result.load_ms = (time.perf_counter() - t_load) * 1000
+            dense, best_passage = searcher.ranking(archive, query, pool, allowed)
             rankings.append([i for i, _ in dense])
+            weights.append({})
             result.modes_used.append("dense")
         except RadslagError as exc:
             if mode == "dense":
@@ -297,7 +346,7 @@ def search(
                 "Semantisk sökning kunde inte köras; resultaten bygger bara på nyckelord "
                 f"(dense search unavailable, keyword results only): {exc}"
             )
-    fused = rrf(rankings) if mode == "hybrid" else {i: s for i, s in (keyword or dense)}
+    fused = rrf(rankings, weights=weights) if mode == "hybrid" else {i: s for i, s in (keyword or dense)}
     ordered = sorted(fused, key=lambda i: -fused[i])[:k]
     kw_rank = {item: r for r, (item, _) in enumerate(keyword, start=1)}
     dn_rank = {item: r for r, (item, _) in enumerate(dense, start=1)}
@@ -337,5 +386,5 @@ def search(
         result.hits.sort(key=lambda h: h.date or "", reverse=True)
     for rank, hit in enumerate(result.hits, start=1):
         hit.rank = rank
-    result.elapsed_ms = (time.perf_counter() - t0) * 1000
+    result.elapsed_ms = (time.perf_counter() - t0) * 1000 - result.load_ms
     return result

@@ -908,6 +908,37 @@ def _segment(doc: Document) -> list[AgendaItem]:
     return _whole(doc, lines, limit)
 
 
+@functools.lru_cache(maxsize=1)
+def _preamble_cfg() -> dict[str, Any]:
+    data = yaml.safe_load(_DATA_FILE.read_text(encoding="utf-8")) or {}
+    return {"title": "Inledning", "min_words": 25, "min_line_words": 6, **(data.get("preamble") or {})}
+
+
+# Attendance lines ("Fredrik Hansson (C), 1:e vice ordförande") are not prose.
+_PARTY_TAG = re.compile(r"\([A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,2}\)")
+_SENTENCE_END = re.compile(r"[.!?:]\s*$|[.!?]\s+\S")
+
+
+def _with_prose_preamble(doc: Document, items: list[AgendaItem]) -> list[AgendaItem]:
+    """Prepend the text before the first item when it is prose, not a label block."""
+    if not items or items[0].heading_source == "whole" or items[0].start <= 0:
+        return items
+    cfg = _preamble_cfg()
+    head = doc.text[: items[0].start]
+    prose_lines = [
+        line for line in head.splitlines()
+        if len(line.split()) >= cfg["min_line_words"] and "\t" not in line and "..." not in line
+        and "…" not in line and "§" not in line and not _PARTY_TAG.search(line) and _SENTENCE_END.search(line)
+    ]
+    if sum(len(line.split()) for line in prose_lines) < cfg["min_words"]:
+        return items
+    first = head.index(prose_lines[0])
+    body = head[first:].rstrip()
+    end = first + len(body)
+    preamble = AgendaItem(None, cfg["title"], body, first, end, doc.pages_for(first, end), None, "preamble")
+    return [preamble, *items]
+
+
 def segment(doc: Document) -> list[AgendaItem]:
     """Split ``doc`` into agenda items; see the module docstring for the rules.
 
@@ -920,7 +951,7 @@ def segment(doc: Document) -> list[AgendaItem]:
     try:
         items = _segment(doc)
         if items:
-            return items
+            return _with_prose_preamble(doc, items)
     except Exception:  # noqa: BLE001 - segmentation must never fail ingest
         log.exception("segmentation failed for %s; using one item", getattr(doc, "source", "?"))
     text = getattr(doc, "text", "") or ""

@@ -206,17 +206,19 @@ def export(what, fmt, output, sep, archive, body, municipality, kind, since, unt
 
 
 def _print_result(result, lang: str) -> None:
+    from index.search import display_title
+
     for note in result.notes:
         click.secho(f"OBS: {note}", fg="yellow", err=True)
     if not result.hits:
         click.echo(t("no_hits", lang))
         return
-    click.secho(f"{t('modes_used', lang)}: {'+'.join(result.modes_used)}  ({result.elapsed_ms:.0f} ms)", dim=True)
+    load = f", modeller laddade på {result.load_ms / 1000:.1f} s" if result.load_ms > 100 else ""
+    click.secho(f"{t('modes_used', lang)}: {'+'.join(result.modes_used)}  ({result.elapsed_ms:.0f} ms{load})", dim=True)
     for h in result.hits:
         head = f"{h.rank:>2}. {h.date or t('unknown_date', lang)}  {h.body or '–'}, {h.municipality or '–'}"
         click.secho(head, bold=True)
-        number = f"{h.item_number}. " if h.item_number and not h.item_number.startswith("§") else (f"{h.item_number} " if h.item_number else "")
-        click.echo(f"    {t('col_item', lang)}: {number}{h.item_title}")
+        click.echo(f"    {t('col_item', lang)}: {display_title(h.item_number, h.item_title)}")
         click.echo(f"    {h.snippet}")
         if h.topics:
             click.echo(f"    {t('col_topics', lang)}: {', '.join(tp['label'] for tp in h.topics[:4])}")

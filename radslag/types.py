@@ -129,7 +129,7 @@ class AgendaItem:
         pages: PDF pages the item spans; empty for unpaged formats.
         dnr: Diarienummer when the heading carries one.
         heading_source: How the heading was found (``numbered``, ``paragraph``,
-            ``bold``, ``bullet``, ``margin``, ``heading_line``, ``whole``).
+            ``bold``, ``bullet``, ``margin``, ``heading_line``, ``preamble``, ``whole``).
     """
 
     number: str | None

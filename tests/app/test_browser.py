@@ -1,0 +1,77 @@
+"""The Gradio app in a real headless Chromium: search, see the meeting, open it."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "bench" / "out"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(corpus_settings):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (./run.sh test installs it as root with apt-get)")
+    import search_app
+
+    port = _free_port()
+    app = search_app.main(settings=corpus_settings, port=port, block=False)
+    yield f"http://127.0.0.1:{port}"
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-dev-shm-usage"],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 1800})
+        page.goto(app_url, wait_until="domcontentloaded")  # Gradio keeps a stream open: no networkidle
+        page.get_by_label("Sökfråga").wait_for(timeout=60_000)
+        yield page
+        browser.close()
+
+
+def test_search_shows_meeting_and_opens_it(page):
+    page.get_by_label("Sökfråga").fill("när diskuterade vi motorburen ungdom")
+    page.locator("#search-btn").click()
+    results = page.locator("#results")
+    results.get_by_text("Fokusgrupp motorburen ungdom").first.wait_for(timeout=60_000)
+    assert "Förebyggande rådet" in results.inner_text()
+    assert results.locator("mark").count() > 0  # matched words highlighted
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app-search.png"), full_page=True)
+
+    page.locator("#open-meeting").click()
+    detail = page.locator("#detail")
+    detail.get_by_text("Närvaro deltagare").wait_for(timeout=30_000)
+    text = detail.inner_text()
+    assert "Trygghetsvandring hösten 2021" in text and "Övriga frågor" in text
+
+    page.locator("#open-item").click()
+    detail.get_by_text("Fokusgruppen kring problematiken").wait_for(timeout=30_000)
+
+
+def test_brief_and_followups_tabs(page):
+    page.get_by_role("tab", name="Lägesbrev").click()
+    page.get_by_label("Organ").last.click()
+    page.get_by_role("option", name="Trygghetsråd", exact=True).click()
+    page.get_by_role("button", name="Skapa lägesbrev").click()
+    page.get_by_text("Återkommande frågor").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "app-brief.png"), full_page=True)

@@ -1,0 +1,112 @@
+"""Hybrid search over the real corpus archive (real e5 model, real FAISS, real FTS5)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from index.search import rrf, search
+from index.store import Archive
+from radslag.cli import cli
+from radslag.errors import RadslagError
+
+pytestmark = pytest.mark.slow
+
+MOTOR = [("arboga-forebyggande-radet-2021.txt", "motorburen"),
+         ("hallstahammar-trygghetsrad-2021-09-15.txt", None)]
+
+
+def _find(hits, name, title_part=None):
+    return [h for h in hits if h.source.endswith(name) and (title_part is None or title_part in h.item_title.lower())]
+
+
+@pytest.fixture
+def archive(corpus_settings):
+    with Archive(corpus_settings.db_path) as arc:
+        yield arc
+
+
+@pytest.mark.parametrize("query", [
+    "när diskuterade vi motorburen ungdom",
+    "ungdomar som kör epa-traktor och spelar hög musik",
+])
+def test_motorburen_ungdom_found_in_arboga_and_hallstahammar(archive, corpus_settings, query):
+    result = search(archive, query, settings=corpus_settings, k=10)
+    assert result.modes_used == ["keyword", "dense"] and not result.notes
+    arboga = _find(result.hits, "arboga-forebyggande-radet-2021.txt", "motorburen")
+    hal = _find(result.hits, "hallstahammar-trygghetsrad-2021-09-15.txt")
+    assert arboga and arboga[0].rank <= 10, [(h.source, h.item_title) for h in result.hits]
+    assert hal and hal[0].rank <= 5, [(h.source, h.item_title) for h in result.hits]
+    assert arboga[0].date is None or arboga[0].date.startswith("2021")
+    assert "motorburen" in arboga[0].snippet.lower() or "ungdom" in arboga[0].snippet.lower()
+
+
+def test_paraphrase_without_shared_words_needs_dense(archive, corpus_settings):
+    query = "tonåringar som kör runt i bil och stör grannarna"  # no content word of the Arboga item
+    dense = search(archive, query, settings=corpus_settings, k=10, mode="dense")
+    assert _find(dense.hits, "arboga-forebyggande-radet-2021.txt", "motorburen") or \
+        _find(dense.hits, "hallstahammar-trygghetsrad-2021-09-15.txt")
+
+
+def test_keyword_mode_understands_swedish_inflection(archive, corpus_settings):
+    result = search(archive, "trygghetsvandringar", settings=corpus_settings, k=5, mode="keyword")
+    assert result.modes_used == ["keyword"]
+    assert _find(result.hits, "arboga-forebyggande-radet-2021.txt", "trygghetsvandring")
+    assert all(h.dense_rank is None for h in result.hits)
+
+
+def test_filters_and_date_order(archive, corpus_settings):
+    only = search(archive, "lägesbild", settings=corpus_settings, k=10, municipality="Hallstahammar")
+    assert only.hits and {h.municipality for h in only.hits} == {"Hallstahammar"}
+    recent = search(archive, "beslut", settings=corpus_settings, k=10, since="2025-01-01", order="date")
+    dates = [h.date for h in recent.hits]
+    assert dates and all(d >= "2025-01-01" for d in dates) and dates == sorted(dates, reverse=True)
+    assert search(archive, "klotter", settings=corpus_settings, k=5, until="1999-12-31").hits == []
+
+
+def test_missing_dense_side_is_reported_not_hidden(archive, corpus_settings, tmp_path):
+    settings = corpus_settings.with_(archive_dir=tmp_path / "empty")  # no vector index there
+    shutil.copy(corpus_settings.db_path, tmp_path / "x.sqlite")
+    result = search(archive, "klotter", settings=settings, k=5)
+    assert result.modes_used == ["keyword"]
+    assert result.notes and "Semantisk sökning kunde inte köras" in result.notes[0]
+    assert result.hits
+    with pytest.raises(RadslagError):
+        search(archive, "klotter", settings=settings, k=5, mode="dense")
+
+
+def test_rrf_prefers_items_ranked_by_both():
+    fused = rrf([[1, 2, 3], [3, 1, 4]])
+    assert sorted(fused, key=fused.get, reverse=True) == [1, 3, 2, 4]
+    assert fused[1] == pytest.approx(1 / 61 + 1 / 62)
+
+
+def test_cli_batch_search_writes_one_json_line_per_query(corpus_settings, tmp_path):
+    queries = tmp_path / "q.txt"
+    queries.write_text("motorburen ungdom\nklotter på skolor\n\n", encoding="utf-8")
+    out = CliRunner().invoke(cli, ["search", "--queries", str(queries), "--json", "-k", "3",
+                                   "--archive", str(corpus_settings.archive_dir)], catch_exceptions=False)
+    lines = [json.loads(x) for x in out.stdout.splitlines()]
+    assert [x["query"] for x in lines] == ["motorburen ungdom", "klotter på skolor"]
+    hit = lines[0]["hits"][0]
+    for field in ("rank", "score", "meeting_id", "source", "date", "body", "municipality", "item_number",
+                  "item_title", "snippet", "topics", "entities"):
+        assert field in hit
+    assert len(lines[0]["hits"]) == 3
+
+
+def test_search_hits_carry_topics_and_entities(archive, corpus_settings):
+    hits = search(archive, "Fokusgrupp motorburen ungdom", settings=corpus_settings, k=3).hits
+    top = _find(hits, "arboga-forebyggande-radet-2021.txt", "motorburen")[0]
+    assert any(t["id"] == "motorburen-ungdom" for t in top.topics)
+    assert any(e["label"] == "ORG" for e in top.entities)
+
+
+def test_topic_filter_returns_both_motorburen_items(archive, corpus_settings):
+    result = search(archive, "ungdomar", settings=corpus_settings, k=10, topic="motorburen-ungdom")
+    names = {Path(h.source).name for h in result.hits}
+    assert {"arboga-forebyggande-radet-2021.txt", "hallstahammar-trygghetsrad-2021-09-15.txt"} <= names
