@@ -226,6 +226,15 @@ def _join_pages(pages: list[str], numbers) -> tuple[str, list[PageSpan]]:
     return text, spans
 
 
+def _load(path: Path) -> tuple[bytes, str, str]:
+    """Raw bytes, decoded text and encoding of a non-empty text file."""
+    raw = _read_bytes(path)
+    if not raw.strip():
+        raise _empty(path)
+    decoded, encoding = decode_bytes(raw, path.name)
+    return raw, decoded, encoding
+
+
 def read_text(path: Path, source: str) -> Document:
     """Read a plain-text file into a :class:`Document`.
 
@@ -246,10 +255,7 @@ def read_text(path: Path, source: str) -> Document:
         IngestError: ``empty``, ``encoding``, ``permission`` or ``io``.
     """
     path = Path(path)
-    raw = _read_bytes(path)
-    if not raw.strip():
-        raise _empty(path)
-    decoded, encoding = decode_bytes(raw, path.name)
+    raw, decoded, encoding = _load(path)
     text = normalize_text(decoded, keep_gaps=True)
     if not text.strip():
         raise _empty(path)
@@ -315,10 +321,7 @@ def read_markdown(path: Path, source: str) -> Document:
         IngestError: ``empty``, ``encoding``, ``permission`` or ``io``.
     """
     path = Path(path)
-    raw = _read_bytes(path)
-    if not raw.strip():
-        raise _empty(path)
-    decoded, encoding = decode_bytes(raw, path.name)
+    raw, decoded, encoding = _load(path)
     decoded = decoded.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     warnings: list[str] = []
     front: dict[str, Any] = {}
