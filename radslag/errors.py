@@ -11,9 +11,10 @@ class IngestError(RadslagError):
     """A file could not be ingested; ``reason`` says why in plain words.
 
     Attributes:
-        reason: Short machine-friendly code (``empty``, ``not_pdf``,
-            ``corrupt_pdf``, ``needs_ocr``, ``encoding``, ``permission``,
-            ``unsupported``, ``io``).
+        reason: Short machine-friendly code: ``empty``, ``binary``,
+            ``unsupported``, ``encoding``, ``permission``, ``io``,
+            ``not_pdf``, ``corrupt_pdf``, ``encrypted``, ``needs_ocr``,
+            ``corrupt_docx``.
         message: Human-readable explanation (Swedish first, English after).
     """
 
