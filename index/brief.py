@@ -230,10 +230,15 @@ def brief(archive, body: str, *, settings=None, lang: str = "sv", summary_senten
     item_ids = {i["id"] for i in items}
 
     # Recurring issues: topics by number of meetings, then threads.
+    from ingest.topics import load_taxonomy
+
+    procedural = {t.id for t in load_taxonomy() if t.procedural}
     topic_meetings: dict[str, set[int]] = defaultdict(set)
     topic_dates: dict[str, list[str]] = defaultdict(list)
     for it in items:
         for t in it.get("topics") or []:
+            if t["id"] in procedural:
+                continue
             topic_meetings[t["label"]].add(it["meeting_id"])
             if it.get("date"):
                 topic_dates[t["label"]].append(it["date"])

@@ -90,6 +90,8 @@ class Topic:
         label_en: English label.
         description_sv: Two or three Swedish sentences, embedded for similarity.
         seed_terms: Swedish seed words and phrases for lexicon matching.
+        procedural: Meeting formalities, not an issue: left out of
+            "recurring issues" in briefs.
     """
 
     id: str
@@ -97,6 +99,7 @@ class Topic:
     label_en: str
     description_sv: str
     seed_terms: tuple[str, ...] = field(default_factory=tuple)
+    procedural: bool = False
 
     def embedding_text(self) -> str:
         """Return the text embedded for this topic (label and description)."""
@@ -141,6 +144,7 @@ def load_taxonomy(path: str | Path | None = None) -> list[Topic]:
                 label_en=str(raw["label_en"]),
                 description_sv=" ".join(str(raw["description_sv"]).split()),
                 seed_terms=tuple(str(s) for s in raw["seed_terms"]),
+                procedural=bool(raw.get("procedural", False)),
             )
         )
     return topics

@@ -70,3 +70,24 @@ def test_brief_without_stored_followups_and_several_bodies(archive):
     assert any("build_followups" in n for n in b["notes"])
     assert b["sections"]["followups"]  # analysed on the fly
     assert brief(archive, "Ingenstans nämnd")["sections"]["meetings"]["count"] == 0
+
+
+def test_procedural_topics_are_not_recurring_issues(tmp_path):
+    import datetime as dt
+
+    from index.brief import brief
+    from index.store import Archive
+    from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag
+
+    with Archive(tmp_path / "a.sqlite") as arc:
+        for n, day in enumerate(("2021-03-01", "2021-06-01")):
+            doc = Document(f"m{n}.txt", "x", "txt", f"h{n}")
+            items = [AgendaItem("1", "Val av justerare", "Val av justerare.", 0, 1),
+                     AgendaItem("2", "Klotter", "Klotter vid stationen.", 1, 2)]
+            mid, _, _ = arc.write_document(doc, MeetingMeta(kind="minutes", body="Trygghetsråd",
+                                                            date=dt.date.fromisoformat(day)), items)
+            first, second = arc.items(meeting_id=mid)
+            arc.write_enrichment(first["id"], [], [TopicTag("motesformalia", "Mötesformalia och administration", 0.9)])
+            arc.write_enrichment(second["id"], [], [TopicTag("klotter-skadegorelse", "Klotter och skadegörelse", 0.9)])
+        labels = [t["label"] for t in brief(arc, "trygghetsråd")["sections"]["recurring"]["topics"]]
+    assert labels == ["Klotter och skadegörelse"]
