@@ -7,6 +7,7 @@ efselab build happen once per machine, as they do for users.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 
@@ -45,3 +46,20 @@ def corpus_copy(corpus_settings, tmp_path):
     dst = tmp_path / "archive"
     shutil.copytree(corpus_settings.archive_dir, dst)
     return corpus_settings.with_(archive_dir=dst)
+
+
+@contextlib.contextmanager
+def unprivileged():
+    """Drop the effective uid to 'nobody' while running as root.
+
+    Root reads every file whatever its mode, so permission errors can only be
+    produced for real by a process without that privilege.
+    """
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        yield
+        return
+    os.seteuid(65534)
+    try:
+        yield
+    finally:
+        os.seteuid(0)

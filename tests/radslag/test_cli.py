@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -16,6 +15,7 @@ from click.testing import CliRunner
 
 from radslag.cli import cli
 from radslag.config import CORPUS_DIR
+from tests.conftest import unprivileged
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED_NAMES = sorted(p.name for p in CORPUS_DIR.glob("*.txt") if p.name != "SOURCES.txt")
@@ -82,19 +82,6 @@ def test_changed_file_replaces_its_earlier_version(tmp_path):
     assert len(meetings) == 1
     titles = [json.loads(line)["title"] for line in run(["export", "items", "--archive", archive]).stdout.splitlines()]
     assert titles == ["Klotter", "Belysning", "Övrigt"]
-
-
-@contextlib.contextmanager
-def unprivileged():
-    """Drop the effective uid to 'nobody' when running as root (root reads every file)."""
-    if os.geteuid() != 0:
-        yield
-        return
-    os.seteuid(65534)
-    try:
-        yield
-    finally:
-        os.seteuid(0)
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions needed")
