@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS meetings (
     body          TEXT,
     municipality  TEXT,
     date          TEXT,
+    year          INTEGER,  -- the date's year, or a year known without the full date
     time          TEXT,
     place         TEXT,
     chair         TEXT,
@@ -298,14 +299,15 @@ class Archive:
             )
             document_id = cur.lastrowid
             cur = c.execute(
-                "INSERT INTO meetings(document_id, kind, body, municipality, date, time, place, chair,"
-                " secretary, next_meeting, title, participants, provenance) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO meetings(document_id, kind, body, municipality, date, year, time, place, chair,"
+                " secretary, next_meeting, title, participants, provenance) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     document_id,
                     meta.kind,
                     meta.body,
                     meta.municipality,
                     meta.date.isoformat() if meta.date else None,
+                    meta.date.year if meta.date else meta.year,
                     meta.time,
                     meta.place,
                     meta.chair,
@@ -457,7 +459,7 @@ class Archive:
         if where is None:
             return []
         rows = self.conn.execute(
-            "SELECT i.*, d.source, m.date, m.body, m.municipality, m.kind,"
+            "SELECT i.*, d.source, m.date, m.year, m.body, m.municipality, m.kind,"
             " (SELECT coalesce(json_group_array(json_object('text', e.text, 'label', e.label,"
             "   'start', e.start, 'end', e.end, 'canonical', e.canonical)), '[]')"
             "   FROM (SELECT * FROM entities WHERE item_id = i.id ORDER BY start) e) AS entities,"

@@ -185,10 +185,14 @@ def _atomic_write(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
-def period_of(date: str | None, by: str, meeting_id: int | None = None) -> str:
-    """The period label of an ISO date: ``2021-09-15``, ``2021-09``, ``2021-Q3``, ``2021``."""
+def period_of(date: str | None, by: str, meeting_id: int | None = None, year: int | None = None) -> str:
+    """The period label of an ISO date: ``2021-09-15``, ``2021-09``, ``2021-Q3``, ``2021``.
+
+    A meeting whose text gives only the year still counts in that year's
+    period when ``by="year"``; at finer periods it is undated.
+    """
     if not date:
-        return UNKNOWN_PERIOD
+        return str(year) if by == "year" and year else UNKNOWN_PERIOD
     if by == "meeting":
         return date
     if by == "month":
@@ -314,17 +318,17 @@ def timeline(
     ids, note, notes = mentions(archive, query=query, topic=topic, settings=settings, threshold=threshold,
                                 mode=mode, k=k, body=body, municipality=municipality, since=since, until=until)
     rows = archive.conn.execute(
-        "SELECT i.id, i.meeting_id, i.title, m.date, m.body, m.municipality FROM items i"
+        "SELECT i.id, i.meeting_id, i.title, m.date, m.year, m.body, m.municipality FROM items i"
         " JOIN meetings m ON m.id = i.meeting_id WHERE i.id IN (SELECT value FROM json_each(?))",
         (json.dumps(sorted(ids)),),
     ).fetchall()
     # Meetings held per period × body (the denominator researchers need).
     held: dict[tuple[str, str | None, str | None], set[int]] = defaultdict(set)
     for m in archive.meetings(body=body, municipality=municipality, since=since, until=until):
-        held[(period_of(m["date"], by), m["body"], m["municipality"])].add(m["id"])
+        held[(period_of(m["date"], by, year=m["year"]), m["body"], m["municipality"])].add(m["id"])
     groups: dict[tuple[str, str | None, str | None], list] = defaultdict(list)
     for r in rows:
-        groups[(period_of(r["date"], by), r["body"], r["municipality"])].append(r)
+        groups[(period_of(r["date"], by, year=r["year"]), r["body"], r["municipality"])].append(r)
     out_rows = []
     for (period, b, mun), members in groups.items():
         dates = sorted(r["date"] for r in members if r["date"])

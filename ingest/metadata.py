@@ -978,7 +978,9 @@ def extract_metadata(doc: Document) -> MeetingMeta:
     date, src, year, year_src = _find_date(doc, lines, title_end, sidecar)
     if date:
         meta.date, prov["date"] = date, src
+        meta.year = date.year
     elif year:
+        meta.year = year
         prov["date"] = f"year_only:{year} ({year_src})"
 
     meta.municipality, src = _find_municipality(doc, title_end_offset, sidecar)

@@ -67,6 +67,13 @@ def filter_options(f):
     return f
 
 
+def _when(meeting: dict, lang: str) -> str:
+    """A meeting's date, its year when only that is known, or 'okänt datum'."""
+    if meeting.get("date"):
+        return meeting["date"]
+    return f"{meeting['year']} (år)" if meeting.get("year") else t("unknown_date", lang)
+
+
 def _fail(message: str) -> None:
     click.secho(message, fg="red", err=True)
     sys.exit(1)
@@ -156,7 +163,7 @@ def meetings(archive, body, municipality, kind, since, until, as_json, lang):
     )
     for r in rows:
         click.echo(
-            f"{r['id']:>4}  {(r['date'] or t('unknown_date', lang)):<10}  {kind_label(r['kind'], lang):<18}  "
+            f"{r['id']:>4}  {_when(r, lang):<10}  {kind_label(r['kind'], lang):<18}  "
             f"{(r['body'] or '–')[:34]:<34}  {(r['municipality'] or '–')[:14]:<14}  {r['item_count']:>6}  {r['source']}"
         )
 

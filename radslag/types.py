@@ -101,6 +101,7 @@ class MeetingMeta:
     body: str | None = None
     municipality: str | None = None
     date: dt.date | None = None
+    year: int | None = None  # the date's year, or the only part of the date the text gives
     time: str | None = None
     place: str | None = None
     participants: list[Participant] = field(default_factory=list)

@@ -98,3 +98,21 @@ def test_requires_exactly_one_subject(archive):
         timeline(archive)
     with pytest.raises(ValueError):
         timeline(archive, topic="x", by="week")
+
+
+def test_year_only_meeting_counts_in_its_year(tmp_path):
+    from index.store import Archive
+    from index.timeline import timeline
+    from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag
+
+    with Archive(tmp_path / "a.sqlite") as arc:
+        mid, _, _ = arc.write_document(Document("arboga.txt", "x", "txt", "h"),
+                                       MeetingMeta(kind="minutes", body="Förebyggande rådet", year=2021),
+                                       [AgendaItem("5", "Fokusgrupp motorburen ungdom", "EPA-traktorer.", 0, 1)])
+        item = arc.items(meeting_id=mid)[0]
+        arc.write_enrichment(item["id"], [], [TopicTag("motorburen-ungdom", "Motorburen ungdom", 0.9)])
+        by_year = timeline(arc, topic="motorburen-ungdom", by="year")
+        by_month = timeline(arc, topic="motorburen-ungdom", by="month")
+    rows = [r if isinstance(r, dict) else r.__dict__ for r in by_year.rows]
+    assert [r["period"] for r in rows] == ["2021"]
+    assert [(r if isinstance(r, dict) else r.__dict__)["period"] for r in by_month.rows] == ["okänt datum"]
