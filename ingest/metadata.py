@@ -540,6 +540,16 @@ def _municipality_index() -> tuple[re.Pattern[str], dict[str, Municipality], dic
     return pattern, by_name, by_fold
 
 
+@lru_cache(maxsize=1)
+def _names_by_lower() -> dict[str, str]:
+    """Lower-cased municipality name or form → the name as listed."""
+    _, by_name, _ = _municipality_index()
+    out: dict[str, str] = {}
+    for name in by_name:  # first listed wins, as the linear scan it replaces did
+        out.setdefault(name.lower(), name)
+    return out
+
+
 def find_municipality(value: str) -> Municipality | None:
     """Look up a municipality by name, official form or slug ("kungsbacka")."""
     if not value:
@@ -575,7 +585,7 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
     text = doc.text
     for m in pattern.finditer(text):
         raw = m.group(1)
-        name = next((n for n in by_name if n.lower() == raw.lower()), None)
+        name = _names_by_lower().get(raw.lower())
         if name is None or not (raw == name or raw.isupper()):
             continue
         after = text[m.end(): m.end() + 8].lower()
