@@ -51,7 +51,9 @@ def ensure_archive(settings: Settings, corpus: Path = CORPUS_DIR) -> None:
         empty = arc.count("meetings") == 0
     if empty and corpus.exists():
         print(f"Arkivet är tomt – läser in {corpus} (building the archive from the sample corpus) …", flush=True)
-        report = ingest_paths([str(corpus)], settings, progress=True)
+        # sources are stored as given: relative to where the app was started when possible
+        given = os.path.relpath(corpus) if corpus.resolve().is_relative_to(Path.cwd()) else str(corpus)
+        report = ingest_paths([given], settings, progress=True)
         print(f"Klart: {report.counts()}", flush=True)
         for note in report.notes:
             print(f"OBS: {note}", flush=True)

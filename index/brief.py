@@ -45,6 +45,7 @@ _HEADINGS = {
         "no_followups": "Inga öppna uppföljningar.",
         "no_recurring": "Inga frågor har återkommit i mer än ett möte ännu.",
         "seen": "med i {n} möten, senast {last}",
+        "seen_one": "med i 1 möte, senast {last}",
         "followups_unchecked": "Uppföljningarna är inte lagrade (kör build_followups); visade här efter direkt analys.",
         "made": "lovat",
         "due": "senast",
@@ -67,6 +68,7 @@ _HEADINGS = {
         "no_followups": "No open follow-ups.",
         "no_recurring": "No issue has come up in more than one meeting yet.",
         "seen": "present at {n} meetings, last {last}",
+        "seen_one": "present at 1 meeting, last {last}",
         "followups_unchecked": "Follow-ups are not stored (run build_followups); shown from on-the-fly analysis.",
         "made": "promised",
         "due": "due",
@@ -171,27 +173,28 @@ def _people(archive, meetings: list[dict[str, Any]], body: str) -> list[dict[str
             rec["meetings"].add(m["id"])
             if m.get("date") and (rec["last_date"] is None or m["date"] > rec["last_date"]):
                 rec["last_date"] = m["date"]
-    try:  # people found in the text by ingest.people, when that module exists
-        from ingest.people import people as people_of
+    # People found in the text (merged name variants, roles from the text).
+    # Someone who is neither listed as present nor given a role must be
+    # mentioned twice to appear: single NER hits ("Badkort") are noise.
+    from ingest.people import people as people_of
 
-        for p in people_of(archive, body=body) or []:
-            name = (p.get("canonical") or p.get("name") or "").strip()
-            if not name:
-                continue
-            rec = people.setdefault(name.casefold(), {"name": name, "roles": [], "party": None, "groups": [],
-                                                      "meetings": set(), "last_date": None})
-            roles = p.get("roles") or ([p["role"]] if p.get("role") else [])
-            for r in roles:
-                if r and r not in rec["roles"]:
-                    rec["roles"].append(r)
-            for mid in p.get("meeting_ids") or []:
-                rec["meetings"].add(mid)
-            rec["party"] = rec["party"] or p.get("party")
-    except Exception:  # noqa: BLE001 - optional source
-        pass
+    for p in people_of(archive, body=body) or []:
+        name = (p.get("name") or "").strip()
+        listed = name.casefold() in people
+        if not name or not (listed or p.get("roles") or (p.get("mentions") or 0) >= 2):
+            continue
+        rec = people.setdefault(name.casefold(), {"name": name, "roles": [], "party": None, "groups": [],
+                                                  "meetings": set(), "last_date": None})
+        rec["roles"].extend(r for r in p.get("roles") or [] if r)
+        rec["party"] = rec["party"] or p.get("party")
+        rec.setdefault("mentioned_in", p.get("meetings") or 0)
+        if p.get("last_seen") and (rec["last_date"] is None or p["last_seen"] > rec["last_date"]):
+            rec["last_date"] = p["last_seen"]
     out = []
     for rec in people.values():
-        rec["meeting_count"] = len(rec.pop("meetings"))
+        rec["meeting_count"] = max(len(rec.pop("meetings")), rec.pop("mentioned_in", 0))
+        seen: set[str] = set()  # same role written with other case ("… på Socialförvaltningen")
+        rec["roles"] = [r for r in rec["roles"] if not (r.casefold() in seen or seen.add(r.casefold()))]
         out.append(rec)
     out.sort(key=lambda r: (-r["meeting_count"], r["name"]))
     return out
@@ -336,7 +339,8 @@ def render_markdown(b: dict[str, Any]) -> str:
     for p in s["people"]:
         roles = ", ".join(p["roles"])
         party = f" ({p['party']})" if p.get("party") else ""
-        seen = h["seen"].format(n=p["meeting_count"], last=p.get("last_date") or "–")
+        seen = h["seen_one" if p["meeting_count"] == 1 else "seen"].format(
+            n=p["meeting_count"], last=p.get("last_date") or "–")
         out.append(f"- **{p['name']}**{party}" + (f" – {roles}" if roles else "") + f"; {seen}")
     out += ["", f"## {h['latest']}", ""]
     latest = s["latest"]

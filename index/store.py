@@ -20,7 +20,14 @@ from typing import Any
 
 from radslag.types import AgendaItem, Document, Entity, MeetingMeta, Passage, TopicTag
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: Steps that bring an archive of version N up to N + 1 before the
+#: (idempotent, CREATE ... IF NOT EXISTS) schema script runs.
+_MIGRATIONS: dict[int, str] = {
+    1: "ALTER TABLE meetings ADD COLUMN year INTEGER;"
+    " UPDATE meetings SET year = CAST(substr(date, 1, 4) AS INTEGER) WHERE date IS NOT NULL;",
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (
@@ -199,9 +206,10 @@ class Archive:
             )
         if version < SCHEMA_VERSION:
             # executescript commits any open transaction, so the script carries its own.
+            steps = "".join(_MIGRATIONS[v] for v in range(max(version, 1), SCHEMA_VERSION)) if version else ""
             try:
                 self.conn.executescript(
-                    "BEGIN IMMEDIATE;" + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                    "BEGIN IMMEDIATE;" + steps + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                 )
             except sqlite3.Error:
                 if self.conn.in_transaction:

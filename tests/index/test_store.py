@@ -114,3 +114,27 @@ def test_settings_roundtrip(archive):
     archive.set_setting("model", {"name": "e5", "dim": 384})
     assert archive.get_setting("model") == {"name": "e5", "dim": 384}
     assert archive.get_setting("missing", 3) == 3
+
+
+def test_version_1_archive_is_migrated_in_place(tmp_path):
+    """An archive written before meetings.year existed opens, gains the column and keeps its data."""
+    path = tmp_path / "v1.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "CREATE TABLE documents (id INTEGER PRIMARY KEY, source TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL,"
+        " size INTEGER NOT NULL DEFAULT 0, reader TEXT NOT NULL, kind TEXT NOT NULL, encoding TEXT, text TEXT NOT NULL,"
+        " pages TEXT NOT NULL DEFAULT '[]', front_matter TEXT NOT NULL DEFAULT '{}', warnings TEXT NOT NULL DEFAULT '[]',"
+        " ingested_at TEXT NOT NULL);"
+        "CREATE TABLE meetings (id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id)"
+        " ON DELETE CASCADE, kind TEXT NOT NULL, body TEXT, municipality TEXT, date TEXT, time TEXT, place TEXT,"
+        " chair TEXT, secretary TEXT, next_meeting TEXT, title TEXT, participants TEXT NOT NULL DEFAULT '[]',"
+        " provenance TEXT NOT NULL DEFAULT '{}');"
+        "INSERT INTO documents VALUES (1, 'a.txt', 'h', 1, 'txt', 'minutes', NULL, 'x', '[]', '{}', '[]', 'now');"
+        "INSERT INTO meetings (id, document_id, kind, body, date) VALUES (1, 1, 'minutes', 'Trygghetsråd', '2021-09-15');"
+        "PRAGMA user_version = 1;"
+    )
+    conn.close()
+    with Archive(path) as arc:
+        assert arc.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert [(m["body"], m["year"]) for m in arc.meetings()] == [("Trygghetsråd", 2021)]
+        assert arc.count("followups") == 0  # tables added since version 1 exist
