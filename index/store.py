@@ -26,7 +26,10 @@ SCHEMA_VERSION = 2
 #: (idempotent, CREATE ... IF NOT EXISTS) schema script runs.
 _MIGRATIONS: dict[int, str] = {
     1: "ALTER TABLE meetings ADD COLUMN year INTEGER;"
-    " UPDATE meetings SET year = CAST(substr(date, 1, 4) AS INTEGER) WHERE date IS NOT NULL;",
+    " UPDATE meetings SET year = CAST(substr(date, 1, 4) AS INTEGER) WHERE date IS NOT NULL;"
+    # passages are derived data: recreated with never-reused ids, then rebuilt
+    # by the next ingest or `radslag reindex` (the vector index syncs to them)
+    " DROP TABLE IF EXISTS passages;",
 }
 
 _SCHEMA = """
@@ -82,8 +85,10 @@ CREATE TABLE IF NOT EXISTS items (
     UNIQUE (meeting_id, ordinal)
 );
 CREATE INDEX IF NOT EXISTS items_meeting ON items(meeting_id);
+-- AUTOINCREMENT: passage ids are FAISS vector ids and must never be reused,
+-- or a vector left behind by an interrupted run could pass for a new passage.
 CREATE TABLE IF NOT EXISTS passages (
-    id       INTEGER PRIMARY KEY,
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
     item_id  INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
     ordinal  INTEGER NOT NULL,
     text     TEXT NOT NULL,

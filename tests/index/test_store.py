@@ -138,3 +138,15 @@ def test_version_1_archive_is_migrated_in_place(tmp_path):
         assert arc.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert [(m["body"], m["year"]) for m in arc.meetings()] == [("Trygghetsråd", 2021)]
         assert arc.count("followups") == 0  # tables added since version 1 exist
+
+
+def test_passage_ids_are_never_reused(archive):
+    """Passage ids are vector ids: after a replacement the new passages get fresh ids."""
+    mid, _, _ = archive.write_document(make_doc(), meta(), make_items())
+    item = archive.items(meeting_id=mid)[0]
+    old = archive.write_passages([Passage(item["id"], 0, "a", 0, 1), Passage(item["id"], 1, "b", 1, 2)])
+    mid, _, removed = archive.write_document(make_doc(digest="h2"), meta(), make_items())
+    assert removed == old
+    item = archive.items(meeting_id=mid)[0]
+    new = archive.write_passages([Passage(item["id"], 0, "c", 0, 1)])
+    assert not set(new) & set(old)
