@@ -260,10 +260,11 @@ def build_app(settings: Settings) -> gr.Blocks:
         if _opt(body):
             rows = [r for r in rows if (r.get("body") or "") == body] if by == "body" else rows
         labels = sorted({r["label"] for r in rows})
-        periods = sorted({str(r.get("period") or r.get("body") or "–") for r in rows})
+        periods = sorted({str(r.get("period") or r.get("body") or "okänt datum") for r in rows},
+                         key=lambda p: (not p[:1].isdigit(), p))
         z = [[0] * len(periods) for _ in labels]
         for r in rows:
-            z[labels.index(r["label"])][periods.index(str(r.get("period") or r.get("body") or "–"))] += r["items"]
+            z[labels.index(r["label"])][periods.index(str(r.get("period") or r.get("body") or "okänt datum"))] += r["items"]
         fig = go.Figure(go.Heatmap(z=z, x=periods, y=labels, colorscale="YlOrRd", hovertemplate="%{y}<br>%{x}: %{z} punkter<extra></extra>"))
         fig.update_layout(title="Ämnen över tid (antal dagordningspunkter)", height=max(360, 22 * len(labels) + 120),
                           margin=dict(l=220, r=20, t=50, b=60))

@@ -621,7 +621,7 @@ def evaluate(
 # -- counts for `radslag topics` ------------------------------------------------------------
 
 _PERIOD_SQL = {
-    "year": "substr(m.date, 1, 4)",
+    "year": "coalesce(substr(m.date, 1, 4), CAST(m.year AS TEXT))",  # year-only meetings count too
     "month": "substr(m.date, 1, 7)",
     "quarter": "substr(m.date, 1, 4) || '-Q' || ((CAST(substr(m.date, 6, 2) AS INTEGER) + 2) / 3)",
 }

@@ -75,3 +75,16 @@ def test_brief_and_followups_tabs(page):
     page.get_by_role("button", name="Skapa lägesbrev").click()
     page.get_by_text("Återkommande frågor").first.wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "app-brief.png"), full_page=True)
+
+
+def test_topic_explorer_draws_heatmap_and_topic_timeline(page):
+    page.get_by_role("tab", name="Ämnen").click()
+    page.get_by_role("button", name="Visa ämnen över tid").click()
+    visible_plots = page.locator(".js-plotly-plot:visible")  # the Sök tab keeps its own, hidden
+    visible_plots.first.wait_for(timeout=60_000)
+    page.get_by_label("Tidslinje för ett ämne").click()
+    page.get_by_role("option", name="Motorburen ungdom", exact=True).click()
+    page.get_by_role("button", name="Visa tidslinje").click()
+    page.get_by_text("Omnämnande = punkten har ämnet").wait_for(timeout=60_000)
+    assert visible_plots.count() >= 2
+    page.screenshot(path=str(ARTIFACTS / "app-topics.png"), full_page=True)
