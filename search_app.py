@@ -256,9 +256,7 @@ def build_app(settings: Settings) -> gr.Blocks:
         from ingest.topics import topic_counts
 
         with Archive(settings.db_path) as arc:
-            rows = topic_counts(arc, by=by)
-        if _opt(body):
-            rows = [r for r in rows if (r.get("body") or "") == body] if by == "body" else rows
+            rows = topic_counts(arc, by=by, body=_opt(body))
         labels = sorted({r["label"] for r in rows})
         periods = sorted({str(r.get("period") or r.get("body") or "okänt datum") for r in rows},
                          key=lambda p: (not p[:1].isdigit(), p))
@@ -266,7 +264,7 @@ def build_app(settings: Settings) -> gr.Blocks:
         for r in rows:
             z[labels.index(r["label"])][periods.index(str(r.get("period") or r.get("body") or "okänt datum"))] += r["items"]
         fig = go.Figure(go.Heatmap(z=z, x=periods, y=labels, colorscale="YlOrRd", hovertemplate="%{y}<br>%{x}: %{z} punkter<extra></extra>"))
-        fig.update_layout(title="Ämnen över tid (antal dagordningspunkter)", height=max(360, 22 * len(labels) + 120),
+        fig.update_layout(title="Ämnen över tid (antal dagordningspunkter)" + (f" – {body}" if _opt(body) else ""), height=max(360, 22 * len(labels) + 120),
                           margin=dict(l=220, r=20, t=50, b=60))
         fig.update_xaxes(type="category")
         return fig
@@ -350,9 +348,10 @@ def build_app(settings: Settings) -> gr.Blocks:
                 with gr.Row():
                     by = gr.Radio([("Kvartal", "quarter"), ("År", "year"), ("Månad", "month"), ("Organ", "body")],
                                   value="year", label="Per")
+                    heat_body = gr.Dropdown(bodies, value=ALL, label="Organ (ämnesutforskare)")
                     heat_btn = gr.Button("Visa ämnen över tid", variant="primary")
                 heat = gr.Plot(label="Ämnesutforskare")
-                heat_btn.click(topic_heatmap, [by, gr.State(None)], heat)
+                heat_btn.click(topic_heatmap, [by, heat_body], heat)
                 with gr.Row():
                     one_topic = gr.Dropdown(topic_choices, value=ALL, label="Tidslinje för ett ämne")
                     tl_by = gr.Radio([("Möte", "meeting"), ("Månad", "month"), ("Kvartal", "quarter"), ("År", "year")],

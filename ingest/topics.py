@@ -627,7 +627,9 @@ _PERIOD_SQL = {
 }
 
 
-def topic_counts(archive: Any, by: str | None = None, topic: str | None = None) -> list[dict[str, Any]]:
+def topic_counts(
+    archive: Any, by: str | None = None, topic: str | None = None, body: str | None = None
+) -> list[dict[str, Any]]:
     """Count tagged items (and meetings) per topic, optionally per body or period.
 
     Args:
@@ -650,6 +652,9 @@ def topic_counts(archive: Any, by: str | None = None, topic: str | None = None) 
     if topic:
         where = "(t.topic_id = ? OR t.label = ?)"
         args = [topic, topic]
+    if body:  # one body (case-insensitive substring, as the other filters)
+        where += " AND sv_fold(m.body) LIKE '%' || sv_fold(?) || '%'"
+        args.append(body)
     rows = archive.conn.execute(
         "SELECT t.topic_id AS topic_id, max(t.label) AS label, count(DISTINCT t.item_id) AS items,"
         f" count(DISTINCT i.meeting_id) AS meetings{select_extra}"

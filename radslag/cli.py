@@ -412,9 +412,10 @@ def entities(archive, label, by, people_view, body, as_json):
 @model_option
 @click.option("--by", type=click.Choice(["body", "year", "quarter", "month"]), default=None)
 @click.option("--topic", help="Bara ett ämne.")
+@click.option("--body", help="Bara ett organ (delsträng).")
 @click.option("--discover", is_flag=True, help="Hitta nya ämnen genom klustring (discover emerging topics).")
 @click.option("--json", "as_json", is_flag=True)
-def topics(archive, model, by, topic, discover, as_json):
+def topics(archive, model, by, topic, body, discover, as_json):
     """Lista ämnen med antal per organ och period, eller upptäck nya ämnen."""
     from index.store import Archive
     from ingest.topics import topic_counts
@@ -428,7 +429,7 @@ def topics(archive, model, by, topic, discover, as_json):
             rows = discover_topics(arc, load_embedder(settings))
             _emit(rows, as_json, ["label", "size", "terms", "bodies", "first_date", "last_date", "overlaps"])
         else:
-            rows = topic_counts(arc, by=by, topic=topic)
+            rows = topic_counts(arc, by=by, topic=topic, body=body)
             cols = [c for c in ("topic_id", "label", "body", "period", "items", "meetings") if not rows or c in rows[0]]
             _emit(rows, as_json, cols)
 

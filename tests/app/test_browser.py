@@ -79,6 +79,8 @@ def test_brief_and_followups_tabs(page):
 
 def test_topic_explorer_draws_heatmap_and_topic_timeline(page):
     page.get_by_role("tab", name="Ämnen").click()
+    page.get_by_label("Organ (ämnesutforskare)").click()
+    page.get_by_role("option", name="Trygghetsråd", exact=True).click()
     page.get_by_role("button", name="Visa ämnen över tid").click()
     visible_plots = page.locator(".js-plotly-plot:visible")  # the Sök tab keeps its own, hidden
     visible_plots.first.wait_for(timeout=60_000)

@@ -287,3 +287,25 @@ def test_hybrid_finds_topic_without_seed_terms(embedder):
         [{"title": "Unga på mopedbilar", "text": "Ungdomar kör runt på torget i sina bilar på kvällarna och spelar musik."}]
     )
     assert "motorburen-ungdom" in _ids(tags)
+
+
+def test_topic_counts_per_body_and_year(tmp_path):
+    import datetime as dt
+
+    from index.store import Archive
+    from ingest.topics import topic_counts
+    from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag
+
+    with Archive(tmp_path / "a.sqlite") as arc:
+        for n, (body, date, year) in enumerate([("Trygghetsråd", "2021-09-15", None),
+                                                 ("Förebyggande rådet", None, 2021),
+                                                 ("Trygghetsråd", "2022-03-01", None)]):
+            meta = MeetingMeta(kind="minutes", body=body, date=dt.date.fromisoformat(date) if date else None, year=year)
+            mid, _, _ = arc.write_document(Document(f"{n}.txt", "x", "txt", str(n)), meta,
+                                           [AgendaItem("1", "Klotter", "Klotter.", 0, 1)])
+            arc.write_enrichment(arc.items(meeting_id=mid)[0]["id"], [],
+                                 [TopicTag("klotter-skadegorelse", "Klotter och skadegörelse", 0.9)])
+        per_year = {r["period"]: r["items"] for r in topic_counts(arc, by="year")}
+        one_body = {r["period"]: r["items"] for r in topic_counts(arc, by="year", body="trygghetsråd")}
+    assert per_year == {"2021": 2, "2022": 1}  # the year-only meeting counts in 2021
+    assert one_body == {"2021": 1, "2022": 1}
