@@ -173,15 +173,13 @@ def _people(archive, meetings: list[dict[str, Any]], body: str) -> list[dict[str
             rec["meetings"].add(m["id"])
             if m.get("date") and (rec["last_date"] is None or m["date"] > rec["last_date"]):
                 rec["last_date"] = m["date"]
-    # People found in the text (merged name variants, roles from the text).
-    # Someone who is neither listed as present nor given a role must be
-    # mentioned twice to appear: single NER hits ("Badkort") are noise.
+    # People found in the text (merged name variants, roles from the text;
+    # people() leaves out single unsupported tagger hits such as "Badkort").
     from ingest.people import people as people_of
 
     for p in people_of(archive, body=body) or []:
         name = (p.get("name") or "").strip()
-        listed = name.casefold() in people
-        if not name or not (listed or p.get("roles") or (p.get("mentions") or 0) >= 2):
+        if not name:
             continue
         rec = people.setdefault(name.casefold(), {"name": name, "roles": [], "party": None, "groups": [],
                                                   "meetings": set(), "last_date": None})

@@ -248,7 +248,7 @@ def _meeting_rows(archive: Archive, body: str | None) -> dict[int, Any]:
     return {r["id"]: r for r in archive.conn.execute(sql, args)}
 
 
-def people(archive: Archive, body: str | None = None) -> list[dict[str, Any]]:
+def people(archive: Archive, body: str | None = None, min_evidence: bool = True) -> list[dict[str, Any]]:
     """List canonical persons with aliases, roles, party, bodies and dates.
 
     Call :func:`canonicalize` first (persons are grouped by
@@ -258,6 +258,9 @@ def people(archive: Archive, body: str | None = None) -> list[dict[str, Any]]:
     Args:
         archive: The archive.
         body: Only meetings of this body (case-insensitive).
+        min_evidence: Leave out names that are neither listed as present,
+            nor given a role or party, nor mentioned twice: a single
+            tagger hit ("Badkort", "webben") is too weak to call a person.
 
     Returns:
         One dict per person: ``name``, ``municipality``, ``aliases``,
@@ -287,6 +290,7 @@ def people(archive: Archive, body: str | None = None) -> list[dict[str, Any]]:
         parties: Counter = field(default_factory=Counter)
         meetings: set[int] = field(default_factory=set)
         mentions: int = 0
+        listed: bool = False
 
     persons: dict[tuple[str, str], _Person] = {}
 
@@ -337,11 +341,14 @@ def people(archive: Archive, body: str | None = None) -> list[dict[str, Any]]:
             name = mapping.get(part["name"]) or part["name"]
             p = person(scope, name, m["municipality"])
             p.meetings.add(mid)
+            p.listed = True
             if part.get("role"):
                 p.roles[str(part["role"]).casefold()] += 1
             if part.get("party"):
                 p.parties[str(part["party"])] += 1
 
+    if min_evidence:
+        persons = {k: p for k, p in persons.items() if p.listed or p.roles or p.parties or p.mentions >= 2}
     out = []
     for p in persons.values():
         dates = sorted(meetings[mid]["date"] for mid in p.meetings if meetings[mid]["date"])

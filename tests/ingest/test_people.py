@@ -112,7 +112,10 @@ def test_canonicalize_people_and_counts(tmp_path):
     assert jonna["party"] == "M" and jonna["roles"] == ["ordförande"]
     joar = listed[("Joar Larsson", "Hallstahammar")]  # only a participant
     assert joar["mentions"] == 0 and joar["roles"] == ["säkerhetssamordnare"]
-    assert ("Carin Becker", "Arboga") in listed
+    # another municipality's Carin Becker stays a separate person (one bare mention,
+    # so only listed without the evidence filter)
+    assert ("Carin Becker", "Arboga") not in listed
+    assert ("Carin Becker", "Arboga") in {(p["name"], p["municipality"]) for p in people(archive, min_evidence=False)}
     assert all(p["bodies"] == ["Förebyggande rådet"] for p in people(archive, body="förebyggande rådet"))
 
     orgs = entity_counts(archive, label="ORG")
@@ -138,3 +141,24 @@ def test_extract_then_canonicalize(extractor, tmp_path):
     orgs = {r[0] for r in archive.conn.execute("SELECT canonical FROM entities WHERE label = 'ORG'")}
     assert "Polisen" in orgs and "Polismyndigheten" not in orgs
     archive.close()
+
+
+def test_single_unsupported_name_is_not_listed_as_a_person(tmp_path):
+    import datetime as dt
+
+    from index.store import Archive
+    from ingest.people import people
+    from radslag.types import AgendaItem, Document, Entity, MeetingMeta, Participant
+
+    with Archive(tmp_path / "a.sqlite") as arc:
+        meta = MeetingMeta(kind="minutes", body="Trygghetsråd", municipality="Hallstahammar",
+                           date=dt.date(2021, 9, 15), participants=[Participant("Joar Larsson", "säkerhetssamordnare")])
+        mid, _, _ = arc.write_document(Document("m.txt", "x", "txt", "h"), meta,
+                                       [AgendaItem("1", "Lägesbild", "Badkort delas ut. Per Ersgård kommunpolisen.", 0, 1)])
+        item = arc.items(meeting_id=mid)[0]
+        arc.write_enrichment(item["id"], [Entity("Badkort", "PER", 0, 7), Entity("Per Ersgård", "PER", 19, 30),
+                                          Entity("kommunpolisen", "ROLE", 31, 44, "kommunpolis")], [])
+        names = {p["name"] for p in people(arc)}
+        everyone = {p["name"] for p in people(arc, min_evidence=False)}
+    assert {"Joar Larsson", "Per Ersgård"} <= names and "Badkort" not in names
+    assert "Badkort" in everyone
