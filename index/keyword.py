@@ -144,6 +144,24 @@ def _index_terms(token: str) -> str:
     return joined
 
 
+@lru_cache(maxsize=1)
+def analyzer_fingerprint() -> str:
+    """Identify the analysis in force: data files, dictionary and splitter version.
+
+    The FTS index stores analysed terms, so an archive analysed differently
+    from today's queries must be re-analysed (see ``Archive.refresh_keyword_index``).
+    """
+    import hashlib
+    from importlib.metadata import version
+
+    h = hashlib.sha256(f"{compounds._CACHE_VERSION}|{version('snowballstemmer')}".encode())
+    for path in sorted((Path(__file__).parent / "data").glob("*.txt")):
+        h.update(path.read_bytes())
+    dic = compounds.find_dictionary()
+    h.update(str(dic.stat().st_size if dic else "no-dictionary").encode())
+    return h.hexdigest()[:16]
+
+
 def analyze(text: str) -> str:
     """Return the analysed form of ``text`` as space-separated index terms.
 

@@ -107,8 +107,10 @@ def keyword_coverage(archive: Archive, query: str, item_ids: list[int]) -> dict[
 
 def keyword_ranking(archive: Archive, query: str, limit: int, allowed: set[int] | None) -> list[tuple[int, float]]:
     """Return ``(item_id, bm25)`` best first; bm25 is positive, higher is better."""
-    from index.keyword import match_query
+    from index.keyword import analyzer_fingerprint, match_query
 
+    if archive.get_setting("keyword_analyzer") not in (None, analyzer_fingerprint()):
+        archive.refresh_keyword_index()  # analysed with other data files: re-analyse once
     expr = match_query(query)
     if not expr:
         return []

@@ -221,6 +221,31 @@ class Archive:
                     self.conn.execute("ROLLBACK")
                 raise
 
+    def refresh_keyword_index(self) -> int:
+        """Re-analyse every item into FTS5 if the keyword analysis changed.
+
+        Returns:
+            The number of items re-analysed (0 when the index was current).
+        """
+        from index.keyword import analyze, analyzer_fingerprint
+
+        current = analyzer_fingerprint()
+        if self.get_setting("keyword_analyzer") == current:
+            return 0
+        rows = self.conn.execute("SELECT id, title, text FROM items").fetchall()
+        with self.transaction() as c:
+            c.execute("DELETE FROM items_fts")
+            c.executemany(
+                "INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)",
+                [(r["id"], analyze(r["title"]), analyze(r["text"])) for r in rows],
+            )
+            c.execute(
+                "INSERT INTO settings(key, value) VALUES ('keyword_analyzer', ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (json.dumps(current),),
+            )
+        return len(rows)
+
     def close(self) -> None:
         self.conn.close()
 

@@ -130,6 +130,8 @@ def ingest_paths(
     removed_ids: list[int] = []
     changed_meetings: list[int] = []
     with open_archive(settings) as archive:
+        # the FTS index holds analysed terms: keep it in step with today's analysis
+        archive.refresh_keyword_index()
         bar = tqdm(files, desc="Läser in (ingest)", unit="fil", disable=not progress)
         for path, source in bar:
             bar.set_postfix_str(Path(source).name[-40:])

@@ -150,3 +150,17 @@ def test_passage_ids_are_never_reused(archive):
     item = archive.items(meeting_id=mid)[0]
     new = archive.write_passages([Passage(item["id"], 0, "c", 0, 1)])
     assert not set(new) & set(old)
+
+
+def test_keyword_index_is_reanalysed_when_the_analysis_changes(archive):
+    from index.keyword import analyzer_fingerprint
+
+    archive.write_document(make_doc(), meta(), make_items())
+    assert archive.refresh_keyword_index() == 2  # first call records the fingerprint
+    assert archive.get_setting("keyword_analyzer") == analyzer_fingerprint()
+    assert archive.refresh_keyword_index() == 0
+    archive.set_setting("keyword_analyzer", "older-analysis")
+    archive.conn.execute("DELETE FROM items_fts")  # e.g. terms from another analyser
+    assert archive.refresh_keyword_index() == 2
+    hits = archive.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", ('"klott"',)).fetchall()
+    assert len(hits) == 2
