@@ -21,12 +21,10 @@ import gradio as gr  # noqa: E402
 
 from radslag.config import CORPUS_DIR, Settings, load_settings  # noqa: E402
 from radslag.errors import RadslagError  # noqa: E402
-from radslag.i18n import kind_label  # noqa: E402
+from radslag.i18n import kind_label, t  # noqa: E402
 from index.search import display_title  # noqa: E402
 from index.store import Archive  # noqa: E402
 
-MODE_CHOICES = [("Hybrid (nyckelord + semantik)", "hybrid"), ("Semantisk", "dense"), ("Nyckelord", "keyword")]
-ORDER_CHOICES = [("Relevans", "relevance"), ("Datum (nyast först)", "date")]
 ALL = "(alla)"
 
 CSS = """
@@ -197,6 +195,12 @@ def build_app(settings: Settings) -> gr.Blocks:
     """Build the Blocks app over the archive named by ``settings``."""
     from index.search import search
 
+    def L(key: str) -> str:  # noqa: N802 - short on purpose: every label goes through it
+        return t(key, settings.language)
+
+    modes = [(L("app_mode_hybrid"), "hybrid"), (L("app_mode_dense"), "dense"), (L("app_mode_keyword"), "keyword")]
+    orders = [(L("app_order_relevance"), "relevance"), (L("app_order_date"), "date")]
+
     with Archive(settings.db_path) as arc:
         bodies = _choices(arc, "body")
         municipalities = _choices(arc, "municipality")
@@ -213,7 +217,7 @@ def build_app(settings: Settings) -> gr.Blocks:
             except RadslagError as exc:
                 return (f'<div class="note">{html.escape(str(exc))}</div>', gr.update(choices=[], value=None),
                         None, None, None, None, "")
-            hits_html = render_hits(result)
+            hits_html = render_hits(result, settings.language)
             choices = [(f"{h.rank}. {h.date or 'okänt datum'} – {h.body or '–'} – {h.item_title}", str(h.item_id))
                        for h in result.hits]
             res_json = _tmpfile(".json")
@@ -239,17 +243,17 @@ def build_app(settings: Settings) -> gr.Blocks:
 
     def open_item(item_id, query):
         if not item_id:
-            return "Välj en träff först."
+            return L("app_pick_first")
         with Archive(settings.db_path) as arc:
             item = arc.item(int(item_id))
-            return render_item(item, query or "") if item else "Punkten finns inte."
+            return render_item(item, query or "") if item else L("app_no_item")
 
     def open_meeting(item_id):
         if not item_id:
-            return "Välj en träff först."
+            return L("app_pick_first")
         with Archive(settings.db_path) as arc:
             item = arc.item(int(item_id))
-            return render_meeting(arc, item["meeting_id"]) if item else "Mötet finns inte."
+            return render_meeting(arc, item["meeting_id"]) if item else L("app_no_meeting")
 
     def topic_heatmap(by, body):
         import plotly.graph_objects as go
@@ -271,7 +275,7 @@ def build_app(settings: Settings) -> gr.Blocks:
 
     def topic_timeline(topic, by):
         if not _opt(topic):
-            return None, None, "Välj ett ämne."
+            return None, None, L("app_pick_topic")
         from index.timeline import timeline
 
         with Archive(settings.db_path) as arc:
@@ -284,7 +288,7 @@ def build_app(settings: Settings) -> gr.Blocks:
 
     def make_brief(body):
         if not _opt(body):
-            return "Välj ett organ."
+            return L("app_pick_body")
         from index.brief import brief, render_markdown
 
         with Archive(settings.db_path) as arc:
@@ -304,78 +308,78 @@ def build_app(settings: Settings) -> gr.Blocks:
         return [[r["id"], r["date"] or "okänt datum", kind_label(r["kind"]), r["body"], r["municipality"],
                  r["item_count"], Path(r["source"]).name] for r in rows]
 
-    with gr.Blocks(title="Rådslag – sök i protokoll") as app:
-        gr.Markdown("# Rådslag\nSök i trygghetsrådens och nämndernas protokoll – när, var och hur en fråga kom upp.")
+    with gr.Blocks(title=L("app_title")) as app:
+        gr.Markdown("# Rådslag\n" + L("app_intro"))
         with gr.Tabs():
-            with gr.Tab("Sök", id="sok"):
+            with gr.Tab(L("app_search"), id="sok"):
                 with gr.Row():
-                    query = gr.Textbox(label="Sökfråga", placeholder="t.ex. när diskuterade vi motorburen ungdom",
+                    query = gr.Textbox(label=L("app_query"), placeholder=L("app_query_hint"),
                                        scale=5, elem_id="query")
-                    go_btn = gr.Button("Sök", variant="primary", scale=1, elem_id="search-btn")
-                with gr.Accordion("Filter och sortering", open=False):
+                    go_btn = gr.Button(L("app_search"), variant="primary", scale=1, elem_id="search-btn")
+                with gr.Accordion(L("app_filters"), open=False):
                     with gr.Row():
-                        mode = gr.Radio(MODE_CHOICES, value="hybrid", label="Sökläge")
-                        order = gr.Radio(ORDER_CHOICES, value="relevance", label="Sortering")
+                        mode = gr.Radio(modes, value="hybrid", label=L("app_mode"))
+                        order = gr.Radio(orders, value="relevance", label=L("app_order"))
                     with gr.Row():
-                        body = gr.Dropdown(bodies, value=ALL, label="Organ")
-                        municipality = gr.Dropdown(municipalities, value=ALL, label="Kommun")
+                        body = gr.Dropdown(bodies, value=ALL, label=L("app_body"))
+                        municipality = gr.Dropdown(municipalities, value=ALL, label=L("app_municipality"))
                         kind = gr.Dropdown([(ALL, ALL)] + [(kind_label(k), k) for k in
                                            ("minutes", "agenda", "news", "citizen_promise", "other")],
-                                           value=ALL, label="Dokumenttyp")
-                        topic = gr.Dropdown(topic_choices, value=ALL, label="Ämne")
+                                           value=ALL, label=L("app_kind"))
+                        topic = gr.Dropdown(topic_choices, value=ALL, label=L("app_topic"))
                     with gr.Row():
-                        since = gr.Textbox(label="Från datum (ÅÅÅÅ-MM-DD)")
-                        until = gr.Textbox(label="Till datum (ÅÅÅÅ-MM-DD)")
+                        since = gr.Textbox(label=L("app_since"))
+                        until = gr.Textbox(label=L("app_until"))
                 results = gr.HTML(elem_id="results")
                 with gr.Row():
-                    pick = gr.Dropdown([], label="Öppna träff", scale=4, elem_id="pick")
-                    item_btn = gr.Button("Visa hela punkten", scale=1, elem_id="open-item")
-                    meeting_btn = gr.Button("Visa hela mötet", scale=1, elem_id="open-meeting")
+                    pick = gr.Dropdown([], label=L("app_pick"), scale=4, elem_id="pick")
+                    item_btn = gr.Button(L("app_open_item"), scale=1, elem_id="open-item")
+                    meeting_btn = gr.Button(L("app_open_meeting"), scale=1, elem_id="open-meeting")
                 detail = gr.Markdown(elem_id="detail")
-                timeline_plot = gr.Plot(label="Tidslinje")
+                timeline_plot = gr.Plot(label=L("app_timeline"))
                 timeline_note = gr.Markdown()
                 with gr.Row():
-                    dl_csv = gr.DownloadButton("Ladda ner träffar (CSV)", size="sm")
-                    dl_json = gr.DownloadButton("Ladda ner träffar (JSON)", size="sm")
-                    dl_tl = gr.DownloadButton("Ladda ner tidslinje (CSV)", size="sm")
+                    dl_csv = gr.DownloadButton(L("app_dl_csv"), size="sm")
+                    dl_json = gr.DownloadButton(L("app_dl_json"), size="sm")
+                    dl_tl = gr.DownloadButton(L("app_dl_timeline"), size="sm")
                 outputs = [results, pick, timeline_plot, dl_csv, dl_json, dl_tl, timeline_note]
                 inputs = [query, mode, body, municipality, kind, topic, since, until, order]
                 go_btn.click(do_search, inputs, outputs)
                 query.submit(do_search, inputs, outputs)
                 item_btn.click(open_item, [pick, query], detail)
                 meeting_btn.click(open_meeting, [pick], detail)
-            with gr.Tab("Ämnen", id="amnen"):
+            with gr.Tab(L("app_topics"), id="amnen"):
                 with gr.Row():
-                    by = gr.Radio([("Kvartal", "quarter"), ("År", "year"), ("Månad", "month"), ("Organ", "body")],
-                                  value="year", label="Per")
-                    heat_body = gr.Dropdown(bodies, value=ALL, label="Organ (ämnesutforskare)")
-                    heat_btn = gr.Button("Visa ämnen över tid", variant="primary")
-                heat = gr.Plot(label="Ämnesutforskare")
+                    by = gr.Radio([(L("app_quarter"), "quarter"), (L("app_year"), "year"), (L("app_month"), "month"), (L("app_body"), "body")],
+                                  value="year", label=L("app_per"))
+                    heat_body = gr.Dropdown(bodies, value=ALL, label=L("app_heat_body"))
+                    heat_btn = gr.Button(L("app_show_heat"), variant="primary")
+                heat = gr.Plot(label=L("app_explorer"))
                 heat_btn.click(topic_heatmap, [by, heat_body], heat)
                 with gr.Row():
-                    one_topic = gr.Dropdown(topic_choices, value=ALL, label="Tidslinje för ett ämne")
-                    tl_by = gr.Radio([("Möte", "meeting"), ("Månad", "month"), ("Kvartal", "quarter"), ("År", "year")],
-                                     value="meeting", label="Period")
-                    tl_btn = gr.Button("Visa tidslinje")
+                    one_topic = gr.Dropdown(topic_choices, value=ALL, label=L("app_topic_timeline"))
+                    tl_by = gr.Radio([(L("app_meeting"), "meeting"), (L("app_month"), "month"), (L("app_quarter"), "quarter"), (L("app_year"), "year")],
+                                     value="meeting", label=L("app_period"))
+                    tl_btn = gr.Button(L("app_show_timeline"))
                 topic_plot = gr.Plot()
                 topic_note = gr.Markdown()
-                topic_dl = gr.DownloadButton("Ladda ner ämnestidslinje (CSV)", size="sm")
+                topic_dl = gr.DownloadButton(L("app_dl_topic"), size="sm")
                 tl_btn.click(topic_timeline, [one_topic, tl_by], [topic_plot, topic_dl, topic_note])
-            with gr.Tab("Lägesbrev", id="brief"):
-                brief_body = gr.Dropdown(bodies, value=ALL, label="Organ")
-                brief_btn = gr.Button("Skapa lägesbrev", variant="primary")
+            with gr.Tab(L("app_brief"), id="brief"):
+                brief_body = gr.Dropdown(bodies, value=ALL, label=L("app_body"))
+                brief_btn = gr.Button(L("app_make_brief"), variant="primary")
                 brief_md = gr.Markdown()
                 brief_btn.click(make_brief, [brief_body], brief_md)
-            with gr.Tab("Uppföljningar", id="followups"):
+            with gr.Tab(L("app_followups"), id="followups"):
                 with gr.Row():
-                    fu_body = gr.Dropdown(bodies, value=ALL, label="Organ")
-                    fu_status = gr.Dropdown([ALL, "öppen", "besvarad"], value=ALL, label="Status")
-                    fu_btn = gr.Button("Visa uppföljningar", variant="primary")
-                fu_table = gr.Dataframe(headers=["Datum", "Organ", "Vem", "Vad", "När", "Status"], wrap=True)
+                    fu_body = gr.Dropdown(bodies, value=ALL, label=L("app_body"))
+                    fu_status = gr.Dropdown([ALL, "öppen", "besvarad"], value=ALL, label=L("app_status"))
+                    fu_btn = gr.Button(L("app_show_followups"), variant="primary")
+                fu_table = gr.Dataframe(headers=[L("app_col_date"), L("app_body"), L("app_col_who"), L("app_col_what"), L("app_col_when"), L("app_status")], wrap=True)
                 fu_btn.click(list_followups, [fu_body, fu_status], fu_table)
-            with gr.Tab("Arkivet", id="arkiv"):
-                meetings_btn = gr.Button("Visa alla möten")
-                meetings_table = gr.Dataframe(headers=["ID", "Datum", "Typ", "Organ", "Kommun", "Punkter", "Fil"],
+            with gr.Tab(L("app_archive"), id="arkiv"):
+                meetings_btn = gr.Button(L("app_show_meetings"))
+                meetings_table = gr.Dataframe(headers=["ID", L("app_col_date"), L("app_col_kind"), L("app_body"), L("app_municipality"), L("app_col_items"), L("app_col_file")],
                                               wrap=True)
                 meetings_btn.click(list_meetings, None, meetings_table)
                 app.load(list_meetings, None, meetings_table)

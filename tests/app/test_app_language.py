@@ -1,0 +1,23 @@
+"""The app's labels follow the language setting (Swedish default, English available)."""
+
+from __future__ import annotations
+
+import search_app
+
+
+def _labels(app) -> set[str]:
+    out = set()
+    for block in app.blocks.values():
+        for attr in ("label", "value"):
+            value = getattr(block, attr, None)
+            if isinstance(value, str):
+                out.add(value)
+    return out
+
+
+def test_swedish_by_default_and_english_on_request(tmp_settings):
+    swedish = _labels(search_app.build_app(tmp_settings))
+    english = _labels(search_app.build_app(tmp_settings.with_(language="en")))
+    assert {"Sökfråga", "Sök", "Visa hela mötet", "Lägesbrev"} <= swedish
+    assert {"Search query", "Search", "Show the whole meeting", "Catch-up brief"} <= english
+    assert "Sökfråga" not in english
