@@ -455,7 +455,7 @@ class Archive:
         until: str | None = None,
     ) -> list[dict[str, Any]]:
         """List meetings with their document source and item count, oldest first."""
-        where, args = _meeting_filters(body=body, municipality=municipality, kind=kind, since=since, until=until)
+        where, args = meeting_filters(body=body, municipality=municipality, kind=kind, since=since, until=until)
         rows = self.conn.execute(
             "SELECT m.*, d.source, d.reader, d.warnings,"
             " (SELECT count(*) FROM items i WHERE i.meeting_id = m.id) AS item_count"
@@ -554,10 +554,10 @@ def _item_filters(
     item_ids: Sequence[int] | None = None,
     topic: str | None = None,
     entity: str | None = None,
-    **meeting_filters: str | None,
+    **on_meeting: str | None,
 ) -> tuple[str | None, list[Any]]:
     """WHERE clause over ``items i`` joined with ``meetings m``; None if it can match nothing."""
-    where, args = _meeting_filters(**meeting_filters)
+    where, args = meeting_filters(**on_meeting)
     if meeting_id is not None:
         where += " AND i.meeting_id = ?"
         args.append(meeting_id)
@@ -582,7 +582,7 @@ def _item_filters(
     return where, args
 
 
-def _meeting_filters(**filters: str | None) -> tuple[str, list[Any]]:
+def meeting_filters(**filters: str | None) -> tuple[str, list[Any]]:
     """Build a WHERE clause over ``meetings m`` from the common filters.
 
     Body and municipality match case-insensitively and as substrings, so

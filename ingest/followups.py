@@ -527,19 +527,10 @@ def followups(
         meeting_ids: Only follow-ups made in these meetings.
     """
     status = {"open": STATUS_OPEN, "answered": STATUS_ANSWERED, "oppen": STATUS_OPEN}.get(status or "", status)
-    where, args = ["1=1"], []
-    if body:
-        where.append("sv_fold(m.body) LIKE '%' || sv_fold(?) || '%'")
-        args.append(body)
-    if municipality:
-        where.append("sv_fold(m.municipality) LIKE '%' || sv_fold(?) || '%'")
-        args.append(municipality)
-    if since:
-        where.append("m.date >= ?")
-        args.append(since)
-    if until:
-        where.append("m.date <= ?")
-        args.append(until)
+    from index.store import meeting_filters
+
+    where_sql, args = meeting_filters(body=body, municipality=municipality, since=since, until=until)
+    where = [where_sql]
     if status:
         where.append("f.status = ?")
         args.append(status)
