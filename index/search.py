@@ -12,6 +12,7 @@ modes actually used; there is no silent fallback.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import time
@@ -96,12 +97,14 @@ def keyword_coverage(archive: Archive, query: str, item_ids: list[int]) -> dict[
     groups = query_groups(query) or query_groups(query, keep_stopwords=True)
     if not groups or not item_ids:
         return {i: 1.0 for i in item_ids}
-    wanted = set(item_ids)
     hits = dict.fromkeys(item_ids, 0)
+    candidates = json.dumps(item_ids)  # only the candidates, not every row a common word matches
     for group in groups:
-        for (rowid,) in archive.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (group,)):
-            if rowid in wanted:
-                hits[rowid] += 1
+        for (rowid,) in archive.conn.execute(
+            "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+            (group, candidates),
+        ):
+            hits[rowid] += 1
     return {i: n / len(groups) for i, n in hits.items()}
 
 

@@ -122,29 +122,26 @@ def item_vectors(archive, settings=None, method: str = "auto", item_ids: list[in
 
 
 def stored_item_vectors(archive, settings, rows: list[dict[str, Any]]) -> np.ndarray:
-    """Mean of each item's passage vectors as stored in the FAISS index.
+    """Item vectors from the FAISS index (:meth:`VectorIndex.item_means`).
 
-    Reusing the stored vectors avoids re-encoding the archive; items whose
-    passages are missing from the index (embedding off or failed) are
-    encoded from title and text.
+    Items whose passages are missing from the index (embedding off or
+    failed) are encoded from title and text.
     """
     from index.embeddings import load_embedder
     from index.vectors import VectorIndex
 
     embedder = load_embedder(settings)
-    index = VectorIndex.open(settings, embedder)
-    vec_ids, vecs = index.vectors()
-    by_id = {int(i): n for n, i in enumerate(vec_ids)}
-    pos = {r["id"]: n for n, r in enumerate(rows)}
+    means = VectorIndex.open(settings, embedder).item_means(archive)
     mat = np.zeros((len(rows), embedder.dim), dtype=np.float32)
-    for p in archive.conn.execute("SELECT id, item_id FROM passages"):
-        if p[1] in pos and p[0] in by_id:
-            mat[pos[p[1]]] += vecs[by_id[p[0]]]
-    missing = [n for n in range(len(rows)) if not mat[n].any()]
+    missing = []
+    for n, r in enumerate(rows):
+        if r["id"] in means:
+            mat[n] = means[r["id"]]
+        else:
+            missing.append(n)
     if missing:
         texts = [f"{rows[n]['title']}\n{rows[n]['text'][:2000]}" for n in missing]
         mat[missing] = np.asarray(embedder.encode_passages(texts), dtype=np.float32)
-    mat /= np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-9)
     return mat
 
 

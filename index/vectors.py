@@ -254,6 +254,21 @@ class VectorIndex:
             return np.zeros(0, np.int64), np.zeros((0, self.dim), np.float32)
         return self._id_array(), self._index.index.reconstruct_n(0, n)
 
+    def item_means(self, archive: Any) -> dict[int, np.ndarray]:
+        """Mean passage vector (L2-normalised) of every item that has vectors here.
+
+        Topic tagging and issue threads use these, so the archive is encoded
+        once, at passage level, and never again per item.
+        """
+        ids, vecs = self.vectors()
+        row_of = {int(i): n for n, i in enumerate(ids)}
+        sums: dict[int, np.ndarray] = {}
+        for pid, item_id in archive.conn.execute("SELECT id, item_id FROM passages"):
+            n = row_of.get(pid)
+            if n is not None:
+                sums[item_id] = sums[item_id] + vecs[n] if item_id in sums else vecs[n].copy()
+        return {i: v / max(float(np.linalg.norm(v)), 1e-9) for i, v in sums.items()}
+
     def _rebuild_as(self, kind: str, ids: np.ndarray, vecs: np.ndarray) -> None:
         index = _new_index(kind, self.dim, self.ef_search)
         if len(ids):

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from radslag.config import Settings
 from radslag.errors import IngestError, RadslagError
@@ -165,6 +166,7 @@ def post_process(
     Failures here are reported as notes (the text is already stored) and
     never silently ignored.
     """
+    vectors = None  # item id -> mean passage vector, shared by enrichment and threads
     if settings.embed:
         try:
             from index.vectors import VectorIndex, build_passages
@@ -178,22 +180,34 @@ def post_process(
             counts = index.sync(archive, embedder, progress=progress)
             index.save()
             log.info("vector sync: %s", counts)
+            vectors = index.item_means(archive)
         except RadslagError as exc:
             report.notes.append(f"Inbäddningar saknas (embeddings missing): {exc}")
     if settings.enrich and meeting_ids:
         try:
-            enrich_meetings(archive, settings, meeting_ids, progress=progress)
+            enrich_meetings(archive, settings, meeting_ids, progress=progress, vectors=vectors)
         except RadslagError as exc:
             report.notes.append(f"Berikning saknas (enrichment missing): {exc}")
     if meeting_ids:
         try:
-            relink(archive, settings, progress=progress)
+            relink(archive, settings, progress=progress, vectors=vectors)
         except RadslagError as exc:
             report.notes.append(f"Trådar/uppföljningar ej uppdaterade (threads/follow-ups not updated): {exc}")
 
 
-def enrich_meetings(archive: Archive, settings: Settings, meeting_ids: list[int], progress: bool = False) -> int:
-    """Tag entities and topics on every item of ``meeting_ids``; return item count."""
+def enrich_meetings(
+    archive: Archive,
+    settings: Settings,
+    meeting_ids: list[int],
+    progress: bool = False,
+    vectors: dict[int, Any] | None = None,
+) -> int:
+    """Tag entities and topics on every item of ``meeting_ids``; return item count.
+
+    Args:
+        vectors: Item vectors by id (:meth:`VectorIndex.item_means`); read
+            from the index when None and embedding is on.
+    """
     from tqdm.auto import tqdm
 
     from ingest.entities import EntityExtractor
@@ -203,16 +217,13 @@ def enrich_meetings(archive: Archive, settings: Settings, meeting_ids: list[int]
     items = [it for mid in meeting_ids for it in archive.items(meeting_id=mid)]
     if not items:
         return 0
-    vectors = None
     embedder = None
     if settings.embed:
         from index.embeddings import load_embedder
-        from index.threads import stored_item_vectors
 
         embedder = load_embedder(settings)
-        # Item vectors are the mean of the passage vectors already in FAISS,
-        # so topic tagging does not encode the items a second time.
-        vectors = stored_item_vectors(archive, settings, items)
+        if vectors is None:
+            vectors = item_vectors(settings, archive)
     extractor = EntityExtractor(settings)
     tagger = TopicTagger(settings, embedder)
     batch = 32
@@ -220,9 +231,11 @@ def enrich_meetings(archive: Archive, settings: Settings, meeting_ids: list[int]
     for i in range(0, len(items), batch):
         chunk = items[i : i + batch]
         entities = extractor.extract_many([it["text"] for it in chunk])
+        # items without a stored vector are encoded by the tagger itself
         topics = tagger.tag([
-            {"title": it["title"], "text": it["text"], **({"vector": vectors[i + n]} if vectors is not None else {})}
-            for n, it in enumerate(chunk)
+            {"title": it["title"], "text": it["text"],
+             **({"vector": vectors[it["id"]]} if vectors and it["id"] in vectors else {})}
+            for it in chunk
         ])
         with archive.transaction():
             for it, ents, tops in zip(chunk, entities, topics):
@@ -233,10 +246,25 @@ def enrich_meetings(archive: Archive, settings: Settings, meeting_ids: list[int]
     return len(items)
 
 
-def relink(archive: Archive, settings: Settings, progress: bool = False) -> None:
-    """Rebuild issue threads and follow-ups over the whole archive."""
+def item_vectors(settings: Settings, archive: Archive) -> dict[int, Any]:
+    """Item vectors by id from the stored vector index (one read of the index)."""
+    from index.embeddings import load_embedder
+    from index.vectors import VectorIndex
+
+    return VectorIndex.open(settings, load_embedder(settings)).item_means(archive)
+
+
+def relink(
+    archive: Archive, settings: Settings, progress: bool = False, vectors: dict[int, Any] | None = None
+) -> None:
+    """Rebuild issue threads and follow-ups over the whole archive.
+
+    Args:
+        vectors: Item vectors by id; without them threads compute their own
+            (from the index, or TF-IDF when embedding is off).
+    """
     from index.threads import build_threads
     from ingest.followups import build_followups
 
-    build_threads(archive, settings)
+    build_threads(archive, settings, vectors=vectors or None)
     build_followups(archive, settings)

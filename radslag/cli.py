@@ -330,16 +330,17 @@ def reindex(archive, model, enrich):
     from index.embeddings import load_embedder
     from index.store import Archive
     from index.vectors import rebuild
-    from ingest.pipeline import enrich_meetings, relink
+    from ingest.pipeline import enrich_meetings, item_vectors, relink
 
     settings = _settings(archive, model)
     with Archive(settings.db_path) as arc:
         try:
             embedder = load_embedder(settings)
             counts = rebuild(arc, embedder, settings, progress=True)
+            vectors = item_vectors(settings, arc)
             if enrich:
-                enrich_meetings(arc, settings, [m["id"] for m in arc.meetings()], progress=True)
-            relink(arc, settings, progress=True)
+                enrich_meetings(arc, settings, [m["id"] for m in arc.meetings()], progress=True, vectors=vectors)
+            relink(arc, settings, progress=True, vectors=vectors)
         except RadslagError as exc:
             _fail(str(exc))
     click.echo(f"Klart (done): {counts}")
