@@ -150,13 +150,10 @@ def _choices(archive: Archive, column: str) -> list[str]:
     return [ALL] + [r[0] for r in rows]
 
 
-def _topic_choices() -> list[tuple[str, str]]:
-    try:
-        from ingest.topics import load_taxonomy
+def _topic_choices(lang: str = "sv") -> list[tuple[str, str]]:
+    from ingest.topics import load_taxonomy
 
-        return [(ALL, ALL)] + [(t.label_sv, t.id) for t in load_taxonomy()]
-    except Exception:  # the taxonomy file is part of the package; be defensive in the UI only
-        return [(ALL, ALL)]
+    return [(ALL, ALL)] + [(t.label(lang), t.id) for t in load_taxonomy()]
 
 
 def _opt(value: str | None) -> str | None:
@@ -204,7 +201,7 @@ def build_app(settings: Settings) -> gr.Blocks:
     with Archive(settings.db_path) as arc:
         bodies = _choices(arc, "body")
         municipalities = _choices(arc, "municipality")
-    topic_choices = _topic_choices()
+    topic_choices = _topic_choices(settings.language)
 
     def do_search(query, mode, body, municipality, kind, topic, since, until, order):
         with Archive(settings.db_path) as arc:

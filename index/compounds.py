@@ -228,12 +228,9 @@ def build_lexicon(dic: Path | None) -> Lexicon:
 
 
 def _cache_path(dic: Path | None) -> Path | None:
-    try:
-        from radslag.config import load_settings
+    from radslag.config import load_settings
 
-        cache_dir = load_settings().cache_dir
-    except Exception:  # settings unavailable: parse every time
-        return None
+    cache_dir = load_settings().cache_dir
     h = hashlib.sha256(str(_CACHE_VERSION).encode())
     for p in (dic, dic.with_suffix(".aff") if dic else None, DOMAIN_WORDS_FILE, LINKING_FILE, ENDINGS_FILE):
         if p is not None:

