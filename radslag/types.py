@@ -118,6 +118,36 @@ class MeetingMeta:
 
 
 @dataclass
+class Section:
+    """A named part inside an agenda item: Beslut, Beslutsunderlag, Yrkanden, ...
+
+    Attributes:
+        kind: Canonical key from ``ingest/data/sections.yaml`` (``beslut``,
+            ``arendebeskrivning``, ``beslutsunderlag``, ``forslag_till_beslut``,
+            ``yrkanden``, ``propositionsordning``, ``votering``,
+            ``reservation``, ``protokollsanteckning``, ``expedieras``, ...).
+        title: The heading as written ("Beslut", "Kommunstyrelsens beslut").
+        start: Offset of the section heading in ``Document.text``.
+        end: End offset of the section's text in ``Document.text``.
+    """
+
+    kind: str
+    title: str
+    start: int
+    end: int
+
+
+@dataclass
+class AgendaEntry:
+    """One line of a document's own agenda list (Ärendelista, Innehållsförteckning)."""
+
+    number: str | None
+    title: str
+    dnr: str | None = None
+    page: int | None = None
+
+
+@dataclass
 class AgendaItem:
     """One agenda item (ärende, punkt, §) of a meeting.
 
@@ -128,7 +158,9 @@ class AgendaItem:
         start: Offset of the item (heading included) in ``Document.text``.
         end: End offset in ``Document.text``.
         pages: PDF pages the item spans; empty for unpaged formats.
-        dnr: Diarienummer when the heading carries one.
+        dnr: Diarienummer (case number) when the heading carries one; several
+            are joined with ", ".
+        sections: Named parts of the item (Beslut, Yrkanden, ...), in order.
         heading_source: How the heading was found (``numbered``, ``paragraph``,
             ``bold``, ``bullet``, ``margin``, ``heading_line``, ``preamble``, ``whole``).
     """
@@ -141,6 +173,7 @@ class AgendaItem:
     pages: list[int] = field(default_factory=list)
     dnr: str | None = None
     heading_source: str = "whole"
+    sections: list[Section] = field(default_factory=list)
 
 
 @dataclass
