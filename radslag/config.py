@@ -43,6 +43,15 @@ class Settings:
         language: UI language, ``sv`` or ``en``.
         enrich: Run entity and topic enrichment at ingest.
         embed: Compute embeddings at ingest.
+        ingest_workers: Worker processes that parse files (0 = one per CPU core).
+        max_file_mb: Largest file (MB) that is read at all.
+        max_pages: Most pages a PDF may have.
+        max_unzipped_mb: Most bytes (MB) a DOCX may unpack to (checked before inflating).
+        max_paragraphs: Most paragraphs and table cells a DOCX may hold.
+        file_timeout_s: Wall-clock seconds allowed for one file, plus
+            ``page_timeout_s`` for every page of a PDF.
+        page_timeout_s: Extra wall-clock seconds allowed per PDF page.
+        file_memory_mb: Address space (MB) a worker may use while parsing one file.
     """
 
     archive_dir: Path = field(default_factory=lambda: Path("archive"))
@@ -56,6 +65,14 @@ class Settings:
     language: str = "sv"
     enrich: bool = True
     embed: bool = True
+    ingest_workers: int = 0
+    max_file_mb: int = 100
+    max_pages: int = 2000
+    max_unzipped_mb: int = 200
+    max_paragraphs: int = 200_000
+    file_timeout_s: float = 120.0
+    page_timeout_s: float = 5.0
+    file_memory_mb: int = 1024
 
     @property
     def db_path(self) -> Path:
@@ -77,12 +94,21 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() not in ("0", "false", "no", "off", "")
 
 
+def _env_num(name: str, kind: type):
+    """A number from the environment, or None when unset."""
+    value = os.environ.get(name)
+    return kind(value) if value and value.strip() else None
+
+
 def load_settings(**overrides) -> Settings:
     """Build settings from defaults, environment variables and ``overrides``.
 
     Environment variables: ``RADSLAG_ARCHIVE``, ``RADSLAG_CACHE``,
     ``RADSLAG_MODEL``, ``RADSLAG_INDEX``, ``RADSLAG_APPROX_THRESHOLD``,
-    ``RADSLAG_LANG``, ``RADSLAG_ENRICH``, ``RADSLAG_EMBED``.
+    ``RADSLAG_LANG``, ``RADSLAG_ENRICH``, ``RADSLAG_EMBED``; file limits
+    ``RADSLAG_WORKERS``, ``RADSLAG_MAX_FILE_MB``, ``RADSLAG_MAX_PAGES``,
+    ``RADSLAG_MAX_UNZIPPED_MB``, ``RADSLAG_MAX_PARAGRAPHS``,
+    ``RADSLAG_FILE_TIMEOUT``, ``RADSLAG_PAGE_TIMEOUT``, ``RADSLAG_FILE_MEMORY_MB``.
     """
     env = os.environ
     settings = Settings()
@@ -95,6 +121,14 @@ def load_settings(**overrides) -> Settings:
         language=env.get("RADSLAG_LANG") or None,
         enrich=_env_bool("RADSLAG_ENRICH", settings.enrich),
         embed=_env_bool("RADSLAG_EMBED", settings.embed),
+        ingest_workers=_env_num("RADSLAG_WORKERS", int),
+        max_file_mb=_env_num("RADSLAG_MAX_FILE_MB", int),
+        max_pages=_env_num("RADSLAG_MAX_PAGES", int),
+        max_unzipped_mb=_env_num("RADSLAG_MAX_UNZIPPED_MB", int),
+        max_paragraphs=_env_num("RADSLAG_MAX_PARAGRAPHS", int),
+        file_timeout_s=_env_num("RADSLAG_FILE_TIMEOUT", float),
+        page_timeout_s=_env_num("RADSLAG_PAGE_TIMEOUT", float),
+        file_memory_mb=_env_num("RADSLAG_FILE_MEMORY_MB", int),
     )
     if overrides.get("archive_dir") is not None:
         overrides["archive_dir"] = Path(overrides["archive_dir"])
