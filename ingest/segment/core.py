@@ -80,13 +80,16 @@ from typing import Any
 
 import yaml
 
-from radslag.types import AgendaItem, Document
+from ingest.segment import agenda as _agenda
+from ingest.segment.casenum import case_number_at_start, find_labelled, is_case_number_line
+from ingest.segment.sections import add_sections, section_kind, section_names
+from radslag.types import AgendaEntry, AgendaItem, Document
 
 __all__ = ["segment"]
 
 log = logging.getLogger(__name__)
 
-_DATA_FILE = Path(__file__).parent / "data" / "segment.yaml"
+_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "segment.yaml"
 
 #: Word-ish token: anything containing a letter or a digit.
 _WORD = re.compile(r"[\wÅÄÖåäö]+", re.UNICODE)
@@ -96,8 +99,17 @@ _DNR = re.compile(
     r"\b(?i:dnr|diarienr|diarienummer|dnr\.)\s*[:.]?\s*"
     r"((?:[A-ZÅÄÖ]{1,8}[ -]?)?\d{1,4}[-/.:]\d{1,6}(?:[-/.:]\d{1,6})*)"
 )
-_PARA = re.compile(r"^§\s*(\d{1,4})(?![\d§])\s*[.:]?\s*(.*)$")
+#: "§ 12", "§12.", "§ 3a", "KF § 24", "BUN § 1" (register codes before the sign).
+_PARA = re.compile(r"^(?:[A-ZÅÄÖ]{2,8}(?:[ -][A-ZÅÄÖ]{2,8})?\s+)?§\s*(\d{1,4})([a-z])?(?![\d§\w])\s*[.:]?\s*(.*)$")
+#: "FHR 29", "KSAU 12": a register code and a number standing alone, no §.
+_CODE_NUM = re.compile(r"^([A-ZÅÄÖ]{2,8})\s+(\d{1,4})(?![\d\w./:-])\s*[.:]?\s*(.*)$")
+#: Every § number on a line ("§ 94 § 95 § 96": numbers of an agenda-list column).
+_PARA_ANY = re.compile(r"(?:(?<=\s)|^)(?:[A-ZÅÄÖ]{2,8}\s+)?§\s*(\d{1,4})([a-z])?(?![\d\w])")
 _LIST = re.compile(r"^(\d{1,3})\s*[.)](?!\d)\s+(\S.*)$")
+#: "17." alone on its line, the title below.
+_LIST_ALONE = re.compile(r"^(\d{1,3})\s*[.)]$")
+#: "17 Föregående protokoll" on a line cut out of flattened text.
+_LIST_FLAT = re.compile(r"^(\d{1,3})\s*[.)]?\s+(\S.*)$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^(\*\*|__)(?P<t>[^*_].*?)\1\s*$")
 _BULLET_BOLD = re.compile(r"^[-*•–]\s+(\*\*|__)(?P<t>[^*_].*?)\1\s*$")
@@ -172,6 +184,7 @@ class _Line:
     end: int
     text: str  # stripped
     lead: int = 0  # leading whitespace before ``text``
+    virtual: bool = False  # cut out of a flattened line at an inline number
 
     @property
     def blank(self) -> bool:
@@ -244,6 +257,7 @@ class _Head:
     number: str | None = None
     dnr: str | None = None
     source: str = "heading_line"
+    title_source: str = "heading"
 
 
 # --------------------------------------------------------------------------
@@ -318,25 +332,44 @@ def _signature_start(lines: list[_Line], limit: int) -> int:
 
 @dataclass
 class _Cand:
-    kind: str  # "para", "keyword", "list"
+    kind: str  # "para", "code", "keyword", "list"
     line: int
     num: int
     title: str
     body_line: int  # first line after the title
     dnr: str | None
     weight: float = 1.0
+    suffix: str = ""  # the letter of "§ 3a"
+    rest: str = ""  # the heading line after the number, as written
+    code: str = ""  # the register code of "FHR 29"
+    multi: bool = False  # one of several numbers on a line: an agenda-list column
+    body_chars: int = 0
+
+    @property
+    def key(self) -> float:
+        return self.num + ((ord(self.suffix) - 96) / 100 if self.suffix else 0.0)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "para":
+            return f"§ {self.num}{self.suffix}"
+        if self.kind == "code":
+            return f"{self.code} {self.num}"
+        return str(self.num)
 
 
 def _is_subheading(s: str) -> bool:
     t = _norm(_unmarkup(s))
     subs = _cues().subheading
-    return t in subs or any(t.startswith(c + " ") and _words(t) <= 6 for c in subs)
+    if t in subs or any(t.startswith(c + " ") and _words(t) <= 6 for c in subs):
+        return True
+    return t in section_names() or section_kind(_unmarkup(s)) is not None
 
 
 def _joinable(prev: str, nxt: str) -> bool:
     if _is_subheading(nxt) or _words(nxt) > 15 or _DOT_LEADER.search(nxt):
         return False
-    if _PARA.match(nxt) or _LIST.match(nxt):
+    if _PARA.match(nxt) or _LIST.match(nxt) or is_case_number_line(nxt):
         return False
     if not nxt[0].isalpha() or not _starts_upper(nxt) or prev[-1:] in ("&", "-", "–", ",", "/"):
         return True
@@ -349,23 +382,32 @@ def _joinable(prev: str, nxt: str) -> bool:
     )
 
 
-def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[str, int]:
-    """Return the title of the heading on line ``i`` and the first body line.
+def _tail(s: str) -> bool:
+    """A short title tail a PDF layout set apart: "2026/2027", "(V)"."""
+    return bool(s) and _words(s) <= 3 and (s[0].isdigit() or s[0] == "(") and s[-1] not in ".:;," and not is_case_number_line(s)
+
+
+def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[str, int, str | None]:
+    """Return the title of the heading on line ``i``, the first body line and a case number.
 
     ``first`` is the title text found on the heading line itself (may be
-    empty; then the next line, across at most one blank line, is the title).
+    empty; then the next line, across at most two blank lines and a line of
+    case numbers, is the title).
     """
     parts: list[str] = []
+    dnr: str | None = None
     j = i + 1
     if first:
         parts.append(first)
     else:
-        k = j
-        if k < limit and lines[k].blank:
-            k += 1
-        if k < limit and not lines[k].blank and not _is_subheading(lines[k].text):
+        k = _next_nonblank(lines, j, min(limit, j + 3))
+        if k is not None and is_case_number_line(_unmarkup(lines[k].text)):
+            dnr = case_number_at_start(_unmarkup(lines[k].text))[0]
+            j = k + 1
+            k = _next_nonblank(lines, j, min(limit, j + 3))
+        if k is not None and not _is_subheading(lines[k].text):
             t = _unmarkup(lines[k].text)
-            if not (_PARA.match(t) or _DNR.match(t)) and _words(t) <= 40:
+            if not (_PARA.match(t) or _DNR.match(t) or _DOT_LEADER.search(t)) and _words(t) <= 40:
                 parts.append(t)
                 j = k + 1
     while parts and len(parts) < 3 and j < limit and not lines[j].blank:
@@ -374,44 +416,72 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
             break
         parts.append(nxt)
         j += 1
-    return _clean_title(" ".join(parts)), j
+    if parts and j + 1 < limit and lines[j].blank and _tail(_unmarkup(lines[j + 1].text)):
+        after = j + 2
+        if after >= limit or lines[after].blank:
+            parts.append(_unmarkup(lines[j + 1].text))
+            j += 2
+    return _clean_title(" ".join(parts)), j, dnr
+
+
+def _parse_number(s: str, virtual: bool) -> tuple[str, int, str, str, str] | None:
+    """``(kind, number, suffix, code, rest)`` of a numbered heading line, or None."""
+    m = _PARA.match(s)
+    if m and not s.startswith("§§"):
+        return "para", int(m.group(1)), m.group(2) or "", "", m.group(3)
+    m = _cues().keyword_re.match(s)
+    if m:
+        return "keyword", int(m.group(1)), "", "", m.group(2)
+    m = _CODE_NUM.match(s)
+    if m:
+        return "code", int(m.group(2)), "", m.group(1), m.group(3)
+    m = _LIST.match(s)
+    if m:
+        return "list", int(m.group(1)), "", "", m.group(2)
+    m = _LIST_ALONE.match(s)
+    if m:
+        return "list", int(m.group(1)), "", "", ""
+    if virtual:
+        m = _LIST_FLAT.match(s)
+        if m:
+            return "list", int(m.group(1)), "", "", m.group(2)
+    return None
 
 
 def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
-    cues = _cues()
     out: list[_Cand] = []
     for ln in lines[:limit]:
         if ln.blank:
             continue
         s = _unmarkup(ln.text)
-        kind: str | None = None
-        m = _PARA.match(s)
-        if m and not s.startswith("§§"):
-            kind, num, rest = "para", int(m.group(1)), m.group(2)
-        else:
-            m = cues.keyword_re.match(s)
-            if m:
-                kind, num, rest = "keyword", int(m.group(1)), m.group(2)
-            else:
-                m = _LIST.match(s)
-                if m:
-                    kind, num, rest = "list", int(m.group(1)), m.group(2)
-        if kind is None:
+        many = list(_PARA_ANY.finditer(s))
+        if len(many) >= 2 and not _PARA_ANY.sub("", s).strip(" \t,.–-"):
+            # "§ 94 § 95 § 96": the number column of an agenda list.
+            for m in many:
+                out.append(_Cand("para", ln.idx, int(m.group(1)), "", ln.idx + 1, None, suffix=m.group(2) or "", multi=True))
             continue
+        parsed = _parse_number(s, ln.virtual)
+        if parsed is None:
+            continue
+        kind, num, suffix, code, rest = parsed
         if _continues_sentence(lines, ln.idx):
             continue
-        dnr = None
-        dm = _DNR.search(rest)
-        if dm:
-            dnr = dm.group(1).strip()
-            rest = (rest[: dm.start()] + " " + rest[dm.end() :]).strip()
+        raw_rest = rest
+        dnr, rest = find_labelled(rest)
+        if kind in ("para", "code", "keyword"):
+            lead, rest = case_number_at_start(rest)
+            dnr = ", ".join(x for x in (dnr, lead) if x) or None
         rest = _clean_title(rest)
         if rest and not _starts_upper(rest) and not rest[0].isdigit():
             continue  # "§ 5 ska …", "3. att …": part of a sentence
-        if kind == "list" and (not rest or _words(rest) > 40):
+        if kind == "code" and rest and _words(rest) > 20:
             continue
-        title, body_line = _title_lines(lines, ln.idx, limit, rest)
-        out.append(_Cand(kind, ln.idx, num, title, body_line, dnr))
+        if kind == "list" and ((not rest and not _LIST_ALONE.match(s)) or _words(rest) > 40):
+            continue
+        title, body_line, dnr2 = _title_lines(lines, ln.idx, limit, rest)
+        if kind == "list" and not title:
+            continue
+        out.append(_Cand(kind, ln.idx, num, title, body_line, dnr or dnr2, suffix=suffix, rest=raw_rest, code=code))
     return out
 
 
@@ -429,25 +499,88 @@ def _toc_like(lines: list[_Line], cand: _Cand, next_line: int, limit: int) -> bo
     return False
 
 
-def _drop_toc(lines: list[_Line], cands: list[_Cand], limit: int) -> list[_Cand]:
-    toc_lines = {ln.idx for ln in lines[:limit] if ln.text and _norm(_unmarkup(ln.text)) in _cues().toc}
-    keep: list[_Cand] = []
-    in_toc = False
+#: A list entry has at most this many characters of text before the next number.
+_LIST_BODY_CHARS = 150
+
+
+def _split_list(lines: list[_Line], cands: list[_Cand], limit: int) -> tuple[list[_Cand], list[_Cand]]:
+    """Separate agenda-list entries from item headings.
+
+    An entry is a number line in a table-of-contents block (after a list cue
+    such as ``Innehåll``, or ending in dot leaders and a page number), a
+    number in a column of numbers, or a number with (almost) no text before
+    the next number whose number comes back later in the document.
+    """
+    if not cands:
+        return [], []
+    for k, c in enumerate(cands):
+        nxt = next((d.line for d in cands[k + 1:] if d.line > c.line), limit)
+        c.body_chars = sum(len(lines[j].text) for j in range(c.body_line, min(nxt, limit)))
+    listed = [c.multi for c in cands]
+    # Table-of-contents blocks (the old rule): a cue line, dot leaders.
+    toc_lines = [ln.idx for ln in lines[:limit] if ln.text and _norm(_unmarkup(ln.text)) in _cues().toc]
     toc_start = min(toc_lines) if toc_lines else None
+    in_toc = False
+    seen_item = False
     for k, c in enumerate(cands):
         nxt = cands[k + 1].line if k + 1 < len(cands) else limit
         tocish = _toc_like(lines, c, nxt, limit)
-        if toc_start is not None and c.line > toc_start and not in_toc and not keep:
+        if toc_start is not None and c.line > toc_start and not in_toc and not seen_item:
             in_toc = True
         if in_toc:
             if tocish or not c.title:
+                listed[k] = True
                 continue
             in_toc = False
             toc_start = None
         if tocish:
+            listed[k] = True
             continue
-        keep.append(c)
-    return keep
+        if not listed[k]:
+            seen_item = True
+    # Numbers that come back later as a heading standing on its own (not in a
+    # tight run of numbered lines, an inner list): the first, bodiless
+    # occurrence is a list entry.
+    cand_lines = {c.line for c in cands}
+
+    def tight(c: _Cand) -> bool:
+        above = c.line > 0 and not lines[c.line - 1].blank and c.line - 1 in cand_lines
+        below = c.body_line < limit and not lines[c.body_line].blank and c.body_line in cand_lines
+        return above or below
+
+    later: set[float] = set()
+    comes_back = [False] * len(cands)
+    for k in range(len(cands) - 1, -1, -1):
+        comes_back[k] = cands[k].key in later
+        if not tight(cands[k]):
+            later.add(cands[k].key)
+    # Runs of short entries with increasing numbers; a run is a list when its
+    # numbers come back later. A lone short entry counts only when the very
+    # next heading repeats its number (a one-item list).
+    k = 0
+    while k < len(cands):
+        if listed[k] or cands[k].body_chars >= _LIST_BODY_CHARS:
+            k += 1
+            continue
+        j = k
+        while (
+            j + 1 < len(cands) and not listed[j + 1] and cands[j + 1].key > cands[j].key
+            and (cands[j + 1].body_chars < _LIST_BODY_CHARS or comes_back[j + 1])
+        ):
+            j += 1
+            if cands[j].body_chars >= _LIST_BODY_CHARS:
+                break  # the run's last entry may be followed by other text
+        run = range(k, j + 1)
+        back = sum(1 for r in run if comes_back[r])
+        if len(run) >= 2 and back >= 2:
+            for r in run:
+                listed[r] = comes_back[r] or cands[r].body_chars < _LIST_BODY_CHARS
+        elif len(run) == 1 and comes_back[k] and k + 1 < len(cands) and cands[k + 1].key == cands[k].key:
+            listed[k] = True
+        k = j + 1
+    items = [c for k, c in enumerate(cands) if not listed[k]]
+    entries = [c for k, c in enumerate(cands) if listed[k]]
+    return items, entries
 
 
 def _weigh(lines: list[_Line], cands: list[_Cand], limit: int) -> None:
@@ -459,14 +592,20 @@ def _weigh(lines: list[_Line], cands: list[_Cand], limit: int) -> None:
             prev -= 1
         nxt = _next_nonblank(lines, c.body_line, limit)
         in_run = (prev in by_line) or (nxt is not None and nxt in by_line)
-        w = 0.3 if (c.kind == "list" and in_run) else 1.0
+        w = _RUN_WEIGHT if (c.kind == "list" and in_run) else 1.0
         before_blank = c.line == 0 or lines[c.line - 1].blank
         after_blank = c.body_line >= limit or lines[c.body_line].blank
         if before_blank and after_blank:
-            w += 0.2
+            w += _ISOLATION_BONUS
         end = cands[k + 1].line if k + 1 < len(cands) else limit
         body = sum(len(lines[j].text) for j in range(c.body_line, min(end, limit)))
         c.weight = w + min(body, 5000) / 1e6
+
+
+#: Weight of a numbered line inside a tight run of numbered lines (an inner list).
+_RUN_WEIGHT = 0.3
+#: Extra weight of a heading with blank lines above and below.
+_ISOLATION_BONUS = 0.2
 
 
 def _best_chain(cands: list[_Cand], max_gap: int, max_first: int | None) -> list[_Cand]:
@@ -479,7 +618,7 @@ def _best_chain(cands: list[_Cand], max_gap: int, max_first: int | None) -> list
     for i, c in enumerate(cands):
         best[i] = c.weight if (max_first is None or c.num <= max_first) else float("-inf")
         for j in range(max(0, i - 300), i):
-            d = c.num - cands[j].num
+            d = c.key - cands[j].key
             if 0 < d <= max_gap and best[j] != float("-inf") and best[j] + c.weight > best[i]:
                 best[i] = best[j] + c.weight
                 back[i] = j
@@ -493,32 +632,118 @@ def _best_chain(cands: list[_Cand], max_gap: int, max_first: int | None) -> list
     return chain[::-1]
 
 
-def _numbered_scheme(lines: list[_Line], limit: int) -> list[list[_Head]]:
-    """Return candidate head lists for §, keyword and list numbering, best first."""
+def _isolated(chain: list[_Cand]) -> int:
+    return sum(1 for c in chain if c.weight >= 1.0)
+
+
+def _list_chain(cands: list[_Cand], flattened: bool) -> list[_Cand]:
+    """Numbered lines: a chain from 1 or 2, or one that runs on through the year.
+
+    A chain may start anywhere ("17. Föregående protokoll") when it is at least
+    three isolated headings numbered one by one.
+    """
+    short = _best_chain(cands, 2, None if flattened else 2)
+    free = _best_chain(cands, 1, None)
+    if _isolated(free) >= 3 and _isolated(free) > _isolated(short):
+        return free
+    return short
+
+
+@dataclass
+class _Option:
+    heads: list[_Head]
+    entries: list[AgendaEntry]
+    warnings: list[str]
+
+
+def _list_entries(lines: list[_Line], listed: list[_Cand], stop_line: int,
+                  body_titles: dict[str, str]) -> list[AgendaEntry]:
+    """Agenda entries from the list's number lines and the text lines around them."""
+    if not listed:
+        return []
+    listed = sorted(listed, key=lambda c: (c.line, c.key))
+    numbers = [
+        _agenda.NumberToken(c.line, c.label, c.key, "" if c.multi else _unmarkup(c.rest) if c.rest else "")
+        for c in listed
+    ]
+    number_lines = {c.line for c in listed}
+    first = listed[0].line
+    start = first
+    # A title wrapped around a centred number starts on the lines above it.
+    if not listed[0].rest:
+        k = first - 1
+        while k >= 0 and not lines[k].blank and first - k <= 3 and lines[k].text[-1:] not in ".:":
+            start = k
+            k -= 1
+    end = max(stop_line, listed[-1].line + 1)
+    texts = [(ln.idx, _unmarkup(ln.text)) for ln in lines[start:end] if not ln.blank and ln.idx not in number_lines]
+
+    def stop(t: str) -> bool:
+        return _is_subheading(t) or bool(_cues().toc and _norm(t) in _cues().toc)
+
+    return _agenda.parse_entries(texts, numbers, body_titles, stop)
+
+
+def _numbered_scheme(lines: list[_Line], limit: int, text: str = "", flattened: bool = False) -> list[_Option]:
+    """Return candidate head lists for §, code, keyword and list numbering, best first."""
     all_cands = _numbered_candidates(lines, limit)
-    options: list[list[_Head]] = []
-    for kind, max_gap, max_first, min_isolated in (
-        ("para", 10, None, 1),
-        ("keyword", 3, None, 1),
-        ("list", 2, 2, 2),
-    ):
-        cands = [c for c in all_cands if c.kind == kind]
-        cands = _drop_toc(lines, cands, limit)
-        if not cands:
+    options: list[_Option] = []
+    groups: list[tuple[str, list[_Cand]]] = [("para", [c for c in all_cands if c.kind == "para"])]
+    codes: dict[str, list[_Cand]] = {}
+    for c in all_cands:
+        if c.kind == "code":
+            codes.setdefault(c.code, []).append(c)
+    if codes:
+        groups.append(("code", max(codes.values(), key=len)))
+    groups.append(("keyword", [c for c in all_cands if c.kind == "keyword"]))
+    groups.append(("list", [c for c in all_cands if c.kind == "list"]))
+    for kind, cands in groups:
+        items, listed = _split_list(lines, cands, limit)
+        if not items:
             continue
-        _weigh(lines, cands, limit)
-        chain = _best_chain(cands, max_gap, max_first)
-        if sum(1 for c in chain if c.weight >= 1.0) < min_isolated:
+        _weigh(lines, items, limit)
+        if kind == "list":
+            chain = _list_chain(items, flattened)
+        else:
+            chain = _best_chain(items, 10 if kind in ("para", "code") else 3, None)
+        if _isolated(chain) < (2 if kind in ("list", "code") else 1):
             continue
         heads = []
         for c in chain:
             body_start = lines[c.body_line].start if c.body_line < len(lines) else lines[-1].end
-            number = f"§ {c.num}" if kind == "para" else str(c.num)
             source = "paragraph" if kind == "para" else "numbered"
-            title = c.title or (number if kind != "para" else f"§ {c.num}")
-            heads.append(_Head(lines[c.line].start, body_start, title, number, c.dnr, source))
-        options.append(heads)
+            heads.append(_Head(lines[c.line].start, body_start, c.title, c.label, c.dnr, source))
+        body_titles = {h.number: h.title for h in heads if h.title}
+        stop_line = chain[0].line if chain else limit
+        entries = _list_entries(lines, [c for c in listed if c.line < stop_line], stop_line, body_titles)
+        warnings: list[str] = []
+        if entries:
+            heads, warnings = _agenda.align(
+                entries, heads, lambda t, lo, hi: _find_title_line(lines, t, lo, hi),
+                lambda e, a, b: _Head(a, b, e.title, e.number, e.dnr, "agenda", "agenda"),
+                lines[limit - 1].end if limit > 0 else 0,
+            )
+        for h in heads:
+            if not h.title:
+                h.title = h.number or ""
+                h.title_source = "number"
+        options.append(_Option(heads, entries, warnings))
     return options
+
+
+def _find_title_line(lines: list[_Line], title: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """A line in ``[lo, hi)`` whose text is ``title`` (an item the numbering missed)."""
+    key = _agenda.title_key(title)
+    if not key:
+        return None
+    for ln in lines:
+        if ln.start < lo or ln.blank:
+            continue
+        if ln.start >= hi:
+            break
+        if _agenda.title_key(_unmarkup(ln.text)) == key:
+            return ln.start, ln.end
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -886,15 +1111,43 @@ def _whole(doc: Document, lines: list[_Line], limit: int) -> list[AgendaItem]:
     ]
 
 
-def _segment(doc: Document) -> list[AgendaItem]:
+@dataclass
+class Structure:
+    """How a document was understood: its items, its own agenda list and warnings.
+
+    Attributes:
+        items: The agenda items (see :func:`segment`).
+        agenda: The document's agenda list (Ärendelista, Innehåll), if any.
+        warnings: Disagreements between the agenda list and the body, in
+            Swedish with an English gloss.
+        flattened: True when the text had lost its line breaks and items
+            were cut at inline numbers.
+        scheme: The heading scheme that was used (``paragraph``,
+            ``numbered``, ``margin``, ``bold``, ``heading_line``, ``whole`` …).
+    """
+
+    items: list[AgendaItem]
+    agenda: list[AgendaEntry]
+    warnings: list[str]
+    flattened: bool = False
+    scheme: str = "whole"
+
+
+def _segment(doc: Document) -> Structure:
+    from ingest.segment.flat import is_flattened, virtual_lines
+
     text = doc.text or ""
     lines = _split_lines(text)
+    flattened = is_flattened(lines)
+    if flattened:
+        lines = virtual_lines(text, lines)
     limit = _trailer_limit(lines)
     end_off = lines[limit - 1].end if limit > 0 else 0
 
-    for heads in _numbered_scheme(lines, limit):
-        if _preamble_ok(heads, lines, limit):
-            return _build(doc, heads, end_off)
+    for opt in _numbered_scheme(lines, limit, text, flattened):
+        if _preamble_ok(opt.heads, lines, limit):
+            items = _build(doc, opt.heads, end_off)
+            return Structure(items, opt.entries, opt.warnings, flattened, opt.heads[0].source)
     for scheme in (
         lambda: _layout_scheme(doc, lines, end_off),
         lambda: _markup_scheme(lines, limit),
@@ -904,8 +1157,8 @@ def _segment(doc: Document) -> list[AgendaItem]:
         if heads:
             heads = _add_closing(heads, lines, limit)
             if _preamble_ok(heads, lines, limit):
-                return _build(doc, heads, end_off)
-    return _whole(doc, lines, limit)
+                return Structure(_build(doc, heads, end_off), [], [], flattened, heads[0].source)
+    return Structure(_whole(doc, lines, limit), [], [], flattened, "whole")
 
 
 @functools.lru_cache(maxsize=1)
@@ -939,8 +1192,39 @@ def _with_prose_preamble(doc: Document, items: list[AgendaItem]) -> list[AgendaI
     return [preamble, *items]
 
 
+def analyze(doc: Document) -> Structure:
+    """Understand ``doc``: items with sections, its agenda list and warnings.
+
+    Never raises; on an internal error the whole document is one item.
+
+    Args:
+        doc: A document as returned by a reader.
+
+    Returns:
+        The :class:`Structure`.
+    """
+    try:
+        st = _segment(doc)
+        if st.items:
+            st.items = _with_prose_preamble(doc, st.items)
+            add_sections(doc.text, [it for it in st.items if it.heading_source != "preamble"])
+            return st
+    except Exception:  # noqa: BLE001 - segmentation must never fail ingest
+        log.exception("segmentation failed for %s; using one item", getattr(doc, "source", "?"))
+    text = getattr(doc, "text", "") or ""
+    try:
+        lines = _split_lines(text)
+        return Structure(_whole(doc, lines, len(lines)), [], [])
+    except Exception:  # noqa: BLE001
+        log.exception("whole-document fallback failed for %s", getattr(doc, "source", "?"))
+        return Structure([AgendaItem(None, "Hela dokumentet", text.strip(), 0, len(text), [], None, "whole")], [], [])
+
+
 def segment(doc: Document) -> list[AgendaItem]:
-    """Split ``doc`` into agenda items; see the module docstring for the rules.
+    """Split ``doc`` into agenda items; see the package docstring for the rules.
+
+    Warnings about disagreements between the document's agenda list and its
+    body are appended to ``doc.warnings``.
 
     Args:
         doc: A document as returned by a reader.
@@ -948,16 +1232,8 @@ def segment(doc: Document) -> list[AgendaItem]:
     Returns:
         The items in document order; never empty. Never raises.
     """
-    try:
-        items = _segment(doc)
-        if items:
-            return _with_prose_preamble(doc, items)
-    except Exception:  # noqa: BLE001 - segmentation must never fail ingest
-        log.exception("segmentation failed for %s; using one item", getattr(doc, "source", "?"))
-    text = getattr(doc, "text", "") or ""
-    try:
-        lines = _split_lines(text)
-        return _whole(doc, lines, len(lines))
-    except Exception:  # noqa: BLE001
-        log.exception("whole-document fallback failed for %s", getattr(doc, "source", "?"))
-        return [AgendaItem(None, "Hela dokumentet", text.strip(), 0, len(text), [], None, "whole")]
+    st = analyze(doc)
+    for w in st.warnings:
+        if w not in doc.warnings:
+            doc.warnings.append(w)
+    return st.items

@@ -1,0 +1,91 @@
+"""Case numbers (diarienummer) in item headings.
+
+Swedish councils write case numbers in many shapes: ``Dnr KS 2021/45``,
+``Dnr: FG-2025-00001``, ``2026.034 SN`` (Meetings Plus), ``KS KF/2023:3``,
+``BUN/2023:25`` (Lomma), ``KS 2020.008``. What they share is a number with
+separators (``.``, ``/``, ``:`` or ``-``) between digit groups, with optional
+short upper-case register codes before or after it. A heading line made only
+of such tokens is a case-number line, never a title.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+__all__ = ["case_number_at_start", "is_case_number_line", "find_labelled"]
+
+_CODE = r"[A-ZÅÄÖ]{1,6}(?:-?[A-ZÅÄÖ]{1,4})?"
+#: One case number: optional register code(s), digit groups, optional code after.
+#: Bounded repetitions keep matching linear on any input.
+_CASE = (
+    rf"(?:{_CODE}(?:\s{_CODE})?[\s/-])?"
+    r"\d{1,4}(?:[./:-]\d{1,7}){1,3}"
+    rf"(?:[\s-]{_CODE}(?:-\d{{1,4}})?(?![\wÅÄÖåäö]))?"
+)
+_LABEL = r"(?i:dnr|diarienr|diarienummer|diarie-?nr|ärendenr|ärendenummer)\.?\s*:?\s*"
+_CASE_RE = re.compile(rf"(?:{_LABEL})?(?P<case>{_CASE})(?![\w/.:-]*\d)")
+_LABELLED_RE = re.compile(rf"\b{_LABEL}(?P<case>{_CASE})")
+_ISO_DATE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}")
+_TIME = re.compile(r"\d{1,2}[.:]\d{2}")
+_SEP = re.compile(r"[\s,;]*")
+
+
+def _plausible(case: str, labelled: bool = False) -> bool:
+    """Reject dates, clock times, decimals and year spans that look like case numbers."""
+    digits = re.search(r"\d[\d./:-]*\d", case)
+    core = digits.group(0) if digits else case
+    if not labelled and not re.search(r"[A-ZÅÄÖ]", case):
+        # A bare number is a case number only in the year-and-serial shape "2026.034".
+        groups = re.split(r"[./:-]", core)
+        if not (re.fullmatch(r"(?:19|20)\d{2}", groups[0]) and len(groups[-1]) >= 3):
+            return False
+        if all(re.fullmatch(r"(?:19|20)\d{2}", g) for g in groups):
+            return False  # a span of years, "2024-2027"
+    if _ISO_DATE.fullmatch(core):
+        try:
+            dt.date.fromisoformat(core)
+            return False
+        except ValueError:
+            return True
+    if _TIME.fullmatch(core) and not re.search(r"[A-ZÅÄÖ]", case):
+        return False  # "17.30" without a register code is a time or a decimal
+    return True
+
+
+def case_number_at_start(text: str) -> tuple[str | None, str]:
+    """Split leading case numbers off ``text``.
+
+    Returns:
+        ``(dnr, rest)``: the case numbers as written (several joined with
+        ", "), or None, and the text after them.
+    """
+    pos = 0
+    found: list[str] = []
+    s = text.strip()
+    labelled = False
+    while pos < len(s) and len(found) < 4:
+        m = _CASE_RE.match(s, pos)
+        labelled = labelled or bool(m and m.start("case") > m.start())
+        if not m or not _plausible(m.group("case"), labelled=labelled):
+            break
+        found.append(" ".join(m.group("case").split()))
+        pos = _SEP.match(s, m.end()).end()
+    if not found:
+        return None, text.strip()
+    return ", ".join(found), s[pos:].strip()
+
+
+def is_case_number_line(text: str) -> bool:
+    """True when ``text`` holds nothing but case numbers (and a Dnr label)."""
+    dnr, rest = case_number_at_start(text)
+    return dnr is not None and not rest
+
+
+def find_labelled(text: str) -> tuple[str | None, str]:
+    """Find a ``Dnr X`` anywhere in ``text``; return it and the text without it."""
+    m = _LABELLED_RE.search(text)
+    if not m or not _plausible(m.group("case"), labelled=True):
+        return None, text
+    rest = (text[: m.start()] + " " + text[m.end():]).strip()
+    return " ".join(m.group("case").split()), rest
