@@ -361,7 +361,7 @@ class _Cand:
 def _is_subheading(s: str) -> bool:
     t = _norm(_unmarkup(s))
     subs = _cues().subheading
-    if t in subs or any(t.startswith(c + " ") and _words(t) <= 6 for c in subs):
+    if t in subs or (_starts_upper(_unmarkup(s)) and any(t.startswith(c + " ") and _words(t) <= 6 for c in subs)):
         return True
     return t in section_names() or section_kind(_unmarkup(s)) is not None
 
@@ -410,9 +410,18 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
             if not (_PARA.match(t) or _DNR.match(t) or _DOT_LEADER.search(t)) and _words(t) <= 40:
                 parts.append(t)
                 j = k + 1
-    while parts and len(parts) < 3 and j < limit and not lines[j].blank:
+    # A title block set apart by a blank line (as PDF layouts give it) is joined whole.
+    block_end = j
+    while block_end < limit and not lines[block_end].blank and block_end - j < 4:
+        block_end += 1
+    in_block = parts and block_end - j <= 3 and (block_end >= limit or lines[block_end].blank)
+    while parts and len(parts) < 4 and j < limit and not lines[j].blank:
         nxt = _unmarkup(lines[j].text)
-        if not _joinable(parts[-1], nxt) or _words(" ".join(parts + [nxt])) > 40:
+        joinable = _joinable(parts[-1], nxt) or (
+            in_block and _words(nxt) <= 12 and parts[-1][-1:] not in ".!?:" and not _is_subheading(nxt)
+            and not is_case_number_line(nxt)
+        )
+        if not joinable or _words(" ".join(parts + [nxt])) > 40:
             break
         parts.append(nxt)
         j += 1
