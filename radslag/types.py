@@ -1,21 +1,32 @@
-"""Typed records passed between the pipeline stages.
+"""Typed records passed between the pipeline stages and read back from the archive.
 
 The stages are: a reader turns a file into a :class:`Document`; metadata
 extraction turns a document into a :class:`MeetingMeta`; segmentation splits
 it into :class:`AgendaItem` objects; the index splits items into
-:class:`Passage` objects; enrichment adds :class:`Entity` and
-:class:`TopicTag` objects to items. Every stage reads and writes only these
-records, so each can be tested and replaced on its own.
+:class:`Passage` objects; enrichment adds :class:`Entity`, :class:`TopicTag`
+and :class:`FollowUp` objects to items. Every stage reads and writes only
+these records, so each can be tested and replaced on its own.
+
+What the archive (:class:`index.store.Archive`) gives back is typed too: a
+:class:`Meeting` (a stored meeting with its document source), an
+:class:`Item` (a stored agenda item with its meeting's fields, entities,
+topics and sections), :class:`FollowUpRecord`, :class:`ThreadEntry`,
+:class:`EntityMention` and the count rows. :class:`Filters` is the one
+filter record every listing and search takes (see :mod:`radslag.filters`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-#: Document kinds. Only ``minutes`` are meetings in the strict sense, but every
-#: kind is archived and searchable; an agenda must never pass for minutes.
+from radslag.errors import FilterError
+
+#: Document kinds, the one list of them. Only ``minutes`` are meetings in the
+#: strict sense, but every kind is archived and searchable; an agenda must
+#: never pass for minutes.
 DOCUMENT_KINDS = ("minutes", "agenda", "news", "citizen_promise", "other")
 
 
@@ -102,6 +113,7 @@ class MeetingMeta:
     municipality: str | None = None
     date: dt.date | None = None
     year: int | None = None  # the date's year, or the only part of the date the text gives
+    month: int | None = None  # the month when the text gives month and year but no day
     time: str | None = None
     place: str | None = None
     participants: list[Participant] = field(default_factory=list)
@@ -178,13 +190,17 @@ class AgendaItem:
 
 @dataclass
 class Passage:
-    """A window of an agenda item sized for the embedding model."""
+    """A window of an agenda item sized for the embedding model.
+
+    ``id`` is set once the passage is stored; it is also its vector id.
+    """
 
     item_id: int
     ordinal: int
     text: str
     start: int  # offsets into Document.text
     end: int
+    id: int | None = None
 
 
 @dataclass
@@ -206,3 +222,339 @@ class TopicTag:
     label: str
     score: float
     method: str = "lexicon"
+
+
+@dataclass
+class FollowUp:
+    """A commitment found in an agenda item's text ("Vi tar med oss frågan").
+
+    Attributes:
+        who: The actor ("Kommunchefen Carin Becker", "Polisen", "vi",
+            "förvaltningen"), or None when the sentence is passive.
+        what: The commitment clause.
+        due: The deadline phrase when stated ("till nästa möte", "i oktober").
+        sentence: The whole sentence, whitespace collapsed.
+        start: Offset of the sentence in the text it was found in.
+        end: End offset of the sentence.
+        cue: Id of the cue pattern that matched.
+        context: The preceding sentence in the same paragraph (often names
+            what "frågan" or "detta" refers to).
+    """
+
+    who: str | None
+    what: str
+    due: str | None
+    sentence: str
+    start: int
+    end: int
+    cue: str = ""
+    context: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- records read back from the archive ----------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return asdict(value)
+    return value
+
+
+def _to_json(record: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {f.name: _json_value(getattr(record, f.name)) for f in fields(record) if f.name not in skip}
+
+
+@dataclass
+class Meeting:
+    """A stored meeting (one per document) with its document source.
+
+    Attributes:
+        date: ISO day (``2021-09-15``) when the text gives a full date.
+        year: The date's year, or the only part of the date the text gives.
+        provenance: Where each field came from (see :class:`MeetingMeta`).
+        item_count: Number of agenda items.
+        warnings: The reader's repair notes for the document.
+    """
+
+    id: int
+    document_id: int
+    source: str
+    reader: str
+    kind: str
+    body: str | None = None
+    municipality: str | None = None
+    date: str | None = None
+    year: int | None = None
+    time: str | None = None
+    place: str | None = None
+    chair: str | None = None
+    secretary: str | None = None
+    next_meeting: str | None = None
+    title: str | None = None
+    participants: list[Participant] = field(default_factory=list)
+    provenance: dict[str, str] = field(default_factory=dict)
+    item_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def date_precision(self) -> str | None:
+        """``day`` with a full date, ``year`` when only the year is known, else None."""
+        return "day" if self.date else ("year" if self.year else None)
+
+    @property
+    def council(self) -> str:
+        """``"<municipality> <body>"``, the name a council goes by."""
+        return " ".join(x for x in (self.municipality, self.body) if x)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON (participants as objects), without the reader warnings."""
+        return _to_json(self, skip=("warnings",))
+
+
+@dataclass
+class Item:
+    """A stored agenda item with the fields of its meeting and its enrichment.
+
+    Attributes:
+        ordinal: Position in the meeting (0-based).
+        sections: Named parts of the item (Beslut, Yrkanden, ...).
+        source, date, year, body, municipality, kind: The meeting's.
+        entities: Entities by offset.
+        topics: Topics, highest score first.
+    """
+
+    id: int
+    meeting_id: int
+    document_id: int
+    ordinal: int
+    number: str | None
+    title: str
+    text: str
+    start: int
+    end: int
+    pages: list[int] = field(default_factory=list)
+    dnr: str | None = None
+    heading_source: str = "whole"
+    sections: list[Section] = field(default_factory=list)
+    source: str = ""
+    date: str | None = None
+    year: int | None = None
+    body: str | None = None
+    municipality: str | None = None
+    kind: str = "other"
+    entities: list[Entity] = field(default_factory=list)
+    topics: list[TopicTag] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return _to_json(self)
+
+
+@dataclass
+class FollowUpRecord:
+    """A stored follow-up with its status and where it was made.
+
+    The :class:`FollowUp` fields, plus ``status`` (``öppen`` or
+    ``besvarad``), the answering item and why, and the meeting's fields.
+    """
+
+    id: int
+    item_id: int
+    meeting_id: int
+    ordinal: int
+    who: str | None
+    what: str
+    due: str | None
+    sentence: str
+    start: int
+    end: int
+    cue: str
+    context: str
+    status: str
+    answered_by_item_id: int | None = None
+    answered_reason: str | None = None
+    answered_score: float | None = None
+    answered_date: str | None = None
+    date: str | None = None
+    body: str | None = None
+    municipality: str | None = None
+    source: str = ""
+    item_title: str = ""
+    item_number: str | None = None
+    item_ordinal: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return _to_json(self)
+
+
+@dataclass
+class ThreadLink:
+    """A link from an earlier item to a later one about the same issue."""
+
+    src_item_id: int
+    dst_item_id: int
+    score: float
+    similarity: float
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ThreadEntry:
+    """One item of an issue thread; the link that joined it (None for the first)."""
+
+    item_id: int
+    thread_id: int
+    position: int
+    meeting_id: int
+    number: str | None
+    title: str
+    date: str | None
+    body: str | None
+    municipality: str | None
+    source: str
+    predecessor: int | None = None
+    score: float | None = None
+    similarity: float | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return _to_json(self)
+
+
+@dataclass
+class EntityMention:
+    """A stored entity with its id, item and meeting (for canonical names)."""
+
+    id: int
+    item_id: int
+    meeting_id: int
+    text: str
+    label: str
+    start: int
+    end: int
+    canonical: str | None
+    municipality: str | None
+    body: str | None
+    date: str | None
+    year: int | None
+
+
+@dataclass
+class EntityCount:
+    """Mentions of one canonical entity, optionally per body or year."""
+
+    entity: str
+    label: str
+    mentions: int
+    items: int
+    meetings: int
+    body: str | None = None
+    year: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return _to_json(self)
+
+
+@dataclass
+class TopicCount:
+    """Items and meetings tagged with one topic, optionally per body or period."""
+
+    topic_id: str
+    label: str
+    items: int
+    meetings: int
+    body: str | None = None
+    period: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return _to_json(self)
+
+
+# -- filters -------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+
+
+def name_words(text: str | None) -> list[str]:
+    """Case-folded words of a name (Swedish letters folded by ``str.casefold``)."""
+    return _WORD.findall((text or "").casefold())
+
+
+def _iso_day(value: str, what: str) -> str:
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or len(value) != 10:
+        raise FilterError(
+            f"{what} {value!r} är inget giltigt datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2021-09-15. "
+            f"({what}: not a valid date, expected YYYY-MM-DD.)"
+        )
+    return day.isoformat()
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which meetings and items a listing or search covers; one meaning per field.
+
+    Build from user input with :func:`radslag.filters.parse_filters`, which
+    also resolves topic labels. Values are checked here, so a record can
+    never hold a malformed date, an unknown kind or a name without words.
+
+    Attributes:
+        municipality: Each word must begin a word of the meeting's
+            municipality (case-insensitive, Swedish letters folded; a
+            genitive "-s" on the filter word may be dropped).
+        body: The same rule against the council's name
+            ``"<municipality> <body>"``: "trygghetsråd" matches
+            "Trygghetsråd" and "Trygghetsrådet", "Hallstahammars
+            trygghetsråd" matches body "Trygghetsråd" in Hallstahammar.
+        kind: One of :data:`DOCUMENT_KINDS`.
+        topic: Items carrying this topic (id, or label case-insensitively).
+        entity: Items naming this entity (canonical name or text as
+            written, case-insensitively).
+        since, until: ISO days, inclusive. A meeting known only by its year
+            passes when that year lies within the range's years; undated
+            meetings never pass a date filter.
+    """
+
+    municipality: str | None = None
+    body: str | None = None
+    kind: str | None = None
+    topic: str | None = None
+    entity: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("municipality", "body", "topic", "entity"):
+            value = getattr(self, name)
+            if value is not None and not name_words(value):
+                raise FilterError(
+                    f"Filtret --{name} {value!r} innehåller inget ord att söka på. "
+                    f"(The --{name} filter holds no word to match.)"
+                )
+        if self.kind is not None and self.kind not in DOCUMENT_KINDS:
+            raise FilterError(
+                f"Okänd dokumenttyp {self.kind!r}; välj {', '.join(DOCUMENT_KINDS)}. (Unknown document kind.)"
+            )
+        since = _iso_day(self.since, "--since") if self.since is not None else None
+        until = _iso_day(self.until, "--until") if self.until is not None else None
+        if since and until and since > until:
+            raise FilterError(f"--since {since} ligger efter --until {until}. (since is after until.)")
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) is not None for f in fields(self))
+
+    def with_(self, **changes: Any) -> "Filters":
+        """A copy with ``changes`` applied (``None`` clears a field)."""
+        return replace(self, **changes)
+
+    @property
+    def meeting_part(self) -> "Filters":
+        """Only the fields that concern meetings (no topic, no entity)."""
+        return replace(self, topic=None, entity=None)
