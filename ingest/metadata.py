@@ -522,6 +522,27 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
     return None, None, year, year_src
 
 
+#: Characters from the top of the text where a "månad år" dates the document itself.
+MONTH_SPAN = 1500
+
+
+def _find_month(text: str, year: int) -> int | None:
+    """The month of a year-only document: "undertecknat i april 2019" near the top.
+
+    Only the document's opening (title block and lead paragraph) counts, and
+    not a month that refers to another meeting ("förra mötet i mars 2019").
+    """
+    head = text[:MONTH_SPAN]
+    for m in _date_res()["month_year"].finditer(head):
+        if int(m.group(2)) != year:
+            continue
+        line_start = head.rfind("\n", 0, m.start()) + 1
+        if _is_reference(head[line_start:m.end()], m.start() - line_start):
+            continue
+        return _months()[m.group(1).lower()]
+    return None
+
+
 # --------------------------------------------------------------------------
 # Municipality
 # --------------------------------------------------------------------------
@@ -565,11 +586,26 @@ def find_municipality(value: str) -> Municipality | None:
     return by_fold.get(key) or by_fold.get(key.replace(" ", "-"))
 
 
-def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, Any]) -> tuple[str | None, str | None]:
+#: A postal code before a place name makes it an address ("103 37 Stockholm").
+_POSTAL = re.compile(r"\b\d{3}\s?\d{2}\s+$")
+
+
+def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, Any],
+                       front_end_offset: int | None = None) -> tuple[str | None, str | None]:
+    """The municipality from the document's own header and front matter.
+
+    Evidence, strongest first: file front matter (``kommun``), the page
+    header and title block, the front matter before the first item ("…
+    Alingsås kommuns digitala anslagstavla"), the file name. A name merely
+    mentioned in the items' text counts only when none of these gives one,
+    so a property called "Munkedal 4" never overrides the header. A name
+    after a postal code is an address, not the council's municipality.
+    """
     pattern, by_name, _ = _municipality_index()
     ambiguous = _ambiguous_municipalities()
     scores: dict[str, float] = {}
     sources: dict[str, tuple[int, str]] = {}
+    mentions: dict[str, float] = {}
 
     def add(name: str, weight: float, rank: int, label: str) -> None:
         scores[name] = scores.get(name, 0.0) + weight
@@ -582,22 +618,31 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
             hit = find_municipality(str(fm[key]))
             if hit:
                 add(hit.name, 10, 0, "front_matter")
-    text = doc.text
-    for m in pattern.finditer(text):
-        raw = m.group(1)
-        name = _names_by_lower().get(raw.lower())
-        if name is None or not (raw == name or raw.isupper()):
-            continue
-        after = text[m.end(): m.end() + 8].lower()
-        before = text[max(0, m.start() - 3): m.start()]
-        official = bool(re.match(r"\s+(?:kommuns?|stads?)\b", after))
-        in_context = official or before.endswith("i ") or raw.isupper() and official
-        if name in ambiguous and not in_context:
-            continue
-        if m.start() < title_end_offset:
-            add(name, 5 + (2 if official else 0), 1, "text:rubrik")
-        else:
-            add(name, 1 + (1 if official else 0), 2, "text")
+    front_end = max(title_end_offset, front_end_offset or 0)
+    header = "\n".join(str(x) for x in (fm.get("page_header") or []) + (fm.get("running_lines") or [])
+                       if isinstance(x, str))
+    for text, base in ((doc.text, 0), (header, -1)):
+        for m in pattern.finditer(text):
+            raw = m.group(1)
+            name = _names_by_lower().get(raw.lower())
+            if name is None or not (raw == name or raw.isupper()):
+                continue
+            after = text[m.end(): m.end() + 8].lower()
+            before = text[max(0, m.start() - 3): m.start()]
+            if _POSTAL.search(text[max(0, m.start() - 12): m.start()]):
+                continue
+            official = bool(re.match(r"\s+(?:kommuns?|stads?)\b", after))
+            in_context = official or before.endswith("i ") or raw.isupper() and official
+            if name in ambiguous and not in_context:
+                continue
+            if base < 0:
+                add(name, 5, 1, "page_header")
+            elif m.start() < title_end_offset:
+                add(name, 5 + (2 if official else 0), 1, "text:rubrik")
+            elif m.start() < front_end:
+                add(name, 3 + (2 if official else 0), 2, "text:försättsblad")
+            else:
+                mentions[name] = mentions.get(name, 0.0) + 1 + (1 if official else 0)
     stem = _fold(Path(doc.source).stem)
     tokens = re.split(r"[^a-z0-9]+", stem)
     _, _, by_fold = _municipality_index()
@@ -607,6 +652,9 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
             hit = by_fold.get(key)
             if hit and (hit.name not in ambiguous or n > 1 or i == 0):
                 add(hit.name, 3, 3, "file_name")
+    if not scores:
+        for name, w in mentions.items():
+            add(name, w, 4, "text")
     if scores:
         best = max(scores, key=lambda n: (scores[n], -sources[n][0]))
         return best, sources[best][1]
@@ -638,21 +686,68 @@ def _body_res() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], frozenset
     return lines, mentions, exclude
 
 
+#: Longest line that can name a body (longer lines are prose; keeps matching bounded).
+_BODY_LINE_MAX = 120
+_BODY_SUFFIX = re.compile(r"(?:,\s*|\s+)(?:nr|nummer)\.?\s*\d{1,3}\s*$", re.I)
+#: The first item heading ends the front matter: "§ 12", "KF § 3", "1. Title".
+_FIRST_ITEM = re.compile(r"^\s*(?:[A-ZÅÄÖ]{2,8}\s+)?§\s*\d|^\s*\d{1,2}[.)]\s+[A-ZÅÄÖ]")
+#: Non-blank lines read as front matter when no item heading is found.
+FRONT_LINES = 40
+
+
+def _body_clean(line: str) -> str:
+    return _BODY_SUFFIX.sub("", _clean_line(line)).strip(" ,")
+
+
 def _is_body_line(line: str) -> bool:
     patterns, _, exclude = _body_res()
-    clean = _clean_line(line)
+    if len(line) > _BODY_LINE_MAX:
+        return False
+    clean = _body_clean(line)
     if not clean or clean.lower() in exclude or len(clean.split()) > 8:
         return False
     return any(p.fullmatch(clean) for p in patterns)
 
 
+def _header_candidates(lines: list[str]) -> list[str]:
+    """Lines and pairs of wrapped lines ("Barn- och" + "ungdomsnämnden") of a header."""
+    out: list[str] = []
+    clean = [_clean_line(x) for x in lines if x.strip() and len(x) <= _BODY_LINE_MAX]
+    for i, line in enumerate(clean):
+        if i + 1 < len(clean) and re.search(r"(?:-|\s(?:och|&))$", line):
+            out.append(line + " " + clean[i + 1])
+        out.append(line)
+    return out
+
+
+def _front_lines(nonblank: list[str]) -> list[str]:
+    """Non-blank lines before the first item heading (the front matter)."""
+    for i, line in enumerate(nonblank[: FRONT_LINES * 4]):
+        if _FIRST_ITEM.match(line):
+            return nonblank[:i]
+    return nonblank[:FRONT_LINES]
+
+
 def _find_body(doc: Document, nonblank: list[str], kind: str, sidecar: dict[str, Any]) -> tuple[str | None, str | None]:
-    for line in nonblank[:TITLE_LINES]:
+    """The body from the document's own header and front matter.
+
+    Order: the page header the reader saw (``front_matter["page_header"]``)
+    and the title block, then a standalone line in the front matter (before
+    the first item), then file front matter keys; a council named in the
+    running text only when nothing else names a body; the sidecar last.
+    Names merely mentioned after the front matter ("Expedieras till
+    Kommunstyrelsen") never count.
+    """
+    header = [str(x) for x in (doc.front_matter.get("page_header") or []) if isinstance(x, str)]
+    for line in _header_candidates(header):
         if _is_body_line(line):
-            return _clean_line(line), "text:rubrik"
-    for line in nonblank[TITLE_LINES:]:
+            return _body_clean(line), "page_header"
+    for line in _header_candidates(nonblank[:TITLE_LINES]):
+        if _is_body_line(line):
+            return _body_clean(line), "text:rubrik"
+    for line in _header_candidates(_front_lines(nonblank)[TITLE_LINES:]):
         if len(line.split()) <= 5 and _is_body_line(line):
-            return _clean_line(line), "text:fristående rad"
+            return _body_clean(line), "text:försättsblad"
     fm = {k.lower(): v for k, v in doc.front_matter.items()}
     for key in ("body", "organ", "nämnd", "namnd"):
         value = fm.get(key)
@@ -992,8 +1087,14 @@ def extract_metadata(doc: Document) -> MeetingMeta:
     elif year:
         meta.year = year
         prov["date"] = f"year_only:{year} ({year_src})"
+        month = _find_month(doc.text, year)
+        if month:
+            meta.month = month
+            prov["date"] = f"month_only:{year:04d}-{month:02d} (text:månad år)"
 
-    meta.municipality, src = _find_municipality(doc, title_end_offset, sidecar)
+    front = _front_lines(nonblank)
+    front_end_offset = doc.text.find(front[-1]) + len(front[-1]) if front else 0
+    meta.municipality, src = _find_municipality(doc, title_end_offset, sidecar, front_end_offset)
     if meta.municipality:
         prov["municipality"] = src
 
