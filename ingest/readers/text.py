@@ -1,8 +1,10 @@
 """Readers for plain text and Markdown files.
 
-Encoding detection is rule-based and Swedish-aware (see :func:`decode_bytes`);
-charset-normalizer is consulted only to break a tie between candidates that
-look equally plausible.
+Encoding is judged by decoding plus repair (see :func:`decode_bytes`): valid
+UTF-8 is always accepted and mojibake in it ("Ã¤" for "ä") is repaired with
+ftfy; other bytes are tried in the single-byte encodings of old Swedish
+files, scored for plausibility, with charset-normalizer breaking ties. Only
+bytes that decode plausibly in no encoding are refused.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ingest.normalize import normalize_text, strip_running_lines
 from radslag.errors import IngestError
 from radslag.types import Document, Heading, PageSpan
 
-__all__ = ["read_text", "read_markdown", "decode_bytes"]
+__all__ = ["read_text", "read_markdown", "decode_bytes", "repair_mojibake"]
 
 _SWEDISH = set("åäöÅÄÖéÉüÜ")
 #: Non-ASCII characters that are normal in Swedish texts besides the letters.
@@ -28,9 +30,6 @@ _PLAUSIBLE_EXTRA = set(
 )
 #: UTF-8 bytes of å/ä/ö/Å/Ä/Ö read as cp1252 or latin-1 ("Ã¥", "Ã¤" …).
 _MOJIBAKE = re.compile("Ã[\u0080-\u00bf\u201e\u2026\u2013\u2014\u2020\u2021\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]|Â[\u00a0-\u00bf]")
-#: A non-ASCII symbol wedged between two letters, as when DOS text is read as cp1252 ("g„r").
-_WEDGED = re.compile(r"(?<=[A-Za-z])[^\sA-Za-z0-9åäöÅÄÖéÉüÜ\-'’.,:;!?()\[\]/\"&%+=*<>@#]{1}(?=[A-Za-z])")
-
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -46,7 +45,6 @@ def _score(text: str) -> tuple[float, int]:
     bad += len(re.findall("[\u0080-\u009f]", text)) * 3
     bad += text.count("\ufffd") * 3
     bad += len(_MOJIBAKE.findall(text)) * 3
-    bad += len(_WEDGED.findall(text)) * 2
     non_ascii = [c for c in text if ord(c) > 127]
     swedish = sum(1 for c in non_ascii if c in _SWEDISH)
     odd = sum(1 for c in non_ascii if c not in _SWEDISH and c not in _PLAUSIBLE_EXTRA)
@@ -55,11 +53,12 @@ def _score(text: str) -> tuple[float, int]:
 
 
 def _is_plausible(text: str) -> bool:
-    """Swedish-aware check that a decoding is not garbage.
+    """Swedish-aware check that a single-byte decoding is not garbage.
 
     Text with Swedish letters must decode to them: mojibake sequences
-    (``Ã¤``), C1 control characters, replacement characters, symbols wedged
-    inside words and unusual characters must be rare compared with å/ä/ö.
+    (``Ã¤``), C1 control characters, replacement characters and unusual
+    characters must be rare compared with å/ä/ö. Punctuation between
+    letters ("anna_svensson@arboga.se", "Gul$tafsson") is never counted.
     """
     _, bad = _score(text)
     non_ascii = sum(1 for c in text if ord(c) > 127)
@@ -71,7 +70,9 @@ def _is_plausible(text: str) -> bool:
 def decode_bytes(raw: bytes, name: str = "") -> tuple[str, str]:
     """Decode text bytes, detecting the encoding.
 
-    Order: a byte-order mark (UTF-8, UTF-16, UTF-32); strict UTF-8; then the
+    Order: a byte-order mark (UTF-8, UTF-16, UTF-32); strict UTF-8, whose
+    mojibake is repaired (:func:`repair_mojibake`) and which is never
+    refused; then the
     single-byte encodings used for old Swedish files: cp1252 (chosen when
     bytes 0x80–0x9F decode to typographic characters such as “ ” –), latin-1
     (when there are no such bytes the two decode identically; ``latin-1`` is
@@ -86,8 +87,8 @@ def decode_bytes(raw: bytes, name: str = "") -> tuple[str, str]:
         ``(text, encoding)``.
 
     Raises:
-        IngestError: ``encoding`` when no decoding is plausible (undecodable
-            bytes or mojibake-heavy text).
+        IngestError: ``encoding`` when the bytes are not UTF-8 and no
+            single-byte decoding is plausible. Valid UTF-8 is never refused.
     """
     for bom, enc in _BOMS:
         if raw.startswith(bom):
@@ -105,13 +106,7 @@ def decode_bytes(raw: bytes, name: str = "") -> tuple[str, str]:
     except UnicodeDecodeError:
         text = None
     if text is not None:
-        if _is_plausible(text):
-            return text, "utf-8"
-        raise IngestError(
-            "encoding",
-            f"Texten i {name} ser felkodad ut (t.ex. 'Ã¤' i stället för 'ä') "
-            f"(the text in {name} looks like mojibake, e.g. 'Ã¤' instead of 'ä')",
-        )
+        return repair_mojibake(text), "utf-8"
 
     has_c1 = any(0x80 <= b <= 0x9F for b in raw)
     candidates: list[tuple[float, str, str]] = []
@@ -140,6 +135,41 @@ def decode_bytes(raw: bytes, name: str = "") -> tuple[str, str]:
             if guess and guess == _canonical(cand[1]):
                 return cand[2], cand[1]
     return candidates[0][2], candidates[0][1]
+
+
+def repair_mojibake(text: str) -> str:
+    """Repair text that was decoded with the wrong encoding before it was saved.
+
+    ftfy undoes "Ã¤" → "ä" style damage (also twice-encoded text) and leaves
+    correct text alone; quotes, dashes and line breaks are not touched.
+    """
+    if not _MOJIBAKE.search(text) and "\u00c3" not in text and "\u00e2\u20ac" not in text:
+        return text  # nothing that looks like UTF-8 read as a single-byte encoding
+    import ftfy
+
+    fixed = text
+    for _ in range(3):  # text encoded twice needs two rounds
+        again = ftfy.fix_encoding(fixed)
+        if again == fixed:
+            again = _reencode(fixed)  # short runs ftfy judges too uncertain
+        if again == fixed:
+            break
+        fixed = again
+    return fixed
+
+
+def _reencode(text: str) -> str:
+    """Undo one round of UTF-8 read as cp1252/latin-1 when that removes all mojibake."""
+    if not _MOJIBAKE.search(text):
+        return text
+    for enc in ("cp1252", "latin-1"):
+        try:
+            fixed = text.encode(enc).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if len(_MOJIBAKE.findall(fixed)) < len(_MOJIBAKE.findall(text)):
+            return fixed
+    return text
 
 
 def _canonical(enc: str) -> str:
@@ -226,13 +256,17 @@ def _join_pages(pages: list[str], numbers) -> tuple[str, list[PageSpan]]:
     return text, spans
 
 
-def _load(path: Path) -> tuple[bytes, str, str]:
-    """Raw bytes, decoded text and encoding of a non-empty text file."""
+_REPAIRED = "Felkodade tecken reparerades (mojibake such as 'Ã¤' was repaired)"
+
+
+def _load(path: Path) -> tuple[bytes, str, str, list[str]]:
+    """Raw bytes, decoded text, encoding and reader warnings of a non-empty text file."""
     raw = _read_bytes(path)
     if not raw.strip():
         raise _empty(path)
     decoded, encoding = decode_bytes(raw, path.name)
-    return raw, decoded, encoding
+    repaired = encoding == "utf-8" and decoded != raw.decode("utf-8", errors="replace")
+    return raw, decoded, encoding, [_REPAIRED] if repaired else []
 
 
 def read_text(path: Path, source: str) -> Document:
@@ -255,11 +289,10 @@ def read_text(path: Path, source: str) -> Document:
         IngestError: ``empty``, ``encoding``, ``permission`` or ``io``.
     """
     path = Path(path)
-    raw, decoded, encoding = _load(path)
+    raw, decoded, encoding, warnings = _load(path)
     text = normalize_text(decoded, keep_gaps=True)
     if not text.strip():
         raise _empty(path)
-    warnings: list[str] = []
     front: dict[str, Any] = {}
     pages: list[PageSpan] = []
     if "\f" in text:
@@ -321,9 +354,8 @@ def read_markdown(path: Path, source: str) -> Document:
         IngestError: ``empty``, ``encoding``, ``permission`` or ``io``.
     """
     path = Path(path)
-    raw, decoded, encoding = _load(path)
+    raw, decoded, encoding, warnings = _load(path)
     decoded = decoded.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    warnings: list[str] = []
     front: dict[str, Any] = {}
     m = _FRONT_MATTER.match(decoded)
     if m:

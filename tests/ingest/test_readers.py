@@ -64,14 +64,36 @@ def test_encodings(tmp_path, encoding, expected):
         assert "– ”bra möte”" in doc.text
 
 
-def test_mojibake_and_undecodable_are_encoding_errors(tmp_path):
+def test_mojibake_is_repaired_not_refused(tmp_path):
     moj = tmp_path / "moj.txt"
     plain = "Trygghetsrådet i Hallstahammar, Örebro och Ängelholm. Mötet på Åre är över.\n"
     moj.write_text(plain.encode("utf-8").decode("cp1252"), encoding="utf-8")  # "Ã¥" etc.
-    assert _reason(moj) == "encoding"
-    with pytest.raises(IngestError) as info:
-        decode_bytes("Rådet".encode("utf-8").decode("cp1252").encode("utf-8") * 5, "x.txt")
-    assert info.value.reason == "encoding" and "x.txt" in info.value.message
+    doc = read_document(moj, "moj.txt")
+    assert doc.encoding == "utf-8" and "Trygghetsrådet i Hallstahammar, Örebro och Ängelholm" in doc.text
+    assert any("mojibake" in w for w in doc.warnings)
+    twice = "Rådet".encode("utf-8").decode("cp1252").encode("utf-8").decode("cp1252").encode("utf-8")
+    assert decode_bytes(twice * 5, "x.txt") == ("Rådet" * 5, "utf-8")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kontakt: anna_svensson@arboga.se eller c:\\protokoll\\2021.\n",
+        "Närvarande: Gul$tafsson, Pettersson. ~~~ {sidan 3} ~~~\n",
+        "OCR-brus: Kommunstyr~lsen beslöt_ att {godkänna} protokollet.\n",
+    ],
+)
+def test_valid_utf8_is_never_refused(tmp_path, text):
+    path = tmp_path / "ocr.txt"
+    path.write_bytes(text.encode("utf-8"))
+    doc = read_document(path, "ocr.txt")
+    assert doc.encoding == "utf-8" and doc.text.strip() == text.strip() and not doc.warnings
+
+
+def test_undecodable_bytes_are_an_encoding_error(tmp_path):
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(bytes(range(0x80, 0x100)) * 8)  # not UTF-8, garbage in every single-byte encoding
+    assert _reason(junk) == "encoding"
 
 
 def test_empty_whitespace_missing_binary_unsupported(tmp_path):
