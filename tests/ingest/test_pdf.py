@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ingest.normalize import normalize_text
-from ingest.readers.pdf import _join_hyphen, read_pdf
+from ingest.readers.pdf import join_hyphen, read_pdf
 from radslag.errors import IngestError
 from radslag.types import Document
 
@@ -162,7 +162,7 @@ def test_hyphenation_joined_and_real_hyphens_kept() -> None:
     ],
 )
 def test_join_hyphen_rules(prev: str, nxt: str, joined: str | None) -> None:
-    assert _join_hyphen(prev, nxt) == joined
+    assert join_hyphen(prev, nxt) == joined
 
 
 def test_toc_protocol_headers_footers_removed() -> None:

@@ -1,0 +1,180 @@
+"""Layout-aware PDF reader.
+
+Municipal minutes are laid out for print, so the reader looks at where words
+sit on the page rather than at the raw text stream. The stages, one module
+each:
+
+* :mod:`~ingest.readers.pdf.extract`: words with boxes, size and weight,
+  read with PDFium (``pypdfium2``); a guard refuses object reference cycles.
+* :mod:`~ingest.readers.pdf.furniture`: running headers and footers, page
+  numbers and signature boxes, learnt from repetition across pages.
+* :mod:`~ingest.readers.pdf.layout`: rows, two columns, margin headings and
+  form labels, paragraph breaks.
+* :mod:`~ingest.readers.pdf.assemble`: the text, exact page spans and
+  heading offsets, hyphenated line breaks joined.
+
+What was removed as furniture stays available in ``Document.front_matter``:
+``running_lines`` (distinct running header/footer lines; the metadata
+extractor reads dates from them), ``page_header`` (the running header, kept
+once as text at the top of page 1) and ``page_furniture`` (every removed
+piece: ``{"page", "kind": header|footer|page_number, "text"}``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from ingest.readers.pdf.assemble import assemble, join_hyphen
+from ingest.readers.pdf.extract import check_reference_cycles, extract, is_password_error, open_document
+from ingest.readers.pdf.furniture import strip_furniture
+from ingest.readers.pdf.layout import layout_page, mark_paragraphs, rows_of
+from radslag.errors import IngestError
+from radslag.types import Document
+
+__all__ = ["read_pdf", "join_hyphen"]
+
+
+def read_pdf(path: Path, source: str) -> Document:
+    """Read a PDF into a :class:`Document` with layout-derived structure.
+
+    Args:
+        path: The PDF file.
+        source: The source label to store in the document.
+
+    Returns:
+        The document: normalised text, one :class:`PageSpan` per page,
+        margin and bold headings with offsets, PDF info in ``front_matter``
+        (``title``, ``author``, ``created`` when present) and the removed
+        page furniture (``running_lines``, ``page_header``,
+        ``page_furniture``).
+
+    Raises:
+        IngestError: ``io``/``permission`` when the file cannot be read,
+            ``empty`` for an empty file, ``not_pdf`` when the bytes are not a
+            PDF, ``corrupt_pdf`` when it is truncated, broken or its objects
+            refer to themselves in a loop, ``encrypted`` when it needs a
+            password and ``needs_ocr`` when no page has a text layer.
+    """
+    path = Path(path)
+    data = _read_bytes(path)
+    content_hash = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise IngestError("empty", f"Tom fil: {path.name} (empty file)")
+    if b"%PDF-" not in data[:1024]:
+        raise IngestError(
+            "not_pdf",
+            f"Filen {path.name} är ingen PDF (saknar %PDF-huvud) (not a PDF: no %PDF header)",
+        )
+    if b"%%EOF" not in data.rstrip(b"\x00\r\n\t\f ")[-2048:]:
+        raise IngestError(
+            "corrupt_pdf",
+            f"PDF-filen {path.name} är avkortad eller skadad (saknar %%EOF) – hämta den igen "
+            "(truncated or damaged PDF: no %%EOF at the end; download it again)",
+        )
+    check_reference_cycles(data, path.name)
+
+    try:
+        pdf = open_document(data)
+    except Exception as exc:  # PdfiumError carries the reason as a code
+        raise _open_error(exc, path) from None
+    try:
+        extracted = extract(pdf)
+    except IngestError:
+        raise
+    except Exception as exc:
+        raise IngestError(
+            "corrupt_pdf",
+            f"PDF-filen {path.name} är skadad och kan inte läsas ({str(exc)[:200]}) (corrupt PDF: cannot be parsed)",
+        ) from None
+    finally:
+        pdf.close()
+    return _build(extracted, path, source, data, content_hash)
+
+
+def _build(extracted: Any, path: Path, source: str, data: bytes, content_hash: str) -> Document:
+    pages = extracted.pages
+    if not pages:
+        raise IngestError(
+            "corrupt_pdf",
+            f"PDF-filen {path.name} har inga sidor som går att läsa (corrupt PDF: no readable pages)",
+        )
+    if not any(p.words for p in pages):
+        raise IngestError(
+            "needs_ocr",
+            f"Skannad PDF utan textlager – OCR behövs: {path.name}. Kör till exempel "
+            "ocrmypdf -l swe (kräver paketet tesseract-ocr-swe) och läs in resultatet "
+            "(scanned PDF without text layer: OCR needed, e.g. ocrmypdf -l swe with tesseract-ocr-swe)",
+        )
+    warnings: list[str] = []
+    for page in pages:
+        if not page.words and page.images:
+            warnings.append(
+                f"Sida {page.number} saknar textlager och har bara bild – OCR behövs för den sidan "
+                f"(page {page.number} has no text layer)"
+            )
+        if page.rotated_dropped:
+            warnings.append(
+                f"Roterad text på sida {page.number} utelämnad (rotated text on page {page.number} left out)"
+            )
+    furniture = strip_furniture([rows_of(p.words) for p in pages], [p.height for p in pages])
+    laid = [layout_page(p.number, rows) for p, rows in zip(pages, furniture.pages)]
+    mark_paragraphs([p.lines for p in laid])
+    text, spans, headings = assemble(laid)
+    unmapped = sum(p.unmapped for p in pages)
+    if unmapped >= 20 and unmapped >= 0.02 * max(1, len(text)):
+        warnings.append(
+            "Texten innehåller okodade tecken – PDF:ens typsnitt saknar teckentabell, "
+            "OCR kan ge bättre text (unmapped glyphs in the PDF font)"
+        )
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 40 * len(pages) and sum(p.images for p in pages) >= len(pages):
+        raise IngestError(
+            "needs_ocr",
+            f"Skannad PDF med nästan inget textlager – OCR behövs: {path.name} "
+            "(installera tesseract-ocr-swe och kör ocrmypdf -l swe) "
+            "(scanned PDF with almost no text layer: OCR needed)",
+        )
+    front: dict[str, Any] = dict(extracted.meta)
+    if furniture.running_lines:
+        front["running_lines"] = furniture.running_lines
+    if furniture.header_lines:
+        front["page_header"] = furniture.header_lines
+    if furniture.removed:
+        front["page_furniture"] = [r.to_json() for r in furniture.removed]
+    return Document(
+        source=source,
+        text=text,
+        reader="pdf",
+        content_hash=content_hash,
+        size=len(data),
+        pages=spans,
+        headings=headings,
+        front_matter=front,
+        encoding=None,
+        warnings=warnings,
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except PermissionError as exc:
+        raise IngestError("permission", f"Saknar läsrättighet för {path} (permission denied)") from exc
+    except OSError as exc:
+        raise IngestError("io", f"Kan inte läsa {path}: {exc} (cannot read file)") from exc
+
+
+def _open_error(exc: BaseException, path: Path) -> IngestError:
+    """Turn a PDFium load error into an :class:`IngestError`."""
+    if is_password_error(exc):
+        return IngestError(
+            "encrypted",
+            f"PDF-filen {path.name} är krypterad och kräver lösenord – spara en olåst kopia "
+            "(encrypted PDF: a password is needed; save an unlocked copy)",
+        )
+    return IngestError(
+        "corrupt_pdf",
+        f"PDF-filen {path.name} är skadad och kan inte läsas ({str(exc)[:200]}) (corrupt PDF: cannot be parsed)",
+    )

@@ -1,0 +1,311 @@
+"""Words with their boxes, font size and weight from a PDF, via PDFium.
+
+PDFium (``pypdfium2``, the engine pdfplumber itself ships with) builds each
+page's text in C++, with spaces and line breaks it infers from the glyph
+positions. Reading one page's text in one call and asking for boxes only at
+word ends keeps the number of calls into C small: about five per word instead
+of pdfminer's full layout analysis in Python, which read the real protocols
+at one to seven pages per second.
+
+Coordinates are PDF points with the origin at the top left of the page as
+displayed (``/Rotate`` applied), ``top`` < ``bottom``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from radslag.errors import IngestError
+
+#: Token separators in PDFium's page text (U+FFFE marks a hyphen PDFium
+#: found at a line end; it stays with the word as ``-``).
+_TOKEN = re.compile(r"[^\s\ufffe]+\ufffe?")
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+_BOLD_TAGS = ("bold", "black", "heavy", "semibold", "demi")
+#: PDF font descriptor flag "ForceBold".
+_FORCE_BOLD = 1 << 18
+#: A reference chain ``N G obj M G R endobj`` (an object that is only a reference).
+_REF_OBJECT = re.compile(rb"(\d{1,10})\s+\d{1,5}\s+obj\s*(\d{1,10})\s+\d{1,5}\s+R\s*endobj")
+
+
+@dataclass(slots=True)
+class Word:
+    """One word on a page."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+
+
+@dataclass
+class PageWords:
+    """The words of one page and the facts the reader needs about the page."""
+
+    number: int
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+    images: int = 0
+    rotated_dropped: bool = False
+    unmapped: int = 0  # glyphs without a Unicode mapping
+
+
+@dataclass
+class Extracted:
+    pages: list[PageWords]
+    meta: dict[str, Any]
+
+
+def check_reference_cycles(data: bytes, name: str) -> None:
+    """Refuse a PDF whose objects are references that lead back to themselves.
+
+    An object defined as nothing but a reference to another (``4 0 obj 4 0 R
+    endobj``) is legal only when the chain ends in a real object. A chain that
+    loops makes pdfminer (and other resolvers without a guard) spin forever;
+    no PDF writer produces one, so the file is damaged.
+
+    Raises:
+        IngestError: ``corrupt_pdf`` naming the object where the chain loops.
+    """
+    if b"endobj" not in data:
+        return
+    refs: dict[int, int] = {}
+    for m in _REF_OBJECT.finditer(data):
+        refs[int(m.group(1))] = int(m.group(2))
+    for start in refs:
+        seen = {start}
+        cur = refs[start]
+        while cur in refs:
+            if cur in seen:
+                raise IngestError(
+                    "corrupt_pdf",
+                    f"PDF-filen {name} är skadad: objekt {cur} hänvisar i en slinga till sig självt "
+                    f"(corrupt PDF: object {cur} is a reference cycle)",
+                )
+            seen.add(cur)
+            cur = refs[cur]
+
+
+def open_document(data: bytes) -> Any:
+    """Open PDF bytes with PDFium (exceptions are classified by the caller)."""
+    import pypdfium2 as pdfium
+
+    return pdfium.PdfDocument(data)
+
+
+def is_password_error(exc: BaseException) -> bool:
+    import pypdfium2.raw as raw
+
+    return getattr(exc, "err_code", None) in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY)
+
+
+def extract(pdf: Any) -> Extracted:
+    """Read every page's words from an open PDFium document."""
+    meta = _meta(pdf)
+    pages = [_page_words(pdf, i) for i in range(len(pdf))]
+    return Extracted(pages, meta)
+
+
+def _meta(pdf: Any) -> dict[str, Any]:
+    """Title, author and creation date from the PDF info dictionary."""
+    try:
+        raw = pdf.get_metadata_dict(skip_empty=True)
+    except Exception:  # a broken info dictionary must not stop the text
+        return {}
+    out: dict[str, Any] = {}
+    for key, name in (("Title", "title"), ("Author", "author")):
+        value = raw.get(key)
+        if isinstance(value, str) and value.strip():
+            out[name] = value.strip()
+    created = raw.get("CreationDate")
+    if isinstance(created, str):
+        m = re.match(r"(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?", created.strip())
+        if m:
+            try:
+                parts = [int(p) if p else d for p, d in zip(m.groups(), (0, 1, 1, 0, 0, 0))]
+                out["created"] = dt.datetime(*parts).isoformat()
+            except ValueError:
+                pass
+    return out
+
+
+class _Chars:
+    """Thin access to one PDFium text page, with reused ctypes buffers.
+
+    Boxes come back in display space: ``(x0, x1, top, bottom)`` measured
+    from the top left of the page as shown (page rotation applied).
+    """
+
+    def __init__(self, textpage: Any, raw: Any, bbox: tuple[float, float, float, float], rotation: int) -> None:
+        self.tp = textpage.raw
+        self.raw = raw
+        self.rect = raw.FS_RECTF()
+        self.buf = ctypes.create_string_buffer(256)
+        self.flags = ctypes.c_int()
+        self.bold_cache: dict[bytes, bool] = {}
+        self.bbox = bbox
+        self.rotation = rotation
+        #: The angle (radians, as PDFium reports it) of text that reads upright on the shown page.
+        self.upright_angle = {0: 0.0, 90: 1.5708, 180: 3.1416, 270: 4.7124}.get(rotation, 0.0)
+
+    def box(self, i: int) -> tuple[float, float, float, float]:
+        """Loose box of char ``i`` (font ascent to descent) in display space."""
+        r = self.rect
+        self.raw.FPDFText_GetLooseCharBox(self.tp, i, r)
+        left, bottom, right, top = self.bbox
+        rot = self.rotation
+        if rot == 0:
+            return r.left - left, r.right - left, top - r.top, top - r.bottom
+        if rot == 90:
+            return r.bottom - bottom, r.top - bottom, r.left - left, r.right - left
+        if rot == 180:
+            return right - r.right, right - r.left, r.bottom - bottom, r.top - bottom
+        return top - r.top, top - r.bottom, right - r.right, right - r.left
+
+    def size(self, i: int) -> float:
+        return float(self.raw.FPDFText_GetFontSize(self.tp, i))
+
+    def bold(self, i: int) -> bool:
+        n = self.raw.FPDFText_GetFontInfo(self.tp, i, self.buf, 256, ctypes.byref(self.flags))
+        name = self.buf.raw[: max(0, min(n, 256) - 1)]
+        key = name + bytes((1 if self.flags.value & _FORCE_BOLD else 0,))
+        hit = self.bold_cache.get(key)
+        if hit is None:
+            low = name.decode("latin-1").lower()
+            hit = any(tag in low for tag in _BOLD_TAGS) or bool(self.flags.value & _FORCE_BOLD)
+            self.bold_cache[key] = hit
+        return hit
+
+    def upright(self, i: int) -> bool:
+        diff = abs(float(self.raw.FPDFText_GetCharAngle(self.tp, i)) - self.upright_angle) % 6.2832
+        return diff < 0.05 or diff > 6.23
+
+
+def _page_words(pdf: Any, index: int) -> PageWords:
+    import pypdfium2.raw as raw
+
+    page = pdf[index]
+    try:
+        bbox = tuple(float(v) for v in page.get_bbox())
+        rotation = page.get_rotation() % 360
+        width, height = bbox[2] - bbox[0], bbox[3] - bbox[1]
+        if rotation in (90, 270):
+            width, height = height, width
+        out = PageWords(index + 1, width, height)
+        textpage = page.get_textpage()
+        try:
+            n = raw.FPDFText_CountChars(textpage.raw)
+            text = textpage.get_text_range(0, n) if n > 0 else ""
+            if len(text) != n:  # characters outside the BMP: one call per char keeps indices aligned
+                text = "".join(chr(raw.FPDFText_GetUnicode(textpage.raw, i)) for i in range(n))
+            words, unmapped = _words(text, _Chars(textpage, raw, bbox, rotation))  # type: ignore[arg-type]
+        finally:
+            textpage.close()
+        upright = [w for w, up in words if up]
+        if upright and len(upright) < len(words):
+            out.rotated_dropped = True
+            out.words = upright
+        elif not upright and words:
+            # A page set entirely in rotated text: keep its words in stream order.
+            out.words = [w for w, _ in words]
+        else:
+            out.words = upright
+        out.unmapped = unmapped
+        if sum(len(w.text) for w in out.words) < 200:
+            out.images = _count_images(page, raw)
+        return out
+    finally:
+        page.close()
+
+
+def _count_images(page: Any, raw: Any) -> int:
+    count = 0
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, i)
+        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_IMAGE:
+            count += 1
+    return count
+
+
+def _words(text: str, chars: _Chars) -> tuple[list[tuple[Word, bool]], int]:
+    """Cut the page text into words and give each its box, size and weight.
+
+    A token between white space normally is one word on one line: its box
+    comes from its first and last character. When those two characters are
+    not on the same line, or the token is much wider than its letters could
+    be (glyphs spread apart without a space PDFium noticed), the token is cut
+    at every jump between characters instead.
+
+    Returns:
+        ``(word, upright)`` pairs in PDFium's reading order, and the number of
+        glyphs without a Unicode mapping.
+    """
+    out: list[tuple[Word, bool]] = []
+    seen: set[tuple[str, int, int]] = set()
+    unmapped = text.count("\ufffd")
+    for m in _TOKEN.finditer(text):
+        a, b = m.start(), m.end() - 1
+        token = m.group()
+        size = chars.size(a)
+        x0, x1, top, bottom = chars.box(a)
+        upright = chars.upright(a)
+        if b != a:
+            ex0, ex1, etop, ebottom = chars.box(b)
+            h = max(bottom - top, 1.0)
+            if abs(etop - top) > 0.5 * h or ex1 < x0 or (ex1 - x0) > len(token) * max(size, h) * 1.1 + 2:
+                pieces = _split_token(a, token, chars)
+            else:
+                pieces = [(a, token, x0, max(x1, ex1), min(top, etop), max(bottom, ebottom))]
+        else:
+            pieces = [(a, token, x0, x1, top, bottom)]
+        bold = chars.bold(a)
+        for start, piece, px0, px1, ptop, pbottom in pieces:
+            piece = _clean(piece)
+            if not piece:
+                continue
+            key = (piece, round(px0), round(ptop))
+            if key in seen:  # the same glyphs drawn twice (fake bold, overprint)
+                continue
+            seen.add(key)
+            out.append((Word(piece, px0, px1, ptop, pbottom, chars.size(start) if start != a else size, bold), upright))
+    return out, unmapped
+
+
+def _split_token(a: int, token: str, chars: _Chars) -> list[tuple[int, str, float, float, float, float]]:
+    """Cut a token at line changes and at gaps wider than a third of the glyph height."""
+    pieces: list[tuple[int, str, float, float, float, float]] = []
+    cur: list[Any] | None = None
+    for k, ch in enumerate(token):
+        x0, x1, top, bottom = chars.box(a + k)
+        if cur is not None:
+            h = max(cur[5] - cur[4], 1.0)
+            gap = x0 - cur[3]
+            if abs(top - cur[4]) <= 0.5 * h and -0.5 * h <= gap <= max(0.33 * h, 2.0):
+                cur[1] += ch
+                cur[2], cur[3] = min(cur[2], x0), max(cur[3], x1)
+                cur[4], cur[5] = min(cur[4], top), max(cur[5], bottom)
+                continue
+            pieces.append(tuple(cur))  # type: ignore[arg-type]
+        cur = [a + k, ch, x0, x1, top, bottom]
+    if cur is not None:
+        pieces.append(tuple(cur))  # type: ignore[arg-type]
+    return pieces
+
+
+def _clean(token: str) -> str:
+    """Hyphen marks back to ``-``, ligatures spelt out, control characters dropped."""
+    if token.endswith("\ufffe"):
+        token = token[:-1] + "-"
+    if any(c in _LIGATURES for c in token):
+        token = "".join(_LIGATURES.get(c, c) for c in token)
+    if any(ord(c) < 32 for c in token):
+        token = "".join(c for c in token if ord(c) >= 32)
+    return token

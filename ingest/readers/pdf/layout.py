@@ -1,0 +1,490 @@
+"""Page layout: words to rows, columns, margin headings and paragraph breaks.
+
+* **Rows** are words sharing a baseline; a row is cut into **segments** at
+  gaps much wider than a word space (table cells, label and value, the two
+  halves of a two-column page).
+* **Two-column pages** are read left column first, then right column, when
+  a clear vertical gutter is found (rows that span it stay in place).
+* **Margin columns**: when the body text of a page starts at an x well to the
+  right of the page's left edge, what stands left of it is a margin column.
+  Consecutive rows of that column form a block (a wrapped heading is one
+  block; a number column beside it belongs to the same block). A block that
+  is a form label ("Plats och tid", "Ej tjänstgörande ersättare",
+  "Justeringens plats och tid", anything ending in ``:``) stays on the row of
+  its value, separated by a tab; any other block is a heading and becomes
+  its own line before the paragraph it stands beside. Margin text is never
+  interleaved with the body lines.
+* **Paragraph breaks** come from vertical spacing, weight and size changes.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.readers.pdf.extract import Word
+
+_DATA = Path(__file__).resolve().parents[2] / "data" / "pdf_form_labels.txt"
+
+
+@lru_cache(maxsize=1)
+def _labels() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Form labels (whole texts) and label prefixes, from the data file."""
+    whole: set[str] = set()
+    prefixes: list[str] = []
+    for line in _DATA.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip().casefold()
+        if not line:
+            continue
+        if line.endswith("*"):
+            prefixes.append(line[:-1].strip())
+        else:
+            whole.add(line)
+    return frozenset(whole), tuple(prefixes)
+
+
+# ---------------------------------------------------------------------------
+# Geometry records
+# ---------------------------------------------------------------------------
+
+
+class Seg:
+    """A horizontally contiguous run of words on one row."""
+
+    __slots__ = ("words", "x0", "x1", "top", "bottom")
+
+    def __init__(self, words: list[Word]) -> None:
+        self.words = words
+        self.x0 = words[0].x0
+        self.x1 = words[-1].x1
+        self.top = min(w.top for w in words)
+        self.bottom = max(w.bottom for w in words)
+
+    def add(self, word: Word) -> None:
+        self.words.append(word)
+        self.x1 = word.x1
+        self.top = min(self.top, word.top)
+        self.bottom = max(self.bottom, word.bottom)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def bold(self) -> bool:
+        return all(w.bold for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size or (w.bottom - w.top) for w in self.words)
+
+
+class Row:
+    """Words sharing a baseline, split into segments at wide gaps."""
+
+    __slots__ = ("segs", "header", "top", "bottom", "x0", "x1")
+
+    def __init__(self, segs: list[Seg], header: bool = False) -> None:
+        self.segs = segs
+        self.header = header  # a running header kept on the first page
+        self.top = min(s.top for s in segs)
+        self.bottom = max(s.bottom for s in segs)
+        self.x0 = segs[0].x0
+        self.x1 = segs[-1].x1
+
+    @property
+    def text(self) -> str:
+        return "\t".join(s.text for s in self.segs)
+
+    @property
+    def bold(self) -> bool:
+        return all(s.bold for s in self.segs)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(s.size for s in self.segs)
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for s in self.segs for w in s.words]
+
+
+@dataclass
+class Line:
+    """One output line with its layout facts.
+
+    Attributes:
+        text: The raw text (before normalisation).
+        top: Top of the line on its page.
+        bottom: Bottom of the line on its page.
+        size: Font size.
+        bold: Whether the whole line is bold (and so may be a heading).
+        kind: ``body`` or ``margin`` (a margin heading).
+        new_para: Force a paragraph break before this line.
+        flow_break: The line follows a jump in reading order (column or
+            page change); spacing says nothing about paragraphs there.
+    """
+
+    text: str
+    top: float
+    bottom: float
+    size: float
+    bold: bool = False
+    kind: str = "body"
+    new_para: bool = False
+    flow_break: bool = False
+
+
+@dataclass
+class PageLines:
+    number: int
+    lines: list[Line] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Words -> rows -> segments
+# ---------------------------------------------------------------------------
+
+
+def rows_of(words: list[Word]) -> list[Row]:
+    """Group words into rows by vertical position and split rows at wide gaps."""
+    groups: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        height = max(word.bottom - word.top, 1.0)
+        placed = False
+        for group in reversed(groups[-3:]):
+            ref = group[0]
+            ref_h = max(ref.bottom - ref.top, 1.0)
+            if abs(word.top - ref.top) <= 0.45 * min(height, ref_h) and abs(word.bottom - ref.bottom) <= 0.6 * max(
+                height, ref_h
+            ):
+                group.append(word)
+                placed = True
+                break
+        if not placed:
+            groups.append([word])
+    out: list[Row] = []
+    for group in groups:
+        group.sort(key=lambda w: w.x0)
+        segs: list[Seg] = []
+        for word in group:
+            size = word.size or (word.bottom - word.top)
+            if segs and word.x0 - segs[-1].x1 <= max(1.6 * size, 12.0):
+                segs[-1].add(word)
+            else:
+                segs.append(Seg([word]))
+        out.append(Row(segs))
+    out.sort(key=lambda r: (r.top, r.x0))
+    return out
+
+
+def line_of(row: Row, bold_ok: bool = True) -> Line:
+    return Line(row.text, row.top, row.bottom, row.size, bold_ok and row.bold and not row.header and _has_letters(row.text))
+
+
+# ---------------------------------------------------------------------------
+# Page layout
+# ---------------------------------------------------------------------------
+
+
+def layout_page(number: int, rows: list[Row]) -> PageLines:
+    """Turn the rows of one page into ordered output lines."""
+    out = PageLines(number)
+    if not rows:
+        return out
+    gutter = find_gutter(rows)
+    out.lines = two_column_lines(rows, gutter) if gutter is not None else single_column_lines(rows)
+    return out
+
+
+def find_gutter(rows: list[Row]) -> tuple[float, float] | None:
+    """Find a vertical gutter splitting the page into two text columns.
+
+    A gutter is an x-range crossed by few rows, with many rows having text on
+    both sides, where the lines on each side mostly fill their column (that
+    rules out label/value tables and margin headings).
+    """
+    if len(rows) < 6:
+        return None
+    x0 = min(r.x0 for r in rows)
+    x1 = max(r.x1 for r in rows)
+    width = x1 - x0
+    if width < 200:
+        return None
+    start, stop = int(x0 + 0.25 * width), int(x1 - 0.25 * width)
+    # Occupancy by difference array: +1 where a word starts, -1 after it ends.
+    diff = [0] * (stop - start + 3)
+    for row in rows:
+        for seg in row.segs:
+            for w in seg.words:
+                lo, hi = max(start, int(w.x0) - 1), min(stop, int(math.ceil(w.x1)) + 1)
+                if lo <= hi:
+                    diff[lo - start] += 1
+                    diff[hi - start + 1] -= 1
+    occupancy = []
+    running = 0
+    for d in diff[: stop - start + 1]:
+        running += d
+        occupancy.append(running)
+    limit = max(1, int(0.2 * len(rows)))
+    runs: list[tuple[int, int]] = []
+    run_start = None
+    for i, count in enumerate(occupancy + [limit + 1]):
+        if count <= limit and run_start is None:
+            run_start = i
+        elif count > limit and run_start is not None:
+            runs.append((start + run_start, start + i - 1))
+            run_start = None
+    best = None
+    for lo, hi in runs:
+        if hi - lo < 8:
+            continue
+        left = [r for r in rows if any(w.x1 <= lo + 1 for w in r.words)]
+        right = [r for r in rows if any(w.x0 >= hi - 1 for w in r.words)]
+        if len(left) < 0.3 * len(rows) or len(right) < 0.3 * len(rows):
+            continue
+        left_fill = [max(w.x1 for w in r.words if w.x1 <= lo + 1) for r in left]
+        right_fill = [max(w.x1 for w in r.words if w.x0 >= hi - 1) for r in right]
+        left_w, right_w = lo - x0, x1 - hi
+        if left_w < 0.3 * width or right_w < 0.3 * width:
+            continue
+        full_left = sum(f - x0 >= 0.7 * left_w for f in left_fill) / len(left_fill)
+        full_right = sum(f - hi >= 0.7 * right_w for f in right_fill) / len(right_fill)
+        if full_left < 0.5 or full_right < 0.5:
+            continue
+        if best is None or hi - lo > best[1] - best[0]:
+            best = (float(lo), float(hi))
+    return best
+
+
+def two_column_lines(rows: list[Row], gutter: tuple[float, float]) -> list[Line]:
+    """Order a two-column page: spanning rows in place, each band left then right."""
+    lo, hi = gutter
+    lines: list[Line] = []
+    left: list[Line] = []
+    right: list[Line] = []
+
+    def flush() -> None:
+        for i, line in enumerate(right):
+            if i == 0 and left:
+                line.flow_break = True
+        lines.extend(left)
+        lines.extend(right)
+        left.clear()
+        right.clear()
+
+    mid = (lo + hi) / 2
+    for row in rows:
+        words = row.words
+        if any(w.x0 < mid - 2 and w.x1 > mid + 2 for w in words):
+            flush()
+            lines.append(line_of(row))
+            continue
+        lw = [w for w in words if (w.x0 + w.x1) / 2 < mid]
+        rw = [w for w in words if (w.x0 + w.x1) / 2 >= mid]
+        if lw:
+            left.append(line_of(rows_of(lw)[0]))
+        if rw:
+            right.append(line_of(rows_of(rw)[0]))
+    flush()
+    return lines
+
+
+def _has_letters(text: str) -> bool:
+    return sum(ch.isalpha() for ch in text) >= 2
+
+
+def is_label(text: str) -> bool:
+    """A form label ("Plats och tid", "Justerare:") rather than a heading."""
+    if text.rstrip().endswith(":"):
+        return True
+    whole, prefixes = _labels()
+    plain = " ".join(text.split()).rstrip(":").strip().casefold()
+    return plain in whole or plain.startswith(prefixes)
+
+
+def _body_left(rows: list[Row]) -> float | None:
+    """The x where most body lines start (4 pt bins), or None if unclear."""
+    bins = Counter(round(seg.x0 / 4) for r in rows for seg in r.segs if len(seg.words) > 1 or len(seg.words[0].text) >= 3)
+    if not bins:
+        return None
+    ((best, count),) = bins.most_common(1)
+    if count < 3:
+        return None
+    return min(seg.x0 for r in rows for seg in r.segs if round(seg.x0 / 4) == best)
+
+
+def _margin_part(row: Row, body_left: float) -> tuple[list[Word], list[Word]] | None:
+    """Split a row at the body column: (margin words, body words), or None.
+
+    The row must start well left of the body column, and no word may cross
+    the column's left edge (a full-width line crosses it).
+    """
+    if row.header or row.x0 > body_left - 40:
+        return None
+    words = row.words
+    margin = [w for w in words if w.x1 <= body_left - 4]
+    body = [w for w in words if w.x0 >= body_left - 3]
+    if not margin or len(margin) + len(body) != len(words):
+        return None
+    if body and body[0].x0 - margin[-1].x1 < 6:
+        return None
+    return margin, body
+
+
+def _short_line_in_block(idx: int, rows: list[Row], margin: list[Word], body_left: float) -> bool:
+    """A short line inside a block of full-width lines starting at the same x.
+
+    E.g. "Plats: Teams" among the meeting facts: it is just a short line.
+    """
+    x0 = margin[0].x0
+    size = margin[0].size or (margin[0].bottom - margin[0].top)
+    for j in (idx - 1, idx + 1):
+        if 0 <= j < len(rows):
+            other = rows[j]
+            near = abs(other.top - rows[idx].top) <= 2.2 * size
+            if near and abs(other.segs[0].x0 - x0) <= 4 and other.segs[0].x1 > body_left + 10:
+                return True
+    return False
+
+
+@dataclass
+class _Block:
+    """Consecutive margin-column rows: a heading, a label or a number."""
+
+    parts: list[list[Word]]
+    rows: list[int]  # index into the body rows of the row each part sat on (-1: none)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.parts[0])
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.parts[-1])
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for p in self.parts for w in p)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size or (w.bottom - w.top) for p in self.parts for w in p)
+
+    @property
+    def bold(self) -> bool:
+        return all(w.bold for p in self.parts for w in p)
+
+    def texts(self) -> list[str]:
+        return [" ".join(w.text for w in rows_of(p)[0].words) if p else "" for p in self.parts]
+
+
+def single_column_lines(rows: list[Row]) -> list[Line]:
+    """Lines of a one-column page, with margin-column text pulled out of the flow."""
+    from ingest.readers.pdf.assemble import join_heading_lines
+
+    body_left = _body_left(rows)
+    blocks: list[_Block] = []
+    body_rows: list[Row | None] = []
+    for idx, row in enumerate(rows):
+        split = _margin_part(row, body_left) if body_left is not None else None
+        if split is not None:
+            margin, body = split
+            text = " ".join(w.text for w in margin)
+            if not any(ch.isalnum() for ch in text) or _short_line_in_block(idx, rows, margin, body_left):  # type: ignore[arg-type]
+                split = None
+        if split is None:
+            body_rows.append(row)
+            continue
+        margin, body = split
+        body_rows.append(rows_of(body)[0] if body else None)
+        here = len(body_rows) - 1 if body else -1
+        size = margin[0].size or (margin[0].bottom - margin[0].top)
+        top = min(w.top for w in margin)
+        if blocks:
+            last = blocks[-1]
+            close = top - last.bottom <= 0.9 * size
+            aligned = abs(min(w.x0 for w in margin) - last.x0) <= 12
+            if close and aligned:
+                last.parts.append(margin)
+                last.rows.append(here)
+                continue
+        blocks.append(_Block([margin], [here]))
+
+    lines: list[Line | None] = [line_of(r) if r is not None else None for r in body_rows]
+    headings: list[Line] = []
+    for block in blocks:
+        texts = block.texts()
+        joined = join_heading_lines(texts)
+        first_row = block.rows[0]
+        if is_label(joined) and first_row >= 0 and lines[first_row] is not None:
+            # A label stays on the row of its value; its wrapped parts leave their rows.
+            target = lines[first_row]
+            assert target is not None
+            target.text = f"{joined}\t{target.text}"
+            target.bold = False
+            continue
+        if is_label(joined) and first_row < 0:
+            # A label with its value below it (e.g. "Sekreterare" over a signature).
+            headings.append(Line(joined, block.top, block.bottom, block.size, False, kind="body", new_para=True))
+            continue
+        headings.append(Line(joined, block.top, block.bottom, block.size, block.bold, kind="margin", new_para=True))
+
+    ordered = [ln for ln in lines if ln is not None]
+    for heading in headings:
+        slack = 0.5 * heading.size
+        pos = next(
+            (i for i, ln in enumerate(ordered) if ln.kind == "body" and ln.top >= heading.top - slack), len(ordered)
+        )
+        # Keep several headings beside one paragraph in their own order.
+        while pos < len(ordered) and ordered[pos].kind == "margin" and ordered[pos].top <= heading.top:
+            pos += 1
+        ordered.insert(pos, heading)
+        if pos + 1 < len(ordered):
+            ordered[pos + 1].new_para = True
+    return ordered
+
+
+# ---------------------------------------------------------------------------
+# Paragraphs
+# ---------------------------------------------------------------------------
+
+
+def mark_paragraphs(pages: list[list[Line]]) -> None:
+    """Set ``new_para`` where the vertical gap or the weight changes.
+
+    The normal gap between lines of a paragraph is taken as the lower
+    quartile of all gaps in the document, so pages with many short paragraphs
+    do not make paragraph spacing look normal.
+    """
+    gaps = sorted(
+        b.top - a.bottom
+        for lines in pages
+        for a, b in zip(lines, lines[1:])
+        if not b.flow_break and a.kind == b.kind == "body" and b.top > a.top
+    )
+    typical = gaps[len(gaps) // 4] if gaps else 2.0
+    for lines in pages:
+        _mark_page_paragraphs(lines, typical)
+
+
+def _mark_page_paragraphs(lines: list[Line], typical: float) -> None:
+    for prev, line in zip(lines, lines[1:]):
+        if line.new_para or line.flow_break:
+            continue
+        if line.kind == "margin" or prev.kind == "margin":
+            line.new_para = True
+            continue
+        gap = line.top - prev.bottom
+        if line.top < prev.top - 1:  # reading order jumped up
+            line.new_para = True
+        elif gap > typical + 0.4 * min(prev.size, line.size) and gap > 0.25 * prev.size:
+            line.new_para = True
+        elif prev.bold != line.bold:
+            line.new_para = True
+        elif abs(prev.size - line.size) > 1.5:
+            line.new_para = True
