@@ -129,6 +129,8 @@ def score_doc(gold: dict, doc, seconds_read: float) -> dict:
 
 
 def aggregate(rows: list[dict]) -> dict:
+    if not rows:
+        return {}
     tp = sum(r["tp"] for r in rows)
     pred = sum(r["pred_items"] for r in rows)
     gold = sum(r["gold_items"] for r in rows)
@@ -171,7 +173,7 @@ def run(cache: Path | None, only: str | None) -> dict:
         f: {
             "held_out": f,
             "item_f1": families[f]["item_f1"],
-            "others_item_f1": aggregate([r for g, rows in fams.items() if g != f for r in rows])["item_f1"],
+            "others_item_f1": aggregate([r for g, rows in fams.items() if g != f for r in rows]).get("item_f1"),
             "honest_held_out": f not in DEVELOPMENT_FAMILIES,
         }
         for f in sorted(fams)

@@ -375,6 +375,7 @@ def _joinable(prev: str, nxt: str) -> bool:
         return True
     return (
         bool(prev)
+        and not (re.search(r"[.!?]\s", nxt) and _words(prev) <= 4)  # a short heading, then a sentence
         and prev[-1] not in _TERMINAL + ":;"
         and prev[-1].isalpha()
         and prev.split()[-1].islower()
@@ -419,7 +420,7 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
         nxt = _unmarkup(lines[j].text)
         joinable = _joinable(parts[-1], nxt) or (
             in_block and _words(nxt) <= 12 and parts[-1][-1:] not in ".!?:" and not _is_subheading(nxt)
-            and not is_case_number_line(nxt)
+            and not is_case_number_line(nxt) and not re.search(r"[.!?](?:\s|$)", nxt)
         )
         if not joinable or _words(" ".join(parts + [nxt])) > 40:
             break

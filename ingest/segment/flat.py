@@ -24,8 +24,11 @@ from ingest.segment.casenum import case_number_at_start
 
 __all__ = ["is_flattened", "virtual_lines"]
 
-#: A text is flattened when most of its characters sit on lines this long.
-LONG_LINE = 400
+#: A text is flattened when most of its characters sit on lines this long ...
+LONG_LINE = 200
+#: ... and it has fewer non-blank lines than this per 1,000 characters
+#: (a text with one paragraph per line has many more).
+MAX_LINES_PER_1000 = 4.0
 _SECTION_NUM = re.compile(r"(?:(?<=[\s.!?:;)])|^)(?:[A-ZÅÄÖ]{2,8}\s+)?§\s*(\d{1,4})([a-z])?(?![\d\w§])")
 _PLAIN_NUM = re.compile(r"(?:(?<=[.!?:;)\]]\s)|(?<=[.!?:;)\]]\s\s)|^)(\d{1,3})[.)]?\s+(?=[A-ZÅÄÖ])")
 _WORD = re.compile(r"\S+")
@@ -36,10 +39,11 @@ _LIST_GAP = 120  # characters between two numbers of an agenda list
 def is_flattened(lines) -> bool:
     """True when most text sits on very long lines (one line per page)."""
     total = sum(len(ln.text) for ln in lines if ln.text)
-    if total < 1500:
+    if total < 800:
         return False
     long = sum(len(ln.text) for ln in lines if len(ln.text) >= LONG_LINE)
-    return long / total >= 0.6
+    count = sum(1 for ln in lines if ln.text)
+    return long / total >= 0.6 and count / (total / 1000) < MAX_LINES_PER_1000
 
 
 def _chains(tokens: list[tuple[int, int]], min_len: int) -> list[list[tuple[int, int]]]:
@@ -110,7 +114,7 @@ def virtual_lines(text: str, lines):
     """
     from ingest.segment.core import _Line
 
-    long_lines = [ln for ln in lines if len(ln.text) >= LONG_LINE]
+    long_lines = [ln for ln in lines if ln.text]
     para: list[tuple[int, int]] = []
     plain: list[tuple[int, int]] = []
     for ln in long_lines:
@@ -140,7 +144,7 @@ def virtual_lines(text: str, lines):
     out = []
     for ln in lines:
         lo, hi = ln.start + ln.lead, ln.start + ln.lead + len(ln.text)
-        inner = [c for c in cuts if lo <= c < hi] if len(ln.text) >= LONG_LINE else []
+        inner = [c for c in cuts if lo <= c < hi] if ln.text else []
         if not inner:
             out.append(ln)
             continue
