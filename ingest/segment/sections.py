@@ -138,6 +138,8 @@ def add_sections(text: str, items: list[AgendaItem]) -> None:
     for it, lines in zip(items, per_item):
         found: list[Section] = []
         for a, b, s in lines:
+            if not s.lstrip("*#_ ")[:1].isupper():
+                continue  # a heading starts with a capital; "… förslag till beslut i nämnden:" is prose
             kind = section_kind(s)
             title = re.sub(r"\s+", " ", s.replace("**", "")).strip().rstrip(":").strip()
             if kind is None:
