@@ -474,8 +474,8 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
         if parsed is None:
             continue
         kind, num, suffix, code, rest = parsed
-        if _continues_sentence(lines, ln.idx):
-            continue
+        if _continues_sentence(lines, ln.idx) and not (kind == "para" and not rest.strip()):
+            continue  # a bare "§ 116" line is never inside a sentence (a title wrapped around it is)
         raw_rest = rest
         dnr, rest = find_labelled(rest)
         if kind in ("para", "code", "keyword"):

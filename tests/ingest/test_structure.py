@@ -1,0 +1,204 @@
+"""Tests for the document structure: case numbers, agenda lists, sections, flattened text,
+meeting facts from the header, and the gold-labelled synthetic documents."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ingest import metadata as md
+from ingest.inspect import inspect_file, render
+from ingest.metadata import extract_metadata
+from ingest.readers import read_document
+from ingest.segment import analyze, segment
+from ingest.segment import core
+from ingest.segment.casenum import case_number_at_start, is_case_number_line
+from radslag.types import Document
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLD = ROOT / "tests" / "data" / "gold"
+SYNTHETIC = sorted(p for p in GOLD.glob("synthetic-*.json"))
+
+
+def _doc(text: str, source: str = "t.txt", **kw) -> Document:
+    return Document(source=source, text=text, reader="txt", content_hash="x", **kw)
+
+
+def _norm(s: str | None) -> str:
+    s = re.sub(r"\s+", " ", s or "").strip().casefold()
+    return s[:-1] if s.endswith(".") else s
+
+
+@pytest.mark.parametrize(
+    "text,dnr,rest",
+    [
+        ("2026.034 SN", "2026.034 SN", ""),
+        ("KS KF/2023:3", "KS KF/2023:3", ""),
+        ("BUN/2023:25", "BUN/2023:25", ""),
+        ("Dnr FG-2025-00001", "FG-2025-00001", ""),
+        ("Dnr KS 2021/45 Budget 2022", "KS 2021/45", "Budget 2022"),
+        ("2021-09-15", None, "2021-09-15"),
+        ("2024-2027 plan", None, "2024-2027 plan"),
+        ("2022/23 års budget", None, "2022/23 års budget"),
+    ],
+)
+def test_case_numbers(text, dnr, rest):
+    assert case_number_at_start(text) == (dnr, rest)
+
+
+def test_meetings_plus_heading_title_is_never_the_case_number():
+    text = (
+        "Socialnämnden\nProtokoll\n\n"
+        "§ 34\tInformation och överläggningar\n§ 35\tEkonomisk uppföljning 2026\n\n"
+        "§ 34\n\nInformation och överläggningar\n\nÄrendebeskrivning\n\nFörvaltningen informerar om läget.\n\n"
+        "§ 35 2026.034 SN\n\nEkonomisk uppföljning 2026\n\nÄrendebeskrivning\n\nBudgeten följs upp varje månad.\n\n"
+        "Beslut\n\nSocialnämnden godkänner uppföljningen.\n\nExpedieras till\n\nKommunstyrelsen\n"
+    )
+    doc = _doc(text)
+    st = analyze(doc)
+    assert [(i.number, i.dnr, i.title) for i in st.items] == [
+        ("§ 34", None, "Information och överläggningar"),
+        ("§ 35", "2026.034 SN", "Ekonomisk uppföljning 2026"),
+    ]
+    assert [(e.number, e.title) for e in st.agenda] == [("§ 34", "Information och överläggningar"), ("§ 35", "Ekonomisk uppföljning 2026")]
+    assert [s.kind for s in st.items[1].sections] == ["arendebeskrivning", "beslut", "expedieras"]
+    beslut = st.items[1].sections[1]
+    assert doc.text[beslut.start:beslut.end] == "Beslut\n\nSocialnämnden godkänner uppföljningen."
+    assert not st.warnings
+
+
+def test_title_from_agenda_list_when_the_heading_has_only_a_case_number_and_warnings():
+    text = (
+        "Ärendelista\n§ 1   Val av justerare\n§ 2   Taxa för avfall 2026\n§ 3   Övriga frågor\n\n"
+        "§ 1   KS 2026/1\n\nBeslut\nAnna Andersson väljs att justera.\n\n"
+        "§ 2   KS 2026/2\nTaxa för parkering 2026\n\nBeslut\nTaxan antas.\n"
+    )
+    doc = _doc(text)
+    items = segment(doc)
+    assert [(i.number, i.title) for i in items] == [("§ 1", "Val av justerare"), ("§ 2", "Taxa för parkering 2026")]
+    assert any("§ 2" in w and "skiljer sig" in w for w in doc.warnings)
+    assert any("§ 3" in w and "hittades inte" in w for w in doc.warnings)
+
+
+def test_title_wrapped_around_the_number_in_the_agenda_list():
+    text = (
+        "Kommunfullmäktige\n\nDetaljplan för förskola vid Nolhaga allé (Sörhaga 2:4 med flera),\n§ 116\nbeslut om antagande\n\n"
+        "§ 116 2020.008 KS\n\nDetaljplan för förskola vid Nolhaga allé (Sörhaga 2:4 med flera),\nbeslut om antagande\n\n"
+        "Ärendebeskrivning\n\nSyftet med detaljplanen är att bygga en ny förskola.\n"
+    )
+    st = analyze(_doc(text))
+    assert [(i.number, i.title) for i in st.items] == [
+        ("§ 116", "Detaljplan för förskola vid Nolhaga allé (Sörhaga 2:4 med flera), beslut om antagande")
+    ]
+    assert [e.title for e in st.agenda] == [st.items[0].title]
+
+
+def test_sections_never_become_items_and_letters_in_numbers():
+    text = (
+        "§ 3a. Den ekonomiska utvecklingen\n\nMarknaderna har rört sig mycket sedan förra mötet.\n\n"
+        "§ 3b. Det ekonomiska läget\n\nVice riksbankschef Per Jansson:\n\nInflationen är nära målet.\n\n"
+        "§ 4. Penningpolitiskt beslut\n\nBeslut\n\nDirektionen beslutade att lämna räntan oförändrad.\n\n"
+        "Beslut\n\nDenna paragraf förklaras omedelbart justerad.\n"
+    )
+    items = segment(_doc(text))
+    assert [i.number for i in items] == ["§ 3a", "§ 3b", "§ 4"]
+    assert [s.kind for s in items[2].sections] == ["beslut", "beslut"]
+
+
+@pytest.mark.xfail(strict=True, reason="known: the first body item (17) after an inline agenda list is lost")
+def test_flattened_text_with_numbers_running_through_the_year():
+    path = ROOT / "tests/data/structure/flattened-ungdomsrad-2023-03-14.txt"
+    st = analyze(read_document(path, str(path)))
+    assert st.flattened
+    assert [(i.number, i.title) for i in st.items if i.heading_source != "preamble"] == [
+        ("17", "Föregående protokoll"), ("18", "Politiska beslut som rör unga"), ("19", "Trygghet i centrum"),
+        ("20", "Övriga frågor"),
+    ]
+    assert st.items[1].text.startswith("Kommunstyrelsen har beslutat")
+
+
+@pytest.mark.parametrize("gold_path", [p for p in SYNTHETIC if "flattened-alingsas" not in p.name and "flattened-arboga" not in p.name],
+                         ids=lambda p: p.stem)
+def test_synthetic_gold(gold_path):
+    if "ungdomsrad" in gold_path.name:
+        pytest.xfail("known: the first body item (17) after an inline agenda list is lost")
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    doc = read_document(ROOT / gold["source"], gold["source"])
+    meta = extract_metadata(doc)
+    items = [i for i in segment(doc) if i.heading_source != "preamble"]
+    assert [(i.number, _norm(i.title), i.dnr) for i in items] == [
+        (g["number"], _norm(g["title"]), g["dnr"]) for g in gold["items"]
+    ]
+    m = gold["meeting"]
+    assert (meta.body, meta.municipality, meta.date.isoformat()) == (m["body"], m["municipality"], m["date"])
+
+
+def test_body_and_municipality_from_the_header_not_from_mentions():
+    text = (
+        "Vård- och\nomsorgsnämnden\nProtokoll\n\n2026-06-11\n\nPlats och tid\tStadshuset\n\n"
+        "Protokollet är justerat. Justeringen har tillkännagivits på Alingsås kommuns digitala anslagstavla.\n\n"
+        "§ 49 2026.127 VON\n\nFörstudie gällande ombyggnation av Munkedal 4\n\nBeslut\n\nFörstudien godkänns.\n\n"
+        "Expedieras till\n\nKommunstyrelsen\n\nKommunala pensionärsrådet\n\nMunkedal kommun har fått en kopia. Munkedal 4.\n"
+    )
+    meta = extract_metadata(_doc(text, source="protokoll.txt"))
+    assert meta.body == "Vård- och omsorgsnämnden" and meta.provenance["body"] == "text:rubrik"
+    assert meta.municipality == "Alingsås" and meta.provenance["municipality"] in ("text:rubrik", "text:försättsblad")
+
+
+def test_address_is_not_the_municipality_and_month_precision():
+    meta = extract_metadata(_doc("PROTOKOLL\nDirektionen, Nr 1\n\nSVERIGES RIKSBANK\nSE-103 37 Stockholm\n\n§ 1. Beslut\n\nText.\n"))
+    assert meta.body == "Direktionen" and meta.municipality is None
+    meta = extract_metadata(_doc("Medborgarlöften 2019\n\nPolisen och kommunen har undertecknat löftena i april 2019.\n"))
+    assert (meta.year, meta.month, meta.date) == (2019, 4, None)
+    assert meta.provenance["date"].startswith("month_only:2019-04")
+
+
+def test_body_search_is_linear_on_a_long_run_of_letters():
+    # The old pattern scanned a run of word characters quadratically (8,000 chars: 1 s; 1 MB: hours).
+    doc = _doc("Trygghetsrådet\n" + "a" * 1_000_000)
+    lines = doc.text.split("\n")
+    assert md._find_body(doc, [l for l in lines if l.strip()], "minutes", {})[0] == "Trygghetsrådet"
+    data = yaml.safe_load((ROOT / "ingest/data/bodies.yaml").read_text(encoding="utf-8"))
+    for pattern in data["mention_patterns"]:
+        # Structural guard: run-wide patterns start at a word start and bound every repetition.
+        assert pattern.startswith("(?<![\\w-])"), pattern
+        assert not re.search(r"[\]\)][*+]", pattern.replace("\\s+", "").replace("\\s*", "")), pattern
+
+
+def test_list_numbering_rule_is_guarded(monkeypatch):
+    text = "1. Början\n\nText om början.\n\n2. Mitten\n\nText om mitten.\n\n1. Återfall\n\nEn lista.\n\n3. Slutet\n\nText."
+    assert [i.title for i in segment(_doc(text))] == ["Början", "Mitten", "Slutet"]
+    # Mutating the chain rule (numbers need not increase) must break the result.
+    monkeypatch.setattr(core, "_best_chain", lambda cands, max_gap, max_first: list(cands))
+    monkeypatch.setattr(core, "_list_chain", lambda cands, flattened: list(cands))
+    assert [i.title for i in segment(_doc(text))] != ["Början", "Mitten", "Slutet"]
+
+
+def test_agenda_list_rule_is_guarded(monkeypatch):
+    text = (
+        "§ 1\tVal av justerare\n§ 2\tBudget 2026\n\n"
+        "§ 1 2026.001 KS\n\nVal av justerare\n\nBeslut\n\nAnna väljs att justera protokollet i dag.\n\n"
+        "§ 2 2026.002 KS\n\nBudget 2026\n\nBeslut\n\nBudgeten för 2026 godkänns av kommunstyrelsen.\n"
+    )
+    good = [("§ 1", "2026.001 KS"), ("§ 2", "2026.002 KS")]
+    st = analyze(_doc(text))
+    assert [(i.number, i.dnr) for i in st.items] == good and [e.title for e in st.agenda] == ["Val av justerare", "Budget 2026"]
+    monkeypatch.setattr(core, "_LIST_BODY_CHARS", 0)  # no entry is ever short enough to be a list line
+    assert analyze(_doc(text)).agenda == []
+
+
+def test_inspect_file_and_render():
+    path = ROOT / "tests/data/structure/lomma-like-bun-2023-02-15.txt"
+    info = inspect_file(path)
+    assert info["meeting"]["body"] == {"value": "Barn- och utbildningsnämnden", "source": "text:rubrik"}
+    assert [i["number"] for i in info["items"]] == ["§ 1", "§ 2", "§ 3", "§ 4"]
+    assert [s["kind"] for s in info["items"][1]["sections"]] == ["arendebeskrivning", "beslutsunderlag", "yrkanden", "beslut"]
+    assert len(info["agenda"]) == 4 and json.dumps(info, ensure_ascii=False)
+    text = render(info)
+    assert "Organ: Barn- och utbildningsnämnden" in text and "Avsnitt: Ärendebeskrivning" in text
+    assert "Ärendelista i dokumentet (4)" in text
