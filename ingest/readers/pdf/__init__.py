@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.readers.pdf.assemble import assemble, join_hyphen
-from ingest.readers.pdf.extract import check_reference_cycles, extract, is_password_error, open_document
+from ingest.readers.pdf.extract import check_reference_cycles, is_password_error, open_document, read_words
 from ingest.readers.pdf.furniture import strip_furniture
 from ingest.readers.pdf.layout import layout_page, mark_paragraphs, rows_of
 from radslag.errors import IngestError
@@ -80,7 +80,7 @@ def read_pdf(path: Path, source: str) -> Document:
     except Exception as exc:  # PdfiumError carries the reason as a code
         raise _open_error(exc, path) from None
     try:
-        extracted = extract(pdf)
+        extracted = read_words(pdf)
     except IngestError:
         raise
     except Exception as exc:

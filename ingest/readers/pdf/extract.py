@@ -107,7 +107,7 @@ def is_password_error(exc: BaseException) -> bool:
     return getattr(exc, "err_code", None) in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY)
 
 
-def extract(pdf: Any) -> Extracted:
+def read_words(pdf: Any) -> Extracted:
     """Read every page's words from an open PDFium document."""
     meta = _meta(pdf)
     pages = [_page_words(pdf, i) for i in range(len(pdf))]

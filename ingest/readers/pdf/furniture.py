@@ -39,12 +39,15 @@ REPEAT_SHARE = 0.4
 #: Height tolerance (points) for "the same place on the page".
 Y_TOLERANCE = 4.0
 
+#: Unambiguous page-number forms (the first number is the page, a second one the total).
 _PAGE_FORMS = [
     re.compile(r"^\d{1,4}\s*[(\[]\s*\d{1,4}\s*[)\]]$"),  # 2 (110), 1 [15]
     re.compile(r"^(?:sida|sid\.?|s\.|page|p\.)\s*\d{1,4}(?:\s*(?:av|of|/|\()\s*\d{1,4}\)?)?$", re.I),
-    re.compile(r"^\d{1,4}\s*(?:/|av|of)\s*\d{1,4}$", re.I),  # 2/9, 2 av 9
+    re.compile(r"^\d{1,4}\s+(?:av|of)\s+\d{1,4}$", re.I),  # 2 av 9
     re.compile(r"^[-\u2013\u2014]\s*\d{1,4}\s*[-\u2013\u2014]$"),  # - 3 -
 ]
+#: "4/12" is a page number only when it runs in step with the pages ("2026/2027" is a school year).
+_SLASH_FORM = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$")
 _BARE = re.compile(r"^\d{1,4}$")
 #: A page-number form at the end of a longer segment ("Protokoll 2 (23)").
 _TRAILING_FORM = re.compile(
@@ -82,9 +85,16 @@ class Furniture:
 
 
 def is_page_number(text: str) -> bool:
-    """True for a page-number form ("2 (110)", "Sida 4 av 12", "4/12", "- 3 -")."""
+    """True for an unambiguous page-number form ("2 (110)", "Sida 4 av 12", "- 3 -").
+
+    A second number, when there is one, is the page count and may not be
+    smaller than the page number.
+    """
     s = " ".join(text.split())
-    return any(rx.match(s) for rx in _PAGE_FORMS)
+    if not any(rx.match(s) for rx in _PAGE_FORMS):
+        return False
+    nums = [int(n) for n in _INT.findall(s)]
+    return len(nums) < 2 or nums[0] <= nums[1]
 
 
 def _first_int(text: str) -> int | None:
@@ -110,7 +120,8 @@ def _number_offsets(pages: list[list[Row]], bands: list[tuple[list[int], list[in
             for i in bands[p][zone]:
                 for seg in rows[i].segs:
                     text = seg.text.strip()
-                    value = _first_int(text) if (_BARE.match(text) or is_page_number(text)) else None
+                    numbered = _BARE.match(text) or _SLASH_FORM.match(text) or is_page_number(text)
+                    value = _first_int(text) if numbered else None
                     if value is not None and value - (p + 1) not in seen:
                         seen.add(value - (p + 1))
                         counts[value - (p + 1)] += 1
@@ -124,9 +135,11 @@ def _is_page_segment(seg: Seg, page: int, offset: int | None, outermost: bool, a
     text = " ".join(seg.text.split())
     if is_page_number(text):
         return True
-    if not _BARE.match(text):
+    if not (_BARE.match(text) or _SLASH_FORM.match(text)):
         return False
-    value = int(text)
+    value = _first_int(text)
+    if value is None:
+        return False
     if offset is not None and value - page == offset:
         return True
     # A lone number equal to the page number on the page's outermost row.
@@ -201,12 +214,30 @@ def strip_furniture(pages: list[list[Row]], heights: list[float]) -> Furniture:
             if len({p for p, y in seen if abs(y - mode) <= Y_TOLERANCE}) >= need:
                 running[zk] = mode
 
-    # 3. Remove.
+    def is_running(p: int, i: int) -> bool:
+        zone, key, _ = keyed[(p, i)]
+        mode = running.get((zone, key))
+        row = pages[p][i]
+        y = row.top if zone == "top" else heights[p] - row.top
+        return mode is not None and abs(y - mode) <= Y_TOLERANCE
+
+    # 3. Remove. Only the run of furniture rows touching the page edge goes:
+    # a repeated line below a line that is not furniture is content (an item
+    # that starts every page with "Ärendebeskrivning" at the same height).
     removed: list[Removed] = []
     header_lines: list[str] = []
     running_lines: list[str] = []
     cleaned: list[list[Row]] = []
     for p, rows in enumerate(pages):
+        chain: set[int] = set()
+        top_idx, bottom_idx = bands[p]
+        for idx in (top_idx, bottom_idx[::-1]):
+            for i in idx:
+                if not keyed[(p, i)][2]:  # only a page number
+                    continue
+                if not is_running(p, i):
+                    break
+                chain.add(i)
         keep: list[Row] = []
         for i, row in enumerate(rows):
             if (p, i) not in keyed:
@@ -217,10 +248,8 @@ def strip_furniture(pages: list[list[Row]], heights: list[float]) -> Furniture:
                 removed.append(Removed(p + 1, "page_number", " ".join(text.split())))
             if not segs:
                 continue
-            y = row.top if zone == "top" else heights[p] - row.top
-            mode = running.get((zone, key))
             text = " ".join(s.text for s in segs)
-            if mode is not None and abs(y - mode) <= Y_TOLERANCE:
+            if i in chain:
                 if text not in running_lines:
                     running_lines.append(text)
                 if zone == "top" and p == 0:
@@ -230,7 +259,7 @@ def strip_furniture(pages: list[list[Row]], heights: list[float]) -> Furniture:
                     continue
                 removed.append(Removed(p + 1, "header" if zone == "top" else "footer", text))
                 continue
-            keep.append(row if len(segs) == len(row.segs) and segs == row.segs else Row(segs))
+            keep.append(row if len(segs) == len(row.segs) else Row(segs))
         cleaned.append(keep)
     # Header lines seen only after page 1 (page 1 is a cover) are still worth reporting.
     if not header_lines:

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from pathlib import Path
 from ingest.readers.pdf.extract import Word
 
 _DATA = Path(__file__).resolve().parents[2] / "data" / "pdf_form_labels.txt"
+#: An item or section number on its own: "§ 3a.", "5.", "12)", "3.2", "FHR 29" is not one.
+_NUMBER = re.compile(r"^(?:§{1,2}\s*)?\d{1,4}[a-z]?(?:[.:]\d{1,3})*[.):]?$")
 
 
 @lru_cache(maxsize=1)
@@ -137,6 +140,7 @@ class Line:
     kind: str = "body"
     new_para: bool = False
     flow_break: bool = False
+    x0: float | None = None
 
 
 @dataclass
@@ -182,8 +186,10 @@ def rows_of(words: list[Word]) -> list[Row]:
     return out
 
 
-def line_of(row: Row, bold_ok: bool = True) -> Line:
-    return Line(row.text, row.top, row.bottom, row.size, bold_ok and row.bold and not row.header and _has_letters(row.text))
+def line_of(row: Row) -> Line:
+    return Line(
+        row.text, row.top, row.bottom, row.size, row.bold and not row.header and _has_letters(row.text), x0=row.x0
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -336,6 +342,11 @@ def _margin_part(row: Row, body_left: float) -> tuple[list[Word], list[Word]] | 
     return margin, body
 
 
+def _crosses(row: Row, body_left: float) -> bool:
+    """A full-width line: some word spans the body column's left edge."""
+    return any(w.x0 < body_left - 3 and w.x1 > body_left + 4 for s in row.segs for w in s.words)
+
+
 def _short_line_in_block(idx: int, rows: list[Row], margin: list[Word], body_left: float) -> bool:
     """A short line inside a block of full-width lines starting at the same x.
 
@@ -347,7 +358,7 @@ def _short_line_in_block(idx: int, rows: list[Row], margin: list[Word], body_lef
         if 0 <= j < len(rows):
             other = rows[j]
             near = abs(other.top - rows[idx].top) <= 2.2 * size
-            if near and abs(other.segs[0].x0 - x0) <= 4 and other.segs[0].x1 > body_left + 10:
+            if near and abs(other.x0 - x0) <= 4 and _crosses(other, body_left):
                 return True
     return False
 
@@ -407,46 +418,84 @@ def single_column_lines(rows: list[Row]) -> list[Line]:
         top = min(w.top for w in margin)
         if blocks:
             last = blocks[-1]
-            close = top - last.bottom <= 0.9 * size
+            # A wrapped line follows at line spacing; a label ending in ":" is complete.
+            close = top - last.bottom <= 0.5 * size
             aligned = abs(min(w.x0 for w in margin) - last.x0) <= 12
-            if close and aligned:
+            numbers = _NUMBER.match(" ".join(w.text for w in last.parts[-1])) or _NUMBER.match(text)
+            if close and aligned and not numbers and not last.parts[-1][-1].text.endswith(":"):
                 last.parts.append(margin)
                 last.rows.append(here)
                 continue
         blocks.append(_Block([margin], [here]))
 
     lines: list[Line | None] = [line_of(r) if r is not None else None for r in body_rows]
-    headings: list[Line] = []
+    ordered = [ln for ln in lines if ln is not None]
+    inserts: list[tuple[int, Line]] = []  # (index in ordered to insert before, line)
     for block in blocks:
-        texts = block.texts()
-        joined = join_heading_lines(texts)
+        joined = join_heading_lines(block.texts())
         first_row = block.rows[0]
-        if is_label(joined) and first_row >= 0 and lines[first_row] is not None:
+        anchor = _anchor(ordered, block)
+        if _NUMBER.match(joined) and anchor is not None:
+            # A number hanging in the margin ("§ 3a.", "§ 99" centred on a wrapped
+            # title) belongs to the text it stands beside; it never drifts away.
+            target = ordered[anchor]
+            same_row = abs(target.top - block.top) <= 0.45 * block.size
+            gap = max(1.6 * block.size, 12.0)
+            sep = " " if same_row and _gap_before(target, block) <= gap else "\t"
+            target.text = f"{joined}{sep}{target.text}"
+            continue
+        labelish = is_label(joined) or ":" in joined.rstrip(":")
+        if labelish and first_row >= 0 and lines[first_row] is not None:
             # A label stays on the row of its value; its wrapped parts leave their rows.
             target = lines[first_row]
             assert target is not None
             target.text = f"{joined}\t{target.text}"
             target.bold = False
             continue
-        if is_label(joined) and first_row < 0:
+        if labelish:
             # A label with its value below it (e.g. "Sekreterare" over a signature).
-            headings.append(Line(joined, block.top, block.bottom, block.size, False, kind="body", new_para=True))
-            continue
-        headings.append(Line(joined, block.top, block.bottom, block.size, block.bold, kind="margin", new_para=True))
+            line = Line(joined, block.top, block.bottom, block.size, False, kind="body", new_para=True)
+        else:
+            line = Line(joined, block.top, block.bottom, block.size, block.bold, kind="margin", new_para=True)
+        pos = anchor if anchor is not None else _position(ordered, block)
+        inserts.append((pos, line))
+    out: list[Line] = []
+    pending = sorted(inserts, key=lambda item: (item[0], item[1].top))
+    k = 0
+    for i, line in enumerate(ordered + [None]):  # type: ignore[list-item]
+        while k < len(pending) and pending[k][0] == i:
+            out.append(pending[k][1])
+            k += 1
+            if line is not None:
+                line.new_para = True
+        if line is not None:
+            out.append(line)
+    return out
 
-    ordered = [ln for ln in lines if ln is not None]
-    for heading in headings:
-        slack = 0.5 * heading.size
-        pos = next(
-            (i for i, ln in enumerate(ordered) if ln.kind == "body" and ln.top >= heading.top - slack), len(ordered)
-        )
-        # Keep several headings beside one paragraph in their own order.
-        while pos < len(ordered) and ordered[pos].kind == "margin" and ordered[pos].top <= heading.top:
-            pos += 1
-        ordered.insert(pos, heading)
-        if pos + 1 < len(ordered):
-            ordered[pos + 1].new_para = True
-    return ordered
+
+def _anchor(ordered: list[Line], block: _Block) -> int | None:
+    """The first body line the block stands beside (overlapping it vertically)."""
+    first = block.parts[0]
+    height = max(w.bottom for w in first) - min(w.top for w in first)
+    for i, line in enumerate(ordered):
+        overlap = min(line.bottom, block.bottom) - max(line.top, block.top)
+        if overlap >= 0.3 * min(height, line.bottom - line.top):
+            return i
+        if line.top > block.bottom:
+            return None
+    return None
+
+
+def _position(ordered: list[Line], block: _Block) -> int:
+    """Where a block beside no body line goes: before the first line below its top."""
+    slack = 0.5 * block.size
+    return next((i for i, ln in enumerate(ordered) if ln.top >= block.top - slack), len(ordered))
+
+
+def _gap_before(line: Line, block: _Block) -> float:
+    """Horizontal gap between a margin block and the line it is joined to (approximate)."""
+    right = max(w.x1 for p in block.parts for w in p)
+    return max(0.0, line.x0 - right) if line.x0 is not None else 0.0
 
 
 # ---------------------------------------------------------------------------
