@@ -128,8 +128,7 @@ def _build(extracted: Any, path: Path, source: str, data: bytes, content_hash: s
             "Texten innehåller okodade tecken – PDF:ens typsnitt saknar teckentabell, "
             "OCR kan ge bättre text (unmapped glyphs in the PDF font)"
         )
-    letters = sum(ch.isalpha() for ch in text)
-    if letters < 40 * len(pages) and sum(p.images for p in pages) >= len(pages):
+    if sum(p.images for p in pages) >= len(pages) and _letters(text) < 40 * len(pages):
         raise IngestError(
             "needs_ocr",
             f"Skannad PDF med nästan inget textlager – OCR behövs: {path.name} "
@@ -155,6 +154,10 @@ def _build(extracted: Any, path: Path, source: str, data: bytes, content_hash: s
         encoding=None,
         warnings=warnings,
     )
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -17,6 +17,7 @@ import ctypes
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from radslag.errors import IngestError
@@ -28,8 +29,11 @@ _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "
 _BOLD_TAGS = ("bold", "black", "heavy", "semibold", "demi")
 #: PDF font descriptor flag "ForceBold".
 _FORCE_BOLD = 1 << 18
-#: A reference chain ``N G obj M G R endobj`` (an object that is only a reference).
-_REF_OBJECT = re.compile(rb"(\d{1,10})\s+\d{1,5}\s+obj\s*(\d{1,10})\s+\d{1,5}\s+R\s*endobj")
+#: An object that is only a reference, ``N G obj M G R endobj``: found by its
+#: tail (a literal-led pattern scans fast), then read backwards.
+_REF_TAIL = re.compile(rb"R\s*endobj")
+_REF_HEAD = re.compile(rb"(\d{1,10})\s+\d{1,5}\s+obj\s*(\d{1,10})\s+\d{1,5}\s+$")
+_SPECIAL = re.compile("[\ufb00-\ufb06\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(slots=True)
@@ -78,8 +82,10 @@ def check_reference_cycles(data: bytes, name: str) -> None:
     if b"endobj" not in data:
         return
     refs: dict[int, int] = {}
-    for m in _REF_OBJECT.finditer(data):
-        refs[int(m.group(1))] = int(m.group(2))
+    for tail in _REF_TAIL.finditer(data):
+        m = _REF_HEAD.search(data, max(0, tail.start() - 48), tail.start())
+        if m:
+            refs[int(m.group(1))] = int(m.group(2))
     for start in refs:
         seen = {start}
         cur = refs[start]
@@ -137,20 +143,40 @@ def _meta(pdf: Any) -> dict[str, Any]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _text_object_getter() -> Any:
+    """``FPDFText_GetTextObject`` returning a plain address.
+
+    pypdfium2's binding wraps every result in a new ctypes pointer object,
+    which costs more than the call itself; an address compares and hashes
+    cheaply and is all that is needed to tell text objects apart.
+    """
+    import pypdfium2.raw as raw
+
+    addr = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(addr)
+
+
 class _Chars:
     """Thin access to one PDFium text page, with reused ctypes buffers.
 
     Boxes come back in display space: ``(x0, x1, top, bottom)`` measured
-    from the top left of the page as shown (page rotation applied).
+    from the top left of the page as shown (page rotation applied). Font
+    size, weight and direction belong to the text object a character comes
+    from, so they are asked once per text object.
     """
 
     def __init__(self, textpage: Any, raw: Any, bbox: tuple[float, float, float, float], rotation: int) -> None:
         self.tp = textpage.raw
+        self.tp_addr = ctypes.cast(textpage.raw, ctypes.c_void_p)
         self.raw = raw
+        self.get_object = _text_object_getter()
         self.rect = raw.FS_RECTF()
         self.buf = ctypes.create_string_buffer(256)
         self.flags = ctypes.c_int()
-        self.bold_cache: dict[bytes, bool] = {}
+        self.flags_ref = ctypes.byref(self.flags)
+        self.bold_cache: dict[tuple[bytes, int], bool] = {}
+        self.style_cache: dict[int | None, tuple[float, bool, bool]] = {}
         self.bbox = bbox
         self.rotation = rotation
         #: The angle (radians, as PDFium reports it) of text that reads upright on the shown page.
@@ -170,21 +196,29 @@ class _Chars:
             return right - r.right, right - r.left, r.bottom - bottom, r.top - bottom
         return top - r.top, top - r.bottom, right - r.right, right - r.left
 
-    def size(self, i: int) -> float:
+    def style(self, i: int) -> tuple[float, bool, bool]:
+        """(font size, bold, upright) of char ``i``, cached per text object."""
+        obj = self.get_object(self.tp_addr, i)
+        hit = self.style_cache.get(obj)
+        if hit is None or obj is None:
+            hit = (self._size(i), self._bold(i), self._upright(i))
+            self.style_cache[obj] = hit
+        return hit
+
+    def _size(self, i: int) -> float:
         return float(self.raw.FPDFText_GetFontSize(self.tp, i))
 
-    def bold(self, i: int) -> bool:
-        n = self.raw.FPDFText_GetFontInfo(self.tp, i, self.buf, 256, ctypes.byref(self.flags))
-        name = self.buf.raw[: max(0, min(n, 256) - 1)]
-        key = name + bytes((1 if self.flags.value & _FORCE_BOLD else 0,))
+    def _bold(self, i: int) -> bool:
+        n = self.raw.FPDFText_GetFontInfo(self.tp, i, self.buf, 256, self.flags_ref)
+        key = (ctypes.string_at(self.buf, max(0, min(n, 256) - 1)), self.flags.value & _FORCE_BOLD)
         hit = self.bold_cache.get(key)
         if hit is None:
-            low = name.decode("latin-1").lower()
-            hit = any(tag in low for tag in _BOLD_TAGS) or bool(self.flags.value & _FORCE_BOLD)
+            low = key[0].decode("latin-1").lower()
+            hit = any(tag in low for tag in _BOLD_TAGS) or bool(key[1])
             self.bold_cache[key] = hit
         return hit
 
-    def upright(self, i: int) -> bool:
+    def _upright(self, i: int) -> bool:
         diff = abs(float(self.raw.FPDFText_GetCharAngle(self.tp, i)) - self.upright_angle) % 6.2832
         return diff < 0.05 or diff > 6.23
 
@@ -251,31 +285,38 @@ def _words(text: str, chars: _Chars) -> tuple[list[tuple[Word, bool]], int]:
     out: list[tuple[Word, bool]] = []
     seen: set[tuple[str, int, int]] = set()
     unmapped = text.count("\ufffd")
+    special = _SPECIAL.search(text) is not None
+    box = chars.box
+    style = chars.style
     for m in _TOKEN.finditer(text):
-        a, b = m.start(), m.end() - 1
+        a = m.start()
+        b = m.end() - 1
         token = m.group()
-        size = chars.size(a)
-        x0, x1, top, bottom = chars.box(a)
-        upright = chars.upright(a)
+        size, bold, upright = style(a)
+        x0, x1, top, bottom = box(a)
         if b != a:
-            ex0, ex1, etop, ebottom = chars.box(b)
-            h = max(bottom - top, 1.0)
-            if abs(etop - top) > 0.5 * h or ex1 < x0 or (ex1 - x0) > len(token) * max(size, h) * 1.1 + 2:
+            ex0, ex1, etop, ebottom = box(b)
+            h = bottom - top if bottom - top > 1.0 else 1.0
+            if abs(etop - top) > 0.5 * h or ex1 < x0 or (ex1 - x0) > len(token) * (size if size > h else h) * 1.1 + 2:
                 pieces = _split_token(a, token, chars)
             else:
-                pieces = [(a, token, x0, max(x1, ex1), min(top, etop), max(bottom, ebottom))]
+                pieces = [(a, token, x0, ex1 if ex1 > x1 else x1, etop if etop < top else top, ebottom if ebottom > bottom else bottom)]
         else:
             pieces = [(a, token, x0, x1, top, bottom)]
-        bold = chars.bold(a)
         for start, piece, px0, px1, ptop, pbottom in pieces:
-            piece = _clean(piece)
-            if not piece:
-                continue
+            if special:
+                piece = _clean(piece)
+                if not piece:
+                    continue
+            elif piece[-1] == "\ufffe":
+                piece = piece[:-1] + "-"
             key = (piece, round(px0), round(ptop))
             if key in seen:  # the same glyphs drawn twice (fake bold, overprint)
                 continue
             seen.add(key)
-            out.append((Word(piece, px0, px1, ptop, pbottom, chars.size(start) if start != a else size, bold), upright))
+            if start != a:
+                size, bold, upright = style(start)
+            out.append((Word(piece, px0, px1, ptop, pbottom, size, bold), upright))
     return out, unmapped
 
 

@@ -64,8 +64,11 @@ class Seg:
         self.words = words
         self.x0 = words[0].x0
         self.x1 = words[-1].x1
-        self.top = min(w.top for w in words)
-        self.bottom = max(w.bottom for w in words)
+        if len(words) == 1:
+            self.top, self.bottom = words[0].top, words[0].bottom
+        else:
+            self.top = min([w.top for w in words])
+            self.bottom = max([w.bottom for w in words])
 
     def add(self, word: Word) -> None:
         self.words.append(word)
@@ -158,14 +161,18 @@ def rows_of(words: list[Word]) -> list[Row]:
     """Group words into rows by vertical position and split rows at wide gaps."""
     groups: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        height = max(word.bottom - word.top, 1.0)
+        height = word.bottom - word.top
+        if height < 1.0:
+            height = 1.0
         placed = False
-        for group in reversed(groups[-3:]):
+        for group in groups[-1:-4:-1]:
             ref = group[0]
-            ref_h = max(ref.bottom - ref.top, 1.0)
-            if abs(word.top - ref.top) <= 0.45 * min(height, ref_h) and abs(word.bottom - ref.bottom) <= 0.6 * max(
-                height, ref_h
-            ):
+            ref_h = ref.bottom - ref.top
+            if ref_h < 1.0:
+                ref_h = 1.0
+            if abs(word.top - ref.top) <= 0.45 * (height if height < ref_h else ref_h) and abs(
+                word.bottom - ref.bottom
+            ) <= 0.6 * (height if height > ref_h else ref_h):
                 group.append(word)
                 placed = True
                 break
@@ -175,12 +182,19 @@ def rows_of(words: list[Word]) -> list[Row]:
     for group in groups:
         group.sort(key=lambda w: w.x0)
         segs: list[Seg] = []
+        current: list[Word] = []
+        right = 0.0
         for word in group:
             size = word.size or (word.bottom - word.top)
-            if segs and word.x0 - segs[-1].x1 <= max(1.6 * size, 12.0):
-                segs[-1].add(word)
+            if current and word.x0 - right <= (1.6 * size if size > 7.5 else 12.0):
+                current.append(word)
             else:
-                segs.append(Seg([word]))
+                if current:
+                    segs.append(Seg(current))
+                current = [word]
+            right = word.x1
+        if current:
+            segs.append(Seg(current))
         out.append(Row(segs))
     out.sort(key=lambda r: (r.top, r.x0))
     return out
