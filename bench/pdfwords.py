@@ -35,12 +35,14 @@ import sys
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ingest.readers.pdf import read_pdf  # noqa: E402
 from radslag.errors import IngestError  # noqa: E402
+from radslag.types import Document  # noqa: E402
 
 _WORD = re.compile(r"\w+")
 _PAGE_NO = re.compile(
@@ -126,24 +128,28 @@ def _match(ref: Counter[str], got: Counter[str]) -> tuple[int, Counter[str], Cou
     return matched, +missing, +extra
 
 
-def measure(path: Path) -> dict:
-    """Word and furniture figures for one PDF."""
-    try:
-        doc = read_pdf(path, str(path))
-    except IngestError as exc:
-        return {"file": path.name, "error": exc.reason}
-    ref_pages = pdftotext_pages(path)
+def compare(doc: Document, ref_pages: list[Counter[str]]) -> dict[str, Any]:
+    """Words kept and furniture removed, page by page, against reference page words.
+
+    Args:
+        doc: The document as the reader made it.
+        ref_pages: The reference words of each page (``tokens`` of pdftotext's page).
+
+    Returns:
+        Totals, the worst page, examples of lost words and per-page
+        ``kept_share`` (share of the page's non-furniture words found in the
+        page's own span of the text).
+    """
     furniture: dict[int, list[str]] = {}
     for entry in doc.front_matter.get("page_furniture", []):
         furniture.setdefault(int(entry["page"]), []).append(entry["text"])
-    ref_furn = reference_furniture(path)
     total = {"ref": 0, "kept": 0, "furniture": 0, "lost": 0, "extra": 0}
     worst = (1.0, 0)
     lost_examples: list[str] = []
+    per_page: list[float] = []
     for span in doc.pages:
-        ref = Counter(tokens(ref_pages[span.number - 1])) if span.number <= len(ref_pages) else Counter()
-        page_text = doc.text[span.start : span.end]
-        got = Counter(tokens(page_text))
+        ref = ref_pages[span.number - 1] if span.number <= len(ref_pages) else Counter()
+        got = Counter(tokens(doc.text[span.start : span.end]))
         furn = Counter(tokens("\n".join(furniture.get(span.number, []))))
         kept, missing, extra = _match(ref, got)
         furn_hit, missing, _ = _match(missing, furn)
@@ -155,19 +161,13 @@ def measure(path: Path) -> dict:
         total["extra"] += sum(extra.values())
         body = n_ref - furn_hit
         share = kept / body if body else 1.0
+        per_page.append(round(share, 4))
         if share < worst[0]:
             worst = (share, span.number)
         if missing and len(lost_examples) < 12:
             lost_examples.extend(f"p{span.number}:{w}" for w in list(missing.elements())[: 12 - len(lost_examples)])
-    leaked = []
-    for span in doc.pages[1:]:
-        lines = [" ".join(ln.split()) for ln in doc.text[span.start : span.end].split("\n") if ln.strip()]
-        for s in lines[:4] + lines[4:][-4:]:
-            if s in ref_furn:
-                leaked.append(f"p{span.number}:{s}")
     body = total["ref"] - total["furniture"]
     return {
-        "file": path.name,
         "pages": len(doc.pages),
         "ref_words": total["ref"],
         "kept_share": round(total["kept"] / body, 4) if body else 1.0,
@@ -176,10 +176,27 @@ def measure(path: Path) -> dict:
         "lost": total["lost"],
         "extra": total["extra"],
         "worst_page": {"page": worst[1], "kept_share": round(worst[0], 4)},
-        "leaked_furniture": len(leaked),
-        "leaked_examples": leaked[:6],
         "lost_examples": lost_examples,
+        "per_page_kept_share": per_page,
     }
+
+
+def measure(path: Path) -> dict[str, Any]:
+    """Word and furniture figures for one PDF, against pdftotext run now."""
+    try:
+        doc = read_pdf(path, str(path))
+    except IngestError as exc:
+        return {"file": path.name, "error": exc.reason}
+    figures = compare(doc, [Counter(tokens(page)) for page in pdftotext_pages(path)])
+    figures.pop("per_page_kept_share")
+    ref_furn = reference_furniture(path)
+    leaked = []
+    for span in doc.pages[1:]:
+        lines = [" ".join(ln.split()) for ln in doc.text[span.start : span.end].split("\n") if ln.strip()]
+        for s in lines[:4] + lines[4:][-4:]:
+            if s in ref_furn:
+                leaked.append(f"p{span.number}:{s}")
+    return {"file": path.name, **figures, "leaked_furniture": len(leaked), "leaked_examples": leaked[:6]}
 
 
 def collect(args: list[str]) -> list[Path]:

@@ -7,15 +7,18 @@ compared with what was actually drawn on the page.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
+import signal
 from pathlib import Path
 
 import pytest
 
 from ingest.normalize import normalize_text
 from ingest.readers.pdf import join_hyphen, read_pdf
+from ingest.readers.pdf.extract import check_reference_cycles
 from radslag.errors import IngestError
 from radslag.types import Document
 
@@ -51,7 +54,9 @@ def check_headings(doc: Document) -> None:
         assert h.end == len(doc.text) or doc.text[h.end] == "\n"
 
 
-@pytest.mark.parametrize("name", ["margin", "running_header", "hyphenated", "toc", "two_column"])
+@pytest.mark.parametrize(
+    "name", ["margin", "running_header", "hyphenated", "toc", "two_column", "margin_numbers", "table"]
+)
 def test_common_document_fields(name: str) -> None:
     doc = read(name)
     raw = (FIXTURES / f"{name}.pdf").read_bytes()
@@ -219,14 +224,47 @@ def test_two_column_reading_order() -> None:
         ("truncated", "corrupt_pdf", "avkortad"),
         ("notpdf", "not_pdf", "PDF"),
         ("encrypted", "encrypted", "lösenord"),
+        ("selfref", "corrupt_pdf", "objekt 4"),
     ],
 )
 def test_errors(name: str, reason: str, needle: str) -> None:
     assert EXPECTED[name]["error"] == reason
-    with pytest.raises(IngestError) as info:
+    with _no_hang(), pytest.raises(IngestError) as info:
         read_pdf(FIXTURES / f"{name}.pdf", name)
     assert info.value.reason == reason
     assert needle in info.value.message
+
+
+@contextlib.contextmanager
+def _no_hang(seconds: int = 30):
+    """Turn a hang into a test failure (a guard, not a timing assertion)."""
+
+    def fail(*_: object) -> None:
+        raise TimeoutError(f"reader did not return within {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_self_referencing_object_is_refused_at_the_cause() -> None:
+    """Object 4 is ``4 0 R``: pdfminer resolves it forever; the guard names the loop."""
+    data = (FIXTURES / "selfref.pdf").read_bytes()
+    assert b"4 0 obj\n4 0 R\nendobj" in data and len(data) < 600
+    with pytest.raises(IngestError) as info:
+        check_reference_cycles(data, "selfref.pdf")
+    assert info.value.reason == "corrupt_pdf"
+    # A longer loop (4 -> 5 -> 4) is found too ...
+    loop = b"%PDF-1.4\n4 0 obj 5 0 R endobj\n5 0 obj\n4 0 R\nendobj\n"
+    with pytest.raises(IngestError):
+        check_reference_cycles(loop, "loop.pdf")
+    # ... while a chain that ends in a real object is legal and passes.
+    chain = b"%PDF-1.4\n4 0 obj 5 0 R endobj\n5 0 obj << /Type /Font >> endobj\n"
+    check_reference_cycles(chain, "chain.pdf")
 
 
 def test_corrupt_body_with_eof_marker(tmp_path: Path) -> None:
@@ -254,3 +292,79 @@ def test_corpus_like_margin_layout_is_not_mistaken_for_two_columns() -> None:
     inledning = doc.text.index("Inledning\n")
     assert doc.text.index("Anna Gunstad Bäckman öppnar") > inledning
     assert doc.text.index("Samverkan mellan tre förvaltningar") > doc.text.index("pågår.")
+
+
+def test_margin_numbers_labels_and_agenda_keep_their_rows() -> None:
+    """Numbers and wrapped labels in a margin column (the layout that interleaved before).
+
+    Wrapped labels stay one label on the row of their value; agenda numbers
+    centred on wrapped titles open their title's line; numbered margin
+    headings ("5." in a column of its own, the heading text beside it,
+    wrapped) are one line before their paragraph, never inside it.
+    """
+    doc = read("margin_numbers")
+    truth = EXPECTED["margin_numbers"]
+    lines = lines_of(doc)
+    for label in truth["labels"]:
+        assert label in lines, label
+    for entry in truth["agenda"]:
+        assert entry in lines, entry
+    margin = [h.text for h in doc.headings if h.source == "margin"]
+    expected = [h["heading"] for h in truth["headings"]]
+    assert [h for h in margin if h in expected] == expected
+    for item in truth["headings"]:
+        i = lines.index(item["heading"])
+        assert lines[i + 1] == "" and lines[i + 2] == item["next"], (item, lines[i : i + 3])
+        for part in item["lines"][1:]:  # wrapped heading lines never stand among the body lines
+            assert not any(ln == part or ln.startswith(part + "\t") for ln in lines), part
+    # An item number never drifts to the end of a line.
+    assert not re.search(r"\S \d{1,2}\.$", doc.text, re.M)
+
+
+def test_margin_numbers_furniture_is_reported_per_page() -> None:
+    doc = read("margin_numbers")
+    truth = EXPECTED["margin_numbers"]
+    furniture = doc.front_matter["page_furniture"]
+    for number, text in enumerate(truth["page_numbers"], 1):
+        assert {"page": number, "kind": "page_number", "text": text} in furniture
+        assert text not in doc.text
+    # The signature box repeats on both pages: furniture because it repeats.
+    footer = " ".join(truth["footer"])
+    assert [e["page"] for e in furniture if e["kind"] == "footer" and e["text"] == footer] == [1, 2]
+    for word in truth["footer"]:
+        assert word not in doc.text
+    # The header is kept once on page 1 and reported as removed on page 2;
+    # its date is readable for metadata.
+    assert doc.front_matter["page_header"] == truth["running_header"]
+    assert {e["text"] for e in furniture if e["kind"] == "header"} == set(truth["running_header"])
+    assert "2024-03-14" in doc.front_matter["running_lines"]
+    assert lines_of(doc).count("Trygghetsrådet") == 1
+
+
+def test_table_rows_stay_in_reading_order() -> None:
+    doc = read("table")
+    truth = EXPECTED["table"]
+    text = doc.text
+    positions = []
+    for row in truth["rows"]:
+        # The row's cells, in order, on one line (the first word of each cell).
+        match = re.search(r"^" + r"[^\n]*\t".join(re.escape(c.split(" ")[0]) for c in row), text, re.M)
+        assert match, row
+        positions.append(match.start())
+    assert positions == sorted(positions)
+    assert text.index(truth["intro"]) < positions[0] and positions[-1] < text.index(truth["outro"])
+    # Every word of every cell is kept.
+    words = set(re.findall(r"\w+", text))
+    for row in truth["rows"]:
+        for cell in row:
+            assert set(re.findall(r"\w+", cell)) <= words, cell
+
+
+def test_toc_furniture_kept_for_inspection() -> None:
+    doc = read("toc")
+    truth = EXPECTED["toc"]
+    furniture = doc.front_matter["page_furniture"]
+    for line in truth["footer"]:
+        assert line in doc.front_matter["running_lines"]
+        assert {e["page"] for e in furniture if e["text"] == line} == {1, 2, 3, 4}
+    assert sorted(e["text"] for e in furniture if e["kind"] == "page_number") == truth["page_numbers"]

@@ -82,6 +82,7 @@ class Line:
 @dataclass
 class Page:
     lines: list[Line] = field(default_factory=list)
+    rules: list[tuple[float, float, float, float]] = field(default_factory=list)  # drawn lines x1, y1, x2, y2
 
 
 def new_pdf():
@@ -126,6 +127,8 @@ def render(pdf, pages: list[Page]) -> bytes:
         for line in page.lines:
             pdf.set_font("DejaVu", "B" if line.bold else "", line.size)
             pdf.text(line.x, line.y, line.text)
+        for x1, y1, x2, y2 in page.rules:
+            pdf.line(x1, y1, x2, y2)
     return bytes(pdf.output())
 
 
@@ -656,6 +659,204 @@ def make_two_column(pdf) -> tuple[bytes, dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------
+# 5b. margin_numbers.pdf: numbers and wrapped labels in a margin column
+# ---------------------------------------------------------------------------
+
+NUM_X = LEFT  # number column
+NUM_HEAD_X = LEFT + 24.0  # heading text beside the number, still in the margin
+NUM_BODY_X = 200.0
+NUM_HEAD_W = NUM_BODY_X - NUM_HEAD_X - 16.0
+
+NUM_LABELS = [
+    (["Beslutande"], ["Anna Gunstad Bäckman (C), ordförande", "Hans Strandlund (M)"]),
+    (["Ej tjänstgörande", "ersättare"], ["Jenny Helgesson (S)", "Irene Lidvall (L)", "Katarina Berg (SD)"]),
+    (["Justeringens plats och", "tid"], ["Digitalt, 2024-03-20"]),
+]
+
+NUM_AGENDA = [
+    ("§ 12", "Val av justerare"),
+    ("§ 13", "Svar på motion gällande att utreda möjligheten till fler trygghetsvandringar i centrum och vid stationen"),
+    ("§ 14", "Lägesbild"),
+    ("§ 15", "Information om medborgarlöftet och om polisens arbete med motorburen ungdom under sommaren"),
+]
+
+NUM_ITEMS: list[tuple[str, str, list[str]]] = [
+    (
+        "5.",
+        "Godkännande av dagordning",
+        ["Under Aktuella ungdomsfrågor läggs en punkt om skolavslutningen till. Dagordningen godkänns."],
+    ),
+    (
+        "6.",
+        "Föregående protokoll och uppföljning av beslut",
+        ["Godkänns."],
+    ),
+    (
+        "7.",
+        "Lägesbild",
+        [
+            "Kommunpolisen redovisar att sommaren har varit lugn i centrum. Det har förekommit en del "
+            "skadegörelse vid skolorna och klotter i gångtunnlarna, som har anmälts och sanerats.",
+            "Säkerhetssamordnaren berättar att lägesbildsrapporteringen fungerar och att fler "
+            "verksamheter nu rapporterar händelser varje vecka.",
+        ],
+    ),
+    (
+        "8.",
+        "Trygghetsvandring i Kolbäck",
+        [
+            "En trygghetsvandring genomförs den 28 oktober tillsammans med fastighetsägare och "
+            "föreningar. Inbjudan skickas ut i september.",
+        ],
+    ),
+]
+
+NUM_FOOTER = ("Justerandes sign", "Utdragsbestyrkande")
+
+
+def make_margin_numbers(pdf) -> tuple[bytes, dict[str, Any]]:
+    """Form labels, an agenda list and numbered margin headings (two pages).
+
+    The form labels wrap over two lines beside their values; the agenda's
+    numbers stand in their own column, vertically centred on titles that wrap;
+    the numbered headings sit in the margin column with their number in a
+    column of its own, and one heading is taller than its paragraph. Every
+    page has a running header with "Sida N av M" and a signature box footer.
+    """
+    pages: list[Page] = [Page()]
+    y = 110.0
+    labels = []
+    for label_lines, values in NUM_LABELS:
+        for i, part in enumerate(label_lines):
+            pages[-1].lines.append(Line(LEFT, y + i * (BODY_SIZE + 1.5), part, bold=True, size=9))
+        for i, value in enumerate(values):
+            pages[-1].lines.append(Line(NUM_BODY_X, y + i * (BODY_SIZE + 1.5), value))
+        labels.append(f"{' '.join(label_lines)}\t{values[0]}")
+        y += max(len(label_lines), len(values)) * (BODY_SIZE + 1.5) + 12
+    y += 20
+    pages[-1].lines.append(Line(LEFT, y, "Ärendelista", bold=True, size=12))
+    y += 24
+    agenda = []
+    for number, title in NUM_AGENDA:
+        parts = wrap(pdf, title, RIGHT - NUM_BODY_X)
+        # The number is centred on the title's lines, as meeting systems print it.
+        mid = y + (len(parts) - 1) * LEADING / 2
+        pages[-1].lines.append(Line(NUM_X, mid, number))
+        for i, part in enumerate(parts):
+            pages[-1].lines.append(Line(NUM_BODY_X, y + i * LEADING, part))
+        agenda.append(f"{number}\t{parts[0]}")
+        y += len(parts) * LEADING + 4
+    flow = Flow(pdf, pages, NUM_BODY_X, RIGHT - NUM_BODY_X, top=110.0, bottom=600.0)
+    flow.y = y + 30
+    headings = []
+    for number, heading, paragraphs in NUM_ITEMS:
+        heading_lines = wrap(pdf, heading, NUM_HEAD_W, bold=True)
+        if flow.y + LEADING * max(len(heading_lines), 2) > flow.bottom:
+            flow.new_page()
+        y0, page0 = flow.y, len(pages)
+        pages[-1].lines.append(Line(NUM_X, y0, number, bold=True))
+        for i, part in enumerate(heading_lines):
+            pages[-1].lines.append(Line(NUM_HEAD_X, y0 + i * LEADING, part, bold=True))
+        first = wrap(pdf, paragraphs[0], flow.width)[0]
+        for para in paragraphs:
+            flow.paragraph(para)
+        if len(pages) == page0:  # the heading may be taller than its text
+            flow.y = max(flow.y, y0 + len(heading_lines) * LEADING + PARA_GAP)
+        headings.append({"heading": f"{number} {heading}", "lines": heading_lines, "next": first})
+    n = len(pages)
+    for number, page in enumerate(pages, 1):
+        page.lines.append(Line(LEFT, 50.0, "Trygghetsrådet", bold=True, size=12))
+        page.lines.append(right_aligned(pdf, f"Sida {number} av {n}", 50.0, size=9))
+        page.lines.append(Line(LEFT, 66.0, "2024-03-14", size=9))
+        # A signature box: two cells with captions, on every page.
+        top, bottom = 770.0, 805.0
+        page.rules.extend([(LEFT, top, RIGHT, top), (LEFT, bottom, RIGHT, bottom), (LEFT, top, LEFT, bottom),
+                           (RIGHT, top, RIGHT, bottom), (300.0, top, 300.0, bottom)])
+        page.lines.append(Line(LEFT + 4, top + 10, NUM_FOOTER[0], size=7))
+        page.lines.append(Line(304.0, top + 10, NUM_FOOTER[1], size=7))
+    expected = {
+        "pages": n,
+        "labels": labels,
+        "agenda": agenda,
+        "headings": headings,
+        "running_header": ["Trygghetsrådet", "2024-03-14"],
+        "page_numbers": [f"Sida {i} av {n}" for i in range(1, n + 1)],
+        "footer": list(NUM_FOOTER),
+    }
+    return render(pdf, pages), expected
+
+
+# ---------------------------------------------------------------------------
+# 5c. table.pdf: a table with wrapped cells
+# ---------------------------------------------------------------------------
+
+TABLE_ROWS = [
+    ("Åtgärd", "Ansvarig", "Klart"),
+    ("Belysning i gångtunneln vid stationen byts ut", "Tekniska förvaltningen", "2024-04-30"),
+    ("Trygghetsvandring i Kolbäck", "Säkerhetssamordnare", "2024-10-28"),
+    ("Klotter saneras inom ett dygn efter anmälan", "Fastighetsavdelningen", "Löpande"),
+]
+
+
+def make_table(pdf) -> tuple[bytes, dict[str, Any]]:
+    """A three-column table between two paragraphs; the first column's cells wrap."""
+    page = Page()
+    page.lines.append(Line(LEFT, 70.0, "Handlingsplan för trygghet 2024", bold=True, size=13))
+    y = 110.0
+    intro = "Rådet har enats om följande åtgärder för året. Uppföljning sker på varje möte."
+    page.lines.append(Line(LEFT, y, intro))
+    y += LEADING + PARA_GAP + 6
+    cols = (LEFT, 280.0, 440.0)
+    widths = (200.0, 150.0, RIGHT - 440.0)
+    rows_out = []
+    for r, row in enumerate(TABLE_ROWS):
+        cells = [wrap(pdf, text, w, bold=(r == 0)) for text, w in zip(row, widths)]
+        for c, parts in enumerate(cells):
+            for i, part in enumerate(parts):
+                page.lines.append(Line(cols[c], y + i * LEADING, part, bold=(r == 0)))
+        rows_out.append([" ".join(parts) for parts in cells])
+        y += max(len(p) for p in cells) * LEADING + 6
+    y += PARA_GAP
+    outro = "Nästa uppföljning sker den 12 juni."
+    page.lines.append(Line(LEFT, y, outro))
+    expected = {"pages": 1, "rows": rows_out, "intro": intro, "outro": outro}
+    return render(pdf, [page]), expected
+
+
+# ---------------------------------------------------------------------------
+# 5d. selfref.pdf: an object that refers to itself (4 0 obj 4 0 R endobj)
+# ---------------------------------------------------------------------------
+
+
+def make_selfref() -> bytes:
+    """A tiny PDF whose page resources are object 4, and object 4 is ``4 0 R``.
+
+    pdfminer resolves such a chain forever; the reader must refuse the file
+    promptly as corrupt. Written by hand: no PDF library writes this.
+    """
+    objs = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources 4 0 R/Contents 5 0 R>>",
+        b"4 0 R",
+    ]
+    stream = b"BT /F1 12 Tf 72 720 Td (Trygghetsradet) Tj ET"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    offsets.append(len(out))
+    out += b"5 0 obj\n<</Length %d>>\nstream\n%s\nendstream\nendobj\n" % (len(stream), stream)
+    xref = len(out)
+    out += b"xref\n0 6\n0000000000 65535 f \n"
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<</Size 6/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+# ---------------------------------------------------------------------------
 # 6. scanned.pdf, 7. truncated.pdf / notpdf.pdf, encrypted.pdf
 # ---------------------------------------------------------------------------
 
@@ -773,6 +974,8 @@ def main() -> None:
         ("hyphenated", make_hyphenated),
         ("toc", make_toc),
         ("two_column", make_two_column),
+        ("margin_numbers", make_margin_numbers),
+        ("table", make_table),
     ):
         data, truth = maker(new_pdf())
         (PDF_DIR / f"{name}.pdf").write_bytes(data)
@@ -786,6 +989,8 @@ def main() -> None:
     expected["notpdf"] = {"error": "not_pdf"}
     (PDF_DIR / "encrypted.pdf").write_bytes(make_encrypted(new_pdf()))
     expected["encrypted"] = {"error": "encrypted"}
+    (PDF_DIR / "selfref.pdf").write_bytes(make_selfref())
+    expected["selfref"] = {"error": "corrupt_pdf"}
     (PDF_DIR / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
     data, truth = make_docx()

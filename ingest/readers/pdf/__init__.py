@@ -29,7 +29,7 @@ from typing import Any
 from ingest.readers.pdf.assemble import assemble, join_hyphen
 from ingest.readers.pdf.extract import check_reference_cycles, is_password_error, open_document, read_words
 from ingest.readers.pdf.furniture import strip_furniture
-from ingest.readers.pdf.layout import layout_page, mark_paragraphs, rows_of
+from ingest.readers.pdf.layout import document_body_left, layout_page, mark_paragraphs, rows_of
 from radslag.errors import IngestError
 from radslag.types import Document
 
@@ -119,7 +119,8 @@ def _build(extracted: Any, path: Path, source: str, data: bytes, content_hash: s
                 f"Roterad text på sida {page.number} utelämnad (rotated text on page {page.number} left out)"
             )
     furniture = strip_furniture([rows_of(p.words) for p in pages], [p.height for p in pages])
-    laid = [layout_page(p.number, rows) for p, rows in zip(pages, furniture.pages)]
+    doc_left = document_body_left(furniture.pages)
+    laid = [layout_page(p.number, rows, doc_left) for p, rows in zip(pages, furniture.pages)]
     mark_paragraphs([p.lines for p in laid])
     text, spans, headings = assemble(laid)
     unmapped = sum(p.unmapped for p in pages)

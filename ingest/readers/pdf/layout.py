@@ -211,14 +211,33 @@ def line_of(row: Row) -> Line:
 # ---------------------------------------------------------------------------
 
 
-def layout_page(number: int, rows: list[Row]) -> PageLines:
-    """Turn the rows of one page into ordered output lines."""
+def layout_page(number: int, rows: list[Row], doc_left: float | None = None) -> PageLines:
+    """Turn the rows of one page into ordered output lines.
+
+    Args:
+        number: The page number.
+        rows: The page's rows, furniture removed.
+        doc_left: Where body lines start in the document as a whole
+            (:func:`document_body_left`), used when the page itself has too
+            few lines to tell.
+    """
     out = PageLines(number)
     if not rows:
         return out
     gutter = find_gutter(rows)
-    out.lines = two_column_lines(rows, gutter) if gutter is not None else single_column_lines(rows)
+    out.lines = two_column_lines(rows, gutter) if gutter is not None else single_column_lines(rows, doc_left)
     return out
+
+
+def document_body_left(pages: list[list[Row]]) -> float | None:
+    """The x where most body lines of the document start (4 pt bins)."""
+    bins: Counter[int] = Counter()
+    for rows in pages:
+        bins.update(round(seg.x0 / 4) for r in rows for seg in r.segs if len(seg.words) > 1 or len(seg.words[0].text) >= 3)
+    if not bins:
+        return None
+    ((best, _),) = bins.most_common(1)
+    return min(seg.x0 for rows in pages for r in rows for seg in r.segs if round(seg.x0 / 4) == best)
 
 
 def find_gutter(rows: list[Row]) -> tuple[float, float] | None:
@@ -327,15 +346,20 @@ def is_label(text: str) -> bool:
     return plain in whole or plain.startswith(prefixes)
 
 
-def _body_left(rows: list[Row]) -> float | None:
-    """The x where most body lines start (4 pt bins), or None if unclear."""
+def _body_left(rows: list[Row], doc_left: float | None = None) -> float | None:
+    """The x where most body lines start (4 pt bins), or None if unclear.
+
+    A page with too few lines to tell takes the document's body column when
+    some of its lines start there.
+    """
     bins = Counter(round(seg.x0 / 4) for r in rows for seg in r.segs if len(seg.words) > 1 or len(seg.words[0].text) >= 3)
-    if not bins:
-        return None
-    ((best, count),) = bins.most_common(1)
-    if count < 3:
-        return None
-    return min(seg.x0 for r in rows for seg in r.segs if round(seg.x0 / 4) == best)
+    if bins:
+        ((best, count),) = bins.most_common(1)
+        if count >= 3:
+            return min(seg.x0 for r in rows for seg in r.segs if round(seg.x0 / 4) == best)
+    if doc_left is not None and any(abs(w.x0 - doc_left) <= 2 for r in rows for s in r.segs for w in s.words):
+        return doc_left
+    return None
 
 
 def _margin_part(row: Row, body_left: float) -> tuple[list[Word], list[Word]] | None:
@@ -408,11 +432,11 @@ class _Block:
         return [" ".join(w.text for w in rows_of(p)[0].words) if p else "" for p in self.parts]
 
 
-def single_column_lines(rows: list[Row]) -> list[Line]:
+def single_column_lines(rows: list[Row], doc_left: float | None = None) -> list[Line]:
     """Lines of a one-column page, with margin-column text pulled out of the flow."""
     from ingest.readers.pdf.assemble import join_heading_lines
 
-    body_left = _body_left(rows)
+    body_left = _body_left(rows, doc_left)
     blocks: list[_Block] = []
     body_rows: list[Row | None] = []
     for idx, row in enumerate(rows):
@@ -434,7 +458,11 @@ def single_column_lines(rows: list[Row]) -> list[Line]:
             last = blocks[-1]
             # A wrapped line follows at line spacing; a label ending in ":" is complete.
             close = top - last.bottom <= 0.5 * size
-            aligned = abs(min(w.x0 for w in margin) - last.x0) <= 12
+            # Aligned with the block's first word, or with the text after a hanging number.
+            starts = {last.parts[-1][0].x0}
+            if len(last.parts[-1]) > 1 and _NUMBER.match(last.parts[-1][0].text):
+                starts.add(last.parts[-1][1].x0)
+            aligned = any(abs(margin[0].x0 - x) <= 12 for x in starts)
             numbers = _NUMBER.match(" ".join(w.text for w in last.parts[-1])) or _NUMBER.match(text)
             if close and aligned and not numbers and not last.parts[-1][-1].text.endswith(":"):
                 last.parts.append(margin)
