@@ -18,19 +18,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.topics import (  # noqa: E402
-    _TOPIC_VECTORS,
-    TopicTagger,
-    evaluate,
-    load_calibration,
-    load_default_embedder,
-    load_labels,
-    load_taxonomy,
-    topic_vectors,
-)
+from index.embeddings import load_embedder  # noqa: E402
+from ingest.topics import TopicTagger, evaluate, load_calibration, load_labels  # noqa: E402
+from radslag.config import load_settings  # noqa: E402
+from radslag.taxonomy import clear_topic_vectors, load_taxonomy, topic_vectors  # noqa: E402
 
 
-def _throughput(tagger: TopicTagger, items: list[dict[str, Any]]) -> float:
+def _throughput(tagger: TopicTagger, items: list[Any]) -> float:
     t0 = time.perf_counter()
     tagger.tag(items)
     return round(len(items) / max(time.perf_counter() - t0, 1e-9), 2)
@@ -49,27 +43,28 @@ def evaluate_topics(embed: bool = True, embedder: Any = None) -> dict[str, Any]:
         ``items_per_s``; ``hybrid`` also ``topic_embedding_s`` and
         ``model_load_s``.
     """
+    settings = load_settings()
     labels = load_labels()
     held = load_labels(split="heldout")
-    items = [{"title": r["title"], "text": r["text"]} for r in held]
+    topics = load_taxonomy()
     out: dict[str, Any] = {
-        "labels": {"items": len(labels), "heldout": len(held), "topics": len(load_taxonomy())},
-        "calibration": load_calibration(),
+        "labels": {"items": len(labels), "heldout": len(held), "topics": len(topics)},
     }
-    lex = evaluate(None, None)
-    lex["items_per_s"] = _throughput(TopicTagger(), items)
+    lex = evaluate(settings, None)
+    lex["items_per_s"] = _throughput(TopicTagger(settings), held)
     out["lexicon"] = lex
+    out["calibration"] = {"lexicon": load_calibration("lexicon", topics, None, settings.cache_dir)}
     if embed:
         t0 = time.perf_counter()
-        embedder = embedder or load_default_embedder()
+        embedder = embedder or load_embedder(settings)
         load_s = time.perf_counter() - t0
-        topics = load_taxonomy()
-        _TOPIC_VECTORS.clear()
+        clear_topic_vectors()
         t0 = time.perf_counter()
         topic_vectors(topics, embedder)
         topic_s = time.perf_counter() - t0
-        hyb = evaluate(None, embedder)
-        hyb["items_per_s"] = _throughput(TopicTagger(None, embedder), items)
+        hyb = evaluate(settings, embedder)
+        hyb["items_per_s"] = _throughput(TopicTagger(settings, embedder), held)
+        out["calibration"]["hybrid"] = load_calibration("hybrid", topics, embedder, settings.cache_dir)
         hyb["topic_embedding_s"] = round(topic_s, 3)
         hyb["model_load_s"] = round(load_s, 2)
         hyb["embedder"] = getattr(embedder, "name", type(embedder).__name__)

@@ -200,7 +200,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if tmp is not None:
                 tmp.cleanup()
             return out
-        qrels, unmatched = map_judgments(queries, items)
+        qrels, unmatched = map_judgments(queries, [{"id": it.id, "source": it.source, "title": it.title,
+                                                    "text": it.text} for it in items])
         out["unmatched"] = unmatched
         per_query: dict[str, dict[str, Any]] = {}
         for mode in modes:

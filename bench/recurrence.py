@@ -32,12 +32,14 @@ sys.path.insert(0, str(ROOT / "tests" / "tools"))
 import make_series  # noqa: E402
 
 from index.brief import brief, render_markdown  # noqa: E402
+from index.followups import assess  # noqa: E402
 from index.store import Archive  # noqa: E402
 from index.threads import build_threads  # noqa: E402
 from index.timeline import timeline  # noqa: E402
-from ingest.followups import assess, detect_followups  # noqa: E402
+from ingest.followups import detect_followups  # noqa: E402
+from ingest.pipeline import detect_meeting_followups  # noqa: E402
 from radslag.config import load_settings  # noqa: E402
-from radslag.types import AgendaItem, Document, MeetingMeta  # noqa: E402
+from radslag.types import AgendaItem, Document, Filters, MeetingMeta  # noqa: E402
 
 LABELS = ROOT / "tests" / "data" / "labels" / "recurrence.json"
 
@@ -102,9 +104,9 @@ def synthetic_docs() -> list:
 def thread_scores(archive: Archive, refs: dict[str, int], truth: dict[str, list[str]]) -> dict:
     inv = {v: k for k, v in refs.items()}
     thread_of = {r: name for name, members in truth.items() for r in members}
-    links = archive.conn.execute("SELECT src_item_id, dst_item_id FROM thread_links").fetchall()
+    links = [(link.src_item_id, link.dst_item_id) for link in archive.thread_links()]
     good = sum(1 for s, d in links if thread_of.get(inv.get(s)) and thread_of.get(inv.get(s)) == thread_of.get(inv.get(d)))
-    pred_thread = {r[0]: r[1] for r in archive.conn.execute("SELECT item_id, thread_id FROM threads")}
+    pred_thread = archive.thread_of_items()
     true_links = [(m[i], m[i + 1]) for m in truth.values() for i in range(len(m) - 1)]
     recalled = sum(
         1 for a, b in true_links
@@ -138,7 +140,7 @@ def seed_archive(path: Path, labels: dict) -> dict[str, int]:
                            date=dt.date.fromisoformat(m["date"]) if m["date"] else None)
         mid, _, _ = archive.write_document(doc, meta, items)
         for row, (ref, _) in zip(archive.items(meeting_id=mid), specs):
-            refs[ref] = row["id"]
+            refs[ref] = row.id
     archive.close()
     return refs
 
@@ -150,9 +152,9 @@ def pipeline_seed_refs(archive: Archive, labels: dict) -> dict[str, int]:
     for ref, spec in labels["thread_items"].items():
         name, title = Path(spec["file"]).name, _norm(spec["title"])
         for it in items:
-            t = _norm(it["title"])
-            if it["source"].endswith(name) and (title in t or t in title):
-                refs[ref] = it["id"]
+            t = _norm(it.title)
+            if it.source.endswith(name) and (title in t or t in title):
+                refs[ref] = it.id
                 break
     return refs
 
@@ -176,16 +178,17 @@ def main() -> None:
         report["thread_vectors"] = a.get_setting("threads_method")
         syn = json.loads((make_series.DEFAULT_OUT / "labels.json").read_text(encoding="utf-8"))
         report["threads"] = {"synthetic": thread_scores(a, refs, syn["threads"])}
-        got = {(r["item_id"], _norm(r["sentence"])[:30]): r for r in assess(a)}
+        detect_meeting_followups(a)
+        got = {(r.item_id, _norm(r.sentence)[:30]): r for r in assess(a)}
         ok, status_rows = 0, []
         for lab in syn["followups"]:
             r = got.get((refs[lab["item"]], _norm(lab["sentence"])[:30]))
             want = refs[lab["answered_by"]] if lab["answered_by"] else None
-            right = r is not None and r["status"] == lab["status"] and r["answered_by_item_id"] == want
+            right = r is not None and r.status == lab["status"] and r.answered_by_item_id == want
             ok += right
             if not right:
                 status_rows.append({"sentence": lab["sentence"], "label": lab["status"],
-                                    "got": r and r["status"], "reason": r and r["answered_reason"]})
+                                    "got": r and r.status, "reason": r and r.answered_reason})
         report["followup_status_synthetic"] = {"correct": ok, "total": len(syn["followups"]), "errors": status_rows}
         a.close()
         # Seeds: threads over hand-segmented items.
@@ -212,11 +215,11 @@ def main() -> None:
         report["scale"] = {"meetings": gen["meetings"], "items": big.count("items"), "generate_s": gen["seconds"]}
         timings = {}
         t0 = time.perf_counter()
-        tl = timeline(big, topic="klotter", by="quarter")
+        tl = timeline(big, topic="klotter", by="quarter", settings=settings)
         timings["timeline_topic_all_bodies_s"] = round(time.perf_counter() - t0, 3)
         timings["timeline_topic_mentions"] = tl.total_items
         t0 = time.perf_counter()
-        tl = timeline(big, topic="klotter", by="meeting", municipality="Kommun042")
+        tl = timeline(big, topic="klotter", by="meeting", settings=settings, filters=Filters(municipality="Kommun042"))
         timings["timeline_topic_one_body_s"] = round(time.perf_counter() - t0, 3)
         t0 = time.perf_counter()
         tl = timeline(big, query="motorburen ungdom", settings=settings, mode="keyword", by="year")
@@ -224,12 +227,13 @@ def main() -> None:
         timings["timeline_query_mentions"] = tl.total_items
         timings["timeline_query_notes"] = tl.notes
         t0 = time.perf_counter()
-        tl = timeline(big, query="motorburen ungdom", settings=settings, mode="keyword", municipality="Kommun042")
+        tl = timeline(big, query="motorburen ungdom", settings=settings, mode="keyword",
+                      filters=Filters(municipality="Kommun042"))
         timings["timeline_query_keyword_one_body_s"] = round(time.perf_counter() - t0, 3)
         t0 = time.perf_counter()
         b = brief(big, "Kommun042 trygghetsråd")
         render_markdown(b)
-        timings["brief_cold_s"] = round(time.perf_counter() - t0, 3)  # includes importing ingest.people
+        timings["brief_cold_s"] = round(time.perf_counter() - t0, 3)
         t0 = time.perf_counter()
         b = brief(big, "Kommun043 trygghetsråd")
         render_markdown(b)

@@ -205,7 +205,7 @@ def bench_model(n_repeat: int) -> dict:
             t0 = time.perf_counter()
             ids = build_passages(arc, embedder, settings)
             split_s = time.perf_counter() - t0
-            texts = [r["text"] for r in arc.passages(ids)]
+            texts = [r.text for r in arc.passages(ids)]
             t0 = time.perf_counter()
             embedder.encode_passages(texts, batch_size=settings.batch_size)
             pipe_s = split_s + (time.perf_counter() - t0)

@@ -38,6 +38,8 @@ from pathlib import Path
 
 import snowballstemmer
 
+from radslag.lang import read_word_list
+
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -63,16 +65,6 @@ _stemmer = snowballstemmer.stemmer("swedish")
 def stem(word: str) -> str:
     """Return the Snowball Swedish stem of a lower-case word (cached)."""
     return _stemmer.stemWord(word)
-
-
-def read_word_list(path: Path) -> list[str]:
-    """Read a one-word-per-line data file, skipping blank lines and ``#`` comments."""
-    words = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            words.append(line.casefold())
-    return words
 
 
 @dataclass

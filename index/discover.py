@@ -6,7 +6,8 @@ by the silhouette score, and every cluster of at least ``min_cluster`` items
 is described by:
 
 * its most distinctive terms: class-based TF-IDF (c-TF-IDF, as in BERTopic)
-  over Snowball-stemmed item text, Swedish stop words and meeting boilerplate
+  over Snowball-stemmed item text, Swedish stop words, the words of meeting
+  procedure (:mod:`radslag.lang`) and the archive's own municipality names
   removed, each stem shown as its most frequent surface word;
 * size, item ids, bodies, first and last meeting date;
 * the known topic it overlaps most: the topic tagged on the largest share of
@@ -23,11 +24,19 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
 import snowballstemmer
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+
+from index.embeddings import Embedder
+from index.store import Archive
+from radslag.lang import minutes_words, stopwords
+from radslag.taxonomy import item_text_for_embedding, load_taxonomy, topic_vectors
+from radslag.types import Filters, Item
 
 #: A known topic counts as overlapping when it is tagged on at least this share of the cluster's items.
 OVERLAP_SHARE = 0.4
@@ -42,37 +51,22 @@ N_TERMS = 8
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _stemmer = snowballstemmer.stemmer("swedish")
 
-#: Words common to all minutes that never characterise a topic.
-_BOILERPLATE = {
-    "beslut", "beslutar", "beslutsgång", "beslutsunderlag", "sammanfattning", "ärendet", "ärende", "nämnden",
-    "nämnd", "ordförande", "ordföranden", "förslag", "finner", "bifaller", "protokollet", "protokoll",
-    "informationen", "information", "informerar", "kommunen", "kommun", "kommunens", "förvaltningen",
-    "förvaltningens", "tjänsteskrivelse", "skickas", "prövar", "noterar", "daterad", "datum", "även",
-    "samt", "under", "mellan", "kommer", "finns", "också", "detta", "dessa", "vilket", "genom", "enligt",
-    "inom", "sedan", "vara", "varit", "bland", "annat", "mycket", "några", "flera", "andra", "fram",
-    "kungsbacka", "hallstahammar", "hallstahammars", "arboga", "västerås", "möte", "mötet", "rådet",
-}
+
+def place_words(names: Collection[str]) -> frozenset[str]:
+    """Case-folded words of place names and their genitives ("hallstahammars")."""
+    words = {w.casefold() for name in names for w in _WORD.findall(name)}
+    return frozenset(words | {w + "s" for w in words if not w.endswith("s")})
 
 
-def _stop_words() -> set[str]:
-    try:
-        from spacy.lang.sv.stop_words import STOP_WORDS
-    except Exception:  # pragma: no cover - spaCy is a dependency; keep working without it
-        STOP_WORDS = set()
-    return {w.casefold() for w in STOP_WORDS} | _BOILERPLATE
-
-
-_STOP = _stop_words()
-
-
-def analyse_terms(text: str) -> list[tuple[str, str]]:
+def analyse_terms(text: str, extra_stop: Collection[str] = ()) -> list[tuple[str, str]]:
     """Return ``(stem, surface)`` pairs of content words in ``text``.
 
-    Words are case-folded, at least three letters, not stop words or
-    boilerplate, and stemmed with Snowball (Swedish).
+    Words are case-folded, at least three letters, not stop words, words of
+    meeting procedure or ``extra_stop``, and stemmed with Snowball (Swedish).
     """
+    stop = stopwords() | minutes_words()
     words = [w.casefold() for w in _WORD.findall(text)]
-    words = [w for w in words if w not in _STOP]
+    words = [w for w in words if w not in stop and w not in extra_stop]
     return list(zip(_stemmer.stemWords(words), words))
 
 
@@ -116,9 +110,6 @@ def _choose_k(x: np.ndarray, min_cluster: int) -> np.ndarray:
     smallest ``k`` whose score is within :data:`SILHOUETTE_TOLERANCE` of the
     best is taken (parsimony: do not split a theme for a negligible gain).
     """
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
-
     n = x.shape[0]
     k_max = min(MAX_K, n - 1, max(2, n // 2))  # clusters average at least two items
     runs: list[tuple[float, np.ndarray]] = []
@@ -133,21 +124,19 @@ def _choose_k(x: np.ndarray, min_cluster: int) -> np.ndarray:
     return next(labels for score, labels in runs if score >= best - SILHOUETTE_TOLERANCE)
 
 
-def _item_vectors(items: list[dict[str, Any]], embedder: Any, vectors: Any) -> np.ndarray:
+def _item_vectors(items: list[Item], embedder: Embedder | None, vectors: Any) -> np.ndarray:
     if vectors is None:
-        from ingest.topics import item_text_for_embedding
-
         if embedder is None:
             raise ValueError("discover_topics needs an embedder or precomputed vectors")
         x = np.asarray(
-            embedder.encode_passages([item_text_for_embedding(it["title"], it["text"]) for it in items]),
+            embedder.encode_passages([item_text_for_embedding(it.title, it.text) for it in items]),
             dtype=np.float32,
         )
     elif isinstance(vectors, dict):
-        missing = [it["id"] for it in items if it["id"] not in vectors]
+        missing = [it.id for it in items if it.id not in vectors]
         if missing:
             raise ValueError(f"no vector for items {missing[:5]}")
-        x = np.vstack([np.asarray(vectors[it["id"]], dtype=np.float32) for it in items])
+        x = np.vstack([np.asarray(vectors[it.id], dtype=np.float32) for it in items])
     else:
         x = np.asarray(vectors, dtype=np.float32)
         if x.shape[0] != len(items):
@@ -155,12 +144,12 @@ def _item_vectors(items: list[dict[str, Any]], embedder: Any, vectors: Any) -> n
     return x / (np.linalg.norm(x, axis=1, keepdims=True) + 1e-12)
 
 
-def _overlap(members: list[dict[str, Any]], centroid: np.ndarray, embedder: Any) -> tuple[str, float, str]:
+def _overlap(members: list[Item], centroid: np.ndarray, embedder: Embedder | None) -> tuple[str, float, str]:
     """Return ``(topic_id or "ny", strength, basis)`` for a cluster."""
     counts: Counter = Counter()
     tagged = 0
     for it in members:
-        ids = {t["id"] for t in it.get("topics") or []}
+        ids = {t.id for t in it.topics}
         tagged += bool(ids)
         counts.update(ids)
     if tagged:
@@ -172,8 +161,6 @@ def _overlap(members: list[dict[str, Any]], centroid: np.ndarray, embedder: Any)
         return "ny", round(best[0][1] / len(members), 3) if best else 0.0, "tags"
     if embedder is None:
         return "ny", 0.0, "none"
-    from ingest.topics import load_taxonomy, topic_vectors
-
     topics = load_taxonomy()
     sims = topic_vectors(topics, embedder) @ centroid
     z = (sims - sims.mean()) / (sims.std() + 1e-9)
@@ -182,11 +169,11 @@ def _overlap(members: list[dict[str, Any]], centroid: np.ndarray, embedder: Any)
 
 
 def discover_topics(
-    archive: Any,
-    embedder: Any = None,
+    archive: Archive,
+    embedder: Embedder | None = None,
     vectors: Any = None,
     min_cluster: int = 3,
-    **filters: Any,
+    filters: Filters | None = None,
 ) -> list[dict[str, Any]]:
     """Cluster the archive's agenda items and describe each cluster.
 
@@ -195,9 +182,9 @@ def discover_topics(
         embedder: Encodes item texts when ``vectors`` is not given; also used
             to compare untagged clusters with the taxonomy.
         vectors: Precomputed item vectors: a dict ``item_id -> vector`` or an
-            array aligned with ``archive.items(**filters)``.
+            array aligned with ``archive.items(filters)``.
         min_cluster: Smallest cluster reported.
-        **filters: Passed to :meth:`Archive.items` (``body``, ``since``, ...).
+        filters: Which items to cluster.
 
     Returns:
         Clusters, largest first, each with ``cluster`` (number), ``label``
@@ -205,7 +192,7 @@ def discover_topics(
         ``first_date``, ``last_date``, ``overlaps`` (topic id or ``"ny"``),
         ``overlap_score`` and ``overlap_basis`` (``tags`` or ``embedding``).
     """
-    items = archive.items(**filters)
+    items = archive.items(filters)
     if len(items) < max(min_cluster, 3):
         return []
     x = _item_vectors(items, embedder, vectors)
@@ -216,13 +203,15 @@ def discover_topics(
         clusters[int(lab)].append(i)
     kept = sorted((c for c in clusters.values() if len(c) >= min_cluster), key=lambda c: (-len(c), c[0]))
 
+    # A council's own town names are in most of its items and name no issue.
+    places = place_words(archive.meeting_values("municipality"))
     surface: dict[str, Counter] = defaultdict(Counter)
     docs = []
     for members in kept:
         cnt: Counter = Counter()
         for i in members:
             it = items[i]
-            for stem, word in analyse_terms(f"{it['title']}\n{it['text']}"):
+            for stem, word in analyse_terms(f"{it.title}\n{it.text}", places):
                 cnt[stem] += 1
                 surface[stem][word] += 1
         docs.append(cnt)
@@ -231,14 +220,14 @@ def discover_topics(
     in_kept = {i for c in kept for i in c}
     for i, it in enumerate(items):
         if i not in in_kept:
-            rest.update(stem for stem, _ in analyse_terms(f"{it['title']}\n{it['text']}"))
+            rest.update(stem for stem, _ in analyse_terms(f"{it.title}\n{it.text}", places))
     terms_per = c_tf_idf(docs + ([rest] if rest else []))[: len(docs)]
 
     out = []
     for n, (members, terms) in enumerate(zip(kept, terms_per)):
         member_items = [items[i] for i in members]
         words = [sorted(surface[t].items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for t, _ in terms]
-        dates = sorted(d for d in (it.get("date") for it in member_items) if d)
+        dates = sorted(it.date for it in member_items if it.date)
         centroid = x[members].mean(axis=0)
         centroid /= np.linalg.norm(centroid) + 1e-12
         overlap, strength, basis = _overlap(member_items, centroid, embedder)
@@ -248,8 +237,8 @@ def discover_topics(
                 "label": ", ".join(words[:3]),
                 "terms": words,
                 "size": len(members),
-                "item_ids": [int(it["id"]) for it in member_items],
-                "bodies": sorted({it.get("body") for it in member_items if it.get("body")}),
+                "item_ids": [int(it.id) for it in member_items],
+                "bodies": sorted({it.body for it in member_items if it.body}),
                 "first_date": dates[0] if dates else None,
                 "last_date": dates[-1] if dates else None,
                 "overlaps": overlap,

@@ -14,13 +14,16 @@ import csv
 import io
 import json
 import os
-import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 import pyarrow as pa
+import pyarrow.parquet as pq
+
+from index.store import Archive
+from radslag.types import Filters
 
 WHATS = ("items", "meetings", "entities", "topics", "threads", "followups")
 FORMATS = ("jsonl", "csv", "parquet")
@@ -86,89 +89,70 @@ def fields(what: str) -> list[str]:
 # -- rows ---------------------------------------------------------------------------
 
 
-def _thread_ids(archive) -> dict[int, int]:
-    try:
-        return {r[0]: r[1] for r in archive.conn.execute("SELECT item_id, thread_id FROM threads")}
-    except Exception:  # noqa: BLE001 - threads not built
-        return {}
+def _entity(e: Any) -> dict[str, Any]:
+    return {"text": e.text, "label": e.label, "start": e.start, "end": e.end, "canonical": e.canonical}
 
 
-def item_rows(archive, **filters: Any) -> list[dict[str, Any]]:
+def item_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str, Any]]:
     """Item records (fields as in :data:`SCHEMAS` ``items``)."""
-    tids = _thread_ids(archive)
-    out = []
-    for r in archive.items(**filters):
-        out.append({
-            "source": r["source"], "meeting_id": r["meeting_id"], "date": r["date"], "body": r["body"],
-            "municipality": r["municipality"], "kind": r["kind"], "item_number": r["number"], "title": r["title"],
-            "text": r["text"], "pages": r["pages"] or [],
-            "entities": [{k: e.get(k) for k in ("text", "label", "start", "end", "canonical")} for e in r["entities"]],
-            "topics": [{k: t.get(k) for k in ("id", "label", "score")} for t in r["topics"]],
-            "item_id": r["id"], "ordinal": r["ordinal"], "dnr": r["dnr"], "heading_source": r["heading_source"],
-            "thread_id": tids.get(r["id"]),
-        })
-    return out
+    tids = archive.thread_of_items()
+    return [
+        {
+            "source": r.source, "meeting_id": r.meeting_id, "date": r.date, "body": r.body,
+            "municipality": r.municipality, "kind": r.kind, "item_number": r.number, "title": r.title,
+            "text": r.text, "pages": r.pages,
+            "entities": [_entity(e) for e in r.entities],
+            "topics": [{"id": t.id, "label": t.label, "score": round(t.score, 4)} for t in r.topics],
+            "item_id": r.id, "ordinal": r.ordinal, "dnr": r.dnr, "heading_source": r.heading_source,
+            "thread_id": tids.get(r.id),
+        }
+        for r in archive.items(filters)
+    ]
 
 
-def meeting_rows(archive, **filters: Any) -> list[dict[str, Any]]:
+def meeting_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str, Any]]:
     out = []
-    for m in archive.meetings(**filters):
-        rec = {k: m.get(k) for k in fields("meetings")}
-        rec["meeting_id"] = m["id"]
-        rec["participants"] = [{k: p.get(k) for k in ("name", "role", "party", "group")} for p in m["participants"]]
+    for m in archive.meetings(filters):
+        rec = m.to_json()
+        rec["meeting_id"] = m.id
         out.append(rec)
     return out
 
 
-def entity_rows(archive, **filters: Any) -> list[dict[str, Any]]:
+def entity_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str, Any]]:
     return [
-        {"source": r["source"], "meeting_id": r["meeting_id"], "date": r["date"], "body": r["body"],
-         "municipality": r["municipality"], "item_id": r["id"], "item_number": r["number"]}
-        | {k: e.get(k) for k in ("text", "label", "start", "end", "canonical")}
-        for r in archive.items(**filters) for e in r["entities"]
+        {"source": r.source, "meeting_id": r.meeting_id, "date": r.date, "body": r.body,
+         "municipality": r.municipality, "item_id": r.id, "item_number": r.number} | _entity(e)
+        for r in archive.items(filters) for e in r.entities
     ]
 
 
-def topic_rows(archive, **filters: Any) -> list[dict[str, Any]]:
-    ids = {r["id"]: r for r in archive.items(**filters)}
-    rows = archive.conn.execute("SELECT * FROM item_topics ORDER BY item_id, score DESC").fetchall()
+def topic_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str, Any]]:
     return [
-        {"source": ids[t["item_id"]]["source"], "meeting_id": ids[t["item_id"]]["meeting_id"],
-         "date": ids[t["item_id"]]["date"], "body": ids[t["item_id"]]["body"],
-         "municipality": ids[t["item_id"]]["municipality"], "item_id": t["item_id"],
-         "item_number": ids[t["item_id"]]["number"], "topic_id": t["topic_id"], "label": t["label"],
-         "score": t["score"], "method": t["method"]}
-        for t in rows if t["item_id"] in ids
+        {"source": r.source, "meeting_id": r.meeting_id, "date": r.date, "body": r.body,
+         "municipality": r.municipality, "item_id": r.id, "item_number": r.number, "topic_id": t.id,
+         "label": t.label, "score": t.score, "method": t.method}
+        for r in sorted(archive.items(filters), key=lambda r: r.id) for t in r.topics
     ]
 
 
-def thread_rows(archive, **filters: Any) -> list[dict[str, Any]]:
-    allowed = archive.filter_item_ids(**filters)
-    rows = archive.conn.execute(
-        "SELECT t.thread_id, t.position, t.item_id, i.meeting_id, d.source, m.date, m.body, m.municipality,"
-        " i.number AS item_number, i.title, l.src_item_id AS predecessor_item_id, l.score, l.similarity, l.reasons"
-        " FROM threads t JOIN items i ON i.id = t.item_id JOIN meetings m ON m.id = i.meeting_id"
-        " JOIN documents d ON d.id = m.document_id LEFT JOIN thread_links l ON l.dst_item_id = t.item_id"
-        " ORDER BY t.thread_id, t.position"
-    ).fetchall()
+def thread_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str, Any]]:
+    allowed = archive.filter_item_ids(filters)
+    return [
+        {"thread_id": e.thread_id, "position": e.position, "item_id": e.item_id, "meeting_id": e.meeting_id,
+         "source": e.source, "date": e.date, "body": e.body, "municipality": e.municipality,
+         "item_number": e.number, "title": e.title, "predecessor_item_id": e.predecessor, "score": e.score,
+         "similarity": e.similarity, "reasons": e.reasons}
+        for e in archive.thread_entries()
+        if allowed is None or e.item_id in allowed
+    ]
+
+
+def followup_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str, Any]]:
     out = []
-    for r in rows:
-        if allowed is not None and r["item_id"] not in allowed:
-            continue
-        rec = dict(r)
-        rec["reasons"] = json.loads(rec["reasons"]) if rec["reasons"] else []
-        out.append(rec)
-    return out
-
-
-def followup_rows(archive, **filters: Any) -> list[dict[str, Any]]:
-    from ingest.followups import followups
-
-    out = []
-    for f in followups(archive, body=filters.get("body"), municipality=filters.get("municipality"),
-                       since=filters.get("since"), until=filters.get("until")):
-        rec = {k: f.get(k) for k in fields("followups")}
-        rec["followup_id"] = f["id"]
+    for f in archive.followups(filters):
+        rec = f.to_json()
+        rec["followup_id"] = f.id
         out.append(rec)
     return out
 
@@ -177,12 +161,11 @@ _ROWS = {"items": item_rows, "meetings": meeting_rows, "entities": entity_rows, 
          "threads": thread_rows, "followups": followup_rows}
 
 
-def rows_for(archive, what: str, **filters: Any) -> list[dict[str, Any]]:
-    """Records of one table, ordered by meeting date, with ``filters`` applied."""
+def rows_for(archive: Archive, what: str, filters: Filters | None = None) -> list[dict[str, Any]]:
+    """Records of one table, ordered by meeting date, with ``filters`` applied to its meetings and items."""
     if what not in _ROWS:
         raise ValueError(f"what must be one of {WHATS} or 'all'")
-    filters = {k: v for k, v in filters.items() if v is not None}
-    rows = _ROWS[what](archive, **filters)
+    rows = _ROWS[what](archive, filters)
     order = fields(what)
     return [{k: r.get(k) for k in order} for r in rows]
 
@@ -213,8 +196,6 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, stream: TextIO | Binary
         raise ValueError(f"fmt must be one of {FORMATS}")
     rows = list(rows)
     if fmt == "parquet":
-        import pyarrow.parquet as pq
-
         schema = pa.schema(SCHEMAS[what])
         table = pa.Table.from_pylist([{k: r.get(k) for k in schema.names} for r in rows], schema=schema)
         pq.write_table(table, stream)
@@ -238,18 +219,6 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, stream: TextIO | Binary
     return len(rows)
 
 
-def write_items(rows: Iterable[dict[str, Any]], fmt: str, stream: TextIO | BinaryIO | None = None,
-                sep: str = ",") -> int:
-    """Write item records to ``stream`` (stdout by default; parquet goes to its binary buffer).
-
-    CSV written to a terminal or pipe carries no BOM; files written by
-    :func:`export` do.
-    """
-    if stream is None:
-        stream = sys.stdout.buffer if fmt == "parquet" else sys.stdout
-    return write_rows(rows, fmt, stream, what="items", sep=sep, bom=False)
-
-
 def _atomic(path: Path, fmt: str, rows: list[dict[str, Any]], what: str, sep: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -264,14 +233,11 @@ def _atomic(path: Path, fmt: str, rows: list[dict[str, Any]], what: str, sep: st
 
 
 def export(
-    archive,
+    archive: Archive,
     what: str = "items",
     fmt: str = "jsonl",
     out: str | Path = ".",
-    body: str | None = None,
-    municipality: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
+    filters: Filters | None = None,
     sep: str = ",",
 ) -> list[Path]:
     """Export one table (or ``all``) to files.
@@ -283,8 +249,7 @@ def export(
         out: A file path for one table, or a folder (existing, ending in a
             path separator, or always for ``all``): files are then named
             ``<table>.<fmt>``.
-        body, municipality, since, until: Meeting filters (substring match,
-            ISO dates inclusive).
+        filters: Which meetings and items to export (every table).
         sep: CSV separator.
 
     Returns:
@@ -299,7 +264,7 @@ def export(
     as_dir = what == "all" or out.is_dir() or str(out).endswith(os.sep)
     written = []
     for table in tables:
-        rows = rows_for(archive, table, body=body, municipality=municipality, since=since, until=until)
+        rows = rows_for(archive, table, filters)
         path = out / f"{table}.{fmt}" if as_dir else out
         written.append(_atomic(path, fmt, rows, table, sep))
     return written

@@ -18,24 +18,23 @@ text (see :func:`analyze`); queries go through the same analysis in
   token characters, so these survive it unchanged.
 * Hyphenated words (``epa-traktor``) give their parts and the joined word.
 
-Queries drop Swedish stop words (``data/stopwords_sv.txt``) unless nothing
-else is left, ignore FTS5 operators and punctuation typed by users, and join
+Queries drop Swedish stop words (:func:`radslag.lang.stopwords`) unless
+nothing else is left, ignore FTS5 operators and punctuation typed by users, and join
 the terms with ``OR`` so BM25 ranks items that match more of them higher.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-import sqlite3
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 from index import compounds
-
-STOPWORDS_FILE = Path(__file__).resolve().parent / "data" / "stopwords_sv.txt"
+from radslag.lang import STOPWORDS_FILE, minutes_words, stopwords
 
 # Order matters: special tokens are tried before plain words at each position.
 _TOKEN = re.compile(
@@ -51,12 +50,6 @@ _TOKEN = re.compile(
 _FTS_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 _OPERATOR_RE = re.compile(r"(?<!\w)(?:AND|OR|NOT|NEAR)(?!\w)")
 _CACHE_LIMIT = 300_000
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    """Return the Swedish query stop words (casefolded)."""
-    return frozenset(compounds.read_word_list(STOPWORDS_FILE))
 
 
 _word_cache: dict[str, tuple[str, tuple[str, ...]]] = {}
@@ -151,11 +144,8 @@ def analyzer_fingerprint() -> str:
     The FTS index stores analysed terms, so an archive analysed differently
     from today's queries must be re-analysed (see ``Archive.refresh_keyword_index``).
     """
-    import hashlib
-    from importlib.metadata import version
-
     h = hashlib.sha256(f"{compounds._CACHE_VERSION}|{version('snowballstemmer')}".encode())
-    for path in sorted((Path(__file__).parent / "data").glob("*.txt")):
+    for path in [*sorted((Path(__file__).parent / "data").glob("*.txt")), STOPWORDS_FILE]:
         h.update(path.read_bytes())
     dic = compounds.find_dictionary()
     h.update(str(dic.stat().st_size if dic else "no-dictionary").encode())
@@ -244,35 +234,23 @@ def match_query(query: str) -> str:
     return " OR ".join(groups)
 
 
-def keyword_search(
-    conn: sqlite3.Connection,
-    query: str,
-    k: int,
-    where_sql: str = "",
-    args: Sequence[Any] = (),
-) -> list[tuple[int, float]]:
-    """Run a BM25 keyword search over ``items_fts``.
+@lru_cache(maxsize=1)
+def _content_stop_terms() -> frozenset[str]:
+    return frozenset(analyze(" ".join(sorted(stopwords() | minutes_words()))).split())
 
-    Args:
-        conn: Connection to an archive (see :class:`index.store.Archive`).
-        query: Free-text user query.
-        k: Maximum number of hits.
-        where_sql: Optional extra SQL condition on the FTS row id, ANDed to the
-            match, e.g. ``"rowid IN (SELECT i.id FROM items i JOIN meetings m
-            ON m.id = i.meeting_id WHERE m.date >= ?)"``.
-        args: Parameters for ``where_sql``.
 
-    Returns:
-        ``(item_id, score)`` pairs, best first; ``score`` is the negated FTS5
-        ``bm25(items_fts, 2.0, 1.0)`` value (title weighted twice), so higher
-        is better. Empty when the query has no searchable term.
+def content_terms(text: str) -> list[str]:
+    """Analysed terms that say what an item is about, in text order.
+
+    Stop words and the words of meeting procedure (:mod:`radslag.lang`),
+    terms of two letters or fewer and numbers are left out. Follow-up
+    answers and TF-IDF threads compare items by these.
     """
-    expr = match_query(query)
-    if not expr or k <= 0:
-        return []
-    sql = "SELECT rowid, bm25(items_fts, 2.0, 1.0) AS score FROM items_fts WHERE items_fts MATCH ?"
-    if where_sql:
-        sql += f" AND ({where_sql})"
-    sql += " ORDER BY score LIMIT ?"
-    rows = conn.execute(sql, (expr, *args, k)).fetchall()
-    return [(int(r[0]), -float(r[1])) for r in rows]
+    stop = _content_stop_terms()
+    return [t for t in analyze(text).split() if t not in stop and len(t) > 2 and not t.isdigit()]
+
+
+def all_terms_expression(query: str) -> str:
+    """FTS5 expression requiring every analysed term of ``query`` (``""`` when it has none)."""
+    terms = list(dict.fromkeys(analyze(query).split()))
+    return " AND ".join(_quote(t) for t in terms)

@@ -12,16 +12,19 @@ modes actually used; there is no silent fallback.
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from index.embeddings import load_embedder
+from index.keyword import analyze, match_query, query_groups
+from index.store import Archive
+from index.vectors import META_FILE, VectorIndex
 from radslag.config import Settings
 from radslag.errors import RadslagError
-from index.store import Archive
+from radslag.lang import stopwords
+from radslag.types import Filters, Item
 
 MODES = ("hybrid", "dense", "keyword")
 ORDERS = ("relevance", "date")
@@ -29,6 +32,8 @@ ORDERS = ("relevance", "date")
 RRF_K = 60
 #: How many candidates each side contributes before fusion.
 CANDIDATES = 100
+#: BM25 weights of the FTS5 columns: a term in the title counts twice.
+BM25_WEIGHTS = (2.0, 1.0)
 
 
 @dataclass
@@ -92,41 +97,24 @@ def keyword_coverage(archive: Archive, query: str, item_ids: list[int]) -> dict[
     query; fusion weights the keyword side by this share so such partial
     matches do not crowd out semantic hits (cf. "minimum should match").
     """
-    from index.keyword import query_groups
-
     groups = query_groups(query) or query_groups(query, keep_stopwords=True)
     if not groups or not item_ids:
         return {i: 1.0 for i in item_ids}
     hits = dict.fromkeys(item_ids, 0)
-    candidates = json.dumps(item_ids)  # only the candidates, not every row a common word matches
-    for group in groups:
-        for (rowid,) in archive.conn.execute(
-            "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
-            (group, candidates),
-        ):
+    for group in groups:  # only the candidates, not every row a common word matches
+        for rowid in archive.keyword_matches(group, item_ids):
             hits[rowid] += 1
     return {i: n / len(groups) for i, n in hits.items()}
 
 
 def keyword_ranking(archive: Archive, query: str, limit: int, allowed: set[int] | None) -> list[tuple[int, float]]:
     """Return ``(item_id, bm25)`` best first; bm25 is positive, higher is better."""
-    from index.keyword import analyzer_fingerprint, match_query
-
-    if archive.get_setting("keyword_analyzer") not in (None, analyzer_fingerprint()):
+    if not archive.keyword_current():
         archive.refresh_keyword_index()  # analysed with other data files: re-analyse once
     expr = match_query(query)
     if not expr:
         return []
-    try:
-        rows = archive.conn.execute(
-            "SELECT rowid, -bm25(items_fts, 2.0, 1.0) AS s FROM items_fts WHERE items_fts MATCH ?"
-            " ORDER BY s DESC LIMIT ?",
-            (expr, limit if allowed is None else -1),
-        ).fetchall()
-    except sqlite3.OperationalError as exc:  # should not happen: match_query escapes input
-        raise RadslagError(f"Nyckelordssökningen misslyckades (keyword search failed): {exc}") from exc
-    out = [(r[0], r[1]) for r in rows if allowed is None or r[0] in allowed]
-    return out[:limit]
+    return archive.keyword_ranking(expr, limit, BM25_WEIGHTS, allowed)
 
 
 # -- dense side -----------------------------------------------------------------
@@ -138,9 +126,6 @@ class DenseSearcher:
     _cache: dict[tuple, "DenseSearcher"] = {}
 
     def __init__(self, settings: Settings):
-        from index.embeddings import load_embedder
-        from index.vectors import VectorIndex
-
         self.settings = settings
         self.embedder = load_embedder(settings)
         self.index = VectorIndex.open(settings, self.embedder)
@@ -152,6 +137,16 @@ class DenseSearcher:
 
     @classmethod
     def get(cls, settings: Settings) -> "DenseSearcher":
+        """The searcher for ``settings``, reloaded when the index changed on disk.
+
+        Raises:
+            RadslagError: When there is no vector index (checked before the
+                model is loaded).
+        """
+        if not (settings.index_dir / META_FILE).exists():
+            raise RadslagError(
+                f"Inget vektorindex i {settings.index_dir} – kör `radslag reindex` (no vector index)."
+            )
         key = (settings.model, str(settings.index_dir.resolve()), str(settings.cache_dir))
         searcher = cls._cache.get(key)
         if searcher is None or searcher._stamp != searcher._index_stamp():
@@ -170,7 +165,7 @@ class DenseSearcher:
         scores, ids = self.index.search(qvec, min(want, n_passages))
         ids = [int(i) for i in ids[0]]
         scores = [float(s) for s in scores[0]]
-        item_of = _passage_items(archive, ids)
+        item_of = archive.passage_items(ids) if ids else {}
         best: dict[int, tuple[float, int]] = {}
         for pid, score in zip(ids, scores):
             item_id = item_of.get(pid)
@@ -180,15 +175,6 @@ class DenseSearcher:
                 best[item_id] = (score, pid)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:limit]
         return [(item, s) for item, (s, _) in ranked], {item: pid for item, (_, pid) in ranked}
-
-
-def _passage_items(archive: Archive, passage_ids: list[int]) -> dict[int, int]:
-    if not passage_ids:
-        return {}
-    rows = archive.conn.execute(
-        f"SELECT id, item_id FROM passages WHERE id IN ({','.join('?' * len(passage_ids))})", passage_ids
-    )
-    return {r[0]: r[1] for r in rows}
 
 
 # -- fusion and presentation ----------------------------------------------------
@@ -210,13 +196,29 @@ def rrf(rankings: list[list[int]], k: int = RRF_K, weights: list[dict[int, float
     return scores
 
 
+def fuse(
+    mode: str,
+    keyword: list[tuple[int, float]],
+    dense: list[tuple[int, float]],
+    coverage: dict[int, float] | None = None,
+) -> dict[int, float]:
+    """Combine the two sides' rankings into one score per item.
+
+    Hybrid: RRF of both best-first lists, each keyword hit weighted by its
+    ``coverage`` (:func:`keyword_coverage`). One mode alone: that side's own
+    scores.
+    """
+    if mode != "hybrid":
+        return dict(keyword or dense)
+    rankings = [[i for i, _ in keyword], [i for i, _ in dense]]
+    return rrf(rankings, weights=[coverage or {}, {}])
+
+
 _WORD = re.compile(r"\w[\w\-§]*", re.UNICODE)
 
 
 def query_terms(query: str) -> set[str]:
     """Analysed content terms of a query, stop words left out (snippets, highlighting)."""
-    from index.keyword import analyze, stopwords
-
     stop = stopwords()
     words = [w for w in _WORD.findall(query.casefold()) if w not in stop]
     return set(analyze(" ".join(words)).split()) if words else set(analyze(query).split())
@@ -224,8 +226,6 @@ def query_terms(query: str) -> set[str]:
 
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Character spans of words in ``text`` whose analysed form matches the query."""
-    from index.keyword import analyze, stopwords
-
     terms = query_terms(query)
     if not terms:
         return []
@@ -237,15 +237,11 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     return spans
 
 
-def best_snippet(archive: Archive, item: dict[str, Any], query: str, width: int = 320) -> tuple[str, int | None]:
+def best_snippet(archive: Archive, item: Item, query: str, width: int = 320) -> tuple[str, int | None]:
     """The passage of an item that shares the most terms with the query."""
-    from index.keyword import analyze
-
     terms = query_terms(query)
-    passages = archive.conn.execute(
-        "SELECT text, start FROM passages WHERE item_id = ? ORDER BY ordinal", (item["id"],)
-    ).fetchall()
-    candidates = [(p[0], p[1]) for p in passages] or _windows(item["text"], item["start"], width * 2)
+    passages = archive.item_passages(item.id)
+    candidates = [(p.text, p.start) for p in passages] or _windows(item.text, item.start, width * 2)
     best = max(candidates, key=lambda c: len(set(analyze(c[0]).split()) & terms)) if terms else candidates[0]
     return _trim(best[0], query, width), best[1]
 
@@ -284,13 +280,7 @@ def search(
     settings: Settings,
     k: int = 10,
     mode: str = "hybrid",
-    body: str | None = None,
-    municipality: str | None = None,
-    kind: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    topic: str | None = None,
-    entity: str | None = None,
+    filters: Filters | None = None,
     order: str = "relevance",
 ) -> SearchResult:
     """Search agenda items.
@@ -301,7 +291,7 @@ def search(
         settings: Settings naming the model and the vector index.
         k: Number of hits.
         mode: ``hybrid`` (RRF of both sides), ``dense`` or ``keyword``.
-        body, municipality, kind, since, until, topic, entity: Filters.
+        filters: Which meetings and items to search.
         order: ``relevance`` or ``date`` (newest first among the top hits).
 
     Returns:
@@ -321,19 +311,16 @@ def search(
     if not query:
         result.notes.append("Tom fråga (empty query).")
         return result
-    allowed = archive.filter_item_ids(
-        body=body, municipality=municipality, kind=kind, since=since, until=until, topic=topic, entity=entity
-    )
+    allowed = archive.filter_item_ids(filters)
     pool = max(CANDIDATES, k * 3)
-    rankings: list[list[int]] = []
-    weights: list[dict[int, float]] = []
     keyword: list[tuple[int, float]] = []
+    coverage: dict[int, float] = {}
     dense: list[tuple[int, float]] = []
     best_passage: dict[int, int] = {}
     if mode in ("hybrid", "keyword"):
         keyword = keyword_ranking(archive, query, pool, allowed)
-        rankings.append([i for i, _ in keyword])
-        weights.append(keyword_coverage(archive, query, rankings[-1]) if mode == "hybrid" else {})
+        if mode == "hybrid":
+            coverage = keyword_coverage(archive, query, [i for i, _ in keyword])
         result.modes_used.append("keyword")
     if mode in ("hybrid", "dense"):
         try:
@@ -341,8 +328,6 @@ def search(
             searcher = DenseSearcher.get(settings)
             result.load_ms = (time.perf_counter() - t_load) * 1000
             dense, best_passage = searcher.ranking(archive, query, pool, allowed)
-            rankings.append([i for i, _ in dense])
-            weights.append({})
             result.modes_used.append("dense")
         except RadslagError as exc:
             if mode == "dense":
@@ -351,18 +336,18 @@ def search(
                 "Semantisk sökning kunde inte köras; resultaten bygger bara på nyckelord "
                 f"(dense search unavailable, keyword results only): {exc}"
             )
-    fused = rrf(rankings, weights=weights) if mode == "hybrid" else {i: s for i, s in (keyword or dense)}
+    fused = fuse(mode, keyword, dense, coverage)
     ordered = sorted(fused, key=lambda i: -fused[i])[:k]
     kw_rank = {item: r for r, (item, _) in enumerate(keyword, start=1)}
     dn_rank = {item: r for r, (item, _) in enumerate(dense, start=1)}
     dn_score = dict(dense)
-    rows = {row["id"]: row for row in archive.items(item_ids=ordered)}
-    passages = {p["id"]: p for p in archive.passages(list(best_passage.values()))}
+    rows = {row.id: row for row in archive.items(item_ids=ordered)}
+    passages = {p.id: p for p in archive.passages(list(best_passage.values()))} if best_passage else {}
     for item_id in ordered:
         row = rows[item_id]
         pid = best_passage.get(item_id)
         if pid in passages and item_id not in kw_rank:
-            snippet, s_start = _trim(passages[pid]["text"], query, 320), passages[pid]["start"]
+            snippet, s_start = _trim(passages[pid].text, query, 320), passages[pid].start
         else:
             snippet, s_start = best_snippet(archive, row, query)
         result.hits.append(
@@ -370,18 +355,18 @@ def search(
                 rank=0,
                 score=round(float(fused[item_id]), 6),
                 item_id=item_id,
-                meeting_id=row["meeting_id"],
-                source=row["source"],
-                date=row["date"],
-                body=row["body"],
-                municipality=row["municipality"],
-                kind=row["kind"],
-                item_number=row["number"],
-                item_title=row["title"],
+                meeting_id=row.meeting_id,
+                source=row.source,
+                date=row.date,
+                body=row.body,
+                municipality=row.municipality,
+                kind=row.kind,
+                item_number=row.number,
+                item_title=row.title,
                 snippet=snippet,
                 snippet_start=s_start,
-                topics=row["topics"],
-                entities=row["entities"],
+                topics=[{"id": t.id, "label": t.label, "score": round(t.score, 4)} for t in row.topics],
+                entities=[asdict(e) for e in row.entities],
                 keyword_rank=kw_rank.get(item_id),
                 dense_rank=dn_rank.get(item_id),
                 dense_score=round(dn_score[item_id], 4) if item_id in dn_score else None,

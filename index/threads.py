@@ -19,8 +19,12 @@ Linking rule (one pass, chronological):
 * Threads are the connected components of the links (union-find); the thread
   id is the id of its earliest item.
 * Procedural items (the ``procedural_titles`` list in
-  ``ingest/data/followups.yaml``: "Närvaro", "Föregående minnesanteckningar",
+  ``index/data/procedural.yaml``: "Närvaro", "Föregående minnesanteckningar",
   "Övriga frågor" …) are never linked.
+
+Vectors: the items' mean passage vectors from the FAISS index, or given by
+the caller; with ``method="auto"`` and embedding turned off (or the model
+unavailable, said in the result's ``notes``), TF-IDF over content terms.
 
 Every link stores ``reasons`` in Swedish, e.g. ``["likhet 0.87",
 "gemensamt ämne: motorburen ungdom", "gemensam plats: Hallstahammar"]``.
@@ -28,14 +32,30 @@ Every link stores ``reasons`` in Swedish, e.g. ``["likhet 0.87",
 
 from __future__ import annotations
 
-import json
+import logging
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from index.embeddings import load_embedder
+from index.keyword import all_terms_expression, content_terms
+from index.store import Archive
+from index.vectors import VectorIndex
+from radslag.config import Settings
+from radslag.errors import RadslagError
+from radslag.taxonomy import item_text_for_embedding
+from radslag.types import Filters, Item, ThreadEntry, ThreadLink
+
+log = logging.getLogger(__name__)
+
+PROCEDURAL_FILE = Path(__file__).resolve().parent / "data" / "procedural.yaml"
 
 #: Per-method thresholds: ``(min_sim, link_threshold)``. ``embedder`` values
 #: are for multilingual-e5 cosines (which sit high: unrelated Swedish
@@ -62,12 +82,44 @@ _PERSON_LABELS = {"per", "person", "prs", "pers"}
 _ORG_LABELS = {"org", "organisation", "organization", "orgn"}
 
 
+@dataclass
+class ThreadReport:
+    """What :func:`build_threads` did.
+
+    Attributes:
+        links: Links stored.
+        method: How item vectors were made: ``given``, ``embedder`` or ``tfidf``.
+        notes: Anything the caller should pass on (a fallback and why).
+    """
+
+    links: int
+    method: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Thread:
+    """An issue thread: items of several meetings, first mention first."""
+
+    thread_id: int
+    label: str
+    size: int
+    meeting_count: int
+    first_date: str | None
+    last_date: str | None
+    bodies: list[str]
+    topics: dict[str, int]
+    items: list[ThreadEntry]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**{k: getattr(self, k) for k in ("thread_id", "label", "size", "meeting_count", "first_date",
+                                                  "last_date", "bodies", "topics")},
+                "items": [i.to_json() for i in self.items]}
+
+
 @lru_cache(maxsize=1)
 def _procedural() -> re.Pattern[str]:
-    import yaml
-
-    path = Path(__file__).resolve().parent.parent / "ingest" / "data" / "followups.yaml"
-    pats = yaml.safe_load(path.read_text(encoding="utf-8")).get("procedural_titles", [])
+    pats = yaml.safe_load(PROCEDURAL_FILE.read_text(encoding="utf-8")).get("procedural_titles", [])
     return re.compile(r"^\s*(?:\d+[.)]?\s*|§\s*\d+\s*)?(?:" + "|".join(f"(?:{p})" for p in pats) + r")\s*[.:]?\s*$", re.I)
 
 
@@ -80,67 +132,59 @@ def is_procedural(title: str | None) -> bool:
 
 
 def _tfidf_matrix(texts: list[str]):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from index.keyword import analyze
-    from ingest.followups import _stop_terms
-
-    stop = _stop_terms()
-
-    def tokens(text: str) -> list[str]:
-        return [t for t in analyze(text).split() if t not in stop and len(t) > 2 and not t.isdigit()]
-
-    vec = TfidfVectorizer(analyzer=tokens, sublinear_tf=True, min_df=1)
+    vec = TfidfVectorizer(analyzer=content_terms, sublinear_tf=True, min_df=1)
     return vec.fit_transform(texts)  # rows are L2-normalised
 
 
-def item_vectors(archive, settings=None, method: str = "auto", item_ids: list[int] | None = None):
-    """Compute item vectors.
+def item_vectors(
+    archive: Archive, items: list[Item], settings: Settings | None = None, method: str = "auto"
+) -> tuple[Any, str, list[str]]:
+    """Compute vectors for ``items`` (rows in the same order).
 
     Args:
-        archive: The open archive.
+        archive: The open archive (for the stored vector index).
+        items: The items.
         settings: Settings for the embedder.
         method: ``embedder`` (mean of passage embeddings; the item title and
-            text when it has no passages), ``tfidf`` (stemmed Swedish terms),
-            or ``auto`` (embedder if it loads, else tfidf).
-        item_ids: Restrict to these items.
+            text when it has no passages), ``tfidf`` (content terms), or
+            ``auto`` (embedder when embedding is on, else tfidf; when the
+            model cannot be loaded, tfidf with a note saying why).
 
     Returns:
-        ``(ids, matrix, method_used)``; rows of ``matrix`` are L2-normalised
-        (a dense ``np.ndarray`` or a scipy sparse matrix for tfidf).
+        ``(matrix, method_used, notes)``; rows of ``matrix`` are
+        L2-normalised (a dense ``np.ndarray``, or a scipy sparse matrix for tfidf).
     """
-    rows = archive.items(item_ids=item_ids) if item_ids is not None else archive.items()
-    ids = [r["id"] for r in rows]
+    notes: list[str] = []
     use_model = method == "embedder" or (method == "auto" and settings is not None and settings.embed)
     if use_model:
         try:
-            return ids, stored_item_vectors(archive, settings, rows), "embedder"
-        except Exception:  # noqa: BLE001 - fall back to tfidf in auto mode
+            return stored_item_vectors(archive, settings, items), "embedder", notes
+        except RadslagError as exc:
             if method == "embedder":
                 raise
-    return ids, _tfidf_matrix([f"{r['title']}\n{r['text']}" for r in rows]), "tfidf"
+            log.warning("threads fall back to TF-IDF: %s", exc)
+            notes.append(f"Trådar byggda med TF-IDF eftersom inbäddningar saknas (threads built with TF-IDF, "
+                         f"embeddings unavailable): {exc}")
+    return _tfidf_matrix([f"{r.title}\n{r.text}" for r in items]), "tfidf", notes
 
 
-def stored_item_vectors(archive, settings, rows: list[dict[str, Any]]) -> np.ndarray:
+def stored_item_vectors(archive: Archive, settings: Settings, items: list[Item]) -> np.ndarray:
     """Item vectors from the FAISS index (:meth:`VectorIndex.item_means`).
 
     Items whose passages are missing from the index (embedding off or
     failed) are encoded from title and text.
     """
-    from index.embeddings import load_embedder
-    from index.vectors import VectorIndex
-
     embedder = load_embedder(settings)
     means = VectorIndex.open(settings, embedder).item_means(archive)
-    mat = np.zeros((len(rows), embedder.dim), dtype=np.float32)
+    mat = np.zeros((len(items), embedder.dim), dtype=np.float32)
     missing = []
-    for n, r in enumerate(rows):
-        if r["id"] in means:
-            mat[n] = means[r["id"]]
+    for n, r in enumerate(items):
+        if r.id in means:
+            mat[n] = means[r.id]
         else:
             missing.append(n)
     if missing:
-        texts = [f"{rows[n]['title']}\n{rows[n]['text'][:2000]}" for n in missing]
+        texts = [item_text_for_embedding(items[n].title, items[n].text) for n in missing]
         mat[missing] = np.asarray(embedder.encode_passages(texts), dtype=np.float32)
     return mat
 
@@ -148,12 +192,12 @@ def stored_item_vectors(archive, settings, rows: list[dict[str, Any]]) -> np.nda
 # -- linking -------------------------------------------------------------------------
 
 
-def _enrichment(row: dict[str, Any]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    topics = {t["id"]: t["label"] for t in row.get("topics") or []}
+def _enrichment(row: Item) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    topics = {t.id: t.label for t in row.topics}
     ents: dict[str, tuple[str, str]] = {}
-    for e in row.get("entities") or []:
-        label = (e.get("label") or "").casefold()
-        name = (e.get("canonical") or e.get("text") or "").strip()
+    for e in row.entities:
+        label = (e.label or "").casefold()
+        name = (e.canonical or e.text or "").strip()
         if not name:
             continue
         if label in _PLACE_LABELS:
@@ -169,45 +213,42 @@ def _enrichment(row: dict[str, Any]) -> tuple[dict[str, str], dict[str, tuple[st
 
 
 def compute_links(
-    archive,
-    settings=None,
+    archive: Archive,
+    settings: Settings | None = None,
     vectors: dict[int, np.ndarray] | None = None,
     *,
     method: str = "auto",
     min_sim: float | None = None,
     link_threshold: float | None = None,
-) -> tuple[list[dict[str, Any]], str]:
+) -> tuple[list[ThreadLink], str, list[str]]:
     """Compute best-predecessor links without storing them.
 
     Returns:
-        ``(links, method_used)``; each link has ``src_item_id`` (earlier),
-        ``dst_item_id`` (later), ``score``, ``similarity`` and ``reasons``.
+        ``(links, method_used, notes)``; each link goes from the earlier item
+        to the later one.
     """
-    rows = archive.items()
-    rows = [r for r in rows if not is_procedural(r["title"])]
+    rows = [r for r in archive.items() if not is_procedural(r.title)]
+    notes: list[str] = []
     if vectors is not None:
-        rows = [r for r in rows if r["id"] in vectors]
-        ids = [r["id"] for r in rows]
-        mat = np.stack([np.asarray(vectors[i], dtype=np.float32) for i in ids]) if ids else np.zeros((0, 1))
+        rows = [r for r in rows if r.id in vectors]
+        mat = np.stack([np.asarray(vectors[r.id], dtype=np.float32) for r in rows]) if rows else np.zeros((0, 1))
         mat = mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-9)
         used = "given"
     else:
-        ids, mat, used = item_vectors(archive, settings, method, item_ids=[r["id"] for r in rows])
-        order = {i: n for n, i in enumerate(ids)}
-        rows = sorted(rows, key=lambda r: order[r["id"]])
+        mat, used, notes = item_vectors(archive, rows, settings, method)
     if not rows:
-        return [], used
+        return [], used, notes
     d_min, d_link = THRESHOLDS[used]
     min_sim = d_min if min_sim is None else min_sim
     link_threshold = d_link if link_threshold is None else link_threshold
 
     # Chronological rank: dated meetings by date, undated after them.
-    keys = [(0 if r["date"] else 1, r["date"] or "", r["meeting_id"]) for r in rows]
-    meeting = np.array([r["meeting_id"] for r in rows])
+    keys = [(0 if r.date else 1, r.date or "", r.meeting_id) for r in rows]
+    meeting = np.array([r.meeting_id for r in rows])
     rank_of_key = {k: n for n, k in enumerate(sorted(set(keys)))}
     rank = np.array([rank_of_key[k] for k in keys])
     enrich = [_enrichment(r) for r in rows]
-    links: list[dict[str, Any]] = []
+    links: list[ThreadLink] = []
     n = len(rows)
     block = 1024
     for b0 in range(0, n, block):
@@ -237,19 +278,12 @@ def compute_links(
                         reasons.append("odaterat möte: ordningen är osäker")
                     best = (score, int(i), sim, reasons)
             if best is not None:
-                links.append(
-                    {
-                        "src_item_id": rows[best[1]]["id"],
-                        "dst_item_id": rows[j]["id"],
-                        "score": round(best[0], 4),
-                        "similarity": round(best[2], 4),
-                        "reasons": best[3],
-                    }
-                )
-    return links, used
+                links.append(ThreadLink(src_item_id=rows[best[1]].id, dst_item_id=rows[j].id,
+                                        score=round(best[0], 4), similarity=round(best[2], 4), reasons=best[3]))
+    return links, used, notes
 
 
-def _components(links: list[dict[str, Any]]) -> dict[int, int]:
+def _components(links: list[ThreadLink]) -> dict[int, int]:
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -260,114 +294,72 @@ def _components(links: list[dict[str, Any]]) -> dict[int, int]:
         return x
 
     for link in links:
-        a, b = find(link["src_item_id"]), find(link["dst_item_id"])
+        a, b = find(link.src_item_id), find(link.dst_item_id)
         if a != b:
             parent[max(a, b)] = min(a, b)
     return {x: find(x) for x in list(parent)}
 
 
-def build_threads(archive, settings=None, vectors: dict[int, np.ndarray] | None = None, **options: Any) -> int:
+def build_threads(
+    archive: Archive, settings: Settings | None = None, vectors: dict[int, np.ndarray] | None = None, **options: Any
+) -> ThreadReport:
     """Compute issue threads and store them (replacing earlier ones).
 
     Args:
         archive: The open archive.
         settings: Settings (for the embedder when ``vectors`` is None).
         vectors: Item vectors by item id; when None they are computed with
-            the embedder, or TF-IDF if no embedder can be loaded.
+            the embedder, or TF-IDF (see :func:`item_vectors`).
         **options: ``method``, ``min_sim``, ``link_threshold`` for
             :func:`compute_links`.
 
     Returns:
-        The number of links stored.
+        A :class:`ThreadReport`.
     """
-    links, used = compute_links(archive, settings, vectors, **options)
+    links, used, notes = compute_links(archive, settings, vectors, **options)
     comp = _components(links)
     chron = {
-        r["id"]: (0 if r["date"] else 1, r["date"] or "", r["meeting_id"], r["ordinal"])
+        r.id: (0 if r.date else 1, r.date or "", r.meeting_id, r.ordinal)
         for r in archive.items(item_ids=list(comp))
     }
     members: dict[int, list[int]] = defaultdict(list)
     for item, root in comp.items():
         members[root].append(item)
-    with archive.transaction() as c:
-        c.execute("DELETE FROM thread_links")
-        c.execute("DELETE FROM threads")
-        c.executemany(
-            "INSERT INTO thread_links(src_item_id, dst_item_id, score, similarity, reasons, method) VALUES (?,?,?,?,?,?)",
-            [
-                (l["src_item_id"], l["dst_item_id"], l["score"], l["similarity"], json.dumps(l["reasons"], ensure_ascii=False), used)
-                for l in links
-            ],
-        )
-        for items in members.values():
-            items.sort(key=lambda i: chron[i])
-            c.executemany(
-                "INSERT INTO threads(item_id, thread_id, position) VALUES (?,?,?)",
-                [(item, items[0], pos) for pos, item in enumerate(items)],
-            )
-    archive.set_setting("threads_method", used)
-    return len(links)
+    ordered = [sorted(items, key=lambda i: chron[i]) for items in members.values()]
+    archive.replace_threads(links, ordered, used)
+    return ThreadReport(links=len(links), method=used, notes=notes)
 
 
-def has_threads(archive) -> bool:
+def has_threads(archive: Archive) -> bool:
     """Whether threads have been built."""
-    try:
-        return archive.conn.execute("SELECT 1 FROM threads LIMIT 1").fetchone() is not None
-    except Exception:  # noqa: BLE001 - table absent
-        return False
+    return archive.count("threads") > 0
 
 
-def _thread_items(archive, thread_id: int) -> list[dict[str, Any]]:
-    rows = archive.conn.execute(
-        "SELECT t.item_id, t.thread_id, t.position, i.meeting_id, i.number, i.title, m.date, m.body,"
-        " m.municipality, d.source, l.src_item_id AS predecessor, l.score, l.similarity, l.reasons"
-        " FROM threads t JOIN items i ON i.id = t.item_id JOIN meetings m ON m.id = i.meeting_id"
-        " JOIN documents d ON d.id = m.document_id"
-        " LEFT JOIN thread_links l ON l.dst_item_id = t.item_id"
-        " WHERE t.thread_id = ? ORDER BY t.position",
-        (thread_id,),
-    ).fetchall()
-    out = []
-    for r in rows:
-        d = dict(r)
-        d["reasons"] = json.loads(d["reasons"]) if d["reasons"] else []
-        out.append(d)
-    return out
-
-
-def thread_for_item(archive, item_id: int) -> list[dict[str, Any]]:
+def thread_for_item(archive: Archive, item_id: int) -> list[ThreadEntry]:
     """The thread an item belongs to, first mention first (empty if none).
 
-    Each entry has ``item_id``, ``thread_id``, ``position``, ``meeting_id``,
-    ``number``, ``title``, ``date``, ``body``, ``municipality``, ``source``
-    and, except for the first, ``predecessor``, ``score``, ``similarity``
-    and ``reasons`` of the link that joined it.
+    Every entry but the first carries ``predecessor``, ``score``,
+    ``similarity`` and ``reasons`` of the link that joined it.
     """
-    row = archive.conn.execute("SELECT thread_id FROM threads WHERE item_id = ?", (item_id,)).fetchone()
-    return _thread_items(archive, row[0]) if row else []
+    thread_id = archive.thread_of_items().get(item_id)
+    return archive.thread_entries(thread_id) if thread_id is not None else []
 
 
 def threads(
-    archive,
-    topic: str | None = None,
+    archive: Archive,
+    filters: Filters | None = None,
     query: str | None = None,
     *,
-    body: str | None = None,
     item_ids: set[int] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Thread]:
     """List threads, those spanning most meetings first.
 
     Args:
         archive: The open archive.
-        topic: Keep threads with an item carrying this topic (id or label).
+        filters: Keep threads with an item passing these filters (topic,
+            body, ...; see :class:`radslag.types.Filters`).
         query: Keep threads with an item matching all query terms (keyword index).
-        body: Keep threads with an item of a matching body (substring, case-folded).
         item_ids: Keep threads touching these items.
-
-    Returns:
-        Dicts with ``thread_id``, ``label``, ``size``, ``meeting_count``,
-        ``first_date``, ``last_date``, ``bodies``, ``topics`` (label → item
-        count) and ``items`` (as from :func:`thread_for_item`).
     """
     keep: set[int] | None = None
 
@@ -375,44 +367,36 @@ def threads(
         nonlocal keep
         keep = ids if keep is None else keep & ids
 
-    if topic:
-        restrict({r[0] for r in archive.conn.execute(
-            "SELECT item_id FROM item_topics WHERE topic_id = ? OR label = ?", (topic, topic))})
+    if filters:
+        restrict(archive.filter_item_ids(filters) or set())
     if query:
-        from index.keyword import analyze
-
-        terms = list(dict.fromkeys(analyze(query).split()))
-        expr = " AND ".join(f'"{t}"' for t in terms)
-        restrict({r[0] for r in archive.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (expr,))} if expr else set())
-    if body:
-        restrict(archive.filter_item_ids(body=body) or set())
+        expr = all_terms_expression(query)
+        restrict(archive.keyword_matches(expr) if expr else set())
     if item_ids is not None:
         restrict(set(item_ids))
-    rows = archive.conn.execute("SELECT item_id, thread_id FROM threads").fetchall()
-    wanted = {r[1] for r in rows if keep is None or r[0] in keep}
-    topic_rows = defaultdict(list)
-    for r in archive.conn.execute(
-        "SELECT t.thread_id, it.label FROM threads t JOIN item_topics it ON it.item_id = t.item_id"
-    ):
-        topic_rows[r[0]].append(r[1])
+    membership = archive.thread_of_items()
+    wanted = {tid for item, tid in membership.items() if keep is None or item in keep}
+    by_thread: dict[int, list[ThreadEntry]] = defaultdict(list)
+    for entry in archive.thread_entries():
+        if entry.thread_id in wanted:
+            by_thread[entry.thread_id].append(entry)
+    labels = archive.thread_topic_labels()
     out = []
-    for tid in wanted:
-        items = _thread_items(archive, tid)
-        dates = [i["date"] for i in items if i["date"]]
-        topics = Counter(topic_rows.get(tid, []))
-        label = topics.most_common(1)[0][0] if topics else items[0]["title"]
+    for tid, items in by_thread.items():
+        dates = [i.date for i in items if i.date]
+        topics = Counter(labels.get(tid, []))
         out.append(
-            {
-                "thread_id": tid,
-                "label": label,
-                "size": len(items),
-                "meeting_count": len({i["meeting_id"] for i in items}),
-                "first_date": min(dates) if dates else None,
-                "last_date": max(dates) if dates else None,
-                "bodies": sorted({" ".join(x for x in (i["municipality"], i["body"]) if x) for i in items}),
-                "topics": dict(topics.most_common()),
-                "items": items,
-            }
+            Thread(
+                thread_id=tid,
+                label=topics.most_common(1)[0][0] if topics else items[0].title,
+                size=len(items),
+                meeting_count=len({i.meeting_id for i in items}),
+                first_date=min(dates) if dates else None,
+                last_date=max(dates) if dates else None,
+                bodies=sorted({" ".join(x for x in (i.municipality, i.body) if x) for i in items}),
+                topics=dict(topics.most_common()),
+                items=items,
+            )
         )
-    out.sort(key=lambda t: (-t["meeting_count"], -t["size"], t["last_date"] or "", t["thread_id"]))
+    out.sort(key=lambda t: (-t.meeting_count, -t.size, t.last_date or "", t.thread_id))
     return out

@@ -34,9 +34,16 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Any, TextIO
 
+from index.keyword import all_terms_expression
+from index.search import search
+from index.store import Archive
+from radslag.config import Settings
+from radslag.periods import PERIODS, chronological, period_of
+from radslag.types import Filters, Item
+
+#: The period label of mentions whose meeting date is too vague for the period.
 UNKNOWN_PERIOD = "okänt datum"
 DENSE_THRESHOLD = 0.86
-PERIODS = ("meeting", "month", "quarter", "year")
 #: How many search hits a query timeline asks for.
 QUERY_K = 2000
 
@@ -185,25 +192,6 @@ def _atomic_write(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
-def period_of(date: str | None, by: str, meeting_id: int | None = None, year: int | None = None) -> str:
-    """The period label of an ISO date: ``2021-09-15``, ``2021-09``, ``2021-Q3``, ``2021``.
-
-    A meeting whose text gives only the year still counts in that year's
-    period when ``by="year"``; at finer periods it is undated.
-    """
-    if not date:
-        return str(year) if by == "year" and year else UNKNOWN_PERIOD
-    if by == "meeting":
-        return date
-    if by == "month":
-        return date[:7]
-    if by == "quarter":
-        return f"{date[:4]}-Q{(int(date[5:7]) - 1) // 3 + 1}"
-    if by == "year":
-        return date[:4]
-    raise ValueError(f"by must be one of {PERIODS}")
-
-
 def threshold_note(subject: str, threshold: float, modes_used: list[str] | None = None) -> str:
     """The mention rule, Swedish then English."""
     if subject == "topic":
@@ -221,54 +209,32 @@ def threshold_note(subject: str, threshold: float, modes_used: list[str] | None 
     return f"{sv}. | {en}."
 
 
-def _all_terms_items(archive, query: str, candidates: set[int] | None) -> set[int]:
-    from index.keyword import analyze
-
-    terms = list(dict.fromkeys(analyze(query).split()))
-    if not terms:
-        return set()
-    expr = " AND ".join(f'"{t}"' for t in terms)
-    rows = archive.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (expr,)).fetchall()
-    ids = {r[0] for r in rows}
-    return ids if candidates is None else ids & candidates
+def _all_terms_items(archive: Archive, query: str, candidates: set[int] | None) -> set[int]:
+    expr = all_terms_expression(query)
+    return archive.keyword_matches(expr, candidates) if expr else set()
 
 
 def mentions(
-    archive,
+    archive: Archive,
     *,
     query: str | None = None,
     topic: str | None = None,
-    settings=None,
+    settings: Settings,
     threshold: float | None = None,
     mode: str = "hybrid",
     k: int = QUERY_K,
-    body: str | None = None,
-    municipality: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
+    filters: Filters | None = None,
 ) -> tuple[set[int], str, list[str]]:
     """Return ``(item ids, threshold_note, notes)`` for a query or topic."""
     if bool(query) == bool(topic):
         raise ValueError("give exactly one of query= or topic=")
     notes: list[str] = []
+    filters = filters or Filters()
     threshold = DENSE_THRESHOLD if threshold is None else threshold
     if topic:
-        ids = archive.filter_item_ids(topic=topic, body=body, municipality=municipality, since=since, until=until)
+        ids = archive.filter_item_ids(filters.with_(topic=topic))
         return set(ids or ()), threshold_note("topic", threshold), notes
-    try:
-        from index.search import search
-    except ImportError:
-        search = None
-    if search is None:
-        allowed = archive.filter_item_ids(body=body, municipality=municipality, since=since, until=until)
-        notes.append("index.search saknas; bara nyckelord (index.search unavailable; keyword only).")
-        return _all_terms_items(archive, query, allowed), threshold_note("query", threshold, ["keyword"]), notes
-    if settings is None:
-        from radslag.config import load_settings
-
-        settings = load_settings()
-    result = search(archive, query, settings=settings, k=k, mode=mode, body=body, municipality=municipality,
-                    since=since, until=until)
+    result = search(archive, query, settings=settings, k=k, mode=mode, filters=filters)
     notes.extend(result.notes)
     hit_ids = {h.item_id for h in result.hits}
     keyword_ok = _all_terms_items(archive, query, hit_ids)
@@ -280,18 +246,19 @@ def mentions(
     return keep, threshold_note("query", threshold, result.modes_used), notes
 
 
+def _period(item_or_meeting: Any, by: str) -> str:
+    return period_of(item_or_meeting.date, by, item_or_meeting.year) or UNKNOWN_PERIOD
+
+
 def timeline(
-    archive,
+    archive: Archive,
     *,
     query: str | None = None,
     topic: str | None = None,
     by: str = "meeting",
-    settings=None,
+    settings: Settings | None = None,
     threshold: float | None = None,
-    body: str | None = None,
-    municipality: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
+    filters: Filters | None = None,
     mode: str = "hybrid",
     k: int = QUERY_K,
 ) -> Timeline:
@@ -302,10 +269,9 @@ def timeline(
         query: Free-text query (mentions via :func:`index.search.search`).
         topic: Topic id or label (mentions via ``item_topics``).
         by: ``meeting`` (one period per meeting date), ``month``, ``quarter``, ``year``.
-        settings: Settings for search (defaults to ``load_settings()``).
+        settings: Settings for search (needed for queries).
         threshold: Dense cosine threshold (default 0.86).
-        body, municipality, since, until: Meeting filters (substring match for
-            body and municipality, ISO dates inclusive).
+        filters: Which meetings and items count (see :class:`radslag.types.Filters`).
         mode: Search mode for queries (``hybrid``, ``keyword``, ``dense``).
         k: Number of search hits to consider for queries.
 
@@ -314,49 +280,49 @@ def timeline(
     """
     if by not in PERIODS:
         raise ValueError(f"by must be one of {PERIODS}")
+    if query and settings is None:
+        raise ValueError("a query timeline needs settings (model and vector index)")
+    filters = filters or Filters()
     threshold = DENSE_THRESHOLD if threshold is None else threshold
     ids, note, notes = mentions(archive, query=query, topic=topic, settings=settings, threshold=threshold,
-                                mode=mode, k=k, body=body, municipality=municipality, since=since, until=until)
-    rows = archive.conn.execute(
-        "SELECT i.id, i.meeting_id, i.title, m.date, m.year, m.body, m.municipality FROM items i"
-        " JOIN meetings m ON m.id = i.meeting_id WHERE i.id IN (SELECT value FROM json_each(?))",
-        (json.dumps(sorted(ids)),),
-    ).fetchall()
+                                mode=mode, k=k, filters=filters)
+    rows = archive.items(item_ids=ids)
     # Meetings held per period × body (the denominator researchers need).
     held: dict[tuple[str, str | None, str | None], set[int]] = defaultdict(set)
-    for m in archive.meetings(body=body, municipality=municipality, since=since, until=until):
-        held[(period_of(m["date"], by, year=m["year"]), m["body"], m["municipality"])].add(m["id"])
-    groups: dict[tuple[str, str | None, str | None], list] = defaultdict(list)
+    for m in archive.meetings(filters.meeting_part):
+        held[(_period(m, by), m.body, m.municipality)].add(m.id)
+    groups: dict[tuple[str, str | None, str | None], list[Item]] = defaultdict(list)
     for r in rows:
-        groups[(period_of(r["date"], by, year=r["year"]), r["body"], r["municipality"])].append(r)
+        groups[(_period(r, by), r.body, r.municipality)].append(r)
     out_rows = []
     for (period, b, mun), members in groups.items():
-        dates = sorted(r["date"] for r in members if r["date"])
+        dates = sorted(r.date for r in members if r.date)
         out_rows.append(
             TimelineRow(
                 period=period, body=b, municipality=mun,
-                meeting_count=len({r["meeting_id"] for r in members}),
+                meeting_count=len({r.meeting_id for r in members}),
                 item_count=len(members),
                 meetings_held=len(held.get((period, b, mun), ())),
-                item_ids=sorted(r["id"] for r in members),
-                meeting_ids=sorted({r["meeting_id"] for r in members}),
+                item_ids=sorted(r.id for r in members),
+                meeting_ids=sorted({r.meeting_id for r in members}),
                 first_date=dates[0] if dates else None,
                 last_date=dates[-1] if dates else None,
             )
         )
-    out_rows.sort(key=lambda r: (r.period == UNKNOWN_PERIOD, r.period, r.municipality or "", r.body or ""))
-    dated = sorted((r for r in rows if r["date"]), key=lambda r: (r["date"], r["meeting_id"], r["id"]))
+    out_rows.sort(key=lambda r: (chronological(None if r.period == UNKNOWN_PERIOD else r.period),
+                                 r.municipality or "", r.body or ""))
+    dated = sorted((r for r in rows if r.date), key=lambda r: (r.date, r.meeting_id, r.id))
 
-    def describe(r) -> dict[str, Any]:
-        return {"date": r["date"], "item_id": r["id"], "meeting_id": r["meeting_id"], "body": r["body"],
-                "municipality": r["municipality"], "title": r["title"]}
+    def describe(r: Item) -> dict[str, Any]:
+        return {"date": r.date, "item_id": r.id, "meeting_id": r.meeting_id, "body": r.body,
+                "municipality": r.municipality, "title": r.title}
 
-    mention_dates = sorted({r["date"] for r in dated})
+    mention_dates = sorted({r.date for r in dated})
     gaps = [
         {"from": a, "to": b, "days": (Date.fromisoformat(b) - Date.fromisoformat(a)).days}
         for a, b in zip(mention_dates, mention_dates[1:])
     ]
-    undated = sum(1 for r in rows if not r["date"])
+    undated = sum(1 for r in rows if not r.date)
     if undated:
         notes.append(f"{undated} omnämnanden saknar mötesdatum och räknas under \"{UNKNOWN_PERIOD}\" "
                      f"({undated} mentions lack a meeting date; counted under \"{UNKNOWN_PERIOD}\").")

@@ -43,11 +43,12 @@ from typing import Any
 import faiss
 import numpy as np
 
+from index.embeddings import Embedder
+from index.passages import split_item
+from index.store import Archive
 from radslag.config import Settings
 from radslag.errors import IndexMismatchError, RadslagError
-from radslag.types import Passage
-
-from index.passages import split_item
+from radslag.types import Item, Passage
 
 FAISS_FILE = "vectors.faiss"
 META_FILE = "vectors.json"
@@ -154,7 +155,7 @@ class VectorIndex:
     # -- opening --------------------------------------------------------------------
 
     @classmethod
-    def open(cls, settings: Settings, embedder: Any) -> "VectorIndex":
+    def open(cls, settings: Settings, embedder: Embedder) -> "VectorIndex":
         """Open the index in ``settings.index_dir`` for ``embedder``, or start an empty one.
 
         Args:
@@ -240,11 +241,6 @@ class VectorIndex:
         if isinstance(inner, faiss.IndexHNSW):
             inner.hnsw.efSearch = self.ef_search
 
-    def set_ef_search(self, ef: int) -> None:
-        """Set HNSW search breadth (higher = better recall, slower)."""
-        self.ef_search = int(ef)
-        self._apply_ef()
-
     # -- editing ----------------------------------------------------------------------
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray]:
@@ -254,7 +250,7 @@ class VectorIndex:
             return np.zeros(0, np.int64), np.zeros((0, self.dim), np.float32)
         return self._id_array(), self._index.index.reconstruct_n(0, n)
 
-    def item_means(self, archive: Any) -> dict[int, np.ndarray]:
+    def item_means(self, archive: Archive) -> dict[int, np.ndarray]:
         """Mean passage vector (L2-normalised) of every item that has vectors here.
 
         Topic tagging and issue threads use these, so the archive is encoded
@@ -263,7 +259,7 @@ class VectorIndex:
         ids, vecs = self.vectors()
         row_of = {int(i): n for n, i in enumerate(ids)}
         sums: dict[int, np.ndarray] = {}
-        for pid, item_id in archive.conn.execute("SELECT id, item_id FROM passages"):
+        for pid, item_id in archive.passage_items().items():
             n = row_of.get(pid)
             if n is not None:
                 sums[item_id] = sums[item_id] + vecs[n] if item_id in sums else vecs[n].copy()
@@ -403,7 +399,7 @@ class VectorIndex:
 
     # -- archive synchronisation -------------------------------------------------------------
 
-    def sync(self, archive: Any, embedder: Any, progress: bool = True) -> dict[str, int]:
+    def sync(self, archive: Archive, embedder: Embedder, progress: bool = True) -> dict[str, int]:
         """Make the index hold exactly the passages in ``archive``.
 
         Embeds passages missing from the index (in chunks, saving now and
@@ -415,7 +411,7 @@ class VectorIndex:
         """
         from tqdm.auto import tqdm
 
-        table = {row[0] for row in archive.conn.execute("SELECT id FROM passages")}
+        table = set(archive.passage_items())
         present = self.ids()
         stale = present - table
         missing = sorted(table - present)
@@ -425,8 +421,8 @@ class VectorIndex:
             for n, lo in enumerate(range(0, len(missing), _SYNC_CHUNK)):
                 chunk = missing[lo : lo + _SYNC_CHUNK]
                 rows = archive.passages(chunk)
-                vecs = embedder.encode_passages([r["text"] for r in rows], batch_size=self.settings.batch_size)
-                self.add([r["id"] for r in rows], vecs)
+                vecs = embedder.encode_passages([r.text for r in rows], batch_size=self.settings.batch_size)
+                self.add([r.id for r in rows], vecs)
                 added += len(rows)
                 bar.update(len(rows))
                 if (n + 1) % _SAVE_EVERY == 0:
@@ -436,7 +432,7 @@ class VectorIndex:
         return {"added": added, "removed": removed, "total": len(self)}
 
     @classmethod
-    def rebuild(cls, archive: Any, embedder: Any, settings: Settings, progress: bool = True) -> "VectorIndex":
+    def rebuild(cls, archive: Archive, embedder: Embedder, settings: Settings, progress: bool = True) -> "VectorIndex":
         """Re-split every item, re-embed every passage and replace the index (``radslag reindex``).
 
         The stored index is ignored (it may belong to another model) and
@@ -454,7 +450,7 @@ class VectorIndex:
         return vi
 
 
-def rebuild(archive: Any, embedder: Any, settings: Settings, progress: bool = True) -> dict[str, Any]:
+def rebuild(archive: Archive, embedder: Embedder, settings: Settings, progress: bool = True) -> dict[str, Any]:
     """Rebuild passages and vectors (``radslag reindex``); returns counts.
 
     Returns:
@@ -473,12 +469,12 @@ def rebuild(archive: Any, embedder: Any, settings: Settings, progress: bool = Tr
 # -- items -> passages ------------------------------------------------------------------------
 
 
-def passage_budget(embedder: Any, settings: Settings) -> int:
+def passage_budget(embedder: Embedder, settings: Settings) -> int:
     """Content tokens per passage: ``passage_tokens`` within the model limit."""
     return max(16, min(int(settings.passage_tokens), embedder.max_tokens - embedder.reserved_tokens))
 
 
-def _item_passages(row: dict[str, Any], doc_text: str | None, embedder: Any, settings: Settings) -> list[Passage]:
+def _item_passages(item: Item, doc_text: str | None, embedder: Embedder, settings: Settings) -> list[Passage]:
     """Split one item (title + "\\n" + text) with offsets into ``Document.text``.
 
     When the item's heading and body are a verbatim slice of the document at
@@ -486,17 +482,17 @@ def _item_passages(row: dict[str, Any], doc_text: str | None, embedder: Any, set
     segmenter) the body's position is looked up and passage offsets are mapped
     onto it; a passage containing the title then starts at the item start.
     """
-    title, body, start = row["title"] or "", row["text"] or "", int(row["start"])
+    title, body, start = item.title or "", item.text or "", int(item.start)
     full = f"{title}\n{body}" if title else body
     budget = passage_budget(embedder, settings)
     if doc_text is None or doc_text[start : start + len(full)] == full:
-        return split_item(row["id"], full, start, embedder.tokenizer, budget, settings.passage_overlap)
+        return split_item(item.id, full, start, embedder.tokenizer, budget, settings.passage_overlap)
     head = len(full) - len(body)
     body_at = doc_text.find(body, start) if body else -1
-    parts = split_item(row["id"], full, 0, embedder.tokenizer, budget, settings.passage_overlap)
+    parts = split_item(item.id, full, 0, embedder.tokenizer, budget, settings.passage_overlap)
     for p in parts:
         if body_at < 0:
-            p.start, p.end = start, int(row["end"])
+            p.start, p.end = start, int(item.end)
             continue
         p.start = body_at + (p.start - head) if p.start >= head else start
         p.end = body_at + max(0, p.end - head)
@@ -504,7 +500,7 @@ def _item_passages(row: dict[str, Any], doc_text: str | None, embedder: Any, set
 
 
 def build_passages(
-    archive: Any, embedder: Any, settings: Settings, item_ids: Sequence[int] | None = None
+    archive: Archive, embedder: Embedder, settings: Settings, item_ids: Sequence[int] | None = None
 ) -> list[int]:
     """Split items into passages and store them with ``archive.write_passages``.
 
@@ -512,7 +508,7 @@ def build_passages(
     delete an item's passages first to re-split it.
 
     Args:
-        archive: The :class:`index.store.Archive`.
+        archive: The archive.
         embedder: Provides ``tokenizer``, ``max_tokens`` and ``reserved_tokens``.
         settings: ``passage_tokens`` and ``passage_overlap`` are used.
         item_ids: Items to split; default all items without passages.
@@ -520,32 +516,19 @@ def build_passages(
     Returns:
         The new passage ids (the vector ids to embed).
     """
-    sql = (
-        "SELECT i.id, i.title, i.text, i.start, i.end, m.document_id FROM items i"
-        " JOIN meetings m ON m.id = i.meeting_id"
-        " WHERE NOT EXISTS (SELECT 1 FROM passages p WHERE p.item_id = i.id)"
-    )
-    args: list[Any] = []
-    if item_ids is not None:
-        ids = [int(i) for i in item_ids]
-        if not ids:
-            return []
-        sql += f" AND i.id IN ({','.join('?' * len(ids))})"
-        args = ids
-    rows = [dict(r) for r in archive.conn.execute(sql + " ORDER BY m.document_id, i.ordinal", args)]
+    if item_ids is not None and not item_ids:
+        return []
     new_ids: list[int] = []
     doc_id, doc_text = None, None
     batch: list[Passage] = []
-    for row in rows:
-        if row["document_id"] != doc_id:
+    for item in archive.items_needing_passages(item_ids):
+        if item.document_id != doc_id:
             if batch:
                 new_ids += archive.write_passages(batch)
                 batch = []
-            doc_id = row["document_id"]
-            found = archive.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            doc_text = found[0] if found else None
-        batch.extend(_item_passages(row, doc_text, embedder, settings))
+            doc_id = item.document_id
+            doc_text = archive.document_text(doc_id)
+        batch.extend(_item_passages(item, doc_text, embedder, settings))
     if batch:
         new_ids += archive.write_passages(batch)
     return new_ids
-

@@ -1,9 +1,16 @@
 """Ingest orchestration: files → documents → meetings → items → archive.
 
+This is the one module of ``ingest`` that uses ``index``: it runs the
+text-level stages (reading, metadata, segmentation, entities, topics,
+follow-up detection, canonical names: pure functions from text and records
+to records) and writes their results with the archive's store methods, then
+has the archive side recompute what spans meetings (vectors, issue threads,
+follow-up status).
+
 Each file is read, described and segmented in memory first; only a complete
 result is written, in one SQLite transaction. Embedding and enrichment run
 after the text is safely stored: if they fail, the archive still holds every
-document and ``radslag reindex`` / a later ingest completes the vectors (the
+document and :func:`reindex` / a later ingest completes the vectors (the
 vector index is synchronised with the passages table, never trusted blindly).
 """
 
@@ -16,9 +23,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from tqdm.auto import tqdm
+
+from index.embeddings import load_embedder
+from index.followups import update_status
+from index.store import Archive
+from index.threads import build_threads
+from index.vectors import VectorIndex, build_passages, rebuild
+from ingest.entities import EntityExtractor
+from ingest.followups import detect_followups
+from ingest.metadata import extract_metadata
+from ingest.people import canonical_forms
+from ingest.readers import iter_files, read_document
+from ingest.segment import segment
+from ingest.topics import TopicTagger
 from radslag.config import Settings
 from radslag.errors import IngestError, RadslagError
-from index.store import Archive
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +107,6 @@ def ingest_file(archive: Archive, path: Path, source: str) -> tuple[FileResult, 
     Raises:
         IngestError: when the file cannot be read; nothing is written then.
     """
-    from ingest.metadata import extract_metadata
-    from ingest.readers import read_document
-    from ingest.segment import segment
-
     digest = file_hash(path)
     status = archive.document_status(source, digest)
     if status == "unchanged":
@@ -115,7 +132,7 @@ def ingest_paths(
     Every file is attempted; a bad file is reported with its reason and the
     rest of the batch goes on. After the text is stored, passages are
     embedded and items enriched according to ``settings.embed`` and
-    ``settings.enrich``.
+    ``settings.enrich``; follow-ups are detected and threads relinked.
 
     Args:
         paths: Files or folders as the user gave them.
@@ -123,9 +140,6 @@ def ingest_paths(
         progress: Show progress bars on stderr.
         on_file: Called with each file's result as soon as it is known.
     """
-    from ingest.readers import iter_files
-    from tqdm.auto import tqdm
-
     report = IngestReport()
     files = list(iter_files([str(p) for p in paths]))
     removed_ids: list[int] = []
@@ -161,7 +175,7 @@ def post_process(
     removed_passage_ids: list[int],
     progress: bool,
 ) -> None:
-    """Embed, enrich and relink after documents were written.
+    """Embed, enrich, detect follow-ups and relink after documents were written.
 
     Failures here are reported as notes (the text is already stored) and
     never silently ignored.
@@ -169,9 +183,6 @@ def post_process(
     vectors = None  # item id -> mean passage vector, shared by enrichment and threads
     if settings.embed:
         try:
-            from index.vectors import VectorIndex, build_passages
-            from index.embeddings import load_embedder
-
             embedder = load_embedder(settings)
             build_passages(archive, embedder, settings)
             index = VectorIndex.open(settings, embedder)
@@ -183,16 +194,31 @@ def post_process(
             vectors = index.item_means(archive)
         except RadslagError as exc:
             report.notes.append(f"Inbäddningar saknas (embeddings missing): {exc}")
-    if settings.enrich and meeting_ids:
+    if not meeting_ids:
+        return
+    detect_meeting_followups(archive, meeting_ids)
+    if settings.enrich:
         try:
             enrich_meetings(archive, settings, meeting_ids, progress=progress, vectors=vectors)
         except RadslagError as exc:
             report.notes.append(f"Berikning saknas (enrichment missing): {exc}")
-    if meeting_ids:
-        try:
-            relink(archive, settings, progress=progress, vectors=vectors)
-        except RadslagError as exc:
-            report.notes.append(f"Trådar/uppföljningar ej uppdaterade (threads/follow-ups not updated): {exc}")
+    try:
+        report.notes.extend(relink(archive, settings, vectors=vectors))
+    except RadslagError as exc:
+        report.notes.append(f"Trådar/uppföljningar ej uppdaterade (threads/follow-ups not updated): {exc}")
+
+
+def detect_meeting_followups(archive: Archive, meeting_ids: Iterable[int] | None = None) -> int:
+    """Detect the follow-ups in every item of ``meeting_ids`` (all meetings when None) and store them.
+
+    Returns:
+        The number of follow-ups stored.
+    """
+    if meeting_ids is None:
+        items = archive.items()
+    else:
+        items = [it for mid in meeting_ids for it in archive.items(meeting_id=mid)]
+    return archive.replace_followups({it.id: detect_followups(it.text) for it in items})
 
 
 def enrich_meetings(
@@ -200,71 +226,87 @@ def enrich_meetings(
     settings: Settings,
     meeting_ids: list[int],
     progress: bool = False,
-    vectors: dict[int, Any] | None = None,
+    vectors: dict[int, np.ndarray] | None = None,
 ) -> int:
     """Tag entities and topics on every item of ``meeting_ids``; return item count.
+
+    Items go in batches of ``settings.batch_size``, each written in one
+    transaction; canonical names are set across the archive afterwards.
 
     Args:
         vectors: Item vectors by id (:meth:`VectorIndex.item_means`); read
             from the index when None and embedding is on.
     """
-    from tqdm.auto import tqdm
-
-    from ingest.entities import EntityExtractor
-    from ingest.people import canonicalize
-    from ingest.topics import TopicTagger
-
     items = [it for mid in meeting_ids for it in archive.items(meeting_id=mid)]
     if not items:
         return 0
     embedder = None
     if settings.embed:
-        from index.embeddings import load_embedder
-
         embedder = load_embedder(settings)
         if vectors is None:
             vectors = item_vectors(settings, archive)
     extractor = EntityExtractor(settings)
     tagger = TopicTagger(settings, embedder)
-    batch = 32
+    batch = max(1, settings.batch_size)
     bar = tqdm(total=len(items), desc="Berikar (entiteter, ämnen)", unit="punkt", disable=not progress)
     for i in range(0, len(items), batch):
         chunk = items[i : i + batch]
-        entities = extractor.extract_many([it["text"] for it in chunk])
+        entities = extractor.extract_many([it.text for it in chunk])
         # items without a stored vector are encoded by the tagger itself
-        topics = tagger.tag([
-            {"title": it["title"], "text": it["text"],
-             **({"vector": vectors[it["id"]]} if vectors and it["id"] in vectors else {})}
-            for it in chunk
-        ])
+        topics = tagger.tag(chunk, vectors=[(vectors or {}).get(it.id) for it in chunk])
         with archive.transaction():
             for it, ents, tops in zip(chunk, entities, topics):
-                archive.write_enrichment(it["id"], ents, tops)
+                archive.write_enrichment(it.id, ents, tops)
+        log.debug("enriched a batch of %d items", len(chunk))
         bar.update(len(chunk))
     bar.close()
     canonicalize(archive)
     return len(items)
 
 
-def item_vectors(settings: Settings, archive: Archive) -> dict[int, Any]:
-    """Item vectors by id from the stored vector index (one read of the index)."""
-    from index.embeddings import load_embedder
-    from index.vectors import VectorIndex
+def canonicalize(archive: Archive) -> None:
+    """Set the canonical name of every entity in the archive (:func:`ingest.people.canonical_forms`)."""
+    archive.set_canonical(canonical_forms(archive.entity_mentions()))
 
+
+def item_vectors(settings: Settings, archive: Archive) -> dict[int, np.ndarray]:
+    """Item vectors by id from the stored vector index (one read of the index)."""
     return VectorIndex.open(settings, load_embedder(settings)).item_means(archive)
 
 
-def relink(
-    archive: Archive, settings: Settings, progress: bool = False, vectors: dict[int, Any] | None = None
-) -> None:
-    """Rebuild issue threads and follow-ups over the whole archive.
+def relink(archive: Archive, settings: Settings, vectors: dict[int, np.ndarray] | None = None) -> list[str]:
+    """Rebuild issue threads, then assess every follow-up, over the whole archive.
 
     Args:
         vectors: Item vectors by id; without them threads compute their own
             (from the index, or TF-IDF when embedding is off).
-    """
-    from index.threads import build_threads
-    from ingest.followups import build_followups
 
-    build_threads(archive, settings, vectors=vectors or None)
-    build_followups(archive, settings)
+    Returns:
+        Notes to pass on (e.g. threads built with TF-IDF, and why).
+    """
+    report = build_threads(archive, settings, vectors=vectors or None)
+    update_status(archive, settings)  # lexical and thread tests (index.followups)
+    return report.notes
+
+
+def reindex(settings: Settings, enrich: bool = True, progress: bool = True) -> dict[str, Any]:
+    """Rebuild passages, vectors, (enrichment,) follow-ups and threads from the archive.
+
+    Used after a model change or an upgrade (``radslag reindex``).
+
+    Returns:
+        ``{"items", "passages", "vectors", "index_type", "model", "notes"}``.
+
+    Raises:
+        RadslagError: When the model cannot be loaded or the archive read.
+    """
+    with open_archive(settings) as archive:
+        archive.refresh_keyword_index()
+        embedder = load_embedder(settings)
+        counts = rebuild(archive, embedder, settings, progress=progress)
+        vectors = item_vectors(settings, archive)
+        if enrich:
+            enrich_meetings(archive, settings, [m.id for m in archive.meetings()], progress=progress, vectors=vectors)
+        detect_meeting_followups(archive)
+        counts["notes"] = relink(archive, settings, vectors=vectors)
+    return counts

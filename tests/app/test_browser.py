@@ -68,13 +68,38 @@ def test_search_shows_meeting_and_opens_it(page):
     detail.get_by_text("Fokusgruppen kring problematiken").wait_for(timeout=30_000)
 
 
-def test_brief_and_followups_tabs(page):
+def _pick_body(page, option: str) -> None:
+    """Choose ``option`` in the visible "Organ" dropdown (every tab has its own, hidden in the others)."""
+    boxes = page.get_by_label("Organ", exact=True)
+    visible = [boxes.nth(i) for i in range(boxes.count()) if boxes.nth(i).is_visible()]
+    assert len(visible) == 1, f"{len(visible)} visible body dropdowns"
+    visible[0].click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_brief_tab_writes_the_brief(page):
     page.get_by_role("tab", name="Lägesbrev").click()
-    page.get_by_label("Organ").last.click()
-    page.get_by_role("option", name="Trygghetsråd", exact=True).click()
+    _pick_body(page, "Trygghetsråd")
     page.get_by_role("button", name="Skapa lägesbrev").click()
-    page.get_by_text("Återkommande frågor").first.wait_for(timeout=60_000)
+    brief = page.locator("#brief-text")
+    brief.get_by_text("Återkommande frågor").first.wait_for(timeout=60_000)
+    text = brief.inner_text()
+    for heading in ("Möten", "Öppna uppföljningar", "Personer och roller", "Senaste mötet"):
+        assert heading in text
+    assert "2021-09-15" in text  # the Hallstahammar meeting is among those covered
     page.screenshot(path=str(ARTIFACTS / "app-brief.png"), full_page=True)
+
+
+def test_followups_tab_lists_the_promises(page):
+    page.get_by_role("tab", name="Uppföljningar").click()
+    _pick_body(page, "Trygghetsråd")
+    page.get_by_role("button", name="Visa uppföljningar").click()
+    table = page.locator("#followups-table")
+    table.get_by_text("2021-09-15").first.wait_for(timeout=60_000)
+    text = table.inner_text()
+    assert "Trygghetsråd" in text and ("öppen" in text or "besvarad" in text)
+    assert "frågan" in text or "vi" in text.split()  # "Vi tar med oss frågan" (Hallstahammar, 2021-09-15)
+    page.screenshot(path=str(ARTIFACTS / "app-followups.png"), full_page=True)
 
 
 def test_topic_explorer_draws_heatmap_and_topic_timeline(page):

@@ -12,11 +12,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from make_series import write_series  # noqa: E402
 
-from index.brief import brief, match_body, render_markdown  # noqa: E402
+from index.brief import brief, render_markdown  # noqa: E402
+from index.followups import update_status  # noqa: E402
 from index.store import Archive  # noqa: E402
 from index.threads import build_threads  # noqa: E402
-from ingest.followups import build_followups  # noqa: E402
-from radslag.types import AgendaItem, Document, MeetingMeta  # noqa: E402
+from ingest.pipeline import detect_meeting_followups  # noqa: E402
+from radslag.errors import FilterError  # noqa: E402
+from radslag.filters import name_matches  # noqa: E402
+from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag  # noqa: E402
 
 
 @pytest.fixture()
@@ -29,21 +32,24 @@ def archive(tmp_path):
         MeetingMeta(kind="minutes", body="Trygghetsråd", municipality="Västerås", date=dt.date(2021, 4, 22)),
         [AgendaItem(number=None, title="Första mötet", text=text, start=0, end=len(text))],
     )
+    detect_meeting_followups(a)
     yield a
     a.close()
 
 
-def test_match_body_rules():
-    assert match_body("trygghetsråd", "Trygghetsråd", "Hallstahammar")
-    assert match_body("Hallstahammar trygghetsråd", "Trygghetsråd", "Hallstahammar")
-    assert match_body("Hallstahammars trygghetsråd", "Trygghetsråd", "Hallstahammar")
-    assert match_body("TRYGGHETSRÅD", "Västerås trygghetsråd", None)
-    assert not match_body("Hallstahammar trygghetsråd", "Trygghetsråd", "Västerås")
+def test_body_is_matched_by_the_filter_rule():
+    assert name_matches("trygghetsråd", "Hallstahammar Trygghetsråd")
+    assert name_matches("Hallstahammar trygghetsråd", "Hallstahammar Trygghetsråd")
+    assert name_matches("Hallstahammars trygghetsråd", "Hallstahammar Trygghetsråd")
+    assert name_matches("TRYGGHETSRÅD", "Västerås trygghetsråd")
+    assert not name_matches("Hallstahammar trygghetsråd", "Västerås Trygghetsråd")
+    with pytest.raises(FilterError):
+        brief(None, "%")  # checked before the archive is read
 
 
 def test_sections_present_and_ordered(archive):
     build_threads(archive, method="tfidf")
-    build_followups(archive)
+    update_status(archive)
     b = brief(archive, "Exempelstad trygghetsrådet")
     assert b["bodies"] == ["Exempelstad Trygghetsrådet"]
     s = b["sections"]
@@ -63,22 +69,16 @@ def test_sections_present_and_ordered(archive):
     assert "## Recurring issues" in en and "## Möten" not in en
 
 
-def test_brief_without_stored_followups_and_several_bodies(archive):
+def test_brief_with_unassessed_followups_and_several_bodies(archive):
     b = brief(archive, "trygghetsråd")
     assert len(b["bodies"]) == 2
     assert any("Flera råd" in n for n in b["notes"])
-    assert any("build_followups" in n for n in b["notes"])
-    assert b["sections"]["followups"]  # analysed on the fly
+    assert any("reindex" in n for n in b["notes"])  # status not assessed yet: said so
+    assert b["sections"]["followups"]  # assessed on the fly
     assert brief(archive, "Ingenstans nämnd")["sections"]["meetings"]["count"] == 0
 
 
 def test_procedural_topics_are_not_recurring_issues(tmp_path):
-    import datetime as dt
-
-    from index.brief import brief
-    from index.store import Archive
-    from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag
-
     with Archive(tmp_path / "a.sqlite") as arc:
         for n, day in enumerate(("2021-03-01", "2021-06-01")):
             doc = Document(f"m{n}.txt", "x", "txt", f"h{n}")
@@ -86,8 +86,8 @@ def test_procedural_topics_are_not_recurring_issues(tmp_path):
                      AgendaItem("2", "Klotter", "Klotter vid stationen.", 1, 2)]
             mid, _, _ = arc.write_document(doc, MeetingMeta(kind="minutes", body="Trygghetsråd",
                                                             date=dt.date.fromisoformat(day)), items)
-            first, second = arc.items(meeting_id=mid)
-            arc.write_enrichment(first["id"], [], [TopicTag("motesformalia", "Mötesformalia och administration", 0.9)])
-            arc.write_enrichment(second["id"], [], [TopicTag("klotter-skadegorelse", "Klotter och skadegörelse", 0.9)])
+            first, second = arc.item_ids(mid)
+            arc.write_enrichment(first, [], [TopicTag("motesformalia", "Mötesformalia och administration", 0.9)])
+            arc.write_enrichment(second, [], [TopicTag("klotter-skadegorelse", "Klotter och skadegörelse", 0.9)])
         labels = [t["label"] for t in brief(arc, "trygghetsråd")["sections"]["recurring"]["topics"]]
     assert labels == ["Klotter och skadegörelse"]

@@ -9,7 +9,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from index.discover import analyse_terms, c_tf_idf, discover_topics
+from index.discover import analyse_terms, c_tf_idf, discover_topics, place_words
 from index.store import Archive
 from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag
 
@@ -50,15 +50,15 @@ def _archive(tmp_path, tag_moped: bool = False) -> Archive:
             item = AgendaItem(number="1", title="Aktuellt", text=text, start=0, end=len(text))
             mid, _, _ = arc.write_document(doc, MeetingMeta(kind="minutes", body=body, date=date), [item])
             if tag_moped and theme == "moped":
-                [row] = arc.items(meeting_id=mid)
-                arc.write_enrichment(row["id"], [], [TopicTag("motorburen-ungdom", "Motorburen ungdom", 0.9)])
+                [item_id] = arc.item_ids(mid)
+                arc.write_enrichment(item_id, [], [TopicTag("motorburen-ungdom", "Motorburen ungdom", 0.9)])
     return arc
 
 
 def _theme_of(arc: Archive) -> dict[int, str]:
     out = {}
     for row in arc.items():
-        out[row["id"]] = next(t for t, texts in THEMES.items() if row["text"] in texts)
+        out[row.id] = next(t for t, texts in THEMES.items() if row.text in texts)
     return out
 
 
@@ -99,6 +99,13 @@ def test_analyse_terms_drops_stop_words():
     assert not {"på", "och", "av", "ska", "kommunen"} & set(words)
 
 
+def test_the_archives_own_place_names_are_no_topic_terms():
+    places = place_words(["Hallstahammar", "Västerås"])
+    assert {"hallstahammar", "hallstahammars", "västerås"} <= places
+    words = [w for _, w in analyse_terms("Klotter i Hallstahammars centrum och i Västerås.", places)]
+    assert words == ["klotter", "centrum"]
+
+
 def test_c_tf_idf_prefers_distinctive_terms():
     docs = [Counter({"klott": 5, "möte": 5}), Counter({"bad": 5, "möte": 5})]
     top = c_tf_idf(docs, n_terms=1)
@@ -119,7 +126,7 @@ def test_discover_with_precomputed_vectors(tmp_path):
         # Deterministic: same input, same output.
         assert discover_topics(arc, None, vectors=vectors, min_cluster=3) == clusters
         # An array aligned with archive.items() works too.
-        ids = [r["id"] for r in arc.items()]
+        ids = [r.id for r in arc.items()]
         assert discover_topics(arc, None, vectors=np.vstack([vectors[i] for i in ids])) == clusters
         # min_cluster larger than any cluster reports nothing.
         assert discover_topics(arc, None, vectors=vectors, min_cluster=6) == []  # three clusters of 5
@@ -138,11 +145,12 @@ def test_discover_needs_vectors_or_embedder(tmp_path):
 
 @pytest.mark.slow
 def test_discover_with_real_embeddings(tmp_path):
-    from ingest.topics import load_default_embedder
+    from index.embeddings import load_embedder
+    from radslag.config import load_settings
 
     arc = _archive(tmp_path)
     try:
-        embedder = load_default_embedder()
+        embedder = load_embedder(load_settings())
         clusters = discover_topics(arc, embedder, min_cluster=3)
         found = _check_three_clusters(arc, clusters)
         assert all(c["overlap_basis"] == "embedding" for c in clusters)

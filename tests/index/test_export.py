@@ -14,10 +14,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from make_series import write_series  # noqa: E402
 
-from index.export import ITEM_FIELDS, export, fields, rows_for, write_items  # noqa: E402
+from index.export import ITEM_FIELDS, export, fields, rows_for, write_rows  # noqa: E402
+from index.followups import update_status  # noqa: E402
 from index.store import Archive  # noqa: E402
 from index.threads import build_threads  # noqa: E402
-from ingest.followups import build_followups  # noqa: E402
+from ingest.pipeline import detect_meeting_followups  # noqa: E402
+from radslag.types import AgendaItem, Document, Filters, MeetingMeta  # noqa: E402
 
 LEADING = ("source", "meeting_id", "date", "body", "municipality", "kind", "item_number", "title", "text",
            "pages", "entities", "topics")
@@ -28,7 +30,8 @@ def archive(tmp_path):
     a = Archive(tmp_path / "a.sqlite")
     write_series(a)
     build_threads(a, method="tfidf")
-    build_followups(a)
+    detect_meeting_followups(a)
+    update_status(a)
     yield a
     a.close()
 
@@ -44,9 +47,10 @@ def test_item_field_order(archive):
 
 
 def test_jsonl_roundtrip(archive, tmp_path):
-    [path] = export(archive, "items", "jsonl", tmp_path / "items.jsonl", since="2023-01-01")
+    since = Filters(since="2023-01-01")
+    [path] = export(archive, "items", "jsonl", tmp_path / "items.jsonl", filters=since)
     lines = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines()]
-    assert lines == json.loads(json.dumps(rows_for(archive, "items", since="2023-01-01")))
+    assert lines == json.loads(json.dumps(rows_for(archive, "items", since)))
     assert all(l["date"] >= "2023-01-01" for l in lines)
     assert not list(tmp_path.glob(".*.tmp"))
 
@@ -75,12 +79,30 @@ def test_parquet_roundtrip_all_tables(archive, tmp_path):
     assert items == rows_for(archive, "items")
 
 
-def test_write_items_to_stream(archive):
+def test_write_rows_to_stream(archive):
     buf = io.StringIO()
-    n = write_items(rows_for(archive, "items", body="trygghetsråd"), "csv", buf)
-    text = buf.getvalue()
-    assert not text.startswith("\ufeff") and text.splitlines()[0].startswith(",".join(LEADING))
-    assert n == len(text.strip().splitlines()) - text.count("\n\n") - 0 or n > 0
+    n = write_rows(rows_for(archive, "items", Filters(body="trygghetsråd")), "csv", buf, bom=False)
+    rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+    assert not buf.getvalue().startswith("\ufeff") and tuple(rows[0])[:12] == LEADING
+    assert n == len(rows) == len(archive.items()) > 0
     buf = io.StringIO()
-    write_items(rows_for(archive, "items"), "jsonl", buf)
+    write_rows(rows_for(archive, "items"), "jsonl", buf)
     assert json.loads(buf.getvalue().splitlines()[0])["source"].endswith(".txt")
+
+
+def test_every_table_honours_the_kind_filter(archive, tmp_path):
+    """`export --kind` was applied to items on stdout only, never to files or other tables."""
+    text = "Nyhet om klotter. Vi tar med oss frågan."
+    archive.write_document(Document("nyhet.txt", text, "txt", "n"),
+                           MeetingMeta(kind="news", body="Trygghetsrådet", municipality="Exempelstad"),
+                           [AgendaItem(None, "Nyhet", text, 0, len(text))])
+    detect_meeting_followups(archive)
+    paths = export(archive, "all", "jsonl", tmp_path / "news", filters=Filters(kind="news"))
+    for path in paths:
+        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        if path.stem in ("items", "meetings"):
+            assert [line["source"] for line in lines] == ["nyhet.txt"], path.stem
+        else:
+            assert all(line["source"] == "nyhet.txt" for line in lines), path.stem
+    assert len(rows_for(archive, "followups", Filters(kind="news"))) == 1
+    assert all(r["kind"] == "minutes" for r in rows_for(archive, "items", Filters(kind="minutes")))

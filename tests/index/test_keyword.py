@@ -1,19 +1,13 @@
-"""Keyword analysis and query building, checked through a real FTS5 table."""
+"""Keyword analysis and query building, checked through the archive's real FTS5 table."""
 
 from __future__ import annotations
 
-import sqlite3
-import time
-
 import pytest
 
-from index.keyword import analyze, keyword_search, match_query
-
-# Same tokenizer options as index/store.py.
-_FTS = (
-    "CREATE VIRTUAL TABLE items_fts USING fts5(title, body, "
-    "tokenize=\"unicode61 remove_diacritics 0 tokenchars '-_§'\")"
-)
+from index.keyword import analyze, content_terms, match_query
+from index.search import keyword_ranking
+from index.store import Archive
+from radslag.types import AgendaItem, Document, MeetingMeta
 
 ROWS = {
     1: ("Trygghetsvandring hösten 2021", "Rådet genomför en trygghetsvandring i centrum den 28 oktober."),
@@ -28,18 +22,20 @@ ROWS = {
 }
 
 
-@pytest.fixture()
-def conn() -> sqlite3.Connection:
-    c = sqlite3.connect(":memory:")
-    c.execute(_FTS)
-    for rowid, (title, body) in ROWS.items():
-        c.execute("INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)", (rowid, analyze(title), analyze(body)))
-    yield c
-    c.close()
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Archive:
+    """One meeting whose items are ROWS, in order, so item ids are the ROWS keys."""
+    text = "\n".join(f"{t}\n{b}" for t, b in ROWS.values())
+    items = [AgendaItem(number=str(k), title=t, text=b, start=0, end=1) for k, (t, b) in ROWS.items()]
+    arc = Archive(tmp_path_factory.mktemp("kw") / "a.sqlite")
+    mid, _, _ = arc.write_document(Document("rows.txt", text, "txt", "h"), MeetingMeta(kind="minutes"), items)
+    assert arc.item_ids(mid) == list(ROWS)
+    yield arc
+    arc.close()
 
 
-def ids(conn: sqlite3.Connection, query: str, k: int = 10) -> list[int]:
-    return [rowid for rowid, _ in keyword_search(conn, query, k)]
+def ids(archive: Archive, query: str, k: int = 10) -> list[int]:
+    return [rowid for rowid, _ in keyword_ranking(archive, query, k, None)]
 
 
 def test_casefold_keeps_swedish_letters() -> None:
@@ -48,32 +44,32 @@ def test_casefold_keeps_swedish_letters() -> None:
     assert "ovrigt" not in analyze("Övrigt")
 
 
-def test_stemming_matches_inflections(conn: sqlite3.Connection) -> None:
-    assert ids(conn, "trygghetsvandringar")[0] == 1
-    assert 6 in ids(conn, "avgiften")
-    assert 3 in ids(conn, "polisens")
-    assert 6 in ids(conn, "kulturskola")
+def test_stemming_matches_inflections(archive: Archive) -> None:
+    assert ids(archive, "trygghetsvandringar")[0] == 1
+    assert 6 in ids(archive, "avgiften")
+    assert 3 in ids(archive, "polisens")
+    assert 6 in ids(archive, "kulturskola")
 
 
-def test_compound_parts_are_indexed(conn: sqlite3.Connection) -> None:
+def test_compound_parts_are_indexed(archive: Archive) -> None:
     terms = analyze("trygghetsvandring").split()
     assert terms[0] == analyze("trygghetsvandring").split()[0]
     assert set(analyze("vandring").split()) <= set(terms)
-    hits = ids(conn, "vandring i centrum")
+    hits = ids(archive, "vandring i centrum")
     assert hits[0] == 1  # the compound + centrum beats the plain "vandring" item
     assert 8 in hits
 
 
-def test_compound_query_needs_whole_word_or_all_parts(conn: sqlite3.Connection) -> None:
+def test_compound_query_needs_whole_word_or_all_parts(archive: Archive) -> None:
     # "trygghetsvandring" must not match every item that only mentions trygghet.
-    hits = ids(conn, "trygghetsvandring")
+    hits = ids(archive, "trygghetsvandring")
     assert hits == [1]
     assert 5 not in hits and 8 not in hits
 
 
-def test_motorburna_ungdomar_finds_motorburen_ungdom(conn: sqlite3.Connection) -> None:
-    assert ids(conn, "motorburna ungdomar")[0] == 2
-    assert ids(conn, "motorburen ungdom")[0] == 2
+def test_motorburna_ungdomar_finds_motorburen_ungdom(archive: Archive) -> None:
+    assert ids(archive, "motorburna ungdomar")[0] == 2
+    assert ids(archive, "motorburen ungdom")[0] == 2
 
 
 def test_special_tokens_stay_intact() -> None:
@@ -85,13 +81,13 @@ def test_special_tokens_stay_intact() -> None:
     assert match_query("2021-09-15") == '"2021-09-15"'
 
 
-def test_special_tokens_search(conn: sqlite3.Connection) -> None:
-    assert ids(conn, "KS-2025-00620") == [4]
-    assert ids(conn, "dnr ks-2025-00620") == [4]
-    assert ids(conn, "§ 12") == [9]
-    assert ids(conn, "§12") == [9]
-    assert ids(conn, "2021-09-15") == [5]
-    assert ids(conn, "KS-2025-00621") == []
+def test_special_tokens_search(archive: Archive) -> None:
+    assert ids(archive, "KS-2025-00620") == [4]
+    assert ids(archive, "dnr ks-2025-00620") == [4]
+    assert ids(archive, "§ 12") == [9]
+    assert ids(archive, "§12") == [9]
+    assert ids(archive, "2021-09-15") == [5]
+    assert ids(archive, "KS-2025-00621") == []
 
 
 def test_stop_words_dropped_from_queries() -> None:
@@ -103,7 +99,7 @@ def test_stop_words_dropped_from_queries() -> None:
     assert match_query("och i att") != ""
 
 
-def test_hyphenated_words(conn: sqlite3.Connection) -> None:
+def test_hyphenated_words(archive: Archive) -> None:
     terms = analyze("epa-traktor").split()
     assert analyze("epatraktor").split()[0] in terms
     assert analyze("traktor").split()[0] in terms
@@ -148,38 +144,35 @@ NASTY = [
 
 
 @pytest.mark.parametrize("query", NASTY)
-def test_nasty_queries_never_break_fts5(conn: sqlite3.Connection, query: str) -> None:
+def test_nasty_queries_never_break_fts5(archive: Archive, query: str) -> None:
     expr = match_query(query)
     assert isinstance(expr, str)
     if expr:
-        conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (expr,)).fetchall()
-    keyword_search(conn, query, 5)
+        archive.keyword_matches(expr)
+    keyword_ranking(archive, query, 5, None)
 
 
-def test_empty_query_gives_empty_expression(conn: sqlite3.Connection) -> None:
+def test_empty_query_gives_empty_expression(archive: Archive) -> None:
     assert match_query("") == ""
     assert match_query("  ()*\"  ") == ""
-    assert keyword_search(conn, "***", 5) == []
+    assert keyword_ranking(archive, "***", 5, None) == []
 
 
-def test_keyword_search_where_and_scores(conn: sqlite3.Connection) -> None:
-    hits = keyword_search(conn, "klotter polisen", 10)
+def test_keyword_ranking_allowed_and_scores(archive: Archive) -> None:
+    hits = keyword_ranking(archive, "klotter polisen", 10, None)
     assert {i for i, _ in hits} == {3, 7}
-    assert hits == sorted(hits, key=lambda h: -h[1])
-    only = keyword_search(conn, "klotter polisen", 10, where_sql="rowid IN (?)", args=(3,))
+    assert hits == sorted(hits, key=lambda h: -h[1]) and all(s > 0 for _, s in hits)
+    only = keyword_ranking(archive, "klotter polisen", 10, {3})
     assert [i for i, _ in only] == [3]
 
 
-def test_title_weight(conn: sqlite3.Connection) -> None:
+def test_content_terms_leave_out_stop_words_and_procedure() -> None:
+    terms = content_terms("Vi tar med oss frågan om klotter till nästa möte, beslut 2021.")
+    assert analyze("klotter").split()[0] in terms
+    for word in ("vi", "tar", "frågan", "möte", "beslut", "2021"):
+        assert not set(analyze(word).split()) & set(terms), word
+
+
+def test_title_weight(archive: Archive) -> None:
     # "lägesbild" is the title of item 3 only.
-    assert ids(conn, "lägesbilden")[0] == 3
-
-
-def test_analyze_speed() -> None:
-    text = " ".join(" ".join(t) for t in ROWS.values()) * 3  # ~2 kB, a long agenda item
-    analyze(text)  # warm the lexicon
-    start = time.perf_counter()
-    for i in range(300):
-        analyze(text + f" ord{i} trygghetsärende{i % 7}")
-    per_second = 300 / (time.perf_counter() - start)
-    assert per_second > 1000, per_second
+    assert ids(archive, "lägesbilden")[0] == 3

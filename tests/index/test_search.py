@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from index.search import rrf, search
+from index.search import search
 from index.store import Archive
 from radslag.cli import cli
 from radslag.errors import RadslagError
+from radslag.types import Filters
 
 pytestmark = pytest.mark.slow
 
@@ -60,12 +61,13 @@ def test_keyword_mode_understands_swedish_inflection(archive, corpus_settings):
 
 
 def test_filters_and_date_order(archive, corpus_settings):
-    only = search(archive, "lägesbild", settings=corpus_settings, k=10, municipality="Hallstahammar")
+    only = search(archive, "lägesbild", settings=corpus_settings, k=10, filters=Filters(municipality="Hallstahammar"))
     assert only.hits and {h.municipality for h in only.hits} == {"Hallstahammar"}
-    recent = search(archive, "beslut", settings=corpus_settings, k=10, since="2025-01-01", order="date")
+    recent = search(archive, "beslut", settings=corpus_settings, k=10, filters=Filters(since="2025-01-01"),
+                    order="date")
     dates = [h.date for h in recent.hits]
     assert dates and all(d >= "2025-01-01" for d in dates) and dates == sorted(dates, reverse=True)
-    assert search(archive, "klotter", settings=corpus_settings, k=5, until="1999-12-31").hits == []
+    assert search(archive, "klotter", settings=corpus_settings, k=5, filters=Filters(until="1999-12-31")).hits == []
 
 
 def test_missing_dense_side_is_reported_not_hidden(archive, corpus_settings, tmp_path):
@@ -77,12 +79,6 @@ def test_missing_dense_side_is_reported_not_hidden(archive, corpus_settings, tmp
     assert result.hits
     with pytest.raises(RadslagError):
         search(archive, "klotter", settings=settings, k=5, mode="dense")
-
-
-def test_rrf_prefers_items_ranked_by_both():
-    fused = rrf([[1, 2, 3], [3, 1, 4]])
-    assert sorted(fused, key=fused.get, reverse=True) == [1, 3, 2, 4]
-    assert fused[1] == pytest.approx(1 / 61 + 1 / 62)
 
 
 def test_cli_batch_search_writes_one_json_line_per_query(corpus_settings, tmp_path):
@@ -107,6 +103,6 @@ def test_search_hits_carry_topics_and_entities(archive, corpus_settings):
 
 
 def test_topic_filter_returns_both_motorburen_items(archive, corpus_settings):
-    result = search(archive, "ungdomar", settings=corpus_settings, k=10, topic="motorburen-ungdom")
+    result = search(archive, "ungdomar", settings=corpus_settings, k=10, filters=Filters(topic="motorburen-ungdom"))
     names = {Path(h.source).name for h in result.hits}
     assert {"arboga-forebyggande-radet-2021.txt", "hallstahammar-trygghetsrad-2021-09-15.txt"} <= names

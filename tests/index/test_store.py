@@ -8,7 +8,9 @@ import sqlite3
 import pytest
 
 from index.store import SCHEMA_VERSION, Archive
-from radslag.types import AgendaItem, Document, Entity, MeetingMeta, Passage, TopicTag
+from index.timeline import all_terms_expression
+from radslag.errors import FilterError
+from radslag.types import AgendaItem, Document, Entity, Filters, MeetingMeta, Passage, Section, TopicTag
 
 
 def make_doc(source="a.txt", text="1. Klotter\nKlotter i centrum.\n2. Övrigt\nInget.", digest="h1"):
@@ -31,7 +33,7 @@ def archive(tmp_path):
 
 
 def test_schema_version_is_recorded(archive):
-    assert archive.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert archive.schema_version == SCHEMA_VERSION == 3
 
 
 def test_newer_schema_is_refused(tmp_path):
@@ -54,7 +56,7 @@ def test_write_then_status_unchanged_then_replace(archive):
     # same bytes under another name are not archived twice
     assert archive.document_status("copy/a.txt", doc.content_hash) == "unchanged"
 
-    item_ids = [r["id"] for r in archive.items(meeting_id=mid)]
+    item_ids = archive.item_ids(mid)
     pids = archive.write_passages([Passage(item_id=item_ids[0], ordinal=0, text="Text 1", start=0, end=6)])
     archive.write_enrichment(item_ids[0], [Entity("centrum", "LOC", 0, 7)], [TopicTag("klotter", "Klotter", 0.9)])
 
@@ -65,7 +67,7 @@ def test_write_then_status_unchanged_then_replace(archive):
     assert archive.count("meetings") == 1 and archive.count("items") == 3
     assert archive.count("passages") == 0 and archive.count("entities") == 0 and archive.count("item_topics") == 0
     # the keyword index follows the replacement: 3 rows, none left over
-    assert archive.conn.execute("SELECT count(*) FROM items_fts").fetchone()[0] == 3
+    assert archive.keyword_matches('"text"') == set(archive.item_ids(mid2))
 
 
 def test_failed_write_leaves_archive_untouched(archive):
@@ -89,25 +91,28 @@ def test_filters_fold_swedish_letters(archive):
     archive.write_document(make_doc("a.txt", digest="1"), meta(body="Trygghetsråd", municipality="Västerås"), make_items())
     archive.write_document(make_doc("b.txt", digest="2"), meta(body="Förebyggande rådet", municipality="Arboga",
                                                                 date="2021-05-25"), make_items())
-    assert [m["body"] for m in archive.meetings(body="TRYGGHETSRÅD")] == ["Trygghetsråd"]
-    assert [m["municipality"] for m in archive.meetings(municipality="västerås")] == ["Västerås"]
-    assert [m["body"] for m in archive.meetings(since="2021-06-01")] == ["Trygghetsråd"]
-    assert [m["body"] for m in archive.meetings(until="2021-06-01")] == ["Förebyggande rådet"]
-    assert len(archive.items(body="rådet")) == 2
+    assert [m.body for m in archive.meetings(Filters(body="TRYGGHETSRÅD"))] == ["Trygghetsråd"]
+    assert [m.municipality for m in archive.meetings(Filters(municipality="västerås"))] == ["Västerås"]
+    assert [m.body for m in archive.meetings(Filters(since="2021-06-01"))] == ["Trygghetsråd"]
+    assert [m.body for m in archive.meetings(Filters(until="2021-06-01"))] == ["Förebyggande rådet"]
+    assert len(archive.items(Filters(body="rådet"))) == 2
 
 
 def test_items_carry_enrichment_as_json_lists(archive):
     mid, _, _ = archive.write_document(make_doc(), meta(), make_items())
     first = archive.items(meeting_id=mid)[0]
-    archive.write_enrichment(first["id"], [Entity("Polisen", "ORG", 0, 7, "Polisen")],
-                             [TopicTag("klotter", "Klotter och skadegörelse", 0.8), TopicTag("lagesbild", "Lägesbild", 0.5)])
-    row = archive.item(first["id"])
-    assert row["entities"] == [{"text": "Polisen", "label": "ORG", "start": 0, "end": 7, "canonical": "Polisen"}]
-    assert [t["id"] for t in row["topics"]] == ["klotter", "lagesbild"]  # by score
-    assert archive.filter_item_ids(topic="klotter") == {first["id"]}
-    assert archive.filter_item_ids(entity="polisen") == {first["id"]}
-    assert archive.filter_item_ids() is None
-    assert archive.items(topic="nattvandring") == []
+    archive.write_enrichment(first.id, [Entity("Polisen", "ORG", 0, 7, "Polisen")],
+                             [TopicTag("klotter", "Klotter och skadegörelse", 0.5), TopicTag("lagesbild", "Lägesbild", 0.8)])
+    row = archive.item(first.id)
+    assert row.entities == [Entity("Polisen", "ORG", 0, 7, "Polisen")]
+    assert [t.id for t in row.topics] == ["lagesbild", "klotter"]  # by score
+    assert archive.filter_item_ids(Filters(topic="klotter")) == {first.id}
+    assert archive.filter_item_ids(Filters(entity="polisen")) == {first.id}
+    assert archive.filter_item_ids(Filters()) is None and archive.filter_item_ids(None) is None
+    assert archive.items(Filters(topic="nattvandring")) == []
+    # meetings with a topic or entity filter: those with such an item
+    assert [m.id for m in archive.meetings(Filters(topic="klotter"))] == [mid]
+    assert archive.meetings(Filters(entity="Kommunen")) == []
 
 
 def test_settings_roundtrip(archive):
@@ -135,8 +140,8 @@ def test_version_1_archive_is_migrated_in_place(tmp_path):
     )
     conn.close()
     with Archive(path) as arc:
-        assert arc.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        assert [(m["body"], m["year"]) for m in arc.meetings()] == [("Trygghetsråd", 2021)]
+        assert arc.schema_version == SCHEMA_VERSION
+        assert [(m.body, m.year) for m in arc.meetings()] == [("Trygghetsråd", 2021)]
         assert arc.count("followups") == 0  # tables added since version 1 exist
 
 
@@ -144,11 +149,11 @@ def test_passage_ids_are_never_reused(archive):
     """Passage ids are vector ids: after a replacement the new passages get fresh ids."""
     mid, _, _ = archive.write_document(make_doc(), meta(), make_items())
     item = archive.items(meeting_id=mid)[0]
-    old = archive.write_passages([Passage(item["id"], 0, "a", 0, 1), Passage(item["id"], 1, "b", 1, 2)])
+    old = archive.write_passages([Passage(item.id, 0, "a", 0, 1), Passage(item.id, 1, "b", 1, 2)])
     mid, _, removed = archive.write_document(make_doc(digest="h2"), meta(), make_items())
     assert removed == old
     item = archive.items(meeting_id=mid)[0]
-    new = archive.write_passages([Passage(item["id"], 0, "c", 0, 1)])
+    new = archive.write_passages([Passage(item.id, 0, "c", 0, 1)])
     assert not set(new) & set(old)
 
 
@@ -160,7 +165,87 @@ def test_keyword_index_is_reanalysed_when_the_analysis_changes(archive):
     assert archive.get_setting("keyword_analyzer") == analyzer_fingerprint()
     assert archive.refresh_keyword_index() == 0
     archive.set_setting("keyword_analyzer", "older-analysis")
-    archive.conn.execute("DELETE FROM items_fts")  # e.g. terms from another analyser
+    assert not archive.keyword_current()
     assert archive.refresh_keyword_index() == 2
-    hits = archive.conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", ('"klott"',)).fetchall()
-    assert len(hits) == 2
+    assert len(archive.keyword_matches(all_terms_expression("klotter"))) == 2
+
+
+def _v2_archive(path):
+    """An archive as schema 2 wrote it: items without ``sections``."""
+    Archive(path).close()
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "PRAGMA foreign_keys = OFF; CREATE TABLE items_old AS SELECT * FROM items; DROP TABLE items;"
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL REFERENCES meetings(id)"
+        " ON DELETE CASCADE, ordinal INTEGER NOT NULL, number TEXT, title TEXT NOT NULL, text TEXT NOT NULL,"
+        " start INTEGER NOT NULL, end INTEGER NOT NULL, pages TEXT NOT NULL DEFAULT '[]', dnr TEXT,"
+        " heading_source TEXT NOT NULL, UNIQUE (meeting_id, ordinal)); DROP TABLE items_old;"
+        "INSERT INTO documents VALUES (1, 'a.txt', 'h', 1, 'txt', 'minutes', NULL, 'x', '[]', '{}', '[]', 'now');"
+        "INSERT INTO meetings (id, document_id, kind, body, date, year) VALUES (1, 1, 'minutes', 'Råd', NULL, 2020);"
+        "INSERT INTO items (id, meeting_id, ordinal, title, text, start, end, heading_source)"
+        " VALUES (1, 1, 0, 'Klotter', 'Klotter.', 0, 1, 'whole');"
+        "PRAGMA user_version = 2;"
+    )
+    conn.close()
+
+
+def test_version_2_archive_gains_item_sections(tmp_path):
+    path = tmp_path / "v2.sqlite"
+    _v2_archive(path)
+    with Archive(path) as arc:
+        assert arc.schema_version == SCHEMA_VERSION
+        [item] = arc.items()
+        assert item.title == "Klotter" and item.sections == [] and item.year == 2020
+
+
+def test_sections_are_written_and_read(archive):
+    items = make_items()
+    items[0].sections = [Section("beslut", "Beslut", 3, 9), Section("yrkanden", "Yrkanden", 9, 10)]
+    mid, _, _ = archive.write_document(make_doc(), meta(), items)
+    first, second = archive.items(meeting_id=mid)
+    assert first.sections == items[0].sections and second.sections == []
+
+
+def test_filter_values_are_checked_where_they_are_made():
+    with pytest.raises(FilterError, match="2021-13-01"):
+        Filters(since="2021-13-01")
+    with pytest.raises(FilterError, match="21-9-1"):
+        Filters(until="21-9-1")
+    with pytest.raises(FilterError, match="protokoll"):
+        Filters(kind="protokoll")
+    with pytest.raises(FilterError, match="'%'"):
+        Filters(body="%")
+    with pytest.raises(FilterError, match="efter"):
+        Filters(since="2022-01-01", until="2021-01-01")
+
+
+def test_body_rule_is_word_prefixes_of_the_council_name(archive):
+    """One rule for body: each filter word begins a word of '<municipality> <body>'; no wildcards."""
+    archive.write_document(make_doc("a.txt", digest="1"), meta(body="Trygghetsrådet", municipality="Hallstahammar"),
+                           make_items())
+    archive.write_document(make_doc("b.txt", digest="2"), meta(body="Brottsförebyggande rådet", municipality="Arboga"),
+                           make_items())
+    archive.write_document(make_doc("c.txt", digest="3"), meta(body="KS_AU 100%", municipality="Kungsbacka"),
+                           make_items())
+
+    def bodies(**kw):
+        return sorted(m.body for m in archive.meetings(Filters(**kw)))
+
+    assert bodies(body="trygghetsråd") == ["Trygghetsrådet"]
+    assert bodies(body="Hallstahammars trygghetsråd") == ["Trygghetsrådet"]  # municipality word, genitive
+    assert bodies(body="Arboga trygghetsråd") == []
+    assert bodies(body="rådet") == ["Brottsförebyggande rådet"]  # a word's start, not any substring
+    assert bodies(body="förebyggande") == []
+    assert bodies(body="ks_au") == ["KS_AU 100%"]
+    assert bodies(body="100%") == ["KS_AU 100%"]  # '%' is no wildcard: only the word "100" counts
+    assert bodies(municipality="hallstahammar") == ["Trygghetsrådet"]
+    assert bodies(municipality="trygghetsrådet") == []  # municipality looks at the municipality only
+
+
+def test_year_only_meetings_pass_date_filters_by_their_year(archive):
+    archive.write_document(make_doc("a.txt", digest="1"), MeetingMeta(kind="minutes", body="Råd", year=2021),
+                           make_items())
+    archive.write_document(make_doc("b.txt", digest="2"), MeetingMeta(kind="minutes", body="Råd"), make_items())
+    assert [m.year for m in archive.meetings(Filters(since="2021-06-01", until="2021-12-31"))] == [2021]
+    assert archive.meetings(Filters(since="2022-01-01")) == []
+    assert archive.meetings(Filters(until="2020-12-31")) == []

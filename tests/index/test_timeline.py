@@ -14,19 +14,19 @@ import pytest
 from index.store import Archive
 from index.timeline import UNKNOWN_PERIOD, timeline
 from radslag.config import load_settings
-from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag
+from radslag.types import AgendaItem, Document, Filters, MeetingMeta, TopicTag
 
 
-def _meeting(archive, source, date, items, body="Trygghetsråd", municipality="Hallstahammar"):
+def _meeting(archive, source, date, items, body="Trygghetsråd", municipality="Hallstahammar", kind="minutes"):
     text = "\n\n".join(f"{t}\n{b}" for t, b in items)
     doc = Document(source=source, text=text, reader="txt", content_hash=hashlib.sha256(source.encode()).hexdigest())
-    meta = MeetingMeta(kind="minutes", body=body, municipality=municipality,
+    meta = MeetingMeta(kind=kind, body=body, municipality=municipality,
                        date=dt.date.fromisoformat(date) if date else None)
     agenda = [AgendaItem(number=str(n), title=t, text=b, start=0, end=1) for n, (t, b) in enumerate(items, 1)]
     mid, _, _ = archive.write_document(doc, meta, agenda)
     for row in archive.items(meeting_id=mid):
-        if "epatraktor" in row["text"].casefold():
-            archive.write_enrichment(row["id"], [], [TopicTag("motorburen_ungdom", "motorburen ungdom", 0.9)])
+        if "epatraktor" in row.text.casefold():
+            archive.write_enrichment(row.id, [], [TopicTag("motorburen_ungdom", "motorburen ungdom", 0.9)])
     return mid
 
 
@@ -39,12 +39,14 @@ def archive(tmp_path):
     _meeting(a, "m4.txt", "2021-11-17", [("Budget", "Ingen fråga om trafik.")])
     _meeting(a, "m5.txt", None, [("Okänt", "Epatraktorer nämns även här.")])
     _meeting(a, "v1.txt", "2021-03-01", [("Lägesbild", "Epatraktorer i Västerås.")], municipality="Västerås")
+    _meeting(a, "n1.txt", "2021-03-05", [("Nyhet", "Epatraktorer och klotter i Västerås.")], municipality="Västerås",
+             kind="news")
     yield a
     a.close()
 
 
 def test_topic_timeline_by_meeting_counts_and_gaps(archive):
-    t = timeline(archive, topic="motorburen ungdom", municipality="Hallstahammar")
+    t = timeline(archive, topic="motorburen ungdom", filters=Filters(municipality="Hallstahammar"))
     periods = [(r.period, r.item_count, r.meeting_count) for r in t.rows]
     assert periods == [("2021-01-20", 1, 1), ("2021-02-25", 1, 1), ("2021-09-15", 1, 1), (UNKNOWN_PERIOD, 1, 1)]
     assert t.first_mention["date"] == "2021-01-20"
@@ -56,7 +58,7 @@ def test_topic_timeline_by_meeting_counts_and_gaps(archive):
 
 
 def test_periods_quarter_and_bodies_separate(archive):
-    t = timeline(archive, topic="motorburen_ungdom", by="quarter")
+    t = timeline(archive, topic="motorburen_ungdom", by="quarter", filters=Filters(kind="minutes"))
     rows = {(r.period, r.municipality): r for r in t.rows}
     assert rows[("2021-Q1", "Hallstahammar")].item_count == 2
     assert rows[("2021-Q1", "Hallstahammar")].meetings_held == 2
@@ -68,16 +70,16 @@ def test_periods_quarter_and_bodies_separate(archive):
 
 def test_query_timeline_keyword_rule(archive, tmp_path):
     settings = load_settings(archive_dir=tmp_path)
-    t = timeline(archive, query="klotter", settings=settings, mode="keyword")
+    t = timeline(archive, query="klotter", settings=settings, mode="keyword", filters=Filters(kind="minutes"))
     assert sum(r.item_count for r in t.rows) == 2
     assert "alla sökord" in t.threshold_note and "all query terms" in t.threshold_note
-    both = timeline(archive, query="klotter skolan", settings=settings, mode="keyword")
+    both = timeline(archive, query="klotter skolan", settings=settings, mode="keyword", filters=Filters(kind="minutes"))
     # Only items with both terms count, although search ORs the terms.
     assert [r.period for r in both.rows] == ["2021-01-20", "2021-09-15"]
 
 
 def test_writers_carry_note_and_roundtrip(archive, tmp_path):
-    t = timeline(archive, topic="motorburen ungdom", by="year")
+    t = timeline(archive, topic="motorburen ungdom", by="year", filters=Filters(kind="minutes"))
     path = tmp_path / "t.csv"
     t.to_csv(path, sep=";")
     raw = path.read_bytes()
@@ -101,18 +103,24 @@ def test_requires_exactly_one_subject(archive):
 
 
 def test_year_only_meeting_counts_in_its_year(tmp_path):
-    from index.store import Archive
-    from index.timeline import timeline
-    from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag
-
     with Archive(tmp_path / "a.sqlite") as arc:
         mid, _, _ = arc.write_document(Document("arboga.txt", "x", "txt", "h"),
                                        MeetingMeta(kind="minutes", body="Förebyggande rådet", year=2021),
                                        [AgendaItem("5", "Fokusgrupp motorburen ungdom", "EPA-traktorer.", 0, 1)])
-        item = arc.items(meeting_id=mid)[0]
-        arc.write_enrichment(item["id"], [], [TopicTag("motorburen-ungdom", "Motorburen ungdom", 0.9)])
+        arc.write_enrichment(arc.item_ids(mid)[0], [], [TopicTag("motorburen-ungdom", "Motorburen ungdom", 0.9)])
         by_year = timeline(arc, topic="motorburen-ungdom", by="year")
         by_month = timeline(arc, topic="motorburen-ungdom", by="month")
-    rows = [r if isinstance(r, dict) else r.__dict__ for r in by_year.rows]
-    assert [r["period"] for r in rows] == ["2021"]
-    assert [(r if isinstance(r, dict) else r.__dict__)["period"] for r in by_month.rows] == ["okänt datum"]
+    assert [r.period for r in by_year.rows] == ["2021"] and by_year.rows[0].meetings_held == 1
+    assert [r.period for r in by_month.rows] == [UNKNOWN_PERIOD]
+
+
+def test_kind_filter_is_applied(archive, tmp_path):
+    """`timeline --kind` used to be accepted and dropped: news items counted as minutes."""
+    everything = timeline(archive, topic="motorburen_ungdom", by="year")
+    minutes = timeline(archive, topic="motorburen_ungdom", by="year", filters=Filters(kind="minutes"))
+    news = timeline(archive, topic="motorburen_ungdom", by="year", filters=Filters(kind="news"))
+    assert everything.total_items == minutes.total_items + news.total_items and news.total_items == 1
+    assert [(r.municipality, r.meetings_held) for r in news.rows] == [("Västerås", 1)]
+    settings = load_settings(archive_dir=tmp_path)
+    query = timeline(archive, query="klotter", settings=settings, mode="keyword", filters=Filters(kind="news"))
+    assert query.total_items == 1

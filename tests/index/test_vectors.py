@@ -135,23 +135,21 @@ def test_sync_adds_and_removes_and_rebuild(settings, e5_embedder):
         new = build_passages(arc, e5_embedder, settings)
         assert len(new) == 3 and build_passages(arc, e5_embedder, settings) == []
         for p in arc.passages():
-            doc_text = arc.conn.execute(
-                "SELECT d.text FROM documents d JOIN meetings m ON m.document_id = d.id"
-                " JOIN items i ON i.meeting_id = m.id WHERE i.id = ?", (p["item_id"],)).fetchone()[0]
-            assert doc_text[p["start"]:p["end"]] == p["text"]
+            doc_text = arc.document_text(arc.item(p.item_id).document_id)
+            assert doc_text[p.start:p.end] == p.text
         vi = VectorIndex.open(settings, e5_embedder)
         counts = vi.sync(arc, e5_embedder, progress=False)
         assert counts == {"added": 3, "removed": 0, "total": 3}
         q = e5_embedder.encode_queries(["när diskuterade vi motorburen ungdom"])[0]
         top = int(vi.search(q, 1)[1][0])
-        assert "EPA-traktorer" in arc.passages([top])[0]["text"]
+        assert "EPA-traktorer" in arc.passages([top])[0].text
 
         removed = arc.delete_source("b.txt")
         assert len(removed) == 1
         counts = VectorIndex.open(settings, e5_embedder).sync(arc, e5_embedder, progress=False)
         assert counts == {"added": 0, "removed": 1, "total": 2}
-        assert VectorIndex.open(settings, e5_embedder).ids() == {p["id"] for p in arc.passages()}
+        assert VectorIndex.open(settings, e5_embedder).ids() == {p.id for p in arc.passages()}
 
         result = rebuild(arc, e5_embedder, settings, progress=False)
         assert result["passages"] == 2 and result["vectors"] == 2 and result["index_type"] == "flat"
-        assert VectorIndex.open(settings, e5_embedder).ids() == {p["id"] for p in arc.passages()}
+        assert VectorIndex.open(settings, e5_embedder).ids() == {p.id for p in arc.passages()}

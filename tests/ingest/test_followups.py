@@ -11,9 +11,15 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from make_series import DEFAULT_OUT, write_series  # noqa: E402
 
+from index.followups import assess, followups, update_status  # noqa: E402
 from index.store import Archive  # noqa: E402
 from index.threads import build_threads  # noqa: E402
-from ingest.followups import build_followups, detect_followups, followups, split_sentences  # noqa: E402
+from ingest.followups import detect_followups  # noqa: E402
+from ingest.pipeline import detect_meeting_followups, relink  # noqa: E402
+from radslag.config import load_settings  # noqa: E402
+from radslag.errors import ModelError  # noqa: E402
+from radslag.lang import split_sentences  # noqa: E402
+from radslag.types import Filters  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -84,18 +90,47 @@ def test_answered_and_open_on_series(tmp_path):
     a = Archive(tmp_path / "a.sqlite")
     refs = write_series(a)
     build_threads(a, method="tfidf")
-    n = build_followups(a)
+    detected = detect_meeting_followups(a)
+    assert not a.followups_assessed()
+    n = update_status(a)
     labels = json.loads((DEFAULT_OUT / "labels.json").read_text(encoding="utf-8"))
-    assert n == len(labels["followups"])
-    stored = {(f["item_id"], f["sentence"][:30]): f for f in followups(a)}
+    assert n == detected == len(labels["followups"]) and a.followups_assessed()
+    stored = {(f.item_id, f.sentence[:30]): f for f in followups(a)}
     agree = 0
     for lab in labels["followups"]:
         got = stored[(refs[lab["item"]], lab["sentence"][:30])]
         want_by = refs[lab["answered_by"]] if lab["answered_by"] else None
-        agree += got["status"] == lab["status"] and got["answered_by_item_id"] == want_by
+        agree += got.status == lab["status"] and got.answered_by_item_id == want_by
     assert agree >= 8
-    answered = followups(a, body="trygghetsråd", status="besvarad")
-    assert answered and all(f["answered_by_item_id"] and f["answered_reason"] for f in answered)
-    assert all(f["answered_date"] > f["date"] for f in answered)
-    assert all(f["status"] == "öppen" for f in followups(a, status="open"))
+    answered = followups(a, Filters(body="trygghetsråd"), status="besvarad")
+    assert answered and all(f.answered_by_item_id and f.answered_reason for f in answered)
+    assert all(f.answered_date > f.date for f in answered)
+    assert all(f.status == "öppen" for f in followups(a, status="open"))
+    # a new detection marks the statuses stale until they are assessed again
+    detect_meeting_followups(a, [answered[0].meeting_id])
+    assert not a.followups_assessed()
+    a.close()
+
+
+def test_relink_assesses_what_the_pipeline_detected(tmp_path):
+    a = Archive(tmp_path / "a.sqlite")
+    write_series(a)
+    detect_meeting_followups(a)
+    notes = relink(a, load_settings(archive_dir=tmp_path, embed=False))
+    assert notes == []  # TF-IDF because embedding is off: asked for, not a fallback
+    assert a.followups_assessed() and a.get_setting("threads_method") == "tfidf"
+    assert {f.status for f in followups(a)} == {"öppen", "besvarad"}
+    a.close()
+
+
+@pytest.mark.slow  # tries to load a model (imports sentence-transformers)
+def test_an_embedder_that_cannot_load_is_an_error_not_a_silent_fallback(tmp_path):
+    """The dense answer test used to swallow every exception; a missing model must say so."""
+    a = Archive(tmp_path / "a.sqlite")
+    write_series(a)
+    detect_meeting_followups(a)
+    broken = load_settings(archive_dir=tmp_path, model=str(tmp_path / "no-such-model"))
+    vectors = {i.id: [1.0, 0.0] for i in a.items()}
+    with pytest.raises(ModelError):
+        assess(a, broken, vectors=vectors, embed=True)
     a.close()

@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 
+from index.people import entity_counts, people
 from index.store import Archive
-from ingest.people import canonicalize, cluster_names, entity_counts, name_tokens, people
-from radslag.types import AgendaItem, Document, Entity, MeetingMeta, Participant
+from ingest.people import cluster_names, name_tokens
+from ingest.pipeline import canonicalize
+from radslag.types import AgendaItem, Document, Entity, EntityCount, Filters, MeetingMeta, Participant
 
 
 def test_name_tokens_strip_roles():
@@ -65,7 +67,7 @@ def _archive(tmp_path) -> tuple[Archive, list[int]]:
         meta = MeetingMeta(kind="minutes", body=body, municipality=muni, date=date, participants=participants)
         items = [AgendaItem(number=str(i + 1), title="t", text=t, start=0, end=len(t)) for i, t in enumerate(texts)]
         meeting_id, _, _ = archive.write_document(doc, meta, items)
-        item_ids += [r[0] for r in archive.conn.execute("SELECT id FROM items WHERE meeting_id = ? ORDER BY ordinal", (meeting_id,))]
+        item_ids += archive.item_ids(meeting_id)
     return archive, item_ids
 
 
@@ -80,7 +82,7 @@ def _ents(text: str, spec: list[tuple[str, str, str | None]]) -> list[Entity]:
 
 def test_canonicalize_people_and_counts(tmp_path):
     archive, (i1, i2, i3) = _archive(tmp_path)
-    t1, t2, t3 = (archive.conn.execute("SELECT text FROM items WHERE id = ?", (i,)).fetchone()[0] for i in (i1, i2, i3))
+    t1, t2, t3 = (archive.item(i).text for i in (i1, i2, i3))
     archive.write_enrichment(i1, _ents(t1, [
         ("Kommunchef", "ROLE", "kommunchef"), ("Carin Becker", "PER", None), ("Polisen", "ORG", None),
         ("polisens", "ORG", None), ("Jonna Lindman", "PER", None), ("M", "PARTY", "M"), ("ordförande", "ROLE", "ordförande"),
@@ -91,39 +93,40 @@ def test_canonicalize_people_and_counts(tmp_path):
     ]), [])
     archive.write_enrichment(i3, _ents(t3, [("Carin Becker", "PER", None), ("Arboga", "LOC", None)]), [])
     canonicalize(archive)
-    rows = archive.conn.execute("SELECT text, label, canonical FROM entities ORDER BY id").fetchall()
-    canon = {(r["text"], r["label"]): r["canonical"] for r in rows}
+    mentions = archive.entity_mentions()
+    canon = {(m.text, m.label): m.canonical for m in mentions}
     assert canon[("Carin Becker-Åström", "PER")] == "Carin Becker-Åström"
     assert canon[("Polisen", "ORG")] == canon[("polisens", "ORG")] == canon[("Polismyndigheten", "ORG")] == "Polisen"
     assert canon[("4 juni", "DATE")] == "2022-06-04"
     assert canon[("Arboga", "LOC")] == "Arboga kommun"
     # Hallstahammar's Carin Becker merges across variants; Arboga's stays apart
-    per = archive.conn.execute("SELECT canonical FROM entities WHERE label = 'PER' AND text LIKE 'Carin%'").fetchall()
-    assert sorted(r[0] for r in per) == ["Carin Becker", "Carin Becker-Åström", "Carin Becker-Åström"]
+    per = [m.canonical for m in mentions if m.label == "PER" and m.text.startswith("Carin")]
+    assert sorted(per) == ["Carin Becker", "Carin Becker-Åström", "Carin Becker-Åström"]
 
-    listed = {(p["name"], p["municipality"]): p for p in people(archive)}
+    listed = {(p.name, p.municipality): p for p in people(archive)}
     carin = listed[("Carin Becker-Åström", "Hallstahammar")]
-    assert carin["aliases"] == ["Carin Becker", "Carin Becker-Åström"]
-    assert carin["roles"] == ["kommunchef"]
-    assert carin["mentions"] == 2 and carin["meetings"] == 2
-    assert carin["first_seen"] == "2021-09-15" and carin["last_seen"] == "2022-03-01"
-    assert carin["bodies"] == ["Trygghetsråd"]
+    assert carin.aliases == ["Carin Becker", "Carin Becker-Åström"]
+    assert carin.roles == ["kommunchef"]
+    assert carin.mentions == 2 and carin.meetings == 2
+    assert carin.first_seen == "2021-09-15" and carin.last_seen == "2022-03-01"
+    assert carin.bodies == ["Trygghetsråd"]
     jonna = listed[("Jonna Lindman", "Hallstahammar")]
-    assert jonna["party"] == "M" and jonna["roles"] == ["ordförande"]
+    assert jonna.party == "M" and jonna.roles == ["ordförande"]
     joar = listed[("Joar Larsson", "Hallstahammar")]  # only a participant
-    assert joar["mentions"] == 0 and joar["roles"] == ["säkerhetssamordnare"]
+    assert joar.mentions == 0 and joar.roles == ["säkerhetssamordnare"]
     # another municipality's Carin Becker stays a separate person (one bare mention,
     # so only listed without the evidence filter)
     assert ("Carin Becker", "Arboga") not in listed
-    assert ("Carin Becker", "Arboga") in {(p["name"], p["municipality"]) for p in people(archive, min_evidence=False)}
-    assert all(p["bodies"] == ["Förebyggande rådet"] for p in people(archive, body="förebyggande rådet"))
+    assert ("Carin Becker", "Arboga") in {(p.name, p.municipality) for p in people(archive, min_evidence=False)}
+    arboga = people(archive, Filters(body="förebyggande rådet"), min_evidence=False)
+    assert arboga and all(p.bodies == ["Förebyggande rådet"] for p in arboga)
 
     orgs = entity_counts(archive, label="ORG")
-    assert orgs[0] == {"entity": "Polisen", "label": "ORG", "mentions": 3, "items": 2, "meetings": 2}
+    assert orgs[0] == EntityCount(entity="Polisen", label="ORG", mentions=3, items=2, meetings=2)
     by_year = entity_counts(archive, label="PER", by="year")
-    assert {"entity": "Carin Becker-Åström", "label": "PER", "year": "2022", "mentions": 1, "items": 1, "meetings": 1} in by_year
+    assert EntityCount("Carin Becker-Åström", "PER", 1, 1, 1, year="2022") in by_year
     by_body = entity_counts(archive, by="body")
-    assert any(r["body"] == "Förebyggande rådet" and r["entity"] == "Arboga kommun" for r in by_body)
+    assert any(r.body == "Förebyggande rådet" and r.entity == "Arboga kommun" for r in by_body)
     with pytest.raises(ValueError):
         entity_counts(archive, by="month")
     archive.close()
@@ -133,32 +136,36 @@ def test_canonicalize_people_and_counts(tmp_path):
 def test_extract_then_canonicalize(extractor, tmp_path):
     archive, (i1, i2, _) = _archive(tmp_path)
     for item_id in (i1, i2):
-        text = archive.conn.execute("SELECT text FROM items WHERE id = ?", (item_id,)).fetchone()[0]
-        archive.write_enrichment(item_id, extractor.extract(text), [])
+        archive.write_enrichment(item_id, extractor.extract(archive.item(item_id).text), [])
     canonicalize(archive)
-    names = {r[0] for r in archive.conn.execute("SELECT canonical FROM entities WHERE label = 'PER'")}
+    names = {m.canonical for m in archive.entity_mentions(labels=["PER"])}
     assert "Carin Becker-Åström" in names and "Carin Becker" not in names
-    orgs = {r[0] for r in archive.conn.execute("SELECT canonical FROM entities WHERE label = 'ORG'")}
+    orgs = {m.canonical for m in archive.entity_mentions(labels=["ORG"])}
     assert "Polisen" in orgs and "Polismyndigheten" not in orgs
     archive.close()
 
 
 def test_single_unsupported_name_is_not_listed_as_a_person(tmp_path):
-    import datetime as dt
-
-    from index.store import Archive
-    from ingest.people import people
-    from radslag.types import AgendaItem, Document, Entity, MeetingMeta, Participant
-
     with Archive(tmp_path / "a.sqlite") as arc:
         meta = MeetingMeta(kind="minutes", body="Trygghetsråd", municipality="Hallstahammar",
                            date=dt.date(2021, 9, 15), participants=[Participant("Joar Larsson", "säkerhetssamordnare")])
         mid, _, _ = arc.write_document(Document("m.txt", "x", "txt", "h"), meta,
                                        [AgendaItem("1", "Lägesbild", "Badkort delas ut. Per Ersgård kommunpolisen.", 0, 1)])
-        item = arc.items(meeting_id=mid)[0]
-        arc.write_enrichment(item["id"], [Entity("Badkort", "PER", 0, 7), Entity("Per Ersgård", "PER", 19, 30),
-                                          Entity("kommunpolisen", "ROLE", 31, 44, "kommunpolis")], [])
-        names = {p["name"] for p in people(arc)}
-        everyone = {p["name"] for p in people(arc, min_evidence=False)}
+        [item_id] = arc.item_ids(mid)
+        arc.write_enrichment(item_id, [Entity("Badkort", "PER", 0, 7), Entity("Per Ersgård", "PER", 19, 30),
+                                       Entity("kommunpolisen", "ROLE", 31, 44, "kommunpolis")], [])
+        names = {p.name for p in people(arc)}
+        everyone = {p.name for p in people(arc, min_evidence=False)}
     assert {"Joar Larsson", "Per Ersgård"} <= names and "Badkort" not in names
     assert "Badkort" in everyone
+
+
+def test_year_only_meetings_count_in_first_and_last_seen(tmp_path):
+    """A meeting known only by its year is not dropped from a person's period."""
+    with Archive(tmp_path / "a.sqlite") as arc:
+        for n, (date, year) in enumerate([(None, 2019), (dt.date(2021, 9, 15), None)]):
+            meta = MeetingMeta(kind="minutes", body="Trygghetsråd", municipality="Hallstahammar", date=date, year=year,
+                               participants=[Participant("Joar Larsson", "säkerhetssamordnare")])
+            arc.write_document(Document(f"m{n}.txt", "x", "txt", f"h{n}"), meta, [AgendaItem("1", "Punkt", "x", 0, 1)])
+        [joar] = people(arc)
+    assert (joar.first_seen, joar.last_seen, joar.meetings) == ("2019", "2021-09-15", 2)

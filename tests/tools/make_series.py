@@ -355,10 +355,10 @@ def write_series(archive, folder: Path = DEFAULT_OUT, enrich: bool = True) -> di
     for doc, meta, items in load_series(folder):
         meeting_id, _, _ = archive.write_document(doc, meta, items)
         for row in archive.items(meeting_id=meeting_id):
-            key = f"{meta.date.isoformat()}#{row['number']}"
-            refs[key] = row["id"]
+            key = f"{meta.date.isoformat()}#{row.number}"
+            refs[key] = row.id
             if enrich:
-                archive.write_enrichment(row["id"], place_entities(row["text"]), tag_topics(f"{row['title']} {row['text']}"))
+                archive.write_enrichment(row.id, place_entities(row.text), tag_topics(f"{row.title} {row.text}"))
     return refs
 
 
@@ -380,42 +380,40 @@ def generate_archive(archive, n_meetings: int, seed: int = 7, bodies: int = 100)
     start = dt.date(2015, 1, 1)
     per_body = max(1, n_meetings // bodies)
     written = 0
-    archive.conn.execute("BEGIN")
-    try:
-        for b in range(bodies):
-            municipality = f"Kommun{b:03d}"
-            for k in range(per_body if b < bodies - 1 else n_meetings - per_body * (bodies - 1)):
-                date = start + dt.timedelta(days=int(k * 3650 / max(per_body, 1)) + rng.randint(0, 20))
-                chosen = PROCEDURAL + rng.sample(pool, rng.randint(3, 5))
-                text_parts, items, pos = [], [], 0
-                for n, (title, body_text) in enumerate(chosen, start=1):
-                    block = f"{n}. {title}\n\n{body_text}\n\n"
-                    items.append(AgendaItem(number=str(n), title=title, text=body_text, start=pos,
-                                            end=pos + len(block), heading_source="numbered"))
-                    text_parts.append(block)
-                    pos += len(block)
-                text = "".join(text_parts)
-                source = f"gen/{municipality}/{date.isoformat()}-{k}.txt"
-                doc = Document(source=source, text=text, reader="txt",
-                               content_hash=hashlib.sha256(source.encode()).hexdigest())
-                meta = MeetingMeta(kind="minutes", body="Trygghetsråd", municipality=municipality, date=date,
-                                   participants=[Participant(name=n, role=r) for n, r, _ in PARTICIPANTS[:3]])
+    bodies_left = [(b, per_body if b < bodies - 1 else n_meetings - per_body * (bodies - 1)) for b in range(bodies)]
+    batch: list[tuple[Document, MeetingMeta, list[AgendaItem]]] = []
+
+    def flush() -> None:
+        with archive.transaction():  # 500 meetings a transaction
+            for doc, meta, items in batch:
                 meeting_id, _, _ = archive.write_document(doc, meta, items)
-                rows = archive.conn.execute("SELECT id, title, text FROM items WHERE meeting_id = ?", (meeting_id,)).fetchall()
-                for row in rows:
-                    tags = tag_topics(f"{row[1]} {row[2]}")
-                    archive.conn.executemany(
-                        "INSERT INTO item_topics(item_id, topic_id, label, score, method) VALUES (?,?,?,?,?)",
-                        [(row[0], t.id, t.label, t.score, t.method) for t in tags],
-                    )
-                written += 1
-                if written % 500 == 0:
-                    archive.conn.execute("COMMIT")
-                    archive.conn.execute("BEGIN")
-        archive.conn.execute("COMMIT")
-    except BaseException:
-        archive.conn.execute("ROLLBACK")
-        raise
+                for item_id, item in zip(archive.item_ids(meeting_id), items):
+                    archive.write_enrichment(item_id, [], tag_topics(f"{item.title} {item.text}"))
+        batch.clear()
+
+    for b, count in bodies_left:
+        municipality = f"Kommun{b:03d}"
+        for k in range(count):
+            date = start + dt.timedelta(days=int(k * 3650 / max(per_body, 1)) + rng.randint(0, 20))
+            chosen = PROCEDURAL + rng.sample(pool, rng.randint(3, 5))
+            text_parts, items, pos = [], [], 0
+            for n, (title, body_text) in enumerate(chosen, start=1):
+                block = f"{n}. {title}\n\n{body_text}\n\n"
+                items.append(AgendaItem(number=str(n), title=title, text=body_text, start=pos,
+                                        end=pos + len(block), heading_source="numbered"))
+                text_parts.append(block)
+                pos += len(block)
+            text = "".join(text_parts)
+            source = f"gen/{municipality}/{date.isoformat()}-{k}.txt"
+            doc = Document(source=source, text=text, reader="txt",
+                           content_hash=hashlib.sha256(source.encode()).hexdigest())
+            meta = MeetingMeta(kind="minutes", body="Trygghetsråd", municipality=municipality, date=date,
+                               participants=[Participant(name=n, role=r) for n, r, _ in PARTICIPANTS[:3]])
+            batch.append((doc, meta, items))
+            written += 1
+            if len(batch) == 500:
+                flush()
+    flush()
     return {"meetings": written, "seconds": round(time.perf_counter() - t0, 2)}
 
 

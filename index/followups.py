@@ -1,0 +1,210 @@
+"""Follow-up status: whether a commitment made in a meeting was answered later.
+
+Commitments are detected at ingest (:mod:`ingest.followups`) and stored; this
+module decides, over the whole archive, whether each was answered. A
+follow-up is ``besvarad`` (answered) when an item in a later meeting of the
+same body (same body and municipality, compared case-folded)
+
+1. covers the commitment lexically: the idf-weighted share of the content
+   terms (:func:`index.keyword.content_terms`) of *what* (or of *what* plus
+   the preceding context sentence, whichever covers more) that occur in the
+   later item is at least :data:`LEXICAL_THRESHOLD` with at least
+   :data:`MIN_SHARED_TERMS` shared terms, or
+2. is the direct successor of the follow-up's item in an issue thread
+   (``thread_links``) *and* covers it at least :data:`THREAD_LEXICAL_THRESHOLD`
+   (a thread link alone only says the issue came back, not that the
+   promise was kept), or
+3. is close in embedding space: cosine between the commitment (query
+   embedding) and the item vector is at least :data:`DENSE_THRESHOLD` (only
+   when item vectors are given and embedding is asked for).
+
+The first later meeting with such an item answers the follow-up and that item
+is recorded. Otherwise the status is ``öppen``. Follow-ups in undated
+meetings stay ``öppen`` because "later" cannot be decided.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from index.embeddings import load_embedder
+from index.keyword import content_terms
+from index.store import STATUS_ANSWERED, STATUS_OPEN, Archive
+from radslag.config import Settings
+from radslag.types import Filters, FollowUpRecord, Item
+
+#: Minimum idf-weighted coverage of the commitment's content terms in a later item.
+LEXICAL_THRESHOLD = 0.45
+#: Lower coverage that suffices when the later item is the direct thread successor.
+THREAD_LEXICAL_THRESHOLD = 0.30
+#: Minimum number of shared content terms for a lexical answer.
+MIN_SHARED_TERMS = 2
+#: Minimum cosine between the commitment embedding and a later item vector.
+DENSE_THRESHOLD = 0.86
+
+#: Status words users may type, mapped to the stored ones.
+STATUS_ALIASES = {"open": STATUS_OPEN, "oppen": STATUS_OPEN, "answered": STATUS_ANSWERED}
+
+
+def _body_key(row: Item) -> tuple[str, str]:
+    return ((row.body or "").casefold().strip(), (row.municipality or "").casefold().strip())
+
+
+def assess(
+    archive: Archive,
+    settings: Settings | None = None,
+    *,
+    vectors: dict[int, np.ndarray] | None = None,
+    meeting_ids: list[int] | None = None,
+    lexical_threshold: float = LEXICAL_THRESHOLD,
+    dense_threshold: float = DENSE_THRESHOLD,
+    embed: bool = False,
+) -> list[FollowUpRecord]:
+    """Decide whether each stored follow-up was answered, without storing.
+
+    Args:
+        archive: The open archive.
+        settings: Settings (used only when ``embed`` is true).
+        vectors: Precomputed item vectors (L2-normalised) by item id. The
+            embedding test runs only when these are given and ``embed`` is
+            true (the commitment itself must be embedded with the same
+            model); otherwise only the thread and lexical tests run.
+        meeting_ids: Only follow-ups made in these meetings (answers may
+            come from any later meeting of the same body).
+        lexical_threshold: See :data:`LEXICAL_THRESHOLD`.
+        dense_threshold: See :data:`DENSE_THRESHOLD`.
+        embed: Embed commitments with the model named by ``settings``; a
+            model that cannot be loaded raises (no silent fallback).
+
+    Returns:
+        The follow-ups with ``status``, ``answered_by_item_id``,
+        ``answered_date``, ``answered_reason`` and ``answered_score`` decided,
+        in reading order.
+    """
+    commitments = archive.followups(meeting_ids=meeting_ids)
+    if not commitments:
+        return []
+    wanted_meetings = {f.meeting_id for f in commitments}
+    all_items = archive.items()
+    keys = {_body_key(i) for i in all_items if i.meeting_id in wanted_meetings}
+    by_body: dict[tuple[str, str], list[Item]] = {}
+    for row in all_items:
+        key = _body_key(row)
+        if key in keys:
+            by_body.setdefault(key, []).append(row)
+    item_of = {i.id: i for rows in by_body.values() for i in rows}
+
+    # Document frequencies per body for idf weighting.
+    terms_of: dict[int, set[str]] = {}
+    df_by_body: dict[tuple[str, str], Counter] = {}
+    for key, rows in by_body.items():
+        df: Counter = Counter()
+        for row in rows:
+            terms = set(content_terms(f"{row.title}\n{row.text}"))
+            terms_of[row.id] = terms
+            df.update(terms)
+        df_by_body[key] = df
+
+    embedder = load_embedder(settings) if embed and vectors is not None else None
+    successors = archive.thread_successors()
+    by_item: dict[int, list[FollowUpRecord]] = {}
+    for f in commitments:
+        by_item.setdefault(f.item_id, []).append(f)
+
+    results: list[FollowUpRecord] = []
+    for item_id, fus in by_item.items():
+        row = item_of[item_id]
+        key = _body_key(row)
+        later = [r for r in by_body[key] if row.date and r.date and r.date > row.date]
+        later.sort(key=lambda r: (r.date, r.meeting_id, r.ordinal))
+        threaded = successors.get(row.id, set())
+        df = df_by_body[key]
+        n_docs = max(1, len(by_body[key]))
+        qvecs = None
+        if embedder is not None and later:
+            qvecs = embedder.encode_queries([f"{f.context} {f.what}".strip() for f in fus])
+        for n, fu in enumerate(fus):
+            rec = replace(
+                fu, status=STATUS_OPEN, answered_by_item_id=None, answered_date=None, answered_score=None,
+                answered_reason=None if row.date else "odaterat möte (undated meeting)",
+            )
+            # Two views of the commitment: its own clause, and the clause with
+            # the preceding sentence ("Vi tar med oss frågan" needs context).
+            views = [set(content_terms(fu.what)), set(content_terms(f"{fu.context} {fu.what}"))]
+            views = [v for v in views if v]
+            q_terms = set().union(*views) if views else set()
+            weight = {t: math.log((n_docs + 1) / (df.get(t, 0) + 0.5)) for t in q_terms}
+            best: tuple[str, float, Item, float] | None = None
+            for cand in later:
+                if best is not None and cand.meeting_id != best[2].meeting_id:
+                    break  # the first answering meeting wins
+                scores: list[tuple[float, str, float]] = []
+                cand_terms = terms_of.get(cand.id, set())
+                for view in views:
+                    shared = view & cand_terms
+                    coverage = sum(weight[t] for t in shared) / (sum(weight[t] for t in view) or 1.0)
+                    if len(shared) >= MIN_SHARED_TERMS and coverage >= lexical_threshold:
+                        scores.append((coverage, f"ordlikhet {coverage:.2f}", coverage))
+                    elif cand.id in threaded and coverage >= THREAD_LEXICAL_THRESHOLD:
+                        scores.append((coverage, f"trådlänk + ordlikhet {coverage:.2f}", coverage))
+                if qvecs is not None and vectors and cand.id in vectors:
+                    cos = float(qvecs[n] @ vectors[cand.id])
+                    if cos >= dense_threshold:
+                        scores.append((cos, f"likhet {cos:.2f}", cos))
+                if scores:
+                    top = max(scores)
+                    if best is None or top[0] > best[1]:
+                        best = (top[1], top[0], cand, top[2])
+            if best is not None:
+                rec = replace(
+                    rec, status=STATUS_ANSWERED, answered_by_item_id=best[2].id, answered_date=best[2].date,
+                    answered_reason=best[0], answered_score=round(best[3], 4),
+                )
+            results.append(rec)
+    return results
+
+
+def update_status(
+    archive: Archive, settings: Settings | None = None, vectors: dict[int, np.ndarray] | None = None
+) -> int:
+    """Assess every stored follow-up and store the outcome.
+
+    Build threads first (:func:`index.threads.build_threads`) so thread links
+    count as answers. The embedding test runs when both ``vectors`` and
+    ``settings`` are given.
+
+    Returns:
+        The number of follow-ups assessed.
+    """
+    rows = assess(archive, settings, vectors=vectors, embed=vectors is not None and settings is not None)
+    archive.set_followup_statuses(rows)
+    return len(rows)
+
+
+def followups(
+    archive: Archive,
+    filters: Filters | None = None,
+    status: str | None = None,
+    *,
+    meeting_ids: list[int] | None = None,
+) -> list[FollowUpRecord]:
+    """Stored follow-ups with their meeting, oldest first.
+
+    Args:
+        archive: The open archive.
+        filters: Meetings (and items) the follow-ups were made in.
+        status: ``öppen`` or ``besvarad`` (``open``/``answered`` accepted too).
+        meeting_ids: Only follow-ups made in these meetings.
+    """
+    status = STATUS_ALIASES.get(status or "", status)
+    return archive.followups(filters, status=status, meeting_ids=meeting_ids)
+
+
+def to_rows(records: list[FollowUpRecord]) -> list[dict[str, Any]]:
+    """Plain dicts of follow-up records (for tables and JSON)."""
+    return [r.to_json() for r in records]

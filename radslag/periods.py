@@ -1,0 +1,46 @@
+"""Period bucketing of meeting dates: the one rule for timelines, topic counts and people.
+
+A period label is ``2021-09-15`` (meeting), ``2021-09`` (month),
+``2021-Q3`` (quarter) or ``2021`` (year). A meeting whose text gives only
+the year counts in that year's period when bucketing by year; at finer
+periods it is undated (``None``). The archive registers :func:`period_of`
+as an SQL function, so counts computed in SQL bucket the same way.
+"""
+
+from __future__ import annotations
+
+PERIODS = ("meeting", "month", "quarter", "year")
+
+
+def period_of(date: str | None, by: str, year: int | None = None) -> str | None:
+    """The period label of a meeting, or None when its date is too vague for ``by``.
+
+    Args:
+        date: The meeting's ISO day, if known.
+        by: One of :data:`PERIODS`.
+        year: The meeting's year when the full date is unknown.
+
+    Raises:
+        ValueError: For an unknown ``by``.
+    """
+    if by not in PERIODS:
+        raise ValueError(f"by must be one of {PERIODS}, not {by!r}")
+    if not date:
+        return str(year) if by == "year" and year else None
+    if by == "meeting":
+        return date
+    if by == "month":
+        return date[:7]
+    if by == "quarter":
+        return f"{date[:4]}-Q{(int(date[5:7]) - 1) // 3 + 1}"
+    return date[:4]
+
+
+def when(date: str | None, year: int | None) -> str | None:
+    """The most precise known time of a meeting: its day, else its year."""
+    return date or (str(year) if year else None)
+
+
+def chronological(label: str | None) -> tuple[bool, str]:
+    """Sort key for period labels and :func:`when` values: oldest first, unknown last."""
+    return (label is None or not label[:1].isdigit(), label or "")
