@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ingest.normalize import normalize_text
-from ingest.readers.pdf import join_hyphen, read_pdf
+from ingest.readers.pdf import join_hyphen, page_count, read_pdf
 from ingest.readers.pdf.extract import check_reference_cycles
 from radslag.errors import IngestError
 from radslag.types import Document
@@ -368,3 +368,12 @@ def test_toc_furniture_kept_for_inspection() -> None:
         assert line in doc.front_matter["running_lines"]
         assert {e["page"] for e in furniture if e["text"] == line} == {1, 2, 3, 4}
     assert sorted(e["text"] for e in furniture if e["kind"] == "page_number") == truth["page_numbers"]
+
+
+def test_page_count_is_cheap_and_safe() -> None:
+    """The page count a dispatcher needs before reading: right, and None where the file is broken."""
+    for name in ("margin", "toc", "running_header"):
+        assert page_count((FIXTURES / f"{name}.pdf").read_bytes()) == EXPECTED[name]["pages"]
+    with _no_hang():
+        assert page_count((FIXTURES / "selfref.pdf").read_bytes()) is None
+    assert page_count((FIXTURES / "notpdf.pdf").read_bytes()) is None

@@ -33,7 +33,7 @@ from ingest.readers.pdf.layout import document_body_left, layout_page, mark_para
 from radslag.errors import IngestError
 from radslag.types import Document
 
-__all__ = ["read_pdf", "join_hyphen"]
+__all__ = ["read_pdf", "join_hyphen", "page_count"]
 
 
 def read_pdf(path: Path, source: str) -> Document:
@@ -91,6 +91,25 @@ def read_pdf(path: Path, source: str) -> Document:
     finally:
         pdf.close()
     return _build(extracted, path, source, data, content_hash)
+
+
+def page_count(data: bytes) -> int | None:
+    """The number of pages of PDF bytes, or None when the file cannot be opened.
+
+    Cheap (PDFium reads the page tree, no page is parsed) and safe on damaged
+    files: a reference cycle is caught before anything resolves it, where
+    pdfminer's page walk would loop forever. ``read_pdf`` then reports what is
+    wrong with the file in its own words.
+    """
+    try:
+        check_reference_cycles(data, "")
+        pdf = open_document(data)
+    except Exception:
+        return None
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
 
 
 def _build(extracted: Any, path: Path, source: str, data: bytes, content_hash: str) -> Document:
