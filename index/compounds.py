@@ -38,6 +38,7 @@ from pathlib import Path
 
 import snowballstemmer
 
+from radslag.config import load_settings
 from radslag.lang import read_word_list
 
 log = logging.getLogger(__name__)
@@ -220,8 +221,6 @@ def build_lexicon(dic: Path | None) -> Lexicon:
 
 
 def _cache_path(dic: Path | None) -> Path | None:
-    from radslag.config import load_settings
-
     cache_dir = load_settings().cache_dir
     h = hashlib.sha256(str(_CACHE_VERSION).encode())
     for p in (dic, dic.with_suffix(".aff") if dic else None, DOMAIN_WORDS_FILE, LINKING_FILE, ENDINGS_FILE):
