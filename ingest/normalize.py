@@ -119,15 +119,15 @@ def _dash_bullets(lines: list[str]) -> list[str]:
 
 #: Lines that are only a page number.
 _PAGE_NUMBER_LINES = [
-    re.compile(r"^\d{1,4}\s*\(\s*\d{1,4}\s*\)$"),  # 2 (110)
+    re.compile(r"^\d{1,4}\s*[(\[]\s*\d{1,4}\s*[)\]]$"),  # 2 (110), 1 [15]
     re.compile(r"^(?:sida|page|s\.)\s*\d{1,4}(?:\s*(?:av|of|/|\()\s*\d{1,4}\)?)?$", re.I),  # Sida 2 av 9
     re.compile(r"^[-\u2013\u2014]\s*\d{1,4}\s*[-\u2013\u2014]$"),  # - 3 -
-    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),  # 3/9
+    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),  # 3/9 (not 2026/2027: see is_page_number_line)
 ]
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 #: Page-number tokens at the end of a header line ("SAMMANTRÄDESPROTOKOLL 2 (23)").
 _PAGE_TOKEN = re.compile(
-    r"(?:\s+|^)(?:(?:sida|page)\s*\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?|\d{1,4}\s*\(\s*\d{1,4}\s*\)|\d{1,4}\s*/\s*\d{1,4})\s*$",
+    r"(?:\s+|^)(?:(?:sida|page)\s*\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?|\d{1,4}\s*[(\[]\s*\d{1,4}\s*[)\]]|\d{1,4}\s*/\s*\d{1,4})\s*$",
     re.I,
 )
 _DATE_LIKE = re.compile(
@@ -144,15 +144,20 @@ RUNNING_RATIO = 0.8
 def is_page_number_line(line: str, bare_numbers: bool = True) -> bool:
     """Return True if ``line`` is only a page number.
 
-    Recognised: ``2 (110)``, ``Sida 2 av 9``, ``Page 3``, ``- 3 -``, ``3/9``
-    and, when ``bare_numbers`` is True, a bare number.
+    Recognised: ``2 (110)``, ``1 [15]``, ``Sida 2 av 9``, ``Page 3``,
+    ``- 3 -``, ``3/9`` and, when ``bare_numbers`` is True, a bare number. A
+    second number is the page count, so it is never smaller than the page
+    ("2026/2027" is a school year and "12/3" a date, not page numbers).
     """
     s = " ".join(line.split())
     if not s:
         return False
     if bare_numbers and _BARE_NUMBER.match(s):
         return True
-    return any(p.match(s) for p in _PAGE_NUMBER_LINES)
+    if not any(p.match(s) for p in _PAGE_NUMBER_LINES):
+        return False
+    nums = [int(n) for n in re.findall(r"\d+", s)]
+    return len(nums) < 2 or nums[0] <= nums[1] < 1000
 
 
 def running_key(line: str) -> str:

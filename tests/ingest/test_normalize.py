@@ -36,8 +36,11 @@ def test_blank_runs_keep_gaps_default_and_collapse():
 
 
 def test_page_number_lines():
-    for line in ("2 (110)", "Sida 2 av 9", "- 3 -", "17", "3/9", "sida 4"):
+    for line in ("2 (110)", "Sida 2 av 9", "- 3 -", "17", "3/9", "sida 4", "1 [15]", "4 [ 15 ]"):
         assert is_page_number_line(line), line
+    # A school year, a date-like fraction: not page numbers (the count is never below the page).
+    for line in ("2026/2027", "12/3", "Sida 12 av 3"):
+        assert not is_page_number_line(line), line
     assert not is_page_number_line("17", bare_numbers=False)
     assert not is_page_number_line("§ 94 Dnr FG-2025-00001")
 
