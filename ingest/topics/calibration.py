@@ -9,8 +9,8 @@ half, and the held-out half is left for evaluation.
 Results are stored like a model's own config, in the model cache
 (``<cache>/topics/calibration-<method>-<key>.json``), never in the data
 files. The key covers everything the result depends on: the taxonomy, the
-labels, the grid, the defaults and, for hybrid tagging, the embedding
-model's fingerprint. :func:`ensure_calibration` calibrates on first use
+labels, the scoring code (grid and defaults included) and, for hybrid
+tagging, the embedding model's fingerprint. :func:`ensure_calibration` calibrates on first use
 (lexicon: well under a second; hybrid: the labelled items are embedded
 once) and reads the stored result afterwards; ``radslag topics
 --calibrate`` (:func:`recalibrate`) reruns it.
@@ -42,8 +42,8 @@ from ingest.topics.scoring import (
 from radslag.taxonomy import Topic, taxonomy_key
 
 LABELS_PATH = Path(__file__).resolve().parent.parent / "data" / "topic_labels.json"
-#: Bump when the tagger's scoring changes in a way a stored calibration cannot know.
-CALIBRATION_VERSION = 1
+#: The code a calibration depends on: changing it invalidates stored calibrations.
+_SCORING_SOURCES = tuple(Path(__file__).resolve().parent / f for f in ("lexicon.py", "scoring.py", "calibration.py"))
 
 #: Parameters before calibration (and the grid's starting point).
 DEFAULT_PARAMS: dict[str, dict[str, float]] = {
@@ -181,11 +181,11 @@ def calibration_key(method: str, topics: Sequence[Topic], embedder: PassageEncod
                     labels_path: Path = LABELS_PATH) -> str:
     """What a calibration depends on, as a short digest."""
     h = hashlib.sha256()
-    for part in (str(CALIBRATION_VERSION), method, taxonomy_key(topics), repr(GRID), repr(DEFAULT_PARAMS[method]),
-                 str(getattr(embedder, "fingerprint", "") if method == "hybrid" else "")):
+    for part in (method, taxonomy_key(topics), str(getattr(embedder, "fingerprint", "") if method == "hybrid" else "")):
         h.update(part.encode())
         h.update(b"\x00")
-    h.update(labels_path.read_bytes())
+    for path in (labels_path, *_SCORING_SOURCES):
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
