@@ -70,9 +70,9 @@ class Settings:
     max_pages: int = 2000
     max_unzipped_mb: int = 200
     max_paragraphs: int = 200_000
-    file_timeout_s: float = 120.0
-    page_timeout_s: float = 5.0
-    file_memory_mb: int = 1024
+    file_timeout_s: float = 60.0
+    page_timeout_s: float = 2.0
+    file_memory_mb: int = 768
 
     @property
     def db_path(self) -> Path:
