@@ -156,3 +156,17 @@ def test_riksbank_labels_and_hanging_section_numbers() -> None:
     # "§ 3a." hangs in the margin before its heading; it stays on the heading's line.
     assert "§ 3a. Den ekonomiska utvecklingen" in lines
     assert "§ 3b. Det ekonomiska läget och penningpolitiken" in lines
+
+
+def test_table_with_centred_cells_reads_row_by_row() -> None:
+    """A three-column table whose cells wrap and are centred vertically (politikerkontakter)."""
+    doc = read("alingsas_vard-och-omsorgsnamnden_2026-06-11_protokoll.pdf")
+    lines = doc.text.split("\n")
+    for row in (
+        "Avdelning\tKontaktperson på vård- och omsorgsförvaltningen\tLedamöter/Ersättare",
+        "Äldreboende\tAvdelningschef äldreboende\tVeronica Alvdén Bona (M), Viola Schüberg Lundgren (S), "
+        "Emil Arvidsson (L) och Bo Kuylenstierna (MP)",
+        "Myndighet och kommunal primärvård\tAvdelningschef myndighet och kommunal primärvård\t"
+        "Lena Karlsson (S) och Eva Hult (M)",
+    ):
+        assert row in lines, row

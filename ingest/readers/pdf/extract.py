@@ -316,7 +316,10 @@ def _words(text: str, chars: _Chars) -> tuple[list[tuple[Word, bool]], int]:
             seen.add(key)
             if start != a:
                 size, bold, upright = style(start)
-            out.append((Word(piece, px0, px1, ptop, pbottom, size, bold), upright))
+            # PDFium reports the font size before the text matrix scales it (1.0
+            # in some files); the loose box, ascent to descent, is about 1.16 em.
+            h = pbottom - ptop
+            out.append((Word(piece, px0, px1, ptop, pbottom, size if 0.6 * h <= size <= 1.5 * h else h / 1.16, bold), upright))
     return out, unmapped
 
 
