@@ -89,24 +89,36 @@ def html_unescape(text: str) -> str:
 
 
 def reference_furniture(path: Path, band: float = 0.2) -> set[str]:
-    """Lines poppler places at the same height in a page's top or bottom band on
-    at least half of the pages, and page-number forms in those bands."""
+    """Lines poppler shows at a page edge that repeat at the same height on at
+    least half of the pages, and page-number forms there.
+
+    Only the run of such lines touching the top or bottom edge counts: a
+    section heading that happens to stand at the same height on many pages,
+    below the page's own item heading, is content.
+    """
     pages = _bbox_lines(path)
     seen: dict[str, set[tuple[int, int]]] = {}
-    furniture: set[str] = set()
     for p, (height, lines) in enumerate(pages):
         for top, text in lines:
             if top < band * height or top > (1 - band) * height:
-                text = " ".join(text.split())
-                if _PAGE_NO.match(text):
-                    furniture.add(text)
-                seen.setdefault(text, set()).add((p, round(top / 4)))
+                seen.setdefault(" ".join(text.split()), set()).add((p, round(top / 4)))
     need = max(2, (len(pages) + 1) // 2)
+    repeated: set[tuple[str, int]] = set()
     for text, where in seen.items():
         at = Counter(y for _, y in where).most_common(1)[0][0]
         pages_at = {p for p, y in where if abs(y - at) <= 1}
         if len(pages_at) >= need and any(ch.isalnum() for ch in text):
-            furniture.add(text)
+            repeated.update((text, y) for p, y in where if abs(y - at) <= 1)
+    furniture: set[str] = set()
+    for height, lines in pages:
+        edge_top = [(t, " ".join(x.split())) for t, x in lines if t < band * height]
+        edge_bottom = [(t, " ".join(x.split())) for t, x in lines if t > (1 - band) * height][::-1]
+        for edge in (edge_top, edge_bottom):
+            for top, text in edge:
+                if _PAGE_NO.match(text) or (text, round(top / 4)) in repeated:
+                    furniture.add(text)
+                else:
+                    break
     return furniture
 
 
