@@ -1,20 +1,49 @@
 """Reader dispatch: turn a file into a :class:`~radslag.types.Document`.
 
-:func:`read_document` checks the file, picks a reader by extension and magic
-bytes and raises :class:`~radslag.errors.IngestError` with a plain reason
-when the file cannot be read. :func:`iter_files` walks the paths a user gave.
+* :func:`walk_files` walks the paths a user gave: regular files only,
+  symbolic links never followed out of a given folder, and every problem
+  (unreadable folder, link loop, link pointing outside, FIFO or device)
+  reported by name as a :class:`FileEntry` with an error.
+* :func:`load_file` is the one read-and-hash step: it opens a path without
+  blocking (a FIFO or ``/dev/zero`` is refused, not read), refuses files over
+  the size limit, reads the bytes once and hashes them together with the
+  file's metadata sidecar.
+* :func:`read_document` checks the file, enforces the page, unpacked-size and
+  paragraph limits, picks a reader by extension and magic bytes, and refuses
+  documents with no (Swedish) text. Every failure is an
+  :class:`~radslag.errors.IngestError` with a plain reason.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import io
 import os
-from collections.abc import Iterable, Iterator
+import re
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from radslag.errors import IngestError
 from radslag.types import Document
 
-__all__ = ["SUPPORTED_SUFFIXES", "SIDECAR_SUFFIXES", "read_document", "iter_files", "is_sidecar"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "SIDECAR_SUFFIXES",
+    "ReadLimits",
+    "FileData",
+    "FileEntry",
+    "load_file",
+    "read_document",
+    "check_text",
+    "file_error",
+    "walk_files",
+    "iter_files",
+    "is_sidecar",
+]
 
 #: File extensions the archive can read (lower case).
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".txt", ".text", ".md", ".markdown")
@@ -24,7 +53,10 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 SIDECAR_SUFFIXES: tuple[str, ...] = (".meta.json", ".meta.yaml", ".meta.yml")
 #: Folder walking skips files whose name starts with one of these (case-insensitive).
 SKIPPED_PREFIXES = ("readme", "source", "license", "licence")
+#: A sidecar holds a few keys; anything bigger is not one.
+SIDECAR_MAX_BYTES = 1 << 20
 
+_MB = 1 << 20
 _PDF_MAGIC = b"%PDF-"
 _ZIP_MAGIC = b"PK\x03\x04"
 _BINARY_MAGIC = (
@@ -37,6 +69,201 @@ _BINARY_MAGIC = (
     b"{\\rtf",
 )
 _TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+# ---------------------------------------------------------------------------
+# Limits and file bytes
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Size limits that keep one hostile file from exhausting the machine.
+
+    Defaults match :class:`radslag.config.Settings`; each is far above what a
+    real 200-page protocol needs (a few MB, a few hundred pages, a few MB of
+    XML and some ten thousand paragraphs).
+
+    Attributes:
+        max_file_bytes: Largest file that is read at all.
+        max_pages: Most pages a PDF may have.
+        max_unzipped_bytes: Most bytes a DOCX may unpack to.
+        max_paragraphs: Most paragraphs and table cells a DOCX may hold.
+    """
+
+    max_file_bytes: int = 100 * _MB
+    max_pages: int = 2000
+    max_unzipped_bytes: int = 200 * _MB
+    max_paragraphs: int = 200_000
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> "ReadLimits":
+        """Limits from :class:`radslag.config.Settings`."""
+        return cls(
+            max_file_bytes=int(settings.max_file_mb * _MB),
+            max_pages=int(settings.max_pages),
+            max_unzipped_bytes=int(settings.max_unzipped_mb * _MB),
+            max_paragraphs=int(settings.max_paragraphs),
+        )
+
+
+@dataclass
+class FileData:
+    """A file's bytes, read once, with its hashes.
+
+    Attributes:
+        path: The file.
+        data: Its bytes.
+        raw_hash: SHA-256 of ``data`` alone.
+        digest: SHA-256 of ``data`` and the metadata sidecar's name and bytes;
+            equal to ``raw_hash`` when there is no sidecar. This is the
+            archive's ``content_hash``: a changed sidecar changes it.
+        sidecar: The sidecar file that went into ``digest``, if any.
+    """
+
+    path: Path
+    data: bytes
+    raw_hash: str
+    digest: str
+    sidecar: Path | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def file_error(exc: OSError, path: Path | str, *, folder: bool = False) -> IngestError:
+    """Map an :class:`OSError` on ``path`` to an :class:`IngestError` (the one place that does).
+
+    Args:
+        exc: The error from ``open``/``stat``/``read``/``scandir``.
+        path: What was being read (for the message).
+        folder: True when ``path`` is a folder being listed.
+    """
+    name = _display(path)
+    what_sv, what_en = ("mappen", "folder") if folder else ("filen", "file")
+    if isinstance(exc, PermissionError):
+        return IngestError("permission", f"Saknar läsbehörighet för {what_sv} {name} (permission denied: {what_en})")
+    if isinstance(exc, FileNotFoundError):
+        return IngestError("io", f"Filen finns inte: {name} (file not found)")
+    if isinstance(exc, IsADirectoryError):
+        return IngestError("io", f"Är en mapp, inte en fil: {name} (is a folder, not a file)")
+    if exc.errno == errno.ELOOP:
+        return IngestError("symlink_loop", f"Symbolisk länk i en slinga: {name} (symbolic link loop)")
+    if exc.errno in (errno.ENXIO, errno.ENODEV, errno.EOPNOTSUPP):
+        return _not_regular(name, "socket eller enhet", "socket or device")
+    return IngestError("io", f"Kunde inte läsa {what_sv} {name} (could not read {what_en}): {exc.strerror or exc}")
+
+
+def _not_regular(name: str, kind_sv: str, kind_en: str) -> IngestError:
+    return IngestError(
+        "not_regular",
+        f"Ingen vanlig fil ({kind_sv}), läses inte: {name} (not a regular file: {kind_en})",
+    )
+
+
+def _kind_of(mode: int) -> tuple[str, str]:
+    if stat.S_ISFIFO(mode):
+        return "FIFO/namngiven rörledning", "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket", "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "enhetsfil", "device"
+    return "okänd filtyp", "unknown file type"
+
+
+def _too_large(name: str, size: int, limit: int) -> IngestError:
+    return IngestError(
+        "too_large",
+        f"För stor att läsa: {name} är {size / _MB:.1f} MB, gränsen är {limit / _MB:.0f} MB "
+        f"(RADSLAG_MAX_FILE_MB) (too large to read: {size / _MB:.1f} MB, limit {limit / _MB:.0f} MB)",
+    )
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """Read a regular file of at most ``limit`` bytes without ever blocking on it.
+
+    ``O_NONBLOCK`` makes opening a FIFO return at once instead of waiting for
+    a writer; ``fstat`` on the open descriptor then refuses anything that is
+    not a regular file, so the check and the read see the same file.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    name = _display(path)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise file_error(exc, path) from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IngestError("io", f"Är en mapp, inte en fil: {name} (is a folder, not a file)")
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(name, *_kind_of(st.st_mode))
+        if st.st_size > limit:
+            raise _too_large(name, st.st_size, limit)
+        # One read normally gets it all; the loop notices a file that grows meanwhile.
+        chunks: list[bytes] = []
+        total = 0
+        want = st.st_size + 1
+        while block := os.read(fd, want):
+            total += len(block)
+            if total > limit:
+                raise _too_large(name, total, limit)
+            chunks.append(block)
+            want = _MB
+        return b"".join(chunks)  # no copy for a single block
+    except OSError as exc:
+        raise file_error(exc, path) from None
+    finally:
+        os.close(fd)
+
+
+def _sidecar_of(path: Path) -> Path | None:
+    from ingest.metadata import find_sidecar
+
+    try:
+        return find_sidecar(path)
+    except OSError:
+        return None
+
+
+def load_file(path: Path | str, limits: ReadLimits | None = None) -> FileData:
+    """Read a file once and hash it with its metadata sidecar.
+
+    Args:
+        path: The file.
+        limits: Size limit (``max_file_bytes``); defaults to :class:`ReadLimits`.
+
+    Returns:
+        The bytes and both hashes.
+
+    Raises:
+        IngestError: ``io`` (missing, a folder, read error), ``permission``,
+            ``not_regular`` (FIFO, socket, device), ``symlink_loop``,
+            ``too_large`` (over ``max_file_bytes``) or ``empty`` (empty,
+            whitespace only or only a byte-order mark).
+    """
+    path = Path(path)
+    limits = limits or ReadLimits()
+    data = _read_regular(path, limits.max_file_bytes)
+    if not data.strip(b" \t\r\n\f\v") or data in _TEXT_BOMS:
+        raise IngestError("empty", f"Tom fil: {_display(path)} (empty file)")
+    digest = hashlib.sha256(data)
+    raw_hash = digest.hexdigest()
+    sidecar = _sidecar_of(path)
+    if sidecar is not None:
+        try:
+            extra = _read_regular(sidecar, SIDECAR_MAX_BYTES)
+        except IngestError:
+            sidecar = None  # the metadata reader ignores an unreadable sidecar too
+        else:
+            digest.update(b"\0radslag-sidecar\0" + os.fsencode(sidecar.name) + b"\0" + extra)
+    return FileData(path=path, data=data, raw_hash=raw_hash, digest=digest.hexdigest(), sidecar=sidecar)
+
+
+# ---------------------------------------------------------------------------
+# Reading a document
+# ---------------------------------------------------------------------------
 
 
 def is_sidecar(path: Path) -> bool:
@@ -53,50 +280,69 @@ def _looks_binary(head: bytes) -> bool:
     return b"\x00" in head
 
 
-def _check_file(path: Path) -> bytes:
-    """Read the first bytes, mapping file-system errors to :class:`IngestError`."""
+def pdf_page_count(data: bytes, name: str = "") -> int | None:
+    """Count a PDF's pages with PDFium (which reads the page tree, not the pages).
+
+    The PDF reader's reference-cycle guard runs first, as in the reader.
+    Returns None when PDFium cannot open the file: the PDF reader then
+    reports what is wrong with it in its own words.
+    """
+    from ingest.readers.pdf.extract import check_reference_cycles, open_document
+
+    check_reference_cycles(data, name)
     try:
-        if path.is_dir():
-            raise IngestError("io", f"Är en mapp, inte en fil: {path} (is a folder, not a file)")
-        if not path.exists():
-            raise IngestError("io", f"Filen finns inte: {path} (file not found)")
-        with path.open("rb") as fh:
-            head = fh.read(8192)
-            rest_nonblank = bool(head.strip(b" \t\r\n\f\v"))
-            if not rest_nonblank:
-                # The first block is blank: look further before calling it empty.
-                for block in iter(lambda: fh.read(1 << 16), b""):
-                    if block.strip(b" \t\r\n\f\v"):
-                        rest_nonblank = True
-                        break
-    except PermissionError as exc:
-        raise IngestError("permission", f"Saknar läsbehörighet för {path} (permission denied)") from exc
-    except IngestError:
+        pdf = open_document(data)
+    except MemoryError:
         raise
-    except OSError as exc:
-        raise IngestError("io", f"Kunde inte läsa {path} (could not read file): {exc}") from exc
-    if not head or not rest_nonblank or head in _TEXT_BOMS:
-        raise IngestError("empty", f"Tom fil: {path} (empty file)")
-    return head
+    except Exception:  # PDFium's errors are classified by read_pdf
+        return None
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
 
 
-def _read_pdf(path: Path, source: str) -> Document:
+def _check_pages(path: Path, data: bytes, limits: ReadLimits, on_pages: Callable[[int], None] | None) -> None:
+    pages = pdf_page_count(data, _display(path.name))
+    if pages is None:
+        return
+    if pages > limits.max_pages:
+        raise IngestError(
+            "too_large",
+            f"För stor att läsa: {_display(path.name)} har fler än {limits.max_pages} sidor "
+            f"(RADSLAG_MAX_PAGES) (too large to read: more than {limits.max_pages} pages)",
+        )
+    if on_pages is not None:
+        on_pages(pages)
+
+
+def _read_pdf(path: Path, source: str, fd: FileData, limits: ReadLimits, on_pages) -> Document:
     try:
         from ingest.readers.pdf import read_pdf
     except ImportError as exc:
         raise IngestError("unsupported", f"PDF-läsaren saknas (PDF reader not available): {exc}") from exc
+    # Only files read_pdf will parse (it first wants %PDF- and %%EOF) are counted.
+    if _PDF_MAGIC in fd.data[:1024] and b"%%EOF" in fd.data.rstrip(b"\x00\r\n\t\f ")[-2048:]:
+        _check_pages(path, fd.data, limits, on_pages)
     return read_pdf(path, source)
 
 
-def _read_docx(path: Path, source: str) -> Document:
+def _read_docx(path: Path, source: str, fd: FileData, limits: ReadLimits) -> Document:
     try:
         from ingest.readers.docx import read_docx
     except ImportError as exc:
         raise IngestError("unsupported", f"DOCX-läsaren saknas (DOCX reader not available): {exc}") from exc
-    return read_docx(path, source)
+    return read_docx(path, source, data=fd.data, limits=limits)
 
 
-def read_document(path: Path, source: str) -> Document:
+def read_document(
+    path: Path,
+    source: str,
+    *,
+    data: FileData | None = None,
+    limits: ReadLimits | None = None,
+    on_pages: Callable[[int], None] | None = None,
+) -> Document:
     """Read any supported file into a :class:`Document`.
 
     Dispatch is by extension, checked against the magic bytes: ``.pdf`` →
@@ -104,50 +350,161 @@ def read_document(path: Path, source: str) -> Document:
     :func:`ingest.readers.docx.read_docx`, ``.txt``/``.text`` →
     :func:`ingest.readers.text.read_text`, ``.md``/``.markdown`` →
     :func:`ingest.readers.text.read_markdown`. A file with an unknown
-    extension that starts with ``%PDF-`` is read as PDF.
+    extension that starts with ``%PDF-`` is read as PDF. The result must hold
+    Swedish text (:func:`check_text`).
 
     Args:
         path: The file.
         source: The path as given at ingest (stored in the archive).
+        data: The file as read by :func:`load_file`; read here when None.
+        limits: Size, page, unpacked-size and paragraph limits.
+        on_pages: Called with a PDF's page count before its pages are read
+            (the isolation layer extends the file's time limit by it).
 
     Returns:
-        The document.
+        The document; ``content_hash`` is the SHA-256 of the file's bytes.
 
     Raises:
-        IngestError: ``io`` (missing file, folder, read error),
-            ``permission``, ``empty`` (empty or whitespace-only file),
-            ``binary`` (a text file that holds NUL bytes or PDF/ZIP/image
-            magic), ``unsupported`` (unknown extension), and the readers' own
-            reasons (``encoding``, ``not_pdf``, ``corrupt_pdf``, …).
+        IngestError: the reasons of :func:`load_file`, ``binary`` (a text
+            file that holds NUL bytes or PDF/ZIP/image magic),
+            ``unsupported`` (unknown extension, a sidecar), ``too_large``
+            (over a limit), ``no_text``/``not_swedish`` (see
+            :func:`check_text`), ``changed`` (the file changed while it was
+            being read) and the readers' own reasons (``encoding``,
+            ``not_pdf``, ``corrupt_pdf``, ``corrupt_docx``, …).
     """
     path = Path(path)
-    head = _check_file(path)
-    suffix = path.suffix.lower()
+    limits = limits or ReadLimits()
     if is_sidecar(path):
         raise IngestError(
-            "unsupported", f"{path.name} är en metadatafil, inget dokument (is a metadata sidecar, not a document)"
+            "unsupported",
+            f"{_display(path.name)} är en metadatafil, inget dokument (is a metadata sidecar, not a document)",
         )
+    fd = data if data is not None else load_file(path, limits)
+    head = fd.data[:8192]
+    suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return _read_pdf(path, source)
-    if suffix == ".docx":
-        return _read_docx(path, source)
-    if suffix in TEXT_SUFFIXES or suffix in MARKDOWN_SUFFIXES:
+        doc = _read_pdf(path, source, fd, limits, on_pages)
+    elif suffix == ".docx":
+        doc = _read_docx(path, source, fd, limits)
+    elif suffix in TEXT_SUFFIXES or suffix in MARKDOWN_SUFFIXES:
         if _looks_binary(head):
             what = "en PDF" if head.startswith(_PDF_MAGIC) else "binärdata"
             what_en = "a PDF" if head.startswith(_PDF_MAGIC) else "binary data"
+            name = _display(path.name)
             raise IngestError(
                 "binary",
-                f"{path.name} har textfiländelse men innehåller {what} ({path.name} has a text extension but holds {what_en})",
+                f"{name} har textfiländelse men innehåller {what} ({name} has a text extension but holds {what_en})",
             )
         from ingest.readers.text import read_markdown, read_text
 
-        return read_text(path, source) if suffix in TEXT_SUFFIXES else read_markdown(path, source)
-    if head.startswith(_PDF_MAGIC):
-        return _read_pdf(path, source)
-    raise IngestError(
-        "unsupported",
-        f"Filtypen stöds inte: {path.name} (unsupported file type; supported: {', '.join(SUPPORTED_SUFFIXES)})",
-    )
+        doc = read_text(path, source) if suffix in TEXT_SUFFIXES else read_markdown(path, source)
+    elif head.startswith(_PDF_MAGIC):
+        doc = _read_pdf(path, source, fd, limits, on_pages)
+    else:
+        raise IngestError(
+            "unsupported",
+            f"Filtypen stöds inte: {_display(path.name)} "
+            f"(unsupported file type; supported: {', '.join(SUPPORTED_SUFFIXES)})",
+        )
+    if doc.content_hash != fd.raw_hash:
+        # The PDF and text readers read the file again themselves.
+        raise IngestError(
+            "changed",
+            f"Filen ändrades medan den lästes: {_display(path.name)} – läs in den igen "
+            "(the file changed while it was being read; ingest it again)",
+        )
+    check_text(doc, _display(path.name))
+    return doc
+
+
+# ---------------------------------------------------------------------------
+# Is there Swedish text?
+# ---------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_SWEDISH_LETTERS = re.compile("[åäöÅÄÖ]")
+#: Words that must be found before a document counts as text, and how much
+#: of the text (after whitespace) must be letters.
+MIN_WORDS = 2
+MIN_LETTER_SHARE = 0.3
+#: How much text is scanned for the checks (they stop as soon as they pass).
+_SCAN_CHARS = 1 << 20
+
+
+def check_text(doc: Document, name: str | None = None) -> None:
+    """Refuse a document that holds no Swedish text.
+
+    A document needs at least :data:`MIN_WORDS` words (runs of two or more
+    letters), letters must make up at least :data:`MIN_LETTER_SHARE` of its
+    non-space characters, and it must show Swedish: a letter å, ä or ö, or a
+    word from the Swedish stop-word list (``radslag/data/stopwords_sv.txt``).
+    Random bytes that happen to decode, a file of digits and punctuation and
+    a text in another language are refused by name.
+
+    Args:
+        doc: The document a reader returned.
+        name: File name for the message (defaults to ``doc.source``).
+
+    Raises:
+        IngestError: ``no_text`` or ``not_swedish``.
+    """
+    from radslag.lang import stopwords
+
+    name = name or _display(doc.source)
+    sample = doc.text[:_SCAN_CHARS]
+    words = 0
+    swedish = bool(_SWEDISH_LETTERS.search(sample))
+    stop = stopwords()
+    for match in _WORD.finditer(doc.text):
+        words += 1
+        if not swedish and match.group().casefold() in stop:
+            swedish = True
+        if words >= MIN_WORDS and swedish:
+            break
+    nonspace = len(sample) - sum(sample.count(c) for c in " \n\t\r\f\v\u00a0")
+    letters = sum(1 for c in sample if c.isalpha())
+    if words < MIN_WORDS or letters < MIN_LETTER_SHARE * nonspace:
+        raise IngestError(
+            "no_text",
+            f"Ingen läsbar text i {name}: inga ord, bara tecken och siffror (no readable text: no words)",
+        )
+    if not swedish:
+        raise IngestError(
+            "not_swedish",
+            f"Ingen svensk text i {name} (inga å, ä, ö eller vanliga svenska ord) (no Swedish text)",
+        )
+
+
+# ---------------------------------------------------------------------------
+# Walking the paths a user gave
+# ---------------------------------------------------------------------------
+
+
+class FileEntry(NamedTuple):
+    """One file to ingest, or one problem found while walking.
+
+    Attributes:
+        path: The file (or the folder or link with the problem).
+        source: The path as the user gave it, joined with the relative path
+            inside a folder; file names that are not UTF-8 are shown with
+            ``\\xNN`` escapes.
+        error: Set when the entry is a problem to report, not a file to read.
+    """
+
+    path: Path
+    source: str
+    error: IngestError | None = None
+
+
+def _display(path: Path | str | bytes) -> str:
+    """A path as text that can be printed and stored (non-UTF-8 bytes as ``\\xNN``)."""
+    text = os.fsdecode(path) if isinstance(path, bytes) else str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _skip_in_walk(rel: Path) -> bool:
@@ -160,37 +517,123 @@ def _skip_in_walk(rel: Path) -> bool:
     return rel.suffix.lower() not in SUPPORTED_SUFFIXES
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
-    """Yield ``(path, source)`` for every file to ingest.
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
-    A file named directly is yielded as given (so that an unsupported or
-    missing file gets a clear error from :func:`read_document`). A folder is
-    walked recursively in sorted order (symlinked folders are not followed);
-    hidden files and folders, ``README*``, ``SOURCE*``, ``LICENSE*``,
-    metadata sidecars (``*.meta.json``, ``*.meta.yaml``) and files with
-    unsupported extensions are skipped. ``source`` is the path as the user
-    gave it joined with the relative path inside the folder.
+
+def _link_problem(link: str, real_root: str, source: str, *, folder: bool) -> IngestError | None:
+    """What is wrong with following the symbolic link ``link``, or None when it may be followed."""
+    try:
+        target = os.path.realpath(link, strict=True)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return IngestError("symlink_loop", f"Symbolisk länk i en slinga: {source} (symbolic link loop)")
+        return IngestError("io", f"Symbolisk länk till något som inte finns: {source} (broken symbolic link)")
+    if not _inside(target, real_root):
+        return IngestError(
+            "outside",
+            f"Symbolisk länk som pekar utanför den angivna mappen följs inte: {source} "
+            "(symbolic link pointing outside the given folder is not followed)",
+        )
+    if folder and _inside(os.path.realpath(os.path.dirname(link)), target):
+        return IngestError(
+            "symlink_loop", f"Symbolisk länk i en slinga: {source} pekar på en mapp ovanför sig (link loop)"
+        )
+    return None
+
+
+def walk_files(paths: Iterable[str | Path]) -> Iterator[FileEntry]:
+    """Yield every file to ingest, and every problem, as :class:`FileEntry`.
+
+    A path named directly is yielded as given (a symbolic link named directly
+    is followed: the user chose it); :func:`load_file` then refuses what is
+    not a readable regular file. A folder is walked recursively in sorted
+    order; hidden files and folders, ``README*``, ``SOURCE*``, ``LICENSE*``,
+    metadata sidecars and files with unsupported extensions are left out.
+    Inside a folder:
+
+    * a symbolic link to a file inside the folder is read; one pointing
+      outside it (``outside``), a broken one (``io``) and a loop
+      (``symlink_loop``) are reported;
+    * linked folders are never walked (inside the folder their files are
+      found at their real place); one pointing outside or to a folder above
+      it is reported;
+    * an unreadable folder is reported (``permission``), as is a FIFO,
+      socket or device with a supported extension (``not_regular``).
 
     Args:
         paths: Files and folders as the user gave them.
 
     Yields:
-        ``(Path, source)`` pairs.
+        Entries in order: per given path, sorted by relative path.
     """
     for given in paths:
-        given_str = str(given)
+        given_str = os.fsdecode(given) if isinstance(given, bytes) else str(given)
         root = Path(given_str)
         if not root.is_dir():
-            yield root, given_str
+            yield FileEntry(root, _display(given_str))
             continue
-        found: list[Path] = []
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for fname in filenames:
-                full = Path(dirpath) / fname
-                rel = full.relative_to(root)
-                if _skip_in_walk(rel) or not full.is_file():
-                    continue
-                found.append(rel)
-        for rel in sorted(found, key=lambda r: r.as_posix()):
-            yield root / rel, os.path.join(given_str, *rel.parts)
+        yield from _walk_folder(root, given_str)
+
+
+def _walk_folder(root: Path, given_str: str) -> Iterator[FileEntry]:
+    real_root = os.path.realpath(root)
+    found: list[tuple[str, FileEntry]] = []
+
+    def source_of(full: str) -> tuple[str, str]:
+        rel = os.path.relpath(full, root)
+        src = given_str if rel == "." else os.path.join(given_str, rel)
+        return Path(rel).as_posix(), _display(src)
+
+    def on_error(exc: OSError) -> None:
+        full = exc.filename or str(root)
+        key, src = source_of(full)
+        found.append((key, FileEntry(Path(full), src, file_error(exc, src, folder=True))))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
+        kept = []
+        for d in sorted(dirnames):
+            if d.startswith("."):
+                continue
+            full = os.path.join(dirpath, d)
+            if os.path.islink(full):
+                key, src = source_of(full)
+                problem = _link_problem(full, real_root, src, folder=True)
+                if problem is not None:
+                    found.append((key, FileEntry(Path(full), src, problem)))
+                continue
+            kept.append(d)
+        dirnames[:] = kept
+        for fname in filenames:
+            full = os.path.join(dirpath, fname)
+            key, src = source_of(full)
+            if _skip_in_walk(Path(key)):
+                continue
+            problem = None
+            if os.path.islink(full):
+                problem = _link_problem(full, real_root, src, folder=False)
+            if problem is None:
+                try:
+                    mode = os.stat(full).st_mode
+                except OSError as exc:
+                    problem = file_error(exc, src)
+                else:
+                    if stat.S_ISDIR(mode):
+                        continue  # a link to a folder inside: walked at its real place
+                    if not stat.S_ISREG(mode):
+                        problem = _not_regular(src, *_kind_of(mode))
+            found.append((key, FileEntry(Path(full), src, problem)))
+    found.sort(key=lambda pair: pair[0])
+    for _, entry in found:
+        yield entry
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
+    """Yield ``(path, source)`` for every file to ingest (the problem-free part of :func:`walk_files`).
+
+    Problems found while walking (unreadable folders, links out of the folder,
+    loops, FIFOs) are left out here; use :func:`walk_files` to report them.
+    """
+    for entry in walk_files(paths):
+        if entry.error is None:
+            yield entry.path, entry.source
