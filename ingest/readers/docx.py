@@ -7,12 +7,20 @@ line per row and the cells separated by tabs. Paragraphs with a heading style
 :class:`Heading` entries with ``source="style"``; short paragraphs whose text
 is entirely bold with ``source="bold"``. Core properties (title, author,
 created) go into ``front_matter``.
+
+A DOCX is a zip: before python-docx inflates anything, :func:`check_package`
+checks the zip directory and then inflates each part in bounded chunks,
+counting bytes and paragraphs, so a zip bomb or a paragraph bomb is refused
+with memory still flat. Style lookups are cached per style id and tables are
+read row by row in linear time, so the time per paragraph stays constant.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -23,14 +31,26 @@ from radslag.types import Document, Heading
 #: Longest paragraph (characters) that may count as an all-bold heading.
 _BOLD_HEADING_MAX = 120
 _HEADING_STYLE_PREFIXES = ("heading", "rubrik", "title", "titel")
+#: A Word file has tens of parts, a few hundred with many images.
+MAX_PARTS = 10_000
+#: Inflate step: memory for checking a part stays at this size.
+_CHUNK = 1 << 20
+#: XML elements allowed per permitted paragraph (runs, properties, text).
+ELEMENTS_PER_PARAGRAPH = 10
+_MB = 1 << 20
+#: Start tags of paragraphs, table rows and table cells, whatever the namespace prefix.
+_BLOCK_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:p|tr|tc)[\s/>]")
+_START_TAG = re.compile(rb"<[A-Za-z_]")
 
 
-def read_docx(path: Path, source: str) -> Document:
+def read_docx(path: Path, source: str, data: bytes | None = None, limits: Any = None) -> Document:
     """Read a Word document into a :class:`Document`.
 
     Args:
         path: The ``.docx`` file.
         source: The source label to store in the document.
+        data: The file's bytes when already read (:func:`ingest.readers.load_file`).
+        limits: :class:`ingest.readers.ReadLimits` (defaults when None).
 
     Returns:
         The document with normalised text, headings with offsets and core
@@ -40,25 +60,24 @@ def read_docx(path: Path, source: str) -> Document:
     Raises:
         IngestError: ``io``/``permission`` when the file cannot be read,
             ``empty`` for an empty file, ``corrupt_docx`` when it is not a
-            valid Word document (bad zip, missing parts).
+            valid Word document (bad zip, missing parts), ``too_large`` when
+            it unpacks to more than ``limits.max_unzipped_bytes`` or holds
+            more than ``limits.max_paragraphs`` paragraphs and table cells.
     """
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     from ingest.normalize import normalize_text
+    from ingest.readers import ReadLimits, load_file
 
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except PermissionError as exc:
-        raise IngestError("permission", f"Saknar läsrättighet för {path} (permission denied)") from exc
-    except OSError as exc:
-        raise IngestError("io", f"Kan inte läsa {path}: {exc} (cannot read file)") from exc
+    limits = limits or ReadLimits()
+    if data is None:
+        data = load_file(path, limits).data
     if not data.strip():
         raise IngestError("empty", f"Tom fil: {path.name} (empty file)")
+    check_package(data, limits, path.name)
     try:
-        import io
-
         document = docx.Document(io.BytesIO(data))
         blocks = list(_blocks(document))
         props = document.core_properties
@@ -69,6 +88,8 @@ def read_docx(path: Path, source: str) -> Document:
             f"Word-filen {path.name} är skadad eller ingen DOCX ({type(exc).__name__}) "
             "(corrupt or invalid DOCX file)",
         ) from None
+    except MemoryError:
+        raise
     except Exception as exc:  # lxml and zip errors come in many types
         raise IngestError(
             "corrupt_docx",
@@ -108,65 +129,209 @@ def read_docx(path: Path, source: str) -> Document:
     )
 
 
+def _corrupt(name: str, why: str) -> IngestError:
+    return IngestError("corrupt_docx", f"Word-filen {name} är skadad eller ingen DOCX ({why}) (corrupt or invalid DOCX file)")
+
+
+def _too_large(name: str, what_sv: str, what_en: str, setting: str) -> IngestError:
+    return IngestError("too_large", f"För stor att läsa: {name} {what_sv} ({setting}) (too large to read: {what_en})")
+
+
+def check_package(data: bytes, limits: Any, name: str = "") -> None:
+    """Refuse zip bombs and paragraph bombs before python-docx inflates anything.
+
+    First the zip directory: the number of parts (at most :data:`MAX_PARTS`)
+    and the sizes the parts declare (together at most
+    ``limits.max_unzipped_bytes``). Then every part is inflated in chunks of
+    1 MB and discarded, so a part that unpacks to more than it declared is
+    caught without holding it; in the XML parts the paragraphs, table rows
+    and cells are counted (at most ``limits.max_paragraphs``) and all
+    elements (at most :data:`ELEMENTS_PER_PARAGRAPH` times that).
+
+    Args:
+        data: The file's bytes.
+        limits: :class:`ingest.readers.ReadLimits`.
+        name: File name for messages.
+
+    Raises:
+        IngestError: ``corrupt_docx`` (not a zip, a part that lies about its
+            size, a bad checksum) or ``too_large``.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        raise _corrupt(name, type(exc).__name__) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_PARTS:
+            raise _too_large(name, f"har {len(infos)} delar i zip-filen, högst {MAX_PARTS}",
+                             f"{len(infos)} zip parts, limit {MAX_PARTS}", "MAX_PARTS")
+        limit = limits.max_unzipped_bytes
+        declared = sum(info.file_size for info in infos)
+        if declared > limit:
+            raise _too_large(name, f"packas upp till {declared / _MB:.0f} MB, gränsen är {limit / _MB:.0f} MB",
+                             f"unpacks to {declared / _MB:.0f} MB, limit {limit / _MB:.0f} MB",
+                             "RADSLAG_MAX_UNZIPPED_MB")
+        blocks = elements = total = 0
+        max_blocks = limits.max_paragraphs
+        max_elements = max_blocks * ELEMENTS_PER_PARAGRAPH
+        for info in infos:
+            if info.is_dir():
+                continue
+            is_xml = info.filename.lower().endswith((".xml", ".rels"))
+            size = 0
+            carry = b""
+            try:
+                with archive.open(info) as member:
+                    while chunk := member.read(_CHUNK):
+                        size += len(chunk)
+                        total += len(chunk)
+                        if size > info.file_size:
+                            raise _corrupt(name, f"delen {info.filename} packas upp till mer än den anger")
+                        if total > limit:
+                            raise _too_large(name, f"packas upp till mer än {limit / _MB:.0f} MB",
+                                             f"unpacks to more than {limit / _MB:.0f} MB", "RADSLAG_MAX_UNZIPPED_MB")
+                        if not is_xml:
+                            continue
+                        # Count only up to the last '<' so no tag is split between chunks.
+                        text = carry + chunk
+                        cut = text.rfind(b"<")
+                        if cut < 0 or len(text) - cut > 256:
+                            cut = len(text)
+                        counted, carry = text[:cut], text[cut:]
+                        blocks += len(_BLOCK_TAG.findall(counted))
+                        elements += len(_START_TAG.findall(counted))
+                        if blocks > max_blocks:
+                            raise _too_large(name, f"har fler än {max_blocks} stycken och tabellceller",
+                                             f"more than {max_blocks} paragraphs and table cells",
+                                             "RADSLAG_MAX_PARAGRAPHS")
+                        if elements > max_elements:
+                            raise _too_large(name, f"har fler än {max_elements} XML-element",
+                                             f"more than {max_elements} XML elements", "RADSLAG_MAX_PARAGRAPHS")
+            except IngestError:
+                raise
+            except MemoryError:
+                raise
+            except Exception as exc:  # zlib.error, BadZipFile (CRC), RuntimeError (encrypted), ...
+                raise _corrupt(name, f"{type(exc).__name__}: {str(exc)[:80]}") from None
+            if carry:
+                blocks += len(_BLOCK_TAG.findall(carry + b" "))
+                if blocks > max_blocks:
+                    raise _too_large(name, f"har fler än {max_blocks} stycken och tabellceller",
+                                     f"more than {max_blocks} paragraphs and table cells", "RADSLAG_MAX_PARAGRAPHS")
+
+
+class _Styles:
+    """Style facts per style id, looked up once (a lookup scans the style part)."""
+
+    def __init__(self) -> None:
+        self._heading: dict[str | None, bool] = {}
+        self._para_bold: dict[str | None, bool | None] = {}
+        self._char_bold: dict[str | None, bool | None] = {}
+
+    def is_heading(self, paragraph: Any) -> bool:
+        key = paragraph._p.style
+        if key not in self._heading:
+            style = paragraph.style
+            names = []
+            while style is not None and len(names) < 5:
+                names.append((style.name or "").casefold())
+                style = style.base_style
+            self._heading[key] = any(name.startswith(_HEADING_STYLE_PREFIXES) for name in names)
+        return self._heading[key]
+
+    def paragraph_bold(self, paragraph: Any) -> bool | None:
+        key = paragraph._p.style
+        if key not in self._para_bold:
+            self._para_bold[key] = _style_bold(paragraph.style)
+        return self._para_bold[key]
+
+    def run_bold(self, run: Any) -> bool | None:
+        key = run._r.style
+        if key not in self._char_bold:
+            self._char_bold[key] = _style_bold(run.style)
+        return self._char_bold[key]
+
+
+def _style_bold(style: Any) -> bool | None:
+    """Bold as set by a style or the first base style that says, else None."""
+    depth = 0
+    while style is not None and depth < 16:  # base-style chains can be cyclic in broken files
+        if style.font.bold is not None:
+            return bool(style.font.bold)
+        style = style.base_style
+        depth += 1
+    return None
+
+
 def _blocks(document: Any) -> Any:
     """Yield ``(text, heading_source)`` for paragraphs and tables in body order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    styles = _Styles()
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            yield item.text, _heading_kind(item)
+            yield item.text, _heading_kind(item, styles)
         elif isinstance(item, Table):
-            rows = []
-            for row in item.rows:
-                cells: list[str] = []
-                seen: set[int] = set()
-                for cell in row.cells:
-                    # Merged cells repeat the same cell object; keep it once.
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    cells.append(" ".join(cell.text.split()))
-                if any(cells):
-                    rows.append("\t".join(cells).rstrip("\t"))
+            rows = _table_rows(item)
             if rows:
                 yield "\n".join(rows), None
 
 
-def _heading_kind(paragraph: Any) -> str | None:
+def _table_rows(table: Any) -> list[str]:
+    """One tab-separated line per row, in time linear in the number of cells.
+
+    A cell spanning several columns is kept once; a cell continuing a
+    vertical merge repeats the text of the cell it continues (as python-docx's
+    ``row.cells`` does, but without searching upwards for it row by row).
+    """
+    from docx.table import _Cell
+
+    rows: list[str] = []
+    above: dict[int, str] = {}  # grid column -> text of the cell there in the row above
+    for tr in table._tbl.tr_lst:
+        here: dict[int, str] = {}
+        cells: list[str] = []
+        column = tr.grid_before
+        for tc in tr.tc_lst:
+            span = max(1, tc.grid_span)
+            if tc.vMerge == "continue":
+                text = above.get(column, "")
+            else:
+                text = " ".join(_Cell(tc, table).text.split())
+            for k in range(span):
+                here[column + k] = text
+            cells.append(text)
+            column += span
+        above = here
+        if any(cells):
+            rows.append("\t".join(cells).rstrip("\t"))
+    return rows
+
+
+def _heading_kind(paragraph: Any, styles: _Styles) -> str | None:
     """Return ``style``, ``bold`` or None for a paragraph."""
     text = paragraph.text.strip()
     if not text:
         return None
-    style = paragraph.style
-    names = []
-    while style is not None and len(names) < 5:
-        names.append((style.name or "").casefold())
-        style = style.base_style
-    if any(name.startswith(_HEADING_STYLE_PREFIXES) for name in names):
+    if styles.is_heading(paragraph):
         return "style"
     if len(text) > _BOLD_HEADING_MAX:
         return None
     runs = [r for r in paragraph.runs if r.text.strip()]
-    if runs and all(_run_bold(r, paragraph) for r in runs):
+    if runs and all(_run_bold(r, paragraph, styles) for r in runs):
         return "bold"
     return None
 
 
-def _run_bold(run: Any, paragraph: Any) -> bool:
+def _run_bold(run: Any, paragraph: Any, styles: _Styles) -> bool:
     if run.bold is not None:
         return bool(run.bold)
-    style = run.style
-    while style is not None:
-        if style.font.bold is not None:
-            return bool(style.font.bold)
-        style = style.base_style
-    style = paragraph.style
-    while style is not None:
-        if style.font.bold is not None:
-            return bool(style.font.bold)
-        style = style.base_style
-    return False
+    bold = styles.run_bold(run)
+    if bold is None:
+        bold = styles.paragraph_bold(paragraph)
+    return bool(bold)
 
 
 def _core_properties(props: Any) -> dict[str, Any]:
