@@ -1,0 +1,67 @@
+"""The app's handlers are plain functions: settings and widget values in, widget values out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from make_series import write_series  # noqa: E402
+
+import search_app  # noqa: E402
+from index.followups import update_status  # noqa: E402
+from index.store import Archive  # noqa: E402
+from ingest.pipeline import detect_meeting_followups  # noqa: E402
+from radslag.filters import ALL  # noqa: E402
+from radslag.types import AgendaItem, Document, MeetingMeta  # noqa: E402
+
+
+def _archive(settings) -> None:
+    with Archive(settings.db_path) as arc:
+        write_series(arc)
+        text = "Västerås trygghetsråd träffades för första gången."
+        arc.write_document(Document("vasteras.txt", text, "txt", "v"),
+                           MeetingMeta(kind="news", body="Trygghetsråd", municipality="Västerås",
+                                       date=dt.date(2021, 4, 22)),
+                           [AgendaItem(None, "Första mötet", text, 0, len(text))])
+        detect_meeting_followups(arc)
+        update_status(arc)
+
+
+def test_listing_and_opening(tmp_settings):
+    _archive(tmp_settings)
+    rows = search_app.list_meetings(tmp_settings)
+    assert len(rows) == 9 and rows[0][2] == "nyhet" and rows[1][2] == "protokoll"
+    english = search_app.list_meetings(tmp_settings.with_(language="en"))
+    assert english[0][2] == "news item"
+    with Archive(tmp_settings.db_path) as arc:
+        item = arc.items()[1]
+    assert search_app.open_item(tmp_settings, None) == "Välj en träff först."
+    shown = search_app.open_item(tmp_settings, str(item.id))
+    assert shown.startswith(f"### {item.number}. {item.title}") and item.text in shown
+    meeting = search_app.open_meeting(tmp_settings, str(item.id))
+    assert "**Deltagare:** Karin Lund" in meeting and meeting.count("### ") >= 5
+
+
+def test_followups_brief_and_choices(tmp_settings):
+    _archive(tmp_settings)
+    every = search_app.list_followups(tmp_settings, ALL, ALL)
+    answered = search_app.list_followups(tmp_settings, "Exempelstad", "besvarad")
+    assert answered and len(answered) < len(every) and all(r[5] == "besvarad" for r in answered)
+    assert search_app.list_followups(tmp_settings, "Västerås", ALL) == []
+    assert search_app.make_brief(tmp_settings, ALL) == "Välj ett organ."
+    assert "## Återkommande frågor" in search_app.make_brief(tmp_settings, "Exempelstad")
+    options = search_app.choices(tmp_settings)
+    assert options["bodies"] == [ALL, "Trygghetsråd", "Trygghetsrådet"]
+    assert ("nyhet", "news") in options["kinds"] and ("Motorburen ungdom", "motorburen-ungdom") in options["topics"]
+
+
+def test_search_handler_reports_bad_filters(tmp_settings):
+    _archive(tmp_settings)
+    html, picks, fig, *_ = search_app.run_search(tmp_settings, "klotter", "keyword", ALL, ALL, ALL, ALL,
+                                                 "2021-02-30", "", "relevance")
+    assert "2021-02-30" in html and fig is None
+    html, picks, *_ = search_app.run_search(tmp_settings, "klotter", "keyword", "Exempelstad", ALL, ALL, ALL,
+                                            "", "", "relevance")
+    assert 'class="hit"' in html and picks["choices"]
