@@ -6,10 +6,12 @@ each:
 
 * :mod:`~ingest.readers.pdf.extract`: words with boxes, size and weight,
   read with PDFium (``pypdfium2``); a guard refuses object reference cycles.
+* :mod:`~ingest.readers.pdf.geometry`: words grouped into segments and rows.
 * :mod:`~ingest.readers.pdf.furniture`: running headers and footers, page
   numbers and signature boxes, learnt from repetition across pages.
-* :mod:`~ingest.readers.pdf.layout`: rows, two columns, margin headings and
-  form labels, paragraph breaks.
+* :mod:`~ingest.readers.pdf.regions`: tables read row by row, side blocks.
+* :mod:`~ingest.readers.pdf.layout`: two columns, margin headings, numbers
+  and form labels, paragraph breaks.
 * :mod:`~ingest.readers.pdf.assemble`: the text, exact page spans and
   heading offsets, hyphenated line breaks joined.
 
@@ -29,7 +31,8 @@ from typing import Any
 from ingest.readers.pdf.assemble import assemble, join_hyphen
 from ingest.readers.pdf.extract import check_reference_cycles, is_password_error, open_document, read_words
 from ingest.readers.pdf.furniture import strip_furniture
-from ingest.readers.pdf.layout import document_body_left, layout_page, mark_paragraphs, rows_of
+from ingest.readers.pdf.geometry import rows_of
+from ingest.readers.pdf.layout import document_body_left, layout_page, mark_paragraphs
 from radslag.errors import IngestError
 from radslag.types import Document
 

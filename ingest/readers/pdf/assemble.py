@@ -11,7 +11,7 @@ stays one paragraph.
 from __future__ import annotations
 
 from ingest.normalize import normalize_text
-from ingest.readers.pdf.layout import Line, PageLines
+from ingest.readers.pdf.geometry import Line, PageLines
 from radslag.types import Heading, PageSpan
 
 _CONJUNCTIONS = {"och", "eller", "samt", "respektive", "resp.", "till", "&", "o.", "som", "resp"}

@@ -28,7 +28,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ingest.readers.pdf.layout import Row, Seg
+from ingest.readers.pdf.geometry import Row, Seg
 
 #: Fraction of the page height that counts as the header/footer band.
 BAND = 0.22

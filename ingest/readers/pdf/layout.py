@@ -1,8 +1,6 @@
-"""Page layout: words to rows, columns, margin headings and paragraph breaks.
+"""Page layout: reading order, columns, margin headings and paragraph breaks.
 
-* **Rows** are words sharing a baseline; a row is cut into **segments** at
-  gaps much wider than a word space (table cells, label and value, the two
-  halves of a two-column page).
+* **Tables and side blocks** are read apart first (:mod:`.regions`).
 * **Two-column pages** are read left column first, then right column, when
   a clear vertical gutter is found (rows that span it stay in place).
 * **Margin columns**: when the body text of a page starts at an x well to the
@@ -23,12 +21,13 @@ import math
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from ingest.readers.pdf.extract import Word
+from ingest.readers.pdf.geometry import Line, PageLines, Row, line_of, rows_of
+from ingest.readers.pdf.regions import split_sidebars, split_tables
 
 _DATA = Path(__file__).resolve().parents[2] / "data" / "pdf_form_labels.txt"
 #: An item or section number on its own: "§ 3a.", "5.", "12)", "3.2", "FHR 29" is not one.
@@ -49,162 +48,6 @@ def _labels() -> tuple[frozenset[str], tuple[str, ...]]:
         else:
             whole.add(line)
     return frozenset(whole), tuple(prefixes)
-
-
-# ---------------------------------------------------------------------------
-# Geometry records
-# ---------------------------------------------------------------------------
-
-
-class Seg:
-    """A horizontally contiguous run of words on one row."""
-
-    __slots__ = ("words", "x0", "x1", "top", "bottom")
-
-    def __init__(self, words: list[Word]) -> None:
-        self.words = words
-        self.x0 = words[0].x0
-        self.x1 = words[-1].x1
-        if len(words) == 1:
-            self.top, self.bottom = words[0].top, words[0].bottom
-        else:
-            self.top = min([w.top for w in words])
-            self.bottom = max([w.bottom for w in words])
-
-    def add(self, word: Word) -> None:
-        self.words.append(word)
-        self.x1 = word.x1
-        self.top = min(self.top, word.top)
-        self.bottom = max(self.bottom, word.bottom)
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-    @property
-    def bold(self) -> bool:
-        return all(w.bold for w in self.words)
-
-    @property
-    def size(self) -> float:
-        return statistics.median(w.size or (w.bottom - w.top) for w in self.words)
-
-
-class Row:
-    """Words sharing a baseline, split into segments at wide gaps."""
-
-    __slots__ = ("segs", "header", "top", "bottom", "x0", "x1")
-
-    def __init__(self, segs: list[Seg], header: bool = False) -> None:
-        self.segs = segs
-        self.header = header  # a running header kept on the first page
-        self.top = min(s.top for s in segs)
-        self.bottom = max(s.bottom for s in segs)
-        self.x0 = segs[0].x0
-        self.x1 = segs[-1].x1
-
-    @property
-    def text(self) -> str:
-        return "\t".join(s.text for s in self.segs)
-
-    @property
-    def bold(self) -> bool:
-        return all(s.bold for s in self.segs)
-
-    @property
-    def size(self) -> float:
-        return statistics.median(s.size for s in self.segs)
-
-    @property
-    def words(self) -> list[Word]:
-        return [w for s in self.segs for w in s.words]
-
-
-@dataclass
-class Line:
-    """One output line with its layout facts.
-
-    Attributes:
-        text: The raw text (before normalisation).
-        top: Top of the line on its page.
-        bottom: Bottom of the line on its page.
-        size: Font size.
-        bold: Whether the whole line is bold (and so may be a heading).
-        kind: ``body`` or ``margin`` (a margin heading).
-        new_para: Force a paragraph break before this line.
-        flow_break: The line follows a jump in reading order (column or
-            page change); spacing says nothing about paragraphs there.
-    """
-
-    text: str
-    top: float
-    bottom: float
-    size: float
-    bold: bool = False
-    kind: str = "body"
-    new_para: bool = False
-    flow_break: bool = False
-    x0: float | None = None
-
-
-@dataclass
-class PageLines:
-    number: int
-    lines: list[Line] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------------------
-# Words -> rows -> segments
-# ---------------------------------------------------------------------------
-
-
-def rows_of(words: list[Word]) -> list[Row]:
-    """Group words into rows by vertical position and split rows at wide gaps."""
-    groups: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        height = word.bottom - word.top
-        if height < 1.0:
-            height = 1.0
-        placed = False
-        for group in groups[-1:-4:-1]:
-            ref = group[0]
-            ref_h = ref.bottom - ref.top
-            if ref_h < 1.0:
-                ref_h = 1.0
-            if abs(word.top - ref.top) <= 0.45 * (height if height < ref_h else ref_h) and abs(
-                word.bottom - ref.bottom
-            ) <= 0.6 * (height if height > ref_h else ref_h):
-                group.append(word)
-                placed = True
-                break
-        if not placed:
-            groups.append([word])
-    out: list[Row] = []
-    for group in groups:
-        group.sort(key=lambda w: w.x0)
-        segs: list[Seg] = []
-        current: list[Word] = []
-        right = 0.0
-        for word in group:
-            size = word.size or (word.bottom - word.top)
-            if current and word.x0 - right <= (1.6 * size if size > 7.5 else 12.0):
-                current.append(word)
-            else:
-                if current:
-                    segs.append(Seg(current))
-                current = [word]
-            right = word.x1
-        if current:
-            segs.append(Seg(current))
-        out.append(Row(segs))
-    out.sort(key=lambda r: (r.top, r.x0))
-    return out
-
-
-def line_of(row: Row) -> Line:
-    return Line(
-        row.text, row.top, row.bottom, row.size, row.bold and not row.header and _has_letters(row.text), x0=row.x0
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -248,199 +91,6 @@ def layout_page(number: int, rows: list[Row], doc_left: float | None = None) -> 
             out.lines[pos].new_para = True
         out.lines[pos:pos] = block
     return out
-
-
-def split_tables(rows: list[Row]) -> tuple[list[Row], list[list[Line]]]:
-    """Take out tables of three or more columns and read them row by row, cell by cell.
-
-    Columns are x positions where segments of several rows start. A table is
-    a run of consecutive rows whose segments all start at those columns and
-    where no word crosses a column edge (a paragraph line crosses them). In
-    each column the lines are cut into cells at vertical gaps wider than the
-    line spacing; cells that overlap vertically across columns form one
-    table row (cells are often centred on the tallest one). Each table row
-    becomes one line: its cells in column order, tab-separated, each cell's
-    wrapped lines joined.
-
-    Returns:
-        The rows outside tables, and the lines of each table.
-    """
-    from ingest.readers.pdf.assemble import join_heading_lines
-
-    multi = [r for r in rows if len(r.segs) >= 3]
-    if len(multi) < 2:
-        return rows, []
-    starts = Counter(round(seg.x0 / 3) for r in rows if len(r.segs) >= 2 for seg in r.segs)
-    cols = sorted(min(seg.x0 for r in rows for seg in r.segs if round(seg.x0 / 3) == k) for k, n in starts.items() if n >= 2)
-    # Merge column starts closer than 6 pt.
-    merged: list[float] = []
-    for x in cols:
-        if not merged or x - merged[-1] > 6:
-            merged.append(x)
-    cols = merged
-    if len(cols) < 3:
-        return rows, []
-
-    def fits(row: Row) -> bool:
-        if any(w.x0 < c - 2 < w.x1 for c in cols[1:] for w in row.words):
-            return False
-        return all(any(abs(seg.x0 - c) <= 3 for c in cols) or _inside_cell(seg, cols) for seg in row.segs)
-
-    ok = [fits(r) for r in rows]
-    tables: list[tuple[int, int]] = []
-    i = 0
-    while i < len(rows):
-        if not ok[i]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(rows) and ok[j + 1] and rows[j + 1].top - rows[j].bottom < 3 * (rows[j].bottom - rows[j].top):
-            j += 1
-        run = rows[i : j + 1]
-        if j - i + 1 >= 3 and sum(1 for r in run if len(r.segs) >= 3) >= 2:
-            tables.append((i, j))
-        i = j + 1
-    if not tables:
-        return rows, []
-    out_tables: list[list[Line]] = []
-    skip: set[int] = set()
-    for i, j in tables:
-        skip.update(range(i, j + 1))
-        out_tables.append(_table_lines(rows[i : j + 1], cols, join_heading_lines))
-    return [r for k, r in enumerate(rows) if k not in skip], out_tables
-
-
-def _inside_cell(seg: Seg, cols: list[float]) -> bool:
-    """A segment that starts inside a column (a second word group in a cell)."""
-    return seg.x0 > cols[0]
-
-
-def _table_lines(rows: list[Row], cols: list[float], join: Any) -> list[Line]:
-    """One line per table row: cells cut at vertical gaps, grouped by vertical overlap."""
-    edges = cols[1:] + [float("inf")]
-    # Per column: its lines (words of one row within the column).
-    column_lines: list[list[tuple[float, float, list[Word]]]] = [[] for _ in cols]
-    for row in rows:
-        for k, (lo, hi) in enumerate(zip(cols, edges)):
-            words = [w for w in row.words if lo - 3 <= w.x0 < hi - 2]
-            if words:
-                column_lines[k].append((min(w.top for w in words), max(w.bottom for w in words), words))
-    cells: list[tuple[float, float, int, list[list[Word]]]] = []  # top, bottom, column, lines
-    for k, lines in enumerate(column_lines):
-        current: list[tuple[float, float, list[Word]]] = []
-        for line in lines:
-            # Wrapped lines of a cell follow at line spacing; the next cell after a wider gap.
-            if current and line[0] - current[-1][1] > 0.3 * (current[-1][1] - current[-1][0]):
-                cells.append((current[0][0], current[-1][1], k, [ln[2] for ln in current]))
-                current = []
-            current.append(line)
-        if current:
-            cells.append((current[0][0], current[-1][1], k, [ln[2] for ln in current]))
-    cells.sort(key=lambda c: c[0])
-    groups: list[list[tuple[float, float, int, list[list[Word]]]]] = []
-    bottom = -1.0
-    for cell in cells:
-        overlap = groups and cell[0] < bottom - 0.2 * (cell[1] - cell[0])
-        if overlap:
-            groups[-1].append(cell)
-            bottom = max(bottom, cell[1])
-        else:
-            groups.append([cell])
-            bottom = cell[1]
-    out: list[Line] = []
-    for group in groups:
-        texts = []
-        for k in range(len(cols)):
-            parts = [" ".join(w.text for w in sorted(ws, key=lambda w: w.x0)) for c in group if c[2] == k for ws in c[3]]
-            texts.append(join(parts))
-        words = [w for c in group for ws in c[3] for w in ws]
-        text = "\t".join(texts).strip("\t")
-        top = min(c[0] for c in group)
-        line = Line(text, top, max(c[1] for c in group), statistics.median(w.size or (w.bottom - w.top) for w in words))
-        line.bold = all(w.bold for w in words) and _has_letters(text)
-        line.x0 = min(w.x0 for w in words)
-        out.append(line)
-    return out
-
-
-def split_sidebars(rows: list[Row]) -> tuple[list[Row], list[list[Row]]]:
-    """Take out a side block (an address column beside the title) that interleaves with the text.
-
-    A side block is a stack of at least three left-aligned lines at the right
-    of the page, in smaller type than the text at its left and with a clear
-    gap to it, whose lines mostly do not share a baseline with that text (a
-    table's last column does). Left in place, its lines alternate with the
-    lines beside it.
-
-    Returns:
-        The rows without the side blocks, and each side block's rows.
-    """
-    if len(rows) < 4:
-        return rows, []
-    left = min(r.x0 for r in rows)
-    right = max(r.x1 for r in rows)
-    width = right - left
-    if width < 200:
-        return rows, []
-    # Candidates: a row's last segment, in the right part, well apart from the rest of its row.
-    cands: list[tuple[int, Seg]] = []
-    for i, row in enumerate(rows):
-        seg = row.segs[-1]
-        if seg.x0 < left + 0.55 * width:
-            continue
-        if len(row.segs) > 1 and seg.x0 - row.segs[-2].x1 < 24:
-            continue
-        cands.append((i, seg))
-    groups: dict[int, list[tuple[int, Seg]]] = {}
-    for i, seg in cands:
-        groups.setdefault(round(seg.x0 / 3), []).append((i, seg))
-    taken: dict[int, Seg] = {}
-    sidebars: list[list[Row]] = []
-    for members in sorted(groups.values(), key=len, reverse=True):
-        if len(members) < 3:
-            break
-        x_s = min(seg.x0 for _, seg in members)
-        # Split into vertical runs: consecutive members closer than two line heights.
-        runs: list[list[tuple[int, Seg]]] = [[members[0]]]
-        for cur in members[1:]:
-            prev = runs[-1][-1][1]
-            if cur[1].top - prev.bottom <= 2 * (prev.bottom - prev.top):
-                runs[-1].append(cur)
-            else:
-                runs.append([cur])
-        for run in runs:
-            if len(run) < 3 or any(i in taken for i, _ in run):
-                continue
-            top, bottom = run[0][1].top, run[-1][1].bottom
-            beside = [r for r in rows if r.bottom > top and r.top < bottom]
-            # Nothing may cross the side block's left edge, and some text must stand beside it.
-            if any(w.x0 < x_s - 2 < w.x1 for r in beside for w in r.words):
-                continue
-            if not any(r.x0 < x_s - 24 for r in beside):
-                continue
-            shared = sum(1 for i, _ in run if len(rows[i].segs) > 1)
-            if shared > len(run) / 2:
-                continue  # a table column: its cells share their rows
-            # Set apart in smaller type, as address and contact blocks are; a
-            # table column in the text's own size stays with its rows.
-            side_h = statistics.median(w.bottom - w.top for _, seg in run for w in seg.words)
-            main_h = [w.bottom - w.top for r in beside for w in r.words if w.x1 < x_s - 2]
-            if side_h > 0.85 * statistics.median(main_h):
-                continue
-            if max(seg.x1 for _, seg in run) - x_s > 0.45 * width:
-                continue
-            for i, seg in run:
-                taken[i] = seg
-            sidebars.append([Row([seg]) for _, seg in run])
-    if not taken:
-        return rows, []
-    out: list[Row] = []
-    for i, row in enumerate(rows):
-        if i not in taken:
-            out.append(row)
-        elif len(row.segs) > 1:
-            out.append(Row(row.segs[:-1], header=row.header))
-    return out, sidebars
 
 
 def document_body_left(pages: list[list[Row]]) -> float | None:
@@ -545,10 +195,6 @@ def two_column_lines(rows: list[Row], gutter: tuple[float, float]) -> list[Line]
             right.append(line_of(rows_of(rw)[0]))
     flush()
     return lines
-
-
-def _has_letters(text: str) -> bool:
-    return sum(ch.isalpha() for ch in text) >= 2
 
 
 def is_label(text: str) -> bool:
