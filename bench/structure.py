@@ -20,7 +20,12 @@ Baseline: the same measures for the segmenter and metadata extractor of a
 given git revision (``--baseline REV``), run in a subprocess on the same
 documents.
 
-Usage: python bench/structure.py [--doc-cache DIR] [--baseline REV] [--only NAME]
+``--gold DIR`` scores another labelled set in the same format (the held-out
+set: ``--gold tests/data/heldout/gold``); ``--families A,B`` keeps only those
+families (so a held-out half can stay unseen while the other half is scored).
+
+Usage: python bench/structure.py [--gold DIR] [--families A,B] [--doc-cache DIR]
+       [--baseline REV] [--only NAME] [--summary]
 """
 
 from __future__ import annotations
@@ -40,8 +45,14 @@ sys.path.insert(0, str(ROOT))
 
 GOLD = ROOT / "tests" / "data" / "gold"
 
-#: Families whose documents were looked at while the rules were written.
-DEVELOPMENT_FAMILIES = ["seeds", "kungsbacka", "meetings_plus", "riksbank", "synthetic"]
+#: Families whose documents were looked at while the rules were written. The
+#: held-out families named here are the development half of
+#: tests/data/heldout (looked at while fixing the failures G found); the other
+#: held-out families (platina, w3d3, twocolumn, word) were not.
+DEVELOPMENT_FAMILIES = [
+    "seeds", "kungsbacka", "meetings_plus", "riksbank", "synthetic",
+    "heldout-ciceron", "heldout-lex", "heldout-netpublicator", "heldout-notes", "heldout-flattened",
+]
 
 
 def norm_title(s: str | None) -> str:
@@ -101,8 +112,7 @@ def score_doc(gold: dict, doc, seconds_read: float) -> dict:
     dnr_ok = sum(1 for n, _, d in gold_items if n in by_num and by_num[n][1] == d)
     m = gold["meeting"]
     bodies = [norm_title(b) for b in [m.get("body")] + m.get("body_alternatives", [])]
-    running = [r for r in (doc.front_matter.get("running_lines") or []) if isinstance(r, str) and len(r.strip()) >= 8]
-    leaked = sum(1 for it in items for r in set(running) if r.strip() in it.text)
+    leaked = furniture_leaked(doc, items)
     pages = max(1, len(doc.pages))
     return {
         "family": gold["family"],
@@ -126,6 +136,28 @@ def score_doc(gold: dict, doc, seconds_read: float) -> dict:
         )[:8],
         "extra_items": sorted([f"{n} {t}" for n, t in pred_pairs - gold_pairs])[:8],
     }
+
+
+def _squash(s: str) -> str:
+    return " ".join(s.split())
+
+
+def furniture_leaked(doc, items) -> int:
+    """Removed running lines that still stand as a line of their own in an item's text.
+
+    A running line such as "Kommunfullmäktige" also occurs as an ordinary word
+    ("Kommunfullmäktiges beslut"); only a whole line equal to it is a leak.
+    Counted once per (item, running line).
+    """
+    running = {_squash(r) for r in (doc.front_matter.get("running_lines") or [])
+               if isinstance(r, str) and len(r.strip()) >= 8}
+    if not running:
+        return 0
+    leaked = 0
+    for it in items:
+        lines = {_squash(x) for x in it.text.splitlines()}
+        leaked += len(running & lines)
+    return leaked
 
 
 def aggregate(rows: list[dict]) -> dict:
@@ -157,12 +189,23 @@ def aggregate(rows: list[dict]) -> dict:
     }
 
 
-def run(cache: Path | None, only: str | None) -> dict:
+def run(cache: Path | None, only: str | None, gold_dir: Path | None = None,
+        families: list[str] | None = None) -> dict:
+    """Score every gold file of ``gold_dir`` (default :data:`GOLD`).
+
+    Args:
+        cache: Folder to pickle read documents into and reuse them from.
+        only: Keep only gold files whose name contains this.
+        gold_dir: Folder of gold labels.
+        families: Keep only gold files of these families.
+    """
     per_doc: dict[str, dict] = {}
-    for path in sorted(GOLD.glob("*.json")):
+    for path in sorted((gold_dir or GOLD).glob("*.json")):
         if only and only not in path.stem:
             continue
         gold = json.loads(path.read_text(encoding="utf-8"))
+        if families and gold.get("family") not in families:
+            continue
         doc, read_s = load_doc(gold["source"], cache)
         per_doc[path.stem] = score_doc(gold, doc, read_s)
     fams: dict[str, list[dict]] = defaultdict(list)
@@ -199,16 +242,24 @@ def main() -> None:
     ap.add_argument("--baseline", default=None, help="git revision whose segmenter/metadata to score as baseline")
     ap.add_argument("--only", default=None, help="score only gold files whose name contains this")
     ap.add_argument("--summary", action="store_true", help="leave out the per-document detail")
+    ap.add_argument("--gold", type=Path, default=None, help=f"gold folder (default {GOLD.relative_to(ROOT)})")
+    ap.add_argument("--families", default=None, help="comma-separated families to score (default all)")
     args = ap.parse_args()
-    out = run(args.doc_cache, args.only)
+    gold_dir = args.gold.resolve() if args.gold else None
+    families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
+    out = run(args.doc_cache, args.only, gold_dir, families)
+    out["gold_folder"] = str((gold_dir or GOLD).relative_to(ROOT)) if (gold_dir or GOLD).is_relative_to(ROOT) else str(gold_dir)
+    if families:
+        out["families_scored"] = families
     if args.baseline:
-        out["baseline"] = baseline(args.baseline, args.doc_cache, args.only)
+        out["baseline"] = baseline(args.baseline, args.doc_cache, args.only, gold_dir, families)
     if args.summary:
         out.pop("documents", None)
     print(json.dumps(out, ensure_ascii=False, indent=1, default=str))
 
 
-def baseline(rev: str, cache: Path | None, only: str | None) -> dict:
+def baseline(rev: str, cache: Path | None, only: str | None, gold_dir: Path | None = None,
+             families: list[str] | None = None) -> dict:
     """Score the segmenter and metadata of ``rev`` (checked out into a temp folder)."""
     import tempfile
 
@@ -221,7 +272,8 @@ def baseline(rev: str, cache: Path | None, only: str | None) -> dict:
                 f"spec = importlib.util.spec_from_file_location('bstruct', {str(Path(__file__).resolve())!r})\n"
                 "b = importlib.util.module_from_spec(spec); spec.loader.exec_module(b)\n"
                 f"sys.path.insert(0, {tmp!r})\n"
-                f"r = b.run({('pathlib.Path(' + repr(str(cache)) + ')') if cache else 'None'}, {only!r})\n"
+                f"r = b.run({('pathlib.Path(' + repr(str(cache)) + ')') if cache else 'None'}, {only!r}, "
+                f"pathlib.Path({str(gold_dir or GOLD)!r}), {families!r})\n"
                 "print(json.dumps({'overall': r['overall'], 'families': r['families']}))\n"
             )
             res = subprocess.run([sys.executable, "-c", script], cwd=tmp, capture_output=True, text=True, check=True)
