@@ -43,6 +43,8 @@ class Settings:
         language: UI language, ``sv`` or ``en``.
         enrich: Run entity and topic enrichment at ingest.
         embed: Compute embeddings at ingest.
+        encoder_backend: How the embedding model runs: ``torch``, ``onnx``
+            (fp32), ``onnx-int8`` or ``auto`` (see :mod:`index.embeddings`).
         ingest_workers: Worker processes that parse files (0 = one per CPU core).
         max_file_mb: Largest file (MB) that is read at all.
         max_pages: Most pages a PDF may have.
@@ -65,6 +67,7 @@ class Settings:
     language: str = "sv"
     enrich: bool = True
     embed: bool = True
+    encoder_backend: str = "auto"
     ingest_workers: int = 0
     max_file_mb: int = 100
     max_pages: int = 2000
@@ -105,7 +108,7 @@ def load_settings(**overrides) -> Settings:
 
     Environment variables: ``RADSLAG_ARCHIVE``, ``RADSLAG_CACHE``,
     ``RADSLAG_MODEL``, ``RADSLAG_INDEX``, ``RADSLAG_APPROX_THRESHOLD``,
-    ``RADSLAG_LANG``, ``RADSLAG_ENRICH``, ``RADSLAG_EMBED``; file limits
+    ``RADSLAG_LANG``, ``RADSLAG_ENRICH``, ``RADSLAG_EMBED``, ``RADSLAG_BACKEND``; file limits
     ``RADSLAG_WORKERS``, ``RADSLAG_MAX_FILE_MB``, ``RADSLAG_MAX_PAGES``,
     ``RADSLAG_MAX_UNZIPPED_MB``, ``RADSLAG_MAX_PARAGRAPHS``,
     ``RADSLAG_FILE_TIMEOUT``, ``RADSLAG_PAGE_TIMEOUT``, ``RADSLAG_FILE_MEMORY_MB``.
@@ -121,6 +124,7 @@ def load_settings(**overrides) -> Settings:
         language=env.get("RADSLAG_LANG") or None,
         enrich=_env_bool("RADSLAG_ENRICH", settings.enrich),
         embed=_env_bool("RADSLAG_EMBED", settings.embed),
+        encoder_backend=env.get("RADSLAG_BACKEND") or None,
         ingest_workers=_env_num("RADSLAG_WORKERS", int),
         max_file_mb=_env_num("RADSLAG_MAX_FILE_MB", int),
         max_pages=_env_num("RADSLAG_MAX_PAGES", int),
