@@ -136,6 +136,7 @@ def run(paths: list[Path], repeat: int) -> dict[str, Any]:
     raw = time.perf_counter() - t0
     items = docs = failed = 0
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for _ in range(repeat):
         for p, s in files:
             try:
@@ -147,12 +148,14 @@ def run(paths: list[Path], repeat: int) -> dict[str, Any]:
             items += len(segment(doc))
             docs += 1
     elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     return {
         "files": len(files),
         "bytes": size,
         "repeat": repeat,
         "failed_reads": failed // repeat,
         "documents_per_s": round(docs / elapsed, 2),
+        "documents_per_s_cpu": round(docs / cpu, 2) if cpu > 0 else None,
         "mb_per_s": round(size * repeat / elapsed / 1e6, 3),
         "items_per_s": round(items / elapsed, 1),
         "items_per_pass": items // repeat,
