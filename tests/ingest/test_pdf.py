@@ -374,3 +374,10 @@ def test_page_count_is_cheap_and_safe() -> None:
     with _no_hang():
         assert page_count((FIXTURES / "selfref.pdf").read_bytes()) is None
     assert page_count((FIXTURES / "notpdf.pdf").read_bytes()) is None
+
+
+def test_turned_page_reads_as_shown() -> None:
+    """On a page with /Rotate 90 the words are placed as a viewer shows them."""
+    doc = read("rotated")
+    assert doc.text == "\n".join(EXPECTED["rotated"]["lines"])
+    assert doc.warnings == []

@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import json
 import random
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -824,6 +825,42 @@ def make_table(pdf) -> tuple[bytes, dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------
+# 5c'. rotated.pdf: a page shown turned (/Rotate 90), its text upright on screen
+# ---------------------------------------------------------------------------
+
+ROTATED_LINES = [
+    "Minnesanteckningar från trygghetsrådet, bilaga i liggande format.",
+    "Belysningen vid stationen är utbytt.",
+    "Nästa trygghetsvandring genomförs i oktober.",
+]
+
+
+def make_rotated(pdf) -> tuple[bytes, dict[str, Any]]:
+    """Text drawn turned a quarter counter-clockwise on a page whose /Rotate is 90.
+
+    A viewer shows the page turned back, so the text reads upright, as in
+    scanned-and-OCR'd or landscape attachments. The reader must order the
+    words as they are shown, not as they lie in PDF space.
+    """
+    import pypdfium2 as pdfium
+
+    pdf.add_page(format=(A4_H, A4_W))
+    pdf.set_font("DejaVu", "", 12)
+    for i, text in enumerate(ROTATED_LINES):
+        x = 100.0 + i * 20
+        with pdf.rotation(90, x=x, y=700.0):
+            pdf.text(x, 700.0, text)
+    doc = pdfium.PdfDocument(bytes(pdf.output()))
+    doc[0].set_rotation(90)
+    buf = io.BytesIO()
+    doc.save(buf)
+    doc.close()
+    # PDFium writes a random second file /ID; repeat the first (same length, offsets unchanged).
+    data = re.sub(rb"/ID\[<([0-9A-F]+)><[0-9A-F]+>\]", rb"/ID[<\1><\1>]", buf.getvalue())
+    return data, {"pages": 1, "lines": ROTATED_LINES}
+
+
+# ---------------------------------------------------------------------------
 # 5d. selfref.pdf: an object that refers to itself (4 0 obj 4 0 R endobj)
 # ---------------------------------------------------------------------------
 
@@ -976,6 +1013,7 @@ def main() -> None:
         ("two_column", make_two_column),
         ("margin_numbers", make_margin_numbers),
         ("table", make_table),
+        ("rotated", make_rotated),
     ):
         data, truth = maker(new_pdf())
         (PDF_DIR / f"{name}.pdf").write_bytes(data)
