@@ -39,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from ingest.segment.flat import is_flattened_text, running_phrases
 from radslag.types import Document, MeetingMeta, Participant
 
 __all__ = [
@@ -428,7 +429,12 @@ def _file_stem(source: str) -> str:
     return Path(source).name
 
 
-def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[str, Any]) -> tuple[dt.date | None, str | None, int | None, str | None]:
+#: Words at the head of a flattened text read as its title block.
+FLAT_TITLE_WORDS = 25
+
+
+def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[str, Any],
+               flattened: bool = False) -> tuple[dt.date | None, str | None, int | None, str | None]:
     """Return ``(date, provenance, year, year_source)``."""
     res = _date_res()
     labels = _labels()
@@ -448,6 +454,16 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
         d = _first_date(value)
         if d:
             return d, f"text:{m.group(1)}", None, None
+
+    # 1b. Flattened text (one line per page): the title block is the head of the
+    # first line and the running header phrase, not the whole first lines.
+    if flattened:
+        head = " ".join(doc.text.split()[:FLAT_TITLE_WORDS])
+        for value in [head] + running_phrases(doc.text):
+            d = _first_date(value)
+            if d:
+                return d, "text:rubrik", None, None
+        title_end = 0
 
     # 2. Long forms in the title block, in "Ort den <datum>" lines, in meeting sentences.
     for i, line in enumerate(lines):
@@ -695,8 +711,29 @@ _FIRST_ITEM = re.compile(r"^\s*(?:[A-ZÅÄÖ]{2,8}\s+)?§\s*\d|^\s*\d{1,2}[.)]\s
 FRONT_LINES = 40
 
 
+_ISO_EDGE = re.compile(r"^(?:\d{4}-\d{2}-\d{2}\s+)+|(?:\s+\d{4}-\d{2}-\d{2})+$")
+
+
+@lru_cache(maxsize=None)
+def _doc_type_re() -> re.Pattern[str]:
+    """Words by which a document names its own kind ("Minnesanteckningar", "Kallelse").
+
+    Taken from the title cues of ``kinds.yaml`` (minutes and agenda), so a
+    title line "Minnesanteckningar Folkhälsorådet" or "EST-gruppen –
+    minnesanteckningar" gives the body without the document-type word.
+    """
+    cues = _yaml("kinds.yaml")
+    words = [str(w) for k in ("minutes", "agenda") for w in (cues.get(k, {}).get("title") or [])]
+    alt = _ralt(words) or r"(?!x)x"
+    return re.compile(rf"^(?:{alt})(?:\s*[-–:]\s*|\s+)|(?:\s*[-–:]\s*|\s+)(?:{alt})$", re.I)
+
+
 def _body_clean(line: str) -> str:
-    return _BODY_SUFFIX.sub("", _clean_line(line)).strip(" ,")
+    clean = _BODY_SUFFIX.sub("", _clean_line(line)).strip(" ,")
+    clean = _ISO_EDGE.sub("", clean).strip(" ,")
+    # A document-type word before or after the name (not the whole line).
+    stripped = _doc_type_re().sub("", clean).strip(" ,–-")
+    return stripped if stripped else clean
 
 
 def _is_body_line(line: str) -> bool:
@@ -709,15 +746,49 @@ def _is_body_line(line: str) -> bool:
     return any(p.fullmatch(clean) for p in patterns)
 
 
+#: Table cells of a layout line: a tab or a run of three or more spaces.
+_CELL_SPLIT = re.compile(r"\t+| {3,}")
+
+
 def _header_candidates(lines: list[str]) -> list[str]:
-    """Lines and pairs of wrapped lines ("Barn- och" + "ungdomsnämnden") of a header."""
+    """Lines, their table cells and pairs of wrapped lines ("Barn- och" + "ungdomsnämnden") of a header.
+
+    A header row such as "Socialnämnden<TAB>2024-03-12" gives its cells as
+    candidates after the whole line.
+    """
     out: list[str] = []
-    clean = [_clean_line(x) for x in lines if x.strip() and len(x) <= _BODY_LINE_MAX]
+    raw = [x for x in lines if x.strip() and len(x) <= _BODY_LINE_MAX]
+    clean = [_clean_line(x) for x in raw]
     for i, line in enumerate(clean):
         if i + 1 < len(clean) and re.search(r"(?:-|\s(?:och|&))$", line):
             out.append(line + " " + clean[i + 1])
         out.append(line)
+        cells = [c for c in _CELL_SPLIT.split(raw[i].strip()) if c.strip()]
+        if len(cells) > 1:
+            out.extend(_clean_line(c) for c in cells)
     return out
+
+
+def _phrase_body(phrase: str, max_words: int = 6) -> str | None:
+    """The longest body name inside a run of words (a flattened header line).
+
+    Flattened text gives a whole page header as one phrase ("MÖRBYLÅNGA
+    KOMMUN SAMMANTRÄDESPROTOKOLL Sida 1 (4) Brottsförebyggande rådet
+    Sammanträdesdatum …"); the body is the longest word span that is a body
+    line on its own, the earliest of equal length.
+    """
+    words = phrase.split()[:40]
+    best: tuple[int, int] | None = None
+    for i in range(len(words)):
+        if not words[i][:1].isupper():
+            continue
+        for n in range(min(max_words, len(words) - i), 0, -1):
+            if best is not None and n <= best[1] - best[0]:
+                break
+            if _is_body_line(" ".join(words[i:i + n])):
+                best = (i, i + n)
+                break
+    return _body_clean(" ".join(words[best[0]:best[1]])) if best else None
 
 
 def _front_lines(nonblank: list[str]) -> list[str]:
@@ -728,27 +799,64 @@ def _front_lines(nonblank: list[str]) -> list[str]:
     return nonblank[:FRONT_LINES]
 
 
+@lru_cache(maxsize=None)
+def _body_label_re() -> re.Pattern[str]:
+    """A line "Organ<TAB>Socialnämnden" / "Nämnd: …" (labels in ``meeting_labels.yaml``)."""
+    labels = [str(x) for x in (_labels().get("body_labels") or [])]
+    return re.compile(rf"^\s*(?:{_alt(labels) or '(?!x)x'})(?:\s*:\s*|\t+\s*| {{2,}})(?P<v>\S.*?)\s*$", re.I)
+
+
+def _labelled_body(lines: list[str]) -> str | None:
+    """The body named by a label line ("Organ", ANSLAG/BEVIS) anywhere in the document."""
+    rx = _body_label_re()
+    for line in lines:
+        if len(line) > _BODY_LINE_MAX:
+            continue
+        m = rx.match(line)
+        if m and _is_body_line(m.group("v")):
+            return _body_clean(m.group("v"))
+    return None
+
+
 def _find_body(doc: Document, nonblank: list[str], kind: str, sidecar: dict[str, Any]) -> tuple[str | None, str | None]:
     """The body from the document's own header and front matter.
 
-    Order: the page header the reader saw (``front_matter["page_header"]``)
-    and the title block, then a standalone line in the front matter (before
-    the first item), then file front matter keys; a council named in the
-    running text only when nothing else names a body; the sidecar last.
-    Names merely mentioned after the front matter ("Expedieras till
-    Kommunstyrelsen") never count.
+    Order: the page header the reader removed (``front_matter["page_header"]``,
+    then the other ``running_lines``; cells of a header row, a date after the
+    name dropped), a label line such as "Organ<TAB>Socialnämnden" (the
+    ANSLAG/BEVIS block), the title block, then a standalone line in the front
+    matter (before the first item), the running phrase of flattened text,
+    file front matter keys; a council named in the front matter's running
+    text only when nothing else names a body; the sidecar last. Item text and
+    distribution lists ("Beslutet skickas till Kommunstyrelsen") never count.
+    The name is kept as the header prints it ("Brottsförebyggande rådet"),
+    without a document-type word ("Minnesanteckningar Folkhälsorådet" →
+    "Folkhälsorådet"); matching variants is the archive's business.
     """
-    header = [str(x) for x in (doc.front_matter.get("page_header") or []) if isinstance(x, str)]
-    for line in _header_candidates(header):
-        if _is_body_line(line):
-            return _body_clean(line), "page_header"
-    for line in _header_candidates(nonblank[:TITLE_LINES]):
+    fmd = doc.front_matter or {}
+    header = [str(x) for x in (fmd.get("page_header") or []) if isinstance(x, str)]
+    running = [str(x) for x in (fmd.get("running_lines") or []) if isinstance(x, str) and str(x) not in header]
+    for lines, src in ((header, "page_header"), (running, "running_lines")):
+        for line in _header_candidates(lines):
+            if _is_body_line(line):
+                return _body_clean(line), src
+    front = _front_lines(nonblank)
+    labelled = _labelled_body(nonblank)
+    if labelled:
+        return labelled, "text:organ"
+    for line in _header_candidates(front[:TITLE_LINES]):  # the title block ends where the items begin
         if _is_body_line(line):
             return _body_clean(line), "text:rubrik"
-    for line in _header_candidates(_front_lines(nonblank)[TITLE_LINES:]):
+    for line in _header_candidates(front[TITLE_LINES:]):
         if len(line.split()) <= 5 and _is_body_line(line):
             return _body_clean(line), "text:försättsblad"
-    fm = {k.lower(): v for k, v in doc.front_matter.items()}
+    flat_header = running_phrases(doc.text or "")
+    first = nonblank[:1] if nonblank and len(nonblank[0]) > _BODY_LINE_MAX else []
+    for phrase in flat_header + [" ".join(x.split()[:15]) for x in first]:
+        found = _phrase_body(phrase)
+        if found:
+            return found, "text:sidhuvud"
+    fm = {k.lower(): v for k, v in fmd.items()}
     for key in ("body", "organ", "nämnd", "namnd"):
         value = fm.get(key)
         if isinstance(value, str) and (" " in value.strip() or _is_body_line(value)):
@@ -756,8 +864,9 @@ def _find_body(doc: Document, nonblank: list[str], kind: str, sidecar: dict[str,
     if kind not in ("citizen_promise",):
         _, mentions, _ = _body_res()
         counts: dict[str, int] = {}
+        front_text = "\n".join(front)
         for pattern in mentions:
-            for m in pattern.finditer(doc.text):
+            for m in pattern.finditer(front_text):
                 phrase = " ".join(m.group(0).split())
                 counts[phrase] = counts.get(phrase, 0) + 1
         if counts:
@@ -1080,7 +1189,8 @@ def extract_metadata(doc: Document) -> MeetingMeta:
     if meta.next_meeting:
         prov["next_meeting"] = "text:Nästa möte"
 
-    date, src, year, year_src = _find_date(doc, lines, title_end, sidecar)
+    flattened = is_flattened_text(doc.text)
+    date, src, year, year_src = _find_date(doc, lines, title_end, sidecar, flattened)
     if date:
         meta.date, prov["date"] = date, src
         meta.year = date.year

@@ -82,6 +82,8 @@ import yaml
 
 from ingest.segment import agenda as _agenda
 from ingest.segment.casenum import case_number_at_start, find_labelled, is_case_number_line
+from ingest.segment.flat import is_flattened, virtual_lines
+from ingest.segment.lines import Line, split_lines
 from ingest.segment.sections import add_sections, section_kind, section_names
 from radslag.types import AgendaEntry, AgendaItem, Document
 
@@ -177,27 +179,8 @@ def _cues() -> _Cues:
 # --------------------------------------------------------------------------
 
 
-@dataclass
-class _Line:
-    idx: int
-    start: int
-    end: int
-    text: str  # stripped
-    lead: int = 0  # leading whitespace before ``text``
-    virtual: bool = False  # cut out of a flattened line at an inline number
-
-    @property
-    def blank(self) -> bool:
-        return not self.text
-
-
-def _split_lines(text: str) -> list[_Line]:
-    lines: list[_Line] = []
-    pos = 0
-    for i, raw in enumerate(text.split("\n")):
-        lines.append(_Line(i, pos, pos + len(raw), raw.strip(), len(raw) - len(raw.lstrip())))
-        pos += len(raw) + 1
-    return lines
+_Line = Line
+_split_lines = split_lines
 
 
 def _unmarkup(s: str) -> str:
@@ -367,8 +350,8 @@ def _is_subheading(s: str) -> bool:
 
 
 def _joinable(prev: str, nxt: str) -> bool:
-    if _is_subheading(nxt) or _words(nxt) > 15 or _DOT_LEADER.search(nxt):
-        return False
+    if _is_subheading(nxt) or _words(nxt) > 15 or _DOT_LEADER.search(nxt) or _BULLET.match(nxt):
+        return False  # a bullet line is the item's first list, never part of its title
     if _PARA.match(nxt) or _LIST.match(nxt) or is_case_number_line(nxt):
         return False
     if not nxt[0].isalpha() or not _starts_upper(nxt) or prev[-1:] in ("&", "-", "–", ",", "/"):
@@ -411,6 +394,9 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
             if not (_PARA.match(t) or _DNR.match(t) or _DOT_LEADER.search(t)) and _words(t) <= 40:
                 parts.append(t)
                 j = k + 1
+    if lines[i].virtual:
+        # Flattened text: the title was cut from its body by the flat reader.
+        return _clean_title(" ".join(parts)), j, dnr
     # A title block set apart by a blank line (as PDF layouts give it) is joined whole.
     block_end = j
     while block_end < limit and not lines[block_end].blank and block_end - j < 4:
@@ -421,6 +407,7 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
         joinable = _joinable(parts[-1], nxt) or (
             in_block and _words(nxt) <= 12 and parts[-1][-1:] not in ".!?:" and not _is_subheading(nxt)
             and not is_case_number_line(nxt) and not re.search(r"[.!?](?:\s|$)", nxt)
+            and not _BULLET.match(nxt)
         )
         if not joinable or _words(" ".join(parts + [nxt])) > 40:
             break
@@ -431,7 +418,53 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
         if after >= limit or lines[after].blank:
             parts.append(_unmarkup(lines[j + 1].text))
             j += 2
+    if parts:
+        j, dnr = _case_line_below(lines, j, limit, parts, dnr)
     return _clean_title(" ".join(parts)), j, dnr
+
+
+def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],
+                     dnr: str | None) -> tuple[int, str | None]:
+    """Lift a case-number line that stands under the title (or between its lines).
+
+    "§ 46 Årsredovisning 2023" / "Dnr 2024/89": the case-number line belongs
+    to the heading, not to the title or the body. A margin case number can
+    also stand between two title lines ("… nämnderna för" / "Dnr KS 2024/0131"
+    / "verksamhetsåret 2023"); the line after it continues the title when the
+    title so far ends in a function word, or the line starts in lower case,
+    or it is a short tail set apart ("3:18"). Returns the new first body line
+    and the case number; ``parts`` is extended in place.
+    """
+    k = _next_nonblank(lines, j, min(limit, j + 3))
+    if k is None:
+        return j, dnr
+    t = _unmarkup(lines[k].text)
+    if not is_case_number_line(t) or _PARA.match(t):
+        return j, dnr
+    found = case_number_at_start(t)[0]
+    dnr = ", ".join(x for x in (dnr, found) if x) if found and found != dnr else dnr
+    j = k + 1
+    m = _next_nonblank(lines, j, min(limit, j + 3))
+    if m is None:
+        return j, dnr
+    nxt = _unmarkup(lines[m].text)
+    if (
+        _words(nxt) > 12 or _is_subheading(nxt) or is_case_number_line(nxt) or _PARA.match(nxt)
+        or _BULLET.match(nxt) or re.search(r"[.!?:;](?:\s|$)", nxt)
+        or _words(" ".join(parts + [nxt])) > 40
+    ):
+        return j, dnr
+    single = m + 1 >= limit or lines[m + 1].blank
+    last_word = parts[-1].split()[-1].casefold() if parts[-1].split() else ""
+    continues = (
+        last_word in _cues().fragment_endings
+        or (nxt[:1].islower() and single)
+        or (_tail(nxt) and single)
+    )
+    if continues:
+        parts.append(nxt)
+        j = m + 1
+    return j, dnr
 
 
 def _parse_number(s: str, virtual: bool) -> tuple[str, int, str, str, str] | None:
@@ -474,7 +507,7 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
         if parsed is None:
             continue
         kind, num, suffix, code, rest = parsed
-        if _continues_sentence(lines, ln.idx) and not (kind == "para" and not rest.strip()):
+        if not ln.virtual and _continues_sentence(lines, ln.idx) and not (kind == "para" and not rest.strip()):
             continue  # a bare "§ 116" line is never inside a sentence (a title wrapped around it is)
         raw_rest = rest
         dnr, rest = find_labelled(rest)
@@ -1144,8 +1177,6 @@ class Structure:
 
 
 def _segment(doc: Document) -> Structure:
-    from ingest.segment.flat import is_flattened, virtual_lines
-
     text = doc.text or ""
     lines = _split_lines(text)
     flattened = is_flattened(lines)

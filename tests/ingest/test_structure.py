@@ -110,7 +110,6 @@ def test_sections_never_become_items_and_letters_in_numbers():
     assert [s.kind for s in items[2].sections] == ["beslut", "beslut"]
 
 
-@pytest.mark.xfail(strict=True, reason="known: the first body item (17) after an inline agenda list is lost")
 def test_flattened_text_with_numbers_running_through_the_year():
     path = ROOT / "tests/data/structure/flattened-ungdomsrad-2023-03-14.txt"
     st = analyze(read_document(path, str(path)))
@@ -119,14 +118,12 @@ def test_flattened_text_with_numbers_running_through_the_year():
         ("17", "Föregående protokoll"), ("18", "Politiska beslut som rör unga"), ("19", "Trygghet i centrum"),
         ("20", "Övriga frågor"),
     ]
-    assert st.items[1].text.startswith("Kommunstyrelsen har beslutat")
+    items = [i for i in st.items if i.heading_source != "preamble"]
+    assert items[1].text.startswith("Kommunstyrelsen har beslutat")
 
 
-@pytest.mark.parametrize("gold_path", [p for p in SYNTHETIC if "flattened-alingsas" not in p.name and "flattened-arboga" not in p.name],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize("gold_path", SYNTHETIC, ids=lambda p: p.stem)
 def test_synthetic_gold(gold_path):
-    if "ungdomsrad" in gold_path.name:
-        pytest.xfail("known: the first body item (17) after an inline agenda list is lost")
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     doc = read_document(ROOT / gold["source"], gold["source"])
     meta = extract_metadata(doc)
@@ -135,7 +132,8 @@ def test_synthetic_gold(gold_path):
         (g["number"], _norm(g["title"]), g["dnr"]) for g in gold["items"]
     ]
     m = gold["meeting"]
-    assert (meta.body, meta.municipality, meta.date.isoformat()) == (m["body"], m["municipality"], m["date"])
+    date = meta.date.isoformat() if meta.date else str(meta.year)
+    assert (meta.body, meta.municipality, date) == (m["body"], m["municipality"], m["date"])
 
 
 def test_body_and_municipality_from_the_header_not_from_mentions():
@@ -167,7 +165,7 @@ def test_body_search_is_linear_on_a_long_run_of_letters():
     for pattern in data["mention_patterns"]:
         # Structural guard: run-wide patterns start at a word start and bound every repetition.
         assert pattern.startswith("(?<![\\w-])"), pattern
-        assert not re.search(r"[\]\)][*+]", pattern.replace("\\s+", "").replace("\\s*", "")), pattern
+        assert not re.search(r"[\]\)][*+]", pattern.replace("\\s+", "").replace("\\s*", "").replace("[ \\t]+", "")), pattern
 
 
 def test_list_numbering_rule_is_guarded(monkeypatch):
@@ -202,3 +200,131 @@ def test_inspect_file_and_render():
     text = render(info)
     assert "Organ: Barn- och utbildningsnämnden" in text and "Avsnitt: Ärendebeskrivning" in text
     assert "Ärendelista i dokumentet (4)" in text
+
+
+# --------------------------------------------------------------------------
+# Failure patterns found on a held-out set (tests/data/heldout/README.md),
+# each on a small text written here, not on the held-out documents.
+# --------------------------------------------------------------------------
+
+
+def _items(text: str, **kw):
+    return [i for i in segment(_doc(text, **kw)) if i.heading_source != "preamble"]
+
+
+def test_case_number_line_under_the_title_belongs_to_the_heading():
+    text = (
+        "Kommunfullmäktige\nProtokoll\n\n"
+        "§ 46 Årsredovisning 2023 för Exempelby kommun\n\nDnr 2024/89\n\n"
+        "Ärendebeskrivning\n\nKommunen redovisar ett resultat om 22 miljoner kronor.\n\n"
+        "§ 47 Revisionsberättelse för år 2023\n\nDiarienummer: UN 2024/12\n\n"
+        "Beslut\n\nAnsvarsfrihet beviljas för år 2023.\n"
+    )
+    items = _items(text)
+    assert [(i.number, i.dnr, i.title) for i in items] == [
+        ("§ 46", "2024/89", "Årsredovisning 2023 för Exempelby kommun"),
+        ("§ 47", "UN 2024/12", "Revisionsberättelse för år 2023"),
+    ]
+    # Neither in the title nor in the body.
+    assert items[0].text.startswith("Ärendebeskrivning") and "Diarienummer" not in items[1].text
+
+
+def test_case_number_line_between_title_lines_is_lifted_out():
+    text = (
+        "§ 90\tAnsvarsfrihet för styrelsen och nämnderna för\n\nDnr KS 2024/0131\n\nverksamhetsåret 2023\n\n"
+        "Ärendebeskrivning\n\nRevisorerna tillstyrker att ansvarsfrihet beviljas.\n\n"
+        "§ 91\tSvar på motion om trygghetskameror vid\n\nDnr KS 2023/0456\n\nLudvika resecentrum\n\n"
+        "Ärendebeskrivning\n\nMotionen föreslår kamerabevakning.\n\n"
+        "§ 92\tStrandskyddsdispens för förråd på fastigheten Järnavik\n\nDnr MBN 2024-000056\n\n3:18\n\n"
+        "Ärendebeskrivning\n\nSökanden ansöker om dispens för ett förråd.\n\n"
+        "§ 93\tVal av ersättare\n\nDnr KS 2024/0022\n\nLena Ahlgren (L) har begärt entledigande.\n"
+    )
+    assert [(i.number, i.dnr, i.title) for i in _items(text)] == [
+        ("§ 90", "KS 2024/0131", "Ansvarsfrihet för styrelsen och nämnderna för verksamhetsåret 2023"),
+        ("§ 91", "KS 2023/0456", "Svar på motion om trygghetskameror vid Ludvika resecentrum"),
+        ("§ 92", "MBN 2024-000056", "Strandskyddsdispens för förråd på fastigheten Järnavik 3:18"),
+        ("§ 93", "KS 2024/0022", "Val av ersättare"),  # a sentence after the case number is body
+    ]
+
+
+def test_bullet_lines_are_never_joined_to_a_title():
+    text = (
+        "EST-gruppen – minnesanteckningar\n\n\n"
+        "Punkt 1 Inledning\nInga kvarstående punkter från förra mötet.\n\n\n"
+        "Punkt 2 Åtgärder till nästa möte\n- Fältgruppen och Polisen gör gemensam närvaro\n"
+        "- Socialtjänsten kallar vårdnadshavare till samtal\n\n\n"
+        "Punkt 3 Nästa möte\nTisdag 17 oktober kl. 09.00 via Teams.\n"
+    )
+    items = _items(text)
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Inledning"), ("2", "Åtgärder till nästa möte"), ("3", "Nästa möte"),
+    ]
+    assert items[1].text.startswith("- Fältgruppen")
+
+
+def _meta(text: str, **front):
+    return extract_metadata(_doc(text, front_matter=front))
+
+
+def test_body_from_a_header_row_with_its_date():
+    # The running header "Socialnämnden 2024-03-12" (date in the next cell) names the body.
+    meta = _meta("Övriga deltagare\tHelena Dahl\n\n§ 45 Val av justerare\n\nText.\n",
+                 page_header=["EXEMPELBY KOMMUN SAMMANTRÄDESPROTOKOLL Sida", "Socialnämnden 2024-03-12"])
+    assert (meta.body, meta.provenance["body"]) == ("Socialnämnden", "page_header")
+    # The same row on the first page, a tab between the cells.
+    meta = _meta("EXEMPELBY KOMMUN\tSAMMANTRÄDESPROTOKOLL\n\nKommunstyrelsen\t2023-11-28\n\n§ 1 Val\n\nText.\n")
+    assert meta.body == "Kommunstyrelsen"
+
+
+def test_body_from_the_organ_label_and_never_from_distribution_lists():
+    text = (
+        "EXEMPELBY KOMMUN\tPROTOKOLL\n\nANSLAG/BEVIS\n\nProtokollet är justerat.\n"
+        "Organ\tMiljö- och byggnadsnämnden\nSammanträdesdatum\t2024-04-17\n\n"
+        "§ 38\tRiktlinje för klotter\n\nBeslut\n\nRiktlinjen antas i samråd med brottsförebyggande rådet.\n\n"
+        "Beslutet skickas till\n\nAB Exempelhus\nBrottsförebyggande rådet\n"
+    )
+    meta = _meta(text)
+    assert (meta.body, meta.provenance["body"]) == ("Miljö- och byggnadsnämnden", "text:organ")
+    # Without the label nothing in the front matter names a body: item text and the
+    # distribution list are no evidence, so the body stays unknown.
+    assert _meta(text.replace("Organ\tMiljö- och byggnadsnämnden\n", "")).body is None
+
+
+def test_body_without_the_document_type_word():
+    meta = _meta("Exempelby kommun\nMinnesanteckningar Folkhälsorådet\n\nTid: onsdag 20 november 2024\n")
+    assert meta.body == "Folkhälsorådet"
+    meta = _meta("EXEMPELBY KOMMUN\nEST-gruppen – minnesanteckningar\n\nDatum: 3 oktober 2023\n")
+    assert meta.body == "EST-gruppen"
+
+
+def _flat_page(n: int, body: str) -> str:
+    header = f"EXEMPELBY KOMMUN SAMMANTRÄDESPROTOKOLL Sida {n} (3) Trygghetsrådet Sammanträdesdatum 2023-06-13 "
+    return header + body + " Justerandes sign Utdragsbestyrkande"
+
+
+def test_flattened_text_with_running_furniture_and_a_number_split_by_a_page_break():
+    filler = "Rådet diskuterade läget i centrum och vid stationen under våren. " * 3
+    text = "\n".join([
+        _flat_page(1, "Plats och tid Kommunhuset kl. 13.00 Beslutande Anna Ek (M), ordförande, Per Nilsson (C) "
+                      "Utses att justera Per Nilsson (C) Paragrafer §§ 18–20 " + filler),
+        _flat_page(2, "§ 18 Val av justerare Trygghetsrådets beslut Per Nilsson (C) utses att justera. "
+                      "§ 19 Dnr KS 2023/0190 Lägesbild inför sommaren Ärendebeskrivning " + filler + "§ 20"),
+        _flat_page(3, "Dnr KS 2023/0205 Sommarinsatser 2023: nattvandring och fältarbete Ärendebeskrivning "
+                      "Socialtjänsten anställer fyra sommarfältare. " + filler),
+    ])
+    doc = _doc(text)
+    st = analyze(doc)
+    assert st.flattened
+    assert [(i.number, i.dnr, i.title) for i in st.items if i.heading_source != "preamble"] == [
+        ("§ 18", None, "Val av justerare"),
+        ("§ 19", "KS 2023/0190", "Lägesbild inför sommaren"),
+        ("§ 20", "KS 2023/0205", "Sommarinsatser 2023: nattvandring och fältarbete"),
+    ]
+    meta = extract_metadata(_doc(text))
+    assert (meta.body, meta.date.isoformat()) == ("Trygghetsrådet", "2023-06-13")
+    from ingest.segment.flat import running_phrases
+
+    assert running_phrases(text) == [
+        "EXEMPELBY KOMMUN SAMMANTRÄDESPROTOKOLL Sida 1 (3) Trygghetsrådet Sammanträdesdatum 2023-06-13",
+        "Justerandes sign Utdragsbestyrkande",
+    ]
