@@ -16,7 +16,6 @@ vector index is synchronised with the passages table, never trusted blindly).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from ingest.entities import EntityExtractor
 from ingest.followups import detect_followups
 from ingest.metadata import extract_metadata
 from ingest.people import canonical_forms
-from ingest.readers import iter_files, read_document
+from ingest.readers import ReadLimits, load_file, read_document, walk_files
 from ingest.segment import segment
 from ingest.topics import TopicTagger
 from radslag.config import Settings
@@ -78,27 +77,18 @@ class IngestReport:
         return out
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes; unreadable files raise :class:`IngestError`."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    except PermissionError as exc:
-        raise IngestError("permission", f"Saknar läsbehörighet (no read permission): {exc.filename}") from exc
-    except OSError as exc:
-        raise IngestError("io", f"Kan inte läsa filen (cannot read file): {exc}") from exc
-    return digest.hexdigest()
-
-
 def open_archive(settings: Settings) -> Archive:
     """Open (creating if needed) the archive named by ``settings``."""
     return Archive(settings.db_path)
 
 
-def ingest_file(archive: Archive, path: Path, source: str) -> tuple[FileResult, list[int]]:
+def ingest_file(
+    archive: Archive, path: Path, source: str, limits: ReadLimits | None = None
+) -> tuple[FileResult, list[int]]:
     """Read, describe, segment and store one file.
+
+    The file is read once (:func:`ingest.readers.load_file`); its digest
+    covers the metadata sidecar too, so a changed sidecar re-ingests the file.
 
     Returns:
         The file's result and the passage ids of a replaced earlier version
@@ -107,11 +97,11 @@ def ingest_file(archive: Archive, path: Path, source: str) -> tuple[FileResult, 
     Raises:
         IngestError: when the file cannot be read; nothing is written then.
     """
-    digest = file_hash(path)
-    status = archive.document_status(source, digest)
-    if status == "unchanged":
+    data = load_file(path, limits)
+    if archive.document_status(source, data.digest) == "unchanged":
         return FileResult(source=source, status="unchanged"), []
-    doc = read_document(path, source)
+    doc = read_document(path, source, data=data, limits=limits)
+    doc.content_hash = data.digest
     meta = extract_metadata(doc)
     items = segment(doc)
     meeting_id, written, removed = archive.write_document(doc, meta, items)
@@ -141,17 +131,21 @@ def ingest_paths(
         on_file: Called with each file's result as soon as it is known.
     """
     report = IngestReport()
-    files = list(iter_files([str(p) for p in paths]))
+    files = list(walk_files([str(p) for p in paths]))
+    limits = ReadLimits.from_settings(settings)
     removed_ids: list[int] = []
     changed_meetings: list[int] = []
     with open_archive(settings) as archive:
         # the FTS index holds analysed terms: keep it in step with today's analysis
         archive.refresh_keyword_index()
         bar = tqdm(files, desc="Läser in (ingest)", unit="fil", disable=not progress)
-        for path, source in bar:
+        for entry in bar:
+            source = entry.source
             bar.set_postfix_str(Path(source).name[-40:])
             try:
-                result, removed = ingest_file(archive, path, source)
+                if entry.error is not None:  # found while walking: a loop, a link out, a FIFO, ...
+                    raise entry.error
+                result, removed = ingest_file(archive, entry.path, source, limits)
             except IngestError as exc:
                 result, removed = FileResult(source, "failed", exc.reason, exc.message), []
             except Exception as exc:  # a reader bug must not stop the batch

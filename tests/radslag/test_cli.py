@@ -228,3 +228,18 @@ def test_body_filter_means_the_same_everywhere(tmp_path):
     assert run(["meetings", "--body", "råd", "--json", "--archive", archive]).stdout == ""  # a word's start only
     items = run(["export", "items", "--body", "Hallstahammars trygghetsråd", "--archive", archive]).stdout
     assert len(items.splitlines()) == 2
+
+
+def test_changed_sidecar_re_ingests_the_file(tmp_path):
+    """A changed metadata sidecar changes the document's digest: "ersatta", not "oförändrade"."""
+    src = tmp_path / "mote.txt"
+    src.write_text("Trygghetsråd\n\n1. Klotter\n\nMycket klotter i centrum.\n", encoding="utf-8")
+    sidecar = tmp_path / "mote.txt.meta.json"
+    sidecar.write_text(json.dumps({"municipality": "Arboga"}), encoding="utf-8")
+    archive = str(tmp_path / "arkiv")
+    assert "1 inlästa" in run(["ingest", str(src), "--archive", archive, "-q"]).stdout
+    assert "1 oförändrade" in run(["ingest", str(src), "--archive", archive, "-q"]).stdout
+    sidecar.write_text(json.dumps({"municipality": "Hallstahammar"}), encoding="utf-8")
+    assert "1 ersatta" in run(["ingest", str(src), "--archive", archive, "-q"]).stdout
+    [meeting] = [json.loads(line) for line in run(["meetings", "--json", "--archive", archive]).stdout.splitlines()]
+    assert meeting["municipality"] == "Hallstahammar"
