@@ -848,8 +848,8 @@ def make_rotated(pdf) -> tuple[bytes, dict[str, Any]]:
     pdf.set_font("DejaVu", "", 12)
     for i, text in enumerate(ROTATED_LINES):
         x = 100.0 + i * 20
-        with pdf.rotation(90, x=x, y=700.0):
-            pdf.text(x, 700.0, text)
+        with pdf.rotation(90, x=x, y=520.0):
+            pdf.text(x, 520.0, text)
     doc = pdfium.PdfDocument(bytes(pdf.output()))
     doc[0].set_rotation(90)
     buf = io.BytesIO()
