@@ -379,5 +379,7 @@ def test_page_count_is_cheap_and_safe() -> None:
 def test_turned_page_reads_as_shown() -> None:
     """On a page with /Rotate 90 the words are placed as a viewer shows them."""
     doc = read("rotated")
+    # The lines as shown; the text drawn beyond the page edge is not among them.
     assert doc.text == "\n".join(EXPECTED["rotated"]["lines"])
+    assert "Osynlig" in EXPECTED["rotated"]["off_page"]
     assert doc.warnings == []

@@ -850,6 +850,8 @@ def make_rotated(pdf) -> tuple[bytes, dict[str, Any]]:
         x = 100.0 + i * 20
         with pdf.rotation(90, x=x, y=520.0):
             pdf.text(x, 520.0, text)
+    # Text placed beyond the page edge is never shown; a reader must not invent it.
+    pdf.text(A4_H + 40.0, 300.0, "Osynlig text utanför sidan")
     doc = pdfium.PdfDocument(bytes(pdf.output()))
     doc[0].set_rotation(90)
     buf = io.BytesIO()
@@ -857,7 +859,7 @@ def make_rotated(pdf) -> tuple[bytes, dict[str, Any]]:
     doc.close()
     # PDFium writes a random second file /ID; repeat the first (same length, offsets unchanged).
     data = re.sub(rb"/ID\[<([0-9A-F]+)><[0-9A-F]+>\]", rb"/ID[<\1><\1>]", buf.getvalue())
-    return data, {"pages": 1, "lines": ROTATED_LINES}
+    return data, {"pages": 1, "lines": ROTATED_LINES, "off_page": "Osynlig text utanför sidan"}
 
 
 # ---------------------------------------------------------------------------

@@ -243,6 +243,8 @@ def _page_words(pdf: Any, index: int) -> PageWords:
             words, unmapped = _words(text, _Chars(textpage, raw, bbox, rotation))  # type: ignore[arg-type]
         finally:
             textpage.close()
+        # Text placed wholly outside the page is never shown (viewers and pdftotext drop it too).
+        words = [(w, up) for w, up in words if w.x1 > 0 and w.x0 < width and w.bottom > 0 and w.top < height]
         upright = [w for w, up in words if up]
         if upright and len(upright) < len(words):
             out.rotated_dropped = True
