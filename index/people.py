@@ -146,7 +146,7 @@ def people(archive: Archive, filters: Filters | None = None, min_evidence: bool 
         persons = {k: p for k, p in persons.items() if p.listed or p.roles or p.parties or p.mentions >= 2}
     out = []
     for p in persons.values():
-        seen = sorted((w for w in (when(meetings[mid].date, meetings[mid].year) for mid in p.meetings) if w),
+        seen = sorted((w for w in (when(meetings[mid].date, meetings[mid].year, meetings[mid].month) for mid in p.meetings) if w),
                       key=chronological)
         out.append(
             Person(

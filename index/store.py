@@ -81,18 +81,21 @@ def _add_year(conn: sqlite3.Connection) -> str:
     )
 
 
-def _add_sections(conn: sqlite3.Connection) -> str:
-    """2 -> 3: ``items.sections`` (Beslut, Yrkanden, ... of each item)."""
-    if "items" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
-        return ""  # created whole by the schema script
-    if "sections" in _columns(conn, "items"):
-        return ""
-    return "ALTER TABLE items ADD COLUMN sections TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(sections));"
+def _add_sections_and_month(conn: sqlite3.Connection) -> str:
+    """2 -> 3: ``items.sections`` (Beslut, Yrkanden, ... of each item) and ``meetings.month``."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    steps = ""
+    if "items" in tables and "sections" not in _columns(conn, "items"):
+        steps += "ALTER TABLE items ADD COLUMN sections TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(sections));"
+    if "meetings" in tables and "month" not in _columns(conn, "meetings"):
+        steps += (" ALTER TABLE meetings ADD COLUMN month INTEGER;"
+                  " UPDATE meetings SET month = CAST(substr(date, 6, 2) AS INTEGER) WHERE date IS NOT NULL;")
+    return steps
 
 
 #: Steps that bring an archive of version N up to N + 1 before the
 #: (idempotent, CREATE ... IF NOT EXISTS) schema script runs.
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], str]] = {1: _add_year, 2: _add_sections}
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], str]] = {1: _add_year, 2: _add_sections_and_month}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (
@@ -121,6 +124,7 @@ CREATE TABLE IF NOT EXISTS meetings (
     municipality  TEXT,
     date          TEXT,
     year          INTEGER,  -- the date's year, or a year known without the full date
+    month         INTEGER,  -- the date's month, or a month known without the day (since schema 3)
     time          TEXT,
     place         TEXT,
     chair         TEXT,
@@ -227,7 +231,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
 """
 
 _ITEM_SELECT = (
-    "SELECT i.*, d.source, m.document_id, m.date, m.year, m.body, m.municipality, m.kind,"
+    "SELECT i.*, d.source, m.document_id, m.date, m.year, m.month, m.body, m.municipality, m.kind,"
     " (SELECT coalesce(json_group_array(json_object('text', e.text, 'label', e.label,"
     "   'start', e.start, 'end', e.end, 'canonical', e.canonical)), '[]')"
     "   FROM (SELECT * FROM entities WHERE item_id = i.id ORDER BY start) e) AS entities,"
@@ -278,7 +282,7 @@ def _meeting(row: sqlite3.Row) -> Meeting:
     return Meeting(
         id=row["id"], document_id=row["document_id"], source=row["source"], reader=row["reader"],
         kind=row["kind"], body=row["body"], municipality=row["municipality"], date=row["date"],
-        year=row["year"], time=row["time"], place=row["place"], chair=row["chair"],
+        year=row["year"], month=row["month"], time=row["time"], place=row["place"], chair=row["chair"],
         secretary=row["secretary"], next_meeting=row["next_meeting"], title=row["title"],
         participants=[Participant(**p) for p in json.loads(row["participants"])],
         provenance=json.loads(row["provenance"]), item_count=row["item_count"],
@@ -292,7 +296,7 @@ def _item(row: sqlite3.Row) -> Item:
         number=row["number"], title=row["title"], text=row["text"], start=row["start"], end=row["end"],
         pages=json.loads(row["pages"]), dnr=row["dnr"], heading_source=row["heading_source"],
         sections=[Section(**s) for s in json.loads(row["sections"])],
-        source=row["source"], date=row["date"], year=row["year"], body=row["body"],
+        source=row["source"], date=row["date"], year=row["year"], month=row["month"], body=row["body"],
         municipality=row["municipality"], kind=row["kind"],
         entities=[Entity(**e) for e in json.loads(row["entities"])],
         topics=[TopicTag(**t) for t in json.loads(row["topics"])],
@@ -325,7 +329,7 @@ class Archive:
         self._conn.create_function("sv_fold", 1, _fold, deterministic=True)
         # The filter and period rules in Python, so SQL applies exactly them.
         self._conn.create_function("rs_name_match", 2, name_matches, deterministic=True)
-        self._conn.create_function("rs_period", 3, period_of, deterministic=True)
+        self._conn.create_function("rs_period", 4, period_of, deterministic=True)
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
@@ -454,12 +458,13 @@ class Archive:
             )
             document_id = cur.lastrowid
             cur = c.execute(
-                "INSERT INTO meetings(document_id, kind, body, municipality, date, year, time, place, chair,"
-                " secretary, next_meeting, title, participants, provenance) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO meetings(document_id, kind, body, municipality, date, year, month, time, place, chair,"
+                " secretary, next_meeting, title, participants, provenance) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     document_id, meta.kind, meta.body, meta.municipality,
                     meta.date.isoformat() if meta.date else None,
                     meta.date.year if meta.date else meta.year,
+                    meta.date.month if meta.date else (meta.month if meta.year else None),
                     meta.time, meta.place, meta.chair, meta.secretary, meta.next_meeting, meta.title,
                     json.dumps([asdict(p) for p in meta.participants], ensure_ascii=False),
                     json.dumps(meta.provenance, ensure_ascii=False),
@@ -670,7 +675,7 @@ class Archive:
     def entity_counts(self, label: str | None = None, by: str | None = None,
                       filters: Filters | None = None) -> list[EntityCount]:
         """Entity mentions by canonical name (optionally per ``body`` or ``year``), most first."""
-        groups = {None: None, "body": "m.body", "year": "rs_period(m.date, 'year', m.year)"}
+        groups = {None: None, "body": "m.body", "year": "rs_period(m.date, 'year', m.year, m.month)"}
         if by not in groups:
             raise ValueError(f"by must be 'body', 'year' or None, not {by!r}")
         group_expr = groups[by]
@@ -699,7 +704,7 @@ class Archive:
         """
         if by not in (None, "body", *PERIODS):
             raise ValueError(f"by must be body or one of {PERIODS}, not {by!r}")
-        group_col = "m.body" if by == "body" else (f"rs_period(m.date, '{by}', m.year)" if by else None)
+        group_col = "m.body" if by == "body" else (f"rs_period(m.date, '{by}', m.year, m.month)" if by else None)
         key = "body" if by == "body" else "period"
         select_extra = f", {group_col} AS {key}" if group_col else ""
         group_extra = f", {key}" if group_col else ""
@@ -931,12 +936,13 @@ class Archive:
         if filters.kind:
             where.append("m.kind = ?")
             args.append(filters.kind)
+        # A meeting known only by its year (or month) passes when that span overlaps the range.
         if filters.since:
-            where.append("(m.date >= ? OR (m.date IS NULL AND m.year >= ?))")
-            args.extend([filters.since, int(filters.since[:4])])
+            where.append("(m.date >= ? OR (m.date IS NULL AND m.year * 100 + coalesce(m.month, 12) >= ?))")
+            args.extend([filters.since, int(filters.since[:4]) * 100 + int(filters.since[5:7])])
         if filters.until:
-            where.append("(m.date <= ? OR (m.date IS NULL AND m.year <= ?))")
-            args.extend([filters.until, int(filters.until[:4])])
+            where.append("(m.date <= ? OR (m.date IS NULL AND m.year * 100 + coalesce(m.month, 1) <= ?))")
+            args.extend([filters.until, int(filters.until[:4]) * 100 + int(filters.until[5:7])])
         return where, args
 
     @staticmethod

@@ -247,7 +247,7 @@ def mentions(
 
 
 def _period(item_or_meeting: Any, by: str) -> str:
-    return period_of(item_or_meeting.date, by, item_or_meeting.year) or UNKNOWN_PERIOD
+    return period_of(item_or_meeting.date, by, item_or_meeting.year, item_or_meeting.month) or UNKNOWN_PERIOD
 
 
 def timeline(

@@ -2,8 +2,9 @@
 
 A period label is ``2021-09-15`` (meeting), ``2021-09`` (month),
 ``2021-Q3`` (quarter) or ``2021`` (year). A meeting whose text gives only
-the year counts in that year's period when bucketing by year; at finer
-periods it is undated (``None``). The archive registers :func:`period_of`
+the year counts in that year's period when bucketing by year, one known to
+the month also in its month and quarter; at finer periods it is undated
+(``None``). The archive registers :func:`period_of`
 as an SQL function, so counts computed in SQL bucket the same way.
 """
 
@@ -12,13 +13,14 @@ from __future__ import annotations
 PERIODS = ("meeting", "month", "quarter", "year")
 
 
-def period_of(date: str | None, by: str, year: int | None = None) -> str | None:
+def period_of(date: str | None, by: str, year: int | None = None, month: int | None = None) -> str | None:
     """The period label of a meeting, or None when its date is too vague for ``by``.
 
     Args:
         date: The meeting's ISO day, if known.
         by: One of :data:`PERIODS`.
         year: The meeting's year when the full date is unknown.
+        month: The meeting's month when the day is unknown (with ``year``).
 
     Raises:
         ValueError: For an unknown ``by``.
@@ -26,7 +28,11 @@ def period_of(date: str | None, by: str, year: int | None = None) -> str | None:
     if by not in PERIODS:
         raise ValueError(f"by must be one of {PERIODS}, not {by!r}")
     if not date:
-        return str(year) if by == "year" and year else None
+        if not year or by == "meeting" or (by != "year" and not month):
+            return None
+        if by == "year":
+            return str(year)
+        return f"{year}-{month:02d}" if by == "month" else f"{year}-Q{(month - 1) // 3 + 1}"
     if by == "meeting":
         return date
     if by == "month":
@@ -36,9 +42,13 @@ def period_of(date: str | None, by: str, year: int | None = None) -> str | None:
     return date[:4]
 
 
-def when(date: str | None, year: int | None) -> str | None:
-    """The most precise known time of a meeting: its day, else its year."""
-    return date or (str(year) if year else None)
+def when(date: str | None, year: int | None, month: int | None = None) -> str | None:
+    """The most precise known time of a meeting: its day, else its month, else its year."""
+    if date:
+        return date
+    if year and month:
+        return f"{year}-{month:02d}"
+    return str(year) if year else None
 
 
 def chronological(label: str | None) -> tuple[bool, str]:

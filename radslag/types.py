@@ -276,6 +276,7 @@ class Meeting:
     Attributes:
         date: ISO day (``2021-09-15``) when the text gives a full date.
         year: The date's year, or the only part of the date the text gives.
+        month: The date's month when the text gives month and year but no day.
         provenance: Where each field came from (see :class:`MeetingMeta`).
         item_count: Number of agenda items.
         warnings: The reader's repair notes for the document.
@@ -290,6 +291,7 @@ class Meeting:
     municipality: str | None = None
     date: str | None = None
     year: int | None = None
+    month: int | None = None
     time: str | None = None
     place: str | None = None
     chair: str | None = None
@@ -303,8 +305,10 @@ class Meeting:
 
     @property
     def date_precision(self) -> str | None:
-        """``day`` with a full date, ``year`` when only the year is known, else None."""
-        return "day" if self.date else ("year" if self.year else None)
+        """``day`` with a full date, ``month`` or ``year`` when only those are known, else None."""
+        if self.date:
+            return "day"
+        return ("month" if self.month else "year") if self.year else None
 
     @property
     def council(self) -> str:
@@ -323,7 +327,7 @@ class Item:
     Attributes:
         ordinal: Position in the meeting (0-based).
         sections: Named parts of the item (Beslut, Yrkanden, ...).
-        source, date, year, body, municipality, kind: The meeting's.
+        source, date, year, month, body, municipality, kind: The meeting's.
         entities: Entities by offset.
         topics: Topics, highest score first.
     """
@@ -344,6 +348,7 @@ class Item:
     source: str = ""
     date: str | None = None
     year: int | None = None
+    month: int | None = None
     body: str | None = None
     municipality: str | None = None
     kind: str = "other"
@@ -517,9 +522,9 @@ class Filters:
         topic: Items carrying this topic (id, or label case-insensitively).
         entity: Items naming this entity (canonical name or text as
             written, case-insensitively).
-        since, until: ISO days, inclusive. A meeting known only by its year
-            passes when that year lies within the range's years; undated
-            meetings never pass a date filter.
+        since, until: ISO days, inclusive. A meeting known only by its
+            year (or month) passes when that year (month) overlaps the range;
+            undated meetings never pass a date filter.
     """
 
     municipality: str | None = None

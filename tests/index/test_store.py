@@ -141,7 +141,7 @@ def test_version_1_archive_is_migrated_in_place(tmp_path):
     conn.close()
     with Archive(path) as arc:
         assert arc.schema_version == SCHEMA_VERSION
-        assert [(m.body, m.year) for m in arc.meetings()] == [("Trygghetsråd", 2021)]
+        assert [(m.body, m.year, m.month) for m in arc.meetings()] == [("Trygghetsråd", 2021, 9)]
         assert arc.count("followups") == 0  # tables added since version 1 exist
 
 
@@ -195,7 +195,7 @@ def test_version_2_archive_gains_item_sections(tmp_path):
     with Archive(path) as arc:
         assert arc.schema_version == SCHEMA_VERSION
         [item] = arc.items()
-        assert item.title == "Klotter" and item.sections == [] and item.year == 2020
+        assert item.title == "Klotter" and item.sections == [] and item.year == 2020 and item.month is None
 
 
 def test_sections_are_written_and_read(archive):
@@ -242,10 +242,18 @@ def test_body_rule_is_word_prefixes_of_the_council_name(archive):
     assert bodies(municipality="trygghetsrådet") == []  # municipality looks at the municipality only
 
 
-def test_year_only_meetings_pass_date_filters_by_their_year(archive):
+def test_year_or_month_only_meetings_pass_date_filters_by_overlap(archive):
     archive.write_document(make_doc("a.txt", digest="1"), MeetingMeta(kind="minutes", body="Råd", year=2021),
                            make_items())
     archive.write_document(make_doc("b.txt", digest="2"), MeetingMeta(kind="minutes", body="Råd"), make_items())
-    assert [m.year for m in archive.meetings(Filters(since="2021-06-01", until="2021-12-31"))] == [2021]
-    assert archive.meetings(Filters(since="2022-01-01")) == []
-    assert archive.meetings(Filters(until="2020-12-31")) == []
+    archive.write_document(make_doc("c.txt", digest="3"), MeetingMeta(kind="minutes", body="Råd", year=2022, month=5),
+                           make_items())
+    sources = lambda **kw: sorted(m.source for m in archive.meetings(Filters(**kw)))  # noqa: E731
+    assert sources(since="2021-06-01", until="2021-12-31") == ["a.txt"]
+    assert sources(since="2022-01-01") == ["c.txt"]
+    assert sources(since="2022-05-31", until="2022-05-31") == ["c.txt"]
+    assert sources(since="2022-06-01") == [] and sources(until="2022-04-30") == ["a.txt"]
+    assert sources(until="2020-12-31") == []
+    month = next(m for m in archive.meetings() if m.source == "c.txt")
+    assert (month.year, month.month, month.date, month.date_precision) == (2022, 5, None, "month")
+    assert [m.date_precision for m in archive.meetings() if m.source != "c.txt"] == ["year", None]

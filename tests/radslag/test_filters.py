@@ -55,6 +55,10 @@ def test_periods_one_rule():
     with pytest.raises(ValueError):
         period_of("2021-09-15", "week")
     assert when(None, 2019) == "2019" and when("2021-01-02", 2021) == "2021-01-02" and when(None, None) is None
+    # known to the month: in its month, quarter and year, not as a meeting day
+    assert [period_of(None, by, 2021, 5) for by in ("meeting", "month", "quarter", "year")] == [
+        None, "2021-05", "2021-Q2", "2021"]
+    assert when(None, 2021, 5) == "2021-05"
     assert sorted(["2021-Q3", None, "2019", "2021-Q1"], key=chronological) == ["2019", "2021-Q1", "2021-Q3", None]
 
 
