@@ -72,7 +72,7 @@ class Settings:
     max_file_mb: int = 100
     max_pages: int = 2000
     max_unzipped_mb: int = 200
-    max_paragraphs: int = 200_000
+    max_paragraphs: int = 50_000
     file_timeout_s: float = 60.0
     page_timeout_s: float = 2.0
     file_memory_mb: int = 768
