@@ -94,7 +94,7 @@ class ReadLimits:
     max_file_bytes: int = 100 * _MB
     max_pages: int = 2000
     max_unzipped_bytes: int = 200 * _MB
-    max_paragraphs: int = 200_000
+    max_paragraphs: int = 50_000
 
     @classmethod
     def from_settings(cls, settings: Any) -> "ReadLimits":

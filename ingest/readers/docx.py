@@ -35,8 +35,10 @@ _HEADING_STYLE_PREFIXES = ("heading", "rubrik", "title", "titel")
 MAX_PARTS = 10_000
 #: Inflate step: memory for checking a part stays at this size.
 _CHUNK = 1 << 20
-#: XML elements allowed per permitted paragraph (runs, properties, text).
+#: XML elements allowed per permitted paragraph (runs, properties, text), plus a
+#: fixed allowance for the style, numbering and theme parts every file has.
 ELEMENTS_PER_PARAGRAPH = 10
+ELEMENTS_BASE = 100_000
 _MB = 1 << 20
 #: Start tags of paragraphs, table rows and table cells, whatever the namespace prefix.
 _BLOCK_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:p|tr|tc)[\s/>]")
@@ -146,7 +148,8 @@ def check_package(data: bytes, limits: Any, name: str = "") -> None:
     1 MB and discarded, so a part that unpacks to more than it declared is
     caught without holding it; in the XML parts the paragraphs, table rows
     and cells are counted (at most ``limits.max_paragraphs``) and all
-    elements (at most :data:`ELEMENTS_PER_PARAGRAPH` times that).
+    elements (at most :data:`ELEMENTS_PER_PARAGRAPH` times that plus
+    :data:`ELEMENTS_BASE`).
 
     Args:
         data: The file's bytes.
@@ -174,7 +177,7 @@ def check_package(data: bytes, limits: Any, name: str = "") -> None:
                              "RADSLAG_MAX_UNZIPPED_MB")
         blocks = elements = total = 0
         max_blocks = limits.max_paragraphs
-        max_elements = max_blocks * ELEMENTS_PER_PARAGRAPH
+        max_elements = max_blocks * ELEMENTS_PER_PARAGRAPH + ELEMENTS_BASE
         for info in infos:
             if info.is_dir():
                 continue

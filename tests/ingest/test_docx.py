@@ -68,3 +68,127 @@ def test_zip_without_document_part(tmp_path: Path) -> None:
     with pytest.raises(IngestError) as info:
         read_docx(path, "fake.docx")
     assert info.value.reason == "corrupt_docx"
+
+
+# -- hostile files: refused before python-docx inflates them --------------------------
+
+import io  # noqa: E402
+import sys  # noqa: E402
+import tracemalloc  # noqa: E402
+import zipfile  # noqa: E402
+
+from ingest.readers import ReadLimits  # noqa: E402
+from ingest.readers.docx import check_package  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import fuzz  # noqa: E402
+
+BASE = (FIXTURES / "minutes.docx").read_bytes()
+MB = 1 << 20
+
+
+def _refusal(data: bytes, limits: ReadLimits | None = None, tmp_path: Path | None = None) -> IngestError:
+    with pytest.raises(IngestError) as info:
+        read_docx(Path("bomb.docx"), "bomb.docx", data=data, limits=limits or ReadLimits())
+    return info.value
+
+
+def test_zip_bomb_refused_from_the_directory_without_inflating() -> None:
+    bomb = fuzz.zip_bomb_docx(BASE, 300, lie=False)
+    assert len(bomb) < 2 * MB
+    tracemalloc.start()
+    try:
+        error = _refusal(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert error.reason == "too_large" and "RADSLAG_MAX_UNZIPPED_MB" in error.message
+    assert peak < 8 * MB  # nothing near 300 MB was allocated
+
+
+def test_part_that_lies_about_its_size_is_caught_while_inflating() -> None:
+    bomb = fuzz.zip_bomb_docx(BASE, 300, lie=True)
+    assert sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(bomb)).infolist()) < MB  # the directory lies
+    tracemalloc.start()
+    try:
+        error = _refusal(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert error.reason == "corrupt_docx"
+    assert peak < 8 * MB
+
+
+def test_unpacked_size_limit_counts_real_bytes() -> None:
+    honest = fuzz.zip_bomb_docx(BASE, 3, lie=False)
+    check_package(honest, ReadLimits(max_unzipped_bytes=4 * MB))  # inflates fine, within the limit
+    assert _refusal(honest, ReadLimits(max_unzipped_bytes=2 * MB)).reason == "too_large"
+
+
+def test_paragraph_bomb_refused() -> None:
+    bomb = fuzz.paragraph_bomb_docx(BASE, 3_000_000)
+    assert len(bomb) < MB
+    error = _refusal(bomb)
+    assert error.reason == "too_large" and "RADSLAG_MAX_PARAGRAPHS" in error.message
+    # the limit is about paragraphs and cells: the fixture has 19 of them
+    assert _refusal(BASE, ReadLimits(max_paragraphs=10)).reason == "too_large"
+    assert read_docx(FIXTURES / "minutes.docx", "m.docx", limits=ReadLimits(max_paragraphs=60)).text
+
+
+def test_style_lookups_are_cached(monkeypatch) -> None:
+    from docx.parts.document import DocumentPart
+
+    lines = ["Trygghetsrådet"] + [f"Stycke {i} om klotter i centrum." for i in range(3000)]
+    data = fuzz.docx_bytes(lines)
+    calls = []
+    real = DocumentPart.get_style
+
+    def counting(self, style_id, style_type):
+        calls.append(style_id)
+        return real(self, style_id, style_type)
+
+    monkeypatch.setattr(DocumentPart, "get_style", counting)
+    doc = read_docx(Path("x.docx"), "x.docx", data=data)
+    assert doc.text.count("Stycke") == 3000
+    assert len(calls) < 20, f"{len(calls)} style lookups for 3001 paragraphs"
+
+
+def test_tall_vertically_merged_table_reads_every_row() -> None:
+    data = fuzz.docx_bytes(["Trygghetsrådet", "Deltagare"], merged_rows=3000)
+    doc = read_docx(Path("t.docx"), "t.docx", data=data)
+    lines = [line for line in doc.text.split("\n") if line.endswith(("Rad 0", "Rad 1", "Rad 2999"))]
+    # the merged cell is repeated on every row, as python-docx's row.cells gives it
+    assert lines == ["Sammanslagen cell\tRad 0", "Sammanslagen cell\tRad 1", "Sammanslagen cell\tRad 2999"]
+
+
+def test_merged_cells_match_python_docx() -> None:
+    import docx
+
+    document = docx.Document()
+    t = document.add_table(rows=3, cols=3)
+    for r in range(3):
+        for c in range(3):
+            t.cell(r, c).text = f"{r}{c}"
+    t.cell(0, 0).merge(t.cell(1, 0))  # vertical
+    t.cell(2, 1).merge(t.cell(2, 2))  # horizontal
+    buf = io.BytesIO()
+    document.save(buf)
+    from ingest.readers.docx import _table_rows
+
+    table = docx.Document(io.BytesIO(buf.getvalue())).tables[0]
+    expected = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                cells.append(" ".join(cell.text.split()))
+        expected.append("\t".join(cells))
+    assert _table_rows(table) == expected
+
+
+def test_element_bomb_refused() -> None:
+    members = fuzz._members(BASE)
+    members["word/document.xml"] = fuzz._document_xml(b"<w:p>" + b"<w:r/>" * 3_000_000 + b"</w:p>")
+    error = _refusal(fuzz._zip(members))
+    assert error.reason == "too_large" and "XML-element" in error.message
