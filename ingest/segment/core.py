@@ -108,6 +108,10 @@ _CODE_NUM = re.compile(r"^([A-ZÅÄÖ]{2,8})\s+(\d{1,4})(?![\d\w./:-])\s*[.:]?\s
 #: Every § number on a line ("§ 94 § 95 § 96": numbers of an agenda-list column).
 _PARA_ANY = re.compile(r"(?:(?<=\s)|^)(?:[A-ZÅÄÖ]{2,8}\s+)?§\s*(\d{1,4})([a-z])?(?![\d\w])")
 _LIST = re.compile(r"^(\d{1,3})\s*[.)](?!\d)\s+(\S.*)$")
+#: "3<TAB>Information: trygghetsläget …<TAB>2024/134-KS": a number in its own table cell.
+_TAB_ROW = re.compile(r"^(\d{1,3})\t+(\S.*)$")
+#: Trailing table cells: a case number, a page number.
+_PAGE_CELL = re.compile(r"^\d{1,3}$")
 #: "17." alone on its line, the title below.
 _LIST_ALONE = re.compile(r"^(\d{1,3})\s*[.)]$")
 #: "17 Föregående protokoll" on a line cut out of flattened text.
@@ -350,8 +354,8 @@ def _is_subheading(s: str) -> bool:
 
 
 def _joinable(prev: str, nxt: str) -> bool:
-    if _is_subheading(nxt) or _words(nxt) > 15 or _DOT_LEADER.search(nxt) or _BULLET.match(nxt):
-        return False  # a bullet line is the item's first list, never part of its title
+    if _is_subheading(nxt) or _words(nxt) > 15 or _DOT_LEADER.search(nxt) or _BULLET.match(nxt) or _LABEL.match(nxt):
+        return False  # a bullet or a "Föredragande: …" line belongs to the body, never to the title
     if _PARA.match(nxt) or _LIST.match(nxt) or is_case_number_line(nxt):
         return False
     if not nxt[0].isalpha() or not _starts_upper(nxt) or prev[-1:] in ("&", "-", "–", ",", "/"):
@@ -407,7 +411,7 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
         joinable = _joinable(parts[-1], nxt) or (
             in_block and _words(nxt) <= 12 and parts[-1][-1:] not in ".!?:" and not _is_subheading(nxt)
             and not is_case_number_line(nxt) and not re.search(r"[.!?](?:\s|$)", nxt)
-            and not _BULLET.match(nxt)
+            and not _BULLET.match(nxt) and not _LABEL.match(nxt)
         )
         if not joinable or _words(" ".join(parts + [nxt])) > 40:
             break
@@ -467,6 +471,26 @@ def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],
     return j, dnr
 
 
+def _split_cells(rest: str) -> tuple[str, str | None]:
+    """Drop trailing table cells of a heading row: a page number, a case number.
+
+    "Information: trygghetsläget i Borgholm<TAB>2024/134-KS" gives the title
+    and the case number of an agenda-table row.
+    """
+    if "\t" not in rest:
+        return rest, None
+    cells = [c.strip() for c in re.split(r"\t+", rest) if c.strip()]
+    dnr = None
+    while len(cells) > 1:
+        if _PAGE_CELL.match(cells[-1]):
+            cells.pop()
+        elif dnr is None and is_case_number_line(cells[-1]):
+            dnr = case_number_at_start(cells.pop())[0]
+        else:
+            break
+    return " ".join(cells), dnr
+
+
 def _parse_number(s: str, virtual: bool) -> tuple[str, int, str, str, str] | None:
     """``(kind, number, suffix, code, rest)`` of a numbered heading line, or None."""
     m = _PARA.match(s)
@@ -478,7 +502,7 @@ def _parse_number(s: str, virtual: bool) -> tuple[str, int, str, str, str] | Non
     m = _CODE_NUM.match(s)
     if m:
         return "code", int(m.group(2)), "", m.group(1), m.group(3)
-    m = _LIST.match(s)
+    m = _LIST.match(s) or _TAB_ROW.match(s)
     if m:
         return "list", int(m.group(1)), "", "", m.group(2)
     m = _LIST_ALONE.match(s)
@@ -510,7 +534,9 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
         if not ln.virtual and _continues_sentence(lines, ln.idx) and not (kind == "para" and not rest.strip()):
             continue  # a bare "§ 116" line is never inside a sentence (a title wrapped around it is)
         raw_rest = rest
+        rest, cell_dnr = _split_cells(rest)
         dnr, rest = find_labelled(rest)
+        dnr = ", ".join(x for x in (dnr, cell_dnr) if x) or None
         if kind in ("para", "code", "keyword"):
             lead, rest = case_number_at_start(rest)
             dnr = ", ".join(x for x in (dnr, lead) if x) or None
@@ -990,6 +1016,11 @@ def _heading_line_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
             b.last -= 1
             k += 1
         k += 1
+    split = _split_head_blocks(lines, blocks)
+    # Where headings stand directly above their text, a one-sentence text ("Godkändes utan
+    # ändringar.") is enough of a body.
+    short_ok = len(split) > len(blocks)
+    blocks = split
     for k, b in enumerate(blocks):
         texts = _texts(lines, b)
         if len(texts) == 1 and _closing_rest(texts[0]) is not None:
@@ -1023,7 +1054,7 @@ def _heading_line_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
         while m < n and blocks[m].kind not in ("H", "C"):
             body.append(blocks[m])
             m += 1
-        if not any(x.kind == "P" for x in body):
+        if not any(x.kind == "P" or (short_ok and x.kind == "X" and lines[x.last].text[-1] in _TERMINAL) for x in body):
             k = m if m > k else k + 1
             continue
         if len(stack) == 1:
@@ -1038,6 +1069,57 @@ def _heading_line_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
                 heads.append(_stack_head(lines, h, sec))
         k = m
     return heads or None
+
+
+def _head_and_text(lines: list[_Line], b: _Block) -> bool:
+    """A block whose first line is a heading and whose other lines are its text.
+
+    "Lägesbild ANDT" / "Folkhälsosamordnaren gick igenom … 2024." with no blank
+    line between: the first line is heading-shaped and the rest holds a sentence.
+    """
+    if b.last == b.first:
+        return False
+    first = lines[b.first].text
+    if _closing_rest(first) is not None or not _heading_ish([first]) or _is_subheading(first):
+        return False
+    if first[-1] in "?!" or "," in first:
+        return False  # a question or a list of names is text
+    rest = [lines[i].text for i in range(b.first + 1, b.last + 1)]
+    if _heading_ish(rest[:1]) and len(rest) == 1:
+        return False
+    return any(t[-1] in _TERMINAL for t in rest) and _words(" ".join(rest)) >= 3
+
+
+#: Blocks of heading-and-text shape needed before their first lines count as headings.
+_HEAD_TEXT_MIN = 2
+
+
+def _split_head_blocks(lines: list[_Line], blocks: list[_Block]) -> list[_Block]:
+    """Split heading lines off their text when the document is written that way.
+
+    Informal notes often put a heading line directly above its text. One such
+    block may be a paragraph that happens to open with a short line; the
+    shape counts only when it recurs (at least ``_HEAD_TEXT_MIN`` blocks after
+    the title block) and outnumbers headings set apart by blank lines (where
+    it recurs beside those it marks sub-headings inside items).
+    """
+    shaped = [k for k, b in enumerate(blocks) if k > 0 and _head_and_text(lines, b)]
+    if len(shaped) < _HEAD_TEXT_MIN:
+        return blocks
+    apart = sum(
+        1 for k, b in enumerate(blocks)
+        if k > 0 and k not in shaped and _heading_ish(_texts(lines, b))
+    )
+    if apart >= len(shaped):
+        return blocks
+    out: list[_Block] = []
+    for k, b in enumerate(blocks):
+        if k in shaped:
+            out.append(_Block(b.first, b.first, b.gap_before))
+            out.append(_Block(b.first + 1, b.last, 0))
+        else:
+            out.append(b)
+    return out
 
 
 def _stack_head(lines: list[_Line], h: _Block, section: _Block | None) -> _Head:

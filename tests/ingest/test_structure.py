@@ -328,3 +328,75 @@ def test_flattened_text_with_running_furniture_and_a_number_split_by_a_page_brea
         "EXEMPELBY KOMMUN SAMMANTRÄDESPROTOKOLL Sida 1 (3) Trygghetsrådet Sammanträdesdatum 2023-06-13",
         "Justerandes sign Utdragsbestyrkande",
     ]
+
+
+def test_agenda_table_rows_are_the_items_of_a_kallelse():
+    text = (
+        "KALLELSE\n\nExempelby kommun\n\nKommunstyrelsens arbetsutskott\n2024-10-15\n\nKallelse\n\n"
+        "Kommunstyrelsens arbetsutskott kallas till sammanträde.\n\nTid\tTisdag 15 oktober 2024 kl. 08:30\n\n"
+        "Föredragningslista\n\nNr\tÄrende\tDnr\n\n1\tVal av justerare\n\n2\tGodkännande av dagordning\n\n"
+        "3\tInformation: trygghetsläget i Exempelby sommaren 2024\t2024/134-KS\n"
+        "Föredragande: Jonas Lind, säkerhetssamordnare, och lokalpolisområde\nKalmar.\nHandlingar bifogas.\n\n"
+        "4\tMedborgarlöfte 2025 med Polisen\t2024/167-KS\nFöredragande: Jonas Lind.\nHandlingar bifogas.\n\n"
+        "5\tDetaljplan för Solberga, planuppdrag\t2024/155-KS\nFöredragande: Johan Sandström, planarkitekt\n"
+        "Handlingar bifogas.\nKarta finns i appen.\nPlanen visas på mötet.\n\n"
+        "6\tDelegationsbeslut\n\nAnna Ek\tPer Berg\nOrdförande\tSekreterare\n"
+    )
+    assert [(i.number, i.dnr, i.title) for i in _items(text)] == [
+        ("1", None, "Val av justerare"),
+        ("2", None, "Godkännande av dagordning"),
+        ("3", "2024/134-KS", "Information: trygghetsläget i Exempelby sommaren 2024"),
+        ("4", "2024/167-KS", "Medborgarlöfte 2025 med Polisen"),
+        ("5", "2024/155-KS", "Detaljplan för Solberga, planuppdrag"),  # a "Föredragande:" line is body
+        ("6", None, "Delegationsbeslut"),
+    ]
+    meta = extract_metadata(_doc(text))
+    assert (meta.kind, meta.body) == ("agenda", "Kommunstyrelsens arbetsutskott")
+
+
+_NOTES = (
+    "Exempelby kommun\nMinnesanteckningar Folkhälsorådet\n\nTid: onsdag 20 november 2024, kl. 13.00\n\n"
+    "Föregående minnesanteckningar\nGodkändes utan ändringar.\n\n"
+    "Lägesbild ANDT\nFolkhälsosamordnaren gick igenom drogvaneundersökningen för 2024. Fler har blivit erbjudna narkotika.\n\n"
+    "Psykisk hälsa bland unga\nUngdomsmottagningen har längre väntetider än tidigare.\n\n"
+    "Trygghetsvandring vid stranden\nVandringen genomfördes 24 oktober med 14 deltagare.\n"
+)
+
+
+def test_heading_lines_directly_above_their_text_when_the_shape_recurs():
+    assert [(i.number, i.title) for i in _items(_NOTES)] == [
+        (None, "Föregående minnesanteckningar"), (None, "Lägesbild ANDT"),
+        (None, "Psykisk hälsa bland unga"), (None, "Trygghetsvandring vid stranden"),
+    ]
+    # One such block alone is a paragraph that opens with a short line, not a heading.
+    once = (
+        "Exempelby kommun\nMinnesanteckningar\n\nTid: 20 november 2024\n\n"
+        "Rådet träffades i stadshuset och gick igenom läget i kommunen under hösten.\n\n"
+        "Lägesbild ANDT\nFolkhälsosamordnaren gick igenom drogvaneundersökningen.\n\n"
+        "Rådet beslutade att träffas igen i februari och att bjuda in polisen till mötet.\n"
+    )
+    assert "Lägesbild ANDT" not in [i.title for i in segment(_doc(once))]
+
+
+def test_heading_lines_above_text_stay_inside_where_headings_stand_apart():
+    text = (
+        "Trygghetsråd\n\nDatum och tid: 2021-09-15\n\n\nInledning\n\nOrdföranden öppnar mötet och hälsar alla välkomna.\n\n\n"
+        "Samverkan mellan förvaltningar\n\nGästerna berättar om samverkan mellan förvaltningarna i kommunen.\n\n"
+        "Socialförvaltningen\nEn plan med insatser för barn tas fram under hösten.\n\n"
+        "Fritidsgårdarna\nVerksamheten har haft öppet hela sommaren.\n\n\n"
+        "Lägesbild\n\nPolisen beskriver en lugn sommar utan grova brott i centrum.\n"
+    )
+    assert [i.title for i in _items(text)] == ["Inledning", "Samverkan mellan förvaltningar", "Lägesbild"]
+
+
+def test_bench_counts_a_leak_only_for_a_whole_running_line():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_structure", ROOT / "bench" / "structure.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    doc = _doc("x", front_matter={"running_lines": ["Kommunfullmäktige", "Justerandes sign Utdragsbestyrkande"]})
+    word = core.AgendaItem("§ 1", "T", "Kommunfullmäktiges beslut\nText.", 0, 1, [], None, "paragraph")
+    line = core.AgendaItem("§ 2", "T", "Text.\nJusterandes  sign Utdragsbestyrkande\nMer.", 0, 1, [], None, "paragraph")
+    assert bench.furniture_leaked(doc, [word]) == 0
+    assert bench.furniture_leaked(doc, [word, line]) == 1
