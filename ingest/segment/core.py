@@ -356,7 +356,7 @@ def _is_subheading(s: str) -> bool:
 def _joinable(prev: str, nxt: str) -> bool:
     if _is_subheading(nxt) or _words(nxt) > 15 or _DOT_LEADER.search(nxt) or _BULLET.match(nxt) or _LABEL.match(nxt):
         return False  # a bullet or a "Föredragande: …" line belongs to the body, never to the title
-    if _PARA.match(nxt) or _LIST.match(nxt) or is_case_number_line(nxt):
+    if _PARA.match(nxt) or _LIST.match(nxt) or _TAB_ROW.match(nxt) or is_case_number_line(nxt):
         return False
     if not nxt[0].isalpha() or not _starts_upper(nxt) or prev[-1:] in ("&", "-", "–", ",", "/"):
         return True
@@ -412,6 +412,7 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
             in_block and _words(nxt) <= 12 and parts[-1][-1:] not in ".!?:" and not _is_subheading(nxt)
             and not is_case_number_line(nxt) and not re.search(r"[.!?](?:\s|$)", nxt)
             and not _BULLET.match(nxt) and not _LABEL.match(nxt)
+            and _parse_number(nxt, lines[j].virtual) is None  # the next numbered line is the next item
         )
         if not joinable or _words(" ".join(parts + [nxt])) > 40:
             break
@@ -1281,7 +1282,52 @@ def _segment(doc: Document) -> Structure:
             heads = _add_closing(heads, lines, limit)
             if _preamble_ok(heads, lines, limit):
                 return Structure(_build(doc, heads, end_off), [], [], flattened, heads[0].source)
+    heads = _list_document(lines, limit)
+    if heads:
+        return Structure(_build(doc, heads, end_off), [], [], flattened, heads[0].source)
     return Structure(_whole(doc, lines, limit), [], [], flattened, "whole")
+
+
+#: A list document's entries, each with at most this many characters of text.
+_LIST_DOC_ENTRY_CHARS = _LIST_BODY_CHARS
+#: ... and at most this much text after its last entry (signatures, a greeting).
+_LIST_DOC_TAIL_CHARS = 300
+
+
+def _list_document(lines: list[_Line], limit: int) -> list[_Head] | None:
+    """A document that is an agenda list (kallelse, dagordning): its entries are its items.
+
+    Used only when no other scheme found items. The entries must be a run of
+    at least three numbers counting up one by one (plain numbers from 1 or 2;
+    § numbers may run on through the year), each with little text under it
+    ("Föredragande: …", "Handlingar bifogas.") and little after the last one.
+    A text that merely contains a short list (a news item with three points
+    and more prose after them) fails the last condition and stays whole.
+    """
+    cands = [c for c in _numbered_candidates(lines, limit) if not c.multi]
+    for kind in ("para", "keyword", "list"):
+        best: list[_Cand] = []
+        run: list[_Cand] = []
+        for c in sorted((c for c in cands if c.kind == kind), key=lambda c: c.line):
+            if run and c.key == run[-1].key + 1:
+                run.append(c)
+            else:
+                run = [c] if (kind == "para" or c.num <= 2) else []
+            if len(run) > len(best):
+                best = list(run)
+        if len(best) < 3:
+            continue
+        ends = [c.line for c in best[1:]] + [limit]
+        chars = [sum(len(lines[j].text) for j in range(c.body_line, min(e, limit))) for c, e in zip(best, ends)]
+        if any(n > _LIST_DOC_ENTRY_CHARS for n in chars[:-1]) or chars[-1] > _LIST_DOC_TAIL_CHARS:
+            continue
+        source = "paragraph" if kind == "para" else "numbered"
+        return [
+            _Head(lines[c.line].start, lines[c.body_line].start if c.body_line < len(lines) else lines[-1].end,
+                  c.title or c.label, c.label, c.dnr, source)
+            for c in best
+        ]
+    return None
 
 
 @functools.lru_cache(maxsize=1)

@@ -400,3 +400,27 @@ def test_bench_counts_a_leak_only_for_a_whole_running_line():
     line = core.AgendaItem("§ 2", "T", "Text.\nJusterandes  sign Utdragsbestyrkande\nMer.", 0, 1, [], None, "paragraph")
     assert bench.furniture_leaked(doc, [word]) == 0
     assert bench.furniture_leaked(doc, [word, line]) == 1
+
+
+@pytest.mark.parametrize("rows", [
+    "1. Val av justerare\n2. Godkännande av dagordning\n3. Budget 2025 Dnr KS 2024/12\n4. Övriga frågor\n",
+    "§ 1 Val av justerare\n§ 2 Godkännande av dagordning\n§ 3 Budget 2025 Dnr KS 2024/12\n§ 4 Övriga frågor\n",
+    "Nr\tÄrende\tDnr\n1\tVal av justerare\n2\tGodkännande av dagordning\n3\tBudget 2025\tKS 2024/12\n4\tÖvriga frågor\n",
+])
+def test_a_document_that_is_an_agenda_list_has_its_entries_as_items(rows):
+    text = "Kallelse\n\nKommunstyrelsen kallas till sammanträde tisdag 15 oktober 2024 kl. 08.30.\n\nFöredragningslista\n" + rows
+    items = segment(_doc(text))
+    assert [(i.number.lstrip("§ "), i.title, i.dnr) for i in items] == [
+        ("1", "Val av justerare", None), ("2", "Godkännande av dagordning", None),
+        ("3", "Budget 2025", "KS 2024/12"), ("4", "Övriga frågor", None),
+    ]
+
+
+def test_a_short_list_inside_a_news_text_does_not_become_items():
+    text = (
+        "Polisen varnar\n\nPolisen ger tre råd inför sommaren:\n1. Lås dörren\n2. Meddela grannen\n3. Lägg inte ut bilder\n\n"
+        "Kommunen har också startat en kampanj om trygghet i centrum. Kampanjen pågår hela sommaren och riktar sig till "
+        "alla invånare. Fältarbetare och nattvandrare är ute på fredagar och lördagar. Mer information finns på "
+        "kommunens webbplats och i appen. Polisen och kommunen följer upp arbetet i september när lägesbilden är klar.\n"
+    )
+    assert [i.heading_source for i in segment(_doc(text))] == ["whole"]
