@@ -8,13 +8,22 @@ item structure:
    ``§ 12`` (``§12``), optionally followed by ``Dnr …`` and/or the title on
    the same line; otherwise the title is the next line (wrapped titles of up
    to three lines are joined). ``number`` is ``"§ 12"`` (as written, with the
-   space normalised) and the diarienummer goes to ``dnr``. When § headings
+   space normalised) and the diarienummer goes to ``dnr``. A case-number
+   line under the title ("Dnr 2024/89", "Diarienummer: UN 2024/12") belongs
+   to the heading (``dnr``), neither to the title nor to the body; one that
+   stands between two title lines (a margin column read between them) is
+   lifted out and the title joined. Title lines never take in a bullet line
+   or a ``Label: value`` line ("Föredragande: …"). When § headings
    exist, nothing else starts an item: "1." lists, "Beslut", "Beslutsgång"
    inside a paragraph stay in it.
 2. **Keyword items** ("Punkt 3", "Ärende 4"; ``numbered``): ``number`` is
    the digits, "3".
 3. **Numbered lines** ("1. Närvaro", "2) Lägesbild"; ``numbered``):
    ``number`` is the digits, "1". Titles must start with a capital letter.
+
+   A number standing in its own table cell ("3<TAB>Title<TAB>2024/134-KS",
+   an agenda table) is a numbered line too; trailing case-number and page
+   cells are cut off the title (the case number goes to ``dnr``).
 
    For 1–3 the numbers must increase: the item sequence is the best-scoring
    increasing chain (small gaps allowed, so a stray or out-of-order line is
@@ -36,6 +45,10 @@ item structure:
    function word such as "och"/"om", not a list item or ``label: value``) separated by blank lines and followed by prose, or a
    cue word from ``data/segment.yaml`` (``Inledning``, ``Övrigt``, …) on its
    own line. The first block of the document is its title, not an item.
+   Where headings stand directly above their text (no blank line between),
+   a block whose first line is heading-shaped and whose rest holds a
+   sentence is split in two, when that shape recurs and outnumbers headings
+   set apart (beside those it marks sub-headings inside items).
    Flattened margin layouts (TXT from PDF): several heading blocks stacked
    together are assigned to the *last* N sections (separated by 2+ blank
    lines) that follow them, the first sections continuing the previous item
@@ -57,6 +70,10 @@ half of the document), a trailing signature block ("Vid protokollet", names,
 "Ordförande", "Arboga den 2021") and trailing footer residue ("Det här
 dokumentet är digitalt signerat", "Transaktionsidentitet") are cut from the
 last item.
+
+A document that is only an agenda list (a kallelse, a dagordning: a run of
+at least three numbers counting up, each entry with little text, little text
+after the last) has its entries as items when no scheme above found any.
 
 A document with no accepted structure becomes one item (``whole``) titled
 with its first layout heading, first Markdown heading or first line, or
