@@ -17,6 +17,7 @@ from typing import Any
 from ingest.metadata import extract_metadata
 from ingest.readers import read_document
 from ingest.segment import analyze
+from ingest.segment.flat import running_phrases
 
 __all__ = ["inspect_file", "inspect_document", "render", "LABELS"]
 
@@ -92,7 +93,10 @@ def inspect_document(doc) -> dict[str, Any]:
         "agenda": [asdict(e) for e in st.agenda],
         "scheme": st.scheme,
         "flattened": st.flattened,
-        "furniture": [str(x) for x in (doc.front_matter.get("running_lines") or [])],
+        # Lines the reader removed, and in flattened text the running phrases learnt
+        # from repetition (they stay in the text but are skipped when finding items).
+        "furniture": [str(x) for x in (doc.front_matter.get("running_lines") or [])]
+        + (running_phrases(doc.text or "") if st.flattened else []),
         "warnings": warnings,
     }
 

@@ -18,11 +18,17 @@ Sources by trust, highest first (each field uses the first that gives a value):
   None and ``provenance["date"]`` reads ``year_only:2021 (<source>)``.
 * municipality: scored mentions (front matter, title block, text, file name);
   the sidecar fills a gap.
-* body: the name as written in the document's heading (e.g. "Trygghetsråd",
-  "Förebyggande rådet", "Nämnden för Förskola & Grundskola"), otherwise a
-  standalone line anywhere ("Västerås trygghetsråd"), otherwise a mention in
-  the text ("Trygghetsrådet"), front matter or sidecar. The body is *not*
-  canonicalised: filters match it as a case-insensitive substring.
+* body: the name as the document prints it in its running page header
+  (``page_header``, ``running_lines``; a date cell after it dropped), on an
+  "Organ" label line (ANSLAG/BEVIS, ``text:organ``), in its title block
+  (``text:rubrik``, a document-type word such as "Minnesanteckningar"
+  dropped), as a standalone line of the front matter (``text:försättsblad``),
+  in the running phrase of flattened text (``text:sidhuvud``), then front
+  matter keys, a mention in the front matter's text (``text:omnämnande``) and
+  the sidecar. Item text and distribution lists ("Beslutet skickas till") are
+  never evidence. The body is *not* canonicalised ("Brottsförebyggande rådet"
+  stays as printed): matching variants is the archive's business (its name
+  filter matches word starts).
 """
 
 from __future__ import annotations
