@@ -853,6 +853,13 @@ def _find_body(doc: Document, nonblank: list[str], kind: str, sidecar: dict[str,
     for line in _header_candidates(front[:TITLE_LINES]):  # the title block ends where the items begin
         if _is_body_line(line):
             return _body_clean(line), "text:rubrik"
+    # A header row whose cells were joined by the reader ("Utbildningsnämnden
+    # Sammanträdesdatum 2024-02-08"): the body is a run of words inside it.
+    for lines, src in ((header, "page_header"), (running, "running_lines")):
+        for line in lines:
+            found = _phrase_body(line)
+            if found:
+                return found, src
     for line in _header_candidates(front[TITLE_LINES:]):
         if len(line.split()) <= 5 and _is_body_line(line):
             return _body_clean(line), "text:försättsblad"

@@ -274,6 +274,10 @@ def test_body_from_a_header_row_with_its_date():
     # The same row on the first page, a tab between the cells.
     meta = _meta("EXEMPELBY KOMMUN\tSAMMANTRÄDESPROTOKOLL\n\nKommunstyrelsen\t2023-11-28\n\n§ 1 Val\n\nText.\n")
     assert meta.body == "Kommunstyrelsen"
+    # Cells joined by the reader: the body is a run of words inside the header line.
+    meta = _meta("Text.\n\n§ 1 Val\n\nText.\n", page_header=["Utbildningsnämnden Sammanträdesdatum 2024-02-08"])
+    assert (meta.body, meta.provenance["body"]) == ("Utbildningsnämnden", "page_header")
+    assert _meta("Text.\n\n§ 1 Val\n\nText.\n", running_lines=["Justerandes sign Utdragsbestyrkande"]).body is None
 
 
 def test_body_from_the_organ_label_and_never_from_distribution_lists():
