@@ -490,15 +490,18 @@ def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],
 
 
 def _split_cells(rest: str) -> tuple[str, str | None]:
-    """Drop trailing table cells of a heading row: a page number, a case number.
+    """Drop the case-number and page cells of a heading row.
 
-    "Information: trygghetsläget i Borgholm<TAB>2024/134-KS" gives the title
-    and the case number of an agenda-table row.
+    "Information: trygghetsläget i Borgholm<TAB>2024/134-KS" (or the case
+    number in the first cell) gives the title and the case number of an
+    agenda-table row.
     """
     if "\t" not in rest:
         return rest, None
     cells = [c.strip() for c in re.split(r"\t+", rest) if c.strip()]
     dnr = None
+    if len(cells) > 1 and is_case_number_line(cells[0]):
+        dnr = case_number_at_start(cells.pop(0))[0]  # "Nr<TAB>Dnr<TAB>Ärende" tables
     while len(cells) > 1:
         if _PAGE_CELL.match(cells[-1]):
             cells.pop()
@@ -549,7 +552,9 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
         if parsed is None:
             continue
         kind, num, suffix, code, rest = parsed
-        if not ln.virtual and _continues_sentence(lines, ln.idx) and not (kind == "para" and not rest.strip()):
+        table_row = bool(_TAB_ROW.match(s))  # a number in its own cell never continues a sentence
+        if (not ln.virtual and not table_row and _continues_sentence(lines, ln.idx)
+                and not (kind == "para" and not rest.strip())):
             continue  # a bare "§ 116" line is never inside a sentence (a title wrapped around it is)
         raw_rest = rest
         rest, cell_dnr = _split_cells(rest)
