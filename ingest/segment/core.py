@@ -100,7 +100,7 @@ import yaml
 from ingest.segment import agenda as _agenda
 from ingest.segment.casenum import case_number_at_start, find_labelled, is_case_number_line
 from ingest.segment.flat import is_flattened, virtual_lines
-from ingest.segment.lines import Line, split_lines
+from ingest.segment.lines import Line, mark_styles, split_lines
 from ingest.segment.sections import add_sections, section_kind, section_names
 from radslag.types import AgendaEntry, AgendaItem, Document
 
@@ -402,6 +402,7 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
     parts: list[str] = []
     dnr: str | None = None
     j = i + 1
+    last = i  # the last line of the title
     if first:
         parts.append(first)
     else:
@@ -415,6 +416,7 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
             if not (_PARA.match(t) or _DNR.match(t) or _DOT_LEADER.search(t)) and _words(t) <= 40:
                 parts.append(t)
                 j = k + 1
+                last = k
     if lines[i].virtual:
         # Flattened text: the title was cut from its body by the flat reader.
         return _clean_title(" ".join(parts)), j, dnr
@@ -434,19 +436,21 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
         if not joinable or _words(" ".join(parts + [nxt])) > 40:
             break
         parts.append(nxt)
+        last = j
         j += 1
     if parts and j + 1 < limit and lines[j].blank and _tail(_unmarkup(lines[j + 1].text)):
         after = j + 2
         if after >= limit or lines[after].blank:
             parts.append(_unmarkup(lines[j + 1].text))
+            last = j + 1
             j += 2
     if parts:
-        j, dnr = _case_line_below(lines, j, limit, parts, dnr)
+        j, dnr = _case_line_below(lines, j, limit, parts, dnr, lines[last].style)
     return _clean_title(" ".join(parts)), j, dnr
 
 
 def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],
-                     dnr: str | None) -> tuple[int, str | None]:
+                     dnr: str | None, style: str = "") -> tuple[int, str | None]:
     """Lift a case-number line that stands under the title (or between its lines).
 
     "§ 46 Årsredovisning 2023" / "Dnr 2024/89": the case-number line belongs
@@ -454,8 +458,9 @@ def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],
     also stand between two title lines ("… nämnderna för" / "Dnr KS 2024/0131"
     / "verksamhetsåret 2023"); the line after it continues the title when the
     title so far ends in a function word, or the line starts in lower case,
-    or it is a short tail set apart ("3:18"). Returns the new first body line
-    and the case number; ``parts`` is extended in place.
+    or it is a short tail set apart ("3:18"), or the reader saw it in the same
+    heading type as the title (``style``: both bold). Returns the new first
+    body line and the case number; ``parts`` is extended in place.
     """
     k = _next_nonblank(lines, j, min(limit, j + 3))
     if k is None:
@@ -482,6 +487,8 @@ def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],
         last_word in _cues().fragment_endings
         or (nxt[:1].islower() and single)
         or (_tail(nxt) and single)
+        # The reader saw both in the same heading type (bold title lines around a margin case number).
+        or (bool(style) and style != "margin" and lines[m].style == style and single)
     )
     if continues:
         parts.append(nxt)
@@ -1287,6 +1294,8 @@ def _segment(doc: Document) -> Structure:
     flattened = is_flattened(lines)
     if flattened:
         lines = virtual_lines(text, lines)
+    else:
+        mark_styles(lines, doc.headings)
     limit = _trailer_limit(lines)
     end_off = lines[limit - 1].end if limit > 0 else 0
 

@@ -247,6 +247,31 @@ def test_case_number_line_between_title_lines_is_lifted_out():
     ]
 
 
+def test_title_line_after_a_margin_case_number_joined_when_the_layout_shows_the_same_heading_type():
+    from radslag.types import Heading
+
+    text = (
+        "§ 91\tSvar på motion om trygghetskameror\n\nDnr KS 2023/0456\n\nLudvika resecentrum\n\n"
+        "Ärendebeskrivning\n\nMotionen föreslår kamerabevakning vid resecentrum.\n\n"
+        "§ 92\tMedborgarförslag om belysning\n\nDnr KS 2024/0203\n\nKommunen har fått ett förslag\n\n"
+        "Ärendebeskrivning\n\nEtt förslag om belysning har inkommit.\n"
+    )
+
+    def span(s: str, source: str) -> Heading:
+        return Heading(s, text.index(s), text.index(s) + len(s), source)
+
+    heads = [span("§ 91\tSvar på motion om trygghetskameror", "bold"), span("Dnr KS 2023/0456", "margin"),
+             span("Ludvika resecentrum", "bold"), span("§ 92\tMedborgarförslag om belysning", "bold"),
+             span("Dnr KS 2024/0203", "margin")]
+    items = _items(text, headings=heads)
+    assert [(i.dnr, i.title) for i in items] == [
+        ("KS 2023/0456", "Svar på motion om trygghetskameror Ludvika resecentrum"),
+        ("KS 2024/0203", "Medborgarförslag om belysning"),  # plain text under the case number is body
+    ]
+    # Without the layout's word for it, a capitalised line after the case number is body.
+    assert _items(text)[0].title == "Svar på motion om trygghetskameror"
+
+
 def test_bullet_lines_are_never_joined_to_a_title():
     text = (
         "EST-gruppen – minnesanteckningar\n\n\n"
