@@ -110,13 +110,13 @@ def item_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str
     ]
 
 
+def _with_id(records: list[Any], key: str) -> list[dict[str, Any]]:
+    """Records as JSON with their ``id`` also under the export's name for it."""
+    return [r.to_json() | {key: r.id} for r in records]
+
+
 def meeting_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str, Any]]:
-    out = []
-    for m in archive.meetings(filters):
-        rec = m.to_json()
-        rec["meeting_id"] = m.id
-        out.append(rec)
-    return out
+    return _with_id(archive.meetings(filters), "meeting_id")
 
 
 def entity_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str, Any]]:
@@ -149,12 +149,7 @@ def thread_rows(archive: Archive, filters: Filters | None = None) -> list[dict[s
 
 
 def followup_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str, Any]]:
-    out = []
-    for f in archive.followups(filters):
-        rec = f.to_json()
-        rec["followup_id"] = f.id
-        out.append(rec)
-    return out
+    return _with_id(archive.followups(filters), "followup_id")
 
 
 _ROWS = {"items": item_rows, "meetings": meeting_rows, "entities": entity_rows, "topics": topic_rows,

@@ -24,7 +24,7 @@ from index.vectors import META_FILE, VectorIndex
 from radslag.config import Settings
 from radslag.errors import RadslagError
 from radslag.lang import stopwords
-from radslag.types import Filters, Item
+from radslag.types import Filters, Item, Record
 
 MODES = ("hybrid", "dense", "keyword")
 ORDERS = ("relevance", "date")
@@ -37,8 +37,8 @@ BM25_WEIGHTS = (2.0, 1.0)
 
 
 @dataclass
-class Hit:
-    """One agenda item in a result list."""
+class Hit(Record):
+    """One agenda item in a result list (``topics`` and ``entities`` as JSON objects)."""
 
     rank: int
     score: float
@@ -59,9 +59,6 @@ class Hit:
     dense_rank: int | None = None
     dense_score: float | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass
 class SearchResult:
@@ -76,15 +73,10 @@ class SearchResult:
     load_ms: float = 0.0  # one-time model and index loading spent in this call
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "query": self.query,
-            "mode": self.mode,
-            "modes_used": self.modes_used,
-            "notes": self.notes,
-            "elapsed_ms": round(self.elapsed_ms, 1),
-            "load_ms": round(self.load_ms, 1),
-            "hits": [h.to_json() for h in self.hits],
-        }
+        """JSON with times rounded to 0.1 ms."""
+        out = {key: getattr(self, key) for key in ("query", "mode", "modes_used", "notes")}
+        return out | {"elapsed_ms": round(self.elapsed_ms, 1), "load_ms": round(self.load_ms, 1),
+                      "hits": [h.to_json() for h in self.hits]}
 
 
 # -- keyword side ---------------------------------------------------------------

@@ -134,8 +134,6 @@ CREATE TABLE IF NOT EXISTS meetings (
     participants  TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(participants)),
     provenance    TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(provenance))
 );
-CREATE INDEX IF NOT EXISTS meetings_body_date ON meetings(body, date);
-CREATE INDEX IF NOT EXISTS meetings_date ON meetings(date);
 CREATE TABLE IF NOT EXISTS items (
     id             INTEGER PRIMARY KEY,
     meeting_id     INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
@@ -151,7 +149,6 @@ CREATE TABLE IF NOT EXISTS items (
     sections       TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(sections)),
     UNIQUE (meeting_id, ordinal)
 );
-CREATE INDEX IF NOT EXISTS items_meeting ON items(meeting_id);
 -- AUTOINCREMENT: passage ids are FAISS vector ids and must never be reused,
 -- or a vector left behind by an interrupted run could pass for a new passage.
 CREATE TABLE IF NOT EXISTS passages (
@@ -162,7 +159,6 @@ CREATE TABLE IF NOT EXISTS passages (
     start    INTEGER NOT NULL,
     end      INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS passages_item ON passages(item_id);
 CREATE TABLE IF NOT EXISTS entities (
     id        INTEGER PRIMARY KEY,
     item_id   INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
@@ -172,8 +168,6 @@ CREATE TABLE IF NOT EXISTS entities (
     end       INTEGER NOT NULL,
     canonical TEXT
 );
-CREATE INDEX IF NOT EXISTS entities_item ON entities(item_id);
-CREATE INDEX IF NOT EXISTS entities_canonical ON entities(canonical);
 CREATE TABLE IF NOT EXISTS item_topics (
     item_id  INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
     topic_id TEXT NOT NULL,
@@ -182,7 +176,6 @@ CREATE TABLE IF NOT EXISTS item_topics (
     method   TEXT NOT NULL,
     PRIMARY KEY (item_id, topic_id)
 );
-CREATE INDEX IF NOT EXISTS item_topics_topic ON item_topics(topic_id);
 -- Issue threads (index.threads) and follow-ups: commitments detected at ingest
 -- (ingest.followups), their status assessed over the archive (index.followups).
 CREATE TABLE IF NOT EXISTS thread_links (
@@ -194,13 +187,11 @@ CREATE TABLE IF NOT EXISTS thread_links (
     method      TEXT NOT NULL,
     PRIMARY KEY (src_item_id, dst_item_id)
 );
-CREATE INDEX IF NOT EXISTS thread_links_dst ON thread_links(dst_item_id);
 CREATE TABLE IF NOT EXISTS threads (
     item_id   INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
     thread_id INTEGER NOT NULL,
     position  INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS threads_thread ON threads(thread_id);
 CREATE TABLE IF NOT EXISTS followups (
     id                  INTEGER PRIMARY KEY,
     item_id             INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
@@ -220,14 +211,24 @@ CREATE TABLE IF NOT EXISTS followups (
     answered_score      REAL,
     UNIQUE (item_id, ordinal)
 );
-CREATE INDEX IF NOT EXISTS followups_meeting ON followups(meeting_id);
-CREATE INDEX IF NOT EXISTS followups_status ON followups(status);
 -- Keyword index over items. The columns hold the Swedish analysed form
 -- (folded, stemmed, compounds split) from index.keyword, not the raw text.
 CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
     title, body,
     tokenize="unicode61 remove_diacritics 0 tokenchars '-_§'"
 );
+-- Indexes, after all tables.
+CREATE INDEX IF NOT EXISTS meetings_body_date ON meetings(body, date);
+CREATE INDEX IF NOT EXISTS meetings_date ON meetings(date);
+CREATE INDEX IF NOT EXISTS items_meeting ON items(meeting_id);
+CREATE INDEX IF NOT EXISTS passages_item ON passages(item_id);
+CREATE INDEX IF NOT EXISTS entities_item ON entities(item_id);
+CREATE INDEX IF NOT EXISTS entities_canonical ON entities(canonical);
+CREATE INDEX IF NOT EXISTS item_topics_topic ON item_topics(topic_id);
+CREATE INDEX IF NOT EXISTS thread_links_dst ON thread_links(dst_item_id);
+CREATE INDEX IF NOT EXISTS threads_thread ON threads(thread_id);
+CREATE INDEX IF NOT EXISTS followups_meeting ON followups(meeting_id);
+CREATE INDEX IF NOT EXISTS followups_status ON followups(status);
 """
 
 _ITEM_SELECT = (

@@ -346,11 +346,7 @@ def thread_for_item(archive: Archive, item_id: int) -> list[ThreadEntry]:
 
 
 def threads(
-    archive: Archive,
-    filters: Filters | None = None,
-    query: str | None = None,
-    *,
-    item_ids: set[int] | None = None,
+    archive: Archive, filters: Filters | None = None, *, query: str | None = None, item_ids: set[int] | None = None
 ) -> list[Thread]:
     """List threads, those spanning most meetings first.
 

@@ -30,6 +30,24 @@ from radslag.errors import FilterError
 DOCUMENT_KINDS = ("minutes", "agenda", "news", "citizen_promise", "other")
 
 
+def _json_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return asdict(value)
+    return value
+
+
+class Record:
+    """Base of the records that travel as JSON (CLI ``--json``, exports): :meth:`to_json`."""
+
+    _JSON_SKIP: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The fields as plain JSON values (nested records as objects)."""
+        return {f.name: _json_value(getattr(self, f.name)) for f in fields(self) if f.name not in self._JSON_SKIP}
+
+
 @dataclass
 class PageSpan:
     """Where one PDF page lies in the normalised document text."""
@@ -225,7 +243,7 @@ class TopicTag:
 
 
 @dataclass
-class FollowUp:
+class FollowUp(Record):
     """A commitment found in an agenda item's text ("Vi tar med oss frågan").
 
     Attributes:
@@ -250,27 +268,12 @@ class FollowUp:
     cue: str = ""
     context: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 # -- records read back from the archive ----------------------------------------------
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_json_value(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return asdict(value)
-    return value
-
-
-def _to_json(record: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {f.name: _json_value(getattr(record, f.name)) for f in fields(record) if f.name not in skip}
-
-
 @dataclass
-class Meeting:
+class Meeting(Record):
     """A stored meeting (one per document) with its document source.
 
     Attributes:
@@ -303,6 +306,8 @@ class Meeting:
     item_count: int = 0
     warnings: list[str] = field(default_factory=list)
 
+    _JSON_SKIP = ("warnings",)  # the reader's notes stay out of listings and exports
+
     @property
     def date_precision(self) -> str | None:
         """``day`` with a full date, ``month`` or ``year`` when only those are known, else None."""
@@ -315,18 +320,14 @@ class Meeting:
         """``"<municipality> <body>"``, the name a council goes by."""
         return " ".join(x for x in (self.municipality, self.body) if x)
 
-    def to_json(self) -> dict[str, Any]:
-        """Plain JSON (participants as objects), without the reader warnings."""
-        return _to_json(self, skip=("warnings",))
 
 
-@dataclass
-class Item:
-    """A stored agenda item with the fields of its meeting and its enrichment.
+@dataclass(kw_only=True)
+class Item(AgendaItem, Record):
+    """A stored agenda item: the :class:`AgendaItem` with its ids, its meeting's fields and its enrichment.
 
     Attributes:
         ordinal: Position in the meeting (0-based).
-        sections: Named parts of the item (Beslut, Yrkanden, ...).
         source, date, year, month, body, municipality, kind: The meeting's.
         entities: Entities by offset.
         topics: Topics, highest score first.
@@ -336,15 +337,6 @@ class Item:
     meeting_id: int
     document_id: int
     ordinal: int
-    number: str | None
-    title: str
-    text: str
-    start: int
-    end: int
-    pages: list[int] = field(default_factory=list)
-    dnr: str | None = None
-    heading_source: str = "whole"
-    sections: list[Section] = field(default_factory=list)
     source: str = ""
     date: str | None = None
     year: int | None = None
@@ -355,30 +347,19 @@ class Item:
     entities: list[Entity] = field(default_factory=list)
     topics: list[TopicTag] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
-        return _to_json(self)
 
+@dataclass(kw_only=True)
+class FollowUpRecord(FollowUp):
+    """A stored follow-up: the :class:`FollowUp` with its status and where it was made.
 
-@dataclass
-class FollowUpRecord:
-    """A stored follow-up with its status and where it was made.
-
-    The :class:`FollowUp` fields, plus ``status`` (``öppen`` or
-    ``besvarad``), the answering item and why, and the meeting's fields.
+    ``status`` is ``öppen`` or ``besvarad``; the answering item, why and how
+    strongly are set when answered.
     """
 
     id: int
     item_id: int
     meeting_id: int
     ordinal: int
-    who: str | None
-    what: str
-    due: str | None
-    sentence: str
-    start: int
-    end: int
-    cue: str
-    context: str
     status: str
     answered_by_item_id: int | None = None
     answered_reason: str | None = None
@@ -391,9 +372,6 @@ class FollowUpRecord:
     item_title: str = ""
     item_number: str | None = None
     item_ordinal: int = 0
-
-    def to_json(self) -> dict[str, Any]:
-        return _to_json(self)
 
 
 @dataclass
@@ -408,7 +386,7 @@ class ThreadLink:
 
 
 @dataclass
-class ThreadEntry:
+class ThreadEntry(Record):
     """One item of an issue thread; the link that joined it (None for the first)."""
 
     item_id: int
@@ -425,9 +403,6 @@ class ThreadEntry:
     score: float | None = None
     similarity: float | None = None
     reasons: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return _to_json(self)
 
 
 @dataclass
@@ -449,7 +424,7 @@ class EntityMention:
 
 
 @dataclass
-class EntityCount:
+class EntityCount(Record):
     """Mentions of one canonical entity, optionally per body or year."""
 
     entity: str
@@ -460,12 +435,9 @@ class EntityCount:
     body: str | None = None
     year: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return _to_json(self)
-
 
 @dataclass
-class TopicCount:
+class TopicCount(Record):
     """Items and meetings tagged with one topic, optionally per body or period."""
 
     topic_id: str
@@ -474,9 +446,6 @@ class TopicCount:
     meetings: int
     body: str | None = None
     period: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return _to_json(self)
 
 
 # -- filters -------------------------------------------------------------------------

@@ -16,8 +16,8 @@ matching above.
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -33,17 +33,11 @@ _ENDINGS = ("", "n", "en", "et", "na", "ar", "er", "or", "arna", "erna", "orna",
 _stemmer = snowballstemmer.stemmer("swedish")
 
 
-@dataclass(frozen=True)
-class _Tok:
-    surface: str
-    folded: str
-    stem: str
-
-
-@dataclass(frozen=True)
-class _SeedTok:
-    kind: str  # "cs" (acronym, case-sensitive), "exact" (word + ending), "stem"
-    value: str
+#: A word of an item: as written, case-folded and stemmed.
+_Tok = namedtuple("_Tok", "surface folded stem")
+#: A word of a seed term; ``kind`` is "cs" (acronym, case-sensitive), "exact"
+#: (the word with an inflection ending) or "stem".
+_SeedTok = namedtuple("_SeedTok", "kind value")
 
 
 def _tokens(text: str) -> list[_Tok]:
