@@ -32,7 +32,14 @@ from ingest.topics.calibration import (
 )
 from ingest.topics.evaluation import evaluate, metrics
 from ingest.topics.lexicon import lexicon_hits, lexicon_score
-from ingest.topics.scoring import FORMAL_TOPIC, MAX_TOPICS, Features, compute_features, embedding_score
+from ingest.topics.scoring import (
+    FORMAL_TOPIC,
+    MAX_TOPICS,
+    Features,
+    PassageEncoder,
+    compute_features,
+    embedding_score,
+)
 from ingest.topics.tagger import TopicTagger
 from radslag.config import Settings
 from radslag.taxonomy import load_taxonomy
@@ -45,7 +52,7 @@ __all__ = [
 ]
 
 
-def recalibrate(settings: Settings, embedder: Any = None) -> dict[str, Any]:
+def recalibrate(settings: Settings, embedder: PassageEncoder | None = None) -> dict[str, Any]:
     """Calibrate lexicon (and, with an embedder, hybrid) tagging again and store it.
 
     Returns:
