@@ -286,9 +286,19 @@ def _main_hidden() -> Iterator[None]:
             main.__dict__.update(saved)
 
 
+#: Start method for workers; None picks forkserver (spawn where there is none).
+#: ``bench/fuzz.py`` sets it to compare start costs.
+START_METHOD: str | None = None
+
+
 def _context() -> Any:
     """A forkserver context preloaded with the readers (spawn where there is none)."""
     methods = multiprocessing.get_all_start_methods()
+    if START_METHOD is not None:
+        ctx = multiprocessing.get_context(START_METHOD)
+        if START_METHOD == "forkserver":
+            ctx.set_forkserver_preload(PRELOAD)
+        return ctx
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import io
 import os
 import re
 import stat
@@ -428,19 +427,30 @@ _SWEDISH_LETTERS = re.compile("[åäöÅÄÖ]")
 #: of the text (after whitespace) must be letters.
 MIN_WORDS = 2
 MIN_LETTER_SHARE = 0.3
+#: Share of the first :data:`MIN_SHAPE_WORDS` words that must be well formed.
+MIN_SHAPED_SHARE = 0.7
+MIN_SHAPE_WORDS = 200
 #: How much text is scanned for the checks (they stop as soon as they pass).
 _SCAN_CHARS = 1 << 20
+
+
+def _well_formed(word: str) -> bool:
+    """Written the way words are: lower case, capitalised or all capitals ("ÉNlRñ" is not)."""
+    return word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())
 
 
 def check_text(doc: Document, name: str | None = None) -> None:
     """Refuse a document that holds no Swedish text.
 
     A document needs at least :data:`MIN_WORDS` words (runs of two or more
-    letters), letters must make up at least :data:`MIN_LETTER_SHARE` of its
-    non-space characters, and it must show Swedish: a letter å, ä or ö, or a
-    word from the Swedish stop-word list (``radslag/data/stopwords_sv.txt``).
-    Random bytes that happen to decode, a file of digits and punctuation and
-    a text in another language are refused by name.
+    letters), most of them written the way words are (lower case,
+    capitalised or all capitals: random bytes decoded as a legacy code page
+    give "ÉNlRñáë"), letters must make up at least :data:`MIN_LETTER_SHARE`
+    of its non-space characters, and it must show Swedish: a letter å, ä or
+    ö, or a word from the Swedish stop-word list
+    (``radslag/data/stopwords_sv.txt``). Random bytes that happen to decode,
+    a file of digits and punctuation and a text in another language are
+    refused by name.
 
     Args:
         doc: The document a reader returned.
@@ -453,18 +463,20 @@ def check_text(doc: Document, name: str | None = None) -> None:
 
     name = name or _display(doc.source)
     sample = doc.text[:_SCAN_CHARS]
-    words = 0
+    words = shaped = 0
     swedish = bool(_SWEDISH_LETTERS.search(sample))
     stop = stopwords()
-    for match in _WORD.finditer(doc.text):
+    for match in _WORD.finditer(sample):
+        word = match.group()
         words += 1
-        if not swedish and match.group().casefold() in stop:
+        shaped += _well_formed(word)
+        if not swedish and word.casefold() in stop:
             swedish = True
-        if words >= MIN_WORDS and swedish:
+        if words >= MIN_SHAPE_WORDS and swedish:
             break
     nonspace = len(sample) - sum(sample.count(c) for c in " \n\t\r\f\v\u00a0")
     letters = sum(1 for c in sample if c.isalpha())
-    if words < MIN_WORDS or letters < MIN_LETTER_SHARE * nonspace:
+    if words < MIN_WORDS or letters < MIN_LETTER_SHARE * nonspace or shaped < MIN_SHAPED_SHARE * words:
         raise IngestError(
             "no_text",
             f"Ingen läsbar text i {name}: inga ord, bara tecken och siffror (no readable text: no words)",

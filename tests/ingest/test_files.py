@@ -118,6 +118,7 @@ def test_unreadable_file_is_an_error_for_that_file(tmp_path):
         (b"ab\xe5", "no_text"),
         (b"12 345 678 -- 90 %% !!", "no_text"),
         (b"#### ---- ==== 1234 5678 #### ---- ==== ab", "no_text"),
+        (b")\r\x90NlR\x16\xa4\xa0\x04\x89-\xcd\x94mI\x0c", "no_text"),  # cp850: "ÉNlRñáë-═ömI"
         (b"The committee met on Tuesday and discussed the budget.", "not_swedish"),
     ],
 )

@@ -13,8 +13,6 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
-
 from ingest.isolate import IsolationLimits, ParseOutcome, parse_document, parse_files
 from ingest.readers import walk_files
 from radslag.config import CORPUS_DIR, load_settings

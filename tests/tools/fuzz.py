@@ -687,13 +687,31 @@ def check(out: Path, cases: list[Case], settings: Any, *, direct: list[Case] | N
     }
 
 
+def write_manifest(cases: list[Case], path: Path) -> None:
+    """Save the cases (paths as hex of their bytes: names need not be UTF-8)."""
+    import json
+
+    rows = [{"path": os.fsencode(c.path).hex(), "kind": c.kind, "expect": c.expect} for c in cases]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+
+
+def read_manifest(path: Path) -> list[Case]:
+    import json
+
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    return [Case(Path(os.fsdecode(bytes.fromhex(r["path"]))), r["kind"], r["expect"]) for r in rows]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--manifest", type=Path, help="write the cases here as JSON")
     args = parser.parse_args(argv)
     cases = generate(args.out, args.count, args.seed)
+    if args.manifest:
+        write_manifest(cases, args.manifest)
     print(f"{len(cases)} cases in {args.out}", file=sys.stderr)
 
 
