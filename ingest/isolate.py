@@ -24,7 +24,7 @@ Peak memory is bounded by this process plus ``workers × file_memory_mb``
 plus the largest file (``max_file_mb``), whatever the input.
 
 Workers are forked from a *forkserver* that has imported only the readers
-(pdfplumber, python-docx, the metadata and segment modules), never the
+(PDFium, python-docx, the metadata and segment modules), never the
 caller's models: starting one costs a fork, not an interpreter start, and a
 parent that has torch loaded is never forked.
 """
@@ -63,7 +63,7 @@ PRELOAD = [
     "ingest.readers.text",
     "ingest.metadata",
     "ingest.segment",
-    "pdfplumber",
+    "pypdfium2",
     "docx",
 ]
 
@@ -200,11 +200,15 @@ def _status_kb(pid: int, key: str) -> int | None:
 
 
 def _limit_memory(memory_bytes: int) -> None:
+    """Cap the address space (Linux enforces ``RLIMIT_AS``; elsewhere only the time limit holds)."""
     import resource
 
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash is reported, not dumped
     if memory_bytes > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        except (ValueError, OSError):  # e.g. macOS refuses to lower RLIMIT_AS
+            pass
 
 
 def _worker_main(conn: Any, limits: IsolationLimits) -> None:

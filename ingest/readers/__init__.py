@@ -279,30 +279,10 @@ def _looks_binary(head: bytes) -> bool:
     return b"\x00" in head
 
 
-def pdf_page_count(data: bytes, name: str = "") -> int | None:
-    """Count a PDF's pages with PDFium (which reads the page tree, not the pages).
-
-    The PDF reader's reference-cycle guard runs first, as in the reader.
-    Returns None when PDFium cannot open the file: the PDF reader then
-    reports what is wrong with it in its own words.
-    """
-    from ingest.readers.pdf.extract import check_reference_cycles, open_document
-
-    check_reference_cycles(data, name)
-    try:
-        pdf = open_document(data)
-    except MemoryError:
-        raise
-    except Exception:  # PDFium's errors are classified by read_pdf
-        return None
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
-
-
 def _check_pages(path: Path, data: bytes, limits: ReadLimits, on_pages: Callable[[int], None] | None) -> None:
-    pages = pdf_page_count(data, _display(path.name))
+    from ingest.readers.pdf import page_count
+
+    pages = page_count(data)  # PDFium reads the page tree only; None when it cannot open the file
     if pages is None:
         return
     if pages > limits.max_pages:
