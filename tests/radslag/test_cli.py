@@ -243,3 +243,14 @@ def test_changed_sidecar_re_ingests_the_file(tmp_path):
     assert "1 ersatta" in run(["ingest", str(src), "--archive", archive, "-q"]).stdout
     [meeting] = [json.loads(line) for line in run(["meetings", "--json", "--archive", archive]).stdout.splitlines()]
     assert meeting["municipality"] == "Hallstahammar"
+
+
+def test_topics_calibrate_reruns_calibration_into_the_cache(tmp_path):
+    cache = tmp_path / "cache"
+    out = run(["topics", "--calibrate"], env={"RADSLAG_CACHE": str(cache)})
+    assert out.exit_code == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert set(result) == {"lexicon"}  # embedding off: lexicon only
+    assert result["lexicon"]["f1"] >= result["lexicon"]["f1_default"]
+    assert result["lexicon"]["heldout"]["items"] >= 30
+    assert len(list((cache / "topics").glob("calibration-lexicon-*.json"))) == 1
