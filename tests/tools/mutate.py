@@ -89,6 +89,12 @@ MUTATIONS = [
 ]
 
 
+#: Test files that guard the formulas, run first so a caught mutation fails fast;
+#: the rest of the fast suite follows (pytest skips paths given twice).
+FIRST = ["tests/index/test_ranking.py", "tests/ingest/test_topics.py", "tests/ingest/test_segment.py",
+         "tests/ingest/test_structure.py"]
+
+
 def tree_files(root: Path) -> list[str]:
     """Tracked files and untracked ones git does not ignore (the working tree as it is)."""
     out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=root, check=True,
@@ -120,17 +126,20 @@ def run_suite(tree: Path, cache: Path, tests: list[str]) -> tuple[bool, str | No
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", nargs="*", help="run only these mutations (by name)")
-    ap.add_argument("--tests", nargs="*", default=[], help="test paths (default: the whole fast suite)")
+    ap.add_argument("--tests", nargs="*", default=None,
+                    help="test paths (default: the whole fast suite, the formula tests first)")
     ap.add_argument("--list", action="store_true", help="list the mutations and exit")
     args = ap.parse_args(argv)
     chosen = [m for m in MUTATIONS if not args.only or m.name in args.only]
     if args.list:
         print(json.dumps([m.__dict__ for m in chosen], ensure_ascii=False, indent=1))
         return 0
-    report: dict = {"suite": "pytest -m 'not slow and not browser' -x " + " ".join(args.tests), "mutations": []}
     with tempfile.TemporaryDirectory(prefix="radslag-mutate-") as tmp:
         tree, cache = Path(tmp) / "tree", Path(tmp) / "cache"
         copy_tree(ROOT, tree)
+        if args.tests is None:
+            args.tests = [t for t in FIRST if (tree / t).exists()] + ["tests"]
+        report: dict = {"suite": "pytest -m 'not slow and not browser' -x " + " ".join(args.tests), "mutations": []}
         passed, failed, seconds = run_suite(tree, cache, args.tests)
         report["baseline"] = {"passed": passed, "first_failure": failed, "seconds": seconds}
         for m in chosen:
