@@ -51,8 +51,9 @@ class Settings:
         max_unzipped_mb: Most bytes (MB) a DOCX may unpack to (checked before inflating).
         max_paragraphs: Most paragraphs and table cells a DOCX may hold.
         file_timeout_s: Wall-clock seconds allowed for one file, plus
-            ``page_timeout_s`` for every page of a PDF.
-        page_timeout_s: Extra wall-clock seconds allowed per PDF page.
+            ``page_timeout_s`` for every page (of a text or Word file: every
+            3,000 characters).
+        page_timeout_s: Extra wall-clock seconds allowed per page.
         file_memory_mb: Address space (MB) a worker may use while parsing one file.
     """
 
