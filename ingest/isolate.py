@@ -11,7 +11,9 @@ One hostile file cannot stop a batch:
 * a file over a size, page, unpacked-size or paragraph limit is refused
   before it is parsed (:class:`ingest.readers.ReadLimits`);
 * a worker gets ``file_timeout_s`` wall-clock seconds per file, plus
-  ``page_timeout_s`` per PDF page once the page count is known; past that it
+  ``page_timeout_s`` per page once the page count is known (a PDF's pages
+  before they are read; for text and Word files every
+  :data:`CHARS_PER_PAGE` characters of text once it is read); past that it
   is killed and the file reported as too slow to read;
 * a worker's address space is capped at ``file_memory_mb`` (``RLIMIT_AS``):
   an allocation past it fails, the file is reported as too large to read and
@@ -66,6 +68,9 @@ PRELOAD = [
     "pypdfium2",
     "docx",
 ]
+
+#: Characters counted as one page of a text or Word file for the time limit.
+CHARS_PER_PAGE = 3000
 
 #: Seconds a new worker may take to start before its first file's clock runs.
 STARTUP_S = 60.0
@@ -167,7 +172,8 @@ def parse_document(
         source: The path as given at ingest.
         data: The file's bytes and digest from :func:`ingest.readers.load_file`.
         limits: Read limits.
-        on_pages: Called with a PDF's page count before its pages are read.
+        on_pages: Called with a PDF's page count before its pages are read,
+            and with the text's length in pages for files without pages.
 
     Returns:
         The document (``content_hash`` is the digest with the sidecar), its
@@ -178,6 +184,9 @@ def parse_document(
     from ingest.segment import segment
 
     doc = read_document(path, source, data=data, limits=limits, on_pages=on_pages)
+    if not doc.pages:
+        # Text and Word files have no pages: their size in pages of text buys the same time.
+        on_pages(max(1, len(doc.text) // CHARS_PER_PAGE))
     doc.content_hash = data.digest
     doc.size = data.size
     return doc, extract_metadata(doc), segment(doc)
@@ -421,7 +430,7 @@ class _Pool:
                     job.started = time.monotonic()
                     job.deadline = job.started + self.limits.timeout_s
                 elif message[0] == "pages":
-                    job.pages = int(message[1])
+                    job.pages = max(job.pages or 0, int(message[1]))
                     job.deadline = job.started + self.limits.timeout_s + self.limits.page_timeout_s * job.pages
                 else:
                     worker.job = None

@@ -63,7 +63,10 @@ def misbehaving(path: Path, source: str, data, limits, on_pages):
         time.sleep(3)
     if name.startswith("slow"):
         time.sleep(3)
-    return parse_document(path, source, data, limits, on_pages)
+    result = parse_document(path, source, data, limits, on_pages)
+    if name.startswith("textpages"):
+        time.sleep(3)  # after the text's length in pages was reported
+    return result
 
 
 def test_parses_real_files_with_digest(tmp_path):
@@ -96,6 +99,18 @@ def test_page_count_extends_the_time_limit(tmp_path):
     out = _by_source(list(parse_files(files, settings, workers=2, parse=misbehaving)))
     assert out["pages.txt"].status == "parsed"  # 1 s + 10 pages × 1 s
     assert out["slow.txt"].reason == "too_slow"  # 1 s, no pages reported
+
+
+def test_text_length_extends_the_time_limit(tmp_path):
+    long_text = tmp_path / "textpages.txt"
+    long_text.write_text(GOOD.read_text(encoding="utf-8") * 8, encoding="utf-8")  # > 10 pages of 3,000 characters
+    short = tmp_path / "textpages-kort.txt"
+    short.write_text("Trygghetsrådet möttes och talade om klotter.\n", encoding="utf-8")  # one page
+    settings = _settings(tmp_path, file_timeout_s=1.0, page_timeout_s=1.0)
+    files = [(long_text, "lång"), (short, "kort")]
+    out = _by_source(list(parse_files(files, settings, workers=2, parse=misbehaving)))
+    assert out["lång"].status == "parsed"
+    assert out["kort"].reason == "too_slow" and "1 sidor" in out["kort"].error.message
 
 
 def test_memory_hog_is_stopped_at_the_memory_limit(tmp_path):
