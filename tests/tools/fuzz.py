@@ -6,7 +6,8 @@ truncated PDFs (with and without a new ``%%EOF``), corrupted xref tables,
 flipped bytes, deeply nested PDF objects, reference cycles (``4 0 R``), a
 page tree with thousands of pages, broken DOCX zips, zip bombs (honest and
 lying sizes), paragraph bombs, deeply nested XML, invalid UTF-8, NUL bytes, a
-very long word, names with spaces, newlines, non-ASCII and non-UTF-8 bytes,
+very long word, texts with thousands of numbered items, dates, headings or
+pages, names with spaces, newlines, non-ASCII and non-UTF-8 bytes,
 symbolic-link loops and links out of the folder, folders named ``x.pdf``,
 FIFOs, mixed with good files (corpus texts, test fixtures, generated PDFs and
 DOCX files). Every case says what must happen to it:
@@ -61,6 +62,7 @@ WEIGHTS: dict[str, float] = {
     "text_invalid_utf8": 0.06,
     "text_nul": 0.03,
     "text_long_word": 0.004,
+    "text_structure": 0.008,
     "odd_names": 0.04,
     "symlinks": 0.02,
     "dir_named_pdf": 0.01,
@@ -407,6 +409,23 @@ def _swedish_text(rng: random.Random, lines: int = 30) -> str:
 # ---------------------------------------------------------------------------
 
 
+def structure_texts(n: int) -> list[tuple[str, str]]:
+    """Texts that stress metadata and segmentation: thousands of numbers, dates, headings, pages."""
+    return [
+        ("paragraphs.txt", "Trygghetsrådet\n\n" + "".join(f"§ {i}\nKlotter vid torget.\n\n" for i in range(n))),
+        ("numbered.txt", "Trygghetsrådet\n\n" + "".join(f"{i}. Punkt om klotter\n" for i in range(n))),
+        ("dates.txt", "Trygghetsrådet\n\n" + "Datum: 2021-01-01\nNästa möte den 3 november 2021\n" * n),
+        ("headings.md", "# Trygghetsråd\n\n" + "".join(f"## {i}. Rubrik om möte\n" for i in range(n))),
+        ("participants.txt", "Trygghetsrådet\n\nNärvarande:\n" + "".join(f"Anna Berg{i} (S), ordförande\n" for i in range(n))),
+        ("formfeeds.txt", "Trygghetsrådet möte\n" + "\fSida\nTrygghetsrådet i Arboga\n" * n),
+        ("pagemarkers.md", "Trygghetsråd\n" + "".join(f"<!-- sida {i} -->\nTrygghetsrådet i Arboga\nText om klotter.\n"
+                                                        for i in range(n))),
+        ("bullets.txt", "Trygghetsrådet\n\n" + "- klotter och skadegörelse\n" * n),
+        ("capitals.txt", "Trygghetsrådet\n\n" + "KLOTTER VID TORGET\n\n" * n),
+        ("one_line.txt", "Trygghetsrådet i Arboga " + "och klotter vid torget " * n),
+    ]
+
+
 def _counts(count: int, weights: dict[str, float] | None = None) -> dict[str, int]:
     shares = {**WEIGHTS, **(weights or {})}
     return {kind: max(1, round(weight * count)) for kind, weight in shares.items()}
@@ -509,6 +528,10 @@ def generate(out: Path, count: int = 1000, seed: int = 0, weights: dict[str, flo
     for i in range(counts["text_long_word"]):
         put(f"text/longword{i:04d}.txt", ("Trygghetsråd\n\n" + "ö" * rng.choice([4000, 20000])).encode(),
             "text_long_word", "either")
+    structures = structure_texts(1500)
+    for i in range(counts["text_structure"]):
+        name, text = structures[i % len(structures)]
+        put(f"text/structure{i:04d}_{name}", text.encode(), "text_structure", "either")
     odd = ["med mellanslag.txt", "rad\nbrytning.txt", "Protokoll möte åäö.txt", "  ledande blanksteg.md",
            "tab\there.txt", "citat'\"tecken.md", "emoji \U0001f600.txt", "ÅÄÖ/Östersund möte.txt"]
     for i in range(counts["odd_names"]):
