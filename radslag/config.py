@@ -76,7 +76,7 @@ class Settings:
     max_paragraphs: int = 50_000
     file_timeout_s: float = 60.0
     page_timeout_s: float = 2.0
-    file_memory_mb: int = 768
+    file_memory_mb: int = 640
 
     @property
     def db_path(self) -> Path:
