@@ -143,7 +143,7 @@ class IsolationLimits:
     read: ReadLimits = ReadLimits()
     timeout_s: float = 60.0
     page_timeout_s: float = 2.0
-    memory_bytes: int = 768 * _MB
+    memory_bytes: int = 640 * _MB
     workers: int = 1
 
     @classmethod
