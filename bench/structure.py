@@ -45,13 +45,18 @@ sys.path.insert(0, str(ROOT))
 
 GOLD = ROOT / "tests" / "data" / "gold"
 
-#: Families whose documents were looked at while the rules were written. The
-#: held-out families named here are the development half of
-#: tests/data/heldout (looked at while fixing the failures G found); the other
-#: held-out families (platina, w3d3, twocolumn, word) were not.
+#: Families whose documents were looked at while the rules were written. All
+#: held-out families are now among them: the development half of
+#: tests/data/heldout (ciceron, lex, netpublicator, notes, flattened) was used
+#: to fix the failures found at first sight; the other half (platina, w3d3,
+#: twocolumn, word) was scored once unseen (item F1 1.0, dnr 1.0, body 5/6;
+#: first sight: 1.0, 0.717, 1/6) and then looked at, and one body bug found
+#: there was fixed (a mention read as "råd" instead of "rådet", a name with
+#: "(BRÅ)" after it). A new held-out set is needed for an honest figure.
 DEVELOPMENT_FAMILIES = [
     "seeds", "kungsbacka", "meetings_plus", "riksbank", "synthetic",
     "heldout-ciceron", "heldout-lex", "heldout-netpublicator", "heldout-notes", "heldout-flattened",
+    "heldout-platina", "heldout-w3d3", "heldout-twocolumn", "heldout-word",
 ]
 
 

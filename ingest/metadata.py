@@ -734,8 +734,13 @@ def _doc_type_re() -> re.Pattern[str]:
     return re.compile(rf"^(?:{alt})(?:\s*[-–:]\s*|\s+)|(?:\s*[-–:]\s*|\s+)(?:{alt})$", re.I)
 
 
+#: "Brottsförebyggande rådet (BRÅ)": the abbreviation after the name is not part of it.
+_ABBREVIATION = re.compile(r"\s*\([A-ZÅÄÖ]{2,6}\)$")
+
+
 def _body_clean(line: str) -> str:
     clean = _BODY_SUFFIX.sub("", _clean_line(line)).strip(" ,")
+    clean = _ABBREVIATION.sub("", clean)
     clean = _ISO_EDGE.sub("", clean).strip(" ,")
     # A document-type word before or after the name (not the whole line).
     stripped = _doc_type_re().sub("", clean).strip(" ,–-")

@@ -319,6 +319,14 @@ def test_body_from_the_organ_label_and_never_from_distribution_lists():
     assert _meta(text.replace("Organ\tMiljö- och byggnadsnämnden\n", "")).body is None
 
 
+def test_body_without_its_abbreviation_and_mentions_read_whole():
+    meta = _meta("Brottsförebyggande rådet (BRÅ)\n\nProtokoll från sammanträde\n\n§ 9 Val av justerare\n\nText.\n")
+    assert (meta.body, meta.provenance["body"]) == ("Brottsförebyggande rådet", "text:rubrik")
+    # A mention in the front matter's text is read whole ("rådet", not "råd").
+    meta = _meta("Protokoll\n\nMötet i Brottsförebyggande rådet hölls i kommunhuset.\n\n§ 9 Val av justerare\n\nText.\n")
+    assert (meta.body, meta.provenance["body"]) == ("Brottsförebyggande rådet", "text:omnämnande")
+
+
 def test_body_without_the_document_type_word():
     meta = _meta("Exempelby kommun\nMinnesanteckningar Folkhälsorådet\n\nTid: onsdag 20 november 2024\n")
     assert meta.body == "Folkhälsorådet"
