@@ -16,8 +16,8 @@ matching above.
 from __future__ import annotations
 
 import re
-from collections import namedtuple
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -33,11 +33,21 @@ _ENDINGS = ("", "n", "en", "et", "na", "ar", "er", "or", "arna", "erna", "orna",
 _stemmer = snowballstemmer.stemmer("swedish")
 
 
-#: A word of an item: as written, case-folded and stemmed.
-_Tok = namedtuple("_Tok", "surface folded stem")
-#: A word of a seed term; ``kind`` is "cs" (acronym, case-sensitive), "exact"
-#: (the word with an inflection ending) or "stem".
-_SeedTok = namedtuple("_SeedTok", "kind value")
+@dataclass(frozen=True)
+class _Tok:
+    """A word of an item: as written, case-folded and stemmed."""
+
+    surface: str
+    folded: str
+    stem: str
+
+
+@dataclass(frozen=True)
+class _SeedTok:
+    """A word of a seed term (attribute access is hot: a dataclass, not a namedtuple)."""
+
+    kind: str  # "cs" (acronym, case-sensitive), "exact" (word + ending), "stem"
+    value: str
 
 
 def _tokens(text: str) -> list[_Tok]:
