@@ -320,7 +320,7 @@ def build_threads(
     comp = _components(links)
     chron = {
         r.id: (0 if r.date else 1, r.date or "", r.meeting_id, r.ordinal)
-        for r in archive.items(item_ids=list(comp))
+        for r in archive.items(item_ids=list(comp), enrichment=False)
     }
     members: dict[int, list[int]] = defaultdict(list)
     for item, root in comp.items():

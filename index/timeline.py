@@ -211,7 +211,10 @@ def threshold_note(subject: str, threshold: float, modes_used: list[str] | None 
 
 def _all_terms_items(archive: Archive, query: str, candidates: set[int] | None) -> set[int]:
     expr = all_terms_expression(query)
-    return archive.keyword_matches(expr, candidates) if expr else set()
+    if not expr:
+        return set()
+    ids = archive.keyword_matches(expr)  # all matches, then the candidates: faster than IN (...) in FTS5
+    return ids if candidates is None else ids & candidates
 
 
 def mentions(
@@ -286,7 +289,7 @@ def timeline(
     threshold = DENSE_THRESHOLD if threshold is None else threshold
     ids, note, notes = mentions(archive, query=query, topic=topic, settings=settings, threshold=threshold,
                                 mode=mode, k=k, filters=filters)
-    rows = archive.items(item_ids=ids)
+    rows = archive.items(item_ids=ids, enrichment=False)
     # Meetings held per period × body (the denominator researchers need).
     held: dict[tuple[str, str | None, str | None], set[int]] = defaultdict(set)
     for m in archive.meetings(filters.meeting_part):
