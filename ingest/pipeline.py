@@ -7,8 +7,10 @@ to records) and writes their results with the archive's store methods, then
 has the archive side recompute what spans meetings (vectors, issue threads,
 follow-up status).
 
-Each file is read, described and segmented in memory first; only a complete
-result is written, in one SQLite transaction. Embedding and enrichment run
+Each file is read once and hashed with its sidecar here (an unchanged file
+is skipped at once), then read, described and segmented in an isolated
+worker process under time and memory limits (:mod:`ingest.isolate`); only
+a complete result is written, in one SQLite transaction. Embedding and enrichment run
 after the text is safely stored: if they fail, the archive still holds every
 document and :func:`reindex` / a later ingest completes the vectors (the
 vector index is synchronised with the passages table, never trusted blindly).
@@ -32,13 +34,12 @@ from index.threads import build_threads
 from index.vectors import VectorIndex, build_passages, rebuild
 from ingest.entities import EntityExtractor
 from ingest.followups import detect_followups
-from ingest.metadata import extract_metadata
+from ingest.isolate import ParseOutcome, parse_files
 from ingest.people import canonical_forms
-from ingest.readers import ReadLimits, load_file, read_document, walk_files
-from ingest.segment import segment
+from ingest.readers import walk_files
 from ingest.topics import TopicTagger
 from radslag.config import Settings
-from radslag.errors import IngestError, RadslagError
+from radslag.errors import RadslagError
 
 log = logging.getLogger(__name__)
 
@@ -82,31 +83,23 @@ def open_archive(settings: Settings) -> Archive:
     return Archive(settings.db_path)
 
 
-def ingest_file(
-    archive: Archive, path: Path, source: str, limits: ReadLimits | None = None
-) -> tuple[FileResult, list[int]]:
-    """Read, describe, segment and store one file.
-
-    The file is read once (:func:`ingest.readers.load_file`); its digest
-    covers the metadata sidecar too, so a changed sidecar re-ingests the file.
+def store_outcome(archive: Archive, outcome: ParseOutcome) -> tuple[FileResult, list[int]]:
+    """Write one parsed file to the archive (or report why not).
 
     Returns:
         The file's result and the passage ids of a replaced earlier version
         (vectors the caller must remove).
-
-    Raises:
-        IngestError: when the file cannot be read; nothing is written then.
     """
-    data = load_file(path, limits)
-    if archive.document_status(source, data.digest) == "unchanged":
-        return FileResult(source=source, status="unchanged"), []
-    doc = read_document(path, source, data=data, limits=limits)
-    doc.content_hash = data.digest
-    meta = extract_metadata(doc)
-    items = segment(doc)
-    meeting_id, written, removed = archive.write_document(doc, meta, items)
+    if outcome.status == "unchanged":
+        return FileResult(source=outcome.source, status="unchanged"), []
+    if outcome.status == "failed":
+        if outcome.detail:
+            log.error("unexpected error in %s:\n%s", outcome.source, outcome.detail)
+        return FileResult(outcome.source, "failed", outcome.error.reason, outcome.error.message), []
+    meeting_id, written, removed = archive.write_document(outcome.document, outcome.meta, outcome.items)
     return (
-        FileResult(source=source, status=written, meeting_id=meeting_id, items=len(items), kind=meta.kind),
+        FileResult(source=outcome.source, status=written, meeting_id=meeting_id, items=len(outcome.items),
+                   kind=outcome.meta.kind),
         removed,
     )
 
@@ -119,44 +112,40 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files and folders (recursively) into the archive.
 
-    Every file is attempted; a bad file is reported with its reason and the
-    rest of the batch goes on. After the text is stored, passages are
-    embedded and items enriched according to ``settings.embed`` and
-    ``settings.enrich``; follow-ups are detected and threads relinked.
+    Every file is attempted; a bad file (unreadable, too large, too slow to
+    parse, a crash in a reader) is reported with its reason and the rest of
+    the batch goes on. After the text is stored, passages are embedded and
+    items enriched according to ``settings.embed`` and ``settings.enrich``;
+    follow-ups are detected and threads relinked.
 
     Args:
         paths: Files or folders as the user gave them.
-        settings: Run settings (archive location, model, ...).
+        settings: Run settings (archive location, model, ingest limits, ...).
         progress: Show progress bars on stderr.
         on_file: Called with each file's result as soon as it is known.
     """
     report = IngestReport()
-    files = list(walk_files([str(p) for p in paths]))
-    limits = ReadLimits.from_settings(settings)
+    entries = list(walk_files([str(p) for p in paths]))
     removed_ids: list[int] = []
     changed_meetings: list[int] = []
     with open_archive(settings) as archive:
         # the FTS index holds analysed terms: keep it in step with today's analysis
         archive.refresh_keyword_index()
-        bar = tqdm(files, desc="Läser in (ingest)", unit="fil", disable=not progress)
-        for entry in bar:
-            source = entry.source
-            bar.set_postfix_str(Path(source).name[-40:])
-            try:
-                if entry.error is not None:  # found while walking: a loop, a link out, a FIFO, ...
-                    raise entry.error
-                result, removed = ingest_file(archive, entry.path, source, limits)
-            except IngestError as exc:
-                result, removed = FileResult(source, "failed", exc.reason, exc.message), []
-            except Exception as exc:  # a reader bug must not stop the batch
-                log.exception("unexpected error in %s", source)
-                result, removed = FileResult(source, "failed", "internal", f"Oväntat fel: {exc!r}"), []
-            report.files.append(result)
-            removed_ids.extend(removed)
-            if result.meeting_id is not None:
-                changed_meetings.append(result.meeting_id)
-            if on_file:
-                on_file(result)
+
+        def unchanged(source: str, digest: str) -> bool:
+            return archive.document_status(source, digest) == "unchanged"
+
+        with tqdm(total=len(entries), desc="Läser in (ingest)", unit="fil", disable=not progress) as bar:
+            for outcome in parse_files(entries, settings, skip=unchanged):
+                bar.set_postfix_str(Path(outcome.source).name[-40:])
+                bar.update(1)
+                result, removed = store_outcome(archive, outcome)
+                report.files.append(result)
+                removed_ids.extend(removed)
+                if result.meeting_id is not None:
+                    changed_meetings.append(result.meeting_id)
+                if on_file:
+                    on_file(result)
         post_process(archive, settings, report, changed_meetings, removed_ids, progress)
     return report
 
