@@ -55,6 +55,14 @@ class Settings:
             3,000 characters).
         page_timeout_s: Extra wall-clock seconds allowed per page.
         file_memory_mb: Address space (MB) a worker may use while parsing one file.
+        ocr: Scanned PDF pages read by OCR (Tesseract): ``auto`` (when
+            installed), ``on`` (a scanned page without Tesseract is an error)
+            or ``off`` (scanned files refused with ``needs_ocr``).
+        ocr_language: Tesseract language models, joined by ``+``.
+        ocr_dpi: Resolution scanned pages are rendered at for OCR.
+        ocr_page_timeout_s: Seconds OCR may take per page; the file's time
+            limit grows by as much for every page read by OCR.
+        ocr_command: The Tesseract program (name on ``PATH`` or a path).
     """
 
     archive_dir: Path = field(default_factory=lambda: Path("archive"))
@@ -77,6 +85,11 @@ class Settings:
     file_timeout_s: float = 60.0
     page_timeout_s: float = 2.0
     file_memory_mb: int = 640
+    ocr: str = "auto"
+    ocr_language: str = "swe"
+    ocr_dpi: int = 300
+    ocr_page_timeout_s: float = 60.0
+    ocr_command: str = "tesseract"
 
     @property
     def db_path(self) -> Path:
@@ -112,7 +125,9 @@ def load_settings(**overrides) -> Settings:
     ``RADSLAG_LANG``, ``RADSLAG_ENRICH``, ``RADSLAG_EMBED``, ``RADSLAG_BACKEND``; file limits
     ``RADSLAG_WORKERS``, ``RADSLAG_MAX_FILE_MB``, ``RADSLAG_MAX_PAGES``,
     ``RADSLAG_MAX_UNZIPPED_MB``, ``RADSLAG_MAX_PARAGRAPHS``,
-    ``RADSLAG_FILE_TIMEOUT``, ``RADSLAG_PAGE_TIMEOUT``, ``RADSLAG_FILE_MEMORY_MB``.
+    ``RADSLAG_FILE_TIMEOUT``, ``RADSLAG_PAGE_TIMEOUT``, ``RADSLAG_FILE_MEMORY_MB``; OCR
+    ``RADSLAG_OCR``, ``RADSLAG_OCR_LANG``, ``RADSLAG_OCR_DPI``, ``RADSLAG_OCR_PAGE_TIMEOUT``,
+    ``RADSLAG_TESSERACT``.
     """
     env = os.environ
     settings = Settings()
@@ -134,6 +149,11 @@ def load_settings(**overrides) -> Settings:
         file_timeout_s=_env_num("RADSLAG_FILE_TIMEOUT", float),
         page_timeout_s=_env_num("RADSLAG_PAGE_TIMEOUT", float),
         file_memory_mb=_env_num("RADSLAG_FILE_MEMORY_MB", int),
+        ocr=env.get("RADSLAG_OCR") or None,
+        ocr_language=env.get("RADSLAG_OCR_LANG") or None,
+        ocr_dpi=_env_num("RADSLAG_OCR_DPI", int),
+        ocr_page_timeout_s=_env_num("RADSLAG_OCR_PAGE_TIMEOUT", float),
+        ocr_command=env.get("RADSLAG_TESSERACT") or None,
     )
     if overrides.get("archive_dir") is not None:
         overrides["archive_dir"] = Path(overrides["archive_dir"])
