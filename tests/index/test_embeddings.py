@@ -186,9 +186,10 @@ def test_embedder_basics(e5_embedder, e5_settings):
 
 
 @pytest.mark.slow
-def test_auto_runs_the_int8_export_of_the_provisioned_model(e5_embedder, backends):
-    assert e5_embedder.backend == "onnx-int8" and isinstance(e5_embedder.model, OnnxSentenceModel)
-    assert e5_embedder.model.onnx_file.name == "model_qint8.onnx"
+def test_auto_runs_the_fp32_onnx_export_of_the_provisioned_model(e5_embedder, backends):
+    assert e5_embedder.backend == "onnx" and isinstance(e5_embedder.model, OnnxSentenceModel)
+    assert e5_embedder.model.onnx_file.name == "model.onnx"
+    assert backends["onnx-int8"].model.onnx_file.name == "model_qint8.onnx"
     assert backends["torch"].backend == "torch" and not isinstance(backends["torch"].model, OnnxSentenceModel)
     assert backends["onnx"].model.onnx_file.name == "model.onnx"
 
@@ -273,7 +274,7 @@ def test_auto_follows_the_precision_of_an_existing_index(e5_settings, backends):
     auto = e5_settings.with_(encoder_backend="auto")
     assert load_embedder(auto, index_fingerprint=backends["torch"].fingerprint) is backends["onnx"]
     assert load_embedder(auto, index_fingerprint=backends["onnx-int8"].fingerprint) is backends["onnx-int8"]
-    assert load_embedder(auto) is backends["onnx-int8"]  # auto shares the network it resolves to
+    assert load_embedder(auto) is backends["onnx"]  # auto shares the network it resolves to
     explicit = e5_settings.with_(encoder_backend="onnx-int8")
     assert load_embedder(explicit, index_fingerprint=backends["torch"].fingerprint) is backends["onnx-int8"]
 
