@@ -13,8 +13,10 @@ One hostile file cannot stop a batch:
 * a worker gets ``file_timeout_s`` wall-clock seconds per file, plus
   ``page_timeout_s`` per page once the page count is known (a PDF's pages
   before they are read; for text and Word files every
-  :data:`CHARS_PER_PAGE` characters of text once it is read); past that it
-  is killed and the file reported as too slow to read;
+  :data:`CHARS_PER_PAGE` characters of text once it is read), plus
+  ``ocr_page_timeout_s`` per scanned page before OCR reads it
+  (:mod:`ingest.ocr`); past that it is killed and the file reported as too
+  slow to read;
 * a worker's address space is capped at ``file_memory_mb`` (``RLIMIT_AS``):
   an allocation past it fails, the file is reported as too large to read and
   the worker replaced;
@@ -173,7 +175,8 @@ def parse_document(
         data: The file's bytes and digest from :func:`ingest.readers.load_file`.
         limits: Read limits.
         on_pages: Called with a PDF's page count before its pages are read,
-            and with the text's length in pages for files without pages.
+            and with the text's length in pages for files without pages;
+            ``on_pages(0, ocr=n)`` before ``n`` scanned pages are read by OCR.
 
     Returns:
         The document (``content_hash`` is the digest with the sidecar), its
@@ -183,13 +186,26 @@ def parse_document(
     from ingest.readers import read_document
     from ingest.segment import segment
 
-    doc = read_document(path, source, data=data, limits=limits, on_pages=on_pages)
+    doc = read_document(path, source, data=data, limits=limits, on_pages=on_pages,
+                        on_ocr_pages=_ocr_pages_callback(on_pages))
     if not doc.pages:
         # Text and Word files have no pages: their size in pages of text buys the same time.
         on_pages(max(1, len(doc.text) // CHARS_PER_PAGE))
     doc.content_hash = data.digest
     doc.size = data.size
     return doc, extract_metadata(doc), segment(doc)
+
+
+def _ocr_pages_callback(on_pages: Callable[..., None]) -> Callable[[int], None]:
+    """Report pages about to be OCR'd as ``on_pages(0, ocr=n)`` (the worker's callback takes it)."""
+
+    def on_ocr_pages(n: int) -> None:
+        try:
+            on_pages(0, ocr=n)
+        except TypeError:  # a one-argument callback (e.g. bench/fuzz.py): no deadline to extend
+            pass
+
+    return on_ocr_pages
 
 
 def _peak_rss() -> int | None:
@@ -246,7 +262,7 @@ def _worker_main(conn: Any, limits: IsolationLimits) -> None:
             os.chdir(cwd)
             data = FileData(Path(path_str), payload, raw_hash, digest, Path(sidecar) if sidecar else None)
             del payload
-            result = parse(Path(path_str), source, data, limits.read, lambda n: conn.send(("pages", n)))
+            result = parse(Path(path_str), source, data, limits.read, lambda n, ocr=0: conn.send(("pages", n, ocr)))
             del data
             error = None
         except IngestError as exc:
@@ -327,6 +343,7 @@ class _Job:
     started: float = 0.0
     deadline: float = 0.0
     pages: int | None = None
+    ocr_pages: int = 0
 
 
 class _Worker:
@@ -431,7 +448,9 @@ class _Pool:
                     job.deadline = job.started + self.limits.timeout_s
                 elif message[0] == "pages":
                     job.pages = max(job.pages or 0, int(message[1]))
-                    job.deadline = job.started + self.limits.timeout_s + self.limits.page_timeout_s * job.pages
+                    job.ocr_pages = max(job.ocr_pages, int(message[2]))
+                    job.deadline = (job.started + self.limits.timeout_s + self.limits.page_timeout_s * job.pages
+                                    + self.limits.read.ocr.page_timeout_s * job.ocr_pages)
                 else:
                     worker.job = None
                     if message[-1]:  # the worker quits after this file (a MemoryError)
@@ -505,6 +524,9 @@ def _too_slow_message(job: _Job, limits: IsolationLimits) -> str:
                 "(RADSLAG_PAGE_TIMEOUT)")
     else:
         rule = "RADSLAG_FILE_TIMEOUT"
+    if job.ocr_pages:
+        rule += (f" + {limits.read.ocr.page_timeout_s:g} s × {job.ocr_pages} sidor med OCR "
+                 "(RADSLAG_OCR_PAGE_TIMEOUT)")
     return (f"För långsam att läsa: {_name(job)} tog mer än {allowed:.0f} s, gränsen är {rule} "
             f"(too slow to read: more than {allowed:.0f} s)")
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ingest.ocr import OcrOptions
 from radslag.errors import IngestError
 from radslag.types import Document
 
@@ -88,12 +89,15 @@ class ReadLimits:
         max_pages: Most pages a PDF may have.
         max_unzipped_bytes: Most bytes a DOCX may unpack to.
         max_paragraphs: Most paragraphs and table cells a DOCX may hold.
+        ocr: How scanned PDF pages are read (:class:`ingest.ocr.OcrOptions`;
+            it travels with the limits into the parsing worker).
     """
 
     max_file_bytes: int = 100 * _MB
     max_pages: int = 2000
     max_unzipped_bytes: int = 200 * _MB
     max_paragraphs: int = 50_000
+    ocr: OcrOptions = OcrOptions()
 
     @classmethod
     def from_settings(cls, settings: Any) -> "ReadLimits":
@@ -103,6 +107,7 @@ class ReadLimits:
             max_pages=int(settings.max_pages),
             max_unzipped_bytes=int(settings.max_unzipped_mb * _MB),
             max_paragraphs=int(settings.max_paragraphs),
+            ocr=OcrOptions.from_settings(settings),
         )
 
 
@@ -295,7 +300,7 @@ def _check_pages(path: Path, data: bytes, limits: ReadLimits, on_pages: Callable
         on_pages(pages)
 
 
-def _read_pdf(path: Path, source: str, fd: FileData, limits: ReadLimits, on_pages) -> Document:
+def _read_pdf(path: Path, source: str, fd: FileData, limits: ReadLimits, on_pages, on_ocr_pages=None) -> Document:
     try:
         from ingest.readers.pdf import read_pdf
     except ImportError as exc:
@@ -303,7 +308,7 @@ def _read_pdf(path: Path, source: str, fd: FileData, limits: ReadLimits, on_page
     # Only files read_pdf will parse (it first wants %PDF- and %%EOF) are counted.
     if _PDF_MAGIC in fd.data[:1024] and b"%%EOF" in fd.data.rstrip(b"\x00\r\n\t\f ")[-2048:]:
         _check_pages(path, fd.data, limits, on_pages)
-    return read_pdf(path, source)
+    return read_pdf(path, source, ocr=limits.ocr, on_ocr_pages=on_ocr_pages)
 
 
 def _read_docx(path: Path, source: str, fd: FileData, limits: ReadLimits) -> Document:
@@ -321,6 +326,7 @@ def read_document(
     data: FileData | None = None,
     limits: ReadLimits | None = None,
     on_pages: Callable[[int], None] | None = None,
+    on_ocr_pages: Callable[[int], None] | None = None,
 ) -> Document:
     """Read any supported file into a :class:`Document`.
 
@@ -339,6 +345,8 @@ def read_document(
         limits: Size, page, unpacked-size and paragraph limits.
         on_pages: Called with a PDF's page count before its pages are read
             (the isolation layer extends the file's time limit by it).
+        on_ocr_pages: Called with the number of scanned pages before they
+            are read by OCR (``limits.ocr``), likewise.
 
     Returns:
         The document; ``content_hash`` is the SHA-256 of the file's bytes.
@@ -363,7 +371,7 @@ def read_document(
     head = fd.data[:8192]
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        doc = _read_pdf(path, source, fd, limits, on_pages)
+        doc = _read_pdf(path, source, fd, limits, on_pages, on_ocr_pages)
     elif suffix == ".docx":
         doc = _read_docx(path, source, fd, limits)
     elif suffix in TEXT_SUFFIXES or suffix in MARKDOWN_SUFFIXES:
@@ -379,7 +387,7 @@ def read_document(
 
         doc = read_text(path, source) if suffix in TEXT_SUFFIXES else read_markdown(path, source)
     elif head.startswith(_PDF_MAGIC):
-        doc = _read_pdf(path, source, fd, limits, on_pages)
+        doc = _read_pdf(path, source, fd, limits, on_pages, on_ocr_pages)
     else:
         raise IngestError(
             "unsupported",

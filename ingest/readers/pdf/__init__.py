@@ -25,11 +25,20 @@ piece: ``{"page", "kind": header|footer|page_number, "text"}``).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ingest.ocr import OcrOptions, OcrRun, no_text_message, not_available_message, run_ocr
 from ingest.readers.pdf.assemble import assemble, join_hyphen
-from ingest.readers.pdf.extract import check_reference_cycles, is_password_error, open_document, read_words
+from ingest.readers.pdf.extract import (
+    Extracted,
+    Word,
+    check_reference_cycles,
+    is_password_error,
+    open_document,
+    read_words,
+)
 from ingest.readers.pdf.furniture import strip_furniture
 from ingest.readers.pdf.geometry import rows_of
 from ingest.readers.pdf.layout import document_body_left, layout_page, mark_paragraphs
@@ -39,26 +48,40 @@ from radslag.types import Document
 __all__ = ["read_pdf", "join_hyphen", "page_count"]
 
 
-def read_pdf(path: Path, source: str) -> Document:
+def read_pdf(
+    path: Path,
+    source: str,
+    *,
+    ocr: OcrOptions | None = None,
+    on_ocr_pages: Callable[[int], None] | None = None,
+) -> Document:
     """Read a PDF into a :class:`Document` with layout-derived structure.
 
     Args:
         path: The PDF file.
         source: The source label to store in the document.
+        ocr: How scanned pages are read (:mod:`ingest.ocr`); None reads the
+            text layer only, as does mode ``off``.
+        on_ocr_pages: Called with the number of pages about to be OCR'd
+            (the isolation layer extends the file's time limit by it).
 
     Returns:
         The document: normalised text, one :class:`PageSpan` per page,
         margin and bold headings with offsets, PDF info in ``front_matter``
         (``title``, ``author``, ``created`` when present) and the removed
         page furniture (``running_lines``, ``page_header``,
-        ``page_furniture``).
+        ``page_furniture``). Pages read by OCR are recorded in
+        ``front_matter["ocr"]`` (:meth:`ingest.ocr.OcrRun.front_matter`) and
+        noted in ``warnings`` with their confidence.
 
     Raises:
         IngestError: ``io``/``permission`` when the file cannot be read,
             ``empty`` for an empty file, ``not_pdf`` when the bytes are not a
             PDF, ``corrupt_pdf`` when it is truncated, broken or its objects
             refer to themselves in a loop, ``encrypted`` when it needs a
-            password and ``needs_ocr`` when no page has a text layer.
+            password and ``needs_ocr`` when no page has a text layer and
+            OCR is off, unavailable (the message names what to install) or
+            finds no text.
     """
     path = Path(path)
     data = _read_bytes(path)
@@ -83,17 +106,34 @@ def read_pdf(path: Path, source: str) -> Document:
     except Exception as exc:  # PdfiumError carries the reason as a code
         raise _open_error(exc, path) from None
     try:
-        extracted = read_words(pdf)
-    except IngestError:
-        raise
-    except Exception as exc:
-        raise IngestError(
-            "corrupt_pdf",
-            f"PDF-filen {path.name} är skadad och kan inte läsas ({str(exc)[:200]}) (corrupt PDF: cannot be parsed)",
-        ) from None
+        try:
+            extracted = read_words(pdf)
+        except IngestError:
+            raise
+        except Exception as exc:
+            raise IngestError(
+                "corrupt_pdf",
+                f"PDF-filen {path.name} är skadad och kan inte läsas ({str(exc)[:200]}) "
+                "(corrupt PDF: cannot be parsed)",
+            ) from None
+        # OCR: scanned pages get words read from their picture (the document must still be open).
+        ocr_run = run_ocr(pdf, extracted.pages, path.name, ocr, on_ocr_pages) if ocr is not None else None
     finally:
         pdf.close()
-    return _build(extracted, path, source, data, content_hash)
+    _apply_ocr(extracted, ocr_run)
+    return _build(extracted, path, source, data, content_hash, ocr, ocr_run)
+
+
+def _apply_ocr(extracted: Extracted, run: OcrRun | None) -> None:
+    """Put the words OCR read in place of the (empty) text layer of the scanned pages."""
+    if run is None:
+        return
+    for page in extracted.pages:
+        read = run.pages.get(page.number)
+        if read is not None and read.words:
+            page.words = [Word(w.text, w.x0, w.x1, w.top, w.bottom, w.size, w.bold) for w in read.words]
+            page.unmapped = 0
+            page.rotated_dropped = False
 
 
 def page_count(data: bytes) -> int | None:
@@ -115,7 +155,15 @@ def page_count(data: bytes) -> int | None:
         pdf.close()
 
 
-def _build(extracted: Any, path: Path, source: str, data: bytes, content_hash: str) -> Document:
+def _build(
+    extracted: Any,
+    path: Path,
+    source: str,
+    data: bytes,
+    content_hash: str,
+    ocr: OcrOptions | None = None,
+    ocr_run: OcrRun | None = None,
+) -> Document:
     pages = extracted.pages
     if not pages:
         raise IngestError(
@@ -123,15 +171,11 @@ def _build(extracted: Any, path: Path, source: str, data: bytes, content_hash: s
             f"PDF-filen {path.name} har inga sidor som går att läsa (corrupt PDF: no readable pages)",
         )
     if not any(p.words for p in pages):
-        raise IngestError(
-            "needs_ocr",
-            f"Skannad PDF utan textlager – OCR behövs: {path.name}. Kör till exempel "
-            "ocrmypdf -l swe (kräver paketet tesseract-ocr-swe) och läs in resultatet "
-            "(scanned PDF without text layer: OCR needed, e.g. ocrmypdf -l swe with tesseract-ocr-swe)",
-        )
+        raise IngestError("needs_ocr", _needs_ocr_message(path.name, ocr, ocr_run))
     warnings: list[str] = []
+    ocr_pages = set(ocr_run.needed) if ocr_run is not None else set()
     for page in pages:
-        if not page.words and page.images:
+        if not page.words and page.images and page.number not in ocr_pages:
             warnings.append(
                 f"Sida {page.number} saknar textlager och har bara bild – OCR behövs för den sidan "
                 f"(page {page.number} has no text layer)"
@@ -152,13 +196,20 @@ def _build(extracted: Any, path: Path, source: str, data: bytes, content_hash: s
             "OCR kan ge bättre text (unmapped glyphs in the PDF font)"
         )
     if sum(p.images for p in pages) >= len(pages) and _letters(text) < 40 * len(pages):
+        if ocr_run is not None and ocr_run.pages:
+            raise IngestError("needs_ocr", no_text_message(path.name, ocr_run))
         raise IngestError(
             "needs_ocr",
             f"Skannad PDF med nästan inget textlager – OCR behövs: {path.name} "
             "(installera tesseract-ocr-swe och kör ocrmypdf -l swe) "
-            "(scanned PDF with almost no text layer: OCR needed)",
+            "(scanned PDF with almost no text layer: OCR needed)"
+            if ocr is None
+            else _needs_ocr_message(path.name, ocr, ocr_run),
         )
     front: dict[str, Any] = dict(extracted.meta)
+    if ocr_run is not None:
+        front["ocr"] = ocr_run.front_matter()
+        warnings.extend(ocr_run.warnings())
     if furniture.running_lines:
         front["running_lines"] = furniture.running_lines
     if furniture.header_lines:
@@ -177,6 +228,19 @@ def _build(extracted: Any, path: Path, source: str, data: bytes, content_hash: s
         encoding=None,
         warnings=warnings,
     )
+
+
+def _needs_ocr_message(name: str, ocr: OcrOptions | None, run: OcrRun | None) -> str:
+    """Why a scanned file has no text: no OCR asked for, OCR off or unavailable, or OCR found nothing."""
+    if ocr is None:
+        return (
+            f"Skannad PDF utan textlager – OCR behövs: {name}. Kör till exempel "
+            "ocrmypdf -l swe (kräver paketet tesseract-ocr-swe) och läs in resultatet "
+            "(scanned PDF without text layer: OCR needed, e.g. ocrmypdf -l swe with tesseract-ocr-swe)"
+        )
+    if run is not None and run.pages:
+        return no_text_message(name, run)
+    return not_available_message(name, ocr, run.status if run is not None else None)
 
 
 def _letters(text: str) -> int:
