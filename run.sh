@@ -54,10 +54,24 @@ browser() {
   fi
 }
 
+ocr() {
+  # Scanned minutes are read with Tesseract's Swedish model (Debian packages, not pip).
+  if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -x swe >/dev/null; then return; fi
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "==> Installerar tesseract-ocr och tesseract-ocr-swe för skannade protokoll (installing OCR)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-swe >/dev/null) \
+      || echo "!! tesseract-ocr-swe kunde inte installeras; skannade PDF:er avvisas med \"OCR behövs\" och OCR-testerna hoppas över"
+  else
+    echo "!! tesseract-ocr/tesseract-ocr-swe saknas och apt-get går inte att köra (kräver root); skannade PDF:er avvisas" \
+         "med \"OCR behövs\" och OCR-testerna hoppas över. Installera: apt-get install tesseract-ocr tesseract-ocr-swe"
+  fi
+}
+
 case "${1:-}" in
   app)
     shift
     setup
+    ocr
     radslag models
     exec radslag serve "$@"
     ;;
@@ -65,6 +79,7 @@ case "${1:-}" in
     shift
     setup
     browser
+    ocr
     exec python -m pytest -q -ra "$@"
     ;;
   setup)
