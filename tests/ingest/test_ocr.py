@@ -27,7 +27,8 @@ from ingest.segment import segment
 from radslag.config import Settings, load_settings
 from radslag.errors import IngestError
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "scanned"
+PDF_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
 SCANNED = FIXTURES / "scanned_minutes.pdf"
 MIXED = FIXTURES / "mixed_minutes.pdf"
 TRUTH = json.loads((FIXTURES / "scanned_minutes.json").read_text(encoding="utf-8"))
@@ -165,7 +166,7 @@ def test_mixed_pdf_ocrs_only_the_page_without_text(mixed):
 def test_missing_tesseract_is_reported_per_file(tmp_path):
     settings = Settings(archive_dir=tmp_path / "a", ocr_command=str(tmp_path / "saknas" / "tesseract"),
                         ingest_workers=1)
-    files = [(SCANNED, "skannad.pdf"), (MIXED, "blandad.pdf"), (FIXTURES / "margin.pdf", "marginal.pdf")]
+    files = [(SCANNED, "skannad.pdf"), (MIXED, "blandad.pdf"), (PDF_FIXTURES / "margin.pdf", "marginal.pdf")]
     out = {o.source: o for o in parse_files(files, settings)}
     scan = out["skannad.pdf"]
     assert scan.status == "failed" and scan.reason == "needs_ocr" and scan.detail is None

@@ -4,7 +4,8 @@ Run from the project root::
 
     python tests/tools/make_scanned.py
 
-Writes to ``tests/fixtures/pdf/``:
+Writes to ``tests/fixtures/scanned/`` (a folder of its own: the benches
+that time the PDF reader over ``tests/fixtures/pdf/`` should not time OCR):
 
 * ``scanned_minutes.pdf``: a two-page protocol of a trygghetsråd as a
   scanner makes it: each page is a grey-scale JPEG image (200 dpi, slightly
@@ -30,7 +31,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PDF_DIR = ROOT / "tests" / "fixtures" / "pdf"
+PDF_DIR = ROOT / "tests" / "fixtures" / "scanned"
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"), Path("/usr/local/share/fonts")]
 
 A4_W, A4_H = 595.28, 841.89  # points
