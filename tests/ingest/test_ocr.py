@@ -253,14 +253,16 @@ def test_environment_sets_ocr(monkeypatch):
 
 @needs_tesseract
 def test_ocr_pages_extend_the_file_time_limit(tmp_path):
-    # One second per file and nothing per page is far too little for two pages
-    # of OCR; the OCR budget per page is what lets the file through.
+    # One second per file and nothing per page is far too little for a page of
+    # OCR; the OCR budget per page is what lets the file through.
     base = dict(archive_dir=tmp_path / "a", ingest_workers=1, file_timeout_s=1.0, page_timeout_s=0.0)
-    ok = list(parse_files([(SCANNED, "skannad.pdf")], Settings(**base, ocr_page_timeout_s=120.0)))
+    ok = list(parse_files([(MIXED, "blandad.pdf")], Settings(**base, ocr_page_timeout_s=120.0)))
     assert ok[0].status == "parsed", ok[0].error
+    assert ok[0].document.front_matter["ocr"]["pages"] == [2]
     assert ok[0].seconds > 1.0  # it did run past the plain file limit
-    slow = list(parse_files([(SCANNED, "skannad.pdf")], Settings(**base, ocr="off")))
-    assert slow[0].reason == "needs_ocr"  # with OCR off the same limit is plenty
+    plain = list(parse_files([(MIXED, "blandad.pdf")], Settings(**base, ocr="off")))
+    assert plain[0].status == "parsed"  # without OCR the same limit is plenty
+    assert "ocr" not in plain[0].document.front_matter
 
 
 # ---------------------------------------------------------------------------
