@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -33,21 +32,22 @@ _ENDINGS = ("", "n", "en", "et", "na", "ar", "er", "or", "arna", "erna", "orna",
 _stemmer = snowballstemmer.stemmer("swedish")
 
 
-@dataclass(frozen=True)
 class _Tok:
     """A word of an item: as written, case-folded and stemmed."""
 
-    surface: str
-    folded: str
-    stem: str
+    __slots__ = ("surface", "folded", "stem")  # attribute access is the hot path of matching
+
+    def __init__(self, surface: str, folded: str, stem: str):
+        self.surface, self.folded, self.stem = surface, folded, stem
 
 
-@dataclass(frozen=True)
 class _SeedTok:
-    """A word of a seed term (attribute access is hot: a dataclass, not a namedtuple)."""
+    """A word of a seed term: ``kind`` "cs" (acronym, case-sensitive), "exact" (word + ending) or "stem"."""
 
-    kind: str  # "cs" (acronym, case-sensitive), "exact" (word + ending), "stem"
-    value: str
+    __slots__ = ("kind", "value")
+
+    def __init__(self, kind: str, value: str):
+        self.kind, self.value = kind, value
 
 
 def _tokens(text: str) -> list[_Tok]:
