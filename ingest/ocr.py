@@ -63,6 +63,7 @@ __all__ = [
     "ocr_image",
     "ocr_pdf_page",
     "run_ocr",
+    "item_ocr_mark",
     "install_hint",
     "not_available_message",
     "no_text_message",
@@ -173,6 +174,17 @@ class OcrStatus:
     def engine(self) -> str:
         """``tesseract 5.3.0`` (what ``front_matter["ocr"]["engine"]`` records)."""
         return f"tesseract {self.version}" if self.version else "tesseract"
+
+    def to_json(self) -> dict[str, Any]:
+        """For ``radslag models --json``: availability, engine, program, languages, what is missing and why."""
+        return {
+            "available": self.available,
+            "engine": self.engine if self.version else None,
+            "command": self.command,
+            "languages": list(self.languages),
+            "missing": list(self.missing),
+            "problem": self.problem,
+        }
 
 
 def install_hint(languages: Sequence[str] = ("swe",)) -> str:
@@ -705,6 +717,34 @@ class OcrRun:
             else:
                 out.append(f"Sida {n}: OCR hittade ingen text (page {n}: OCR found no text)")
         return out
+
+
+def item_ocr_mark(front_matter: dict[str, Any], pages: Sequence[int]) -> dict[str, Any] | None:
+    """How much of an agenda item is OCR text, from its document's ``front_matter["ocr"]``.
+
+    Args:
+        front_matter: The document's front matter (as stored).
+        pages: The item's pages (``AgendaItem.pages``).
+
+    Returns:
+        None when none of the item's pages was read by OCR; else
+        ``{"pages": [...], "confidence": 0.87, "engine": "tesseract 5.3.0"}``:
+        the item's OCR'd pages and the mean word confidence over them
+        (weighted by their words).
+    """
+    mark = front_matter.get("ocr") if isinstance(front_matter, dict) else None
+    if not isinstance(mark, dict):
+        return None
+    wanted = set(pages)
+    rows = [r for r in mark.get("page_confidence") or [] if r.get("page") in wanted and r.get("words")]
+    if not rows:
+        return None
+    words = sum(r["words"] for r in rows)
+    return {
+        "pages": sorted(r["page"] for r in rows),
+        "confidence": round(sum(r["confidence"] * r["words"] for r in rows) / words, 4),
+        "engine": mark.get("engine"),
+    }
 
 
 def _percent(share: float) -> str:

@@ -226,6 +226,30 @@ def _tessdata_listing() -> str:
     return done.stdout + done.stderr
 
 
+def test_item_mark_covers_only_ocr_pages_weighted_by_words():
+    front = {"ocr": {"pages": [2, 3], "engine": "tesseract 5.3.0", "page_confidence": [
+        {"page": 2, "confidence": 0.9, "words": 300}, {"page": 3, "confidence": 0.6, "words": 100}]}}
+    assert ocr.item_ocr_mark(front, [1]) is None  # a text-layer page
+    assert ocr.item_ocr_mark({}, [2]) is None
+    assert ocr.item_ocr_mark(front, [2]) == {"pages": [2], "confidence": 0.9, "engine": "tesseract 5.3.0"}
+    assert ocr.item_ocr_mark(front, [1, 2, 3]) == {"pages": [2, 3], "confidence": 0.825,
+                                                   "engine": "tesseract 5.3.0"}
+
+
+@needs_tesseract
+def test_item_marks_of_the_mixed_file(mixed):
+    marks = [ocr.item_ocr_mark(mixed.front_matter, item.pages) for item in segment(mixed)]
+    assert [m is not None for m in marks] == [False, False, False, True, True, True]
+    assert marks[3]["confidence"] == mixed.front_matter["ocr"]["confidence"]
+
+
+def test_status_of_a_missing_program_is_plain_data(tmp_path):
+    status = ocr.tesseract_status(ocr.OcrOptions(command=str(tmp_path / "tesseract")))
+    assert status.to_json() == {"available": False, "engine": None, "command": None, "languages": [],
+                                "missing": [], "problem": status.problem}
+    assert "Installera tesseract-ocr och tesseract-ocr-swe" in status.problem
+
+
 def test_settings_reach_the_options():
     options = ocr.OcrOptions.from_settings(
         Settings(ocr="nej", ocr_language="swe+eng", ocr_dpi=5000, ocr_page_timeout_s=7, ocr_command="/x/t")
