@@ -187,19 +187,23 @@ class OcrStatus:
         }
 
 
-def install_hint(languages: Sequence[str] = ("swe",)) -> str:
-    """The packages to install, as a Swedish sentence ("Installera tesseract-ocr och tesseract-ocr-swe").
+def _packages(languages: Sequence[str]) -> list[str]:
+    # English ships with Debian's tesseract-ocr itself; every other language is a package of its own.
+    return ["tesseract-ocr"] + [f"tesseract-ocr-{lang}" for lang in languages if lang != "eng"]
 
-    English ships with Debian's ``tesseract-ocr`` itself, so only the other
-    language packages are named.
-    """
-    packages = ["tesseract-ocr"] + [f"tesseract-ocr-{lang}" for lang in languages if lang != "eng"]
+
+def install_hint(languages: Sequence[str] = ("swe",)) -> str:
+    """The packages to install, as a Swedish sentence ("Installera tesseract-ocr och tesseract-ocr-swe (apt-get …)")."""
+    packages = _packages(languages)
     names = packages[0] if len(packages) == 1 else ", ".join(packages[:-1]) + " och " + packages[-1]
     return f"Installera {names} (apt-get install {' '.join(packages)})"
 
 
 def tesseract_status(options: OcrOptions | None = None) -> OcrStatus:
-    """Find Tesseract and its language models (cached per program, languages and ``TESSDATA_PREFIX``).
+    """Find Tesseract and its language models.
+
+    Not cached: it costs two short runs of the program, against seconds of
+    OCR per page, and it sees a model installed since the last file.
 
     Args:
         options: OCR options (the program and the languages asked for).
@@ -208,24 +212,21 @@ def tesseract_status(options: OcrOptions | None = None) -> OcrStatus:
         The status; never raises.
     """
     options = options or OcrOptions()
-    return _status(options.command, options.languages, os.environ.get("TESSDATA_PREFIX", ""))
-
-
-@lru_cache(maxsize=8)
-def _status(command: str, languages: tuple[str, ...], _tessdata: str) -> OcrStatus:
-    path = shutil.which(command)
+    languages = options.languages
+    install = f"install {' '.join(_packages(languages))}"
+    path = shutil.which(options.command)
     if path is None:
         return OcrStatus(
             False,
-            problem=(f"Tesseract saknas (programmet {command!r} hittades inte). {install_hint(languages)} "
-                     f"(Tesseract OCR is not installed: install tesseract-ocr and tesseract-ocr-swe)"),
+            problem=(f"Tesseract saknas (programmet {options.command!r} hittades inte). {install_hint(languages)} "
+                     f"(Tesseract OCR is not installed: {install})"),
         )
     try:
         ver = subprocess.run([path, "--version"], capture_output=True, timeout=_CHECK_TIMEOUT_S, env=_env())
         listed = subprocess.run([path, "--list-langs"], capture_output=True, timeout=_CHECK_TIMEOUT_S, env=_env())
     except (OSError, subprocess.SubprocessError) as exc:
         return OcrStatus(False, path, problem=(f"Tesseract ({path}) går inte att köra: {exc}. "
-                                               f"{install_hint(languages)} (Tesseract cannot be run)"))
+                                               f"{install_hint(languages)} (Tesseract cannot be run: {install})"))
     text = (ver.stdout + ver.stderr).decode("utf-8", "replace")
     m = _VERSION.search(text)
     version = m.group(1) if m else None
@@ -238,7 +239,7 @@ def _status(command: str, languages: tuple[str, ...], _tessdata: str) -> OcrStat
         return OcrStatus(
             False, path, version, installed, missing,
             problem=(f"Tesseracts språkmodell saknas: {names}. {install_hint(missing)} "
-                     f"(Tesseract language model missing: {names})"),
+                     f"(Tesseract language model missing: {names}; install {' '.join(_packages(missing))})"),
         )
     return OcrStatus(True, path, version, installed)
 
