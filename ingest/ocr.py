@@ -57,6 +57,7 @@ __all__ = [
     "OcrRun",
     "tesseract_status",
     "page_needs_ocr",
+    "image_coverage",
     "parse_hocr",
     "mark_bold",
     "pgm_bytes",
@@ -79,6 +80,10 @@ OCR_MODES = ("auto", "on", "off")
 #: image, is a scanned page (the PDF reader refuses a document below the same
 #: count per page as "almost no text layer").
 MIN_PAGE_LETTERS = 40
+#: Share of a page its largest image must cover for a page with a few words
+#: of text layer to be read as a scan (a scan fills the page; the logos on
+#: the cover pages of corpus/real cover 16–19 %).
+MIN_SCAN_COVERAGE = 0.5
 #: Largest page bitmap handed to Tesseract (pixels): A4 at 300 dpi is 8.7
 #: million; a poster-sized page is rendered at a lower resolution instead of
 #: exhausting the worker's memory.
@@ -620,8 +625,15 @@ def _letters(page: Any) -> int:
     return sum(ch.isalpha() for w in page.words for ch in w.text)
 
 
-def page_needs_ocr(page: Any, document_has_text: bool = True) -> bool:
+def page_needs_ocr(page: Any, document_has_text: bool = True, coverage: float = 1.0) -> bool:
     """Whether a page is a scan to be read by OCR.
+
+    A page is read when its text layer holds fewer than
+    :data:`MIN_PAGE_LETTERS` letters and it shows an image: with no text
+    layer at all any image will do; with a few words (a stamped page
+    number, a file name printed over the scan) the image must cover
+    :data:`MIN_SCAN_COVERAGE` of the page, so that a born-digital cover page
+    (a title and a logo) keeps its own text.
 
     Args:
         page: A page with ``words`` (objects with ``text``) and ``images``
@@ -630,10 +642,35 @@ def page_needs_ocr(page: Any, document_has_text: bool = True) -> bool:
         document_has_text: False when no page of the document has a text
             layer; then every page is read (text drawn as outlines has no
             image object).
+        coverage: Share of the page covered by its largest image
+            (:func:`image_coverage`).
     """
     if _letters(page) >= MIN_PAGE_LETTERS:
         return False
-    return page.images > 0 or not document_has_text
+    if not document_has_text:
+        return True
+    if page.images <= 0:
+        return False
+    return not page.words or coverage >= MIN_SCAN_COVERAGE
+
+
+def image_coverage(pdf: Any, index: int) -> float:
+    """Share of page ``index``'s area covered by its largest image (0–1)."""
+    import pypdfium2.raw as raw  # as in the PDF reader: PDFium is loaded when a PDF is read
+
+    page = pdf[index]
+    try:
+        left, bottom, right, top = (float(v) for v in page.get_bbox())
+        area = max(1e-6, (right - left) * (top - bottom))
+        best = 0.0
+        for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=1):
+            x0, y0, x1, y1 = obj.get_bounds()
+            width, height = min(x1, right) - max(x0, left), min(y1, top) - max(y0, bottom)
+            if width > 0 and height > 0:
+                best = max(best, width * height / area)
+        return best
+    finally:
+        page.close()
 
 
 @dataclass
@@ -788,7 +825,10 @@ def run_ocr(
             mode is ``on``.
     """
     has_text = any(p.words for p in pages)
-    needed = [p for p in pages if page_needs_ocr(p, has_text)]
+    needed = [
+        p for p in pages
+        if page_needs_ocr(p, has_text, image_coverage(pdf, p.number - 1) if p.words and p.images else 1.0)
+    ]
     if not needed or options.mode == "off":
         return None
     status = tesseract_status(options)

@@ -407,6 +407,21 @@ def test_pages_needing_ocr_are_those_showing_an_image_without_text():
     assert [ocr.page_needs_ocr(p) for p in (full, scan, stamp, figure, blank)] == [False, True, True, False, False]
     # without any text layer in the document every page is read (text drawn as outlines has no image)
     assert ocr.page_needs_ocr(blank, document_has_text=False)
+    # a few words beside a small image (a title and a logo on a cover page) are the page's own text
+    cover = _page(6, "Penningpolitiskt protokoll februari 2019", 3)
+    assert not ocr.page_needs_ocr(cover, coverage=0.16)
+    assert ocr.page_needs_ocr(stamp, coverage=0.95)
+    assert ocr.page_needs_ocr(scan, coverage=0.0)  # no text layer at all: any image is read
+
+
+def test_image_coverage_of_the_fixtures():
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(MIXED.read_bytes())
+    try:
+        assert [round(ocr.image_coverage(pdf, i), 2) for i in range(len(pdf))] == [0.0, 1.0]
+    finally:
+        pdf.close()
 
 
 def test_run_ocr_asks_for_nothing_when_no_page_is_scanned():
