@@ -80,8 +80,9 @@ def _body_tab(page, tab: str, button: str, output: str, wait_text: str) -> str:
     visible[0].click()
     page.get_by_role("option", name="Trygghetsråd", exact=True).click()
     page.get_by_role("button", name=button).click()
-    page.locator(output).get_by_text(wait_text).first.wait_for(timeout=60_000)
-    return page.locator(output).inner_text()
+    # attached, not visible: a Gradio table keeps its cell text in hidden wrappers
+    page.locator(output).get_by_text(wait_text).first.wait_for(state="attached", timeout=60_000)
+    return page.locator(output).text_content()
 
 
 def test_brief_tab_writes_the_brief(page):
