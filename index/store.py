@@ -893,6 +893,18 @@ class Archive:
         row = self._conn.execute(f"{_MEETING_SELECT} WHERE m.id = ?", (meeting_id,)).fetchone()
         return _meeting(row) if row else None
 
+    def meeting_counts(self, by: str, filters: Filters | None = None) -> dict[tuple[str | None, str | None, str | None], int]:
+        """Meetings per ``(period, body, municipality)``; the period as :func:`radslag.periods.period_of` gives it."""
+        if by not in PERIODS:
+            raise ValueError(f"by must be one of {PERIODS}, not {by!r}")
+        where, args = self._meeting_where(filters)
+        rows = self._conn.execute(
+            f"SELECT rs_period(m.date, ?, m.year, m.month) AS period, m.body, m.municipality, count(*) FROM meetings m"
+            f" WHERE {where} GROUP BY period, m.body, m.municipality",
+            [by, *args],
+        )
+        return {(r[0], r[1], r[2]): r[3] for r in rows}
+
     def meeting_values(self, column: str) -> list[str]:
         """Distinct ``body`` or ``municipality`` values, sorted."""
         if column not in ("body", "municipality"):

@@ -291,9 +291,8 @@ def timeline(
                                 mode=mode, k=k, filters=filters)
     rows = archive.items(item_ids=ids, enrichment=False)
     # Meetings held per period × body (the denominator researchers need).
-    held: dict[tuple[str, str | None, str | None], set[int]] = defaultdict(set)
-    for m in archive.meetings(filters.meeting_part):
-        held[(_period(m, by), m.body, m.municipality)].add(m.id)
+    held = {(period or UNKNOWN_PERIOD, b, mun): n
+            for (period, b, mun), n in archive.meeting_counts(by, filters.meeting_part).items()}
     groups: dict[tuple[str, str | None, str | None], list[Item]] = defaultdict(list)
     for r in rows:
         groups[(_period(r, by), r.body, r.municipality)].append(r)
@@ -305,7 +304,7 @@ def timeline(
                 period=period, body=b, municipality=mun,
                 meeting_count=len({r.meeting_id for r in members}),
                 item_count=len(members),
-                meetings_held=len(held.get((period, b, mun), ())),
+                meetings_held=held.get((period, b, mun), 0),
                 item_ids=sorted(r.id for r in members),
                 meeting_ids=sorted({r.meeting_id for r in members}),
                 first_date=dates[0] if dates else None,
