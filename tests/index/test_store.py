@@ -257,3 +257,27 @@ def test_year_or_month_only_meetings_pass_date_filters_by_overlap(archive):
     month = next(m for m in archive.meetings() if m.source == "c.txt")
     assert (month.year, month.month, month.date, month.date_precision) == (2022, 5, None, "month")
     assert [m.date_precision for m in archive.meetings() if m.source != "c.txt"] == ["year", None]
+
+
+def test_store_parts_schema_and_upgrade_run_at_open(tmp_path):
+    """A part's SCHEMA and _upgrade are applied on open, idempotently."""
+    import sqlite3
+
+    from index.store import Archive
+    from index.store.base import StorePart
+
+    class NotesPart(StorePart):
+        SCHEMA = "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);"
+
+        def _upgrade(self, conn: sqlite3.Connection) -> None:
+            self._ensure_column(conn, "items", "note_id", "INTEGER")
+
+    class NotedArchive(NotesPart, Archive):
+        pass
+
+    for _ in range(2):  # the second open must not fail on existing tables/columns
+        with NotedArchive(tmp_path / "a.sqlite") as a:
+            tables = {r[0] for r in a._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            columns = {r[1] for r in a._conn.execute("PRAGMA table_info(items)")}
+    assert "notes" in tables
+    assert "note_id" in columns

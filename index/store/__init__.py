@@ -35,6 +35,7 @@ from index.keyword import analyze, analyzer_fingerprint
 from radslag.errors import RadslagError
 from radslag.filters import name_matches
 from radslag.periods import PERIODS, period_of
+from index.store.base import StorePart
 from radslag.types import (
     AgendaItem,
     Document,
@@ -325,7 +326,7 @@ def _thread_entry(row: sqlite3.Row) -> ThreadEntry:
     return ThreadEntry(**data)
 
 
-class Archive:
+class Archive(StorePart):
     """A Rådslag archive in one SQLite file.
 
     Args:
@@ -346,6 +347,7 @@ class Archive:
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
         self._migrate()
+        self._apply_parts()
 
     # -- lifecycle -----------------------------------------------------------
 
