@@ -63,6 +63,19 @@ class Settings:
         ocr_page_timeout_s: Seconds OCR may take per page; the file's time
             limit grows by as much for every page read by OCR.
         ocr_command: The Tesseract program (name on ``PATH`` or a path).
+        base_url: Where users reach the app; feed entries and e-mail digests
+            link to ``<base_url>/?item=<id>`` and feeds live at
+            ``<base_url>/feeds/<id>.atom``.
+        watch_after_ingest: Check saved searches after every ingest.
+        smtp_host: SMTP server for e-mail digests of saved searches (None: no e-mail).
+        smtp_port: Its port.
+        smtp_security: ``auto`` (TLS on port 465, STARTTLS when offered),
+            ``ssl``, ``starttls`` or ``none``.
+        smtp_user: Login name (the password only from ``RADSLAG_SMTP_PASSWORD``).
+        smtp_password: Login password (never shown in ``repr``).
+        smtp_from: Sender address of digests.
+        smtp_to: Recipients of digests, comma-separated (a saved search may name its own).
+        smtp_timeout_s: Seconds to wait for the SMTP server.
     """
 
     archive_dir: Path = field(default_factory=lambda: Path("archive"))
@@ -90,6 +103,16 @@ class Settings:
     ocr_dpi: int = 300
     ocr_page_timeout_s: float = 60.0
     ocr_command: str = "tesseract"
+    base_url: str = "http://127.0.0.1:7860"
+    watch_after_ingest: bool = True
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_security: str = "auto"
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_from: str = "radslag@localhost"
+    smtp_to: str | None = None
+    smtp_timeout_s: float = 20.0
 
     @property
     def db_path(self) -> Path:
@@ -127,7 +150,10 @@ def load_settings(**overrides) -> Settings:
     ``RADSLAG_MAX_UNZIPPED_MB``, ``RADSLAG_MAX_PARAGRAPHS``,
     ``RADSLAG_FILE_TIMEOUT``, ``RADSLAG_PAGE_TIMEOUT``, ``RADSLAG_FILE_MEMORY_MB``; OCR
     ``RADSLAG_OCR``, ``RADSLAG_OCR_LANG``, ``RADSLAG_OCR_DPI``, ``RADSLAG_OCR_PAGE_TIMEOUT``,
-    ``RADSLAG_TESSERACT``.
+    ``RADSLAG_TESSERACT``; saved searches ``RADSLAG_BASE_URL``, ``RADSLAG_WATCH``,
+    ``RADSLAG_SMTP_HOST``, ``RADSLAG_SMTP_PORT``, ``RADSLAG_SMTP_SECURITY``,
+    ``RADSLAG_SMTP_USER``, ``RADSLAG_SMTP_PASSWORD``, ``RADSLAG_SMTP_FROM``,
+    ``RADSLAG_SMTP_TO``, ``RADSLAG_SMTP_TIMEOUT``.
     """
     env = os.environ
     settings = Settings()
@@ -154,6 +180,16 @@ def load_settings(**overrides) -> Settings:
         ocr_dpi=_env_num("RADSLAG_OCR_DPI", int),
         ocr_page_timeout_s=_env_num("RADSLAG_OCR_PAGE_TIMEOUT", float),
         ocr_command=env.get("RADSLAG_TESSERACT") or None,
+        base_url=(env.get("RADSLAG_BASE_URL") or "").rstrip("/") or None,
+        watch_after_ingest=_env_bool("RADSLAG_WATCH", settings.watch_after_ingest),
+        smtp_host=env.get("RADSLAG_SMTP_HOST") or None,
+        smtp_port=_env_num("RADSLAG_SMTP_PORT", int),
+        smtp_security=env.get("RADSLAG_SMTP_SECURITY") or None,
+        smtp_user=env.get("RADSLAG_SMTP_USER") or None,
+        smtp_password=env.get("RADSLAG_SMTP_PASSWORD") or None,
+        smtp_from=env.get("RADSLAG_SMTP_FROM") or None,
+        smtp_to=env.get("RADSLAG_SMTP_TO") or None,
+        smtp_timeout_s=_env_num("RADSLAG_SMTP_TIMEOUT", float),
     )
     if overrides.get("archive_dir") is not None:
         overrides["archive_dir"] = Path(overrides["archive_dir"])
