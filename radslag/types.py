@@ -532,3 +532,75 @@ class Filters:
     def meeting_part(self) -> "Filters":
         """Only the fields that concern meetings (no topic, no entity)."""
         return replace(self, topic=None, entity=None)
+
+
+# -- saved searches (index.watch) -------------------------------------------------------
+
+
+@dataclass
+class Watch(Record):
+    """A saved search: a query or a topic, with filters and a search mode.
+
+    Attributes:
+        id: Never reused (the feed ``/feeds/<id>.atom`` keeps meaning one search).
+        uid: UUID; the Atom feed's id is ``urn:uuid:<uid>``.
+        name: What the user called it (the query or topic when not named).
+        query: Free text, or None for a topic watch (``filters.topic`` set).
+        mode: Search mode (``hybrid``, ``dense``, ``keyword``).
+        email: Recipients of this watch's digest (comma-separated), or None
+            for the configured ``smtp_to``.
+        created_at, checked_at: UTC ISO times of saving and of the last check.
+        last_item_id: Items with a higher id had not been checked yet.
+        alert_count: Alerts recorded so far.
+    """
+
+    id: int
+    uid: str
+    name: str
+    query: str | None
+    filters: Filters
+    mode: str
+    created_at: str
+    email: str | None = None
+    checked_at: str | None = None
+    last_item_id: int = 0
+    alert_count: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        out = super().to_json()
+        out["filters"] = {k: v for k, v in asdict(self.filters).items() if v is not None}
+        return out
+
+
+@dataclass
+class WatchAlert(Record):
+    """An item that matched a saved search when it was new, as it was then.
+
+    The item's fields are copied so the alert (and its feed entry) outlives
+    a later replacement of the document; ``item_id`` is then None.
+
+    Attributes:
+        reason: Why it matched: ``terms`` (every query term), ``dense``
+            (cosine >= the threshold), ``cutoff`` (passed the search's
+            relevance cutoff) or ``topic`` (tagged with the topic).
+        score: The score behind the reason (cosine, topic score or search score).
+        key: Identity of the item across re-ingests (source, number, title, date).
+    """
+
+    id: int
+    uid: str
+    watch_id: int
+    item_id: int | None
+    meeting_id: int | None
+    key: str
+    source: str
+    date: str | None
+    body: str | None
+    municipality: str | None
+    number: str | None
+    title: str
+    snippet: str
+    reason: str
+    score: float | None
+    created_at: str
+    emailed_at: str | None = None

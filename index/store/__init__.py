@@ -36,6 +36,7 @@ from radslag.errors import RadslagError
 from radslag.filters import name_matches
 from radslag.periods import PERIODS, period_of
 from index.store.base import StorePart
+from index.store.watch import WatchStore
 from radslag.types import (
     AgendaItem,
     Document,
@@ -326,7 +327,7 @@ def _thread_entry(row: sqlite3.Row) -> ThreadEntry:
     return ThreadEntry(**data)
 
 
-class Archive(StorePart):
+class Archive(WatchStore, StorePart):
     """A Rådslag archive in one SQLite file.
 
     Args:
