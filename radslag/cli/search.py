@@ -1,0 +1,78 @@
+"""``radslag search``: hybrid, semantic or keyword search over agenda items."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from index.store import Archive
+from radslag.cli.base import (CONTEXT, archive_option, cli, fail, filter_options, filters_from, lang_option,
+                              model_option, settings_for)
+from radslag.errors import RadslagError
+from radslag.i18n import t
+
+
+def _print_result(result, lang: str) -> None:
+    from index.search import display_title
+
+    for note in result.notes:
+        click.secho(f"OBS: {note}", fg="yellow", err=True)
+    if not result.hits:
+        click.echo(t("no_hits", lang))
+        return
+    load = f", modeller laddade på {result.load_ms / 1000:.1f} s" if result.load_ms > 100 else ""
+    click.secho(f"{t('modes_used', lang)}: {'+'.join(result.modes_used)}  ({result.elapsed_ms:.0f} ms{load})", dim=True)
+    for h in result.hits:
+        head = f"{h.rank:>2}. {h.date or t('unknown_date', lang)}  {h.body or '–'}, {h.municipality or '–'}"
+        click.secho(head, bold=True)
+        click.echo(f"    {t('col_item', lang)}: {display_title(h.item_number, h.item_title)}")
+        click.echo(f"    {h.snippet}")
+        if h.topics:
+            click.echo(f"    {t('col_topics', lang)}: {', '.join(tp['label'] for tp in h.topics[:4])}")
+        click.secho(f"    {h.source}  [möte {h.meeting_id}, punkt {h.item_id}]", dim=True)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("query", required=False)
+@click.option("-k", "k", default=10, show_default=True, help="Antal träffar.")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "keyword"]), default="hybrid", show_default=True)
+@click.option("--queries", type=click.File("r", encoding="utf-8"), help="Fil med en fråga per rad (batch).")
+@click.option("--order", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--topic", help="Ämnes-id eller etikett, t.ex. motorburen-ungdom.")
+@click.option("--entity", help="Entitet (person, organisation, plats).")
+@filter_options
+@archive_option
+@model_option
+@click.option("--json", "as_json", is_flag=True, help="Skriv JSON (en rad per fråga).")
+@lang_option
+def search(query, k, mode, queries, order, topic, entity, body, municipality, kind, since, until, archive, model,
+           as_json, lang):
+    """Sök bland dagordningspunkter (hybrid: nyckelord + semantik).
+
+    \b
+    Exempel:
+      radslag search "när diskuterade vi motorburen ungdom"
+      radslag search "epa-traktorer och hög musik" --municipality Arboga
+      radslag search --queries frågor.txt --json
+    """
+    from index.search import search as do_search
+
+    if not query and not queries:
+        fail("Ange en fråga eller --queries FIL (give a query or --queries FILE).")
+    filters = filters_from(body=body, municipality=municipality, kind=kind, since=since, until=until, topic=topic,
+                           entity=entity)
+    settings = settings_for(archive, model)
+    lang = lang or settings.language
+    batch = [q.strip() for q in queries if q.strip()] if queries else [query]
+    with Archive(settings.db_path) as arc:
+        for q in batch:
+            try:
+                result = do_search(arc, q, settings=settings, k=k, mode=mode, order=order, filters=filters)
+            except RadslagError as exc:
+                fail(str(exc))
+            if as_json or queries:
+                out = result.to_json()
+                click.echo(json.dumps(out, ensure_ascii=False))
+            else:
+                _print_result(result, lang)
