@@ -76,6 +76,16 @@ class Settings:
         smtp_from: Sender address of digests.
         smtp_to: Recipients of digests, comma-separated (a saved search may name its own).
         smtp_timeout_s: Seconds to wait for the SMTP server.
+        auth_user: User name for the app's login (``radslag serve``).
+        auth_password: The app's login password, only from ``RADSLAG_PASSWORD``
+            (never on the command line, never shown in ``repr``).
+        auth_password_file: A file whose first line is the app's password.
+        app_concurrency: Searches the app runs at once (0 = from the CPU cores).
+        upload_max_mb: Largest file (MB) the app accepts as an upload.
+        download_keep_s: Seconds the app keeps the files it made for downloads.
+        mask_personal: Mask personal identity numbers, phone numbers and
+            e-mail addresses: ``publish`` (in published output only), ``on``
+            (also in the app and exports) or ``off``.
     """
 
     archive_dir: Path = field(default_factory=lambda: Path("archive"))
@@ -113,6 +123,13 @@ class Settings:
     smtp_from: str = "radslag@localhost"
     smtp_to: str | None = None
     smtp_timeout_s: float = 20.0
+    auth_user: str = "radslag"
+    auth_password: str | None = field(default=None, repr=False)
+    auth_password_file: Path | None = None
+    app_concurrency: int = 0
+    upload_max_mb: int = 200
+    download_keep_s: int = 3600
+    mask_personal: str = "publish"
 
     @property
     def db_path(self) -> Path:
@@ -121,6 +138,10 @@ class Settings:
     @property
     def index_dir(self) -> Path:
         return self.archive_dir / "vectors"
+
+    def masks(self, where: str) -> bool:
+        """Whether personal data is masked in ``where``: ``app``, ``export`` or ``publish``."""
+        return self.mask_personal == "on" or (self.mask_personal == "publish" and where == "publish")
 
     def with_(self, **changes) -> "Settings":
         """Return a copy with ``changes`` applied, ignoring ``None`` values."""
@@ -140,6 +161,23 @@ def _env_num(name: str, kind: type):
     return kind(value) if value and value.strip() else None
 
 
+MASK_MODES = ("publish", "on", "off")
+
+
+def mask_mode(value: str | bool) -> str:
+    """``publish``, ``on`` or ``off`` from a setting's value (yes/no words accepted).
+
+    Raises:
+        ValueError: For any other value (the message names it and the choices).
+    """
+    word = str(value).strip().lower()
+    word = {"1": "on", "true": "on", "yes": "on", "ja": "on", "0": "off", "false": "off", "no": "off",
+            "nej": "off"}.get(word, word)
+    if word not in MASK_MODES:
+        raise ValueError(f"RADSLAG_MASK_PERSONAL={value!r}: välj publish, on eller off (choose publish, on or off)")
+    return word
+
+
 def load_settings(**overrides) -> Settings:
     """Build settings from defaults, environment variables and ``overrides``.
 
@@ -153,7 +191,9 @@ def load_settings(**overrides) -> Settings:
     ``RADSLAG_TESSERACT``; saved searches ``RADSLAG_BASE_URL``, ``RADSLAG_WATCH``,
     ``RADSLAG_SMTP_HOST``, ``RADSLAG_SMTP_PORT``, ``RADSLAG_SMTP_SECURITY``,
     ``RADSLAG_SMTP_USER``, ``RADSLAG_SMTP_PASSWORD``, ``RADSLAG_SMTP_FROM``,
-    ``RADSLAG_SMTP_TO``, ``RADSLAG_SMTP_TIMEOUT``.
+    ``RADSLAG_SMTP_TO``, ``RADSLAG_SMTP_TIMEOUT``; the app ``RADSLAG_USER``,
+    ``RADSLAG_PASSWORD``, ``RADSLAG_PASSWORD_FILE``, ``RADSLAG_APP_CONCURRENCY``,
+    ``RADSLAG_UPLOAD_MAX_MB``, ``RADSLAG_DOWNLOAD_KEEP``; ``RADSLAG_MASK_PERSONAL``.
     """
     env = os.environ
     settings = Settings()
@@ -190,6 +230,13 @@ def load_settings(**overrides) -> Settings:
         smtp_from=env.get("RADSLAG_SMTP_FROM") or None,
         smtp_to=env.get("RADSLAG_SMTP_TO") or None,
         smtp_timeout_s=_env_num("RADSLAG_SMTP_TIMEOUT", float),
+        auth_user=env.get("RADSLAG_USER") or None,
+        auth_password=env.get("RADSLAG_PASSWORD") or None,
+        auth_password_file=Path(env["RADSLAG_PASSWORD_FILE"]) if env.get("RADSLAG_PASSWORD_FILE") else None,
+        app_concurrency=_env_num("RADSLAG_APP_CONCURRENCY", int),
+        upload_max_mb=_env_num("RADSLAG_UPLOAD_MAX_MB", int),
+        download_keep_s=_env_num("RADSLAG_DOWNLOAD_KEEP", int),
+        mask_personal=mask_mode(env["RADSLAG_MASK_PERSONAL"]) if env.get("RADSLAG_MASK_PERSONAL") else None,
     )
     if overrides.get("archive_dir") is not None:
         overrides["archive_dir"] = Path(overrides["archive_dir"])
