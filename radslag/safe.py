@@ -7,79 +7,189 @@ the app or a published site renders, it goes through this module:
 - :func:`html_text` escapes text for an HTML context (element content or a
   quoted attribute).
 - :func:`md_text` escapes text for Gradio Markdown, so that neither Markdown
-  syntax nor inline HTML in a document is interpreted.
+  syntax (links, images, autolinks, headings, tables) nor inline HTML in a
+  document is interpreted.
 - :func:`clean_html` is the last line of defence for HTML the product built
   itself: an allow-list sanitiser (``nh3``) that keeps only harmless tags and
   ``http(s)``/relative links, and drops images, media, forms, styles, SVG and
   scripts whatever their origin.
 - :func:`mask_personal` masks personal identity numbers, phone numbers and
-  e-mail addresses.
+  e-mail addresses; :func:`shown` applies it where the process has switched
+  masking on (:func:`set_masking`), and both escapers call :func:`shown`
+  first, so every document string that is rendered is masked too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
+from collections.abc import Iterator
+from dataclasses import fields, is_dataclass, replace
+from typing import Any
 
 import nh3
+
+from radslag.i18n import t
 
 #: Tags the product's own HTML may use. No img, media, form, style, svg, iframe.
 ALLOWED_TAGS = frozenset({
     "a", "b", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
     "li", "mark", "ol", "p", "pre", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
-    "th", "thead", "tr", "ul", "details", "summary",
+    "th", "thead", "tr", "ul", "details", "summary", "caption", "time",
 })
 ALLOWED_ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang"},
+    "*": {"class", "title", "lang"},
     "a": {"href"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
+    "time": {"datetime"},
 }
+# The product's own data attributes (e.g. data-item on a result card); values are escaped by nh3.
+_DATA_PREFIXES = {"data-"}
 
 # Characters with a meaning in Markdown (CommonMark's ASCII punctuation that can
-# start or end syntax). Escaped with a backslash; < and > and & become entities
-# so inline HTML can never form.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# start or end syntax, plus ':' and '@' so GFM autolinks never form, '=' for
+# setext headings and '$' for Gradio's LaTeX). Escaped with a backslash; < > & "
+# ' become entities first, so inline HTML can never form.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:@=$^])")
+# Control characters (except tab and line breaks), bidirectional overrides and
+# isolates (they can make "gpj.exe" read as "exe.jpg"), and lone surrogates
+# (they cannot be encoded as UTF-8 and would break the response).
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def plain(text: object) -> str:
+    """``text`` as a string without control, bidi-override or lone surrogate characters."""
+    value = "" if text is None else str(text)
+    return _UNSAFE_CHARS.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", value)
 
 
 def html_text(text: object) -> str:
-    """Escape ``text`` for HTML element content and quoted attributes."""
-    return html.escape("" if text is None else str(text), quote=True)
+    """Escape ``text`` for HTML element content and quoted attributes (masked when on)."""
+    return html.escape(shown(plain(text)), quote=True)
 
 
 def md_text(text: object) -> str:
-    """Escape ``text`` so Markdown renders it literally, with no HTML.
+    """Escape ``text`` so Markdown renders it literally, with no HTML (masked when on).
 
     Line breaks are kept as line breaks; everything else that Markdown or HTML
     could interpret is escaped.
     """
-    value = "" if text is None else str(text)
-    value = html.escape(value, quote=True)
+    value = html.escape(shown(plain(text)), quote=True)
     return _MD_SPECIAL.sub(r"\\\1", value)
 
 
 def clean_html(markup: str) -> str:
     """Sanitise product-built HTML with an allow-list; links only http(s) or relative."""
     return nh3.clean(
-        markup,
+        plain(markup),
         tags=set(ALLOWED_TAGS),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        generic_attribute_prefixes=set(_DATA_PREFIXES),
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
 
 
-# Personal identity number (personnummer / samordningsnummer): YYMMDD-XXXX,
-# YYYYMMDD-XXXX, with - or + or nothing between.
-_PNR = re.compile(r"(?<!\d)(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01]|[6-8]\d|9[01])[-+]?\d{4}(?!\d)")
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Swedish phone numbers: 0xx-xxx xx xx, 07x-xxx xx xx, +46 ...
-_PHONE = re.compile(r"(?<![\w+])(?:\+46[\s-]?|0)\d{1,3}[\s-]?\d{2,3}(?:[\s-]?\d{2}){1,3}(?!\d)")
+# -- personal data ----------------------------------------------------------------
+
+# Personal identity number (personnummer / samordningsnummer, day + 60):
+# YYMMDD-XXXX or YYYYMMDD-XXXX, with - or + or nothing before the last four.
+_PNR = re.compile(
+    r"(?<![\d/.,-])(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|[6-8]\d|9[01])[-+]?\d{4}(?![\d-])"
+)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@|\s?[(\[]at[)\]]\s?)[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
+# Swedish phone numbers: an area code of 2-4 digits with its 0 (08, 021, 0221,
+# 070) or +46, then the subscriber number in groups; 8-10 digits in all. Not
+# after a digit, a dash, a slash or a dot, so dates (2021-09-15), case numbers
+# (KS 2023/0415, 2024.012) and amounts never start one.
+_PHONE = re.compile(
+    r"(?<![\w+\-–./:§,])"
+    r"(?P<area>\+46\s?(?:\(0\)\s?)?\d{1,3}|\(0\d{1,3}\)|0\d{1,3})"
+    r"(?:\s?[-–/]\s?|\s)?"
+    r"\d{2,4}(?:[ -]?\d{2,3}){1,3}"
+    r"(?![\d\w]|[-–.,]\d)"
+)
+_DATE_LIKE = re.compile(r"^\d{1,2}[-./–]\d{1,2}[-./–](?:19|20)\d{2}$")
 
 
-def mask_personal(text: str) -> str:
-    """Mask personal identity numbers, e-mail addresses and phone numbers."""
-    text = _PNR.sub("ÅÅMMDD-XXXX", text)
-    text = _EMAIL.sub("[e-post]", text)
-    return _PHONE.sub("[telefon]", text)
+def _phone(match: re.Match, label: str) -> str:
+    found = match.group()
+    digits = re.sub(r"\D", "", found)
+    national = digits[2:] if found.startswith("+46") else digits.lstrip("0")
+    if found.startswith("+46") and national.startswith("0"):  # +46 (0)21 …
+        national = national[1:]
+    if not 7 <= len(national) <= 9 or _DATE_LIKE.match(found):
+        return found
+    return label
+
+
+def mask_personal(text: str, lang: str = "sv") -> str:
+    """Mask personal identity numbers, e-mail addresses and phone numbers in ``text``.
+
+    Dates (2021-09-15), case numbers (KS 2023/415, 2024.012), § numbers,
+    amounts (12 500 kr) and postal codes (735 81) are left as they are.
+    Masking is idempotent: the masks contain no digits.
+    """
+    if not text:
+        return text
+    text = _EMAIL.sub(t("safe_mask_email", lang), text)
+    text = _PNR.sub(t("safe_mask_pnr", lang), text)
+    phone = t("safe_mask_phone", lang)
+    return _PHONE.sub(lambda m: _phone(m, phone), text)
+
+
+class _Masking:
+    """The process-wide masking switch (set once when the app or a publisher starts)."""
+
+    on: bool = False
+    lang: str = "sv"
+
+
+def set_masking(on: bool, lang: str = "sv") -> None:
+    """Switch masking of personal data in :func:`shown` (and so in both escapers) on or off."""
+    _Masking.on, _Masking.lang = bool(on), lang
+
+
+def masking_on() -> bool:
+    """Whether :func:`shown` masks personal data."""
+    return _Masking.on
+
+
+@contextlib.contextmanager
+def masking(on: bool, lang: str = "sv") -> Iterator[None]:
+    """Masking switched ``on`` (or off) within the block, restored after it."""
+    before = (_Masking.on, _Masking.lang)
+    set_masking(on, lang)
+    try:
+        yield
+    finally:
+        _Masking.on, _Masking.lang = before
+
+
+def shown(text: str) -> str:
+    """``text`` as users may see it: personal data masked when masking is on.
+
+    Use it on a whole document string before cutting it into pieces (e.g.
+    highlighting), so that no piece of a number escapes the mask.
+    """
+    return mask_personal(text, _Masking.lang) if _Masking.on and text else text
+
+
+def mask_value(value: Any, lang: str = "sv") -> Any:
+    """A copy of ``value`` with every string in it masked (str, list, tuple, dict, dataclass).
+
+    For rows of exports and published pages: keys of dicts are left alone,
+    numbers and ``None`` pass through.
+    """
+    if isinstance(value, str):
+        return mask_personal(value, lang)
+    if isinstance(value, dict):
+        return {k: mask_value(v, lang) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(mask_value(v, lang) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: mask_value(getattr(value, f.name), lang) for f in fields(value) if f.init})
+    return value
