@@ -22,6 +22,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from radslag.councils import KEY_SEP, NAME_SEP, council_key, is_key, split_key
 from radslag.errors import FilterError
 
 #: Document kinds, the one list of them. Only ``minutes`` are meetings in the
@@ -437,6 +438,36 @@ class EntityCount(Record):
 
 
 @dataclass
+class Council(Record):
+    """A council: one body of one municipality (see :mod:`radslag.councils`).
+
+    Attributes:
+        key: ``"<municipality>/<normalised body>"``, e.g. ``"hallstahammar/trygghetsråd"``;
+            what :attr:`Filters.council` holds.
+        name: ``"Hallstahammar – Trygghetsrådet"``, for lists and pickers.
+        municipality: The municipality as written in the archive (None when unknown).
+        body: The body as shown (its most frequent written form).
+        forms: Every way the archive writes the body name.
+        meetings: Documents of the council in the archive (all kinds).
+        minutes: Of which minutes.
+        first, last: The earliest and latest meeting, as precisely as known
+            (:func:`radslag.periods.when`: ``2021-09-15``, ``2021-09`` or ``2021``).
+        undated: Documents without any known date.
+    """
+
+    key: str
+    name: str
+    municipality: str | None
+    body: str | None
+    forms: list[str] = field(default_factory=list)
+    meetings: int = 0
+    minutes: int = 0
+    first: str | None = None
+    last: str | None = None
+    undated: int = 0
+
+
+@dataclass
 class TopicCount(Record):
     """Items and meetings tagged with one topic, optionally per body or period."""
 
@@ -471,6 +502,21 @@ def _iso_day(value: str, what: str) -> str:
     return day.isoformat()
 
 
+def _council_value(value: str) -> str:
+    """A council key from a key or a display name; anything else is an error naming it."""
+    text = " ".join(value.split())
+    if NAME_SEP in text:
+        municipality, _, body = text.partition(NAME_SEP)
+        return council_key(municipality or None, body or None)
+    if is_key(text) and name_words(text):
+        mun, body = split_key(text.casefold())
+        return f"{mun.strip()}{KEY_SEP}{body.strip()}"
+    raise FilterError(
+        f"Rådet {value!r} är inte angivet som kommun/organ (t.ex. 'hallstahammar/trygghetsråd' eller "
+        f"'Hallstahammar – Trygghetsrådet'). (Council not given as municipality/body.)"
+    )
+
+
 @dataclass(frozen=True)
 class Filters:
     """Which meetings and items a listing or search covers; one meaning per field.
@@ -494,6 +540,10 @@ class Filters:
         since, until: ISO days, inclusive. A meeting known only by its
             year (or month) passes when that year (month) overlaps the range;
             undated meetings never pass a date filter.
+        council: One council by its key (``"hallstahammar/trygghetsråd"``,
+            see :mod:`radslag.councils`); a display name
+            ``"Hallstahammar – Trygghetsrådet"`` is turned into its key.
+            Resolve free text with :func:`radslag.filters.parse_filters`.
     """
 
     municipality: str | None = None
@@ -503,8 +553,11 @@ class Filters:
     entity: str | None = None
     since: str | None = None
     until: str | None = None
+    council: str | None = None
 
     def __post_init__(self) -> None:
+        if self.council is not None:
+            object.__setattr__(self, "council", _council_value(self.council))
         for name in ("municipality", "body", "topic", "entity"):
             value = getattr(self, name)
             if value is not None and not name_words(value):

@@ -33,9 +33,11 @@ from typing import Any
 
 from index.keyword import analyze, analyzer_fingerprint
 from radslag.errors import RadslagError
-from radslag.filters import name_matches
+from radslag.councils import council_key
+from radslag.filters import council_matches, name_matches
 from radslag.periods import PERIODS, period_of
 from index.store.base import StorePart
+from index.store.recurrence import RecurrenceStore
 from index.store.watch import WatchStore
 from radslag.types import (
     AgendaItem,
@@ -327,7 +329,7 @@ def _thread_entry(row: sqlite3.Row) -> ThreadEntry:
     return ThreadEntry(**data)
 
 
-class Archive(WatchStore, StorePart):
+class Archive(WatchStore, RecurrenceStore, StorePart):
     """A Rådslag archive in one SQLite file.
 
     Args:
@@ -344,6 +346,8 @@ class Archive(WatchStore, StorePart):
         # The filter and period rules in Python, so SQL applies exactly them.
         self._conn.create_function("rs_name_match", 2, name_matches, deterministic=True)
         self._conn.create_function("rs_period", 4, period_of, deterministic=True)
+        self._conn.create_function("rs_council_key", 2, council_key, deterministic=True)
+        self._conn.create_function("rs_council_match", 3, council_matches, deterministic=True)
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
@@ -656,6 +660,9 @@ class Archive(WatchStore, StorePart):
     def write_enrichment(self, item_id: int, entities: Sequence[Entity], topics: Sequence[TopicTag]) -> None:
         """Replace an item's entities and topics in one transaction."""
         with self._tx() as c:
+            # threads use the enrichment: the meeting must be linked again (index.threads)
+            c.execute("DELETE FROM thread_meetings WHERE meeting_id = (SELECT meeting_id FROM items WHERE id = ?)",
+                      (item_id,))
             c.execute("DELETE FROM entities WHERE item_id = ?", (item_id,))
             c.execute("DELETE FROM item_topics WHERE item_id = ?", (item_id,))
             c.executemany(
@@ -961,8 +968,11 @@ class Archive(WatchStore, StorePart):
         if filters is None:
             return where, args
         if filters.body:
-            where.append("rs_name_match(?, coalesce(m.municipality, '') || ' ' || coalesce(m.body, ''))")
+            where.append("rs_council_match(?, m.municipality, m.body)")
             args.append(filters.body)
+        if filters.council:
+            where.append("rs_council_key(m.municipality, m.body) = ?")
+            args.append(filters.council)
         if filters.municipality:
             where.append("rs_name_match(?, m.municipality)")
             args.append(filters.municipality)

@@ -1,0 +1,186 @@
+"""Store part for councils, issue threads kept incrementally, and recurrence reads.
+
+* :meth:`RecurrenceStore.councils`: the archive's councils (municipality,
+  body normalised by :func:`radslag.councils.council_key`) with meeting
+  counts and date spans.
+* ``thread_meetings``: the meetings whose items the stored threads took into
+  account, so :func:`index.threads.build_threads` relinks only the scopes
+  (municipalities) with new, changed or removed meetings.
+* Small reads the recurrence views need without loading whole items.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from index.store.base import StorePart
+from radslag.councils import council_key, council_name, display_body
+from radslag.periods import when
+from radslag.types import Council, ThreadLink
+
+
+def _ids(ids: Iterable[int]) -> str:
+    return json.dumps(sorted({int(i) for i in ids}))
+
+
+def _ym(year: int | None, month: int | None) -> tuple[int, int] | None:
+    return (year, month or 0) if year else None
+
+
+class RecurrenceStore(StorePart):
+    """Councils, incremental thread bookkeeping and light reads for timelines and histories."""
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS thread_meetings (
+        meeting_id INTEGER PRIMARY KEY REFERENCES meetings(id) ON DELETE CASCADE,
+        scope      TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS thread_meetings_scope ON thread_meetings(scope);
+    CREATE INDEX IF NOT EXISTS meetings_municipality ON meetings(municipality);
+    """
+
+    # -- councils ------------------------------------------------------------------
+
+    def councils(self, kind: str | None = None) -> list[Council]:
+        """The archive's councils with document counts and first/last dates, by name.
+
+        Args:
+            kind: Count only documents of this kind (e.g. ``minutes``).
+        """
+        where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
+        rows = self._conn.execute(
+            "SELECT municipality, body, count(*) AS n, sum(kind = 'minutes') AS minutes,"
+            " sum(date IS NULL AND year IS NULL) AS undated,"
+            " min(date) AS min_date, max(date) AS max_date,"
+            " min(CASE WHEN date IS NULL AND year IS NOT NULL THEN year * 100 + coalesce(month, 0) END) AS min_ym,"
+            " max(CASE WHEN date IS NULL AND year IS NOT NULL THEN year * 100 + coalesce(month, 0) END) AS max_ym"
+            f" FROM meetings {where} GROUP BY municipality, body",
+            args,
+        ).fetchall()
+        groups: dict[str, list[sqlite3.Row]] = defaultdict(list)
+        for r in rows:
+            groups[council_key(r["municipality"], r["body"])].append(r)
+        out = []
+        for key, members in groups.items():
+            municipality = max((r["municipality"] for r in members), key=lambda m: (m is not None, m or ""))
+            forms: dict[str, int] = defaultdict(int)
+            for r in members:
+                if r["body"]:
+                    forms[r["body"]] += r["n"]
+            body = display_body([f for f, n in forms.items() for _ in range(n)], municipality) or None
+            spans = []
+            for r in members:
+                for d in (r["min_date"], r["max_date"]):
+                    if d:
+                        spans.append(d)
+                for ym in (r["min_ym"], r["max_ym"]):
+                    if ym:
+                        spans.append(when(None, ym // 100, ym % 100 or None))
+            spans.sort()
+            out.append(Council(
+                key=key, name=council_name(municipality, body), municipality=municipality, body=body,
+                forms=sorted(forms, key=lambda f: (-forms[f], f)), meetings=sum(r["n"] for r in members),
+                minutes=sum(r["minutes"] or 0 for r in members), first=spans[0] if spans else None,
+                last=spans[-1] if spans else None, undated=sum(r["undated"] or 0 for r in members),
+            ))
+        out.sort(key=lambda c: (c.municipality is None, (c.municipality or "").casefold(), c.name.casefold()))
+        return out
+
+    def meeting_councils(self, meeting_ids: Iterable[int] | None = None) -> dict[int, tuple[str | None, str | None]]:
+        """``{meeting id: (municipality, body)}`` for all meetings or those given."""
+        if meeting_ids is None:
+            rows = self._conn.execute("SELECT id, municipality, body FROM meetings")
+        else:
+            rows = self._conn.execute(
+                "SELECT id, municipality, body FROM meetings WHERE id IN (SELECT value FROM json_each(?))",
+                (_ids(meeting_ids),),
+            )
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    # -- incremental threads -------------------------------------------------------
+
+    def thread_scopes_seen(self) -> dict[int, str]:
+        """``{meeting id: scope}`` of the meetings the stored threads took into account."""
+        return {r[0]: r[1] for r in self._conn.execute("SELECT meeting_id, scope FROM thread_meetings")}
+
+    def broken_thread_scopes(self) -> set[str]:
+        """Scopes whose stored threads lost an item (a removed or replaced document).
+
+        A thread member after the first that no longer has the link that
+        joined it, or a thread whose first item is gone, marks its scope.
+        """
+        rows = self._conn.execute(
+            "SELECT DISTINCT tm.scope FROM threads t JOIN items i ON i.id = t.item_id"
+            " JOIN thread_meetings tm ON tm.meeting_id = i.meeting_id"
+            " WHERE (t.position > 0 AND NOT EXISTS (SELECT 1 FROM thread_links l WHERE l.dst_item_id = t.item_id))"
+            " OR NOT EXISTS (SELECT 1 FROM items i2 WHERE i2.id = t.thread_id)"
+        )
+        return {r[0] for r in rows}
+
+    def replace_scope_threads(
+        self,
+        meeting_scopes: dict[int, str],
+        links: Sequence[ThreadLink],
+        threads: Sequence[Sequence[int]],
+        method: str,
+        *,
+        everything: bool = False,
+    ) -> None:
+        """Replace the threads of some scopes (or of the whole archive) in one transaction.
+
+        Args:
+            meeting_scopes: Every meeting of the scopes rebuilt, with its scope.
+            links: The new links among those meetings' items.
+            threads: Item ids of each new thread in reading order (thread id =
+                its first item's id).
+            method: How the item vectors were made (``threads_method``).
+            everything: Drop every stored thread first (a full rebuild).
+        """
+        with self._tx() as c:
+            if everything:
+                c.execute("DELETE FROM thread_links")
+                c.execute("DELETE FROM threads")
+                c.execute("DELETE FROM thread_meetings")
+            else:
+                ids = _ids(meeting_scopes)
+                inside = "SELECT id FROM items WHERE meeting_id IN (SELECT value FROM json_each(?))"
+                c.execute(f"DELETE FROM thread_links WHERE dst_item_id IN ({inside}) OR src_item_id IN ({inside})",
+                          (ids, ids))
+                c.execute(f"DELETE FROM threads WHERE item_id IN ({inside})", (ids,))
+                c.execute("DELETE FROM thread_meetings WHERE meeting_id IN (SELECT value FROM json_each(?))", (ids,))
+            c.executemany(
+                "INSERT INTO thread_links(src_item_id, dst_item_id, score, similarity, reasons, method)"
+                " VALUES (?,?,?,?,?,?)",
+                [(l.src_item_id, l.dst_item_id, l.score, l.similarity, json.dumps(l.reasons, ensure_ascii=False),
+                  method) for l in links],
+            )
+            c.executemany(
+                "INSERT INTO threads(item_id, thread_id, position) VALUES (?,?,?)",
+                [(item, items[0], pos) for items in threads for pos, item in enumerate(items)],
+            )
+            c.executemany("INSERT INTO thread_meetings(meeting_id, scope) VALUES (?, ?)",
+                          list(meeting_scopes.items()))
+            c.execute(
+                "INSERT INTO settings(key, value) VALUES ('threads_method', ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (json.dumps(method),),
+            )
+
+    def thread_meetings_forget(self, meeting_ids: Iterable[int]) -> None:
+        """Mark meetings as not yet linked (their enrichment or text changed)."""
+        with self._tx() as c:
+            c.execute("DELETE FROM thread_meetings WHERE meeting_id IN (SELECT value FROM json_each(?))",
+                      (_ids(meeting_ids),))
+
+    def thread_links_of(self, item_ids: Iterable[int]) -> list[ThreadLink]:
+        """Stored links that start or end at the given items."""
+        ids = _ids(item_ids)
+        rows = self._conn.execute(
+            "SELECT src_item_id, dst_item_id, score, similarity, reasons FROM thread_links"
+            " WHERE src_item_id IN (SELECT value FROM json_each(?)) OR dst_item_id IN (SELECT value FROM json_each(?))",
+            (ids, ids),
+        )
+        return [ThreadLink(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
