@@ -98,7 +98,8 @@ def clean_html(markup: str) -> str:
 # Personal identity number (personnummer / samordningsnummer, day + 60):
 # YYMMDD-XXXX or YYYYMMDD-XXXX, with - or + or nothing before the last four.
 _PNR = re.compile(
-    r"(?<![\d/.,-])(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|[6-8]\d|9[01])[-+]?\d{4}(?![\d-])"
+    r"(?<![\d/.,-])(?!0\d{9}(?!\d))"  # ten digits from 0 with no dash: a mobile number (070…), left to _PHONE
+    r"(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|[6-8]\d|9[01])[-+]?\d{4}(?![\d-])"
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@|\s?[(\[]at[)\]]\s?)[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
 # Swedish phone numbers: an area code of 2-4 digits with its 0 (08, 021, 0221,
@@ -106,10 +107,10 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@|\s?[(\[]at[)\]]\s?)[\w-]+(?:\.[\w
 # after a digit, a dash, a slash or a dot, so dates (2021-09-15), case numbers
 # (KS 2023/0415, 2024.012) and amounts never start one.
 _PHONE = re.compile(
-    r"(?<![\w+\-–./:§,])"
+    r"(?<![\w+\-–./§,])"
     r"(?P<area>\+46\s?(?:\(0\)\s?)?\d{1,3}|\(0\d{1,3}\)|0\d{1,3})"
-    r"(?:\s?[-–/]\s?|\s)?"
-    r"\d{2,4}(?:[ -]?\d{2,3}){1,3}"
+    r"(?P<sep>\s?[-–/]\s?|\s)?"
+    r"(?P<sub>\d{2,4}(?:[ -]?\d{2,3}){1,3})"
     r"(?![\d\w]|[-–.,]\d)"
 )
 _DATE_LIKE = re.compile(r"^\d{1,2}[-./–]\d{1,2}[-./–](?:19|20)\d{2}$")
@@ -123,6 +124,9 @@ def _phone(match: re.Match, label: str) -> str:
         national = national[1:]
     if not 7 <= len(national) <= 9 or _DATE_LIKE.match(found):
         return found
+    if match.group("sep") and len(re.sub(r"\D", "", match.group("sub"))) < 5:
+        return found  # a subscriber number has 5-8 digits: "0915-1130" is a time range
+
     return label
 
 
