@@ -2,7 +2,8 @@
 
 Formats: JSON Lines (one record a line, UTF-8, lists and objects native),
 CSV (UTF-8 with BOM, comma separated by default, list and object fields as
-JSON strings) and Parquet (pyarrow; lists as list<struct>). Files are written
+JSON strings, a text cell that starts like a spreadsheet formula prefixed
+with ``'``: see :func:`safe_cell`) and Parquet (pyarrow; lists as list<struct>). Files are written
 atomically (temporary file in the same folder, then rename). The fields of
 every table are documented in ``docs/export-schema.md``; the first twelve
 item fields are a fixed contract.
@@ -168,10 +169,27 @@ def rows_for(archive: Archive, what: str, filters: Filters | None = None) -> lis
 # -- writing ---------------------------------------------------------------------------
 
 
+#: First characters that make a spreadsheet read a cell as a formula (or split it).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: a text starting like a formula gets a leading ``'``.
+
+    Excel, LibreOffice and Google Sheets run a cell starting with ``=``,
+    ``+``, ``-`` or ``@`` as a formula (and tab or CR can start one after a
+    split), so document text such as ``=HYPERLINK(...)`` or ``-2+3`` is
+    neutralised; numbers stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_value(value: Any) -> Any:
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return "" if value is None else value
+        return safe_cell(json.dumps(value, ensure_ascii=False))
+    return "" if value is None else safe_cell(value)
 
 
 def write_rows(rows: Iterable[dict[str, Any]], fmt: str, stream: TextIO | BinaryIO, what: str = "items",

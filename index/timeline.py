@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from index.keyword import all_terms_expression
-from index.search import search
+from index.search import Hit, search
 from index.store import Archive
 from radslag.config import Settings
 from radslag.periods import PERIODS, chronological, period_of
@@ -217,6 +217,34 @@ def _all_terms_items(archive: Archive, query: str, candidates: set[int] | None) 
     return ids if candidates is None else ids & candidates
 
 
+def query_mentions(
+    archive: Archive,
+    query: str,
+    *,
+    settings: Settings,
+    threshold: float | None = None,
+    mode: str = "hybrid",
+    k: int = QUERY_K,
+    filters: Filters | None = None,
+) -> tuple[list[Hit], str, list[str]]:
+    """The search hits that mention ``query`` by the module's rule, best first.
+
+    Returns:
+        ``(hits, threshold_note, notes)``.
+    """
+    threshold = DENSE_THRESHOLD if threshold is None else threshold
+    result = search(archive, query, settings=settings, k=k, mode=mode, filters=filters)
+    notes = list(result.notes)
+    hit_ids = {h.item_id for h in result.hits}
+    keyword_ok = _all_terms_items(archive, query, hit_ids)
+    keep = [h for h in result.hits
+            if h.item_id in keyword_ok or (h.dense_score is not None and h.dense_score >= threshold)]
+    if len(result.hits) >= k:
+        notes.append(f"Sökningen gav {k} träffar (taket); öka k för fullständighet "
+                     f"(search hit the cap k={k}; raise k for completeness).")
+    return keep, threshold_note("query", threshold, result.modes_used), notes
+
+
 def mentions(
     archive: Archive,
     *,
@@ -231,22 +259,14 @@ def mentions(
     """Return ``(item ids, threshold_note, notes)`` for a query or topic."""
     if bool(query) == bool(topic):
         raise ValueError("give exactly one of query= or topic=")
-    notes: list[str] = []
     filters = filters or Filters()
     threshold = DENSE_THRESHOLD if threshold is None else threshold
     if topic:
         ids = archive.filter_item_ids(filters.with_(topic=topic))
-        return set(ids or ()), threshold_note("topic", threshold), notes
-    result = search(archive, query, settings=settings, k=k, mode=mode, filters=filters)
-    notes.extend(result.notes)
-    hit_ids = {h.item_id for h in result.hits}
-    keyword_ok = _all_terms_items(archive, query, hit_ids)
-    keep = {h.item_id for h in result.hits
-            if h.item_id in keyword_ok or (h.dense_score is not None and h.dense_score >= threshold)}
-    if len(result.hits) >= k:
-        notes.append(f"Sökningen gav {k} träffar (taket); öka k för fullständighet "
-                     f"(search hit the cap k={k}; raise k for completeness).")
-    return keep, threshold_note("query", threshold, result.modes_used), notes
+        return set(ids or ()), threshold_note("topic", threshold), []
+    hits, note, notes = query_mentions(archive, query, settings=settings, threshold=threshold, mode=mode, k=k,
+                                       filters=filters)
+    return {h.item_id for h in hits}, note, notes
 
 
 def _period(item_or_meeting: Any, by: str) -> str:

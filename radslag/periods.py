@@ -10,6 +10,10 @@ as an SQL function, so counts computed in SQL bucket the same way.
 
 from __future__ import annotations
 
+from typing import Any
+
+from radslag.i18n import t
+
 PERIODS = ("meeting", "month", "quarter", "year")
 
 
@@ -42,13 +46,46 @@ def period_of(date: str | None, by: str, year: int | None = None, month: int | N
     return date[:4]
 
 
-def when(date: str | None, year: int | None, month: int | None = None) -> str | None:
-    """The most precise known time of a meeting: its day, else its month, else its year."""
+def when(date: Any, year: int | None = None, month: int | None = None) -> str | None:
+    """The most precise known time of a meeting: its day, else its month, else its year.
+
+    ``when(meeting)`` reads ``date``, ``year`` and ``month`` from any record
+    that has them (a meeting, an item, a follow-up); ``when(date, year,
+    month)`` takes them apart. Every command and view shows a meeting's time
+    through this function (or :func:`when_label`), so they always agree.
+
+    Example:
+        >>> when("2021-09-15"), when(None, 2021, 9), when(None, 2021), when(None)
+        ('2021-09-15', '2021-09', '2021', None)
+    """
+    if date is not None and not isinstance(date, str):
+        date, year, month = getattr(date, "date", None), getattr(date, "year", None), getattr(date, "month", None)
     if date:
         return date
     if year and month:
         return f"{year}-{month:02d}"
     return str(year) if year else None
+
+
+def precision(date: Any, year: int | None = None, month: int | None = None) -> str | None:
+    """``day``, ``month`` or ``year``: how precisely :func:`when` knows the time; None when not at all."""
+    known = when(date, year, month)
+    if known is None:
+        return None
+    return {10: "day", 7: "month"}.get(len(known), "year")
+
+
+def when_label(date: Any, lang: str = "sv", year: int | None = None, month: int | None = None) -> str:
+    """:func:`when` as shown to users: ``2021-09-15``, ``2021-09 (månad)``, ``2021 (år)``, ``okänt datum``.
+
+    Only a meeting with no date, month or year at all is "okänt datum".
+    """
+    from_obj = date is not None and not isinstance(date, str)
+    known = when(date) if from_obj else when(date, year, month)
+    if known is None:
+        return t("unknown_date", lang)
+    kind = precision(known)
+    return known if kind == "day" else t(f"when_{kind}", lang, when=known)
 
 
 def chronological(label: str | None) -> tuple[bool, str]:
