@@ -174,6 +174,53 @@ def test_numbers_must_increase() -> None:
     assert titles == ["Början", "Mitten", "Slutet"]
 
 
+def test_numbered_headings_set_apart_outweigh_numbered_lines_above_their_text() -> None:
+    # Item 1 holds numbered paragraphs ("2. Skolans arbete" directly above its
+    # text, with more body than the real items); the outer headings stand
+    # between blank lines and carry the chain (the isolation bonus).
+    body = ("Gruppen går igenom läget i området och konstaterar att arbetet fortsätter enligt plan under hösten. "
+            "Flera åtgärder har genomförts och fler planeras till våren. ") * 3
+    short = ("Polisen redogör för läget i centrum och på torget under sommaren, med färre anmälningar om "
+             "skadegörelse än förra året och fler trygghetsvandringar.")
+    text = (
+        "Minnesanteckningar\n\n1. Inledning\n\nOrdföranden hälsar välkommen och går igenom dagordningen.\n\n"
+        f"2. Skolans arbete\n{body}\n\n3. Fritidsgårdens arbete\n{body}\n\n"
+        f"2. Lägesbild\n\n{short}\n\n3. Övrigt\n\n{short}\n\n4. Avslut\n\n{short}"
+    )
+    items = segment(_doc(text))
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Inledning"), ("2", "Lägesbild"), ("3", "Övrigt"), ("4", "Avslut"),
+    ]
+    assert "Skolans arbete" in items[0].text and "Fritidsgårdens arbete" in items[0].text
+
+
+def test_numbered_list_skips_at_most_one_number() -> None:
+    # "7." after "3." is a gap of four: a stray line inside item 3, not item 7.
+    text = (
+        "Minnesanteckningar\n\n1. Inledning\n\nOrdföranden hälsar välkommen.\n\n"
+        "2. Lägesbild\n\nPolisen redogör för läget.\n\n"
+        "3. Ekonomi\n\nBudgeten följs.\n\n7. Avrundning\nDetta är en rad med mer text.\n\nSlut på mötet."
+    )
+    items = segment(_doc(text))
+    assert [(i.number, i.title) for i in items] == [("1", "Inledning"), ("2", "Lägesbild"), ("3", "Ekonomi")]
+    assert "7. Avrundning" in items[2].text
+    # One skipped number is allowed: "1, 2, 4" keeps item 4.
+    skip = text.replace("3. Ekonomi", "4. Ekonomi").replace("\n\n7. Avrundning\nDetta är en rad med mer text.", "")
+    assert [i.number for i in segment(_doc(skip))] == ["1", "2", "4"]
+
+
+def test_short_numbered_list_starts_at_one_or_two() -> None:
+    # Two numbered lines from 5 are no item structure (an extract, a quoted list);
+    # a list starting anywhere needs three headings numbered one by one.
+    text = "Minnesanteckningar\n\n5. Ekonomi\n\nBudgeten följs upp i höst.\n\n6. Lägesbild\n\nPolisen redogör för läget."
+    items = segment(_doc(text))
+    assert len(items) == 1 and items[0].number is None and items[0].heading_source == "whole"
+    from2 = text.replace("5. Ekonomi", "2. Ekonomi").replace("6. Lägesbild", "3. Lägesbild")
+    assert [i.number for i in segment(_doc(from2))] == ["2", "3"]
+    run = text + "\n\n7. Övrigt\n\nInga övriga frågor."
+    assert [i.number for i in segment(_doc(run))] == ["5", "6", "7"]
+
+
 def test_paragraph_headings_with_dnr_and_title_on_next_line() -> None:
     text = (
         "Protokoll\n\n§ 12  Dnr 2024-00013\nBudget för 2025\n\nBeslut\nNämnden godkänner budgeten.\n\n"
