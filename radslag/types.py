@@ -657,3 +657,27 @@ class WatchAlert(Record):
     score: float | None
     created_at: str
     emailed_at: str | None = None
+
+
+@dataclass
+class DocumentStages(Record):
+    """One document's progress through the ingest stages (:mod:`index.store.stages`).
+
+    Attributes:
+        document_id, source: The document.
+        stages: ``{stage: state}`` in pipeline order (read, store, passages,
+            vectors, enrichment, links); state ``pending``, ``done`` or ``failed``.
+        details: ``{stage: why}`` for stages with a recorded reason.
+        updated: When a stage last changed (ISO time, UTC).
+    """
+
+    document_id: int
+    source: str
+    stages: dict[str, str] = field(default_factory=dict)
+    details: dict[str, str] = field(default_factory=dict)
+    updated: str | None = None
+
+    @property
+    def unfinished(self) -> list[str]:
+        """Stages not done, in pipeline order."""
+        return [s for s, state in self.stages.items() if state != "done"]
