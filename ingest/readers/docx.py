@@ -18,13 +18,13 @@ read row by row in linear time, so the time per paragraph stays constant.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from ingest.readers.base import make_document
 from radslag.errors import IngestError
 from radslag.types import Document, Heading
 
@@ -117,12 +117,11 @@ def read_docx(path: Path, source: str, data: bytes | None = None, limits: Any = 
     warnings: list[str] = []
     if not text.strip():
         raise IngestError("empty", f"Word-filen {path.name} innehåller ingen text (the DOCX has no text)")
-    return Document(
+    return make_document(
+        data,
         source=source,
         text=text,
         reader="docx",
-        content_hash=hashlib.sha256(data).hexdigest(),
-        size=len(data),
         pages=[],
         headings=headings,
         front_matter=front,

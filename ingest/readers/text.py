@@ -9,7 +9,6 @@ bytes that decode plausibly in no encoding are refused.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import yaml
 
 from ingest.normalize import normalize_text, strip_running_lines
+from ingest.readers.base import make_document, read_bytes
 from radslag.errors import IngestError
 from radslag.types import Document, Heading, PageSpan
 
@@ -188,16 +188,6 @@ def _charset_normalizer_guess(raw: bytes) -> str | None:
     return _canonical(best.encoding) if best is not None else None
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except PermissionError as exc:
-        raise IngestError("permission", f"Saknar läsbehörighet för {path} (permission denied)") from exc
-    except FileNotFoundError as exc:
-        raise IngestError("io", f"Filen finns inte: {path} (file not found)") from exc
-    except OSError as exc:
-        raise IngestError("io", f"Kunde inte läsa {path} (could not read file): {exc}") from exc
-
 
 def _empty(path: Path) -> IngestError:
     return IngestError("empty", f"Tom fil: {path} (empty file)")
@@ -261,7 +251,7 @@ _REPAIRED = "Felkodade tecken reparerades (mojibake such as 'Ã¤' was repaired)
 
 def _load(path: Path) -> tuple[bytes, str, str, list[str]]:
     """Raw bytes, decoded text, encoding and reader warnings of a non-empty text file."""
-    raw = _read_bytes(path)
+    raw = read_bytes(path)
     if not raw.strip():
         raise _empty(path)
     decoded, encoding = decode_bytes(raw, path.name)
@@ -305,12 +295,11 @@ def read_text(path: Path, source: str) -> Document:
             f"{len(removed)} återkommande sidhuvud-/sidfotsrader togs bort "
             f"({len(removed)} running header/footer lines removed)"
         )
-    return Document(
+    return make_document(
+        raw,
         source=source,
         text=text,
         reader="txt",
-        content_hash=hashlib.sha256(raw).hexdigest(),
-        size=len(raw),
         pages=pages,
         front_matter=front,
         encoding=encoding,
@@ -398,12 +387,11 @@ def read_markdown(path: Path, source: str) -> Document:
         Heading(text=hm.group(2).strip(), start=hm.start(), end=hm.end(), source="markdown")
         for hm in _ATX.finditer(text)
     ]
-    return Document(
+    return make_document(
+        raw,
         source=source,
         text=text,
         reader="markdown",
-        content_hash=hashlib.sha256(raw).hexdigest(),
-        size=len(raw),
         pages=pages,
         headings=headings,
         front_matter=_jsonable(front),

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.ocr import OcrOptions, OcrRun, no_text_message, not_available_message, run_ocr
+from ingest.readers.base import read_bytes
 from ingest.readers.pdf.assemble import assemble, join_hyphen
 from ingest.readers.pdf.extract import (
     Extracted,
@@ -84,7 +85,7 @@ def read_pdf(
             finds no text.
     """
     path = Path(path)
-    data = _read_bytes(path)
+    data = read_bytes(path)
     content_hash = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise IngestError("empty", f"Tom fil: {path.name} (empty file)")
@@ -246,14 +247,6 @@ def _needs_ocr_message(name: str, ocr: OcrOptions | None, run: OcrRun | None) ->
 def _letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
 
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except PermissionError as exc:
-        raise IngestError("permission", f"Saknar läsrättighet för {path} (permission denied)") from exc
-    except OSError as exc:
-        raise IngestError("io", f"Kan inte läsa {path}: {exc} (cannot read file)") from exc
 
 
 def _open_error(exc: BaseException, path: Path) -> IngestError:
