@@ -967,18 +967,15 @@ class Archive(WatchStore, RecurrenceStore, StorePart):
         args: list[Any] = []
         if filters is None:
             return where, args
-        if filters.body:
-            where.append("rs_council_match(?, m.municipality, m.body)")
-            args.append(filters.body)
-        if filters.council:
-            where.append("rs_council_key(m.municipality, m.body) = ?")
-            args.append(filters.council)
-        if filters.municipality:
-            where.append("rs_name_match(?, m.municipality)")
-            args.append(filters.municipality)
-        if filters.kind:
-            where.append("m.kind = ?")
-            args.append(filters.kind)
+        for value, condition in (
+            (filters.body, "rs_council_match(?, m.municipality, m.body)"),
+            (filters.council, "rs_council_key(m.municipality, m.body) = ?"),
+            (filters.municipality, "rs_name_match(?, m.municipality)"),
+            (filters.kind, "m.kind = ?"),
+        ):
+            if value:
+                where.append(condition)
+                args.append(value)
         # A meeting known only by its year (or month) passes when that span overlaps the range.
         if filters.since:
             where.append("(m.date >= ? OR (m.date IS NULL AND m.year * 100 + coalesce(m.month, 12) >= ?))")
