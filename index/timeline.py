@@ -34,12 +34,14 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Any, TextIO
 
+from index.export import safe_cell
 from index.keyword import all_terms_expression
 from index.search import Hit, search
 from index.store import Archive
 from radslag.config import Settings
-from radslag.periods import PERIODS, chronological, period_of
-from radslag.types import Filters, Item
+from radslag.councils import council_key, council_name, display_body
+from radslag.periods import PERIODS, chronological, period_of, when
+from radslag.types import Filters, ItemRef
 
 #: The period label of mentions whose meeting date is too vague for the period.
 UNKNOWN_PERIOD = "okänt datum"
@@ -50,7 +52,20 @@ QUERY_K = 2000
 
 @dataclass
 class TimelineRow:
-    """One period × body."""
+    """One period × council.
+
+    Attributes:
+        period: The period label (``2021-09-15``, ``2021-09``, ``2021-Q3``,
+            ``2021``). Mentions in meetings known less precisely than the
+            period asked for get a row of their own at the precision known
+            (a meeting known only by its year is "2021" in a quarterly
+            timeline); mentions in meetings with no date at all get a row
+            :data:`UNKNOWN_PERIOD` per council.
+        body, municipality: The council's (body as the archive shows it).
+        council, council_key: The council's display name and key (:mod:`radslag.councils`).
+        precision: ``meeting``, ``month``, ``quarter`` or ``year``: what the
+            period label is; None for the undated row.
+    """
 
     period: str
     body: str | None
@@ -62,6 +77,14 @@ class TimelineRow:
     meeting_ids: list[int] = field(default_factory=list)
     first_date: str | None = None
     last_date: str | None = None
+    council: str = ""
+    council_key: str = ""
+    precision: str | None = None
+
+    @property
+    def dated(self) -> bool:
+        """Whether the row has a period (False for the undated row)."""
+        return self.precision is not None
 
 
 @dataclass
@@ -112,7 +135,7 @@ class Timeline:
     # -- writers ---------------------------------------------------------------
 
     _COLUMNS = ("period", "body", "municipality", "meeting_count", "item_count", "meetings_held",
-                "first_date", "last_date", "item_ids", "meeting_ids")
+                "first_date", "last_date", "item_ids", "meeting_ids", "council", "council_key", "precision")
 
     def _flat_rows(self) -> list[dict[str, Any]]:
         out = []
@@ -120,7 +143,7 @@ class Timeline:
             d = asdict(r)
             d["item_ids"] = json.dumps(r.item_ids)
             d["meeting_ids"] = json.dumps(r.meeting_ids)
-            out.append({c: d[c] for c in self._COLUMNS} | {"threshold_note": self.threshold_note})
+            out.append({c: safe_cell(d[c]) for c in self._COLUMNS} | {"threshold_note": self.threshold_note})
         return out
 
     def to_csv(self, out: str | Path | TextIO | None = None, sep: str = ",") -> str:
@@ -160,6 +183,7 @@ class Timeline:
                 ("meeting_count", pa.int64()), ("item_count", pa.int64()), ("meetings_held", pa.int64()),
                 ("first_date", pa.string()), ("last_date", pa.string()),
                 ("item_ids", pa.list_(pa.int64())), ("meeting_ids", pa.list_(pa.int64())),
+                ("council", pa.string()), ("council_key", pa.string()), ("precision", pa.string()),
                 ("threshold_note", pa.string()),
             ],
             metadata={"threshold_note": self.threshold_note, "subject": json.dumps(self.subject, ensure_ascii=False),
@@ -269,8 +293,15 @@ def mentions(
     return {h.item_id for h in hits}, note, notes
 
 
-def _period(item_or_meeting: Any, by: str) -> str:
-    return period_of(item_or_meeting.date, by, item_or_meeting.year, item_or_meeting.month) or UNKNOWN_PERIOD
+def _period(row: Any, by: str) -> tuple[str, str | None]:
+    """``(period label, precision)``: at ``by`` when the date allows, else as precisely as known."""
+    label = period_of(row.date, by, row.year, row.month)
+    if label is not None:
+        return label, by
+    known = when(row)
+    if known is None:
+        return UNKNOWN_PERIOD, None
+    return known, "month" if len(known) == 7 else "year"
 
 
 def timeline(
@@ -307,35 +338,61 @@ def timeline(
         raise ValueError("a query timeline needs settings (model and vector index)")
     filters = filters or Filters()
     threshold = DENSE_THRESHOLD if threshold is None else threshold
-    ids, note, notes = mentions(archive, query=query, topic=topic, settings=settings, threshold=threshold,
-                                mode=mode, k=k, filters=filters)
-    rows = archive.items(item_ids=ids, enrichment=False)
-    # Meetings held per period × body (the denominator researchers need).
-    held = {(period or UNKNOWN_PERIOD, b, mun): n
-            for (period, b, mun), n in archive.meeting_counts(by, filters.meeting_part).items()}
-    groups: dict[tuple[str, str | None, str | None], list[Item]] = defaultdict(list)
+    if topic and not query:
+        # one query instead of ids then rows: the topic is a filter like any other
+        rows = archive.item_refs(filters=filters.with_(topic=topic))
+        note, notes = threshold_note("topic", threshold), []
+    else:
+        ids, note, notes = mentions(archive, query=query, topic=topic, settings=settings, threshold=threshold,
+                                    mode=mode, k=k, filters=filters)
+        rows = archive.item_refs(item_ids=ids) if ids else []
+    # One pass: each mention's period (as precisely as its meeting is known) and council.
+    groups: dict[tuple[str, str | None, str], list[ItemRef]] = defaultdict(list)
+    forms: dict[str, list[str]] = defaultdict(list)
+    munis: dict[str, str | None] = {}
+    vague = undated = 0
     for r in rows:
-        groups[(_period(r, by), r.body, r.municipality)].append(r)
+        period, precision = _period(r, by)
+        key = council_key(r.municipality, r.body)
+        groups[(period, precision, key)].append(r)
+        forms[key].append(r.body or "")
+        munis.setdefault(key, r.municipality)
+        if precision is None:
+            undated += 1
+        elif precision != by:
+            vague += 1
+    # Meetings held per period × council (the denominator researchers need).
+    held: dict[tuple[str, str], int] = defaultdict(int)
+    for (period, b, mun), n in archive.meeting_counts(by, filters.meeting_part).items():
+        if period is not None:
+            held[(period, council_key(mun, b))] += n
+    if vague or undated:
+        # meetings known less precisely than `by` (or not at all) are held in their own rows
+        for (known, b, mun), n in archive.vague_meeting_counts(filters.meeting_part).items():
+            if known is None or period_of(None, by, int(known[:4]), int(known[5:]) if len(known) == 7 else None) is None:
+                held[(known or UNKNOWN_PERIOD, council_key(mun, b))] += n
+    shown = {key: display_body(f, munis[key]) or None for key, f in forms.items()}
+    names = {key: council_name(munis[key], shown[key]) for key in forms}
     out_rows = []
-    for (period, b, mun), members in groups.items():
+    for (period, precision, key), members in groups.items():
         dates = sorted(r.date for r in members if r.date)
         out_rows.append(
             TimelineRow(
-                period=period, body=b, municipality=mun,
+                period=period, body=shown[key], municipality=munis[key],
                 meeting_count=len({r.meeting_id for r in members}),
                 item_count=len(members),
-                meetings_held=held.get((period, b, mun), 0),
+                meetings_held=held.get((period, key), 0),
                 item_ids=sorted(r.id for r in members),
                 meeting_ids=sorted({r.meeting_id for r in members}),
                 first_date=dates[0] if dates else None,
                 last_date=dates[-1] if dates else None,
+                council=names[key], council_key=key, precision=precision,
             )
         )
-    out_rows.sort(key=lambda r: (chronological(None if r.period == UNKNOWN_PERIOD else r.period),
-                                 r.municipality or "", r.body or ""))
+    out_rows.sort(key=lambda r: (chronological(r.period if r.dated else None), r.municipality or "", r.body or ""))
     dated = sorted((r for r in rows if r.date), key=lambda r: (r.date, r.meeting_id, r.id))
 
-    def describe(r: Item) -> dict[str, Any]:
+    def describe(r: ItemRef) -> dict[str, Any]:
         return {"date": r.date, "item_id": r.id, "meeting_id": r.meeting_id, "body": r.body,
                 "municipality": r.municipality, "title": r.title}
 
@@ -344,7 +401,9 @@ def timeline(
         {"from": a, "to": b, "days": (Date.fromisoformat(b) - Date.fromisoformat(a)).days}
         for a, b in zip(mention_dates, mention_dates[1:])
     ]
-    undated = sum(1 for r in rows if not r.date)
+    if vague:
+        notes.append(f"{vague} omnämnanden är bara daterade till månad eller år och står på egna rader "
+                     f"({vague} mentions are dated only to the month or year and have rows of their own).")
     if undated:
         notes.append(f"{undated} omnämnanden saknar mötesdatum och räknas under \"{UNKNOWN_PERIOD}\" "
                      f"({undated} mentions lack a meeting date; counted under \"{UNKNOWN_PERIOD}\").")

@@ -438,6 +438,30 @@ class EntityCount(Record):
 
 
 @dataclass
+class ItemRef(Record):
+    """An agenda item without its text: what timelines, threads and histories list.
+
+    Attributes:
+        id, meeting_id, ordinal, number, title, dnr: The item's.
+        date, year, month, body, municipality, kind, source: Its meeting's.
+    """
+
+    id: int
+    meeting_id: int
+    ordinal: int
+    number: str | None
+    title: str
+    dnr: str | None
+    date: str | None
+    year: int | None
+    month: int | None
+    body: str | None
+    municipality: str | None
+    kind: str
+    source: str
+
+
+@dataclass
 class Council(Record):
     """A council: one body of one municipality (see :mod:`radslag.councils`).
 

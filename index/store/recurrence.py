@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from index.store.base import StorePart
 from radslag.councils import council_key, council_name, display_body
 from radslag.periods import when
-from radslag.types import Council, ThreadLink
+from radslag.types import Council, Filters, ItemRef, ThreadLink
 
 
 def _ids(ids: Iterable[int]) -> str:
@@ -99,6 +99,36 @@ class RecurrenceStore(StorePart):
                 (_ids(meeting_ids),),
             )
         return {r[0]: (r[1], r[2]) for r in rows}
+
+    def item_refs(self, item_ids: Iterable[int] | None = None, filters: Filters | None = None) -> list[ItemRef]:
+        """Items without their text (ids, number, title, case number, meeting fields), in reading order.
+
+        Much lighter than :meth:`items` for the thousands of rows a timeline
+        or a thread rebuild needs.
+        """
+        where, args = self._where(filters, item_ids=item_ids)  # type: ignore[attr-defined]
+        rows = self._conn.execute(
+            "SELECT i.id, i.meeting_id, i.ordinal, i.number, i.title, i.dnr, m.date, m.year, m.month, m.body,"
+            " m.municipality, m.kind, d.source FROM items i JOIN meetings m ON m.id = i.meeting_id"
+            f" JOIN documents d ON d.id = m.document_id WHERE {where}"
+            " ORDER BY m.date IS NULL, m.date, m.id, i.ordinal",
+            args,
+        )
+        return [ItemRef(*r) for r in rows]
+
+    def vague_meeting_counts(self, filters: Filters | None = None) -> dict[tuple[str | None, str | None, str | None], int]:
+        """Meetings without a full date per ``(when, body, municipality)``; ``when`` is
+        ``2021-09``, ``2021`` or None (no date at all), as :func:`radslag.periods.when` gives it."""
+        where, args = self._meeting_where(filters)  # type: ignore[attr-defined]
+        rows = self._conn.execute(
+            "SELECT m.year, m.month, m.body, m.municipality, count(*) FROM meetings m"
+            f" WHERE m.date IS NULL AND {where} GROUP BY m.year, m.month, m.body, m.municipality",
+            args,
+        )
+        out: dict[tuple[str | None, str | None, str | None], int] = defaultdict(int)
+        for year, month, body, mun, n in rows:
+            out[(when(None, year, month), body, mun)] += n
+        return dict(out)
 
     # -- incremental threads -------------------------------------------------------
 

@@ -111,7 +111,27 @@ def test_year_only_meeting_counts_in_its_year(tmp_path):
         by_year = timeline(arc, topic="motorburen-ungdom", by="year")
         by_month = timeline(arc, topic="motorburen-ungdom", by="month")
     assert [r.period for r in by_year.rows] == ["2021"] and by_year.rows[0].meetings_held == 1
-    assert [r.period for r in by_month.rows] == [UNKNOWN_PERIOD]
+    # Known only by its year: a row of its own at the precision known, not "okänt datum".
+    assert [(r.period, r.precision, r.meetings_held) for r in by_month.rows] == [("2021", "year", 1)]
+    assert by_month.rows[0].council_key == "/förebyggande råd" and by_month.rows[0].body == "Förebyggande rådet"
+    assert any("månad eller år" in n for n in by_month.notes) and by_month.undated_items == 0
+
+
+def test_undated_and_month_only_rows_carry_their_council(tmp_path):
+    """Undated and month-only mentions are rows of their own with municipality and body."""
+    with Archive(tmp_path / "a.sqlite") as arc:
+        for name, mun, meta in [("a.txt", "Arboga", dict(year=2021, month=9)), ("k.txt", "Köping", {}),
+                                ("h.txt", "Hallstahammar", dict(date=dt.date(2021, 9, 15)))]:
+            mid, _, _ = arc.write_document(Document(name, "x", "txt", name),
+                                           MeetingMeta(kind="minutes", body="Trygghetsrådet", municipality=mun, **meta),
+                                           [AgendaItem("1", "Motorburen ungdom", "EPA-traktorer.", 0, 1)])
+            arc.write_enrichment(arc.item_ids(mid)[0], [], [TopicTag("mu", "Motorburen ungdom", 0.9)])
+        t = timeline(arc, topic="mu")
+    rows = [(r.period, r.precision, r.municipality, r.body, r.meetings_held) for r in t.rows]
+    assert rows == [("2021-09", "month", "Arboga", "Trygghetsrådet", 1),
+                    ("2021-09-15", "meeting", "Hallstahammar", "Trygghetsrådet", 1),
+                    (UNKNOWN_PERIOD, None, "Köping", "Trygghetsrådet", 1)]
+    assert t.rows[-1].council.startswith("Köping") and t.undated_items == 1
 
 
 def test_kind_filter_is_applied(archive, tmp_path):
