@@ -4,8 +4,8 @@
 facts with their sources, the items (number, case number, title, heading
 source, pages, sections), the document's own agenda list, the page furniture
 the reader removed and the warnings. :func:`render` turns it into plain
-Swedish text. The labels of the rendering are in :data:`LABELS` (string
-table: Swedish first, English for ``lang="en"``).
+Swedish text (English with ``lang="en"``), its labels from the string table
+(``cli_inspect_*`` in radslag/data/ui.yaml).
 """
 
 from __future__ import annotations
@@ -18,36 +18,9 @@ from ingest.metadata import extract_metadata
 from ingest.readers import read_document
 from ingest.segment import analyze
 from ingest.segment.flat import running_phrases
+from radslag.i18n import has, kind_label, t
 
-__all__ = ["inspect_file", "inspect_document", "render", "LABELS"]
-
-#: String table for :func:`render` (move to radslag/data/ui.yaml when wired into the CLI).
-LABELS: dict[str, dict[str, str]] = {
-    "file": {"sv": "Fil", "en": "File"},
-    "reader": {"sv": "Läsare", "en": "Reader"},
-    "pages": {"sv": "Sidor", "en": "Pages"},
-    "meeting": {"sv": "Mötet", "en": "Meeting"},
-    "kind": {"sv": "Typ", "en": "Kind"},
-    "body": {"sv": "Organ", "en": "Body"},
-    "municipality": {"sv": "Kommun", "en": "Municipality"},
-    "date": {"sv": "Datum", "en": "Date"},
-    "place": {"sv": "Plats", "en": "Place"},
-    "chair": {"sv": "Ordförande", "en": "Chair"},
-    "secretary": {"sv": "Sekreterare", "en": "Secretary"},
-    "source": {"sv": "källa", "en": "source"},
-    "missing": {"sv": "saknas", "en": "missing"},
-    "items": {"sv": "Ärenden", "en": "Items"},
-    "dnr": {"sv": "Dnr", "en": "Case no."},
-    "sections": {"sv": "Avsnitt", "en": "Sections"},
-    "page": {"sv": "s.", "en": "p."},
-    "agenda": {"sv": "Ärendelista i dokumentet", "en": "The document's agenda list"},
-    "no_agenda": {"sv": "Ingen ärendelista hittades", "en": "No agenda list found"},
-    "furniture": {"sv": "Borttaget som sidhuvud/sidfot", "en": "Removed as page header/footer"},
-    "warnings": {"sv": "Varningar", "en": "Warnings"},
-    "flattened": {"sv": "Texten saknade radbrytningar; ärenden delades vid nummer i löptexten",
-                  "en": "The text had lost its line breaks; items were cut at inline numbers"},
-}
-
+__all__ = ["inspect_file", "inspect_document", "render"]
 
 def _date(meta) -> str | None:
     if meta.date:
@@ -111,48 +84,54 @@ def inspect_file(path: str | Path) -> dict[str, Any]:
     return inspect_document(read_document(path, str(path)))
 
 
+def heading_label(source: str | None, lang: str) -> str:
+    """How an item's heading was found, in words where the string table has them."""
+    if not source:
+        return ""
+    key = f"cli_inspect_heading_{source}"
+    return t(key, lang) if has(key) else t("cli_inspect_heading_other", lang, source=source)
+
+
+def _value(field: str, value, lang: str) -> str:
+    if value in (None, ""):
+        return f"({t('cli_inspect_missing', lang)})"
+    return kind_label(value, lang) if field == "kind" else str(value)
+
+
 def render(info: dict[str, Any], lang: str = "sv") -> str:
-    """Plain-text rendering of :func:`inspect_file`'s result."""
-
-    def t(key: str) -> str:
-        return LABELS[key].get(lang) or LABELS[key]["sv"]
-
-    out = [f"{t('file')}: {info['source']}  ({t('reader')}: {info['reader']}, {t('pages')}: {info['pages']})", ""]
-    out.append(f"{t('meeting')}:")
+    """Plain text of :func:`inspect_file`'s result, labels from the string table (``cli_inspect_*``)."""
+    out = [t("cli_inspect_file", lang, source=info["source"], reader=info["reader"],
+             pages=", " + t("sum_n_pages", lang, n=info["pages"]) if info["pages"] else ""), ""]
+    out.append(t("cli_inspect_meeting", lang))
     for field, fact in info["meeting"].items():
-        value = fact["value"] if fact["value"] not in (None, "") else f"({t('missing')})"
-        src = f"  [{t('source')}: {fact['source']}]" if fact["source"] else ""
-        out.append(f"  {t(field)}: {value}{src}")
-    out.append("")
-    out.append(f"{t('items')} ({len(info['items'])}):")
+        src = f"  [{t('cli_inspect_source', lang, source=fact['source'])}]" if fact.get("source") else ""
+        out.append(f"  {t(f'cli_inspect_{field}', lang)}: {_value(field, fact['value'], lang)}{src}")
+    out += ["", t("cli_inspect_items", lang, n=len(info["items"]))]
     for it in info["items"]:
         head = " ".join(x for x in (it["number"], it["title"]) if x)
         extra = []
         if it["dnr"]:
-            extra.append(f"{t('dnr')} {it['dnr']}")
+            extra.append(t("cli_inspect_dnr", lang, dnr=it["dnr"]))
         if it["pages"]:
-            extra.append(f"{t('page')} {it['pages'][0]}" + (f"–{it['pages'][-1]}" if len(it["pages"]) > 1 else ""))
-        extra.append(it["heading_source"])
-        out.append(f"  {head}  ({', '.join(extra)})")
+            pages = str(it["pages"][0]) + (f"–{it['pages'][-1]}" if len(it["pages"]) > 1 else "")
+            extra.append(t("cli_inspect_page", lang, pages=pages))
+        extra.append(heading_label(it.get("heading_source"), lang))
+        out.append(f"  {head}  ({', '.join(x for x in extra if x)})")
         if it["sections"]:
-            out.append(f"    {t('sections')}: " + ", ".join(s["title"] for s in it["sections"]))
+            out.append("    " + t("cli_inspect_sections", lang, sections=", ".join(s["title"] for s in it["sections"])))
     out.append("")
     if info["agenda"]:
-        out.append(f"{t('agenda')} ({len(info['agenda'])}):")
+        out.append(t("cli_inspect_agenda", lang, n=len(info["agenda"])))
         for e in info["agenda"]:
             out.append("  " + " ".join(str(x) for x in (e["number"], e["title"]) if x))
     else:
-        out.append(t("no_agenda"))
+        out.append(t("cli_inspect_no_agenda", lang))
     if info["flattened"]:
-        out.append(t("flattened"))
+        out.append(t("cli_inspect_flattened", lang))
     if info["furniture"]:
-        out.append("")
-        out.append(f"{t('furniture')} ({len(info['furniture'])}):")
-        for line in sorted(set(info["furniture"]))[:20]:
-            out.append(f"  {line}")
+        out += ["", t("cli_inspect_furniture", lang, n=len(info["furniture"]))]
+        out += [f"  {line}" for line in sorted(set(info["furniture"]))[:20]]
     if info["warnings"]:
-        out.append("")
-        out.append(f"{t('warnings')}:")
-        for w in info["warnings"]:
-            out.append(f"  - {w}")
+        out += ["", t("cli_inspect_warnings", lang)]
+        out += [f"  - {w}" for w in info["warnings"]]
     return "\n".join(out) + "\n"

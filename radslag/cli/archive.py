@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 
 from index.store import Archive
-from radslag.cli.base import (CONTEXT, archive_option, cli, fail, filter_options, filters_from, lang_option,
-                              model_option, settings_for, when)
+from radslag.cli.base import (CONTEXT, archive_option, cli, echo_lines, fail, filter_options, filters_from,
+                              lang_option, model_option, readable, settings_for, when)
 from radslag.errors import RadslagError
 from radslag.i18n import kind_label, t
+from radslag.summaries import Line, ingest_lines, reindex_line
 
 
 @cli.command(context_settings=CONTEXT)
@@ -37,18 +38,7 @@ def ingest(paths, archive, model, no_embed, no_enrich, quiet, lang):
     settings = settings_for(archive, model, embed=False if no_embed else None, enrich=False if no_enrich else None)
     lang = lang or settings.language
     report = ingest_paths(paths, settings, progress=not quiet)
-    counts = report.counts()
-    click.echo(
-        f"{t('summary_title', lang)}: "
-        + ", ".join(f"{counts[s]} {t(s, lang)}" for s in ("ingested", "unchanged", "replaced", "failed"))
-    )
-    for f in report.files:
-        if f.status in ("ingested", "replaced"):
-            click.echo(f"  {t(f.status, lang)}: {f.source} ({f.items} {t('items_word', lang)}, {kind_label(f.kind, lang)})")
-    for f in report.failed:
-        click.secho(f"  {t('failed_file', lang)}: {f.source}: {f.message} [{f.reason}]", fg="red", err=True)
-    for note in report.notes:
-        click.secho(f"  OBS: {note}", fg="yellow", err=True)
+    echo_lines(ingest_lines(report, lang))
     sys.exit(1 if report.failed else 0)
 
 
@@ -93,7 +83,8 @@ def meetings(archive, body, municipality, kind, since, until, as_json, lang):
 @click.option("--sep", default=",", show_default=True, help="CSV-avgränsare; ';' för svensk Excel.")
 @archive_option
 @filter_options
-def export(what, fmt, output, sep, archive, body, municipality, kind, since, until):
+@lang_option
+def export(what, fmt, output, sep, archive, body, municipality, kind, since, until, lang):
     """Exportera arkivet för analys (research export: JSONL, CSV, Parquet).
 
     `radslag export items` skriver en post per dagordningspunkt med fälten
@@ -106,29 +97,33 @@ def export(what, fmt, output, sep, archive, body, municipality, kind, since, unt
 
     filters = filters_from(body=body, municipality=municipality, kind=kind, since=since, until=until)
     settings = settings_for(archive)
+    lang = lang or settings.language
     if output is None and (fmt == "parquet" or what == "all"):
-        fail("Ange --output för Parquet och för `all` (give --output).")
+        fail(t("cli_need_output", lang))
     with Archive(settings.db_path) as arc:
         if output is None:
             write_rows(rows_for(arc, what, filters), fmt, sys.stdout, what=what, sep=sep, bom=False)
             return
         paths = do_export(arc, what=what, fmt=fmt, out=Path(output), filters=filters, sep=sep)
     for p in paths:
-        click.echo(f"Skrev {p}")
+        readable(p)
+        click.echo(t("cli_wrote", lang, path=p))
 
 
 @cli.command(context_settings=CONTEXT)
 @archive_option
 @model_option
 @click.option("--enrich/--no-enrich", default=True, help="Gör om entiteter och ämnen också.")
-def reindex(archive, model, enrich):
+@lang_option
+def reindex(archive, model, enrich, lang):
     """Bygg om passager, vektorindex, berikning, uppföljningar och trådar från arkivet (rebuild)."""
     from ingest.pipeline import reindex as do_reindex
 
+    settings = settings_for(archive, model)
+    lang = lang or settings.language
     try:
-        counts = do_reindex(settings_for(archive, model), enrich=enrich, progress=True)
+        counts = do_reindex(settings, enrich=enrich, progress=True)
     except RadslagError as exc:
         fail(str(exc))
-    for note in counts.pop("notes"):
-        click.secho(f"  OBS: {note}", fg="yellow", err=True)
-    click.echo(f"Klart (done): {counts}")
+    echo_lines([Line("note", t("sum_note", lang, note=note)) for note in counts.pop("notes", [])])
+    click.echo(reindex_line(counts, lang))

@@ -14,7 +14,7 @@ import click
 from radslag.config import Settings, load_settings
 from radslag.errors import RadslagError
 from radslag.filters import parse_filters
-from radslag.i18n import t
+from radslag.i18n import has, t
 from radslag.types import DOCUMENT_KINDS, Filters
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -95,27 +95,73 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
-def emit(rows: list, as_json: bool, columns: list[str]) -> None:
-    """Rows (records with ``to_json`` or dicts) as JSON lines or a plain table of ``columns``."""
+def emit(rows: list, as_json: bool, columns: list[str], lang: str = "sv") -> None:
+    """Rows (records with ``to_json`` or dicts) as JSON lines or a plain table of ``columns``.
+
+    JSON keeps the field names; the table's headers are the string table's
+    ``col_<field>`` in ``lang``, and a follow-up status is shown in words of
+    that language.
+    """
     rows = [r.to_json() if hasattr(r, "to_json") else r for r in rows]
     if as_json:
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False, default=str))
         return
     if not rows:
-        click.echo("–")
+        click.echo(t("cli_no_rows", lang))
         return
-    widths = {c: min(40, max(len(c), *(len(cell(r.get(c))) for r in rows))) for c in columns}
-    click.echo("  ".join(c.ljust(widths[c]) for c in columns))
-    for r in rows:
-        click.echo("  ".join(cell(r.get(c))[: widths[c]].ljust(widths[c]) for c in columns))
+    heads = {c: column_label(c, lang) for c in columns}
+    cells = [{c: cell(r.get(c), c, lang) for c in columns} for r in rows]
+    widths = {c: min(40, max(len(heads[c]), *(len(r[c]) for r in cells))) for c in columns}
+    click.echo("  ".join(heads[c].ljust(widths[c]) for c in columns).rstrip())
+    for r in cells:
+        click.echo("  ".join(r[c][: widths[c]].ljust(widths[c]) for c in columns).rstrip())
 
 
-def cell(v) -> str:
-    """A table cell: lists joined with commas, None empty."""
+def column_label(column: str, lang: str) -> str:
+    """A table header: ``cli_col_<field>`` or the shared ``col_<field>``; the field name if neither exists."""
+    for key in (f"cli_col_{column}", f"col_{column}"):
+        if has(key):
+            return t(key, lang)
+    return column
+
+
+def cell(v, column: str = "", lang: str = "sv") -> str:
+    """A table cell: lists joined with commas, None empty, a status in words."""
     if isinstance(v, (list, tuple)):
         return ", ".join(map(str, v))
+    if column == "status" and v:
+        return status_label(v, lang)
     return "" if v is None else str(v)
+
+
+def status_label(status: str, lang: str) -> str:
+    """A follow-up status ("öppen", "besvarad") in ``lang``."""
+    return t({"öppen": "cli_status_open", "besvarad": "cli_status_answered"}.get(status, "cli_status_unknown"), lang)
+
+
+def readable(path) -> None:
+    """Give a written file the permissions of a normal new file (0644 under umask 022).
+
+    The index writes atomically through ``mkstemp``, which creates files 0600;
+    an export is meant to be read by others (a research share, a web folder).
+    """
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+
+
+def echo_lines(lines) -> None:
+    """Print :class:`radslag.summaries.Line` s: errors red on stderr, notes yellow on stderr."""
+    for line in lines:
+        if line.level == "error":
+            click.secho(line.text, fg="red", err=True)
+        elif line.level == "note":
+            click.secho(line.text, fg="yellow", err=True)
+        else:
+            click.echo(line.text)
 
 
 @click.group(context_settings=CONTEXT)

@@ -10,8 +10,26 @@ import click
 
 from index.store import STATUS_ANSWERED, STATUS_OPEN, Archive
 from radslag.cli.base import (CONTEXT, archive_option, cli, emit, fail, filter_options, filters_from, lang_option,
-                              model_option, settings_for)
+                              model_option, readable, settings_for)
 from radslag.errors import RadslagError
+from radslag.i18n import t
+
+
+def mention_rule(tl, lang: str) -> str:
+    """What counts as a mention, in plain words (the exports keep the technical rule)."""
+    if "topic" in tl.subject:
+        return t("cli_tl_rule_topic", lang)
+    # the technical note names the similarity bound only when semantic search ran
+    return t("cli_tl_rule_query" if "≥" in tl.threshold_note else "cli_tl_rule_query_keyword", lang)
+
+
+def known_councils(arc: Archive, wanted: str) -> str:
+    """The councils closest to ``wanted`` (for an error message), or every one when few."""
+    from radslag.filters import closest
+    from radslag.summaries import council_name
+
+    names = sorted({council_name(m.municipality, m.body) for m in arc.meetings()})
+    return ", ".join(closest(wanted, names) if len(names) > 5 else names) or "–"
 
 
 @cli.command(context_settings=CONTEXT)
@@ -23,31 +41,37 @@ from radslag.errors import RadslagError
 @filter_options
 @archive_option
 @model_option
-def timeline(query, topic, by, fmt, output, body, municipality, kind, since, until, archive, model):
+@lang_option
+def timeline(query, topic, by, fmt, output, body, municipality, kind, since, until, archive, model, lang):
     """Tidslinje: när en fråga eller ett ämne kom upp, per period och organ."""
     from index.timeline import timeline as do_timeline
 
+    settings = settings_for(archive, model)
+    lang = lang or settings.language
     if not query and not topic:
-        fail("Ange en fråga eller --topic ID.")
+        fail(t("cli_need_query_or_topic", lang))
     filters = filters_from(body=body, municipality=municipality, kind=kind, since=since, until=until)
     subject = filters_from(topic=topic).topic if topic else None
-    settings = settings_for(archive, model)
     with Archive(settings.db_path) as arc:
         try:
             tl = do_timeline(arc, query=query, topic=subject, by=by, settings=settings, filters=filters)
         except RadslagError as exc:
             fail(str(exc))
     if fmt == "table":
-        click.echo(tl.threshold_note)
+        click.echo(mention_rule(tl, lang))
+        if not tl.rows:
+            click.echo(t("cli_tl_no_mentions", lang))
+            return
         emit([vars(r) for r in tl.rows], False,
-             ["period", "body", "municipality", "meeting_count", "item_count", "item_ids"])
+             ["period", "municipality", "body", "meeting_count", "item_count", "meetings_held"], lang)
         return
     if fmt == "parquet" and not output:
-        fail("Parquet kräver --output FIL.")
+        fail(t("cli_parquet_output", lang))
     writer = {"csv": tl.to_csv, "json": tl.to_json, "parquet": tl.to_parquet}[fmt]
     if output:
         writer(Path(output))
-        click.echo(f"Skrev {output}")
+        readable(output)
+        click.echo(t("cli_wrote", lang, path=output))
     else:
         writer(sys.stdout)
 
@@ -67,11 +91,14 @@ def brief(body, fmt, archive, model, lang):
     from index.brief import render_markdown
 
     settings = settings_for(archive, model)
+    lang = lang or settings.language
     with Archive(settings.db_path) as arc:
         try:
-            data = do_brief(arc, body, settings=settings, lang=lang or settings.language)
+            data = do_brief(arc, body, settings=settings, lang=lang)
         except RadslagError as exc:
             fail(str(exc))
+        if not data["sections"]["meetings"]["count"]:
+            fail(t("cli_brief_unknown", lang, body=body, known=known_councils(arc, body)))
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str) if fmt == "json" else render_markdown(data))
 
 
@@ -80,15 +107,17 @@ def brief(body, fmt, archive, model, lang):
 @click.option("--json", "as_json", is_flag=True)
 @filter_options
 @archive_option
-def followups(status, as_json, body, municipality, kind, since, until, archive):
+@lang_option
+def followups(status, as_json, body, municipality, kind, since, until, archive, lang):
     """Lista utlovade uppföljningar ("vi tar med oss frågan") och om de besvarats."""
     from index.followups import followups as list_followups
 
     filters = filters_from(body=body, municipality=municipality, kind=kind, since=since, until=until)
     settings = settings_for(archive)
+    lang = lang or settings.language
     with Archive(settings.db_path) as arc:
         rows = list_followups(arc, filters, status=status)
-    emit(rows, as_json, ["date", "body", "who", "what", "due", "status"])
+    emit(rows, as_json, ["date", "body", "who", "what", "due", "status"], lang)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -96,15 +125,17 @@ def followups(status, as_json, body, municipality, kind, since, until, archive):
 @click.option("--topic", help="Bara trådar med detta ämne.")
 @click.option("--json", "as_json", is_flag=True)
 @archive_option
-def threads(item_id, topic, as_json, archive):
+@lang_option
+def threads(item_id, topic, as_json, archive, lang):
     """Visa frågetrådar över möten (issue threads), eller tråden för en punkt."""
     from index.threads import thread_for_item
     from index.threads import threads as list_threads
 
     filters = filters_from(topic=topic)
     settings = settings_for(archive)
+    lang = lang or settings.language
     with Archive(settings.db_path) as arc:
         rows = thread_for_item(arc, item_id) if item_id else list_threads(arc, filters)
     columns = (["item_id", "thread_id", "position", "meeting_id", "number", "title", "date"] if item_id else
                ["thread_id", "label", "size", "meeting_count", "first_date", "last_date", "bodies"])
-    emit(rows, as_json, columns)
+    emit(rows, as_json, columns, lang)

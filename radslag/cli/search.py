@@ -11,26 +11,26 @@ from radslag.cli.base import (CONTEXT, archive_option, cli, fail, filter_options
                               model_option, settings_for)
 from radslag.errors import RadslagError
 from radslag.i18n import t
+from radslag.summaries import council_name, search_summary
 
 
 def _print_result(result, lang: str) -> None:
     from index.search import display_title
 
     for note in result.notes:
-        click.secho(f"OBS: {note}", fg="yellow", err=True)
+        click.secho(t("sum_note", lang, note=note), fg="yellow", err=True)
     if not result.hits:
         click.echo(t("no_hits", lang))
         return
-    load = f", modeller laddade på {result.load_ms / 1000:.1f} s" if result.load_ms > 100 else ""
-    click.secho(f"{t('modes_used', lang)}: {'+'.join(result.modes_used)}  ({result.elapsed_ms:.0f} ms{load})", dim=True)
+    click.secho(search_summary(result, lang), dim=True)
     for h in result.hits:
-        head = f"{h.rank:>2}. {h.date or t('unknown_date', lang)}  {h.body or '–'}, {h.municipality or '–'}"
+        head = f"{h.rank:>2}  {h.date or t('unknown_date', lang)}  {council_name(h.municipality, h.body)}"
         click.secho(head, bold=True)
         click.echo(f"    {t('col_item', lang)}: {display_title(h.item_number, h.item_title)}")
         click.echo(f"    {h.snippet}")
         if h.topics:
             click.echo(f"    {t('col_topics', lang)}: {', '.join(tp['label'] for tp in h.topics[:4])}")
-        click.secho(f"    {h.source}  [möte {h.meeting_id}, punkt {h.item_id}]", dim=True)
+        click.secho(f"    {h.source}  [{t('cli_hit_ids', lang, meeting=h.meeting_id, item=h.item_id)}]", dim=True)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -58,12 +58,12 @@ def search(query, k, mode, queries, order, topic, entity, body, municipality, ki
     """
     from index.search import search as do_search
 
-    if not query and not queries:
-        fail("Ange en fråga eller --queries FIL (give a query or --queries FILE).")
-    filters = filters_from(body=body, municipality=municipality, kind=kind, since=since, until=until, topic=topic,
-                           entity=entity)
     settings = settings_for(archive, model)
     lang = lang or settings.language
+    if not query and not queries:
+        fail(t("cli_need_query", lang))
+    filters = filters_from(body=body, municipality=municipality, kind=kind, since=since, until=until, topic=topic,
+                           entity=entity)
     batch = [q.strip() for q in queries if q.strip()] if queries else [query]
     with Archive(settings.db_path) as arc:
         for q in batch:

