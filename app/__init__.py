@@ -1,0 +1,90 @@
+"""Rådslag's Gradio app: one module per tab under :mod:`app.tabs`, rendering in :mod:`app.render`.
+
+Run with ``radslag serve`` (or ``python search_app.py``). With no archive yet,
+the bundled ``corpus/`` is ingested first, with progress shown in the
+terminal. Binds 127.0.0.1 by default; Gradio analytics are off.
+
+A new tab is a module under ``app/tabs/`` (see :mod:`app.tabs`) and one line
+in :data:`TABS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import gradio as gr  # noqa: E402
+
+from app.common import choices  # noqa: E402
+from app.context import Context  # noqa: E402
+from index.store import Archive  # noqa: E402
+from ingest.pipeline import ingest_paths  # noqa: E402
+from radslag.config import CORPUS_DIR, Settings, load_settings  # noqa: E402
+from radslag.i18n import t  # noqa: E402
+
+#: The tabs in the order shown: module names under ``app/tabs/``. One line per tab.
+TABS = [
+    "search",
+    "topics",
+    "brief",
+    "followups",
+    "archive",
+]
+
+CSS = """
+.hit {border:1px solid #d0d7de; border-radius:8px; padding:10px 14px; margin:8px 0; background:#fff}
+.hit h4 {margin:0 0 4px 0; font-size:1.05em}
+.hit .meta {color:#57606a; font-size:0.9em; margin-bottom:6px}
+.hit .snippet {line-height:1.45}
+.hit mark {background:#fff3b0; padding:0 1px}
+.hit .topics span {display:inline-block; background:#eef4ff; border-radius:10px; padding:1px 8px; margin:2px 4px 0 0; font-size:0.85em}
+.note {color:#9a6700}
+"""
+
+
+def ensure_archive(settings: Settings, corpus: Path = CORPUS_DIR) -> None:
+    """Ingest ``corpus`` when the archive has no meetings yet (progress on stderr)."""
+    with Archive(settings.db_path) as arc:
+        empty = arc.count("meetings") == 0
+    if empty and corpus.exists():
+        print(f"Arkivet är tomt – läser in {corpus} (building the archive from the sample corpus) …", flush=True)
+        # sources are stored as given: relative to where the app was started when possible
+        given = os.path.relpath(corpus) if corpus.resolve().is_relative_to(Path.cwd()) else str(corpus)
+        report = ingest_paths([given], settings, progress=True)
+        print(f"Klart: {report.counts()}", flush=True)
+        for note in report.notes:
+            print(f"OBS: {note}", flush=True)
+
+
+def tab_modules() -> list:
+    """The modules of :data:`TABS`, imported."""
+    return [importlib.import_module(f"app.tabs.{name}") for name in TABS]
+
+
+def build_app(settings: Settings) -> gr.Blocks:
+    """Build the Blocks app over the archive named by ``settings``: every tab of :data:`TABS`."""
+    lang = settings.language
+    with gr.Blocks(title=t("app_title", lang)) as blocks:
+        ctx = Context(settings=settings, blocks=blocks, options=choices(settings))
+        gr.Markdown("# Rådslag\n" + t("app_intro", lang))
+        with gr.Tabs(elem_id="tabs"):
+            for module in tab_modules():
+                with gr.Tab(ctx.L(module.LABEL), id=module.TAB_ID):
+                    module.build(ctx)
+    return blocks
+
+
+def main(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 7860,
+         corpus: Path = CORPUS_DIR, block: bool = True) -> gr.Blocks:
+    """Ensure an archive, build the app and launch it (``radslag serve`` adds login, limits and masking)."""
+    settings = settings or load_settings()
+    ensure_archive(settings, corpus)
+    blocks = build_app(settings)
+    print(f"Rådslag körs på http://{host}:{port} (Ctrl+C avslutar)", flush=True)
+    blocks.launch(server_name=host, server_port=port, prevent_thread_lock=not block, css=CSS,
+                  footer_links=[], quiet=True)
+    return blocks

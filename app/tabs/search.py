@@ -1,0 +1,128 @@
+"""Sök: search the archive, see the hits, open an item or its meeting, when the issue came up."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import gradio as gr
+
+from app.common import download_path, slug
+from app.render import note, render_hits, render_item, render_meeting, timeline_figure
+from index.search import SearchResult, search
+from index.store import Archive
+from index.timeline import timeline
+from radslag.config import Settings
+from radslag.errors import RadslagError
+from radslag.filters import ALL, parse_filters
+from radslag.i18n import t
+
+TAB_ID = "sok"
+LABEL = "app_search"
+
+
+def _hits_csv(result: SearchResult, path: Path) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(["rank", "date", "body", "municipality", "item_number", "item_title", "source",
+                         "meeting_id", "item_id", "snippet"])
+        for h in result.hits:
+            writer.writerow([h.rank, h.date, h.body, h.municipality, h.item_number, h.item_title,
+                             h.source, h.meeting_id, h.item_id, h.snippet])
+
+
+def run_search(settings: Settings, query: str, mode: str, body: str, municipality: str, kind: str, topic: str,
+               since: str, until: str, order: str) -> tuple:
+    """Search; returns (hits HTML, pick-list update, timeline figure, hits CSV, hits JSON, timeline CSV, note)."""
+    lang = settings.language
+    try:
+        filters = parse_filters(body=body, municipality=municipality, kind=kind, topic=topic, since=since,
+                                until=until)
+        with Archive(settings.db_path) as arc:
+            result = search(arc, query or "", settings=settings, k=10, mode=mode, filters=filters, order=order)
+    except RadslagError as exc:
+        return note(str(exc)), gr.update(choices=[], value=None), None, None, None, None, ""
+    picks = [(f"{h.rank}. {h.date or t('unknown_date', lang)} – {h.body or '–'} – {h.item_title}", str(h.item_id))
+             for h in result.hits]
+    name = slug(query)
+    res_json = download_path(f"traffar-{name}.json")
+    res_json.write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    res_csv = download_path(f"traffar-{name}.csv")
+    _hits_csv(result, res_csv)
+    fig, tl_csv, tl_note = None, None, ""
+    if result.hits and query and query.strip():
+        try:
+            with Archive(settings.db_path) as arc:
+                tl = timeline(arc, query=query, by="meeting", settings=settings, filters=filters)
+            fig = timeline_figure([vars(r) for r in tl.rows], t("app_when_title", lang, query=query), lang)
+            tl_csv = download_path(f"tidslinje-{name}.csv")
+            tl.to_csv(tl_csv)
+            tl_note = tl.threshold_note
+        except RadslagError as exc:
+            tl_note = str(exc)
+    return (render_hits(result, lang), gr.update(choices=picks, value=picks[0][1] if picks else None),
+            fig, str(res_csv), str(res_json), str(tl_csv) if tl_csv else None, tl_note)
+
+
+def open_item(settings: Settings, item_id: str | None, query: str | None = None) -> str:
+    """Markdown of the picked hit's whole item."""
+    if not item_id:
+        return t("app_pick_first", settings.language)
+    with Archive(settings.db_path) as arc:
+        item = arc.item(int(item_id))
+    return render_item(item, settings.language) if item else t("app_no_item", settings.language)
+
+
+def open_meeting(settings: Settings, item_id: str | None) -> str:
+    """Markdown of the meeting of the picked hit."""
+    if not item_id:
+        return t("app_pick_first", settings.language)
+    with Archive(settings.db_path) as arc:
+        item = arc.item(int(item_id))
+        meeting = arc.meeting(item.meeting_id) if item else None
+        items = arc.items(meeting_id=meeting.id) if meeting else []
+    if meeting is None:
+        return t("app_no_meeting", settings.language)
+    return render_meeting(meeting, items, settings.language)
+
+
+def build(ctx) -> None:
+    """The search tab: query, filters, hit cards, the opened item, the timeline and downloads."""
+    L, on = ctx.L, ctx.on
+    modes = [(L("app_mode_hybrid"), "hybrid"), (L("app_mode_dense"), "dense"), (L("app_mode_keyword"), "keyword")]
+    orders = [(L("app_order_relevance"), "relevance"), (L("app_order_date"), "date")]
+    with gr.Row():
+        query = gr.Textbox(label=L("app_query"), placeholder=L("app_query_hint"), scale=5, elem_id="query")
+        go_btn = gr.Button(L("app_search"), variant="primary", scale=1, elem_id="search-btn")
+    with gr.Accordion(L("app_filters"), open=False):
+        with gr.Row():
+            mode = gr.Radio(modes, value="hybrid", label=L("app_mode"))
+            order = gr.Radio(orders, value="relevance", label=L("app_order"))
+        with gr.Row():
+            body = ctx.picker("bodies", L("app_body"), value=ALL)
+            municipality = ctx.picker("municipalities", L("app_municipality"), value=ALL)
+            kind = ctx.picker("kinds", L("app_kind"), value=ALL)
+            topic = ctx.picker("topics", L("app_topic"), value=ALL)
+        with gr.Row():
+            since = gr.Textbox(label=L("app_since"))
+            until = gr.Textbox(label=L("app_until"))
+    results = gr.HTML(elem_id="results")
+    with gr.Row():
+        pick = gr.Dropdown([], label=L("app_pick"), scale=4, elem_id="pick")
+        item_btn = gr.Button(L("app_open_item"), scale=1, elem_id="open-item")
+        meeting_btn = gr.Button(L("app_open_meeting"), scale=1, elem_id="open-meeting")
+    detail = gr.Markdown(elem_id="detail")
+    timeline_plot = gr.Plot(label=L("app_timeline"))
+    timeline_note = gr.Markdown()
+    with gr.Row():
+        dl_csv = gr.DownloadButton(L("app_dl_csv"), size="sm")
+        dl_json = gr.DownloadButton(L("app_dl_json"), size="sm")
+        dl_tl = gr.DownloadButton(L("app_dl_timeline"), size="sm")
+    outputs = [results, pick, timeline_plot, dl_csv, dl_json, dl_tl, timeline_note]
+    inputs = [query, mode, body, municipality, kind, topic, since, until, order]
+    go_btn.click(on(run_search), inputs, outputs)
+    query.submit(on(run_search), inputs, outputs)
+    item_btn.click(on(open_item), [pick, query], detail)
+    meeting_btn.click(on(open_meeting), [pick], detail)
+    ctx.shared["query"] = query
