@@ -124,13 +124,14 @@ _PAGE_NUMBER_LINES = [
     re.compile(r"^[-\u2013\u2014]\s*\d{1,4}\s*[-\u2013\u2014]$"),  # - 3 -
     re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),  # 3/9 (not 2026/2027: see is_page_number_line)
 ]
-_BARE_NUMBER = re.compile(r"^\d{1,4}$")
+BARE_NUMBER = re.compile(r"^\d{1,4}$")
 #: Page-number tokens at the end of a header line ("SAMMANTRÄDESPROTOKOLL 2 (23)").
 _PAGE_TOKEN = re.compile(
     r"(?:\s+|^)(?:(?:sida|page)\s*\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?|\d{1,4}\s*[(\[]\s*\d{1,4}\s*[)\]]|\d{1,4}\s*/\s*\d{1,4})\s*$",
     re.I,
 )
-_DATE_LIKE = re.compile(
+#: Dates in the forms running headers carry (masked before lines are compared across pages).
+DATE_LIKE = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}\s+[a-zåäö]{3,9}\.?\s+\d{4}", re.I
 )
 
@@ -152,7 +153,7 @@ def is_page_number_line(line: str, bare_numbers: bool = True) -> bool:
     s = " ".join(line.split())
     if not s:
         return False
-    if bare_numbers and _BARE_NUMBER.match(s):
+    if bare_numbers and BARE_NUMBER.match(s):
         return True
     if not any(p.match(s) for p in _PAGE_NUMBER_LINES):
         return False
@@ -242,7 +243,7 @@ def strip_running_lines(
             if len(found) < threshold:
                 continue
             sample, most_common = exact_pages[key].most_common(1)[0]
-            if most_common >= threshold or _DATE_LIKE.search(sample):
+            if most_common >= threshold or DATE_LIKE.search(sample):
                 qualified[key] = len(found)
         # Real headers/footers recur on (nearly) the same pages as the most
         # frequent one; a repeated content line (a decision formula that ends

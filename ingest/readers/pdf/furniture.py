@@ -28,6 +28,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from ingest.normalize import BARE_NUMBER, DATE_LIKE
 from ingest.readers.pdf.geometry import Row, Seg
 
 #: Fraction of the page height that counts as the header/footer band.
@@ -48,15 +49,13 @@ _PAGE_FORMS = [
 ]
 #: "4/12" is a page number only when it runs in step with the pages ("2026/2027" is a school year).
 _SLASH_FORM = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$")
-_BARE = re.compile(r"^\d{1,4}$")
+_BARE = BARE_NUMBER
 #: A page-number form at the end of a longer segment ("Protokoll 2 (23)").
 _TRAILING_FORM = re.compile(
     r"^(?P<rest>.*\S)\s+(?P<num>(?:sida|page)\s*\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?|\d{1,4}\s*[(\[]\s*\d{1,4}\s*[)\]])$",
     re.I,
 )
-_DATE = re.compile(
-    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}\s+[a-zåäö]{3,9}\.?\s+\d{4}", re.I
-)
+_DATE = DATE_LIKE
 _INT = re.compile(r"\d+")
 #: A number standing alone (not part of a code such as "E5F6C113" or "FG-2025-00001").
 _LONE_INT = re.compile(r"(?<![\w-])\d{1,4}(?![\w-])")
