@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+import index.search as search_module
 from index.keyword import all_terms_expression
 from index.search import MODES, best_snippet, display_title, search
 from index.store import Archive
@@ -53,6 +54,8 @@ log = logging.getLogger(__name__)
 REASONS = ("cutoff", "terms", "dense", "topic")
 #: Most alerts listed in one feed.
 FEED_ENTRIES = 100
+#: Hits one check asks the search for: the timelines' pool, within the search's own limit.
+WATCH_K = min(QUERY_K, getattr(search_module, "MAX_K", QUERY_K))
 
 
 @dataclass
@@ -204,11 +207,11 @@ def _alert(item: Item, snippet: str, reason: str, score: float | None) -> WatchA
 def _query_matches(archive: Archive, watch: Watch, settings: Settings,
                    candidates: set[int]) -> tuple[list[WatchAlert], list[str]]:
     """New items among the search hits that pass the relevance rule."""
-    result = search(archive, watch.query or "", settings=settings, k=QUERY_K, mode=watch.mode,
+    result = search(archive, watch.query or "", settings=settings, k=WATCH_K, mode=watch.mode,
                     filters=watch.filters)
     notes = list(result.notes)
-    if len(result.hits) >= QUERY_K:
-        notes.append(t("watch_note_cap", settings.language, k=QUERY_K))
+    if len(result.hits) >= WATCH_K:
+        notes.append(t("watch_note_cap", settings.language, k=WATCH_K))
     hits = [h for h in result.hits if h.item_id in candidates]
     if not hits:
         return [], notes

@@ -292,3 +292,42 @@ def test_unreachable_server_is_an_error_and_nothing_is_marked_sent(archive, sett
     assert archive.alerts(watch.id, unsent=True)
     with pytest.raises(RadslagError, match="RADSLAG_SMTP_HOST"):
         send_digest(archive, settings)
+
+
+# -- command line -----------------------------------------------------------------------
+
+
+def test_watch_commands_add_run_alerts_feed_remove(archive, settings, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from radslag.cli import cli
+
+    env = {"RADSLAG_EMBED": "0", "RADSLAG_ENRICH": "0", "RADSLAG_BASE_URL": "http://radslag.example:7860"}
+
+    def run(*args):
+        out = CliRunner().invoke(cli, [*args, "--archive", str(settings.archive_dir)], env=env,
+                                 catch_exceptions=False)
+        return out
+
+    added = run("watch", "add", "epatraktorer", "--mode", "keyword", "--municipality", "Hallstahammar")
+    assert added.exit_code == 0, added.output
+    assert "Bevakning 1 sparad" in added.output and "http://radslag.example:7860/feeds/1.atom" in added.output
+    assert run("watch", "add", "--mode", "keyword").exit_code == 1  # neither query nor topic
+    _meeting(archive, "m2.txt", "2021-02-25", [("Trafik", "Fler epatraktorer."), ("Övrigt", "Inget.")])
+    ran = run("watch", "run")
+    assert ran.exit_code == 0 and "1 nya av 2 nya punkter" in ran.output, ran.output
+    listed = [json.loads(line) for line in run("watch", "list", "--json").output.splitlines()]
+    assert [(w["id"], w["alert_count"], w["filters"]) for w in listed] == [(1, 1, {"municipality": "Hallstahammar"})]
+    alerts = [json.loads(line) for line in run("watch", "alerts", "1", "--json").output.splitlines()]
+    assert [a["title"] for a in alerts] == ["Trafik"] and alerts[0]["url"].startswith("http://radslag.example:7860/?item=")
+    out = tmp_path / "f.atom"
+    assert run("watch", "feed", "1", "-o", str(out)).exit_code == 0
+    assert ET.parse(out).getroot().find(f"{A}entry/{A}title").text.endswith("1. Trafik")
+    english = run("watch", "list", "--lang", "en")
+    assert "Looks for" in english.output and "Matches" in english.output
+    gone = run("watch", "remove", "7")
+    assert gone.exit_code == 1 and "nummer 7" in gone.output
+    assert "borttagen" in run("watch", "remove", "1").output
+    assert "Inga bevakningar" in run("watch", "list").output
