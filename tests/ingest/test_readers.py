@@ -97,22 +97,17 @@ def test_undecodable_bytes_are_an_encoding_error(tmp_path):
 
 
 def test_empty_whitespace_missing_binary_unsupported(tmp_path):
-    empty = tmp_path / "e.txt"
-    empty.write_bytes(b"")
-    assert _reason(empty) == "empty"
-    blank = tmp_path / "b.md"
-    blank.write_bytes(b"  \n\t\r\n  ")
-    assert _reason(blank) == "empty"
+    cases = {
+        "e.txt": (b"", "empty"),
+        "b.md": (b"  \n\t\r\n  ", "empty"),
+        "n.txt": (b"abc\x00\x01\x02def", "binary"),
+        "p.txt": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "binary"),
+        "x.xyz": ("hej".encode(), "unsupported"),
+    }
+    for name, (data, _) in cases.items():
+        (tmp_path / name).write_bytes(data)
+    assert {name: _reason(tmp_path / name) for name in cases} == {name: r for name, (_, r) in cases.items()}
     assert _reason(tmp_path / "missing.txt") == "io"
-    nul = tmp_path / "n.txt"
-    nul.write_bytes(b"abc\x00\x01\x02def")
-    assert _reason(nul) == "binary"
-    fake = tmp_path / "p.txt"
-    fake.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj")
-    assert _reason(fake) == "binary"
-    odd = tmp_path / "x.xyz"
-    odd.write_text("hej", encoding="utf-8")
-    assert _reason(odd) == "unsupported"
     assert ".pdf" in SUPPORTED_SUFFIXES and ".docx" in SUPPORTED_SUFFIXES and ".markdown" in SUPPORTED_SUFFIXES
 
 
