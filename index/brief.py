@@ -7,14 +7,18 @@ people and their roles, and an extractive summary of the latest meeting.
 ("Möten", "Återkommande frågor", "Öppna uppföljningar", "Personer och
 roller", "Senaste mötet"), or English ones with ``lang="en"``.
 
-``BODY`` names a council: it is the ``body`` filter of
-:class:`radslag.types.Filters` (each of its words begins a word of
-"<municipality> <body>", case-insensitive, a genitive "-s" allowed), so
-"Hallstahammars trygghetsråd" matches municipality "Hallstahammar", body
-"Trygghetsråd". Only meetings of kind ``minutes`` count as meetings held;
-other documents (news, agendas) are listed separately. When BODY matches
-several councils (e.g. "trygghetsråd"), the brief covers all of them and
-says so.
+``BODY`` names one council, (municipality, body) (:mod:`radslag.councils`):
+its key ("hallstahammar/trygghetsråd"), its display name, or free text by
+the ``body`` filter rule (each word begins a word of "<municipality> <body>",
+case-insensitive, a genitive "-s" allowed, definite forms and abbreviations
+normalised), so "Hallstahammars trygghetsråd" is municipality "Hallstahammar",
+body "Trygghetsråd". A text that fits no council is an error naming the
+closest ones; a text that fits several ("trygghetsråd") is an error listing
+them, never a brief that mixes municipalities. Only meetings of kind
+``minutes`` count as meetings held; the council's other documents (news,
+agendas) are listed separately. Dates are shown as precisely as known
+(:func:`radslag.periods.when`): a meeting known only by its year is "2021 (år)",
+not undated.
 
 The summary is extractive: the latest meeting's sentences are scored by
 TF-IDF centrality (cosine to the meeting's centroid) plus a small bonus for
@@ -33,8 +37,10 @@ from index.keyword import analyze
 from index.people import people as people_of
 from index.store import STATUS_OPEN, Archive
 from index.threads import has_threads, is_procedural, threads
+from index.councils import council as resolve_council
 from radslag.config import Settings
 from radslag.i18n import t
+from radslag.periods import chronological, date_source, when, when_label
 from radslag.lang import split_sentences
 from radslag.taxonomy import load_taxonomy
 from radslag.types import Filters, Item, Meeting
@@ -99,8 +105,9 @@ def _people(archive: Archive, meetings: list[Meeting], filters: Filters) -> list
                 rec["groups"].append(group)
             rec["party"] = rec["party"] or party
             rec["meetings"].add(m.id)
-            if m.date and (rec["last_date"] is None or m.date > rec["last_date"]):
-                rec["last_date"] = m.date
+            seen = when(m)
+            if seen and (rec["last_date"] is None or chronological(seen) > chronological(rec["last_date"])):
+                rec["last_date"] = seen
     # People found in the text (merged name variants, roles from the text;
     # people() leaves out single unsupported tagger hits such as "Badkort").
     for p in people_of(archive, filters):
@@ -142,18 +149,19 @@ def brief(archive: Archive, body: str, *, settings: Settings | None = None, lang
         and ``notes``.
 
     Raises:
-        FilterError: When ``body`` holds no word.
+        FilterError: When ``body`` holds no word, fits no council (the
+            closest named) or fits several (all listed).
     """
-    filters = Filters(body=body)
+    Filters(body=body)  # a text with no word is refused before the archive is read
+    chosen = resolve_council(archive, body)
+    filters = Filters(council=chosen.key)
     all_docs = archive.meetings(filters)
     meetings = [m for m in all_docs if m.kind == "minutes"] or all_docs
     other = [m for m in all_docs if m not in meetings]
     ids = [m.id for m in meetings]
-    dated = [m for m in meetings if m.date]
-    bodies = sorted({m.council for m in meetings})
+    known = [m for m in meetings if when(m)]
+    bodies = [chosen.name]
     notes: list[str] = []
-    if len(bodies) > 1:
-        notes.append(t("brief_several", lang, names=", ".join(bodies)))
 
     items = [i for mid in ids for i in archive.items(meeting_id=mid)]
     item_ids = {i.id for i in items}
@@ -167,11 +175,12 @@ def brief(archive: Archive, body: str, *, settings: Settings | None = None, lang
             if tp.id in procedural:
                 continue
             topic_meetings[tp.label].add(it.meeting_id)
-            if it.date:
-                topic_dates[tp.label].append(it.date)
+            if when(it):
+                topic_dates[tp.label].append(when(it))
     topics = [
-        {"label": label, "meeting_count": len(ms), "first_date": min(topic_dates[label], default=None),
-         "last_date": max(topic_dates[label], default=None)}
+        {"label": label, "meeting_count": len(ms),
+         "first_date": min(topic_dates[label], key=chronological, default=None),
+         "last_date": max(topic_dates[label], key=chronological, default=None)}
         for label, ms in topic_meetings.items() if len(ms) >= 2
     ]
     topics.sort(key=lambda x: (-x["meeting_count"], x["label"]))
@@ -194,31 +203,40 @@ def brief(archive: Archive, body: str, *, settings: Settings | None = None, lang
     open_list = [{"who": f.who, "what": f.what, "due": f.due, "sentence": f.sentence, "date": f.date,
                   "item_id": f.item_id, "item_title": f.item_title, "meeting_id": f.meeting_id} for f in open_fus]
     # Latest meeting.
-    latest = max(dated, key=lambda m: (m.date, m.id)) if dated else (meetings[-1] if meetings else None)
+    latest = max(known, key=lambda m: (chronological(when(m)), m.id)) if known else (meetings[-1] if meetings else None)
     latest_section = None
     if latest is not None:
         latest_items = [i for i in items if i.meeting_id == latest.id]
         latest_section = {
-            "meeting_id": latest.id, "date": latest.date, "source": latest.source,
+            "meeting_id": latest.id, "date": when(latest), "precision": latest.date_precision,
+            "date_source": date_source(latest), "source": latest.source,
             "title": latest.title, "items": [i.title for i in latest_items],
             "summary": summarise(latest_items, summary_sentences),
         }
     sections = {
         "meetings": {
             "count": len(meetings),
-            "first_date": min((m.date for m in dated), default=None),
-            "last_date": max((m.date for m in dated), default=None),
-            "list": [{"meeting_id": m.id, "date": m.date, "source": m.source, "body": m.body,
-                      "municipality": m.municipality, "item_count": m.item_count} for m in meetings],
-            "undated": [m.source for m in meetings if not m.date],
-            "other_documents": [{"source": m.source, "kind": m.kind, "date": m.date} for m in other],
+            "first_date": min((when(m) for m in known), key=chronological, default=None),
+            "last_date": max((when(m) for m in known), key=chronological, default=None),
+            "list": [{"meeting_id": m.id, "date": when(m), "precision": m.date_precision,
+                      "date_source": date_source(m), "source": m.source, "body": m.body,
+                      "municipality": m.municipality, "item_count": m.item_count}
+                     for m in sorted(meetings, key=lambda m: (chronological(when(m)), m.id))],
+            "undated": [m.source for m in meetings if not when(m)],
+            "other_documents": [{"source": m.source, "kind": m.kind, "date": when(m)} for m in other],
         },
         "recurring": {"topics": topics[:max_issues], "threads": thread_list[:max_issues]},
         "followups": open_list,
         "people": _people(archive, meetings, filters),
         "latest": latest_section,
     }
-    return {"query": body, "lang": lang, "bodies": bodies, "sections": sections, "notes": notes}
+    return {"query": body, "lang": lang, "council": chosen.name, "council_key": chosen.key, "bodies": bodies,
+            "sections": sections, "notes": notes}
+
+
+def _label(known: str | None, lang: str) -> str:
+    """A :func:`~radslag.periods.when` value as users see it ("2021 (år)", "okänt datum")."""
+    return when_label(known, lang)
 
 
 def render_markdown(b: dict[str, Any]) -> str:
@@ -228,7 +246,6 @@ def render_markdown(b: dict[str, Any]) -> str:
     def h(key: str, **kw: Any) -> str:
         return t(f"brief_{key}", lang, **kw)
 
-    unknown = t("unknown_date", lang)
     s = b["sections"]
     name = ", ".join(b["bodies"]) or b["query"]
     out = [f"# {h('title', name=name)}", ""]
@@ -240,7 +257,7 @@ def render_markdown(b: dict[str, Any]) -> str:
         out.append(h("count", n=m["count"], first=m["first_date"] or "–", last=m["last_date"] or "–"))
         out.append("")
         for mt in m["list"]:
-            out.append(f"- {mt['date'] or unknown} – {mt['source']}")
+            out.append(f"- {_label(mt.get('date'), lang)} – {mt['source']}")
     else:
         out.append(h("none"))
     if m["undated"]:
@@ -265,7 +282,7 @@ def render_markdown(b: dict[str, Any]) -> str:
     for f in s["followups"]:
         who = f"{f['who']}: " if f.get("who") else ""
         due = f" ({h('due')} {f['due']})" if f.get("due") else ""
-        out.append(f"- {f.get('date') or unknown} – {who}{f['what']}{due} _{f.get('item_title') or ''}_")
+        out.append(f"- {_label(f.get('date'), lang)} – {who}{f['what']}{due} _{f.get('item_title') or ''}_")
     out += ["", f"## {h('people')}", ""]
     for p in s["people"]:
         roles = ", ".join(p["roles"])
@@ -276,7 +293,7 @@ def render_markdown(b: dict[str, Any]) -> str:
     out += ["", f"## {h('latest')}", ""]
     latest = s["latest"]
     if latest:
-        out.append(f"**{latest['date'] or unknown}** – {latest['source']}")
+        out.append(f"**{_label(latest.get('date'), lang)}** – {latest['source']}")
         out.append("")
         for sent in latest["summary"]:
             out.append(f"- {sent['sentence']} _({sent['item_title']})_")

@@ -75,6 +75,28 @@ def precision(date: Any, year: int | None = None, month: int | None = None) -> s
     return {10: "day", 7: "month"}.get(len(known), "year")
 
 
+def date_source(record: Any) -> str | None:
+    """Where a meeting's :func:`when` came from: ``text:Datum och tid``, ``page_header``, ``file_name`` …
+
+    Reads ``provenance["date"]`` of a meeting (or the provenance dict
+    itself); a year- or month-only date ("year_only:2021 (file_name)") gives
+    the source in brackets. None when the meeting has no date or no record of
+    its source.
+
+    Example:
+        >>> date_source({"date": "month_only:2019-04 (text:månad år)"})
+        'text:månad år'
+    """
+    prov = record if isinstance(record, dict) else getattr(record, "provenance", None) or {}
+    raw = prov.get("date") if isinstance(prov, dict) else None
+    if not raw:
+        return None
+    head, _, rest = str(raw).partition(":")
+    if head in ("year_only", "month_only") and "(" in rest and rest.endswith(")"):
+        return rest[rest.index("(") + 1 : -1]
+    return str(raw)
+
+
 def when_label(date: Any, lang: str = "sv", year: int | None = None, month: int | None = None) -> str:
     """:func:`when` as shown to users: ``2021-09-15``, ``2021-09 (månad)``, ``2021 (år)``, ``okänt datum``.
 

@@ -51,7 +51,7 @@ def test_sections_present_and_ordered(archive):
     build_threads(archive, method="tfidf")
     update_status(archive)
     b = brief(archive, "Exempelstad trygghetsrådet")
-    assert b["bodies"] == ["Exempelstad Trygghetsrådet"]
+    assert b["bodies"] == ["Exempelstad – Trygghetsrådet"] and b["council_key"] == "exempelstad/trygghetsråd"
     s = b["sections"]
     assert s["meetings"]["count"] == 8
     assert (s["meetings"]["first_date"], s["meetings"]["last_date"]) == ("2022-02-10", "2023-11-16")
@@ -70,12 +70,39 @@ def test_sections_present_and_ordered(archive):
 
 
 def test_brief_with_unassessed_followups_and_several_bodies(archive):
-    b = brief(archive, "trygghetsråd")
-    assert len(b["bodies"]) == 2
-    assert any("Flera råd" in n for n in b["notes"])
+    b = brief(archive, "Exempelstad trygghetsrådet")
     assert any("reindex" in n for n in b["notes"])  # status not assessed yet: said so
     assert b["sections"]["followups"]  # assessed on the fly
-    assert brief(archive, "Ingenstans nämnd")["sections"]["meetings"]["count"] == 0
+    # Two municipalities' trygghetsråd: an error listing both, never a brief mixing them.
+    with pytest.raises(FilterError) as several:
+        brief(archive, "trygghetsråd")
+    assert "Exempelstad" in str(several.value) and "Västerås" in str(several.value)
+    # A council nobody wrote: an error naming the closest, not an empty brief.
+    with pytest.raises(FilterError) as unknown:
+        brief(archive, "Västerås trygghetsnämnd")
+    assert "Västerås – Trygghetsråd" in str(unknown.value)
+    one = brief(archive, "västerås")
+    assert one["council_key"] == "västerås/trygghetsråd" and one["sections"]["meetings"]["count"] == 1
+
+
+def test_year_only_meeting_is_dated_by_its_year_with_its_source(tmp_path):
+    with Archive(tmp_path / "a.sqlite") as a:
+        a.write_document(Document("arboga.txt", "Möte.", "txt", "h1"),
+                         MeetingMeta(kind="minutes", body="Förebyggande rådet", municipality="Arboga", year=2021,
+                                     provenance={"date": "year_only:2021 (text:ort den år)"}),
+                         [AgendaItem("1", "Lägesbild", "Lugnt i centrum under våren och sommaren.", 0, 1)])
+        a.write_document(Document("arboga2.txt", "Möte två.", "txt", "h2"),
+                         MeetingMeta(kind="minutes", body="Förebyggande rådet", municipality="Arboga",
+                                     date=dt.date(2020, 5, 25), provenance={"date": "text:Datum"}),
+                         [AgendaItem("1", "Lägesbild", "Oroligt vid stationen.", 0, 1)])
+        b = brief(a, "Arboga förebyggande råd")
+    m = b["sections"]["meetings"]
+    assert m["undated"] == [] and (m["first_date"], m["last_date"]) == ("2020-05-25", "2021")
+    assert [(x["date"], x["precision"], x["date_source"]) for x in m["list"]] == [
+        ("2020-05-25", "day", "text:Datum"), ("2021", "year", "text:ort den år")]
+    assert b["sections"]["latest"]["date"] == "2021"
+    md = render_markdown(b)
+    assert "**2021 (år)**" in md and "okänt datum" not in md
 
 
 def test_procedural_topics_are_not_recurring_issues(tmp_path):
