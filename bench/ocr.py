@@ -60,22 +60,13 @@ FIXTURES = ROOT / "tests" / "fixtures" / "scanned"
 TRUTH = json.loads((FIXTURES / "scanned_minutes.json").read_text(encoding="utf-8"))
 
 
-def levenshtein(ref: list[str] | str, hyp: list[str] | str) -> int:
-    prev = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        cur = [i] + [0] * len(hyp)
-        for j, h in enumerate(hyp, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
-        prev = cur
-    return prev[-1]
-
 
 def scores(reference: str, hypothesis: str) -> dict[str, float]:
     ref_words, hyp_words = reference.split(), hypothesis.split()
     ref_chars, hyp_chars = " ".join(ref_words), " ".join(hyp_words)
     return {
-        "wer": round(levenshtein(ref_words, hyp_words) / max(1, len(ref_words)), 4),
-        "cer": round(levenshtein(ref_chars, hyp_chars) / max(1, len(ref_chars)), 4),
+        "wer": round(make_scanned.error_rate(ref_words, hyp_words), 4),
+        "cer": round(make_scanned.error_rate(ref_chars, hyp_chars), 4),
         "words": len(ref_words),
     }
 

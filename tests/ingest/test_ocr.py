@@ -20,6 +20,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest import ocr
+from tests.tools.make_scanned import error_rate
 from ingest.isolate import parse_files
 from ingest.metadata import extract_metadata
 from ingest.readers import ReadLimits, read_document
@@ -39,16 +40,6 @@ needs_tesseract = pytest.mark.skipif(
     reason=f"Tesseract with the Swedish model is not installed here ({_STATUS.problem}); ./run.sh test installs it",
 )
 
-
-def word_error_rate(reference: list[str], hypothesis: list[str]) -> float:
-    """Word-level Levenshtein distance over the reference length."""
-    prev = list(range(len(hypothesis) + 1))
-    for i, ref in enumerate(reference, 1):
-        cur = [i] + [0] * len(hypothesis)
-        for j, hyp in enumerate(hypothesis, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ref != hyp))
-        prev = cur
-    return prev[-1] / max(1, len(reference))
 
 
 def truth_words(name: str, pages: list[int] | None = None, furniture: bool = False) -> list[str]:
@@ -87,7 +78,7 @@ def test_scanned_words_come_back(scanned):
     doc, calls = scanned
     assert calls == [2]  # the isolation layer is told before OCR starts
     words = doc.text.split()
-    assert word_error_rate(truth_words("scanned_minutes"), words) <= 0.03
+    assert error_rate(truth_words("scanned_minutes"), words) <= 0.03
     for word in ("Skolgårdsbelysningen", "Kvarnbacksskolan", "Åström", "epa-traktorer", "säkerhetssamordnaren"):
         assert word in words
     # the page numbers were furniture, removed as in any PDF
@@ -151,7 +142,7 @@ def test_mixed_pdf_ocrs_only_the_page_without_text(mixed):
     # page 1 is the text layer exactly: OCR would have read the en dash as a hyphen
     assert "kl. 13.00–15.30" in page1
     assert page1.split() == truth_words("mixed_minutes", [1])
-    assert word_error_rate(truth_words("mixed_minutes", [2]), page2.split()) <= 0.03
+    assert error_rate(truth_words("mixed_minutes", [2]), page2.split()) <= 0.03
     assert [f"{i.number} {i.title}" for i in segment(doc)] == [
         line for page in TRUTH["mixed_minutes"]["pages"] for line in page if line.startswith("§ ")
     ]

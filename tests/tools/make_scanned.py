@@ -221,6 +221,18 @@ def truth() -> dict:
     }
 
 
+def error_rate(reference: list[str] | str, hypothesis: list[str] | str) -> float:
+    """Levenshtein distance between two word lists (or strings) over the reference length:
+    the word (or character) error rate the OCR tests and bench/ocr.py report against :func:`truth`."""
+    prev = list(range(len(hypothesis) + 1))
+    for i, ref in enumerate(reference, 1):
+        cur = [i] + [0] * len(hypothesis)
+        for j, hyp in enumerate(hypothesis, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ref != hyp))
+        prev = cur
+    return prev[-1] / max(1, len(reference))
+
+
 def main() -> None:
     PDF_DIR.mkdir(parents=True, exist_ok=True)
     (PDF_DIR / "scanned_minutes.pdf").write_bytes(scanned_pdf())
