@@ -328,18 +328,14 @@ def _patch_sizes(data: bytearray, name: str | bytes, size: int) -> None:
     import struct
 
     name = name.encode() if isinstance(name, str) else name
-    pos = 0
-    while (pos := data.find(b"PK\x03\x04", pos)) >= 0:
-        n = struct.unpack_from("<H", data, pos + 26)[0]
-        if data[pos + 30:pos + 30 + n] == name:
-            struct.pack_into("<I", data, pos + 22, size)
-        pos += 4
-    pos = 0
-    while (pos := data.find(b"PK\x01\x02", pos)) >= 0:
-        n = struct.unpack_from("<H", data, pos + 28)[0]
-        if data[pos + 46:pos + 46 + n] == name:
-            struct.pack_into("<I", data, pos + 24, size)
-        pos += 4
+    # (header signature, offset of the name length, of the name, of the uncompressed size)
+    for signature, len_at, name_at, size_at in ((b"PK\x03\x04", 26, 30, 22), (b"PK\x01\x02", 28, 46, 24)):
+        pos = 0
+        while (pos := data.find(signature, pos)) >= 0:
+            n = struct.unpack_from("<H", data, pos + len_at)[0]
+            if data[pos + name_at:pos + name_at + n] == name:
+                struct.pack_into("<I", data, pos + size_at, size)
+            pos += 4
 
 
 def paragraph_bomb_docx(base: bytes, count: int) -> bytes:
