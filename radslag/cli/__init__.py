@@ -19,6 +19,7 @@ from radslag.cli.base import cli, main
 # Command modules: importing one registers its commands (one line each).
 from radslag.cli import archive  # noqa: E402,F401  ingest, meetings, export, reindex
 from radslag.cli import inspect  # noqa: E402,F401  inspect
+from radslag.cli import history  # noqa: E402,F401  history
 from radslag.cli import search  # noqa: E402,F401  search
 from radslag.cli import models  # noqa: E402,F401  models
 from radslag.cli import app  # noqa: E402,F401  serve

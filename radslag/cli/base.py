@@ -114,8 +114,10 @@ def emit(rows: list, as_json: bool, columns: list[str], lang: str = "sv") -> Non
     cells = [{c: cell(r.get(c), c, lang) for c in columns} for r in rows]
     widths = {c: min(40, max(len(heads[c]), *(len(r[c]) for r in cells))) for c in columns}
     click.echo("  ".join(heads[c].ljust(widths[c]) for c in columns).rstrip())
+    last = columns[-1]
     for r in cells:
-        click.echo("  ".join(r[c][: widths[c]].ljust(widths[c]) for c in columns).rstrip())
+        # the last column is never cut: nothing follows it
+        click.echo("  ".join(r[c] if c == last else r[c][: widths[c]].ljust(widths[c]) for c in columns).rstrip())
 
 
 def column_label(column: str, lang: str) -> str:

@@ -258,3 +258,140 @@ def test_topics_calibrate_reruns_calibration_into_the_cache(tmp_path):
     assert result["lexicon"]["f1"] >= result["lexicon"]["f1_default"]
     assert result["lexicon"]["heldout"]["items"] >= 30
     assert len(list((cache / "topics").glob("calibration-lexicon-*.json"))) == 1
+
+
+def _history_archive(folder: Path) -> str:
+    """Three meetings through the real store: two of Hallstahammar's trygghetsråd, one of Arboga's råd."""
+    arc = Archive(folder / "archive.sqlite")
+    specs = [("h1.txt", "Trygghetsråd", "Hallstahammar", dt.date(2021, 3, 10), "Klotter vid stationen har ökat."),
+             ("h2.txt", "Trygghetsråd", "Hallstahammar", dt.date(2021, 9, 15), "Klottret vid stationen är borta."),
+             ("a1.txt", "Förebyggande rådet", "Arboga", dt.date(2021, 5, 1), "Klotter på skolan i Arboga.")]
+    for source, body, municipality, date, text in specs:
+        mid, _, _ = arc.write_document(Document(source, text, "txt", source),
+                                       MeetingMeta(kind="minutes", body=body, municipality=municipality, date=date),
+                                       [AgendaItem("1", "Klotter", text, 0, len(text))])
+        [item_id] = arc.item_ids(mid)
+        arc.write_enrichment(item_id, [], [TopicTag("klotter-skadegorelse", "Klotter och skadegörelse", 0.9)])
+    arc.refresh_keyword_index()
+    arc.close()
+    return str(folder)
+
+
+def test_history_of_a_topic_in_one_council_newest_and_oldest_first(tmp_path):
+    archive = _history_archive(tmp_path)
+    args = ["history", "--topic", "Klotter och skadegörelse", "--council", "Hallstahammar – Trygghetsråd",
+            "--archive", archive]
+    out = run(args).stdout
+    assert out.splitlines()[0] == "Frågans historia: Klotter och skadegörelse – Hallstahammar – Trygghetsråd"
+    assert "2 punkter i 2 möten." in out
+    dates = re.findall(r"^(\d{4}-\d\d-\d\d)$", out, re.M)
+    assert dates == ["2021-09-15", "2021-03-10"]
+    assert "Samma fråga i andra råd" in out and "Arboga" in out.split("Samma fråga i andra råd")[1]
+    oldest = run([*args, "--order", "oldest", "--no-elsewhere"]).stdout
+    assert re.findall(r"^(\d{4}-\d\d-\d\d)$", oldest, re.M) == ["2021-03-10", "2021-09-15"]
+    assert "Arboga" not in oldest
+    english = run([*args, "--lang", "en"]).stdout
+    assert english.startswith("Issue history: ") and "2 items in 2 meetings." in english
+
+
+def test_history_by_keyword_query_and_exports(tmp_path):
+    archive = _history_archive(tmp_path)
+    base = ["history", "klotter", "--mode", "keyword", "--municipality", "Hallstahammar", "--archive", archive]
+    data = json.loads(run([*base, "--format", "json"]).stdout)
+    assert [e["date"] for e in data["entries"]] == ["2021-09-15", "2021-03-10"]
+    assert {e["municipality"] for e in data["entries"]} == {"Hallstahammar"}
+    csv_text = run([*base, "--format", "csv"]).stdout
+    header = csv_text.splitlines()[0].split(";")
+    assert header[:3] == ["Datum", "Råd", "Källa"] and len(csv_text.splitlines()) == 3
+    folder = tmp_path / "rapporter"
+    folder.mkdir()
+    written = run([*base, "--format", "markdown", "-o", str(folder)])
+    assert written.exit_code == 0
+    [path] = folder.iterdir()
+    assert path.name == "historia-klotter.md"
+    markdown = path.read_text(encoding="utf-8")
+    assert markdown.startswith("# Frågans historia") and markdown.count("\n## 2021") == 2
+    assert path.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@pytest.mark.parametrize("args, named", [
+    (["history", "klotter", "--council", "Hallstahmmar trygghetsråd"], "Hallstahammar – Trygghetsråd"),
+    (["history", "klotter", "--municipality", "Arbga"], "Arboga"),
+    (["history", "--topic", "klottr"], "klotter-skadegorelse"),
+])
+def test_history_filter_errors_name_the_value_and_the_closest(tmp_path, args, named):
+    archive = _history_archive(tmp_path)
+    result = run([*args, "--mode", "keyword", "--archive", archive] if "--topic" not in args
+                 else [*args, "--archive", archive])
+    assert result.exit_code == 1
+    assert named in result.stderr and not result.stdout.strip()
+
+
+def test_history_needs_exactly_one_of_query_and_topic(tmp_path):
+    archive = _history_archive(tmp_path)
+    for args in (["history"], ["history", "klotter", "--topic", "klotter-skadegorelse"]):
+        result = run([*args, "--archive", archive])
+        assert result.exit_code == 1 and "--topic" in result.stderr
+
+
+def test_councils_lists_each_council_with_its_meetings(tmp_path):
+    archive = _history_archive(tmp_path)
+    lines = run(["councils", "--archive", archive]).stdout.splitlines()
+    assert lines[0].split() == ["Möten", "Protokoll", "Första", "Senaste", "Namn"]
+    assert lines[1].split("  ")[-1] == "Arboga – Förebyggande rådet"
+    assert lines[2].split()[:4] == ["2", "2", "2021-03-10", "2021-09-15"]
+
+
+def test_brief_for_an_unknown_council_fails_naming_the_closest(tmp_path):
+    archive = _history_archive(tmp_path)
+    result = run(["brief", "Hallstahamar", "--archive", archive])
+    assert result.exit_code == 1
+    assert "Hallstahamar" in result.stderr and "Hallstahammar" in result.stderr.replace("Hallstahamar", "")
+
+
+def test_export_file_is_readable_by_others(tmp_path):
+    archive = _history_archive(tmp_path)
+    out = tmp_path / "items.csv"
+    assert run(["export", "items", "--format", "csv", "-o", str(out), "--archive", archive]).exit_code == 0
+    assert out.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def test_inspect_shows_items_sections_and_sources_in_both_languages():
+    path = str(Path(__file__).resolve().parents[1] / "data" / "structure" / "lomma-like-bun-2023-02-15.txt")
+    out = run(["inspect", path]).stdout
+    assert "Organ: Barn- och utbildningsnämnden  [källa: text:rubrik]" in out
+    assert "Ärenden (4):" in out and "§ 2 Budgetuppföljning januari 2023  (dnr BUN/2023:25, §-rubrik)" in out
+    assert "Avsnitt: Ärendebeskrivning, Beslutsunderlag, Yrkanden, Beslut" in out
+    english = run(["inspect", path, "--lang", "en"]).stdout
+    assert "Body: Barn- och utbildningsnämnden  [source: text:rubrik]" in english and "Items (4):" in english
+    assert "Ärenden" not in english and "källa" not in english
+    info = json.loads(run(["inspect", path, "--json"]).stdout)
+    assert [i["dnr"] for i in info["items"]][:2] == ["BUN/2023:1", "BUN/2023:25"]
+
+
+def test_inspect_of_a_bad_file_names_it(tmp_path):
+    bad = tmp_path / "binar.pdf"
+    bad.write_bytes(os.urandom(2048))
+    result = run(["inspect", str(bad)])
+    assert result.exit_code == 1 and "binar.pdf" in result.stderr
+
+
+def _commands(group, path=()):
+    for name, command in sorted(group.commands.items()):
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name)
+
+
+def test_every_command_has_lang():
+    commands = list(_commands(cli))
+    assert ("history",) in commands and ("inspect",) in commands and ("councils",) in commands
+    missing = [" ".join(c) for c in commands if "--lang" not in run([*c, "--help"]).stdout]
+    assert not missing, f"no --lang: {missing}"
