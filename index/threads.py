@@ -1,15 +1,27 @@
 """Issue threads: agenda items in different meetings that deal with the same issue.
 
-Linking rule (one pass, chronological):
+A thread belongs to one council, (municipality, body) (:mod:`radslag.councils`),
+unless a link says otherwise: a link that crosses councils carries the reason
+"över råd: A → B". Linking rule (one pass per municipality, chronological):
 
-* Items are ordered by meeting date, then meeting id (undated meetings sort
-  after all dated ones, in ingest order; their links carry the reason
-  "odaterat möte" because the direction is then a guess).
-* For every item, the candidates are items of *earlier* meetings (never the
-  same meeting). Each candidate gets ``score = similarity + bonuses``:
-  similarity is the cosine of item vectors (mean of the item's passage
-  vectors, L2-normalised); bonuses are :data:`TOPIC_BONUS` per shared topic
-  (at most 2) and :data:`ENTITY_BONUS` per shared canonical person,
+* Items are ordered by their meeting's time as precisely as known
+  (:func:`radslag.periods.when`: a year-only meeting sorts before that year's
+  dated ones), then meeting id; meetings with no date at all sort last, and
+  their links (and those to year- or month-only meetings) carry the reason
+  "odaterat möte" / "ungefärligt datum" because the order is then a guess.
+* **Case number first.** Items of one municipality whose case numbers
+  (``dnr``) are the same case (:func:`case_key`: same registry letters, year
+  and number, however written: "KS 2021/123", "KS-2021-00123", "2021.123 KS")
+  are chained first mention to latest, across councils: the nämnd → KS → KF
+  path of one case, which similarity alone does not see. Reason
+  "samma diarienummer: KS 2021/123" (plus "över råd: …" when the councils differ).
+* **Similarity within a council.** For every other item, the candidates are
+  items of *earlier* meetings of the same council (never the same meeting;
+  other councils of the municipality too with ``across_councils=True``, each
+  such link labelled "över råd"). Each candidate gets ``score = similarity +
+  bonuses``: similarity is the cosine of item vectors (mean of the item's
+  passage vectors, L2-normalised); bonuses are :data:`TOPIC_BONUS` per shared
+  topic (at most 2) and :data:`ENTITY_BONUS` per shared canonical person,
   organisation or place (at most 3).
 * The item links to its single best predecessor when ``similarity >=
   min_sim`` and ``score >= link_threshold`` (see :data:`THRESHOLDS`; they
@@ -22,12 +34,21 @@ Linking rule (one pass, chronological):
   ``index/data/procedural.yaml``: "Närvaro", "Föregående minnesanteckningar",
   "Övriga frågor" …) are never linked.
 
+**Incremental.** Links never leave a municipality (the *scope*; a meeting
+without a municipality is its own council's scope), so after an ingest
+:func:`build_threads` relinks only the scopes with a new, changed or removed
+meeting (``thread_meetings`` in :mod:`index.store.recurrence` records what the
+stored threads took into account); ``full=True`` rebuilds everything, as does
+a change of vector method.
+
 Vectors: the items' mean passage vectors from the FAISS index, or given by
 the caller; with ``method="auto"`` and embedding turned off (or the model
 unavailable, said in the result's ``notes``), TF-IDF over content terms.
 
 Every link stores ``reasons`` in Swedish, e.g. ``["likhet 0.87",
-"gemensamt ämne: motorburen ungdom", "gemensam plats: Hallstahammar"]``.
+"gemensamt ämne: motorburen ungdom", "gemensam plats: Hallstahammar"]`` or
+``["samma diarienummer: KS 2021/123", "över råd: Alingsås – Kommunstyrelsen →
+Alingsås – Kommunfullmäktige"]``.
 """
 
 from __future__ import annotations
@@ -49,7 +70,9 @@ from index.keyword import all_terms_expression, content_terms
 from index.store import Archive
 from index.vectors import VectorIndex
 from radslag.config import Settings
+from radslag.councils import council_key, council_name
 from radslag.errors import RadslagError
+from radslag.periods import chronological, when
 from radslag.taxonomy import item_text_for_embedding
 from radslag.types import Filters, Item, ThreadEntry, ThreadLink
 
@@ -87,14 +110,18 @@ class ThreadReport:
     """What :func:`build_threads` did.
 
     Attributes:
-        links: Links stored.
+        links: Links stored in this run (0 when nothing changed).
         method: How item vectors were made: ``given``, ``embedder`` or ``tfidf``.
         notes: Anything the caller should pass on (a fallback and why).
+        scopes: Municipalities (scopes) relinked in this run.
+        full: Whether the whole archive was relinked.
     """
 
     links: int
     method: str
     notes: list[str] = field(default_factory=list)
+    scopes: int = 0
+    full: bool = False
 
 
 @dataclass
@@ -110,10 +137,18 @@ class Thread:
     bodies: list[str]
     topics: dict[str, int]
     items: list[ThreadEntry]
+    councils: list[str] = field(default_factory=list)
+    council_keys: list[str] = field(default_factory=list)
+
+    @property
+    def across(self) -> bool:
+        """Whether the thread crosses councils (its links then say "över råd")."""
+        return len(self.council_keys) > 1
 
     def to_json(self) -> dict[str, Any]:
         return {**{k: getattr(self, k) for k in ("thread_id", "label", "size", "meeting_count", "first_date",
-                                                  "last_date", "bodies", "topics")},
+                                                  "last_date", "bodies", "topics", "councils", "council_keys")},
+                "across": self.across,
                 "items": [i.to_json() for i in self.items]}
 
 
@@ -133,7 +168,12 @@ def is_procedural(title: str | None) -> bool:
 
 def _tfidf_matrix(texts: list[str]):
     vec = TfidfVectorizer(analyzer=content_terms, sublinear_tf=True, min_df=1)
-    return vec.fit_transform(texts)  # rows are L2-normalised
+    try:
+        return vec.fit_transform(texts)  # rows are L2-normalised
+    except ValueError:  # no content term at all ("empty vocabulary"): nothing to link by similarity
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix((len(texts), 1), dtype=np.float64)
 
 
 def item_vectors(
@@ -212,6 +252,54 @@ def _enrichment(row: Item) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
     return topics, ents
 
 
+_CASE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[./:\-]\s*0*(\d{1,7})(?!\d)")
+_CASE_NOISE = ("DIARIENUMMER", "DIARIENR", "DNR")
+
+
+def case_key(dnr: str | None) -> tuple[str, int, int] | None:
+    """``(registry letters, year, number)`` of a case number, however written; None when it has none.
+
+    The registry letters are what the number carries besides year and number
+    ("KS", "BUN"; "Dnr" dropped): the same case keeps them when it moves from
+    a nämnd to KS and KF, and two registries' "2021/12" are two cases.
+
+    Example:
+        >>> case_key("Dnr KS 2021/123") == case_key("KS-2021-00123") == case_key("2021.123 KS")
+        True
+        >>> case_key("BUN 2021/123") == case_key("KS 2021/123")
+        False
+    """
+    if not dnr:
+        return None
+    m = _CASE.search(dnr)
+    if m is None:
+        return None
+    letters = re.sub(r"[^A-ZÅÄÖ]", "", (dnr[: m.start()] + " " + dnr[m.end():]).upper())
+    for noise in _CASE_NOISE:
+        if letters.startswith(noise):
+            letters = letters[len(noise):]
+    return letters, int(m.group(1)), int(m.group(2))
+
+
+def thread_scope(municipality: str | None, body: str | None) -> str:
+    """The scope a meeting is linked in: its municipality, or its council when the municipality is unknown."""
+    key = council_key(municipality, body)
+    return key.split("/", 1)[0] if municipality else key
+
+
+def _order(row: Any) -> tuple[int, str, int]:
+    known = when(row)
+    return (0 if known else 1, known or "", row.meeting_id)
+
+
+def _order_reason(a: tuple[int, str, int], b: tuple[int, str, int]) -> str | None:
+    if a[0] or b[0]:
+        return "odaterat möte: ordningen är osäker"
+    if len(a[1]) < 10 or len(b[1]) < 10:
+        return "ungefärligt datum: ordningen är osäker"
+    return None
+
+
 def compute_links(
     archive: Archive,
     settings: Settings | None = None,
@@ -220,46 +308,113 @@ def compute_links(
     method: str = "auto",
     min_sim: float | None = None,
     link_threshold: float | None = None,
+    across_councils: bool = False,
+    meeting_ids: set[int] | None = None,
 ) -> tuple[list[ThreadLink], str, list[str]]:
-    """Compute best-predecessor links without storing them.
+    """Compute links (case number first, then best predecessor) without storing them.
+
+    Args:
+        archive: The open archive.
+        settings: Settings for the embedder.
+        vectors: Item vectors by id (else computed, see :func:`item_vectors`).
+        method, min_sim, link_threshold: See :func:`item_vectors` and :data:`THRESHOLDS`.
+        across_councils: Let similarity link items of different councils of
+            one municipality (such links say "över råd"); case numbers always may.
+        meeting_ids: Link only these meetings' items (whole scopes; None = all).
 
     Returns:
         ``(links, method_used, notes)``; each link goes from the earlier item
-        to the later one.
+        to the later one and says why.
     """
-    rows = [r for r in archive.items() if not is_procedural(r.title)]
+    if meeting_ids is None:
+        rows = archive.items()
+    else:
+        refs = archive.item_refs(filters=None)
+        ids = [r.id for r in refs if r.meeting_id in meeting_ids]
+        rows = archive.items(item_ids=ids) if ids else []
+    rows = [r for r in rows if not is_procedural(r.title)]
     notes: list[str] = []
     if vectors is not None:
         rows = [r for r in rows if r.id in vectors]
         mat = np.stack([np.asarray(vectors[r.id], dtype=np.float32) for r in rows]) if rows else np.zeros((0, 1))
         mat = mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-9)
         used = "given"
-    else:
+    elif rows:
         mat, used, notes = item_vectors(archive, rows, settings, method)
+    else:
+        used = "given" if vectors is not None else ("tfidf" if method == "tfidf" else method)
     if not rows:
         return [], used, notes
     d_min, d_link = THRESHOLDS[used]
     min_sim = d_min if min_sim is None else min_sim
     link_threshold = d_link if link_threshold is None else link_threshold
-
-    # Chronological rank: dated meetings by date, undated after them.
-    keys = [(0 if r.date else 1, r.date or "", r.meeting_id) for r in rows]
-    meeting = np.array([r.meeting_id for r in rows])
-    rank_of_key = {k: n for n, k in enumerate(sorted(set(keys)))}
-    rank = np.array([rank_of_key[k] for k in keys])
-    enrich = [_enrichment(r) for r in rows]
+    # Scope by scope (municipalities never link), so relinking one scope gives
+    # what a full build gives; TF-IDF weights are fitted per scope for the same reason.
+    by_scope: dict[str, list[int]] = defaultdict(list)
+    for n, r in enumerate(rows):
+        by_scope[thread_scope(r.municipality, r.body)].append(n)
     links: list[ThreadLink] = []
+    for scope_rows in by_scope.values():
+        sub = [rows[n] for n in scope_rows]
+        sub_mat = _tfidf_matrix([f"{r.title}\n{r.text}" for r in sub]) if used == "tfidf" else mat[scope_rows]
+        links += _link_rows(sub, sub_mat, min_sim, link_threshold, across_councils)
+    return links, used, notes
+
+
+def _link_rows(rows: list[Item], mat: Any, min_sim: float, link_threshold: float,
+               across_councils: bool) -> list[ThreadLink]:
+    """Links among the items of one scope (see the module doc for the rule)."""
+    keys = [_order(r) for r in rows]
+    rank_of_key = {k: n for n, k in enumerate(sorted(set(keys), key=lambda k: (k[0], chronological(k[1] or None), k[2])))}
+    rank = np.array([rank_of_key[k] for k in keys])
+    meeting = np.array([r.meeting_id for r in rows])
+    ckeys = [council_key(r.municipality, r.body) for r in rows]
+    names = {k: council_name(r.municipality, r.body) for k, r in zip(ckeys, rows)}
+    council_ids = {k: n for n, k in enumerate(sorted(set(ckeys)))}
+    council = np.array([council_ids[k] for k in ckeys])
+    links: list[ThreadLink] = []
+    has_pred: set[int] = set()
+
+    def across(i: int, j: int) -> list[str]:
+        return [] if ckeys[i] == ckeys[j] else [f"över råd: {names[ckeys[i]]} → {names[ckeys[j]]}"]
+
+    # 1. The same case number: chained in order, across councils of one scope.
+    cases: dict[tuple[str, int, int], list[int]] = defaultdict(list)
+    for n, r in enumerate(rows):
+        ck = case_key(r.dnr)
+        if ck is not None:
+            cases[ck].append(n)
+    for members in cases.values():
+        members.sort(key=lambda n: (rank[n], rows[n].ordinal))
+        prev = None
+        for n in members:
+            if prev is not None and meeting[prev] != meeting[n]:
+                sim = float((mat[prev] @ mat[n].T).toarray()[0, 0]) if hasattr(mat, "toarray") else float(mat[prev] @ mat[n])
+                reasons = [f"samma diarienummer: {rows[n].dnr}"] + across(prev, n)
+                order = _order_reason(keys[prev], keys[n])
+                if order:
+                    reasons.append(order)
+                links.append(ThreadLink(src_item_id=rows[prev].id, dst_item_id=rows[n].id, score=1.0,
+                                        similarity=round(sim, 4), reasons=reasons))
+                has_pred.add(n)
+            prev = n
+    # 2. The best earlier item by similarity (and shared topics/entities), within the council.
+    enrich = [_enrichment(r) for r in rows]
     n = len(rows)
     block = 1024
     for b0 in range(0, n, block):
         b1 = min(n, b0 + block)
         sims = mat[b0:b1] @ mat.T
         sims = sims.toarray() if hasattr(sims, "toarray") else np.asarray(sims)
-        earlier = rank[None, :] < rank[b0:b1, None]
-        sims = np.where(earlier & (meeting[None, :] != meeting[b0:b1, None]), sims, -1.0)
+        allowed = (rank[None, :] < rank[b0:b1, None]) & (meeting[None, :] != meeting[b0:b1, None])
+        if not across_councils:
+            allowed &= council[None, :] == council[b0:b1, None]
+        sims = np.where(allowed, sims, -1.0)
         k = min(CANDIDATES_PER_ITEM, n)
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if n > k else np.tile(np.arange(n), (b1 - b0, 1))
         for local, j in enumerate(range(b0, b1)):
+            if j in has_pred:
+                continue
             best = None
             for i in top[local]:
                 sim = float(sims[local, i])
@@ -274,13 +429,15 @@ def compute_links(
                     reasons = [f"likhet {sim:.2f}"]
                     reasons += [f"gemensamt ämne: {topics_j[t]}" for t in shared_topics]
                     reasons += [f"gemensam {ents_j[e][0]}: {ents_j[e][1]}" for e in shared_ents]
-                    if keys[j][0] or keys[i][0]:
-                        reasons.append("odaterat möte: ordningen är osäker")
+                    reasons += across(int(i), j)
+                    order = _order_reason(keys[int(i)], keys[j])
+                    if order:
+                        reasons.append(order)
                     best = (score, int(i), sim, reasons)
             if best is not None:
                 links.append(ThreadLink(src_item_id=rows[best[1]].id, dst_item_id=rows[j].id,
                                         score=round(best[0], 4), similarity=round(best[2], 4), reasons=best[3]))
-    return links, used, notes
+    return links
 
 
 def _components(links: list[ThreadLink]) -> dict[int, int]:
@@ -300,34 +457,61 @@ def _components(links: list[ThreadLink]) -> dict[int, int]:
     return {x: find(x) for x in list(parent)}
 
 
+def _planned_method(vectors: Any, settings: Settings | None, method: str) -> str:
+    if vectors is not None:
+        return "given"
+    if method == "embedder" or (method == "auto" and settings is not None and settings.embed):
+        return "embedder"
+    return "tfidf"
+
+
 def build_threads(
-    archive: Archive, settings: Settings | None = None, vectors: dict[int, np.ndarray] | None = None, **options: Any
+    archive: Archive,
+    settings: Settings | None = None,
+    vectors: dict[int, np.ndarray] | None = None,
+    *,
+    full: bool = False,
+    **options: Any,
 ) -> ThreadReport:
-    """Compute issue threads and store them (replacing earlier ones).
+    """Link the scopes (municipalities) that changed since the last build, or everything.
 
     Args:
         archive: The open archive.
         settings: Settings (for the embedder when ``vectors`` is None).
         vectors: Item vectors by item id; when None they are computed with
             the embedder, or TF-IDF (see :func:`item_vectors`).
-        **options: ``method``, ``min_sim``, ``link_threshold`` for
-            :func:`compute_links`.
+        full: Relink the whole archive (also done when the vector method
+            differs from the stored threads' or nothing was stored yet).
+        **options: ``method``, ``min_sim``, ``link_threshold``,
+            ``across_councils`` for :func:`compute_links`.
 
     Returns:
-        A :class:`ThreadReport`.
+        A :class:`ThreadReport` (``links`` = links written in this run).
     """
-    links, used, notes = compute_links(archive, settings, vectors, **options)
+    scope_of = {mid: thread_scope(mun, body) for mid, (mun, body) in archive.meeting_councils().items()}
+    seen = archive.thread_scopes_seen()
+    stored = archive.get_setting("threads_method")
+    planned = _planned_method(vectors, settings, options.get("method", "auto"))
+    full = full or not seen or stored != planned
+    if full:
+        dirty = set(scope_of.values())
+    else:
+        dirty = {sc for mid, sc in scope_of.items() if seen.get(mid) != sc}
+        dirty |= {seen[mid] for mid in seen if mid not in scope_of or seen[mid] != scope_of[mid]}
+        dirty |= archive.broken_thread_scopes()
+        if not dirty:
+            return ThreadReport(links=0, method=stored or planned, notes=[], scopes=0, full=False)
+    meetings = {mid for mid, sc in scope_of.items() if sc in dirty}
+    links, used, notes = compute_links(archive, settings, vectors, meeting_ids=None if full else meetings, **options)
     comp = _components(links)
-    chron = {
-        r.id: (0 if r.date else 1, r.date or "", r.meeting_id, r.ordinal)
-        for r in archive.items(item_ids=list(comp), enrichment=False)
-    }
+    chron = {r.id: (_order(r), r.ordinal) for r in archive.item_refs(item_ids=list(comp))} if comp else {}
     members: dict[int, list[int]] = defaultdict(list)
     for item, root in comp.items():
         members[root].append(item)
-    ordered = [sorted(items, key=lambda i: chron[i]) for items in members.values()]
-    archive.replace_threads(links, ordered, used)
-    return ThreadReport(links=len(links), method=used, notes=notes)
+    ordered = [sorted(items, key=lambda i: (chron[i][0][0], chronological(chron[i][0][1] or None), chron[i][0][2],
+                                            chron[i][1])) for items in members.values()]
+    archive.replace_scope_threads({mid: scope_of[mid] for mid in meetings}, links, ordered, used, everything=full)
+    return ThreadReport(links=len(links), method=used, notes=notes, scopes=len(dirty), full=full)
 
 
 def has_threads(archive: Archive) -> bool:
@@ -377,21 +561,27 @@ def threads(
         if entry.thread_id in wanted:
             by_thread[entry.thread_id].append(entry)
     labels = archive.thread_topic_labels()
+    members = [i.item_id for items in by_thread.values() for i in items]
+    known = {r.id: when(r) for r in archive.item_refs(item_ids=members)} if members else {}
     out = []
     for tid, items in by_thread.items():
-        dates = [i.date for i in items if i.date]
+        dates = sorted((known.get(i.item_id) for i in items if known.get(i.item_id)), key=chronological)
         topics = Counter(labels.get(tid, []))
+        keys = list(dict.fromkeys(council_key(i.municipality, i.body) for i in items))
+        names = list(dict.fromkeys(council_name(i.municipality, i.body) for i in items))
         out.append(
             Thread(
                 thread_id=tid,
                 label=topics.most_common(1)[0][0] if topics else items[0].title,
                 size=len(items),
                 meeting_count=len({i.meeting_id for i in items}),
-                first_date=min(dates) if dates else None,
-                last_date=max(dates) if dates else None,
-                bodies=sorted({" ".join(x for x in (i.municipality, i.body) if x) for i in items}),
+                first_date=dates[0] if dates else None,
+                last_date=dates[-1] if dates else None,
+                bodies=sorted(set(names)),
                 topics=dict(topics.most_common()),
                 items=items,
+                councils=names,
+                council_keys=keys,
             )
         )
     out.sort(key=lambda t: (-t.meeting_count, -t.size, t.last_date or "", t.thread_id))

@@ -85,3 +85,92 @@ def test_model_that_cannot_load_falls_back_to_tfidf_and_says_why(series, tmp_pat
     report = build_threads(a, broken)
     assert report.method == "tfidf" and report.links > 5
     assert len(report.notes) == 1 and "no-such-model" in report.notes[0] and "TF-IDF" in report.notes[0]
+
+
+# -- councils, case numbers, incremental -------------------------------------------------
+
+def _write(a, source, municipality, body, date, items):
+    """items: (title, text, dnr) per agenda item; returns the item ids."""
+    from radslag.types import AgendaItem, Document, MeetingMeta
+    import datetime as dt
+
+    text = "\n".join(f"{t}\n{x}" for t, x, _ in items)
+    mid, _, _ = a.write_document(Document(source, text, "txt", source),
+                                 MeetingMeta(kind="minutes", body=body, municipality=municipality,
+                                             date=dt.date.fromisoformat(date)),
+                                 [AgendaItem(str(n), t, x, 0, 1, dnr=d) for n, (t, x, d) in enumerate(items, 1)])
+    return a.item_ids(mid)
+
+
+EPA = "Motorburen ungdom: buskörning med epatraktorer vid torget och klagomål från boende på hög musik."
+BUDGET = "Budgetuppföljning för verksamhetsåret med prognos för helåret och åtgärder mot underskott."
+
+
+def test_similar_items_of_two_councils_are_not_one_thread(tmp_path):
+    with Archive(tmp_path / "a.sqlite") as a:
+        k1 = _write(a, "k1.txt", "Köping", "Trygghetsrådet", "2021-03-01", [("Lägesbild", EPA, None)])
+        r1 = _write(a, "r1.txt", "Arboga", "Förebyggande rådet", "2021-04-01", [("Lägesbild", EPA, None)])
+        k2 = _write(a, "k2.txt", "Köping", "Trygghetsrådet", "2021-05-01", [("Lägesbild", EPA, None)])
+        s1 = _write(a, "s1.txt", "Köping", "Socialnämnden", "2021-06-01", [("Lägesbild", EPA, None)])
+        build_threads(a, method="tfidf")
+        pairs = {(l.src_item_id, l.dst_item_id) for l in a.thread_links()}
+        assert pairs == {(k1[0], k2[0])}  # not Arboga's, not Köping's social committee
+        assert {t.council_keys[0] for t in threads(a)} == {"köping/trygghetsråd"}
+        assert not threads(a)[0].across
+        # Across councils only when asked, and then labelled; never across municipalities.
+        build_threads(a, method="tfidf", full=True, across_councils=True)
+        links = {(l.src_item_id, l.dst_item_id): l.reasons for l in a.thread_links()}
+        assert r1[0] not in {i for p in links for i in p}
+        across = next(reasons for (src, dst), reasons in links.items() if dst == s1[0] and src in (k1[0], k2[0]))
+        assert "över råd: Köping – Trygghetsrådet → Köping – Socialnämnden" in across
+        assert threads(a)[0].across
+
+
+def test_case_number_links_namnd_ks_kf_and_says_why(tmp_path):
+    with Archive(tmp_path / "a.sqlite") as a:
+        n = _write(a, "n.txt", "Alingsås", "Socialnämnden", "2021-02-01",
+                   [("Ny policy för trygghetskameror", "Nämnden föreslår en policy för kameraövervakning.", "KS 2021/45")])
+        ks = _write(a, "ks.txt", "Alingsås", "Kommunstyrelsen", "2021-03-01",
+                    [("Policy för kameraövervakning", "Kommunstyrelsen föreslår fullmäktige att anta policyn.", "KS-2021-00045"),
+                     ("Annat ärende", "Ett annat ärende med samma nummer i ett annat diarium.", "BUN 2021/45")])
+        kf = _write(a, "kf.txt", "Alingsås", "Kommunfullmäktige", "2021-04-01",
+                    [("Antagande av policy", "Fullmäktige antar policyn.", "2021.045 KS")])
+        other = _write(a, "o.txt", "Köping", "Kommunstyrelsen", "2021-05-01",
+                       [("Policy", "Ett helt annat ärende i en annan kommun.", "KS 2021/45")])
+        build_threads(a, method="tfidf")
+        links = {(l.src_item_id, l.dst_item_id): l.reasons for l in a.thread_links()}
+        assert set(links) == {(n[0], ks[0]), (ks[0], kf[0])}
+        assert links[(n[0], ks[0])][0] == "samma diarienummer: KS-2021-00045"
+        assert "över råd: Alingsås – Socialnämnden → Alingsås – Kommunstyrelsen" in links[(n[0], ks[0])]
+        chain = thread_for_item(a, kf[0])
+        assert [c.item_id for c in chain] == [n[0], ks[0], kf[0]]
+        assert other[0] not in {c.item_id for c in chain} and ks[1] not in {c.item_id for c in chain}
+
+
+def test_relinks_only_the_municipality_that_changed(tmp_path):
+    with Archive(tmp_path / "a.sqlite") as a:
+        _write(a, "k1.txt", "Köping", "Trygghetsrådet", "2021-03-01", [("Lägesbild", EPA, None), ("Budget", BUDGET, None)])
+        _write(a, "k2.txt", "Köping", "Trygghetsrådet", "2021-05-01", [("Lägesbild", EPA, None), ("Budget", BUDGET, None)])
+        r1 = _write(a, "r1.txt", "Arboga", "Förebyggande rådet", "2021-04-01", [("Lägesbild", EPA, None)])
+        first = build_threads(a, method="tfidf")
+        assert first.full and first.links == 2
+        assert build_threads(a, method="tfidf").scopes == 0  # nothing changed: nothing relinked
+        before = {(l.src_item_id, l.dst_item_id) for l in a.thread_links()}
+        r2 = _write(a, "r2.txt", "Arboga", "Förebyggande rådet", "2021-06-01", [("Lägesbild", EPA, None)])
+        again = build_threads(a, method="tfidf")
+        assert (again.scopes, again.full, again.links) == (1, False, 1)
+        after = {(l.src_item_id, l.dst_item_id) for l in a.thread_links()}
+        assert after == before | {(r1[0], r2[0])}
+        a.delete_source("r1.txt")  # a removed meeting: its scope is relinked
+        gone = build_threads(a, method="tfidf")
+        assert gone.scopes == 1 and {(l.src_item_id, l.dst_item_id) for l in a.thread_links()} == before
+
+
+def test_items_without_words_do_not_stop_linking(tmp_path):
+    """A scope whose items have no content term (an empty file) links nothing and raises nothing."""
+    with Archive(tmp_path / "a.sqlite") as a:
+        _write(a, "e1.txt", "Köping", "Trygghetsrådet", "2021-03-01", [("–", "…", None)])
+        _write(a, "e2.txt", "Köping", "Trygghetsrådet", "2021-04-01", [("–", "…", "KS 2021/7")])
+        _write(a, "e3.txt", "Köping", "Trygghetsrådet", "2021-05-01", [("–", "…", "KS 2021/7")])
+        report = build_threads(a, method="tfidf")
+        assert report.links == 1 and a.thread_links()[0].reasons == ["samma diarienummer: KS 2021/7"]
