@@ -3,7 +3,8 @@
 Extractive, no model: every line is a sentence of the minutes as written
 (shortened at a word boundary when very long). Per meeting:
 
-1. **Decisions first.** For each item, the first sentence of its Beslut
+1. **Decisions first** (those that change something before those that
+   only note something). For each item, the first sentence of its Beslut
    section ("Nämnden beslutar att godkänna …"; a bare lead-in such as
    "Nämnden beslutar att" is joined with the point that follows), or, in an
    item without one, the first sentence that states a decision (cues in
@@ -43,6 +44,7 @@ MIN_WORDS = 4
 PLAIN_WORDS = 20
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_MARKER_ONLY = re.compile(r"^\s*(?:\d{1,2}|[a-z])[.)]\s*$")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)])\s+")
 
 
@@ -79,7 +81,7 @@ class SummaryLine:
 def _cues() -> dict[str, re.Pattern[str]]:
     data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
     return {key: re.compile("|".join(f"(?:{p})" for p in data[key]), re.IGNORECASE)
-            for key in ("decision_cues", "procedure_cues", "decision_frames")}
+            for key in ("decision_cues", "procedure_cues", "noting_cues", "decision_frames")}
 
 
 def words(text: str) -> list[str]:
@@ -116,6 +118,8 @@ def shorten(text: str, limit: int = MAX_WORDS) -> str:
 def _sentences(text: str) -> list[str]:
     out = []
     for s in split_sentences(text or ""):
+        if _MARKER_ONLY.match(s.text):
+            continue  # "1." split off its point by the sentence splitter
         clean = _NUMBERED.sub("", s.text).strip()
         if clean:
             out.append(clean)
@@ -133,9 +137,11 @@ def decision_line(item: SummaryItem) -> str | None:
         for i, sentence in enumerate(sentences):
             if _is_procedure(sentence) and len(sentences) > i + 1:
                 continue
-            if _cues()["decision_frames"].search(sentence) and i + 1 < len(sentences):
+            if _cues()["decision_frames"].search(sentence):
+                if i + 1 >= len(sentences):
+                    break  # a lead-in with nothing after it says nothing
                 nxt = sentences[i + 1]
-                return shorten(f"{sentence.rstrip(':')} {nxt[:1].lower() + nxt[1:]}")
+                return shorten(f"{sentence.rstrip(': ')} {nxt[:1].lower() + nxt[1:]}")
             return shorten(sentence)
     for sentence in _sentences(item.text):
         if _cues()["decision_cues"].search(sentence) and not _is_procedure(sentence):
@@ -161,7 +167,8 @@ def key_sentence(item: SummaryItem) -> str | None:
         central = sum(math.log1p(freq[w]) for w in set(content)) / math.sqrt(len(content))
         on_title = len(title_words & set(content))
         n = len(words(sentence))
-        plain = max(0.0, (lix(sentence) - 40.0) / 20.0) + max(0, n - PLAIN_WORDS) / 10.0
+        # Minutes are written in long words: only clearly heavy sentences lose (LIX over 50).
+        plain = max(0.0, (lix(sentence) - 50.0) / 25.0) + max(0, n - PLAIN_WORDS) / 10.0
         return central + on_title - plain
 
     best = max(sentences, key=score)
@@ -169,20 +176,24 @@ def key_sentence(item: SummaryItem) -> str | None:
 
 
 def summarise(items: list[SummaryItem]) -> list[SummaryLine]:
-    """The meeting's summary lines: its decisions first, then one key sentence per issue."""
-    lines: list[SummaryLine] = []
-    decided: set[str] = set()
+    """The meeting's summary lines: its decisions first, then one key sentence per issue.
+
+    Decisions that change something come before those that only note
+    something ("har tagit del av informationen"); the same sentence is listed once.
+    """
+    items = [x for x in items if not (x.procedural or _is_procedure(x.title))]
+    decisions: list[SummaryLine] = []
     for item in items:
-        if len([x for x in lines if x.kind == "beslut"]) >= MAX_DECISIONS:
-            break
         text = decision_line(item)
-        if text:
-            lines.append(SummaryLine("beslut", text, item.anchor, item.title))
-            decided.add(item.anchor)
+        if text and not _is_procedure(text) and all(text != x.text for x in decisions):
+            decisions.append(SummaryLine("beslut", text, item.anchor, item.title))
+    decisions.sort(key=lambda x: bool(_cues()["noting_cues"].search(x.text)))  # stable: minutes order kept
+    lines = decisions[:MAX_DECISIONS]
+    decided = {x.anchor for x in decisions}
     for item in items:
         if len(lines) >= MAX_LINES:
             break
-        if item.procedural or item.anchor in decided:
+        if item.anchor in decided:
             continue
         text = key_sentence(item)
         if text and all(text != x.text for x in lines):
