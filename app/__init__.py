@@ -32,6 +32,7 @@ TABS = [
     "topics",
     "brief",
     "followups",
+    "watch",
     "archive",
 ]
 

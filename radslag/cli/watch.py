@@ -21,7 +21,7 @@ def watch() -> None:
     \b
     Exempel:
       radslag watch add "motorburen ungdom" --municipality Hallstahammar
-      radslag watch add --topic klotter --email samordnare@kommun.se
+      radslag watch add --topic klotter-skadegorelse --email samordnare@kommun.se
       radslag watch list
       radslag watch run              kontrollera nu (görs även efter varje inläsning)
       radslag watch alerts 1

@@ -331,3 +331,84 @@ def test_watch_commands_add_run_alerts_feed_remove(archive, settings, tmp_path):
     assert gone.exit_code == 1 and "nummer 7" in gone.output
     assert "borttagen" in run("watch", "remove", "1").output
     assert "Inga bevakningar" in run("watch", "list").output
+
+
+# -- app tab and feed route -------------------------------------------------------------
+
+
+def test_app_tab_saves_checks_shows_and_removes(archive, settings):
+    from app.tabs.watch import check_now, delete_watch, save_watch, show_alerts, watch_rows
+
+    message, rows, pick = save_watch(settings, "epatraktorer", "keyword", "(alla)", "Hallstahammar", "(alla)", "",
+                                     "")
+    assert "Bevakning 1 sparad" in message and "/feeds/1.atom" in message
+    assert rows[0][:4] == [1, "epatraktorer", "”epatraktorer” · kommun: Hallstahammar", 0] and pick["value"] == "1"
+    bad, _, _ = save_watch(settings, "", "keyword", "(alla)", "(alla)", "(alla)", "", "")
+    assert "sökfråga eller ett ämne" in bad
+    _meeting(archive, "m2.txt", "2021-02-25", [("Trafik <i>", "Fler epatraktorer.")])
+    message, rows, _ = check_now(settings, "1")
+    assert "1 nya av 1 nya punkter" in message and rows[0][3] == 1
+    shown = show_alerts(settings, "1")
+    assert "Trafik &lt;i&gt;" in shown and "<i>" not in shown and "?item=" in shown
+    message, rows, pick = delete_watch(settings, "1")
+    assert "borttagen" in message and rows == [] and pick["choices"] == []
+
+
+def test_feed_route_serves_atom_behind_the_apps_login(archive, settings):
+    import base64
+
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from app.tabs.watch import add_feed_routes
+
+    watch = add_watch(archive, query="epatraktorer", mode="keyword")
+    _meeting(archive, "m2.txt", "2021-02-25", [("Trafik", "Fler epatraktorer, ring 070-123 45 67.")])
+    run_watches(archive, settings)
+    server = FastAPI()
+    add_feed_routes(server, settings, auth=("samordnare", "hemligt"))
+    client = TestClient(server)
+    url = f"/feeds/{watch.id}.atom"
+    refused = client.get(url)
+    assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith("Basic")
+    wrong = "Basic " + base64.b64encode(b"samordnare:fel").decode()
+    assert client.get(url, headers={"Authorization": wrong}).status_code == 401
+    login = {"Authorization": "Basic " + base64.b64encode(b"samordnare:hemligt").decode()}
+    ok = client.get(url, headers=login)
+    assert ok.status_code == 200 and ok.headers["content-type"].startswith("application/atom+xml")
+    root = ET.fromstring(ok.content)
+    assert root.find(f"{A}entry/{A}title").text.endswith("1. Trafik")
+    assert client.get(url, headers=login | {"If-None-Match": ok.headers["etag"]}).status_code == 304
+    assert client.get("/feeds/99.atom", headers=login).status_code == 404
+    assert client.get("/feeds/x.atom", headers=login).status_code == 404
+
+    from radslag.safe import masking
+
+    open_server = FastAPI()
+    add_feed_routes(open_server, settings)  # no login on loopback
+    with masking(True):
+        masked = TestClient(open_server).get(url).text
+    assert "070-123 45 67" not in masked and "Trafik" in masked
+    assert "070-123 45 67" in TestClient(open_server).get(url).text
+
+
+def test_feed_route_on_a_running_gradio_app(archive, settings):
+    """What radslag.serve does after launching: the route on the live server, next to Gradio's own."""
+    import gradio as gr
+    import httpx
+
+    from app.tabs.watch import add_feed_routes
+
+    watch = add_watch(archive, query="epatraktorer", mode="keyword")
+    _meeting(archive, "m2.txt", "2021-02-25", [("Trafik", "Fler epatraktorer.")])
+    run_watches(archive, settings)
+    with gr.Blocks() as blocks:
+        gr.Markdown("Rådslag")
+    blocks.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=_free_port(), quiet=True)
+    try:
+        add_feed_routes(blocks.app, settings, None)
+        reply = httpx.get(f"{blocks.local_url.rstrip('/')}/feeds/{watch.id}.atom", timeout=30)
+        assert reply.status_code == 200 and reply.headers["content-type"].startswith("application/atom+xml")
+        assert ET.fromstring(reply.content).find(f"{A}id").text == f"urn:uuid:{watch.uid}"
+    finally:
+        blocks.close()
