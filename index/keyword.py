@@ -6,9 +6,11 @@ text (see :func:`analyze`); queries go through the same analysis in
 
 * Case is folded with ``str.casefold`` (å, ä, ö are kept; no diacritics are
   removed, matching the FTS5 tokenizer option ``remove_diacritics 0``).
-* Words are reduced to a dictionary lemma where one is found (skolans ->
-  skola, motorburna -> motorburen; see :meth:`index.compounds.Lexicon.lemma`)
-  and then stemmed with Snowball Swedish.
+* Words are reduced to a lemma and then stemmed with Snowball Swedish. The
+  lemma comes from efselab's SALDO lemma table where suffix stripping cannot
+  reach it (städer -> stad, gick -> gå; :mod:`index.lemmas`), else from the
+  hunspell dictionary (skolans -> skola, motorburna -> motorburen; see
+  :meth:`index.compounds.Lexicon.lemma`).
 * Compounds are indexed whole *and* as their parts, so "trygghetsvandring"
   adds the terms ``trygghetsvandring trygghet vandring``. A compound in a
   query matches the whole term or all of its parts.
@@ -33,7 +35,7 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from index import compounds
+from index import compounds, lemmas
 from radslag.lang import STOPWORDS_FILE, minutes_words, stopwords
 
 # Order matters: special tokens are tried before plain words at each position.
@@ -70,7 +72,7 @@ def word_terms(word: str) -> tuple[str, tuple[str, ...]]:
         result: tuple[str, tuple[str, ...]] = (word, ())
     else:
         lex = compounds.get_lexicon()
-        base = lex.lemma(word) or word
+        base = lemmas.lemma(word) or lex.lemma(word) or word
         full = compounds.stem(base)
         parts = compounds.split(base) or compounds.split(word)
         stems = tuple(p for p in dict.fromkeys(compounds.stem(p) for p in parts) if p != full)
@@ -144,7 +146,7 @@ def analyzer_fingerprint() -> str:
     The FTS index stores analysed terms, so an archive analysed differently
     from today's queries must be re-analysed (see ``Archive.refresh_keyword_index``).
     """
-    h = hashlib.sha256(f"{compounds._CACHE_VERSION}|{version('snowballstemmer')}".encode())
+    h = hashlib.sha256(f"{compounds._CACHE_VERSION}|{version('snowballstemmer')}|{lemmas.lemma_source()}".encode())
     for path in [*sorted((Path(__file__).parent / "data").glob("*.txt")), STOPWORDS_FILE]:
         h.update(path.read_bytes())
     dic = compounds.find_dictionary()

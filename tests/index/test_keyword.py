@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from index import keyword, lemmas
 from index.keyword import analyze, content_terms, match_query
 from index.search import keyword_ranking
 from index.store import Archive
@@ -176,3 +177,60 @@ def test_content_terms_leave_out_stop_words_and_procedure() -> None:
 def test_title_weight(archive: Archive) -> None:
     # "lägesbild" is the title of item 3 only.
     assert ids(archive, "lägesbilden")[0] == 3
+
+
+# -- efselab lemmas ------------------------------------------------------------------------------
+
+SALDO_LINES = (  # the format of efselab's suc-saldo.lemmas: form, lemma, SUC tag
+    "städer\tstad\tNN|UTR|PLU|IND|NOM\n"
+    "städer\tstädja\tVB|PRS|AKT\n"
+    "städerna\tstad\tNN|UTR|PLU|DEF|NOM\n"
+    "gick\tgå\tVB|PRT|AKT\n"
+    "skolor\tskola\tNN|UTR|PLU|IND|NOM\n"
+    "ungdomarnas\tungdom\tNN|UTR|PLU|DEF|GEN\n"
+    "Googles\tGoogle\tPM|GEN\n"
+    "horn-\thorn\tNN|NEU|-|-|SMS\n"
+)
+
+
+def test_lemma_table_keeps_irregular_forms_and_prefers_nouns(tmp_path) -> None:
+    path = tmp_path / "suc-saldo.lemmas"
+    path.write_text(SALDO_LINES, encoding="utf-8")
+    table = lemmas.build_table(path)
+    # suffix stripping already reaches skola and ungdom: only the irregular forms are kept
+    assert table == {"städer": "stad", "städerna": "stad", "gick": "gå"}
+
+
+def test_lemmas_join_irregular_inflections_in_the_index(tmp_path) -> None:
+    path = tmp_path / "suc-saldo.lemmas"
+    path.write_text(SALDO_LINES, encoding="utf-8")
+    saved, saved_source = lemmas.get_table(), lemmas.lemma_source()
+    keyword._word_cache.clear()
+    keyword._index_cache.clear()
+    try:
+        lemmas.set_table({}, "none")
+        assert analyze("städerna") != analyze("stad")  # Snowball alone: städ- vs stad
+        keyword._word_cache.clear()
+        keyword._index_cache.clear()
+        lemmas.set_table(lemmas.build_table(path), "test")
+        assert analyze("städerna") == analyze("städer") == analyze("stad")
+        assert analyze("gick") == analyze("gå")
+        arc = Archive(tmp_path / "a.sqlite")
+        items = [AgendaItem(number="1", title="Trygghet i städerna", text="Otrygga platser i städerna.", start=0, end=1),
+                 AgendaItem(number="2", title="Budget", text="Budgeten gick igenom.", start=0, end=1)]
+        arc.write_document(Document("s.txt", "x", "txt", "h"), MeetingMeta(kind="minutes"), items)
+        try:
+            assert [i for i, _ in keyword_ranking(arc, "trygg stad", 5, None)][:1] == arc.item_ids(1)[:1]
+        finally:
+            arc.close()
+    finally:
+        lemmas.set_table(saved, saved_source)
+        keyword._word_cache.clear()
+        keyword._index_cache.clear()
+
+
+@pytest.mark.skipif(not lemmas.table_file().is_file(), reason="efselab is not built in the model cache")
+def test_real_efselab_table_joins_umlaut_plurals() -> None:
+    table = lemmas.get_table()
+    assert table.get("städer") == "stad" and table.get("fötter") == "fot" and table.get("gick") == "gå"
+    assert "ungdomarnas" not in table  # Snowball reaches ungdom already

@@ -1,0 +1,134 @@
+"""Swedish lemmas from the efselab lemmatiser's SALDO table, for keyword analysis.
+
+efselab (built by :func:`ingest.nlp.ensure_efselab` into
+``<cache>/efselab/pefselab/models``) lemmatises with ``suc-saldo.lemmas``:
+one ``form<TAB>lemma<TAB>SUC tag`` line per inflected form (1.1M lines).
+Keyword search applies the same table to the archive's text at ingest and to
+queries, so both sides meet on the lemma where Snowball's suffix stripping
+cannot: irregular plurals and umlaut (städer -> stad, fötter -> fot, män ->
+man), strong verbs (gick -> gå, gjorde -> göra).
+
+The table is applied without the tagger (a query is too short to tag
+reliably and the tagger costs ~400 MB per process): a form with several
+lemmas takes the lemma of its first content reading (noun, verb, adjective,
+participle, in that order). Only forms whose lemma is not already reached by
+suffix stripping are kept (the lemma, without a final vowel, is not a prefix
+of the form), which leaves about a fifth of the table; it is cached as a
+pickle in ``<cache>/compounds``. Without a built efselab the layer is off
+(:func:`lemma_source` says so) and analysis falls back to the dictionary
+lemmas of :mod:`index.compounds`; :func:`index.keyword.analyzer_fingerprint`
+records which, so an archive analysed without the table is re-analysed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from pathlib import Path
+
+from radslag.config import load_settings
+
+log = logging.getLogger(__name__)
+
+#: Where efselab's build keeps the lemma table, relative to the model cache
+#: (the layout of ``ingest.nlp.models_dir``; ``index`` does not import ``ingest``).
+TABLE_PATH = Path("efselab") / "pefselab" / "models" / "suc-saldo.lemmas"
+#: Tag prefixes in order of preference when a form has several lemmas.
+_TAG_ORDER = ("NN", "VB", "JJ", "PC", "AB", "PM")
+#: Bump when the cached table's construction changes.
+_CACHE_VERSION = 1
+_VOWELS = "aeiouyåäö"
+
+_TABLE: dict[str, str] | None = None
+_SOURCE = ""
+
+
+def table_file() -> Path:
+    """The efselab lemma table of the configured model cache (it may not exist)."""
+    return Path(load_settings().cache_dir) / TABLE_PATH
+
+
+def _needs_lemma(form: str, lemma: str) -> bool:
+    """True unless suffix stripping already brings ``form`` to ``lemma``."""
+    core = lemma[:-1] if len(lemma) > 3 and lemma[-1] in _VOWELS else lemma
+    return lemma != form and not form.startswith(core)
+
+
+def build_table(path: Path) -> dict[str, str]:
+    """Read ``suc-saldo.lemmas`` into ``{form: lemma}`` (casefolded, irregular forms only)."""
+    readings: dict[str, tuple[int, str]] = {}
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            form, _, rest = line.partition("\t")
+            lemma, _, tag = rest.rstrip("\n").partition("\t")
+            if not form.isalpha() or not lemma.isalpha() or len(form) < 2:
+                continue
+            form, lemma = form.casefold(), lemma.casefold()
+            if form == lemma and form in readings:
+                continue
+            rank = next((n for n, p in enumerate(_TAG_ORDER) if tag.startswith(p)), len(_TAG_ORDER))
+            old = readings.get(form)
+            if old is None or rank < old[0]:
+                readings[form] = (rank, lemma)
+    return {form: lemma for form, (_, lemma) in readings.items() if _needs_lemma(form, lemma)}
+
+
+def _cache_file(path: Path) -> Path:
+    st = path.stat()
+    key = hashlib.sha256(f"{_CACHE_VERSION}|{path}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
+    return Path(load_settings().cache_dir) / "compounds" / f"lemmas-{key}.pickle"
+
+
+def get_table() -> dict[str, str]:
+    """The process-wide lemma table (empty when efselab is not built); loaded once."""
+    global _TABLE, _SOURCE
+    if _TABLE is not None:
+        return _TABLE
+    path = table_file()
+    if not path.is_file():
+        _TABLE, _SOURCE = {}, "none"
+        return _TABLE
+    cache = _cache_file(path)
+    table: dict[str, str] | None = None
+    if cache.is_file():
+        try:
+            with cache.open("rb") as handle:
+                loaded = pickle.load(handle)
+            table = loaded if isinstance(loaded, dict) else None
+        except Exception as exc:  # noqa: BLE001 - a corrupt cache is rebuilt
+            log.warning("ignoring unreadable lemma cache %s: %s", cache, exc)
+    if table is None:
+        table = build_table(path)
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".tmp{os.getpid()}")
+            with tmp.open("wb") as handle:
+                pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(cache)
+            for old in cache.parent.glob("lemmas-*.pickle"):
+                if old != cache:
+                    old.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not cache the lemma table in %s: %s", cache, exc)
+    _TABLE = table
+    _SOURCE = f"{cache.stem}:{len(table)}"
+    return table
+
+
+def lemma_source() -> str:
+    """Identify the table in force (``"none"`` without efselab), for the analyzer fingerprint."""
+    get_table()
+    return _SOURCE
+
+
+def set_table(table: dict[str, str] | None, source: str = "test") -> None:
+    """Replace the process-wide table (tests); ``None`` reloads it on next use."""
+    global _TABLE, _SOURCE
+    _TABLE, _SOURCE = table, source if table is not None else ""
+
+
+def lemma(word: str) -> str | None:
+    """The efselab lemma of a casefolded word when it differs irregularly, else None."""
+    return get_table().get(word)
