@@ -29,6 +29,7 @@ from radslag.i18n import t  # noqa: E402
 #: The tabs in the order shown: module names under ``app/tabs/``. One line per tab.
 TABS = [
     "search",
+    "history",
     "topics",
     "brief",
     "followups",
@@ -44,6 +45,30 @@ CSS = """
 .hit mark {background:#fff3b0; padding:0 1px}
 .hit .topics span {display:inline-block; background:#eef4ff; border-radius:10px; padding:1px 8px; margin:2px 4px 0 0; font-size:0.85em}
 .note {color:#9a6700}
+.hit, .entry {cursor:pointer}
+.hit:hover, .entry:hover {border-color:#0969da}
+.entry {border-left:4px solid #d0d7de; padding:6px 12px; margin:10px 0}
+.entry .when {font-weight:600; color:#24292f}
+.entry h4 {margin:2px 0 4px 0}
+.entry blockquote {margin:4px 0; color:#333; border-left:none; padding:0}
+.entry ul {margin:4px 0 4px 18px; padding:0}
+.entry .meta, .hit .meta, .rule, .count {color:#57606a; font-size:0.9em}
+.status {border-radius:8px; padding:0 6px; font-size:0.85em}
+.status.open {background:#fff1e5; color:#953800}
+.status.answered {background:#dafbe1; color:#116329}
+.label {font-weight:600}
+.reason {color:#57606a; font-size:0.9em}
+.badge {display:inline-block; border-radius:10px; padding:1px 8px; font-size:0.85em; margin:2px 0 6px 0}
+.badge.ocr {background:#fff8c5; color:#7d4e00}
+.badge.chosen {background:#ddf4ff; color:#0550ae; margin-left:6px}
+table.facts {border-collapse:collapse; margin:6px 0 10px 0; font-size:0.92em}
+table.facts th {text-align:left; padding:2px 12px 2px 0; color:#57606a; font-weight:600; vertical-align:top}
+table.facts td {padding:2px 0}
+.decision {background:#f6f8fa; border-left:4px solid #1a7f37; padding:6px 12px; margin:8px 0}
+.decision h4 {margin:0 0 4px 0}
+.meeting-item {border-top:1px solid #d0d7de; padding:4px 0; cursor:pointer}
+.meeting-item.marked {background:#ddf4ff; border-left:4px solid #0969da; padding-left:8px}
+.detail-column {position:sticky; top:8px; align-self:flex-start; max-height:100vh; overflow-y:auto}
 """
 
 

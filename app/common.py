@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.councils import councils
 from index.store import Archive
 from radslag.config import Settings
 from radslag.filters import ALL
@@ -14,11 +15,13 @@ from radslag.types import DOCUMENT_KINDS
 
 
 def choices(settings: Settings) -> dict[str, list]:
-    """Dropdown choices: bodies, municipalities, topics (label, id), kinds (label, kind)."""
+    """Dropdown choices: councils (name, key), bodies, municipalities, topics (label, id), kinds (label, kind)."""
     lang = settings.language
     with Archive(settings.db_path) as arc:
         bodies, municipalities = arc.meeting_values("body"), arc.meeting_values("municipality")
+        known = councils(arc)
     return {
+        "councils": [(ALL, ALL)] + [(c.name, c.key) for c in known],
         "bodies": [ALL, *bodies],
         "municipalities": [ALL, *municipalities],
         "topics": [(ALL, ALL)] + [(tp.label(lang), tp.id) for tp in load_taxonomy()],

@@ -9,7 +9,8 @@ from pathlib import Path
 import gradio as gr
 
 from app.common import download_path, slug
-from app.render import note, render_hits, render_item, render_meeting, timeline_figure
+from app.detail import OPEN_JS, build_panel, item_view, meeting_view, open_outputs, wire_panel
+from app.render import note, render_hits, timeline_figure
 from index.search import SearchResult, search
 from index.store import Archive
 from index.timeline import timeline
@@ -66,29 +67,43 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
 
 
 def open_item(settings: Settings, item_id: str | None, query: str | None = None) -> str:
-    """Markdown of the picked hit's whole item."""
-    if not item_id:
-        return t("app_pick_first", settings.language)
-    with Archive(settings.db_path) as arc:
-        item = arc.item(int(item_id))
-    return render_item(item, settings.language) if item else t("app_no_item", settings.language)
+    """HTML of the picked hit's whole item (opened in place beside the hits)."""
+    return item_view(settings, item_id, query)
 
 
 def open_meeting(settings: Settings, item_id: str | None) -> str:
-    """Markdown of the meeting of the picked hit."""
-    if not item_id:
-        return t("app_pick_first", settings.language)
-    with Archive(settings.db_path) as arc:
-        item = arc.item(int(item_id))
-        meeting = arc.meeting(item.meeting_id) if item else None
-        items = arc.items(meeting_id=meeting.id) if meeting else []
-    if meeting is None:
-        return t("app_no_meeting", settings.language)
-    return render_meeting(meeting, items, settings.language)
+    """HTML of the meeting of the picked hit, the item marked."""
+    return meeting_view(settings, item_id)
+
+
+def from_address(settings: Settings, request: gr.Request) -> tuple:
+    """What a shared address asks for (``?q=…&item=…``): the query, its hits and the opened item."""
+    params = dict(request.query_params) if request is not None else {}
+    query = (params.get("q") or "").strip()
+    item = params.get("item")
+    if query:
+        found = run_search(settings, query, "hybrid", ALL, ALL, ALL, ALL, "", "", "relevance")
+    else:
+        found = (gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update())
+    if item:
+        view, picked, original = open_outputs(settings, item, query)
+        found = (found[0], gr.update(value=picked) if not query else gr.update(
+            choices=_with_pick(found[1], picked), value=picked), *found[2:])
+    else:
+        view, original = gr.update(), gr.update()
+    return (gr.update(value=query) if query else gr.update(), *found, view, original)
+
+
+def _with_pick(update, picked: str | None) -> list:
+    """The pick list of a search update, with ``picked`` in it (a shared item need not be among the hits)."""
+    choices = list((update or {}).get("choices") or [])
+    if picked and all(value != picked for _, value in choices):
+        choices.append((picked, picked))
+    return choices
 
 
 def build(ctx) -> None:
-    """The search tab: query, filters, hit cards, the opened item, the timeline and downloads."""
+    """The search tab: query and filters; hit cards on the left, the opened item on the right."""
     L, on = ctx.L, ctx.on
     modes = [(L("app_mode_hybrid"), "hybrid"), (L("app_mode_dense"), "dense"), (L("app_mode_keyword"), "keyword")]
     orders = [(L("app_order_relevance"), "relevance"), (L("app_order_date"), "date")]
@@ -107,12 +122,11 @@ def build(ctx) -> None:
         with gr.Row():
             since = gr.Textbox(label=L("app_since"))
             until = gr.Textbox(label=L("app_until"))
-    results = gr.HTML(elem_id="results")
-    with gr.Row():
-        pick = gr.Dropdown([], label=L("app_pick"), scale=4, elem_id="pick")
-        item_btn = gr.Button(L("app_open_item"), scale=1, elem_id="open-item")
-        meeting_btn = gr.Button(L("app_open_meeting"), scale=1, elem_id="open-meeting")
-    detail = gr.Markdown(elem_id="detail")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=5, min_width=360):
+            results = gr.HTML(elem_id="results", js_on_load=OPEN_JS)
+        with gr.Column(scale=6, min_width=420, elem_classes=["detail-column"]):
+            view, pick, item_btn, meeting_btn, original = build_panel(ctx, picks=True)
     timeline_plot = gr.Plot(label=L("app_timeline"))
     timeline_note = gr.Markdown()
     with gr.Row():
@@ -123,6 +137,11 @@ def build(ctx) -> None:
     inputs = [query, mode, body, municipality, kind, topic, since, until, order]
     go_btn.click(on(run_search), inputs, outputs)
     query.submit(on(run_search), inputs, outputs)
-    item_btn.click(on(open_item), [pick, query], detail)
-    meeting_btn.click(on(open_meeting), [pick], detail)
+    wire_panel(ctx, results, view, pick, item_btn, meeting_btn, original, query=query)
+    settings = ctx.settings
+
+    def load(request: gr.Request):
+        return from_address(settings, request)
+
+    ctx.blocks.load(load, None, [query, *outputs, view, original])
     ctx.shared["query"] = query

@@ -20,10 +20,9 @@ from radslag.filters import ALL  # noqa: E402
 from radslag.types import AgendaItem, Document, MeetingMeta  # noqa: E402
 
 
-def _visible(markdown: str) -> str:
-    """The text a reader sees in ``markdown`` (our subset: headings, bold, backslash escapes, entities)."""
-    text = re.sub(r"^#+ ", "", markdown, flags=re.M).replace("**", "")
-    return html.unescape(re.sub(r"\\(.)", r"\1", text))
+def _text(markup: str) -> str:
+    """The text a reader sees in ``markup`` (tags dropped, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", markup)).strip()
 
 
 def _archive(settings) -> None:
@@ -48,10 +47,13 @@ def test_listing_and_opening(tmp_settings):
         item = arc.items()[1]
     assert search_app.open_item(tmp_settings, None) == "Välj en träff först."
     shown = search_app.open_item(tmp_settings, str(item.id))
-    assert shown.startswith("### ") and _visible(shown).startswith(f"{item.number}. {item.title}")
-    assert " ".join(item.text.split()) in " ".join(_visible(shown).split())
+    assert _text(shown).startswith(f"{item.number}. {item.title}")
+    assert " ".join(item.text.split()) in " ".join(_text(shown).split())
+    assert "<th scope=\"row\">Råd</th><td>Exempelstad – Trygghetsrådet</td>" in shown  # meeting facts as a table
     meeting = search_app.open_meeting(tmp_settings, str(item.id))
-    assert "Deltagare: Karin Lund" in _visible(meeting) and meeting.count("### ") >= 5
+    assert "<th scope=\"row\">Deltagare</th><td>Karin Lund, ordförande;" in meeting
+    assert meeting.count('class="meeting-item') == 6 and meeting.count('class="meeting-item marked"') == 1
+    assert f'<div class="meeting-item marked" data-item="{item.id}">' in meeting  # the chosen item is marked
 
 
 def test_followups_brief_and_choices(tmp_settings):

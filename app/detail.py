@@ -1,0 +1,164 @@
+"""Open in place: the panel beside a result list that shows an opened item or its whole meeting.
+
+A click on anything in a list carrying ``data-item`` (a hit card, a history
+entry, a link to an answering item) opens that item in the panel without
+leaving the page (:data:`OPEN_JS`); the same links are plain addresses
+(``?q=…&item=…``) that open it when shared. The panel offers the whole
+meeting with the item marked, and the original file with the item's page.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import gradio as gr
+
+from app.common import download_path
+from app.render import render_item_view, render_meeting_view, source_label
+from index.store import Archive
+from radslag.config import Settings
+from radslag.i18n import t
+
+#: ``js_on_load`` of a list: a click on an element with ``data-item`` opens it in place.
+#: A modified click (new tab, new window) still follows the link's address.
+OPEN_JS = """
+element.addEventListener('click', (ev) => {
+  const el = ev.target.closest('[data-item]');
+  if (!el || !element.contains(el)) return;
+  if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+  ev.preventDefault();
+  trigger('click', {item: el.dataset.item});
+});
+"""
+
+#: After an item opens: put the query and the item in the address, so it can be shared.
+ADDRESS_JS = """
+(query, item) => {
+  const url = new URL(window.location.href);
+  if (query) url.searchParams.set('q', query); else url.searchParams.delete('q');
+  if (item) url.searchParams.set('item', item); else url.searchParams.delete('item');
+  window.history.replaceState(null, '', url);
+}
+"""
+
+
+def _item_id(value) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def item_view(settings: Settings, item_id, query: str | None = None) -> str:
+    """HTML of the opened item (or a line saying to pick one / that it is gone)."""
+    lang = settings.language
+    wanted = _item_id(item_id)
+    if wanted is None:
+        return t("app_pick_first", lang)
+    with Archive(settings.db_path) as arc:
+        item = arc.item(wanted)
+        meeting = arc.meeting(item.meeting_id) if item else None
+    if item is None:
+        return t("app_no_item", lang)
+    return render_item_view(item, meeting, lang, query=query or None)
+
+
+def meeting_view(settings: Settings, item_id) -> str:
+    """HTML of the whole meeting of an item, the item marked."""
+    lang = settings.language
+    wanted = _item_id(item_id)
+    if wanted is None:
+        return t("app_pick_first", lang)
+    with Archive(settings.db_path) as arc:
+        item = arc.item(wanted)
+        meeting = arc.meeting(item.meeting_id) if item else None
+        items = arc.items(meeting_id=meeting.id, enrichment=False) if meeting else []
+    if meeting is None:
+        return t("app_no_meeting", lang)
+    return render_meeting_view(meeting, items, lang, marked=wanted)
+
+
+def meeting_by_id(settings: Settings, meeting_id) -> str:
+    """HTML of a meeting by its id (the archive table opens meetings)."""
+    lang = settings.language
+    wanted = _item_id(meeting_id)
+    with Archive(settings.db_path) as arc:
+        meeting = arc.meeting(wanted) if wanted is not None else None
+        items = arc.items(meeting_id=meeting.id, enrichment=False) if meeting else []
+    if meeting is None:
+        return t("app_no_meeting", lang)
+    return render_meeting_view(meeting, items, lang)
+
+
+def original_file(settings: Settings, item_id):
+    """A download of the item's original file, labelled with its page (hidden when the file is gone)."""
+    lang = settings.language
+    wanted = _item_id(item_id)
+    with Archive(settings.db_path) as arc:
+        item = arc.item(wanted) if wanted is not None else None
+    path = Path(item.source) if item else None
+    if path is None or not path.is_file():
+        return gr.update(value=None, visible=False)
+    copy = download_path(path.name)
+    shutil.copyfile(path, copy)
+    label = t("app_original", lang, where=source_label(item.source, item.pages, lang))
+    return gr.update(value=str(copy), label=label, visible=True)
+
+
+def open_outputs(settings: Settings, item_id, query: str | None = None) -> tuple:
+    """Everything the panel shows for an opened item: (view HTML, picked id, original-file button)."""
+    wanted = _item_id(item_id)
+    return (item_view(settings, wanted, query), str(wanted) if wanted is not None else None,
+            original_file(settings, wanted))
+
+
+def build_panel(ctx, prefix: str = "", picks: bool = False):
+    """The panel's components: (view, picked item id, open-item button, open-meeting button, original file).
+
+    With ``picks``, the picked id is a dropdown of the list's results (``#pick``); else a hidden textbox.
+    Element ids get ``prefix`` (the search tab's have none: ``#detail``, ``#open-item``, ...).
+    """
+    L = ctx.L
+    with gr.Row():
+        if picks:
+            picked = gr.Dropdown([], label=L("app_pick"), scale=4, elem_id=f"{prefix}pick")
+        else:
+            picked = gr.Textbox(visible=False, elem_id=f"{prefix}picked")
+        item_btn = gr.Button(L("app_open_item"), scale=1, size="sm", elem_id=f"{prefix}open-item")
+        meeting_btn = gr.Button(L("app_open_meeting"), scale=1, size="sm", elem_id=f"{prefix}open-meeting")
+    original = gr.DownloadButton(L("app_original_plain"), size="sm", visible=False, elem_id=f"{prefix}original")
+    view = gr.HTML(f'<p class="hint">{L("app_open_hint")}</p>', elem_id=f"{prefix}detail",
+                   js_on_load=OPEN_JS)
+    return view, picked, item_btn, meeting_btn, original
+
+
+def wire_panel(ctx, source: gr.HTML, view, picked, item_btn, meeting_btn, original, query=None) -> None:
+    """Clicks in ``source`` (and in the panel itself) open items; the buttons show the item or meeting.
+
+    With a ``query`` box, its words are marked in the opened item and the address
+    gets ``?q=…&item=…`` (shareable).
+    """
+    settings = ctx.settings
+    outputs = [view, picked, original]
+    if query is None:
+        def clicked(evt: gr.EventData):
+            return open_outputs(settings, (evt._data or {}).get("item"))
+
+        def opened(item_id):
+            return open_outputs(settings, item_id)
+
+        for box in (source, view):
+            box.click(clicked, None, outputs)
+        item_btn.click(opened, [picked], outputs)
+    else:
+        def clicked_q(q, evt: gr.EventData):
+            return open_outputs(settings, (evt._data or {}).get("item"), q)
+
+        def opened_q(item_id, q):
+            return open_outputs(settings, item_id, q)
+
+        for box in (source, view):
+            box.click(clicked_q, [query], outputs).then(None, [query, picked], None, js=ADDRESS_JS)
+        item_btn.click(opened_q, [picked, query], outputs).then(None, [query, picked], None, js=ADDRESS_JS)
+    meeting_btn.click(lambda item_id: meeting_view(settings, item_id), [picked], view)
