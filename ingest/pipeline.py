@@ -10,10 +10,17 @@ follow-up status).
 Each file is read once and hashed with its sidecar here (an unchanged file
 is skipped at once), then read, described and segmented in an isolated
 worker process under time and memory limits (:mod:`ingest.isolate`); only
-a complete result is written, in one SQLite transaction. Embedding and enrichment run
-after the text is safely stored: if they fail, the archive still holds every
-document and :func:`reindex` / a later ingest completes the vectors (the
-vector index is synchronised with the passages table, never trusted blindly).
+a complete result is written, in one SQLite transaction, with its detected
+follow-ups and its stage records (:mod:`index.store.stages`).
+
+Every document then goes through the later stages, passages → vectors →
+enrichment → links, each recorded as done in the transaction that writes its
+output (vectors: right after the FAISS file is committed). Every ingest
+completes every unfinished stage of every document in the archive, not only
+of the files it read: whatever stopped an earlier run (a kill, a power cut, a
+model that would not load), the next ingest finishes its work, and
+``radslag status`` lists what is still open. A document stored while OCR was
+unavailable is read again once Tesseract is there.
 """
 
 from __future__ import annotations
@@ -31,15 +38,19 @@ from index.embeddings import load_embedder
 from index.followups import update_status
 from index.store import Archive
 from index.threads import build_threads
-from index.vectors import VectorIndex, build_passages, rebuild
+from index.store.stages import DERIVED, kill_point
+from index.vectors import VectorIndex, build_passages, open_repaired
+from index.watch import after_ingest
 from ingest.entities import EntityExtractor
 from ingest.followups import detect_followups
 from ingest.isolate import ParseOutcome, parse_files
+from ingest.ocr import OcrOptions, tesseract_status
 from ingest.people import canonical_forms
 from ingest.readers import walk_files
 from ingest.topics import TopicTagger
 from radslag.config import Settings
 from radslag.errors import RadslagError
+from radslag.types import Document
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +107,37 @@ def store_outcome(archive: Archive, outcome: ParseOutcome) -> tuple[FileResult, 
         if outcome.detail:
             log.error("unexpected error in %s:\n%s", outcome.source, outcome.detail)
         return FileResult(outcome.source, "failed", outcome.error.reason, outcome.error.message), []
-    meeting_id, written, removed = archive.write_document(outcome.document, outcome.meta, outcome.items)
+    with archive.transaction():  # document, items, follow-ups and stage records: all or nothing
+        meeting_id, written, removed = archive.write_document(outcome.document, outcome.meta, outcome.items)
+        archive.start_document(meeting_id, read_detail=unread_pages(outcome.document))
+        detect_meeting_followups(archive, [meeting_id])
+        kill_point("store")  # test hook: inside the document's transaction
     return (
         FileResult(source=outcome.source, status=written, meeting_id=meeting_id, items=len(outcome.items),
                    kind=outcome.meta.kind),
         removed,
     )
+
+
+#: Start of the ``read`` stage's detail for a document with pages OCR could not read.
+OCR_UNAVAILABLE = "ocr-unavailable"
+
+
+def unread_pages(doc: Document) -> str | None:
+    """Why a document's read is incomplete: scanned pages left unread because OCR was unavailable.
+
+    Pages OCR did run on but found no text in are read as well as they can
+    be; reading them again would give the same, so they do not count.
+    """
+    ocr = doc.front_matter.get("ocr") if isinstance(doc.front_matter, dict) else None
+    if not isinstance(ocr, dict) or not ocr.get("not_read") or ocr.get("engine"):
+        return None
+    return f"{OCR_UNAVAILABLE}: " + ", ".join(str(n) for n in ocr["not_read"])
+
+
+def _ocr_ready(settings: Settings) -> bool:
+    options = OcrOptions.from_settings(settings)
+    return options.mode != "off" and tesseract_status(options).available
 
 
 def ingest_paths(
@@ -131,12 +167,16 @@ def ingest_paths(
     with open_archive(settings) as archive:
         # the FTS index holds analysed terms: keep it in step with today's analysis
         archive.refresh_keyword_index()
+        # documents stored while OCR was unavailable are read again once it is there
+        awaiting = archive.documents_awaiting_ocr()
+        reread = awaiting if awaiting and _ocr_ready(settings) else set()
 
         def unchanged(source: str, digest: str) -> bool:
-            return archive.document_status(source, digest) == "unchanged"
+            return source not in reread and archive.document_status(source, digest) == "unchanged"
 
         with tqdm(total=len(entries), desc="Läser in (ingest)", unit="fil", disable=not progress) as bar:
             for outcome in parse_files(entries, settings, skip=unchanged):
+                kill_point("parse")  # test hook: a file parsed, not yet stored
                 bar.set_postfix_str(Path(outcome.source).name[-40:])
                 bar.update(1)
                 result, removed = store_outcome(archive, outcome)
@@ -146,49 +186,94 @@ def ingest_paths(
                     changed_meetings.append(result.meeting_id)
                 if on_file:
                     on_file(result)
-        post_process(archive, settings, report, changed_meetings, removed_ids, progress)
+        read_again = [f.source for f in report.files if f.source in reread and f.meeting_id is not None]
+        if read_again:
+            report.notes.append(f"Lästes om med OCR (read again with OCR): {', '.join(read_again)}")
+        complete_stages(archive, settings, report, removed_ids, progress)
+        report.notes.extend(after_ingest(archive, settings, changed_meetings))  # saved searches; never raises
     return report
 
 
-def post_process(
+def complete_stages(
     archive: Archive,
     settings: Settings,
     report: IngestReport,
-    meeting_ids: list[int],
-    removed_passage_ids: list[int],
-    progress: bool,
+    removed_passage_ids: Iterable[int] = (),
+    progress: bool = False,
+    *,
+    fresh_index: bool = False,
 ) -> None:
-    """Embed, enrich, detect follow-ups and relink after documents were written.
+    """Complete every unfinished stage of every document in the archive, in stage order.
 
-    Failures here are reported as notes (the text is already stored) and
-    never silently ignored.
+    Passages, then vectors (when ``settings.embed``), enrichment (when
+    ``settings.enrich``), then links (canonical names, threads, follow-up
+    status) when any document's links are open. Each stage is recorded done
+    with its output, so an interruption anywhere leaves the rest for the next
+    call. Failures become notes (the text is stored) and leave their stage
+    open.
+
+    Args:
+        removed_passage_ids: Vectors of replaced documents to drop.
+        fresh_index: Start a new vector index instead of the stored one
+            (``radslag reindex``: the stored one may belong to another model).
     """
     vectors = None  # item id -> mean passage vector, shared by enrichment and threads
     if settings.embed:
         try:
             embedder = load_embedder(settings)
-            build_passages(archive, embedder, settings)
-            index = VectorIndex.open(settings, embedder)
-            if removed_passage_ids:
-                index.remove(removed_passage_ids)
-            counts = index.sync(archive, embedder, progress=progress)
-            index.save()
+            complete_passages(archive, embedder, settings)
+            if fresh_index:
+                index = VectorIndex(settings, embedder.dim, embedder.name, embedder.fingerprint,
+                                    np.round(embedder.probe_vectors, 6).tolist())
+            else:
+                index, notes = open_repaired(settings, embedder, archive)
+                report.notes.extend(notes)
+            removed = list(removed_passage_ids)
+            if removed:
+                index.remove(removed)
+            counts = index.sync(archive, embedder, progress=progress)  # saves when anything changed
             log.info("vector sync: %s", counts)
+            # the saved index holds exactly the stored passages: every document with passages has its vectors
+            ready = set(archive.unfinished("vectors")) & set(archive.done("passages"))
+            archive.mark_stage(ready, "vectors")
             vectors = index.item_means(archive)
         except RadslagError as exc:
             report.notes.append(f"Inbäddningar saknas (embeddings missing): {exc}")
-    if not meeting_ids:
-        return
-    detect_meeting_followups(archive, meeting_ids)
     if settings.enrich:
+        pending = archive.unfinished("enrichment")
+        if pending:
+            try:
+                enrich_meetings(archive, settings, archive.document_meeting_ids(pending), progress=progress,
+                                vectors=vectors)
+            except RadslagError as exc:
+                report.notes.append(f"Berikning saknas (enrichment missing): {exc}")
+    pending = archive.unfinished("links")
+    if pending:
         try:
-            enrich_meetings(archive, settings, meeting_ids, progress=progress, vectors=vectors)
+            with archive.transaction():
+                canonicalize(archive)
+                notes = relink(archive, settings, vectors=vectors)
+                kill_point("links")  # test hook: threads and statuses written, not committed
+                archive.mark_stage(pending, "links")
+            report.notes.extend(notes)
         except RadslagError as exc:
-            report.notes.append(f"Berikning saknas (enrichment missing): {exc}")
-    try:
-        report.notes.extend(relink(archive, settings, vectors=vectors))
-    except RadslagError as exc:
-        report.notes.append(f"Trådar/uppföljningar ej uppdaterade (threads/follow-ups not updated): {exc}")
+            report.notes.append(f"Trådar/uppföljningar ej uppdaterade (threads/follow-ups not updated): {exc}")
+
+
+def complete_passages(archive: Archive, embedder, settings: Settings) -> int:
+    """Split the items of every document whose ``passages`` stage is open; one transaction per document.
+
+    Returns:
+        The number of passages written.
+    """
+    written = 0
+    for doc_id in archive.unfinished("passages"):
+        item_ids = [i for mid in archive.document_meeting_ids([doc_id]) for i in archive.item_ids(mid)]
+        with archive.transaction():
+            written += len(build_passages(archive, embedder, settings, item_ids=item_ids))
+            kill_point("passages")  # test hook: passages written, not committed
+            archive.mark_stage([doc_id], "passages")
+    return written
 
 
 def detect_meeting_followups(archive: Archive, meeting_ids: Iterable[int] | None = None) -> int:
@@ -232,6 +317,7 @@ def enrich_meetings(
     tagger = TopicTagger(settings, embedder)
     batch = max(1, settings.batch_size)
     bar = tqdm(total=len(items), desc="Berikar (entiteter, ämnen)", unit="punkt", disable=not progress)
+    last = {it.document_id: n for n, it in enumerate(items)}  # a document is enriched with its last item
     for i in range(0, len(items), batch):
         chunk = items[i : i + batch]
         entities = extractor.extract_many([it.text for it in chunk])
@@ -240,6 +326,8 @@ def enrich_meetings(
         with archive.transaction():
             for it, ents, tops in zip(chunk, entities, topics):
                 archive.write_enrichment(it.id, ents, tops)
+            kill_point("enrich")  # test hook: a batch written, not committed
+            archive.mark_stage([d for d, n in last.items() if i <= n < i + batch], "enrichment")
         log.debug("enriched a batch of %d items", len(chunk))
         bar.update(len(chunk))
     bar.close()
@@ -275,7 +363,10 @@ def relink(archive: Archive, settings: Settings, vectors: dict[int, np.ndarray] 
 def reindex(settings: Settings, enrich: bool = True, progress: bool = True) -> dict[str, Any]:
     """Rebuild passages, vectors, (enrichment,) follow-ups and threads from the archive.
 
-    Used after a model change or an upgrade (``radslag reindex``).
+    Used after a model change or an upgrade (``radslag reindex``). The
+    derived stages of every document are set back to pending in the
+    transaction that clears the passages, so an interrupted reindex is
+    finished by the next ingest (or reindex).
 
     Returns:
         ``{"items", "passages", "vectors", "index_type", "model", "notes"}``.
@@ -285,11 +376,23 @@ def reindex(settings: Settings, enrich: bool = True, progress: bool = True) -> d
     """
     with open_archive(settings) as archive:
         archive.refresh_keyword_index()
-        embedder = load_embedder(settings)
-        counts = rebuild(archive, embedder, settings, progress=progress)
-        vectors = item_vectors(settings, archive)
-        if enrich:
-            enrich_meetings(archive, settings, [m.id for m in archive.meetings()], progress=progress, vectors=vectors)
-        detect_meeting_followups(archive)
-        counts["notes"] = relink(archive, settings, vectors=vectors)
-    return counts
+        embedder = load_embedder(settings)  # fails before anything is cleared
+        with archive.transaction():
+            archive.clear_passages()
+            archive.reset_stages([s for s in DERIVED if enrich or s != "enrichment"])
+            detect_meeting_followups(archive)
+            kill_point("reindex")  # test hook: passages cleared, not committed
+        report = IngestReport()
+        complete_stages(archive, settings.with_(embed=True, enrich=enrich), report, progress=progress,
+                        fresh_index=True)
+        if any(n.startswith("Inbäddningar saknas") for n in report.notes):
+            raise RadslagError(report.notes[0])
+        index = VectorIndex.open(settings, embedder)
+        return {
+            "items": archive.count("items"),
+            "passages": archive.count("passages"),
+            "vectors": len(index),
+            "index_type": index.kind,
+            "model": index.model,
+            "notes": report.notes,
+        }

@@ -38,6 +38,7 @@ from radslag.filters import council_matches, name_matches
 from radslag.periods import PERIODS, period_of
 from index.store.base import StorePart
 from index.store.recurrence import RecurrenceStore
+from index.store.stages import StagesStore
 from index.store.watch import WatchStore
 from radslag.types import (
     AgendaItem,
@@ -329,7 +330,7 @@ def _thread_entry(row: sqlite3.Row) -> ThreadEntry:
     return ThreadEntry(**data)
 
 
-class Archive(WatchStore, RecurrenceStore, StorePart):
+class Archive(StagesStore, WatchStore, RecurrenceStore, StorePart):
     """A Rådslag archive in one SQLite file.
 
     Args:

@@ -9,7 +9,7 @@ import pytest
 
 from index.embeddings import Embedder
 from index.store import Archive
-from index.vectors import FAISS_FILE, META_FILE, VectorIndex, build_passages, rebuild
+from index.vectors import FAISS_FILE, FAISS_PATTERN, META_FILE, VectorIndex, build_passages, open_repaired, rebuild
 from radslag.errors import IndexMismatchError
 from radslag.types import AgendaItem, Document, MeetingMeta
 
@@ -82,22 +82,30 @@ def test_hnsw_chosen_past_threshold_and_removal_rebuilds(settings, e5_embedder):
     assert forced.kind == "hnsw"
 
 
+def _manifest(settings) -> dict:
+    return json.loads((settings.index_dir / META_FILE).read_text())
+
+
 def test_failed_write_leaves_old_index_intact(settings, e5_embedder):
     vi = VectorIndex.open(settings, e5_embedder)
     vi.add(range(10), _vecs(10))
     vi.save()
-    before = (settings.index_dir / FAISS_FILE).read_bytes()
+    first = _manifest(settings)["file"]
+    assert first == FAISS_PATTERN.format(1)
+    before = (settings.index_dir / first).read_bytes()
     vi.add(range(10, 20), _vecs(10, seed=2))
-    blocker = settings.index_dir / (FAISS_FILE + ".tmp")
+    blocker = settings.index_dir / (FAISS_PATTERN.format(2) + ".tmp")
     blocker.mkdir()  # the temp path cannot be written: a real I/O failure
     (blocker / "x").write_text("x")
     with pytest.raises(OSError):
         vi.save()
-    assert (settings.index_dir / FAISS_FILE).read_bytes() == before
+    assert _manifest(settings)["file"] == first
+    assert (settings.index_dir / first).read_bytes() == before
     assert len(VectorIndex.open(settings, e5_embedder)) == 10
 
 
-def test_crash_between_faiss_and_json_is_detected(settings, e5_embedder):
+def test_crash_between_faiss_file_and_manifest_keeps_the_old_pair(settings, e5_embedder):
+    """The manifest is swapped last and names its FAISS file: a crash before it leaves the old, matching pair."""
     vi = VectorIndex.open(settings, e5_embedder)
     vi.add(range(10), _vecs(10))
     vi.save()
@@ -106,9 +114,47 @@ def test_crash_between_faiss_and_json_is_detected(settings, e5_embedder):
     blocker.mkdir()
     (blocker / "x").write_text("x")
     with pytest.raises(OSError):
-        vi.save()  # vectors.faiss replaced, vectors.json still the old one
-    with pytest.raises(IndexMismatchError, match="hör inte ihop"):
-        VectorIndex.open(settings, e5_embedder)
+        vi.save()  # the new FAISS file is written, the manifest still the old one
+    assert (settings.index_dir / FAISS_PATTERN.format(2)).exists()
+    old = VectorIndex.open(settings, e5_embedder)  # no mismatch: the old manifest names the old file
+    assert old.ids() == set(range(10))
+    (blocker / "x").unlink()
+    blocker.rmdir()
+    old.add(range(10, 13), _vecs(3, seed=4))
+    old.save()  # the next save reuses the unnamed generation and leaves no other FAISS file
+    assert sorted(p.name for p in settings.index_dir.glob("*.faiss")) == [FAISS_PATTERN.format(2)]
+    assert _manifest(settings)["file"] == FAISS_PATTERN.format(2)
+    assert VectorIndex.open(settings, e5_embedder).ids() == set(range(13))
+
+
+def test_disagreeing_legacy_files_are_repaired_from_the_archive(settings, e5_embedder):
+    """An index of the older two-file scheme whose files disagree is repaired, keeping live passages' vectors."""
+    with Archive(settings.db_path) as arc:
+        _write_meeting(arc, "a.txt", [("§ 1 Klotter", "Klotter vid stationen ska saneras."),
+                                      ("§ 2 Belysning", "Fler lampor i parken.")])
+        ids = build_passages(arc, e5_embedder, settings)
+        vecs = e5_embedder.encode_passages([p.text for p in arc.passages(ids)])
+        vi = VectorIndex.open(settings, e5_embedder)
+        vi.add(ids[:1], vecs[:1])
+        vi.save()
+        meta = _manifest(settings)
+        del meta["file"]  # the older scheme: a fixed file name
+        (settings.index_dir / META_FILE).write_text(json.dumps(meta))
+        vi.add([ids[1], 9999], np.vstack([vecs[1:2], _vecs(1, seed=5)]))  # 9999: no such passage
+        import faiss
+
+        faiss.write_index(vi._index, str(settings.index_dir / FAISS_FILE))  # renamed in, manifest never followed
+        (settings.index_dir / meta_file_name(meta)).unlink()
+        with pytest.raises(IndexMismatchError, match="hör inte ihop"):
+            VectorIndex.open(settings, e5_embedder)
+        repaired, notes = open_repaired(settings, e5_embedder, arc)
+        assert repaired.ids() == set(ids) and notes and "reparerades" in notes[0]
+        assert repaired.sync(arc, e5_embedder, progress=False)["added"] == 0  # nothing had to be embedded again
+        assert VectorIndex.open(settings, e5_embedder).ids() == set(ids)
+
+
+def meta_file_name(meta: dict) -> str:
+    return FAISS_PATTERN.format(meta["generation"])
 
 
 def _write_meeting(archive: Archive, source: str, items: list[tuple[str, str]]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -13,7 +14,6 @@ from ingest.pipeline import ingest_paths
 from radslag.config import load_settings
 from radslag.types import Filters
 
-pytestmark = pytest.mark.slow
 
 FIRST = "Trygghetsråd\n\n1. Klotter\n\nKlotter vid stationen ska saneras inom ett dygn.\n\n2. Övrigt\n\nInget.\n"
 SECOND = ("Trygghetsråd\n\n1. Belysning\n\nFler lampor i parken efter trygghetsvandringen.\n\n"
@@ -28,6 +28,7 @@ def _state(settings):
     return passage_ids, index.ids(), items
 
 
+@pytest.mark.slow
 def test_changed_document_replaces_its_vectors_and_enrichment(tmp_path):
     settings = load_settings(archive_dir=tmp_path / "archive")
     doc = tmp_path / "mote.txt"
@@ -52,6 +53,7 @@ def test_changed_document_replaces_its_vectors_and_enrichment(tmp_path):
     assert _state(settings)[1] == vectors
 
 
+@pytest.mark.slow
 def test_entity_filter_finds_items_naming_a_person(corpus_settings):
     from index.search import search
 
@@ -60,6 +62,7 @@ def test_entity_filter_finds_items_naming_a_person(corpus_settings):
     assert hits and all(any((e.get("canonical") or e["text"]) == "Joar Larsson" for e in h.entities) for h in hits)
 
 
+@pytest.mark.slow
 def test_enrichment_goes_in_batches_of_the_configured_size(tmp_path, caplog):
     """Settings.batch_size sets the enrichment batch (it was a hard-coded 32)."""
     settings = load_settings(archive_dir=tmp_path / "archive", embed=False, batch_size=2)
@@ -72,3 +75,87 @@ def test_enrichment_goes_in_batches_of_the_configured_size(tmp_path, caplog):
     assert batches == ["enriched a batch of 2 items", "enriched a batch of 1 items"]
     with Archive(settings.db_path) as arc:
         assert all(i.topics or i.title == "Övrigt" for i in arc.items())
+
+
+# -- stages: every ingest completes what an earlier run left open (no models: embed and enrich off) --------
+
+THIRD = ("Trygghetsråd\n\n1. Klotter\n\nSaneringen av klotter vid stationen är klar. Tekniska förvaltningen "
+         "återkommer med en plan för tunneln till nästa möte.\n\n2. Övrigt\n\nInget.\n")
+
+
+def _corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in (("a.txt", FIRST), ("b.txt", SECOND), ("c.txt", THIRD)):
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_stages_are_recorded_with_each_document(tmp_settings, tmp_path):
+    folder = _corpus(tmp_path)
+    report = ingest_paths([str(folder)], tmp_settings)
+    assert report.counts()["ingested"] == 3
+    with Archive(tmp_settings.db_path) as arc:
+        docs = arc.document_stages()
+        assert len(docs) == 3
+        for d in docs:
+            # embedding and enrichment are off here: their stages stay open, and say so
+            assert d.stages == {"read": "done", "store": "done", "passages": "pending", "vectors": "pending",
+                                "enrichment": "pending", "links": "done"}
+        assert arc.stage_counts()["links"] == {"pending": 0, "done": 3, "failed": 0}
+        assert arc.count("followups") > 0  # detected in the document's own transaction
+
+
+def test_rerun_completes_stages_of_unchanged_documents(tmp_settings, tmp_path):
+    """The bug of issue 15: a rerun said "3 unchanged" and never relinked documents stored before a kill."""
+    folder = _corpus(tmp_path)
+    ingest_paths([str(folder)], tmp_settings)
+    with Archive(tmp_settings.db_path) as arc:
+        statuses = sorted((f.item_id, f.status, f.answered_by_item_id) for f in arc.followups())
+        links = sorted((link.src_item_id, link.dst_item_id) for link in arc.thread_links())
+        assert statuses and arc.followups_assessed()
+        # what a kill after the documents' commit and before the links' leaves behind
+        first = arc.document_stages()[0].document_id
+        arc.reset_stages(["links"], [first])
+        arc.delete_setting("followups_assessed")
+        arc.replace_threads([], [], "tfidf")
+        arc.thread_meetings_forget([m.id for m in arc.meetings()])
+    report = ingest_paths([str(folder)], tmp_settings)
+    assert report.counts()["unchanged"] == 3
+    with Archive(tmp_settings.db_path) as arc:
+        assert arc.unfinished("links") == []
+        assert arc.followups_assessed()  # the links stage ran although no file changed
+        assert sorted((f.item_id, f.status, f.answered_by_item_id) for f in arc.followups()) == statuses
+        assert sorted((link.src_item_id, link.dst_item_id) for link in arc.thread_links()) == links
+    again = ingest_paths([str(folder)], tmp_settings)  # nothing open: nothing relinked
+    assert again.counts()["unchanged"] == 3
+
+
+def test_status_lists_documents_with_unfinished_stages(tmp_settings, tmp_path):
+    from click.testing import CliRunner
+
+    from radslag.cli import cli
+
+    folder = _corpus(tmp_path)
+    ingest_paths([str(folder)], tmp_settings)
+    with Archive(tmp_settings.db_path) as arc:
+        arc.mark_stage([d.document_id for d in arc.document_stages()], "passages")
+        arc.mark_stage([d.document_id for d in arc.document_stages()], "vectors")
+        arc.mark_stage([d.document_id for d in arc.document_stages()], "enrichment")
+        arc.mark_stage([d.document_id for d in arc.document_stages()], "links")
+        b = next(d.document_id for d in arc.document_stages() if d.source.endswith("b.txt"))
+        arc.reset_stages(["vectors"], [b])
+    runner = CliRunner()
+    out = runner.invoke(cli, ["status", "--archive", str(tmp_settings.archive_dir)])
+    assert out.exit_code == 0, out.output
+    assert "3 dokument, 1 med ofärdiga steg" in out.output
+    lines = [ln for ln in out.output.splitlines() if "b.txt" in ln]
+    assert len(lines) == 1 and "vektorer" in lines[0] and "berikning" not in lines[0]
+    assert "a.txt" not in out.output
+    en = runner.invoke(cli, ["status", "--archive", str(tmp_settings.archive_dir), "--lang", "en"])
+    assert "3 documents, 1 with unfinished stages" in en.output and "vectors" in en.output
+    data = json.loads(runner.invoke(cli, ["status", "--archive", str(tmp_settings.archive_dir), "--json"]).output)
+    assert data["unfinished"] == 1 and data["documents_unfinished"][0]["stages"]["vectors"] == "pending"
+    assert data["stages"]["vectors"] == {"pending": 1, "done": 2, "failed": 0}
+    arc_done = runner.invoke(cli, ["status", "--archive", str(tmp_path / "none")])
+    assert "Inget arkiv" in arc_done.output
