@@ -11,9 +11,10 @@ Numbers are written as each language writes them (:func:`number`,
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
 from pathlib import Path
-
-import yaml
 
 _DATA = Path(__file__).with_name("data") / "ui.yaml"
 LANGUAGES = ("sv", "en")
@@ -21,7 +22,39 @@ LANGUAGES = ("sv", "en")
 
 @functools.cache
 def _strings() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    """The string table, parsed once per process.
+
+    Parsing the YAML costs a noticeable part of a command's start, so the
+    parsed table is kept as JSON in the cache folder, named by a hash of the
+    YAML bytes: an edited table gets a new file, a stale one is never read.
+    """
+    raw = _DATA.read_bytes()
+    cached = _cache_path(raw)
+    try:
+        return json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    import yaml  # only when the cached copy is missing
+
+    table = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cached)
+        for old in cached.parent.glob("ui-*.json"):
+            if old != cached:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only cache only costs the parse next time
+    return table
+
+
+def _cache_path(raw: bytes) -> Path:
+    from radslag.config import _default_cache
+
+    folder = Path(os.environ["RADSLAG_CACHE"]) if os.environ.get("RADSLAG_CACHE") else _default_cache()
+    return folder / "ui" / f"ui-{hashlib.sha256(raw).hexdigest()[:16]}.json"
 
 
 def has(key: str) -> bool:

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 
-from index.store import Archive
 from radslag.cli.base import (CONTEXT, archive_option, cli, echo_lines, fail, filter_options, filters_from,
-                              lang_option, model_option, readable, settings_for, when)
+                              lang_option, model_option, open_archive, readable, settings_for, when)
 from radslag.errors import RadslagError
 from radslag.i18n import kind_label, t
 from radslag.summaries import Line, ingest_lines, reindex_line
@@ -52,7 +51,7 @@ def meetings(archive, body, municipality, kind, since, until, as_json, lang):
     filters = filters_from(body=body, municipality=municipality, kind=kind, since=since, until=until)
     settings = settings_for(archive)
     lang = lang or settings.language
-    with Archive(settings.db_path) as arc:
+    with open_archive(settings) as arc:
         rows = arc.meetings(filters)
     if as_json:
         for r in rows:
@@ -100,7 +99,7 @@ def export(what, fmt, output, sep, archive, body, municipality, kind, since, unt
     lang = lang or settings.language
     if output is None and (fmt == "parquet" or what == "all"):
         fail(t("cli_need_output", lang))
-    with Archive(settings.db_path) as arc:
+    with open_archive(settings) as arc:
         if output is None:
             write_rows(rows_for(arc, what, filters), fmt, sys.stdout, what=what, sep=sep, bom=False)
             return

@@ -13,7 +13,6 @@ import click
 
 from radslag.config import Settings, load_settings
 from radslag.errors import RadslagError
-from radslag.filters import parse_filters
 from radslag.i18n import has, t
 from radslag.types import DOCUMENT_KINDS, Filters
 
@@ -23,6 +22,13 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 def settings_for(archive: str | None, model: str | None = None, **kw) -> Settings:
     """Settings with the command's ``--archive`` and ``--model`` applied."""
     return load_settings(archive_dir=archive, model=model, **kw)
+
+
+def open_archive(settings: Settings):
+    """The archive of ``settings``, opened (import deferred: ``--help`` never loads the store)."""
+    from index.store import Archive
+
+    return Archive(settings.db_path)
 
 
 def archive_option(f):
@@ -75,6 +81,8 @@ def filter_options(f):
 
 def filters_from(**values: str | None) -> Filters:
     """Parse filter options; a bad value ends the command with its message."""
+    from radslag.filters import parse_filters  # the taxonomy behind it loads numpy: not for --help
+
     try:
         return parse_filters(**values)
     except RadslagError as exc:

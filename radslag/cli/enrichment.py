@@ -6,9 +6,8 @@ import json
 
 import click
 
-from index.store import Archive
 from radslag.cli.base import (BODY_HELP, CONTEXT, archive_option, cli, emit, fail, filters_from, lang_option,
-                              model_option, settings_for)
+                              model_option, open_archive, settings_for)
 from radslag.errors import RadslagError
 
 
@@ -27,7 +26,7 @@ def entities(archive, label, by, people_view, body, as_json, lang):
     filters = filters_from(body=body)
     settings = settings_for(archive)
     lang = lang or settings.language
-    with Archive(settings.db_path) as arc:
+    with open_archive(settings) as arc:
         if people_view:
             rows = people(arc, filters)
             emit(rows, as_json, ["name", "roles", "party", "bodies", "first_seen", "last_seen", "mentions"], lang)
@@ -62,7 +61,7 @@ def topics(archive, model, by, topic, body, discover, calibrate, as_json, lang):
             click.echo(json.dumps(result, ensure_ascii=False, indent=2))
             return
         filters = filters_from(topic=topic, body=body)
-        with Archive(settings.db_path) as arc:
+        with open_archive(settings) as arc:
             if discover:
                 rows = discover_topics(arc, load_embedder(settings), filters=filters)
                 emit(rows, as_json, ["label", "size", "terms", "bodies", "first_date", "last_date", "overlaps"], lang)

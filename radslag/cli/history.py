@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from index.store import Archive
-from radslag.cli.base import CONTEXT, archive_option, cli, fail, lang_option, model_option, readable, settings_for
+from radslag.cli.base import (CONTEXT, archive_option, cli, fail, lang_option, model_option, open_archive, readable,
+                              settings_for)
 from radslag.errors import RadslagError
 from radslag.i18n import t
 from radslag.types import DOCUMENT_KINDS
@@ -137,7 +137,7 @@ def history(query, topic, council, municipality, body, kind, since, until, order
     lang = lang or settings.language
     if bool(query and query.strip()) == bool(topic and topic.strip()):
         fail(t("cli_history_need_one", lang))
-    with Archive(settings.db_path) as arc:
+    with open_archive(settings) as arc:
         try:
             filters = resolve_filters(arc, municipality=municipality, body=body, kind=kind, since=since, until=until,
                                       council=council)
@@ -175,6 +175,6 @@ def councils(as_json, archive, lang):
 
     settings = settings_for(archive)
     lang = lang or settings.language
-    with Archive(settings.db_path) as arc:
+    with open_archive(settings) as arc:
         rows = list_councils(arc)
     emit(rows, as_json, ["meetings", "minutes", "first", "last", "name"], lang)

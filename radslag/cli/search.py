@@ -6,9 +6,8 @@ import json
 
 import click
 
-from index.store import Archive
 from radslag.cli.base import (CONTEXT, archive_option, cli, fail, filter_options, filters_from, lang_option,
-                              model_option, settings_for)
+                              model_option, open_archive, settings_for)
 from radslag.errors import RadslagError
 from radslag.i18n import t
 from radslag.summaries import council_name, search_summary
@@ -65,7 +64,7 @@ def search(query, k, mode, queries, order, topic, entity, body, municipality, ki
     filters = filters_from(body=body, municipality=municipality, kind=kind, since=since, until=until, topic=topic,
                            entity=entity)
     batch = [q.strip() for q in queries if q.strip()] if queries else [query]
-    with Archive(settings.db_path) as arc:
+    with open_archive(settings) as arc:
         for q in batch:
             try:
                 result = do_search(arc, q, settings=settings, k=k, mode=mode, order=order, filters=filters)

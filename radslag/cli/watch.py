@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from index.store import Archive
 from radslag.cli.base import (CONTEXT, archive_option, cli, emit, fail, filter_options, filters_from, lang_option,
+                              open_archive,
                               model_option, settings_for)
 from radslag.errors import RadslagError
 from radslag.i18n import t
@@ -55,7 +55,7 @@ def add(query, topic, entity, name, mode, email, body, municipality, kind, since
     lang = lang or settings.language
     filters = filters_from(topic=topic, entity=entity, body=body, municipality=municipality, kind=kind,
                            since=since, until=until)
-    with Archive(settings.db_path) as arc:
+    with open_archive(settings) as arc:
         try:
             saved = add_watch(arc, query=query, filters=filters, mode=mode, name=name, email=email, lang=lang)
         except RadslagError as exc:
@@ -78,7 +78,7 @@ def list_(archive, lang, as_json):
 
     settings = settings_for(archive)
     lang = lang or settings.language
-    with Archive(settings.db_path) as arc:
+    with open_archive(settings) as arc:
         watches = arc.watches()
     if as_json:
         for w in watches:
@@ -110,7 +110,7 @@ def run(ids, send, archive, model, lang):
     settings = settings_for(archive, model)
     lang = lang or settings.language
     settings = settings.with_(language=lang)
-    with Archive(settings.db_path) as arc:
+    with open_archive(settings) as arc:
         try:
             for i in ids:
                 get_watch(arc, i, lang)
@@ -151,7 +151,7 @@ def alerts(watch_id, limit, archive, lang, as_json):
 
     settings = settings_for(archive)
     lang = lang or settings.language
-    with Archive(settings.db_path) as arc:
+    with open_archive(settings) as arc:
         try:
             w = get_watch(arc, watch_id, lang)
         except RadslagError as exc:
@@ -184,7 +184,7 @@ def feed(watch_id, output, archive, lang):
 
     settings = settings_for(archive)
     lang = lang or settings.language
-    with Archive(settings.db_path) as arc:
+    with open_archive(settings) as arc:
         try:
             w = get_watch(arc, watch_id, lang)
         except RadslagError as exc:
@@ -207,7 +207,7 @@ def remove(watch_id, archive, lang):
 
     settings = settings_for(archive)
     lang = lang or settings.language
-    with Archive(settings.db_path) as arc:
+    with open_archive(settings) as arc:
         try:
             gone = remove_watch(arc, watch_id, lang)
         except RadslagError as exc:

@@ -395,3 +395,40 @@ def test_every_command_has_lang():
     assert ("history",) in commands and ("inspect",) in commands and ("councils",) in commands
     missing = [" ".join(c) for c in commands if "--lang" not in run([*c, "--help"]).stdout]
     assert not missing, f"no --lang: {missing}"
+
+
+def test_followup_statuses_of_the_cli_are_the_stores():
+    from index.store import STATUS_ANSWERED, STATUS_OPEN
+    from radslag.cli.recurrence import FOLLOWUP_STATUSES
+
+    assert FOLLOWUP_STATUSES == (STATUS_OPEN, STATUS_ANSWERED)
+
+
+HEAVY = ("torch", "sentence_transformers", "gradio", "spacy", "faiss", "numpy", "index.store", "onnxruntime")
+
+
+def _modules_after(args: list[str]) -> set[str]:
+    """The heavy modules a fresh process has imported after running ``radslag ARGS``."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom radslag.cli import cli\n"
+            f"try:\n    cli({args!r}, prog_name='radslag')\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return set(json.loads(out.strip().splitlines()[-1].replace("'", '"')))
+
+
+def test_help_loads_no_heavy_module():
+    """`radslag --help` and `radslag search --help` import no store, numpy, FAISS, torch, spaCy or Gradio."""
+    assert _modules_after(["--help"]) == set()
+    assert _modules_after(["search", "--help"]) == set()
+    assert _modules_after(["history", "--help"]) == set()
+
+
+def test_keyword_search_loads_no_model_library(tmp_path):
+    """A keyword search never imports torch, sentence-transformers, spaCy, Gradio or onnxruntime."""
+    archive = _history_archive(tmp_path)
+    loaded = _modules_after(["search", "klotter", "--mode", "keyword", "--archive", archive])
+    assert "index.store" in loaded  # the search did run
+    assert not loaded & {"torch", "sentence_transformers", "gradio", "spacy", "onnxruntime"}
