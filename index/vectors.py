@@ -1,0 +1,646 @@
+"""The FAISS vector index over passages.
+
+Vectors are L2-normalised and compared by inner product (= cosine). Vector ids
+are ``passages.id`` values from the archive. Two index types:
+
+* ``flat``: ``IndexIDMap2(IndexFlatIP)``, exact search;
+* ``hnsw``: ``IndexIDMap2(IndexHNSWFlat(dim, 32, METRIC_INNER_PRODUCT))``,
+  efConstruction 80, approximate search with ``efSearch`` 64 by default
+  (recall@10 against exact search is measured by ``bench/speed.py``).
+
+With ``index_type="auto"`` the index is flat below ``approx_threshold``
+vectors and HNSW from there on; ``flat``/``hnsw`` force a type.
+
+**Removal.** HNSW cannot remove vectors. Both index types store the raw
+vectors (``IndexFlat`` and ``IndexHNSWFlat`` keep them uncompressed), and
+``IndexIDMap2`` keeps the id of every row, so the vectors are always
+reconstructable from the FAISS file itself: removing from an HNSW index
+rebuilds it from the kept vectors. There is no second vector file to keep
+consistent.
+
+**Files** in ``settings.index_dir``: the FAISS file ``vectors-<generation>.faiss``
+(vectors and their ids, ``IndexIDMap2``: index and id map are one file) and
+the manifest ``vectors.json`` that names it (``file``) with the model name,
+dim, fingerprint, probe vectors, index type, count, created, faiss version,
+generation and a checksum of the FAISS content. A save writes a new FAISS
+file under a new generation's name (temp file, fsync, ``os.replace``), then
+swaps the manifest the same way, last, then deletes older FAISS files. So
+whatever kills a save, the manifest names a complete FAISS file that matches
+it: the old pair or the new one. An archive from before (``vectors.faiss``
+with no ``file`` in the manifest) is read as before; a FAISS file and
+manifest that disagree there (an interrupted write of that older scheme) are
+repaired from the archive by :func:`open_repaired`, not left disabled. A
+lock file serialises writers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from index.embeddings import Embedder
+from index.passages import embedding_texts, split_item
+from index.store import Archive
+from index.store.stages import kill_point
+from radslag.config import Settings
+from radslag.errors import IndexMismatchError, RadslagError
+from radslag.types import Item, Passage
+
+#: The FAISS file of archives written before the manifest named its file.
+FAISS_FILE = "vectors.faiss"
+META_FILE = "vectors.json"
+#: FAISS file name of one generation (named by the manifest's ``file``).
+FAISS_PATTERN = "vectors-{:06d}.faiss"
+LOCK_FILE = ".vectors.lock"
+FORMAT_VERSION = 1
+HNSW_M = 32
+#: 80 rather than FAISS's default 40: on 1M synthetic vectors recall@10 at
+#: efSearch 64 rose from 0.84 to 0.97 for 2.6x the build time (bench/speed.py).
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 64
+#: Passages embedded per chunk in :meth:`VectorIndex.sync`; the index is saved
+#: every ``_SAVE_EVERY`` chunks so an interrupted sync keeps its work.
+_SYNC_CHUNK = 512
+_SAVE_EVERY = 20
+_CHECK_VECTORS = 64
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _new_index(kind: str, dim: int, ef_search: int = HNSW_EF_SEARCH) -> faiss.IndexIDMap2:
+    if kind == "hnsw":
+        inner = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        inner.hnsw.efSearch = ef_search
+    elif kind == "flat":
+        inner = faiss.IndexFlatIP(dim)
+    else:
+        raise ValueError(f"unknown index type {kind!r}")
+    return faiss.IndexIDMap2(inner)  # the wrapper keeps a reference to ``inner``
+
+
+def _kind_of(index: faiss.IndexIDMap2) -> str:
+    inner = faiss.downcast_index(index.index)
+    return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _file_of(meta: dict[str, Any]) -> str:
+    """The FAISS file a manifest names (``vectors.faiss`` for a manifest from before generations)."""
+    name = meta.get("file") or FAISS_FILE
+    if not isinstance(name, str) or "/" in name or not name.endswith(".faiss"):
+        raise ValueError(f"bad index file name {name!r}")
+    return name
+
+
+def _faiss_files(folder: Path) -> list[Path]:
+    """Every FAISS file of the index folder (the current one and leftovers)."""
+    return sorted(folder.glob("vectors*.faiss")) if folder.is_dir() else []
+
+
+class ModelChangedError(IndexMismatchError):
+    """The stored index belongs to another embedding model: a reindex, not a repair, is needed."""
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write ``path`` atomically: ``write(tmp)`` to a temp file in the same folder, fsync, rename.
+
+    Args:
+        path: Final file path.
+        write: Callable that writes the complete content to the path it is given.
+    """
+    tmp = path.with_name(path.name + ".tmp")
+    if tmp.exists() or tmp.is_symlink():
+        tmp.unlink()  # a leftover of an interrupted write
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            if tmp.is_file():
+                tmp.unlink()
+        raise
+    _fsync_dir(path.parent)
+
+
+def _disk_generation(folder: Path) -> int:
+    """The generation of the manifest on disk (0 when none or unreadable)."""
+    try:
+        return int(json.loads((folder / META_FILE).read_text(encoding="utf-8")).get("generation", 0))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return 0
+
+
+class VectorIndex:
+    """A FAISS index of passage vectors bound to one embedding model.
+
+    Use :meth:`open` to load or create; :meth:`save` to persist.
+
+    Attributes:
+        settings: Settings the index was opened with.
+        dim: Vector dimension.
+        model: Model name the vectors belong to.
+        fingerprint: The model fingerprint (see :mod:`index.embeddings`).
+        ef_search: HNSW search breadth.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        dim: int,
+        model: str,
+        fingerprint: str,
+        probes: list[list[float]] | None = None,
+        index: faiss.IndexIDMap2 | None = None,
+        meta: dict[str, Any] | None = None,
+    ):
+        self.settings = settings
+        self.dim = int(dim)
+        self.model = model
+        self.fingerprint = fingerprint
+        self.probes = probes
+        self.ef_search = HNSW_EF_SEARCH
+        self._index = index if index is not None else _new_index(self._wanted_kind(0), self.dim)
+        self._meta = dict(meta or {})
+        self._dirty = index is None
+
+    # -- opening --------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder) -> "VectorIndex":
+        """Open the index in ``settings.index_dir`` for ``embedder``, or start an empty one.
+
+        Args:
+            settings: Run-time settings.
+            embedder: The :class:`index.embeddings.Embedder` queries will use.
+
+        Raises:
+            IndexMismatchError: If the stored index was built with another
+                model (name, dimension or fingerprint), or its files disagree
+                (an interrupted write).
+        """
+        folder = Path(settings.index_dir)
+        meta_path = folder / META_FILE
+        probes = np.round(embedder.probe_vectors, 6).tolist()
+        if not meta_path.exists() and not _faiss_files(folder):
+            return cls(settings, embedder.dim, embedder.name, embedder.fingerprint, probes)
+        if not meta_path.exists():
+            raise IndexMismatchError(
+                f"Vektorindexet i {folder} är ofullständigt ({META_FILE} saknas); "
+                "kör `radslag reindex`. (The vector index is incomplete; run `radslag reindex`.)"
+            )
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            faiss_path = folder / _file_of(meta)
+        except (ValueError, TypeError) as exc:
+            raise IndexMismatchError(
+                f"{meta_path} går inte att läsa; kör `radslag reindex`. (Unreadable index metadata.)"
+            ) from exc
+        if not faiss_path.exists():
+            raise IndexMismatchError(
+                f"Vektorindexet i {folder} är ofullständigt ({faiss_path.name} saknas); "
+                "kör `radslag reindex`. (The vector index is incomplete; run `radslag reindex`.)"
+            )
+        if not embedder.matches(meta.get("model", ""), meta.get("dim", -1), meta.get("fingerprint", ""),
+                                meta.get("probes")):
+            raise ModelChangedError(
+                f"Indexet byggdes med modellen {meta.get('model')!r} (dim {meta.get('dim')}, "
+                f"fingeravtryck {str(meta.get('fingerprint'))[:12]}), men nu används {embedder.name!r} "
+                f"(dim {embedder.dim}, fingeravtryck {embedder.fingerprint[:12]}). Kör `radslag reindex` "
+                "för att bygga om indexet med den nya modellen, eller välj den gamla modellen med --model. "
+                f"(The index was built with model {meta.get('model')!r}; run `radslag reindex` "
+                "to rebuild it with the current model.)"
+            )
+        try:
+            index = faiss.read_index(str(faiss_path))
+        except RuntimeError as exc:
+            raise IndexMismatchError(f"{faiss_path} går inte att läsa ({exc}); kör `radslag reindex`. "
+                                     "(Unreadable vector index.)") from exc
+        if not isinstance(index, faiss.IndexIDMap2):
+            index = faiss.downcast_index(index)
+        if not isinstance(index, faiss.IndexIDMap2):
+            raise IndexMismatchError(f"{faiss_path} har ett okänt format. (Unknown index format.)")
+        vi = cls(settings, embedder.dim, embedder.name, embedder.fingerprint, probes, index=index, meta=meta)
+        if meta.get("content") != vi._content_checksum() or meta.get("count") != index.ntotal:
+            raise IndexMismatchError(
+                f"{FAISS_FILE} och {META_FILE} i {folder} hör inte ihop (avbruten skrivning?); "
+                "kör `radslag reindex`. (The index files disagree, probably an interrupted write; "
+                "run `radslag reindex`.)"
+            )
+        vi.ef_search = int(meta.get("ef_search", HNSW_EF_SEARCH))
+        vi._apply_ef()
+        return vi
+
+    # -- properties -------------------------------------------------------------------
+
+    @property
+    def kind(self) -> str:
+        """``flat`` or ``hnsw``."""
+        return _kind_of(self._index)
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def ids(self) -> set[int]:
+        """Return the set of vector (passage) ids in the index."""
+        return set(self._id_array().tolist())
+
+    def _id_array(self) -> np.ndarray:
+        return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+
+    def _wanted_kind(self, count: int) -> str:
+        kind = self.settings.index_type
+        if kind in ("flat", "hnsw"):
+            return kind
+        if kind != "auto":
+            raise RadslagError(
+                f"Okänd indextyp {kind!r}; använd auto, flat eller hnsw. (Unknown index type.)"
+            )
+        return "hnsw" if count >= self.settings.approx_threshold else "flat"
+
+    def _apply_ef(self) -> None:
+        inner = faiss.downcast_index(self._index.index)
+        if isinstance(inner, faiss.IndexHNSW):
+            inner.hnsw.efSearch = self.ef_search
+
+    # -- editing ----------------------------------------------------------------------
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(ids, vectors)`` of every stored vector, in storage order."""
+        n = len(self)
+        if n == 0:
+            return np.zeros(0, np.int64), np.zeros((0, self.dim), np.float32)
+        return self._id_array(), self._index.index.reconstruct_n(0, n)
+
+    def item_means(self, archive: Archive) -> dict[int, np.ndarray]:
+        """Mean passage vector (L2-normalised) of every item that has vectors here.
+
+        Topic tagging and issue threads use these, so the archive is encoded
+        once, at passage level, and never again per item.
+        """
+        ids, vecs = self.vectors()
+        row_of = {int(i): n for n, i in enumerate(ids)}
+        sums: dict[int, np.ndarray] = {}
+        for pid, item_id in archive.passage_items().items():
+            n = row_of.get(pid)
+            if n is not None:
+                sums[item_id] = sums[item_id] + vecs[n] if item_id in sums else vecs[n].copy()
+        return {i: v / max(float(np.linalg.norm(v)), 1e-9) for i, v in sums.items()}
+
+    def _rebuild_as(self, kind: str, ids: np.ndarray, vecs: np.ndarray) -> None:
+        index = _new_index(kind, self.dim, self.ef_search)
+        if len(ids):
+            index.add_with_ids(np.ascontiguousarray(vecs, np.float32), np.ascontiguousarray(ids, np.int64))
+        self._index = index
+        self._dirty = True
+
+    def add(self, ids: Sequence[int] | np.ndarray, vecs: np.ndarray) -> None:
+        """Add vectors with their passage ids; existing ids are replaced.
+
+        Switches to HNSW when ``index_type`` is ``auto`` and the count reaches
+        ``approx_threshold``.
+        """
+        ids = np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids, dtype=np.int64)
+        vecs = np.ascontiguousarray(vecs, dtype=np.float32)
+        if vecs.ndim != 2 or vecs.shape[1] != self.dim or len(ids) != len(vecs):
+            raise ValueError(f"expected ({len(ids)}, {self.dim}) vectors, got {vecs.shape}")
+        if len(ids) == 0:
+            return
+        if len(np.unique(ids)) != len(ids):
+            raise ValueError("duplicate ids in one add() call")
+        present = ids[np.isin(ids, self._id_array())]
+        if len(present):
+            self.remove(present.tolist())
+        wanted = self._wanted_kind(len(self) + len(ids))
+        # In auto mode the index only grows into HNSW here; it shrinks back to
+        # flat in remove(), which rebuilds anyway.
+        if wanted != self.kind and (self.settings.index_type != "auto" or wanted == "hnsw"):
+            old_ids, old_vecs = self.vectors()
+            self._rebuild_as(wanted, np.concatenate([old_ids, ids]), np.vstack([old_vecs, vecs]))
+        else:
+            self._index.add_with_ids(vecs, ids)
+        self._dirty = True
+
+    def remove(self, ids: Iterable[int]) -> int:
+        """Remove vectors by id (unknown ids are ignored); returns how many were removed.
+
+        Flat indexes remove in place; HNSW indexes are rebuilt from the kept
+        vectors (HNSW has no removal).
+        """
+        drop = np.fromiter((int(i) for i in ids), dtype=np.int64)
+        if len(drop) == 0 or len(self) == 0:
+            return 0
+        all_ids = self._id_array()
+        keep = ~np.isin(all_ids, drop)
+        removed = int((~keep).sum())
+        if removed == 0:
+            return 0
+        wanted = self._wanted_kind(int(keep.sum()))
+        if self.kind == "flat" and wanted == "flat":
+            self._index.remove_ids(faiss.IDSelectorBatch(drop))
+        else:
+            vecs = self._index.index.reconstruct_n(0, len(all_ids))
+            self._rebuild_as(wanted, all_ids[keep], vecs[keep])
+        self._dirty = True
+        return removed
+
+    def search(self, query_vecs: np.ndarray, k: int) -> tuple[Any, Any]:
+        """Search the nearest passages by inner product (cosine).
+
+        Args:
+            query_vecs: One normalised query ``(dim,)`` or several ``(n, dim)``.
+            k: Hits per query (capped at the index size).
+
+        Returns:
+            ``(scores, ids)`` best first, FAISS's ``-1`` fillers removed. For a
+            1-D query two 1-D arrays; for a 2-D batch two lists holding one
+            such array per query (so ``ids[0]`` is the first query's hits).
+        """
+        single = np.ndim(query_vecs) == 1
+        q = np.ascontiguousarray(np.atleast_2d(query_vecs), dtype=np.float32)
+        if q.shape[1] != self.dim:
+            raise ValueError(f"query dimension {q.shape[1]} != index dimension {self.dim}")
+        k = int(min(k, len(self)))
+        if k <= 0:
+            out_s = [np.zeros(0, np.float32) for _ in range(len(q))]
+            out_i = [np.zeros(0, np.int64) for _ in range(len(q))]
+        else:
+            scores, ids = self._index.search(q, k)
+            keep = ids >= 0
+            out_s = [scores[r][keep[r]] for r in range(len(q))]
+            out_i = [ids[r][keep[r]] for r in range(len(q))]
+        return (out_s[0], out_i[0]) if single else (out_s, out_i)
+
+    # -- persistence ---------------------------------------------------------------------
+
+    def _content_checksum(self) -> str:
+        ids = self._id_array()
+        digest = hashlib.sha256(np.sort(ids).tobytes())
+        if len(ids):
+            order = np.argsort(ids)[:_CHECK_VECTORS]
+            digest.update(np.round(self._index.index.reconstruct_batch(order.astype(np.int64)), 5).tobytes())
+        return digest.hexdigest()
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        folder = Path(self.settings.index_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / LOCK_FILE, "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+    def save(self) -> None:
+        """Write a new FAISS file, then swap the manifest naming it, then delete older FAISS files."""
+        folder = Path(self.settings.index_dir)
+        with self._lock():
+            generation = max(int(self._meta.get("generation", 0)), _disk_generation(folder)) + 1
+            name = FAISS_PATTERN.format(generation)
+            _atomic_write(folder / name, lambda tmp: faiss.write_index(self._index, str(tmp)))
+            kill_point("faiss-write")  # test hook: a new FAISS file, the old manifest
+            meta = {
+                "format": FORMAT_VERSION,
+                "file": name,
+                "model": self.model,
+                "dim": self.dim,
+                "fingerprint": self.fingerprint,
+                "probes": self.probes,
+                "index_type": self.kind,
+                "count": len(self),
+                "ef_search": self.ef_search,
+                "hnsw": {"M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION} if self.kind == "hnsw" else None,
+                "created": self._meta.get("created") or _now(),
+                "updated": _now(),
+                "faiss_version": faiss.__version__,
+                "generation": generation,
+                "content": self._content_checksum(),
+            }
+            payload = json.dumps(meta, indent=1).encode("utf-8")
+            _atomic_write(folder / META_FILE, lambda tmp: tmp.write_bytes(payload))
+            self._meta = meta
+            self._dirty = False
+            for old in _faiss_files(folder):
+                if old.name != name:
+                    with contextlib.suppress(OSError):
+                        old.unlink()
+
+    # -- archive synchronisation -------------------------------------------------------------
+
+    def sync(self, archive: Archive, embedder: Embedder, progress: bool = True) -> dict[str, int]:
+        """Make the index hold exactly the passages in ``archive``.
+
+        Embeds passages missing from the index (in chunks, saving now and
+        then so an interruption keeps finished work) and removes vectors whose
+        passage is gone.
+
+        Returns:
+            ``{"added", "removed", "total"}``.
+        """
+        from tqdm.auto import tqdm
+
+        table = set(archive.passage_items())
+        present = self.ids()
+        stale = present - table
+        missing = sorted(table - present)
+        removed = self.remove(stale) if stale else 0
+        added = 0
+        with tqdm(total=len(missing), desc="Bäddar in passager", unit="passage", disable=not progress) as bar:
+            for n, lo in enumerate(range(0, len(missing), _SYNC_CHUNK)):
+                chunk = missing[lo : lo + _SYNC_CHUNK]
+                rows = archive.passages(chunk)
+                vecs = embedder.encode_passages(embedding_texts(archive, rows), batch_size=self.settings.batch_size)
+                self.add([r.id for r in rows], vecs)
+                kill_point("embed")  # test hook: vectors in memory, not yet saved
+                added += len(rows)
+                bar.update(len(rows))
+                if (n + 1) % _SAVE_EVERY == 0:
+                    self.save()
+        if added or removed or self._dirty:
+            self.save()
+        return {"added": added, "removed": removed, "total": len(self)}
+
+    @classmethod
+    def rebuild(cls, archive: Archive, embedder: Embedder, settings: Settings, progress: bool = True) -> "VectorIndex":
+        """Re-split every item, re-embed every passage and replace the index (``radslag reindex``).
+
+        The stored index is ignored (it may belong to another model) and
+        overwritten.
+        """
+        archive.clear_passages()
+        build_passages(archive, embedder, settings)
+        vi = cls(settings, embedder.dim, embedder.name, embedder.fingerprint,
+                 np.round(embedder.probe_vectors, 6).tolist())
+        vi._meta = {}
+        total = archive.count("passages")
+        vi._index = _new_index(vi._wanted_kind(total), vi.dim, vi.ef_search)
+        vi.sync(archive, embedder, progress=progress)
+        vi.save()
+        return vi
+
+
+def open_repaired(settings: Settings, embedder: Embedder, archive: Archive) -> tuple[VectorIndex, list[str]]:
+    """Open the index; when its files are damaged or disagree, repair it from the archive.
+
+    The repair keeps what can be trusted and leaves the rest to
+    :meth:`VectorIndex.sync`: when a FAISS file is readable, has the model's
+    dimension and the manifest names this model, its vectors of live
+    passages are kept (each FAISS file holds vectors and ids together, and
+    passage ids are never reused, so a vector is right for its id whichever
+    generation it came from); otherwise the index starts empty and every
+    passage is embedded again.
+
+    Returns:
+        The index and notes saying what was repaired (empty when nothing was).
+
+    Raises:
+        ModelChangedError: The index belongs to another model (``radslag reindex``).
+    """
+    try:
+        return VectorIndex.open(settings, embedder), []
+    except ModelChangedError:
+        raise
+    except IndexMismatchError as exc:
+        reason = str(exc).split(";")[0]
+    folder = Path(settings.index_dir)
+    meta: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    same_model = isinstance(meta, dict) and bool(meta) and embedder.matches(
+        meta.get("model", ""), meta.get("dim", -1), meta.get("fingerprint", ""), meta.get("probes"))
+    kept = None
+    if same_model:
+        named: list[Path] = []
+        with contextlib.suppress(ValueError, TypeError):
+            named = [folder / _file_of(meta)]
+        others = sorted(_faiss_files(folder), key=lambda p: p.stat().st_mtime, reverse=True)
+        for path in named + [p for p in others if p not in named]:
+            try:
+                index = faiss.read_index(str(path))  # keep this reference: it owns the C++ object
+            except RuntimeError:
+                continue
+            if not isinstance(index, faiss.IndexIDMap2):
+                continue
+            if isinstance(index, faiss.IndexIDMap2) and index.d == embedder.dim:
+                kept = index
+                break
+    probes = np.round(embedder.probe_vectors, 6).tolist()
+    vi = VectorIndex(settings, embedder.dim, embedder.name, embedder.fingerprint, probes, index=kept,
+                     meta={"generation": int(meta.get("generation", 0) or 0)} if isinstance(meta, dict) else None)
+    if kept is not None:
+        vi._apply_ef()
+        stale = vi.ids() - set(archive.passage_items())
+        if stale:
+            vi.remove(stale)
+    vi._dirty = True
+    note = (f"Vektorindexet reparerades från arkivet ({reason}): {len(vi)} vektorer behölls, övriga passager "
+            f"bäddas in igen. (The vector index was repaired from the archive: {len(vi)} vectors kept, "
+            "the other passages are embedded again.)")
+    return vi, [note]
+
+
+def rebuild(archive: Archive, embedder: Embedder, settings: Settings, progress: bool = True) -> dict[str, Any]:
+    """Rebuild passages and vectors (``radslag reindex``); returns counts.
+
+    Returns:
+        ``{"items", "passages", "vectors", "index_type", "model"}``.
+    """
+    vi = VectorIndex.rebuild(archive, embedder, settings, progress=progress)
+    return {
+        "items": archive.count("items"),
+        "passages": archive.count("passages"),
+        "vectors": len(vi),
+        "index_type": vi.kind,
+        "model": vi.model,
+    }
+
+
+# -- items -> passages ------------------------------------------------------------------------
+
+
+def passage_budget(embedder: Embedder, settings: Settings) -> int:
+    """Content tokens per passage: ``passage_tokens`` within the model limit."""
+    return max(16, min(int(settings.passage_tokens), embedder.max_tokens - embedder.reserved_tokens))
+
+
+def _item_passages(item: Item, doc_text: str | None, embedder: Embedder, settings: Settings) -> list[Passage]:
+    """Split one item (title + "\\n" + text) with offsets into ``Document.text``.
+
+    When the item's heading and body are a verbatim slice of the document at
+    ``start``, offsets are exact. Otherwise (a heading rewritten by the
+    segmenter) the body's position is looked up and passage offsets are mapped
+    onto it; a passage containing the title then starts at the item start.
+    """
+    title, body, start = item.title or "", item.text or "", int(item.start)
+    full = f"{title}\n{body}" if title else body
+    budget = passage_budget(embedder, settings)
+    if doc_text is None or doc_text[start : start + len(full)] == full:
+        return split_item(item.id, full, start, embedder.tokenizer, budget, settings.passage_overlap)
+    head = len(full) - len(body)
+    body_at = doc_text.find(body, start) if body else -1
+    parts = split_item(item.id, full, 0, embedder.tokenizer, budget, settings.passage_overlap)
+    for p in parts:
+        if body_at < 0:
+            p.start, p.end = start, int(item.end)
+            continue
+        p.start = body_at + (p.start - head) if p.start >= head else start
+        p.end = body_at + max(0, p.end - head)
+    return parts
+
+
+def build_passages(
+    archive: Archive, embedder: Embedder, settings: Settings, item_ids: Sequence[int] | None = None
+) -> list[int]:
+    """Split items into passages and store them with ``archive.write_passages``.
+
+    Items that already have passages are skipped, so the call is idempotent;
+    delete an item's passages first to re-split it.
+
+    Args:
+        archive: The archive.
+        embedder: Provides ``tokenizer``, ``max_tokens`` and ``reserved_tokens``.
+        settings: ``passage_tokens`` and ``passage_overlap`` are used.
+        item_ids: Items to split; default all items without passages.
+
+    Returns:
+        The new passage ids (the vector ids to embed).
+    """
+    if item_ids is not None and not item_ids:
+        return []
+    new_ids: list[int] = []
+    doc_id, doc_text = None, None
+    batch: list[Passage] = []
+    for item in archive.items_needing_passages(item_ids):
+        if item.document_id != doc_id:
+            if batch:
+                new_ids += archive.write_passages(batch)
+                batch = []
+            doc_id = item.document_id
+            doc_text = archive.document_text(doc_id)
+        batch.extend(_item_passages(item, doc_text, embedder, settings))
+    if batch:
+        new_ids += archive.write_passages(batch)
+    return new_ids
