@@ -115,3 +115,67 @@ def split_item(
                 best, nxt = score[i], i
         first = nxt
     return passages
+
+
+# -- what the embedding model sees --------------------------------------------------------------
+
+#: Version of the text embedded for a passage; part of the embedder's
+#: fingerprint (:data:`index.embeddings.PASSAGE_FORMAT`), so an index embedded
+#: under another format is refused with "run radslag reindex", never mixed.
+#: ``ctx1``: a context line (municipality, body, date, item title) + the passage.
+PASSAGE_FORMAT = "ctx1"
+
+
+def passage_context(item: Any) -> str:
+    """The context line embedded before each passage of ``item``.
+
+    ``"<municipality> <body>, <date>. <number> <title>"`` from the item's
+    meeting, whatever of it is known (an item read from a file without a
+    body or date simply has a shorter line). A passage alone ("Gruppen har
+    arbetat systematiskt ...") does not say what it is about or where; the
+    meeting and item title do, as a whole-document vector would.
+    """
+    where = " ".join(x for x in (getattr(item, "municipality", None), getattr(item, "body", None)) if x)
+    when = getattr(item, "date", None) or (str(item.year) if getattr(item, "year", None) else "")
+    head = ", ".join(x for x in (where, when) if x)
+    title = " ".join(x for x in (getattr(item, "number", None), getattr(item, "title", None)) if x)
+    return ". ".join(x for x in (head, title) if x)
+
+
+def embedding_text(text: str, context: str) -> str:
+    """A passage as embedded: its context line, then the passage text.
+
+    The item title is left out of the line when the passage already begins
+    with it (an item's first passage holds its title), so it is not counted
+    twice.
+    """
+    if not context:
+        return text
+    return f"{context}\n{text}"
+
+
+def embedding_texts(archive: Any, passages: list[Passage]) -> list[str]:
+    """The texts to embed for stored ``passages`` (each with its item's context line)."""
+    ids = sorted({p.item_id for p in passages})
+    items = {it.id: it for it in archive.items(item_ids=ids, enrichment=False)} if ids else {}
+    out = []
+    for p in passages:
+        item = items.get(p.item_id)
+        if item is None:
+            out.append(p.text)
+            continue
+        context = passage_context(item)
+        title = (item.title or "").strip()
+        if title and p.text.lstrip().startswith(title):
+            context = passage_context(_Untitled(item))
+        out.append(embedding_text(p.text, context))
+    return out
+
+
+class _Untitled:
+    """An item's meeting fields without its title and number (see :func:`embedding_texts`)."""
+
+    def __init__(self, item: Any):
+        self.municipality, self.body = item.municipality, item.body
+        self.date, self.year = item.date, item.year
+        self.number = self.title = None
