@@ -25,6 +25,7 @@ from radslag.cli import models  # noqa: E402,F401  models
 from radslag.cli import app  # noqa: E402,F401  serve
 from radslag.cli import enrichment  # noqa: E402,F401  entities, topics
 from radslag.cli import recurrence  # noqa: E402,F401  timeline, brief, followups, threads
+from radslag.cli import status  # noqa: E402,F401  status
 from radslag.cli import publish  # noqa: E402,F401  publish
 from radslag.cli import watch  # noqa: E402,F401  watch add|list|run|alerts|feed|remove
 
