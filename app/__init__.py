@@ -34,6 +34,7 @@ TABS = [
     "brief",
     "followups",
     "watch",
+    "compare",
     "archive",
 ]
 

@@ -28,5 +28,6 @@ from radslag.cli import recurrence  # noqa: E402,F401  timeline, brief, followup
 from radslag.cli import status  # noqa: E402,F401  status
 from radslag.cli import publish  # noqa: E402,F401  publish
 from radslag.cli import watch  # noqa: E402,F401  watch add|list|run|alerts|feed|remove
+from radslag.cli import compare  # noqa: E402,F401  compare
 
 __all__ = ["cli", "main"]
