@@ -32,7 +32,7 @@ from typing import Any
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from index.followups import assess, followups
+from index.followups import assess, followups, present
 from index.keyword import analyze
 from index.people import people as people_of
 from index.store import STATUS_OPEN, Archive
@@ -199,7 +199,7 @@ def brief(archive: Archive, body: str, *, settings: Settings | None = None, lang
         open_fus = followups(archive, status=STATUS_OPEN, meeting_ids=ids)
     else:
         notes.append(t("brief_followups_unchecked", lang))
-        open_fus = [f for f in assess(archive, meeting_ids=ids) if f.status == STATUS_OPEN]
+        open_fus = present([f for f in assess(archive, meeting_ids=ids) if f.status == STATUS_OPEN])
     open_list = [{"who": f.who, "what": f.what, "due": f.due, "sentence": f.sentence, "date": f.date,
                   "item_id": f.item_id, "item_title": f.item_title, "meeting_id": f.meeting_id} for f in open_fus]
     # Latest meeting.

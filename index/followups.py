@@ -21,6 +21,13 @@ same body (same body and municipality, compared case-folded)
 The first later meeting with such an item answers the follow-up and that item
 is recorded. Otherwise the status is ``öppen``. Follow-ups in undated
 meetings stay ``öppen`` because "later" cannot be decided.
+
+"Same body" is the same council, (municipality, body) with the body name
+normalised (:func:`radslag.councils.council_key`). As listed
+(:func:`followups`, :func:`present`), the actor "vi" is the council itself
+("Hallstahammar – Trygghetsråd"; ``who_written`` keeps "vi"), and
+near-identical follow-ups of one meeting (a proposal repeated in the
+decision, :func:`near_duplicates`) are one row that lists the others' ids.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ from index.embeddings import load_embedder
 from index.keyword import content_terms
 from index.store import STATUS_ANSWERED, STATUS_OPEN, Archive
 from radslag.config import Settings
+from radslag.councils import council_key, council_name
+from radslag.periods import chronological, when
 from radslag.types import Filters, FollowUpRecord, Item
 
 #: Minimum idf-weighted coverage of the commitment's content terms in a later item.
@@ -51,8 +60,83 @@ DENSE_THRESHOLD = 0.86
 STATUS_ALIASES = {"open": STATUS_OPEN, "oppen": STATUS_OPEN, "answered": STATUS_ANSWERED}
 
 
-def _body_key(row: Item) -> tuple[str, str]:
-    return ((row.body or "").casefold().strip(), (row.municipality or "").casefold().strip())
+#: Actors that are the council itself ("Vi tar med oss frågan").
+SELF_ACTORS = frozenset({"vi", "oss"})
+#: Share of content terms two follow-ups of one meeting must share to be one (Jaccard).
+DUPLICATE_OVERLAP = 0.8
+
+
+def _body_key(row: Item) -> str:
+    return council_key(row.municipality, row.body)
+
+
+def surely_after(first: str | None, then: str | None) -> bool:
+    """Whether a meeting at ``then`` is surely later than one at ``first`` (:func:`~radslag.periods.when` values).
+
+    Compared at the precision both share: "2022-03-01" is after "2021", but
+    "2021-09-15" is not surely after "2021" (the year-only meeting may be later).
+    """
+    if not first or not then:
+        return False
+    n = min(len(first), len(then))
+    return then[:n] > first[:n]
+
+
+def present(records: list[FollowUpRecord], *, merge: bool = True) -> list[FollowUpRecord]:
+    """Follow-ups as users see them: council named, "vi" resolved, near-duplicates merged.
+
+    Args:
+        records: Follow-ups in reading order (:meth:`Archive.followups` or :func:`assess`).
+        merge: Merge near-identical follow-ups of one meeting (:func:`near_duplicates`).
+    """
+    out = []
+    for r in records:
+        name = council_name(r.municipality, r.body)
+        who, written = r.who, r.who_written
+        if who and who.casefold() in SELF_ACTORS:
+            who, written = name, who
+        out.append(replace(r, council=name, council_key=council_key(r.municipality, r.body), who=who,
+                           who_written=written))
+    return near_duplicates(out) if merge else out
+
+
+def _dup_terms(r: FollowUpRecord) -> set[str]:
+    return set(content_terms(r.what))
+
+
+def near_duplicates(records: list[FollowUpRecord], overlap: float = DUPLICATE_OVERLAP) -> list[FollowUpRecord]:
+    """Merge follow-ups of one meeting whose commitments are (nearly) the same text.
+
+    Two follow-ups are one when they share at least ``overlap`` of their
+    content terms (Jaccard) and the smaller has at least three, or their
+    sentences are equal. The first in reading order is kept (an answered one
+    over an open one), with the others' ids in ``duplicates``.
+    """
+    kept: list[FollowUpRecord] = []
+    terms: list[set[str]] = []
+    for r in records:
+        mine = _dup_terms(r)
+        same = None
+        for n, k in enumerate(kept):
+            if k.meeting_id != r.meeting_id:
+                continue
+            other = terms[n]
+            small = min(len(mine), len(other))
+            union = len(mine | other) or 1
+            if " ".join(k.sentence.split()).casefold() == " ".join(r.sentence.split()).casefold() or (
+                    small >= 3 and len(mine & other) / union >= overlap):
+                same = n
+                break
+        if same is None:
+            kept.append(replace(r, duplicates=list(r.duplicates)))
+            terms.append(mine)
+            continue
+        first = kept[same]
+        if first.status != STATUS_ANSWERED and r.status == STATUS_ANSWERED:
+            kept[same] = replace(r, duplicates=[*first.duplicates, first.id, *r.duplicates])
+        else:
+            first.duplicates.extend([r.id, *r.duplicates])
+    return kept
 
 
 def assess(
@@ -92,7 +176,7 @@ def assess(
     wanted_meetings = {f.meeting_id for f in commitments}
     all_items = archive.items()
     keys = {_body_key(i) for i in all_items if i.meeting_id in wanted_meetings}
-    by_body: dict[tuple[str, str], list[Item]] = {}
+    by_body: dict[str, list[Item]] = {}
     for row in all_items:
         key = _body_key(row)
         if key in keys:
@@ -101,7 +185,7 @@ def assess(
 
     # Document frequencies per body for idf weighting.
     terms_of: dict[int, set[str]] = {}
-    df_by_body: dict[tuple[str, str], Counter] = {}
+    df_by_body: dict[str, Counter] = {}
     for key, rows in by_body.items():
         df: Counter = Counter()
         for row in rows:
@@ -120,8 +204,9 @@ def assess(
     for item_id, fus in by_item.items():
         row = item_of[item_id]
         key = _body_key(row)
-        later = [r for r in by_body[key] if row.date and r.date and r.date > row.date]
-        later.sort(key=lambda r: (r.date, r.meeting_id, r.ordinal))
+        made = when(row)
+        later = [r for r in by_body[key] if surely_after(made, when(r))]
+        later.sort(key=lambda r: (chronological(when(r)), r.meeting_id, r.ordinal))
         threaded = successors.get(row.id, set())
         df = df_by_body[key]
         n_docs = max(1, len(by_body[key]))
@@ -131,7 +216,7 @@ def assess(
         for n, fu in enumerate(fus):
             rec = replace(
                 fu, status=STATUS_OPEN, answered_by_item_id=None, answered_date=None, answered_score=None,
-                answered_reason=None if row.date else "odaterat möte (undated meeting)",
+                answered_reason=None if made else "odaterat möte (undated meeting)",
             )
             # Two views of the commitment: its own clause, and the clause with
             # the preceding sentence ("Vi tar med oss frågan" needs context).
@@ -162,7 +247,7 @@ def assess(
                         best = (top[1], top[0], cand, top[2])
             if best is not None:
                 rec = replace(
-                    rec, status=STATUS_ANSWERED, answered_by_item_id=best[2].id, answered_date=best[2].date,
+                    rec, status=STATUS_ANSWERED, answered_by_item_id=best[2].id, answered_date=when(best[2]),
                     answered_reason=best[0], answered_score=round(best[3], 4),
                 )
             results.append(rec)
@@ -192,17 +277,19 @@ def followups(
     status: str | None = None,
     *,
     meeting_ids: list[int] | None = None,
+    merge: bool = True,
 ) -> list[FollowUpRecord]:
-    """Stored follow-ups with their meeting, oldest first.
+    """Stored follow-ups with their meeting and council, oldest first (see :func:`present`).
 
     Args:
         archive: The open archive.
         filters: Meetings (and items) the follow-ups were made in.
         status: ``öppen`` or ``besvarad`` (``open``/``answered`` accepted too).
         meeting_ids: Only follow-ups made in these meetings.
+        merge: Merge near-identical follow-ups of one meeting.
     """
     status = STATUS_ALIASES.get(status or "", status)
-    return archive.followups(filters, status=status, meeting_ids=meeting_ids)
+    return present(archive.followups(filters, status=status, meeting_ids=meeting_ids), merge=merge)
 
 
 def to_rows(records: list[FollowUpRecord]) -> list[dict[str, Any]]:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from index.councils import check
+from index.followups import present
 from index.export import safe_cell
 from index.search import best_snippet, display_title
 from index.store import STATUS_ANSWERED, Archive
@@ -298,7 +299,8 @@ def _linked_item(row: Item, reason: str, linked_from: int | None) -> LinkedItem:
 
 
 def _followups(archive: Archive, item_ids: set[int], meeting_ids: set[int]) -> dict[int, list[HistoryFollowUp]]:
-    records: list[FollowUpRecord] = [f for f in archive.followups(meeting_ids=meeting_ids) if f.item_id in item_ids]
+    records: list[FollowUpRecord] = [f for f in present(archive.followups(meeting_ids=meeting_ids))
+                                     if f.item_id in item_ids]
     answer_ids = {f.answered_by_item_id for f in records if f.answered_by_item_id}
     answers = {r.id: r for r in archive.items(item_ids=answer_ids, enrichment=False)} if answer_ids else {}
     out: dict[int, list[HistoryFollowUp]] = defaultdict(list)

@@ -5,7 +5,10 @@ sentences (:func:`radslag.lang.split_sentences`) and a sentence is a
 follow-up when one of the cue patterns in ``ingest/data/followups.yaml``
 matches and no exclusion pattern does ("Vi tar med oss frågan",
 "Kommunchefen Carin Becker ska undersöka detta närmare och återkoppla",
-"Nämnden ger förvaltningen i uppdrag att …"). From the sentence we extract
+"Nämnden ger förvaltningen i uppdrag att … och återredovisa"). Decisions are
+not promises: an assignment that asks for nothing back and names no deadline
+("… uppdrar åt förvaltningschefen att upprätta förvaltningsbudget för 2026")
+is not a follow-up (``decision_cues`` and ``report_back`` in the data file). From the sentence we extract
 *who* (the actor: a person, role, organisation or "vi"), *what* (the
 commitment clause) and *due* (a deadline when stated: "till nästa möte",
 "i oktober", a date).
@@ -17,7 +20,7 @@ later meeting is decided over the archive by :mod:`index.followups`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +45,8 @@ class _Rules:
     non_subjects: set[str]
     pronoun_actors: set[str]
     due: list[re.Pattern[str]]
+    decision_cues: frozenset[str] = frozenset()
+    report_back: list[re.Pattern[str]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=4)
@@ -56,6 +61,8 @@ def load_rules(path: str | None = None) -> _Rules:
         non_subjects={w.casefold() for w in data.get("non_subjects", [])},
         pronoun_actors={w.casefold() for w in data.get("pronoun_actors", [])},
         due=[re.compile(p, flags) for p in data.get("due", [])],
+        decision_cues=frozenset(data.get("decision_cues", [])),
+        report_back=[re.compile(p, flags) for p in data.get("report_back", [])],
     )
 
 
@@ -149,6 +156,9 @@ def detect_followups(text: str, rules_path: str | None = None) -> list[FollowUp]
                 following.append(sentences[j].text)
                 consumed.add(j)
             what = _clean_clause(" ".join(following)) or _clean_clause(s)
+        due = _find_due(s, rules)
+        if cue_id in rules.decision_cues and due is None and not any(p.search(what) for p in rules.report_back):
+            continue  # a decision carried out, not a promise to come back (see followups.yaml)
         context = ""
         if idx > 0 and sentences[idx - 1].paragraph >= sent.paragraph - 1:
             context = sentences[idx - 1].text
@@ -156,7 +166,7 @@ def detect_followups(text: str, rules_path: str | None = None) -> list[FollowUp]
             FollowUp(
                 who=who,
                 what=what,
-                due=_find_due(s, rules),
+                due=due,
                 sentence=s,
                 start=sent.start,
                 end=sent.end,

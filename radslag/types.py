@@ -354,7 +354,11 @@ class FollowUpRecord(FollowUp):
     """A stored follow-up: the :class:`FollowUp` with its status and where it was made.
 
     ``status`` is ``öppen`` or ``besvarad``; the answering item, why and how
-    strongly are set when answered.
+    strongly are set when answered. As listed by :func:`index.followups.followups`,
+    ``council``/``council_key`` name the council it was made in, ``who`` is
+    the council when the minutes say "vi" (``who_written`` keeps what was
+    written), and ``duplicates`` holds the ids of near-identical follow-ups
+    of the same meeting merged into this one.
     """
 
     id: int
@@ -373,6 +377,10 @@ class FollowUpRecord(FollowUp):
     item_title: str = ""
     item_number: str | None = None
     item_ordinal: int = 0
+    council: str = ""
+    council_key: str = ""
+    who_written: str | None = None
+    duplicates: list[int] = field(default_factory=list)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from radslag.config import load_settings  # noqa: E402
 from radslag.errors import ModelError  # noqa: E402
 from radslag.lang import split_sentences  # noqa: E402
 from radslag.types import Filters  # noqa: E402
+from dataclasses import replace  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,6 +39,10 @@ ROOT = Path(__file__).resolve().parents[2]
         ("En separat inbjudan kommer att skickas ut till rådets representanter.", None, None),
         ("Nämnden ger förvaltningen i uppdrag att ta fram en plan och återredovisa den i oktober.", "förvaltningen", "i oktober"),
         ("Socialtjänsten återkommer med en redovisning senast 2022-03-01.", "Socialtjänsten", "senast 2022-03-01"),
+        # an assignment that asks for something back is a follow-up
+        ("Nämnden uppdrar åt förvaltningschefen att göra omfördelningar och informera nämnden om dessa.",
+         "förvaltningschefen", None),
+        ("Nämnden ger förvaltningen i uppdrag att upprätta en plan till nästa möte.", "förvaltningen", "till nästa möte"),
     ],
 )
 def test_positive_sentences(text, who, due):
@@ -61,6 +66,9 @@ def test_positive_sentences(text, who, due):
         "Ordföranden yrkar på tillägget att förvaltningen ska återkomma till nämnden.",
         "Polisen återkopplar från förra mötet: kontroller har genomförts.",
         "Vi kommer ha 3-4 träffar under året och sedan utvärdera.",
+        # decisions carried out, not promises to come back (issue 10)
+        "Nämnden uppdrar åt förvaltningschefen att upprätta Förvaltningsbudget för 2026.",
+        "Kommunfullmäktige ger nämnden för Teknik i uppdrag att genomföra projektet inom ramen för avtalet.",
     ],
 )
 def test_negative_sentences(text):
@@ -134,3 +142,55 @@ def test_an_embedder_that_cannot_load_is_an_error_not_a_silent_fallback(tmp_path
     with pytest.raises(ModelError):
         assess(a, broken, vectors=vectors, embed=True)
     a.close()
+
+
+def _meeting(a, source, date, texts, municipality="Hallstahammar", body="Trygghetsrådet", year=None):
+    import datetime as dt
+
+    from radslag.types import AgendaItem, Document, MeetingMeta
+
+    mid, _, _ = a.write_document(
+        Document(source, "\n".join(texts), "txt", source),
+        MeetingMeta(kind="minutes", body=body, municipality=municipality, year=year,
+                    date=dt.date.fromisoformat(date) if date else None),
+        [AgendaItem(str(n), f"Punkt {n}", t, 0, 1) for n, t in enumerate(texts, 1)])
+    return mid
+
+
+def test_listing_names_the_council_resolves_vi_and_merges_near_duplicates(tmp_path):
+    from index.followups import near_duplicates, present, surely_after
+
+    with Archive(tmp_path / "a.sqlite") as a:
+        mid = _meeting(a, "h.txt", "2021-09-15", [
+            "Kan vi få fler ordningsvakter i centrum? Vi tar med oss frågan.",
+            "Ärendet: Nämnden ger förvaltningen i uppdrag att ta fram en trygghetsplan för centrum "
+            "och återredovisa den till nämnden.",
+            "Beslut: Nämnden ger förvaltningen i uppdrag att ta fram en trygghetsplan för centrum och "
+            "återredovisa den till nämnden.",
+        ])
+        _meeting(a, "v.txt", "2021-09-20", ["Vi tar med oss frågan om belysningen i parken."], municipality="Västerås")
+        detect_meeting_followups(a)
+        rows = followups(a)
+        mine = [r for r in rows if r.meeting_id == mid]
+        assert [(r.who, r.who_written) for r in mine] == [("Hallstahammar – Trygghetsrådet", "vi"), ("förvaltningen", None)]
+        assert len(mine[1].duplicates) == 1 and mine[0].council_key == "hallstahammar/trygghetsråd"
+        other = [r for r in rows if r.meeting_id != mid]
+        assert other[0].who == "Västerås – Trygghetsrådet"  # each "vi" is its own council
+        assert len(followups(a, merge=False)) == 4
+        # merging never joins two meetings
+        raw = a.followups()
+        assert len(near_duplicates(raw + [replace(raw[1], id=99, meeting_id=raw[1].meeting_id + 100)])) == 4
+        assert present(raw, merge=False)[0].who != "vi"
+    assert surely_after("2021", "2022-03-01") and surely_after("2021-09-15", "2021-10")
+    assert not surely_after("2021-09-15", "2021") and not surely_after(None, "2021")
+
+
+def test_a_year_only_meeting_can_be_answered_by_a_later_year(tmp_path):
+    with Archive(tmp_path / "a.sqlite") as a:
+        _meeting(a, "a1.txt", None, ["Polisen tar med sig frågan om mopedbuskörning vid skolgården."], year=2021)
+        answer = _meeting(a, "a2.txt", "2022-03-01",
+                          ["Polisen redovisar mopedbuskörning vid skolgården: fler kontroller under våren."])
+        detect_meeting_followups(a)
+        (row,) = assess(a)
+    assert row.status == "besvarad" and row.answered_date == "2022-03-01"
+    assert a is not None and answer
