@@ -5,6 +5,7 @@ from __future__ import annotations
 import gradio as gr
 
 from app.common import download_path, slug
+from app.detail import OPEN_JS, build_panel, wire_panel
 from app.render import note, render_history
 import index.search as search_module
 from index.history import issue_history
@@ -62,11 +63,16 @@ def build(ctx) -> None:
         order = gr.Radio([(L("app_order_newest"), "newest"), (L("app_order_oldest"), "oldest")], value="newest",
                          label=L("app_order"), scale=3)
         button = gr.Button(L("app_show_history"), variant="primary", elem_id="hist-btn", scale=1)
-    view = gr.HTML(elem_id="history", js_on_load=ctx.shared.get("open_js"))
     with gr.Row():
         dl_csv = gr.DownloadButton(L("app_dl_hist_csv"), size="sm", elem_id="hist-csv")
         dl_json = gr.DownloadButton(L("app_dl_hist_json"), size="sm", elem_id="hist-json")
         dl_md = gr.DownloadButton(L("app_dl_hist_md"), size="sm", elem_id="hist-md")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=5, min_width=360):
+            view = gr.HTML(elem_id="history", js_on_load=OPEN_JS)
+        with gr.Column(scale=6, min_width=420, elem_classes=["detail-column"]):
+            panel = build_panel(ctx, prefix="hist-")
+    wire_panel(ctx, view, *panel, query=issue)
     outputs = [view, dl_csv, dl_json, dl_md]
     inputs = [council, issue, topic, order]
     button.click(on(show_history), inputs, outputs)
