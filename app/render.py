@@ -73,7 +73,8 @@ def timeline_figure(rows: list[dict[str, Any]], title: str, lang: str):
         sel = [r for r in rows if (r["body"] or "–") == body]
         fig.add_bar(x=[r["period"] for r in sel], y=[r["item_count"] for r in sel], name=shown(body),
                     hovertext=[t("app_hover", lang, m=r["meeting_count"], n=r["item_count"]) for r in sel])
-    fig.update_layout(title=title, barmode="stack", xaxis_title=t("app_period", lang),
+    # the title carries the query: a lone surrogate in it would fail the whole answer
+    fig.update_layout(title=plain(title), barmode="stack", xaxis_title=t("app_period", lang),
                       yaxis_title=t("app_col_items", lang), height=320, margin=dict(l=40, r=20, t=50, b=40),
                       legend_title=t("app_body", lang))
     # chronological, undated last (periods are ISO strings, so they sort as text)
