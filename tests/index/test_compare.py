@@ -250,3 +250,16 @@ def test_app_tab_plots_intervals_as_error_bars(archive, tmp_settings):
     note, fig, rows, _ = run_compare(tmp_settings, "(alla)", "(alla)")
     assert "Välj ett ämne" in note and fig is None and rows == []
     assert MIN_MEETINGS == 4
+
+
+def test_a_higher_share_with_overlapping_intervals_is_no_clear_difference(tmp_settings):
+    with Archive(tmp_settings.db_path) as arc:
+        for month in range(1, 9):
+            _meeting(arc, "Kungsör", "Trygghetsråd", f"2022-{month:02d}-01", tagged=1 if month <= 4 else 0)
+            _meeting(arc, "Köping", "BRÅ", f"2022-{month:02d}-02", tagged=1 if month <= 2 else 0)
+        result = compare(arc, TOPIC)
+    (kungsor,) = _rows(result, "Kungsör", 2022)
+    assert kungsor.meetings.share == 0.5 and kungsor.peer_meetings.share == 0.25
+    assert kungsor.verdict == "same" and verdict_text(kungsor, "sv") == "Ingen säker skillnad mot jämförbara råd."
+    (koping,) = _rows(result, "Köping", 2022)
+    assert koping.kind == "trygghet" and koping.verdict == "same"
