@@ -6,6 +6,11 @@ canonical name (set at ingest, see :mod:`ingest.people`) per municipality
 right next to a mention, and the participants listed in each meeting's
 metadata (joined to a mentioned person when :func:`radslag.names.cluster_names`
 says they are the same). No extra table is needed.
+
+Only names that can be a person's are listed (:func:`radslag.names.looks_like_person`:
+two or more name words, no organisation or place word, no municipality first),
+unless ``min_evidence=False`` asks for every tagger hit. Each person names the
+councils, (municipality, body), they appear in.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from index.councils import swedish_municipalities
 from index.store import Archive
-from radslag.names import cluster_names, name_tokens
+from radslag.councils import council_name
+from radslag.names import cluster_names, looks_like_person, name_tokens
 from radslag.periods import chronological, when
 from radslag.types import EntityCount, EntityMention, Filters, Meeting
 
@@ -31,7 +38,8 @@ class Person:
     Attributes:
         aliases: The ways the name is written.
         roles: Most frequent first.
-        bodies: Councils the person appears in.
+        bodies: Bodies the person appears in (as written).
+        councils: Councils, "Municipality – Body", the person appears in.
         first_seen, last_seen: The earliest and latest meeting (its day, or
             its year when only that is known).
         mentions: Mentions in item text (0 for someone only listed as present).
@@ -48,6 +56,7 @@ class Person:
     last_seen: str | None
     mentions: int
     meetings: int
+    councils: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -134,7 +143,11 @@ def people(archive: Archive, filters: Filters | None = None, min_evidence: bool 
             if not part.name:
                 continue
             mapping = cluster_names(known + [part.name])
-            p = person(scope, mapping.get(part.name) or part.name, m.municipality)
+            canon = mapping.get(part.name) or part.name
+            same = next((k for k in known if mapping.get(k) == canon), None)
+            # a participant who is a person already mentioned joins that person (under the fuller name)
+            p = persons[(scope, same)] if same is not None else person(scope, canon, m.municipality)
+            p.name = canon
             p.meetings.add(mid)
             p.listed = True
             if part.role:
@@ -143,7 +156,9 @@ def people(archive: Archive, filters: Filters | None = None, min_evidence: bool 
                 p.parties[str(part.party)] += 1
 
     if min_evidence:
-        persons = {k: p for k, p in persons.items() if p.listed or p.roles or p.parties or p.mentions >= 2}
+        places = swedish_municipalities()
+        persons = {k: p for k, p in persons.items() if (p.listed or p.roles or p.parties or p.mentions >= 2)
+                   and looks_like_person(p.name, places)}
     out = []
     for p in persons.values():
         seen = sorted((w for w in (when(meetings[mid].date, meetings[mid].year, meetings[mid].month) for mid in p.meetings) if w),
@@ -156,6 +171,7 @@ def people(archive: Archive, filters: Filters | None = None, min_evidence: bool 
                 roles=[r for r, _ in p.roles.most_common()],
                 party=p.parties.most_common(1)[0][0] if p.parties else None,
                 bodies=sorted({meetings[mid].body for mid in p.meetings if meetings[mid].body}),
+                councils=sorted({council_name(meetings[mid].municipality, meetings[mid].body) for mid in p.meetings}),
                 first_seen=seen[0] if seen else None,
                 last_seen=seen[-1] if seen else None,
                 mentions=p.mentions,

@@ -6,9 +6,18 @@ counts as its parts and a genitive "-s" may be dropped: "Carin Becker",
 "Carin Becker-Åström", "CARIN BECKER" and "Carin Beckers" are one person.
 Role words around the name ("kommunchef Carin Becker") are stripped by a
 predicate the caller gives (the role lexicon lives with entity extraction).
+A first name written in part ("Britt" for "Maj-Britt") is the same person
+when at least two surname parts are shared: "Maj-Britt Rane Andersson" and
+"Britt Rane-Andersson" are one person, "Britt Andersson" stays apart.
 A lone first name or surname joins a person when exactly one person fits.
 The canonical form is the fullest written form (most surname parts), then
 the most frequent.
+
+:func:`looks_like_person` says whether a name can be a person's at all: two
+or more capitalised name words, none of them a word that marks an
+organisation or place (``radslag/data/not_person_words.txt``), and no
+municipality as the first word ("Köpings Bostäder"); "Lokalbehov",
+"Ellevio" and "J" are not persons.
 """
 
 from __future__ import annotations
@@ -16,6 +25,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+NOT_PERSON_FILE = Path(__file__).resolve().parent / "data" / "not_person_words.txt"
 
 RoleTest = Callable[[str], bool]
 
@@ -61,8 +74,12 @@ class _Name:
         self.stripped = frozenset(p[:-1] for p in parts if p.endswith("s") and len(p) > 3)
 
     def matches(self, other: "_Name") -> bool:
-        if len(self.words) < 2 or len(other.words) < 2 or self.first != other.first:
+        if len(self.words) < 2 or len(other.words) < 2:
             return False
+        if self.first != other.first:
+            # "Britt" written for "Maj-Britt": the stronger evidence of two shared surname parts
+            mine, theirs = set(self.first.split("-")), set(other.first.split("-"))
+            return (mine < theirs or theirs < mine) and len(self.surnames & other.surnames) >= 2
         return bool(
             self.surnames & other.surnames
             or self.stripped & other.surnames
@@ -78,10 +95,11 @@ class _Cluster:
         known = set().union(*(n.surnames for n in self.names))
         counts = Counter(tuple(n.words) for n in self.names)
 
-        def score(words: tuple[str, ...]) -> tuple[int, int, int, int]:
+        def score(words: tuple[str, ...]) -> tuple[int, int, int, int, int]:
             name = _Name(list(words))
             possessive = int(bool(name.stripped & known) and not (name.surnames - {s + "s" for s in known}))
-            return (-possessive, int(not " ".join(words).isupper()), len(name.surnames), counts[words])
+            return (-possessive, int(not " ".join(words).isupper()), len(name.surnames),
+                    len(name.first.split("-")), counts[words])
 
         best = max(counts, key=score)
         return display(list(best))
@@ -121,10 +139,15 @@ def cluster_names(texts: Iterable[str], is_role_word: RoleTest = _no_role) -> di
     uf = UnionFind(len(full))
     by_first: dict[str, list[int]] = defaultdict(list)
     for i, t in enumerate(full):
-        by_first[names[t].first].append(i)
+        for part in {names[t].first, *names[t].first.split("-")}:  # "maj-britt" meets "britt"
+            by_first[part].append(i)
+    tried: set[tuple[int, int]] = set()
     for idx in by_first.values():
         for a_pos, a in enumerate(idx):
             for b in idx[a_pos + 1 :]:
+                if (a, b) in tried:
+                    continue
+                tried.add((a, b))
                 if names[full[a]].matches(names[full[b]]):
                     uf.union(a, b)
     clusters: dict[int, _Cluster] = defaultdict(_Cluster)
@@ -155,3 +178,46 @@ def cluster_names(texts: Iterable[str], is_role_word: RoleTest = _no_role) -> di
         }
         result[t] = canon[hits.pop()] if len(hits) == 1 else display(words)
     return result
+
+
+@lru_cache(maxsize=1)
+def not_person_words() -> frozenset[str]:
+    """Words that mark an organisation or place name (``radslag/data/not_person_words.txt``)."""
+    lines = NOT_PERSON_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().casefold() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _name_word(word: str) -> bool:
+    parts = [p for p in word.split("-") if p]
+    return bool(parts) and all(p[:1].isupper() and len(p.rstrip(".")) >= 2 and p.replace("'", "").rstrip(".").isalpha()
+                               and not (p.isupper() and len(p) <= 4) for p in parts)
+
+
+def looks_like_person(text: str, places: Iterable[str] = (), is_role_word: RoleTest = _no_role) -> bool:
+    """Whether ``text`` can be a person's name (see the module doc).
+
+    Args:
+        text: The name as listed ("Carin Becker", "Köpings Bostäder (AB)").
+        places: Municipality names, refused as the first word (a genitive -s allowed).
+        is_role_word: Role words stripped from the edges first.
+
+    Example:
+        >>> [looks_like_person(x) for x in ("Maj-Britt Rane Andersson", "Lokalbehov", "J", "Köpings Bostäder (AB)")]
+        [True, False, False, False]
+    """
+    if "(" in text and not text.rstrip().endswith(")"):
+        return False
+    core = text.split("(")[0] if "(" in text else text
+    if any(w.strip("()").casefold() in ("ab", "hb", "kb") for w in text.split()):
+        return False
+    words = name_tokens(core, is_role_word)
+    if len(words) < 2 or not all(_name_word(w) for w in words):
+        return False
+    stop = not_person_words()
+    for w in words:
+        low = w.casefold()
+        if low in stop or (low.endswith("s") and low[:-1] in stop):
+            return False
+    first = words[0].casefold()
+    folded = {p.casefold() for p in places}
+    return not (first in folded or (first.endswith("s") and first[:-1] in folded))

@@ -169,3 +169,33 @@ def test_year_only_meetings_count_in_first_and_last_seen(tmp_path):
             arc.write_document(Document(f"m{n}.txt", "x", "txt", f"h{n}"), meta, [AgendaItem("1", "Punkt", "x", 0, 1)])
         [joar] = people(arc)
     assert (joar.first_seen, joar.last_seen, joar.meetings) == ("2019", "2021-09-15", 2)
+
+
+def test_only_person_names_are_listed_and_partial_first_names_merge(tmp_path):
+    """Issue 10: "Lokalbehov", "Ellevio", "J" and "Köpings Bostäder (AB)" are not persons;
+    "Britt Rane-Andersson" is "Maj-Britt Rane Andersson"."""
+    from radslag.names import looks_like_person
+
+    m = cluster_names(["Maj-Britt Rane Andersson", "Britt Rane-Andersson", "Britt Lind", "Maj Lind"])
+    assert m["Britt Rane-Andersson"] == m["Maj-Britt Rane Andersson"] == "Maj-Britt Rane Andersson"
+    assert m["Britt Lind"] == "Britt Lind" and m["Maj Lind"] == "Maj Lind"  # one shared surname is not enough
+    with Archive(tmp_path / "a.sqlite") as arc:
+        meta = MeetingMeta(kind="minutes", body="Socialnämnden", municipality="Köping", date=dt.date(2025, 10, 16),
+                           participants=[Participant("Köpings Bostäder (AB)", "ordförande"),
+                                         Participant("Maj-Britt Rane Andersson", "ordförande")])
+        text = "Lokalbehov. Lokalbehov. Ellevio och Ellevio. J (S). Britt Rane-Andersson (S) yrkar bifall."
+        mid, _, _ = arc.write_document(Document("k.txt", text, "txt", "k"), meta,
+                                       [AgendaItem("1", "Punkt", text, 0, len(text))])
+        [item_id] = arc.item_ids(mid)
+        ents = [Entity("Lokalbehov", "PER", 0, 10), Entity("Lokalbehov", "PER", 12, 22),
+                Entity("Ellevio", "PER", 24, 31), Entity("Ellevio", "PER", 35, 42), Entity("J", "PER", 44, 45),
+                Entity("S", "PARTY", 47, 48, "S"), Entity("Britt Rane-Andersson", "PER", 51, 71),
+                Entity("S", "PARTY", 73, 74, "S")]
+        arc.write_enrichment(item_id, ents, [])
+        canonicalize(arc)
+        listed = people(arc)
+        everyone = {p.name for p in people(arc, min_evidence=False)}
+    assert [p.name for p in listed] == ["Maj-Britt Rane Andersson"]
+    assert listed[0].councils == ["Köping – Socialnämnden"] and listed[0].party == "S"
+    assert {"Lokalbehov", "Ellevio"} <= everyone  # still there when every tagger hit is asked for
+    assert looks_like_person("Carin Becker-Åström") and not looks_like_person("Region Västmanland")
