@@ -163,7 +163,7 @@ class IssueHistory(Record):
         for e in self.entries:
             fus = e.followups
             rows.append({
-                t("history_col_when", lang): e.when or t("unknown_date", lang),
+                t("history_col_when", lang): when_label(e.when, lang),
                 t("history_col_council", lang): e.council,
                 t("history_col_source", lang): e.source,
                 t("history_col_item", lang): display_title(e.item_number, e.item_title),
@@ -276,12 +276,12 @@ def _status(f: HistoryFollowUp, lang: str) -> str:
 
 def _answer(f: HistoryFollowUp, lang: str) -> str:
     title = f.answered_title or ""
-    return t("history_answered_by", lang, when=f.answered_when or t("unknown_date", lang), title=title,
+    return t("history_answered_by", lang, when=when_label(f.answered_when, lang), title=title,
              council=f.answered_council or "")
 
 
 def _linked(link: LinkedItem, lang: str) -> str:
-    return f"{link.when or t('unknown_date', lang)} – {link.council} – {link.title} ({link.reason})"
+    return f"{when_label(link.when, lang)} – {link.council} – {link.title} ({link.reason})"
 
 
 # -- building ---------------------------------------------------------------------------

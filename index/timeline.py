@@ -143,7 +143,7 @@ class Timeline:
             d = asdict(r)
             d["item_ids"] = json.dumps(r.item_ids)
             d["meeting_ids"] = json.dumps(r.meeting_ids)
-            out.append({c: safe_cell(d[c]) for c in self._COLUMNS} | {"threshold_note": self.threshold_note})
+            out.append({c: safe_cell(d[c]) for c in self._COLUMNS} | {"threshold_note": safe_cell(self.threshold_note)})
         return out
 
     def to_csv(self, out: str | Path | TextIO | None = None, sep: str = ",") -> str:

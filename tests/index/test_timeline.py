@@ -144,3 +144,13 @@ def test_kind_filter_is_applied(archive, tmp_path):
     settings = load_settings(archive_dir=tmp_path)
     query = timeline(archive, query="klotter", settings=settings, mode="keyword", filters=Filters(kind="news"))
     assert query.total_items == 1
+
+
+def test_csv_neutralises_formula_cells(tmp_path):
+    """Issue 15: a body or municipality written like a formula is text in the CSV."""
+    with Archive(tmp_path / "a.sqlite") as arc:
+        _meeting(arc, "x.txt", "2021-01-20", [("Lägesbild", "Epatraktorer.")], body="@SUM(A1)", municipality="=cmd|' /C calc'!A0")
+        text = timeline(arc, topic="motorburen_ungdom").to_csv(sep=";")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert rows[0]["municipality"] == "'=cmd|' /C calc'!A0" and rows[0]["body"] == "'@SUM(A1)"
+    assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values() if v)
