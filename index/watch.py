@@ -12,11 +12,13 @@ title and date) is never alerted again, even when its file is re-ingested.
 
 Relevance. A topic watch alerts on new items tagged with the topic. A query
 watch runs :func:`index.search.search` with the watch's filters and mode
-and keeps the new items among the hits that pass the relevance rule of
-timelines (:func:`index.timeline.mentions`): the item holds every analysed
-query term, or its best passage has dense cosine >= :data:`DENSE_THRESHOLD`.
-When a hit carries a calibrated verdict of its own (``Hit.relevant``, from
-the search's relevance cutoff) that verdict is used instead.
+and keeps the new items among its hits. A search with a calibrated
+relevance cutoff (``SearchResult.cutoff``, :func:`index.search.passes_cutoff`)
+returns only hits that passed it, and every new one alerts (reason
+``cutoff``). Without one, a hit must pass the relevance rule of timelines
+(:func:`index.timeline.mentions`): the item holds every analysed query term
+(``terms``), or its best passage has dense cosine >= :data:`DENSE_THRESHOLD`
+(``dense``).
 
 Each watch has an Atom feed (:mod:`index.atom`, served at
 ``<base_url>/feeds/<id>.atom``) and, when SMTP is configured
@@ -218,11 +220,12 @@ def _query_matches(archive: Archive, watch: Watch, settings: Settings,
     expr = all_terms_expression(watch.query or "")
     all_terms = archive.keyword_matches(expr, [h.item_id for h in hits]) if expr else set()
     items = {it.id: it for it in archive.items(item_ids=[h.item_id for h in hits], enrichment=False)}
+    # a search with a calibrated relevance cutoff returns only hits that passed it
+    cutoff = getattr(result, "cutoff", None) is True
     out = []
     for h in hits:
-        verdict = getattr(h, "relevant", None)  # the search's calibrated cutoff, where it has one
-        if verdict is not None:
-            reason, score = ("cutoff", h.score) if verdict else (None, None)
+        if cutoff:
+            reason, score = "cutoff", h.dense_score if h.dense_score is not None else h.score
         elif h.item_id in all_terms:
             reason, score = "terms", h.dense_score if h.dense_score is not None else h.score
         elif h.dense_score is not None and h.dense_score >= DENSE_THRESHOLD:
