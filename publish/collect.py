@@ -21,7 +21,7 @@ from index.store import STATUS_OPEN, Archive
 from index.threads import is_procedural
 from publish.easy import SummaryItem, SummaryLine, summarise
 from radslag.config import Settings
-from radslag.periods import chronological, when
+from radslag.periods import when
 from radslag.types import Council, Filters, FollowUpRecord, Item, Meeting
 
 #: The section kind that holds what was decided.
@@ -84,14 +84,13 @@ class SiteData:
     issues: list[IssueView]  # most items first
     open_followups: list[FollowUpRecord]
     notes: list[str] = field(default_factory=list)
+    _pages: dict[int, tuple[str, str]] | None = field(default=None, repr=False)
 
     def item_page(self, item_id: int) -> tuple[str, str] | None:
         """``(meeting page, anchor)`` of an item on this site, or None when it is not here."""
-        for mv in self.meetings:
-            for iv in mv.items:
-                if iv.id == item_id:
-                    return mv.page, iv.anchor
-        return None
+        if self._pages is None:
+            self._pages = {iv.id: (mv.page, iv.anchor) for mv in self.meetings for iv in mv.items}
+        return self._pages.get(item_id)
 
 
 def slug(text: str) -> str:
@@ -148,10 +147,8 @@ def collect(archive: Archive, settings: Settings | None, council: Council) -> Si
     filters = Filters(council=council.key)
     meetings = archive.meetings(filters)
     # newest first, undated last
-    meetings.sort(key=lambda m: chronological(when(m)), reverse=False)
-    dated = [m for m in meetings if when(m)]
-    undated = [m for m in meetings if not when(m)]
-    meetings = list(reversed(dated)) + undated
+    dated = sorted((m for m in meetings if when(m)), key=lambda m: (when(m), m.id), reverse=True)
+    meetings = dated + [m for m in meetings if not when(m)]
     followups = stored_followups(archive, filters)
     by_item: dict[int, list[FollowUpRecord]] = {}
     for f in followups:
