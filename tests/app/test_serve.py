@@ -144,6 +144,21 @@ def test_download_files_are_swept():
 # -- the search handler never fails on odd queries ---------------------------------------
 
 
+PERSONAL = ("800101-1234", "19750315-5678", "070-123 45 67", "021-39 45 67", "anna.svensson@arboga.se")
+PERSONAL_TEXT = f"""Protokoll Trygghetsråd
+Arboga kommun
+Sammanträdesdatum: 2022-03-10
+
+§ 1 Grannsamverkan i Nybyn
+Kontaktperson för grannsamverkan är Anna Svensson, personnummer {PERSONAL[0]}, telefon {PERSONAL[2]},
+e-post {PERSONAL[4]}. Ersättare har personnummer {PERSONAL[1]} och nås på {PERSONAL[3]}.
+Ärende KS 2022/0415 behandlades 2022-03-10 kl. 0915-1130; budget 12 500 kr.
+
+§ 2 Övriga frågor
+Inga övriga frågor.
+"""
+
+
 @pytest.fixture(scope="module")
 def small_archive(tmp_path_factory):
     """Settings over an archive of two corpus files, no models (keyword search)."""
@@ -154,7 +169,9 @@ def small_archive(tmp_path_factory):
     corpus.mkdir()
     for name in ("hallstahammar-trygghetsrad-2021-09-15.txt", "arboga-forebyggande-radet-2021.txt"):
         (corpus / name).write_bytes((CORPUS_DIR / name).read_bytes())
-    settings = load_settings(archive_dir=root / "archive", embed=False, enrich=False, upload_max_mb=1)
+    (corpus / "arboga-trygghetsrad-2022-03-10.txt").write_text(PERSONAL_TEXT, encoding="utf-8")
+    settings = load_settings(archive_dir=root / "archive", embed=False, enrich=False, upload_max_mb=1,
+                             mask_personal="on")
     report = ingest_paths([str(corpus)], settings, progress=False)
     assert not report.failed
     return settings
@@ -178,10 +195,15 @@ def test_search_handler_takes_any_query(small_archive, mode):
 def running(small_archive):
     from bench.load import free_port
 
+    from radslag.safe import set_masking
+
     port = free_port()
     app = server.serve(small_archive, port=port, corpus=Path("/nonexistent"), block=False)
-    yield port, small_archive
-    app.close()
+    try:
+        yield port, small_archive
+    finally:
+        app.close()
+        set_masking(False)  # serve switched masking on for this process (mask_personal = on)
 
 
 def _get(port: int, path: str) -> tuple[int, bytes]:
@@ -247,3 +269,69 @@ def test_odd_queries_over_http_give_answers_not_tracebacks(running):
         html = client.search(query, "keyword")  # raises on an error event
         assert "Traceback" not in html and "OperationalError" not in html
     assert hit_count(client.search("klotter", "keyword")) > 0
+
+
+# -- personal data masked in what the app shows and offers for download ------------------------
+
+
+def _grannsamverkan(settings) -> tuple[str, str, str, list[str]]:
+    """Search for the item with personal data; (hits HTML, item view, meeting view, download texts)."""
+    from search_app import open_item, open_meeting, run_search
+
+    html, picks, _, csv_path, json_path, *_ = run_search(
+        settings, "grannsamverkan", "keyword", "(alla)", "(alla)", "(alla)", "(alla)", "", "", "relevance")
+    item_id = picks["value"]
+    assert item_id, "the item with personal data is found"
+    item, meeting = str(open_item(settings, item_id)), str(open_meeting(settings, item_id))
+    downloads = [Path(p).read_text(encoding="utf-8-sig") for p in (csv_path, json_path) if p]
+    return html, item, meeting, downloads
+
+
+def test_personal_data_masked_in_app_output_when_switched_on(small_archive):
+    from radslag.safe import masking
+
+    assert small_archive.masks("app") and not load_settings(mask_personal="publish").masks("app")
+    with masking(False):
+        html, item, meeting, _ = _grannsamverkan(small_archive)
+    shown = html + item + meeting
+    assert "800101" in shown and "anna.svensson" in shown  # without masking the numbers are there to find
+    with masking(small_archive.masks("app")):
+        html, item, meeting, downloads = _grannsamverkan(small_archive)
+    for where, text in (("hits", html), ("item", item), ("meeting", meeting)):
+        for secret in ("800101", "19750315", "123 45 67", "39 45 67", "anna.svensson", "arboga.se"):
+            assert secret not in text, f"{secret} shown in the {where} view"
+        assert "[personnummer]" in text or where == "hits"
+    assert "[telefon]" in item and "[e-post]" in item
+    assert "KS 2022" in item and "2022-03-10" in item and "12" in item  # case numbers and dates stay
+
+
+@pytest.mark.xfail(reason="the hits CSV/JSON downloads are written unmasked: app/tabs/search.py (A) needs "
+                          "mask_value(result) when masking_on()", strict=False)
+def test_personal_data_masked_in_app_downloads_when_switched_on(small_archive):
+    from radslag.safe import masking
+
+    with masking(small_archive.masks("app")):
+        *_, downloads = _grannsamverkan(small_archive)
+    assert len(downloads) == 2 and all("Grannsamverkan" in text for text in downloads)
+    for text in downloads:
+        for secret in ("800101", "19750315", "anna.svensson"):
+            assert secret not in text, f"{secret} in a download"
+
+
+@pytest.mark.slow
+def test_masking_setting_reaches_the_running_app(running):
+    from bench.load import GradioHTTP, hit_count
+
+    port, _ = running
+    html = GradioHTTP(f"http://127.0.0.1:{port}").search("grannsamverkan personnummer", "keyword")
+    assert hit_count(html) > 0
+    assert "800101" not in html and "anna.svensson" not in html and "070-123" not in html
+
+
+@pytest.mark.xfail(reason="exports do not honour mask_personal yet: index/export.py (C) and the CLI export "
+                          "(A2) need mask_value(rows) when settings.masks('export')", strict=False)
+def test_personal_data_masked_in_exports_when_switched_on(small_archive, tmp_path):
+    done = _cli("export", "items", "--archive", str(small_archive.archive_dir), "--format", "csv",
+                env={"RADSLAG_MASK_PERSONAL": "on"})
+    assert done.returncode == 0 and "Grannsamverkan" in done.stdout
+    assert "800101-1234" not in done.stdout and "anna.svensson" not in done.stdout
