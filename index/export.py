@@ -24,6 +24,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from index.store import Archive
+from radslag.councils import council_key, council_name
+from radslag.periods import date_source, when
 from radslag.types import Filters
 
 WHATS = ("items", "meetings", "entities", "topics", "threads", "followups")
@@ -78,8 +80,24 @@ SCHEMAS: dict[str, list[tuple[str, pa.DataType]]] = {
     ],
 }
 
+#: Fields every table ends with: the meeting's time as precisely as known
+#: (:func:`radslag.periods.when`: ``2021-09-15``, ``2021-09`` or ``2021``) and
+#: its council, (municipality, body) (:mod:`radslag.councils`).
+COUNCIL_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("when", pa.string()), ("council", pa.string()), ("council_key", pa.string()),
+]
+SCHEMAS["meetings"] += [("year", pa.int64()), ("month", pa.int64()), ("date_precision", pa.string()),
+                       ("date_source", pa.string())]
+SCHEMAS["followups"] += [("who_written", pa.string())]
+for _table in SCHEMAS.values():
+    _table += COUNCIL_FIELDS
+
 #: The fixed leading fields of item records (a contract with users).
 ITEM_FIELDS = tuple(name for name, _ in SCHEMAS["items"][:12])
+
+
+def _council(municipality: str | None, body: str | None) -> dict[str, str]:
+    return {"council": council_name(municipality, body), "council_key": council_key(municipality, body)}
 
 
 def fields(what: str) -> list[str]:
@@ -105,25 +123,23 @@ def item_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str
             "entities": [_entity(e) for e in r.entities],
             "topics": [{"id": t.id, "label": t.label, "score": round(t.score, 4)} for t in r.topics],
             "item_id": r.id, "ordinal": r.ordinal, "dnr": r.dnr, "heading_source": r.heading_source,
-            "thread_id": tids.get(r.id),
+            "thread_id": tids.get(r.id), "when": when(r), **_council(r.municipality, r.body),
         }
         for r in archive.items(filters)
     ]
 
 
-def _with_id(records: list[Any], key: str) -> list[dict[str, Any]]:
-    """Records as JSON with their ``id`` also under the export's name for it."""
-    return [r.to_json() | {key: r.id} for r in records]
-
-
 def meeting_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str, Any]]:
-    return _with_id(archive.meetings(filters), "meeting_id")
+    return [r.to_json() | {"meeting_id": r.id, "when": when(r), "date_precision": r.date_precision,
+                           "date_source": date_source(r), **_council(r.municipality, r.body)}
+            for r in archive.meetings(filters)]
 
 
 def entity_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str, Any]]:
     return [
         {"source": r.source, "meeting_id": r.meeting_id, "date": r.date, "body": r.body,
-         "municipality": r.municipality, "item_id": r.id, "item_number": r.number} | _entity(e)
+         "municipality": r.municipality, "item_id": r.id, "item_number": r.number, "when": when(r),
+         **_council(r.municipality, r.body)} | _entity(e)
         for r in archive.items(filters) for e in r.entities
     ]
 
@@ -132,25 +148,32 @@ def topic_rows(archive: Archive, filters: Filters | None = None) -> list[dict[st
     return [
         {"source": r.source, "meeting_id": r.meeting_id, "date": r.date, "body": r.body,
          "municipality": r.municipality, "item_id": r.id, "item_number": r.number, "topic_id": t.id,
-         "label": t.label, "score": t.score, "method": t.method}
+         "label": t.label, "score": t.score, "method": t.method, "when": when(r),
+         **_council(r.municipality, r.body)}
         for r in sorted(archive.items(filters), key=lambda r: r.id) for t in r.topics
     ]
 
 
 def thread_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str, Any]]:
     allowed = archive.filter_item_ids(filters)
+    known = {m.id: when(m) for m in archive.meetings()}
     return [
         {"thread_id": e.thread_id, "position": e.position, "item_id": e.item_id, "meeting_id": e.meeting_id,
          "source": e.source, "date": e.date, "body": e.body, "municipality": e.municipality,
          "item_number": e.number, "title": e.title, "predecessor_item_id": e.predecessor, "score": e.score,
-         "similarity": e.similarity, "reasons": e.reasons}
+         "similarity": e.similarity, "reasons": e.reasons, "when": known.get(e.meeting_id),
+         **_council(e.municipality, e.body)}
         for e in archive.thread_entries()
         if allowed is None or e.item_id in allowed
     ]
 
 
 def followup_rows(archive: Archive, filters: Filters | None = None) -> list[dict[str, Any]]:
-    return _with_id(archive.followups(filters), "followup_id")
+    from index.followups import present  # index.followups imports the embedder: only when exporting these
+
+    known = {m.id: when(m) for m in archive.meetings()}
+    return [r.to_json() | {"followup_id": r.id, "when": known.get(r.meeting_id)}
+            for r in present(archive.followups(filters), merge=False)]
 
 
 _ROWS = {"items": item_rows, "meetings": meeting_rows, "entities": entity_rows, "topics": topic_rows,

@@ -106,3 +106,21 @@ def test_every_table_honours_the_kind_filter(archive, tmp_path):
             assert all(line["source"] == "nyhet.txt" for line in lines), path.stem
     assert len(rows_for(archive, "followups", Filters(kind="news"))) == 1
     assert all(r["kind"] == "minutes" for r in rows_for(archive, "items", Filters(kind="minutes")))
+
+
+def test_every_table_names_the_council_and_the_time_as_precisely_as_known(tmp_path):
+    with Archive(tmp_path / "y.sqlite") as a:
+        a.write_document(Document("arboga.txt", "Vi tar med oss frågan om belysningen.", "txt", "y"),
+                         MeetingMeta(kind="minutes", body="Förebyggande rådet", municipality="Arboga", year=2021,
+                                     provenance={"date": "year_only:2021 (text:ort den år)"}),
+                         [AgendaItem("1", "Belysning", "Vi tar med oss frågan om belysningen.", 0, 1)])
+        detect_meeting_followups(a)
+        [meeting] = rows_for(a, "meetings")
+        [item] = rows_for(a, "items")
+        [promise] = rows_for(a, "followups")
+    assert (meeting["when"], meeting["date_precision"], meeting["date_source"]) == ("2021", "year", "text:ort den år")
+    assert meeting["council"] == item["council"] == "Arboga – Förebyggande rådet"
+    assert item["council_key"] == "arboga/förebyggande råd" and item["when"] == "2021"
+    assert (promise["who"], promise["who_written"], promise["when"]) == ("Arboga – Förebyggande rådet", "vi", "2021")
+    assert all(f in fields(w) for w in ("items", "meetings", "entities", "topics", "threads", "followups")
+               for f in ("when", "council", "council_key"))
