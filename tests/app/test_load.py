@@ -54,6 +54,26 @@ def test_a_write_waits_for_another_writer_and_reads_go_on(tmp_settings):
     holder.close()
 
 
+@pytest.mark.xfail(reason="every Archive() open runs the parts' schema in BEGIN IMMEDIATE (index/store/base.py "
+                          "_apply_parts), so opening for a search waits for any writer and fails after the "
+                          "5 s busy timeout", strict=False)
+def test_opening_the_archive_to_read_does_not_wait_for_a_long_write(tmp_settings):
+    """A search opens the archive while an ingest holds a write transaction longer than the busy timeout."""
+    with Archive(tmp_settings.db_path) as arc:
+        arc.set_setting("x-probe", "before")
+    holder = sqlite3.connect(tmp_settings.db_path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('x-holder', ?)", ('"held"',))
+    try:
+        with Archive(tmp_settings.db_path) as arc:  # as the app does for every request
+            busy_ms = arc._conn.execute("PRAGMA busy_timeout").fetchone()[0]
+            assert arc.get_setting("x-probe") == "before"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert busy_ms > 0
+
+
 def _small_corpus(folder: Path) -> Path:
     folder.mkdir(parents=True)
     for name in ("hallstahammar-trygghetsrad-2021-09-15.txt", "arboga-forebyggande-radet-2021.txt"):
