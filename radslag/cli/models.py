@@ -45,6 +45,7 @@ def models(model, check, skip_efselab, as_json, lang):
     except RadslagError as exc:
         fail(str(exc))
     emb, efs = model_status(settings), efselab_status(settings)
+    emb["backend"] = running_backend(settings) if emb.get("provisioned") else None
     ocr = tesseract_status(OcrOptions.from_settings(settings)).to_json()
     if as_json:
         click.echo(json.dumps({"embedding": emb, "efselab": efs, "ocr": ocr}, ensure_ascii=False, indent=2,
@@ -52,6 +53,16 @@ def models(model, check, skip_efselab, as_json, lang):
         return
     for line in status_lines(emb, efs, ocr, lang):
         click.echo(line)
+
+
+def running_backend(settings) -> str | None:
+    """The backend a search would run now (``onnx``, ``onnx-int8`` or ``torch``); None when undecidable."""
+    from index.embeddings import resolve_backend
+
+    try:
+        return resolve_backend(settings)[0]
+    except RadslagError:
+        return None
 
 
 def status_lines(emb: dict, efs: dict, ocr: dict, lang: str) -> list[str]:
@@ -66,7 +77,8 @@ def status_lines(emb: dict, efs: dict, ocr: dict, lang: str) -> list[str]:
     lines = [
         t("cli_models_embedding", lang, model=emb.get("model"), state=ready(emb.get("provisioned")) + verified) + size,
         f"  {emb.get('path') or '–'}",
-        t("cli_models_backend", lang, setting=emb.get("backend_setting") or "auto",
+        t("cli_models_backend", lang, backend=t(f"cli_models_backend_{emb.get('backend') or 'unknown'}", lang),
+          setting=emb.get("backend_setting") or "auto",
           files=", ".join(onnx) if onnx else t("cli_models_no_onnx", lang)),
         t("cli_models_efselab", lang, state=ready(efs.get("built")))
         + (f", {number(efs['size_mb'], lang)} MB" if efs.get("size_mb") else ""),

