@@ -266,3 +266,25 @@ def test_plainness_measures():
     assert lix("Vi ses i maj. Det blir bra.") < 20 < lix("Förvaltningsövergripande samverkansöverenskommelser "
                                                         "implementerades organisationsgemensamt.")
     assert shorten(" ".join(["ord"] * 40), 30).endswith("…") and len(shorten(" ".join(["ord"] * 40), 30).split()) == 31
+
+
+# -- the real corpus, enriched by the real models -------------------------------------------
+
+
+@pytest.mark.slow
+def test_corpus_councils_publish_with_histories_and_decisions(corpus_settings, tmp_path):
+    report = publish(corpus_settings, "Hallstahammar – Trygghetsråd", tmp_path / "hh")
+    assert report.issues > 0 and report.meetings == 2
+    test_links_are_relative_and_resolve(tmp_path / "hh")
+    for page in (tmp_path / "hh" / "issues").glob("*.html"):
+        if page.name != "index.html":
+            links = [a["href"] for tag, a in Page(page.read_text(encoding="utf-8")).tags if tag == "a"]
+            assert any(h.startswith("../meetings/") for h in links), page  # each history reaches its items
+
+    # Kungsbacka's minutes have a Beslut section in every item: decisions lead each summary.
+    report = publish(corpus_settings, "Kungsbacka – Nämnden för Förskola & Grundskola", tmp_path / "kb")
+    page = next((tmp_path / "kb" / "meetings").glob("*.html")).read_text(encoding="utf-8")
+    easy = Page(re.search(r'<section class="easy".*?</section>', page, re.S).group())
+    lines = [a.get("class") for tag, a in easy.tags if tag == "li"]
+    assert lines[:3] == ["beslut"] * 3
+    assert page.count('class="decision"') >= 10
