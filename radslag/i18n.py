@@ -57,6 +57,11 @@ def _cache_path(raw: bytes) -> Path:
     return folder / "ui" / f"ui-{hashlib.sha256(raw).hexdigest()[:16]}.json"
 
 
+def keys(prefix: str) -> list[str]:
+    """Every key of the string table that starts with ``prefix``."""
+    return [k for k in _strings() if k.startswith(prefix)]
+
+
 def has(key: str) -> bool:
     """Whether the string table has ``key``."""
     return key in _strings()

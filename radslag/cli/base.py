@@ -7,16 +7,59 @@ commands in :mod:`radslag.cli` with one line.
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
 
 from radslag.config import Settings, load_settings
 from radslag.errors import RadslagError
-from radslag.i18n import has, t
+from radslag.i18n import has, keys, t
 from radslag.types import DOCUMENT_KINDS, Filters
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def localise_click(lang: str) -> None:
+    """Click's own words ("Usage:", "Options", the text of --help, error prefixes) in ``lang``.
+
+    Click writes them through gettext; its modules' ``_`` and ``ngettext``
+    are pointed at a lookup built from the string table's ``cli_click_*``
+    keys (their English text is Click's message id).
+    """
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    table = {t(k, "en"): t(k, lang) for k in keys("cli_click_")}
+
+    def gettext(message: str) -> str:
+        return table.get(message, message)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
+        if hasattr(module, "_"):
+            module._ = gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext
+
+
+def _argv_lang(argv: list[str]) -> str | None:
+    """``--lang X`` or ``--lang=X`` on the command line (so --help follows it too)."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+    return None
+
+
+localise_click(_argv_lang(sys.argv[1:]) or os.environ.get("RADSLAG_LANG") or "sv")
 
 
 def settings_for(archive: str | None, model: str | None = None, **kw) -> Settings:

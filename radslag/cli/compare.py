@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from index.store import Archive
-from radslag.cli.base import CONTEXT, archive_option, cli, emit, fail, filters_from, lang_option
+from radslag.cli.base import CONTEXT, archive_option, cli, emit, fail, filters_from, lang_option, open_archive
 from radslag.errors import RadslagError
 from radslag.i18n import t
 from radslag.types import DOCUMENT_KINDS
@@ -67,7 +66,7 @@ def compare(topic, municipality, body, council, doc_kind, since, until, min_meet
     settings = load_settings(archive_dir=archive)
     lang = lang or settings.language
     span = filters_from(since=since, until=until)
-    with Archive(settings.db_path) as arc:
+    with open_archive(settings) as arc:
         try:
             # focus names are checked against the archive: a typo names the closest councils
             focus = resolve_filters(arc, municipality=municipality, body=body, council=council)

@@ -147,6 +147,11 @@ def test_help_is_swedish_and_lists_commands():
     for command in ("ingest", "search", "export", "timeline", "brief", "serve", "models"):
         assert command in out
     assert "Läs in" in run(["ingest", "--help"]).stdout
+    help_text = run(["history", "--help"]).stdout
+    assert help_text.startswith("Användning: ") and "Flaggor:" in help_text
+    assert "Visa den här hjälpen och avsluta." in help_text and "Show this message" not in help_text
+    bad = run(["search", "klotter", "--mode", "snabb"])
+    assert bad.exit_code == 2 and "Fel: Ogiltigt värde för '--mode': 'snabb' är inte ett av" in bad.stderr
 
 
 def test_models_check_says_what_is_missing_and_where(tmp_path):
