@@ -204,20 +204,25 @@ class VectorIndex:
         folder = Path(settings.index_dir)
         meta_path = folder / META_FILE
         probes = np.round(embedder.probe_vectors, 6).tolist()
-        if not meta_path.exists() and not _faiss_files(folder):
+        if not meta_path.exists() and not (folder / FAISS_FILE).exists():
+            # no manifest: nothing was committed (a generation file without one is a
+            # leftover of an interrupted first save, swept by the next save)
             return cls(settings, embedder.dim, embedder.name, embedder.fingerprint, probes)
         if not meta_path.exists():
             raise IndexMismatchError(
                 f"Vektorindexet i {folder} är ofullständigt ({META_FILE} saknas); "
                 "kör `radslag reindex`. (The vector index is incomplete; run `radslag reindex`.)"
             )
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            faiss_path = folder / _file_of(meta)
-        except (ValueError, TypeError) as exc:
-            raise IndexMismatchError(
-                f"{meta_path} går inte att läsa; kör `radslag reindex`. (Unreadable index metadata.)"
-            ) from exc
+        for _attempt in range(3):  # a writer may swap the manifest and sweep the old file meanwhile
+            try:
+                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+                faiss_path = folder / _file_of(meta)
+            except (ValueError, TypeError) as exc:
+                raise IndexMismatchError(
+                    f"{meta_path} går inte att läsa; kör `radslag reindex`. (Unreadable index metadata.)"
+                ) from exc
+            if faiss_path.exists():
+                break
         if not faiss_path.exists():
             raise IndexMismatchError(
                 f"Vektorindexet i {folder} är ofullständigt ({faiss_path.name} saknas); "

@@ -127,6 +127,20 @@ def test_crash_between_faiss_file_and_manifest_keeps_the_old_pair(settings, e5_e
     assert VectorIndex.open(settings, e5_embedder).ids() == set(range(13))
 
 
+def test_first_save_killed_before_its_manifest_leaves_no_index(settings, e5_embedder):
+    """A FAISS file no manifest names was never committed: the index opens empty, the next save sweeps it."""
+    vi = VectorIndex.open(settings, e5_embedder)
+    vi.add(range(4), _vecs(4))
+    vi.save()
+    (settings.index_dir / META_FILE).unlink()  # as if killed between the FAISS file and the manifest
+    fresh = VectorIndex.open(settings, e5_embedder)
+    assert len(fresh) == 0
+    fresh.add([7], _vecs(1, seed=9))
+    fresh.save()
+    assert [p.name for p in settings.index_dir.glob("*.faiss")] == [_manifest(settings)["file"]]
+    assert VectorIndex.open(settings, e5_embedder).ids() == {7}
+
+
 def test_disagreeing_legacy_files_are_repaired_from_the_archive(settings, e5_embedder):
     """An index of the older two-file scheme whose files disagree is repaired, keeping live passages' vectors."""
     with Archive(settings.db_path) as arc:

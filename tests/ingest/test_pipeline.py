@@ -159,3 +159,47 @@ def test_status_lists_documents_with_unfinished_stages(tmp_settings, tmp_path):
     assert data["stages"]["vectors"] == {"pending": 1, "done": 2, "failed": 0}
     arc_done = runner.invoke(cli, ["status", "--archive", str(tmp_path / "none")])
     assert "Inget arkiv" in arc_done.output
+
+
+# -- OCR: a document stored while OCR was unavailable is read again once it is there -------------------
+
+
+def _tesseract_ready() -> bool:
+    from ingest.ocr import OcrOptions, tesseract_status
+
+    return tesseract_status(OcrOptions()).available
+
+
+@pytest.mark.skipif(not _tesseract_ready(), reason="Tesseract with the Swedish model is not installed here "
+                    "(./run.sh test installs it)")
+def test_document_read_without_ocr_is_read_again_once_ocr_is_available(tmp_settings, tmp_path):
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from radslag.cli import cli
+
+    mixed = Path(__file__).resolve().parents[1] / "fixtures" / "scanned" / "mixed_minutes.pdf"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "blandad.pdf").write_bytes(mixed.read_bytes())
+    no_ocr = tmp_settings.with_(ocr_command=str(tmp_path / "saknas" / "tesseract"))
+    first = ingest_paths([str(folder)], no_ocr)
+    assert first.counts()["ingested"] == 1
+    with Archive(tmp_settings.db_path) as arc:
+        (doc,) = arc.document_stages()
+        assert doc.stages["read"] == "failed" and doc.details["read"] == "ocr-unavailable: 2"
+        text_before = arc.document_text(doc.document_id)
+    status = CliRunner().invoke(cli, ["status", "--archive", str(tmp_settings.archive_dir)])
+    assert "väntar på OCR: sidor 2" in status.output
+    # still no OCR: the document is not read again (nothing would change)
+    assert ingest_paths([str(folder)], no_ocr).counts()["unchanged"] == 1
+
+    second = ingest_paths([str(folder)], tmp_settings)  # Tesseract found now
+    assert second.counts()["replaced"] == 1
+    assert any("Lästes om med OCR" in n for n in second.notes)
+    with Archive(tmp_settings.db_path) as arc:
+        (doc,) = arc.document_stages()
+        assert doc.stages["read"] == "done" and "read" not in doc.details
+        assert len(arc.document_text(doc.document_id)) > len(text_before) + 100  # page 2's text is in
+    assert ingest_paths([str(folder)], tmp_settings).counts()["unchanged"] == 1  # read once, not every time
