@@ -1,23 +1,44 @@
-"""Retrieval quality on the bundled corpus: nDCG@10, recall@10 and MRR per mode.
+"""Retrieval quality per layer: nDCG@10, recall@10 and MRR on the team's judged queries.
 
-Builds a temporary archive from ``corpus/`` with the real pipeline
-(``ingest.pipeline.ingest_paths``), runs every query of
-``bench/data/queries.jsonl`` through ``index.search.search`` in the keyword,
-dense and hybrid modes, and prints JSON with the metrics overall and split by
-query type (``keyword`` / ``paraphrase``).
+Builds (or reuses) an archive of ``corpus/`` (seeds, Kungsbacka, the real
+PDFs) with the real pipeline and prints one JSON object with a row per
+retrieval layer, each split into the ``dev`` half (the queries tuned on: the
+41 earlier queries plus every other new one) and the ``test`` half (new
+queries never tuned on), and by query type (``keyword``, ``paraphrase``):
 
-Relevance judgments name items by file-name suffix plus a substring of the
-agenda-item title (``title_contains``) or of its text (``text_contains``);
-they are mapped to item ids after ingest, comparing case-folded text with
-whitespace collapsed. Judgments that match no item are listed under
-``unmatched`` (a segmentation change, or a judgment to fix).
+* ``bm25_stem``: Okapi BM25 (k1 1.2, b 0.75, title x2) over Snowball stems
+  of casefolded words: what an Elasticsearch user with a Swedish stemmer gets.
+* ``bm25_lemma``: the same with efselab/SALDO lemmas (and hunspell lemmas)
+  before stemming (:mod:`index.lemmas`).
+* ``bm25_lemma_compound``: plus compound parts and hyphen joins: Rådslag's
+  full analysis (:func:`index.keyword.analyze`) under the same BM25.
+* ``keyword``: the product's keyword mode (FTS5 BM25 over that analysis).
+* ``dense_item``: e5 over the passage text alone, an item scored by its best
+  passage (the earlier design).
+* ``dense_context``: e5 over the passage with its context line (municipality,
+  body, date, item title; :func:`index.passages.embedding_texts`), best passage.
+* ``dense``: the product's dense mode (context passages, item score from its
+  passages and its meeting's: :func:`index.search.item_scores`).
+* ``dense_document``: one vector per document (its first 512 tokens), every
+  item of a document scored by the document's vector (ties: item order).
+* ``hybrid``: the product's hybrid mode (cutoff off, so ranking is measured).
+
+``cutoff`` reports the relevance cutoff on hybrid search: the share of
+no-answer queries given no hits, the share of judged-relevant top-10 items
+the cutoff keeps, and hits per query. ``--calibrate`` grids the cutoff's two
+thresholds on the dev half. ``latency`` times hybrid searches (query
+embedding included, models loaded) against keyword-only searches.
+
+Judgments name items by file-name suffix plus a substring of the title
+(``title_contains``) or of the text (``text_contains``); judgments that match
+no item are listed under ``unmatched``.
 
 Usage::
 
-    python -m bench.quality                 # build a temp archive, all modes
-    python -m bench.quality --archive DIR   # reuse (or build into) DIR
-    python -m bench.quality --no-embed      # keyword mode only, no model
-    python -m bench.quality --per-query     # add per-query ranks
+    python -m bench.quality                      # temp archive, all rows
+    python -m bench.quality --archive DIR        # reuse (or build into) DIR
+    python -m bench.quality --calibrate          # also grid the cutoff on dev
+    python -m bench.quality --per-query
 """
 
 from __future__ import annotations
@@ -26,10 +47,12 @@ import argparse
 import json
 import math
 import re
+import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +60,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-DEFAULT_QUERIES = REPO_ROOT / "bench" / "data" / "queries.jsonl"
-MODES = ("keyword", "dense", "hybrid")
+DEFAULT_QUERIES = REPO_ROOT / "tests" / "data" / "queries.jsonl"
+HALVES = ("dev", "test")
 
 
 # -- metrics -------------------------------------------------------------------
@@ -50,10 +73,7 @@ def dcg(gains: Sequence[float]) -> float:
 
 
 def ndcg_at_k(ranked: Sequence[int], qrels: Mapping[int, int], k: int = 10) -> float:
-    """nDCG@k of a ranking against graded judgments (item id -> grade).
-
-    Returns 0.0 when the query has no relevant item.
-    """
+    """nDCG@k of a ranking against graded judgments (item id -> grade); 0.0 without relevant items."""
     ideal = dcg(sorted((g for g in qrels.values() if g > 0), reverse=True)[:k])
     if ideal == 0:
         return 0.0
@@ -103,7 +123,7 @@ def _norm(text: str) -> str:
 
 
 def load_queries(path: Path) -> list[dict[str, Any]]:
-    """Read the JSONL query set."""
+    """Read the JSONL query set (``half`` defaults to ``dev``)."""
     queries = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
@@ -111,6 +131,7 @@ def load_queries(path: Path) -> list[dict[str, Any]]:
             for key in ("id", "query", "type", "relevant"):
                 if key not in q:
                     raise ValueError(f"{path}:{n}: missing {key!r}")
+            q.setdefault("half", "dev")
             queries.append(q)
     return queries
 
@@ -118,15 +139,7 @@ def load_queries(path: Path) -> list[dict[str, Any]]:
 def map_judgments(
     queries: Sequence[Mapping[str, Any]], items: Sequence[Mapping[str, Any]]
 ) -> tuple[dict[str, dict[int, int]], list[str]]:
-    """Map each query's judgments to ``{item_id: grade}``.
-
-    Args:
-        queries: Queries with ``relevant`` lists.
-        items: Archive items with ``id``, ``source``, ``title``, ``text``.
-
-    Returns:
-        ``(qrels by query id, unmatched judgment descriptions)``.
-    """
+    """Map each query's judgments to ``{item_id: grade}``; also return the unmatched ones."""
     prepared = [
         (it["id"], str(it["source"]).replace("\\", "/"), _norm(it["title"] or ""), _norm(f"{it['title']} {it['text']}"))
         for it in items
@@ -151,25 +164,222 @@ def map_judgments(
     return qrels, unmatched
 
 
+# -- BM25 layers -----------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+def stem_terms(text: str) -> list[str]:
+    """Snowball stems of casefolded words (hyphenated words split): the plain baseline."""
+    from index import compounds
+
+    return [compounds.stem(w) for m in _WORD.finditer(text.casefold()) for w in m.group().split("-") if w]
+
+
+def lemma_terms(text: str) -> list[str]:
+    """Stems of efselab (then hunspell) lemmas, no compound parts."""
+    from index import compounds, lemmas
+
+    lex = compounds.get_lexicon()
+    out = []
+    for m in _WORD.finditer(text.casefold()):
+        for w in m.group().split("-"):
+            if w:
+                out.append(compounds.stem(lemmas.lemma(w) or lex.lemma(w) or w) if len(w) >= 3 else w)
+    return out
+
+
+def full_terms(text: str) -> list[str]:
+    """Rådslag's keyword analysis: lemmas, stems, compound parts, hyphen joins, special tokens."""
+    from index.keyword import analyze
+
+    return analyze(text).split()
+
+
+class BM25:
+    """Okapi BM25 over items (title weighted x2 like the product's FTS5 columns)."""
+
+    def __init__(self, items: Sequence[Any], analyse: Callable[[str], list[str]], k1: float = 1.2, b: float = 0.75):
+        self.analyse, self.k1, self.b = analyse, k1, b
+        self.ids = [it.id for it in items]
+        self.tf: list[Counter] = []
+        for it in items:
+            tf = Counter(analyse(it.text or ""))
+            for t in analyse(it.title or ""):
+                tf[t] += 2
+            self.tf.append(tf)
+        self.len = [sum(tf.values()) for tf in self.tf]
+        self.avg = sum(self.len) / max(1, len(self.len))
+        df: Counter = Counter()
+        for tf in self.tf:
+            df.update(tf.keys())
+        n = len(self.tf)
+        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+
+    def rank(self, query: str, stop: frozenset[str]) -> list[int]:
+        words = [w for w in _WORD.findall(query.casefold()) if w not in stop] or _WORD.findall(query.casefold())
+        terms = set(self.analyse(" ".join(words)))
+        scores = []
+        for item_id, tf, length in zip(self.ids, self.tf, self.len):
+            s = 0.0
+            for t in terms:
+                f = tf.get(t)
+                if f:
+                    s += self.idf[t] * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * length / self.avg))
+            if s > 0:
+                scores.append((s, item_id))
+        return [i for _, i in sorted(scores, key=lambda x: (-x[0], x[1]))]
+
+
+# -- dense layers ----------------------------------------------------------------
+
+
+def _encode_cached(embedder: Any, texts: list[str], cache: Path, name: str) -> Any:
+    """Passage vectors, cached beside the archive by a hash of the texts and the model."""
+    import hashlib
+
+    import numpy as np
+
+    key = hashlib.sha256((embedder.fingerprint + "\x00" + "\x00".join(texts)).encode()).hexdigest()[:16]
+    path = cache / f"bench-{name}-{key}.npy"
+    if path.exists():
+        return np.load(path)
+    vecs = embedder.encode_passages(texts, batch_size=16)
+    np.save(path, vecs)
+    return vecs
+
+
+def _index_vectors(settings: Any, embedder: Any, passages: list[Any]) -> Any:
+    """The archive's own (context) passage vectors from its FAISS index, or None when incomplete."""
+    import numpy as np
+
+    from index.vectors import VectorIndex
+
+    try:
+        index = VectorIndex.open(settings, embedder)
+    except Exception:  # noqa: BLE001 - no usable index: encode instead
+        return None
+    ids, vecs = index.vectors()
+    row = {int(i): n for n, i in enumerate(ids)}
+    if any(p.id not in row for p in passages):
+        return None
+    return np.vstack([vecs[row[p.id]] for p in passages])
+
+
+def dense_rankings(archive: Any, settings: Any, embedder: Any, queries: list[dict[str, Any]],
+                   grid: Sequence[tuple[float, float]] = ()) -> dict[str, dict[str, list[int]]]:
+    """Rankings of the bench-computed dense rows (``dense_item``, ``dense_context``, ``dense_document``).
+
+    ``grid``: ``(second_weight, meeting_weight)`` pairs of :func:`index.search.item_scores`
+    to rank with too (rows ``agg_<second>_<meeting>``, over context passages).
+    """
+    from index.search import item_scores
+
+    import numpy as np
+
+    from index.passages import embedding_texts
+
+    passages = archive.passages()
+    items = archive.items(enrichment=False)
+    item_doc = {it.id: it.document_id for it in items}
+    order = {it.id: (it.document_id, it.ordinal) for it in items}
+    cache = Path(settings.archive_dir)
+    plain = _encode_cached(embedder, [p.text for p in passages], cache, "plain")
+    ctx = _index_vectors(settings, embedder, passages)
+    if ctx is None:
+        ctx = _encode_cached(embedder, embedding_texts(archive, passages), cache, "ctx")
+    docs = sorted({it.document_id for it in items})
+    doc_texts = []
+    tok = embedder.tokenizer
+    for d in docs:
+        text = archive.document_text(d) or ""
+        ids = tok(text[:20000], add_special_tokens=False)["input_ids"][: embedder.max_tokens - embedder.reserved_tokens]
+        doc_texts.append(tok.decode(ids))
+    dvecs = _encode_cached(embedder, doc_texts, cache, "doc")
+    qvecs = embedder.encode_queries([q["query"] for q in queries])
+    p_item = np.array([p.item_id for p in passages])
+    meeting_of = {it.id: it.meeting_id for it in items}
+    out: dict[str, dict[str, list[int]]] = {"dense_item": {}, "dense_context": {}, "dense_document": {}}
+    for sw, mw in grid:
+        out[f"agg_{sw}_{mw}"] = {}
+    for qi, q in enumerate(queries):
+        for name, mat in (("dense_item", plain), ("dense_context", ctx)):
+            sims = mat @ qvecs[qi]
+            best: dict[int, float] = {}
+            for item_id, s in zip(p_item.tolist(), sims.tolist()):
+                if s > best.get(item_id, -9):
+                    best[item_id] = s
+            out[name][q["id"]] = sorted(best, key=lambda i: -best[i])
+        if grid:
+            sims = (ctx @ qvecs[qi]).tolist()
+            rows = [(i, meeting_of[i], sc) for i, sc in zip(p_item.tolist(), sims)]
+            for sw, mw in grid:
+                scored = item_scores(rows, sw, mw)
+                out[f"agg_{sw}_{mw}"][q["id"]] = sorted(scored, key=lambda i: -scored[i][0])
+        dsims = dict(zip(docs, (dvecs @ qvecs[qi]).tolist()))
+        out["dense_document"][q["id"]] = sorted(item_doc, key=lambda i: (-dsims[item_doc[i]], order[i]))
+    return out
+
+
 # -- running -------------------------------------------------------------------
 
 
 def corpus_paths(corpus: Path) -> list[str]:
-    """The meeting documents of a corpus folder.
-
-    Files named in capitals (``SOURCE.md``, ``SOURCES.txt``, ``README.md``)
-    document provenance and are not meetings, so they are left out.
-    """
+    """The meeting documents of a corpus folder (provenance files in capitals left out)."""
     paths = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix in {".txt", ".md", ".pdf", ".docx"})
     return [str(p) for p in paths if not p.stem.isupper()]
 
 
+def _summary(per_query: dict[str, dict[str, float]], queries: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    judged = [q for q in queries if q["type"] != "none"]
+    for half in (*HALVES, "all"):
+        qs = [q for q in judged if half == "all" or q["half"] == half]
+        entry = {"all": mean_metrics(per_query[q["id"]] for q in qs)}
+        for kind in ("keyword", "paraphrase"):
+            entry[kind] = mean_metrics(per_query[q["id"]] for q in qs if q["type"] == kind)
+        out[half] = entry
+    return out
+
+
+def cutoff_report(results: dict[str, Any], qrels: dict[str, dict[int, int]], queries: list[dict[str, Any]],
+                  rule: Callable[[float | None, float | None], bool], halves: Sequence[str]) -> dict[str, Any]:
+    """How a cutoff rule treats the hybrid top 10 (``results[qid] = [(item, dense, coverage), ...]``)."""
+    none_q = [q for q in queries if q["type"] == "none" and q["half"] in halves]
+    judged = [q for q in queries if q["type"] != "none" and q["half"] in halves]
+    empty = sum(1 for q in none_q if not any(rule(d, c) for _, d, c in results[q["id"]]))
+    kept = total = fp = tp = 0
+    hits = []
+    for q in judged:
+        rel = {i for i, g in qrels[q["id"]].items() if g > 0}
+        passed = [i for i, d, c in results[q["id"]] if rule(d, c)]
+        hits.append(len(passed))
+        top_rel = [i for i, _, _ in results[q["id"]] if i in rel]
+        total += len(top_rel)
+        kept += sum(1 for i in top_rel if i in passed)
+        tp += sum(1 for i in passed if i in rel)
+        fp += sum(1 for i in passed if i not in rel)
+    for q in none_q:
+        fp += sum(1 for _, d, c in results[q["id"]] if rule(d, c))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = kept / total if total else 0.0
+    return {
+        "no_answer_queries_without_hits": f"{empty}/{len(none_q)}",
+        "relevant_top10_kept": round(recall, 4),
+        "precision_of_passed": round(precision, 4),
+        "f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
+        "mean_hits_per_judged_query": round(statistics.mean(hits), 2) if hits else 0,
+    }
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    """Build (or reuse) the archive, run all queries, return the report."""
-    from index.search import search
+    """Build (or reuse) the archive, run every layer, return the report."""
+    from index import search as S
+    from index.embeddings import load_embedder
     from index.store import Archive
     from ingest.pipeline import ingest_paths
     from radslag.config import CORPUS_DIR, load_settings
+    from radslag.lang import stopwords
 
     queries = load_queries(Path(args.queries))
     tmp = None
@@ -178,58 +388,78 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     else:
         tmp = tempfile.TemporaryDirectory(prefix="radslag-bench-")
         archive_dir = Path(tmp.name) / "archive"
-    settings = load_settings(archive_dir=archive_dir, embed=not args.no_embed, enrich=False)
-    modes = ["keyword"] if args.no_embed else list(args.modes)
+    settings = load_settings(archive_dir=archive_dir, embed=True, enrich=False)
     t0 = time.perf_counter()
     report = ingest_paths(corpus_paths(Path(args.corpus or CORPUS_DIR)), settings, progress=False)
-    ingest_s = time.perf_counter() - t0
-    failed = [(f.source, getattr(f, "message", "")) for f in report.failed]
-
     out: dict[str, Any] = {
         "n_queries": len(queries),
+        "queries_by_half_and_type": {f"{h}/{t}": n for (h, t), n in sorted(Counter((q["half"], q["type"]) for q in queries).items())},
+        "tuned_on": "dev (the 41 earlier queries + every other new query); test = new queries never tuned on",
         "k": args.k,
-        "ingest_seconds": round(ingest_s, 1),
-        "ingest_failed": failed,
-        "modes": {},
+        "ingest_seconds": round(time.perf_counter() - t0, 1),
+        "ingest_failed": [(f.source, getattr(f, "message", "")) for f in report.failed],
+        "ingest_notes": list(report.notes),
+        "rows": {},
     }
     with Archive(settings.db_path) as archive:
-        items = archive.items()
+        items = archive.items(enrichment=False)
         out["n_items"] = len(items)
-        if not items:
-            out["error"] = "the archive has no items: ingest failed (see ingest_failed)"
-            if tmp is not None:
-                tmp.cleanup()
-            return out
+        out["n_passages"] = archive.count("passages")
         qrels, unmatched = map_judgments(queries, [{"id": it.id, "source": it.source, "title": it.title,
                                                     "text": it.text} for it in items])
         out["unmatched"] = unmatched
-        per_query: dict[str, dict[str, Any]] = {}
-        for mode in modes:
-            rows: dict[str, list[dict[str, float]]] = {"all": [], "keyword": [], "paraphrase": []}
-            errors: list[str] = []
-            t1 = time.perf_counter()
+        stop = frozenset(stopwords())
+        rankings: dict[str, dict[str, list[int]]] = {}
+        for name, fn in (("bm25_stem", stem_terms), ("bm25_lemma", lemma_terms), ("bm25_lemma_compound", full_terms)):
+            bm = BM25(items, fn)
+            rankings[name] = {q["id"]: bm.rank(q["query"], stop) for q in queries}
+        embedder = load_embedder(settings)
+        grid = [(sw, mw) for sw in (0.0, 0.3) for mw in (0.0, 0.1, 0.2, 0.3, 0.5)] if args.calibrate else []
+        rankings.update(dense_rankings(archive, settings, embedder, queries, grid))
+        cut_data: dict[str, list[tuple[int, float | None, float | None]]] = {}
+        times: dict[str, list[float]] = {"hybrid": [], "keyword": [], "dense": []}
+        for mode in ("keyword", "dense", "hybrid"):
+            rankings[mode] = {}
             for q in queries:
-                try:
-                    result = search(archive, q["query"], settings=settings, k=args.k, mode=mode)
-                    ranked = [h.item_id for h in result.hits]
-                except Exception as exc:  # report, keep going (e.g. no model for dense)
-                    errors.append(f"{q['id']}: {type(exc).__name__}: {exc}")
-                    ranked = []
-                metrics = evaluate(ranked, qrels[q["id"]], args.k)
-                rows["all"].append(metrics)
-                rows.setdefault(q["type"], []).append(metrics)
-                if args.per_query:
-                    entry = per_query.setdefault(q["id"], {"query": q["query"], "type": q["type"]})
-                    entry[mode] = {
-                        "ranks_of_relevant": [ranked.index(i) + 1 if i in ranked else None for i in qrels[q["id"]]],
-                        **{key: round(v, 3) for key, v in metrics.items()},
-                    }
-            out["modes"][mode] = {name: mean_metrics(r) for name, r in rows.items()}
-            out["modes"][mode]["seconds"] = round(time.perf_counter() - t1, 2)
-            if errors:
-                out["modes"][mode]["errors"] = errors[:5] + ([f"... {len(errors) - 5} more"] if len(errors) > 5 else [])
+                result = S.search(archive, q["query"], settings=settings, k=args.k, mode=mode, cutoff=False)
+                rankings[mode][q["id"]] = [h.item_id for h in result.hits]
+                times[mode].append(result.elapsed_ms)
+                if mode == "hybrid":
+                    ids = [h.item_id for h in result.hits]
+                    cov = S.keyword_coverage(archive, result.query, ids)
+                    cut_data[q["id"]] = [(h.item_id, h.dense_score, cov.get(h.item_id) if h.keyword_rank else None)
+                                         for h in result.hits]
+        for name, ranks in rankings.items():
+            per_query = {q["id"]: evaluate(ranks[q["id"]], qrels[q["id"]], args.k) for q in queries}
+            out["rows"][name] = _summary(per_query, queries)
         if args.per_query:
-            out["per_query"] = per_query
+            out["per_query"] = {
+                q["id"]: {"query": q["query"], "type": q["type"], "half": q["half"],
+                          **{name: [r[q["id"]].index(i) + 1 if i in r[q["id"]][:args.k] else None for i in qrels[q["id"]]]
+                             for name, r in rankings.items()}}
+                for q in queries}
+        rule = S.passes_cutoff
+        out["cutoff"] = {
+            "thresholds": {"dense": S.DENSE_CUTOFF, "coverage": S.COVERAGE_CUTOFF},
+            **{half: cutoff_report(cut_data, qrels, queries, rule, [half]) for half in HALVES},
+        }
+        if args.calibrate:
+            grid = []
+            for d in [x / 1000 for x in range(800, 881, 5)]:
+                for c in (0.34, 0.5, 0.67, 0.75, 1.0):
+                    def trial(ds, cv, d=d, c=c):
+                        return (cv is not None and cv >= c) or (ds is not None and ds >= d)
+                    rep = cutoff_report(cut_data, qrels, queries, trial, ["dev"])
+                    grid.append({"dense": d, "coverage": c, **rep})
+            grid.sort(key=lambda r: -r["f1"])
+            out["calibration_dev_top5"] = grid[:5]
+        # latency: one more pass of hybrid and keyword-only queries, models warm
+        lat: dict[str, list[float]] = {"hybrid": [], "keyword": []}
+        for mode in lat:
+            for q in queries:
+                lat[mode].append(S.search(archive, q["query"], settings=settings, k=args.k, mode=mode).elapsed_ms)
+        out["latency_ms"] = {mode: {"p50": round(statistics.median(v), 1),
+                                    "p95": round(sorted(v)[int(0.95 * (len(v) - 1))], 1)} for mode, v in lat.items()}
     if tmp is not None:
         tmp.cleanup()
     return out
@@ -239,11 +469,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--queries", default=str(DEFAULT_QUERIES), help="JSONL query set")
     parser.add_argument("--corpus", default=None, help="corpus folder (default: the bundled corpus/)")
-    parser.add_argument("--archive", default=None, help="archive folder to build into (default: a temp dir)")
-    parser.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
+    parser.add_argument("--archive", default=None, help="archive folder to build into or reuse (default: a temp dir)")
     parser.add_argument("--k", type=int, default=10)
-    parser.add_argument("--no-embed", action="store_true", help="skip embeddings; keyword mode only")
-    parser.add_argument("--per-query", action="store_true", help="include per-query results")
+    parser.add_argument("--calibrate", action="store_true", help="grid the relevance cutoff on the dev half")
+    parser.add_argument("--per-query", action="store_true", help="include per-query ranks of relevant items")
     args = parser.parse_args(argv)
     print(json.dumps(run(args), ensure_ascii=False, indent=2))
     return 0

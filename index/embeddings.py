@@ -44,6 +44,14 @@ are close to fp32 but not equal (``bench/encode.py`` reports the agreement):
 the int8 fingerprint reads ``int8:<sha256>`` and :meth:`Embedder.matches`
 refuses a stored fingerprint of the other precision, so an index is never a
 mix of both (``radslag reindex`` rebuilds it after a switch).
+
+The fingerprint also names what was embedded for a passage
+(:data:`index.passages.PASSAGE_FORMAT`, e.g. ``ctx1``: a context line of
+municipality, body, date and item title before the passage text): the tag
+reads ``ctx1:<sha256>`` (fp32) or ``int8+ctx1:<sha256>``. An index embedded
+under an older format (a bare sha256 or ``int8:<sha256>``) is refused like an
+index of another model, so ``radslag reindex`` re-embeds it; vectors of two
+formats never share an index.
 """
 
 from __future__ import annotations
@@ -58,6 +66,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from index.passages import PASSAGE_FORMAT
 from radslag.config import Settings
 from radslag.errors import ModelError
 
@@ -122,7 +131,7 @@ class Embedder:
             dim = model.get_sentence_embedding_dimension()
         self.dim = int(dim)
         self.probe_vectors = self._probe()
-        self.fingerprint = fingerprint_of(self.name, self.dim, self.probe_vectors, FINGERPRINT_VARIANT[backend])
+        self.fingerprint = fingerprint_of(self.name, self.dim, self.probe_vectors, variant_of(backend))
 
     @property
     def tokenizer(self) -> Any:
@@ -233,8 +242,18 @@ def fingerprint_of(name: str, dim: int, probe_vectors: np.ndarray, variant: str 
 
 
 def fingerprint_variant(fingerprint: str) -> str:
-    """The precision tag of a fingerprint (``""`` for fp32, ``"int8"``)."""
+    """The tag of a fingerprint: precision and passage format (``"ctx1"``, ``"int8+ctx1"``; ``""`` for old fp32)."""
     return fingerprint.split(":", 1)[0] if ":" in fingerprint else ""
+
+
+def fingerprint_precision(fingerprint: str) -> str:
+    """The precision part of a fingerprint's tag: ``"int8"`` or ``""`` (fp32)."""
+    return "int8" if fingerprint_variant(fingerprint).split("+")[0] == "int8" else ""
+
+
+def variant_of(backend: str, passage_format: str = PASSAGE_FORMAT) -> str:
+    """The fingerprint tag of vectors from ``backend`` under ``passage_format``."""
+    return "+".join(x for x in (FINGERPRINT_VARIANT[backend], passage_format) if x)
 
 
 def _prompts(name: str, model: Any) -> tuple[str, str]:
@@ -671,7 +690,7 @@ def load_embedder(settings: Settings, index_fingerprint: str | None = None) -> E
             the backend cannot run it.
     """
     if index_fingerprint and requested_backend(settings) == "auto":
-        want = fingerprint_variant(str(index_fingerprint))
+        want = fingerprint_precision(str(index_fingerprint))
         backend = resolve_backend(settings)[0]
         if FINGERPRINT_VARIANT[backend] != want:
             if want == "int8":

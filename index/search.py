@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from index.embeddings import load_embedder
@@ -24,6 +26,7 @@ from index.vectors import META_FILE, VectorIndex
 from radslag.config import Settings
 from radslag.errors import RadslagError
 from radslag.lang import stopwords
+from radslag.taxonomy import load_taxonomy
 from radslag.types import Filters, Item, Record
 
 MODES = ("hybrid", "dense", "keyword")
@@ -34,6 +37,26 @@ RRF_K = 60
 CANDIDATES = 100
 #: BM25 weights of the FTS5 columns: a term in the title counts twice.
 BM25_WEIGHTS = (2.0, 1.0)
+#: Longest query searched; longer input is cut (with a note) so one pasted
+#: document cannot hold the tokenizer and the FTS engine for minutes.
+MAX_QUERY_CHARS = 1000
+#: Most hits one search may ask for.
+MAX_K = 10_000
+#: Relevance cutoff, calibrated by ``bench/quality.py --calibrate`` on the dev
+#: half of the team's judged queries (see :func:`passes_cutoff`).
+DENSE_CUTOFF = 0.80
+COVERAGE_CUTOFF = 0.5
+#: Candidates below the cutoff shown as "nearest" when asked for.
+NEAREST_K = 3
+#: Dense item score: weights of the item's second-best passage and of its
+#: meeting's best passage (see :func:`item_scores`), chosen on the dev half.
+SECOND_PASSAGE_WEIGHT = 0.0
+MEETING_WEIGHT = 0.2
+#: Weight of the taxonomy in hybrid fusion (see :func:`query_topics`): a
+#: candidate tagged with a topic the query names gains ``TOPIC_WEIGHT * share
+#: / (RRF_K + 1)``, as if ranked first in one more list, scaled by the share
+#: of the query's terms that the topic's seed terms account for.
+TOPIC_WEIGHT = 1.0
 
 
 @dataclass
@@ -71,12 +94,79 @@ class SearchResult:
     notes: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0  # the query itself, models already loaded
     load_ms: float = 0.0  # one-time model and index loading spent in this call
+    #: Whether the relevance cutoff was applied (``cutoff=False`` turns it off).
+    cutoff: bool = True
+    #: Candidates the cutoff removed (0 when nothing was cut).
+    below_cutoff: int = 0
+    #: The best candidates below the cutoff, only when ``show_nearest`` was asked.
+    nearest: list[Hit] = field(default_factory=list)
+    #: Cleaned query cut to :data:`MAX_QUERY_CHARS` (a note says so too).
+    truncated: bool = False
+
+    @property
+    def no_match(self) -> bool:
+        """True when nothing passed the cutoff: show "Inga träffar" (and ``nearest`` if any)."""
+        return not self.hits
 
     def to_json(self) -> dict[str, Any]:
         """JSON with times rounded to 0.1 ms."""
-        out = {key: getattr(self, key) for key in ("query", "mode", "modes_used", "notes")}
-        return out | {"elapsed_ms": round(self.elapsed_ms, 1), "load_ms": round(self.load_ms, 1),
-                      "hits": [h.to_json() for h in self.hits]}
+        out = {key: getattr(self, key) for key in ("query", "mode", "modes_used", "notes", "cutoff",
+                                                   "below_cutoff", "truncated")}
+        return out | {"no_match": self.no_match, "elapsed_ms": round(self.elapsed_ms, 1),
+                      "load_ms": round(self.load_ms, 1), "hits": [h.to_json() for h in self.hits],
+                      "nearest": [h.to_json() for h in self.nearest]}
+
+
+# -- query hygiene ------------------------------------------------------------
+
+
+def clean_query(query: Any) -> tuple[str, list[str]]:
+    """Normalise user input before any tokenizer sees it.
+
+    Unicode NFC; lone surrogates, control characters (other than
+    whitespace, which becomes a space), bidi controls and other format
+    characters removed; whitespace collapsed; cut at
+    :data:`MAX_QUERY_CHARS` on a word boundary.
+
+    Returns:
+        ``(query, notes)``: the cleaned query and notes (Swedish, English in
+        parentheses) on what was changed that the user should know.
+    """
+    notes: list[str] = []
+    text = "" if query is None else str(query)
+    # A lone surrogate cannot be NFC-normalised or UTF-8 encoded: drop it first.
+    text = "".join(ch for ch in text if not 0xD800 <= ord(ch) <= 0xDFFF)
+    text = unicodedata.normalize("NFC", text)
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if ch.isspace():
+            out.append(" ")
+        elif cat in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            continue
+        else:
+            out.append(ch)
+    text = " ".join("".join(out).split())
+    if len(text) > MAX_QUERY_CHARS:
+        cut = text[:MAX_QUERY_CHARS]
+        space = cut.rfind(" ")
+        text = cut[:space] if space > MAX_QUERY_CHARS // 2 else cut
+        notes.append(f"Frågan kortades till {len(text)} tecken (the query was cut to {len(text)} characters; "
+                     f"at most {MAX_QUERY_CHARS}).")
+    return text, notes
+
+
+def check_k(k: Any) -> int:
+    """Validate the number of hits.
+
+    Raises:
+        RadslagError: Unless ``k`` is a whole number from 1 to :data:`MAX_K`.
+    """
+    if isinstance(k, str) and k.strip().isdigit():
+        k = int(k)
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise RadslagError(f"Antal träffar måste vara ett heltal 1–{MAX_K} (k must be a whole number 1-{MAX_K}).")
+    return k
 
 
 # -- keyword side ---------------------------------------------------------------
@@ -147,8 +237,14 @@ class DenseSearcher:
 
     def ranking(
         self, archive: Archive, query: str, limit: int, allowed: set[int] | None
-    ) -> tuple[list[tuple[int, float]], dict[int, int]]:
-        """Return ``(item_id, cosine)`` best first and the best passage id per item."""
+    ) -> tuple[list[tuple[int, float]], dict[int, int], dict[int, float]]:
+        """Rank items by :func:`item_scores`.
+
+        Returns:
+            ``(item_id, score)`` best first, the best passage id per item and
+            the best passage's cosine per item (the scale the cutoff and
+            ``Hit.dense_score`` use, whatever the aggregation).
+        """
         if len(self.index) == 0:
             raise RadslagError("Vektorindexet är tomt – kör `radslag reindex` (the vector index is empty).")
         qvec = self.embedder.encode_queries([query])
@@ -157,16 +253,108 @@ class DenseSearcher:
         scores, ids = self.index.search(qvec, min(want, n_passages))
         ids = [int(i) for i in ids[0]]
         scores = [float(s) for s in scores[0]]
-        item_of = archive.passage_items(ids) if ids else {}
+        where = archive.passage_meetings(ids) if ids else {}
         best: dict[int, tuple[float, int]] = {}
+        rows = []
         for pid, score in zip(ids, scores):
-            item_id = item_of.get(pid)
-            if item_id is None or (allowed is not None and item_id not in allowed):
+            if pid not in where:
                 continue
+            item_id, meeting_id = where[pid]
+            if allowed is not None and item_id not in allowed:
+                continue
+            rows.append((item_id, meeting_id, score))
             if item_id not in best or score > best[item_id][0]:
                 best[item_id] = (score, pid)
-        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:limit]
-        return [(item, s) for item, (s, _) in ranked], {item: pid for item, (_, pid) in ranked}
+        scored = item_scores(rows)
+        ranked = sorted(scored, key=lambda i: -scored[i][0])[:limit]
+        return ([(i, scored[i][0]) for i in ranked], {i: best[i][1] for i in ranked},
+                {i: scored[i][1] for i in ranked})
+
+
+def item_scores(
+    passages: list[tuple[int, int, float]],
+    second_weight: float = SECOND_PASSAGE_WEIGHT,
+    meeting_weight: float = MEETING_WEIGHT,
+) -> dict[int, tuple[float, float]]:
+    """Score items from their passages and their meeting's.
+
+    An item's evidence is its best passage, plus (weighted) its second-best
+    passage (an item discussed at length) and the best passage of its whole
+    meeting (minutes about the query make each of their items likelier to be
+    the one meant): ``best + second_weight * (second - best) + meeting_weight
+    * (meeting_best - best)``. Both corrections are differences, so an item
+    that is its meeting's best and has one passage keeps its cosine.
+
+    Args:
+        passages: ``(item_id, meeting_id, cosine)`` of the retrieved passages.
+
+    Returns:
+        ``{item_id: (score, best passage cosine)}``.
+    """
+    per_item: dict[int, list[float]] = {}
+    meeting_of: dict[int, int] = {}
+    meeting_best: dict[int, float] = {}
+    for item_id, meeting_id, score in passages:
+        per_item.setdefault(item_id, []).append(score)
+        meeting_of[item_id] = meeting_id
+        if score > meeting_best.get(meeting_id, -2.0):
+            meeting_best[meeting_id] = score
+    out = {}
+    for item_id, scores in per_item.items():
+        scores.sort(reverse=True)
+        best = scores[0]
+        second = scores[1] if len(scores) > 1 else best
+        top = meeting_best[meeting_of[item_id]]
+        out[item_id] = (best + second_weight * (second - best) + meeting_weight * (top - best), best)
+    return out
+
+
+# -- the taxonomy ----------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _topic_seeds() -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
+    """Each issue topic's seed terms as sets of query term groups (analysed like queries)."""
+    out = []
+    for topic in load_taxonomy():
+        if topic.procedural:
+            continue
+        seeds = [frozenset(query_groups(seed.lstrip("="), keep_stopwords=True)) for seed in topic.seed_terms]
+        out.append((topic.id, tuple(s for s in seeds if s)))
+    return tuple(out)
+
+
+def query_topics(query: str) -> dict[str, float]:
+    """Topics of the taxonomy that the query names, with the share of its terms they account for.
+
+    A topic is named when all terms of one of its seed terms are among the
+    query's terms ("epa-traktor", "hög musik" name *motorburen ungdom*).
+    The curated taxonomy knows what a word is a sign of, which neither BM25
+    nor a small embedding model does: an item tagged *motorburen ungdom*
+    (``radslag.taxonomy``, tagged at ingest) is about EPA-tractors even when
+    it never names one.
+    """
+    groups = set(query_groups(query))
+    if not groups:
+        return {}
+    out = {}
+    for topic_id, seeds in _topic_seeds():
+        covered: set[str] = set()
+        for seed in seeds:
+            if seed <= groups:
+                covered |= seed
+        if covered:
+            out[topic_id] = len(covered) / len(groups)
+    return out
+
+
+def topic_boost(archive: Archive, query: str, candidates: list[int]) -> dict[int, float]:
+    """Fusion bonus of each candidate tagged with a topic the query names (:data:`TOPIC_WEIGHT`)."""
+    topics = query_topics(query)
+    if not topics:
+        return {}
+    tagged = archive.topic_items(sorted(topics), candidates)
+    return {i: TOPIC_WEIGHT * max(topics[t] for t in ts) / (RRF_K + 1) for i, ts in tagged.items()}
 
 
 # -- fusion and presentation ----------------------------------------------------
@@ -258,6 +446,21 @@ def _trim(text: str, query: str, width: int) -> str:
     return ("… " if start else "") + snippet + " …"
 
 
+def passes_cutoff(dense_score: float | None, coverage: float | None) -> bool:
+    """The relevance rule: an item is a hit when either side vouches for it.
+
+    The keyword side vouches when the item matches at least
+    :data:`COVERAGE_CUTOFF` of the query's term groups; the dense side when
+    the item's score reaches :data:`DENSE_CUTOFF`. Both were calibrated on
+    the dev half of the team's judgments (``bench/quality.py --calibrate``),
+    maximising F1 of "relevant" over the top candidates with the no-answer
+    queries included, so a query about nothing in the archive gets no hits.
+    """
+    if coverage is not None and coverage >= COVERAGE_CUTOFF:
+        return True
+    return dense_score is not None and dense_score >= DENSE_CUTOFF
+
+
 def display_title(number: str | None, title: str) -> str:
     """Item title with its number as minutes write it: "5. Titel", "§ 12 Titel"."""
     if not number:
@@ -274,6 +477,8 @@ def search(
     mode: str = "hybrid",
     filters: Filters | None = None,
     order: str = "relevance",
+    cutoff: bool = True,
+    show_nearest: bool = False,
 ) -> SearchResult:
     """Search agenda items.
 
@@ -284,7 +489,12 @@ def search(
         k: Number of hits.
         mode: ``hybrid`` (RRF of both sides), ``dense`` or ``keyword``.
         filters: Which meetings and items to search.
-        order: ``relevance`` or ``date`` (newest first among the top hits).
+        order: ``relevance`` or ``date`` (newest first among the hits that
+            passed the cutoff).
+        cutoff: Apply the relevance cutoff (:func:`passes_cutoff`); off gives
+            the ``k`` best candidates whatever their score.
+        show_nearest: Also return the best :data:`NEAREST_K` candidates
+            below the cutoff in ``SearchResult.nearest``.
 
     Returns:
         A :class:`SearchResult`; ``notes`` explain anything that did not run.
@@ -297,9 +507,12 @@ def search(
         raise RadslagError(f"Okänt sökläge {mode!r}; välj {', '.join(MODES)} (unknown mode).")
     if order not in ORDERS:
         raise RadslagError(f"Okänd sortering {order!r}; välj {', '.join(ORDERS)} (unknown order).")
+    k = check_k(k)
     t0 = time.perf_counter()
-    query = query.strip()
-    result = SearchResult(query=query, mode=mode, hits=[], modes_used=[])
+    query, notes = clean_query(query)
+    result = SearchResult(query=query, mode=mode, hits=[], modes_used=[], notes=notes)
+    result.truncated = bool(notes)
+    result.cutoff = cutoff
     if not query:
         result.notes.append("Tom fråga (empty query).")
         return result
@@ -308,10 +521,11 @@ def search(
     keyword: list[tuple[int, float]] = []
     coverage: dict[int, float] = {}
     dense: list[tuple[int, float]] = []
+    cosine: dict[int, float] = {}
     best_passage: dict[int, int] = {}
     if mode in ("hybrid", "keyword"):
         keyword = keyword_ranking(archive, query, pool, allowed)
-        if mode == "hybrid":
+        if mode == "hybrid" or cutoff:
             coverage = keyword_coverage(archive, query, [i for i, _ in keyword])
         result.modes_used.append("keyword")
     if mode in ("hybrid", "dense"):
@@ -319,7 +533,7 @@ def search(
             t_load = time.perf_counter()
             searcher = DenseSearcher.get(settings)
             result.load_ms = (time.perf_counter() - t_load) * 1000
-            dense, best_passage = searcher.ranking(archive, query, pool, allowed)
+            dense, best_passage, cosine = searcher.ranking(archive, query, pool, allowed)
             result.modes_used.append("dense")
         except RadslagError as exc:
             if mode == "dense":
@@ -328,13 +542,54 @@ def search(
                 "Semantisk sökning kunde inte köras; resultaten bygger bara på nyckelord "
                 f"(dense search unavailable, keyword results only): {exc}"
             )
-    fused = fuse(mode, keyword, dense, coverage)
-    ordered = sorted(fused, key=lambda i: -fused[i])[:k]
+    fused = fuse(mode, keyword, dense, coverage if mode == "hybrid" else None)
+    if mode == "hybrid" and fused:
+        for item_id, bonus in topic_boost(archive, query, list(fused)).items():
+            fused[item_id] += bonus
+    ranked = sorted(fused, key=lambda i: -fused[i])
+    if cutoff:
+        passed = [i for i in ranked if passes_cutoff(cosine.get(i), coverage.get(i))]
+        kept = set(passed)
+        below = [i for i in ranked if i not in kept]
+        result.below_cutoff = len(below)
+    else:
+        passed, below = ranked, []
+    ordered = passed[:k]
+    nearest = below[:NEAREST_K] if show_nearest and cutoff else []
+    if not ordered:
+        result.notes.append("Inga träffar över relevansgränsen (no hits above the relevance cutoff)."
+                            if ranked else "Inga träffar (no hits).")
+    result.hits = _hits(archive, query, ordered, fused, keyword, dense, cosine, best_passage)
+    result.nearest = _hits(archive, query, nearest, fused, keyword, dense, cosine, best_passage)
+    if order == "date":
+        result.hits.sort(key=lambda h: h.date or "", reverse=True)
+    for hits in (result.hits, result.nearest):
+        for rank, hit in enumerate(hits, start=1):
+            hit.rank = rank
+    result.elapsed_ms = (time.perf_counter() - t0) * 1000 - result.load_ms
+    return result
+
+
+def _hits(
+    archive: Archive,
+    query: str,
+    ordered: list[int],
+    fused: dict[int, float],
+    keyword: list[tuple[int, float]],
+    dense: list[tuple[int, float]],
+    cosine: dict[int, float],
+    best_passage: dict[int, int],
+) -> list[Hit]:
+    """Presentation records (rank 0) for ``ordered`` item ids."""
+    if not ordered:
+        return []
     kw_rank = {item: r for r, (item, _) in enumerate(keyword, start=1)}
     dn_rank = {item: r for r, (item, _) in enumerate(dense, start=1)}
-    dn_score = dict(dense)
+    dn_score = cosine
+    hits: list[Hit] = []
     rows = {row.id: row for row in archive.items(item_ids=ordered)}
-    passages = {p.id: p for p in archive.passages(list(best_passage.values()))} if best_passage else {}
+    wanted = [best_passage[i] for i in ordered if i in best_passage]
+    passages = {p.id: p for p in archive.passages(wanted)} if wanted else {}
     for item_id in ordered:
         row = rows[item_id]
         pid = best_passage.get(item_id)
@@ -342,7 +597,7 @@ def search(
             snippet, s_start = _trim(passages[pid].text, query, 320), passages[pid].start
         else:
             snippet, s_start = best_snippet(archive, row, query)
-        result.hits.append(
+        hits.append(
             Hit(
                 rank=0,
                 score=round(float(fused[item_id]), 6),
@@ -364,9 +619,4 @@ def search(
                 dense_score=round(dn_score[item_id], 4) if item_id in dn_score else None,
             )
         )
-    if order == "date":
-        result.hits.sort(key=lambda h: h.date or "", reverse=True)
-    for rank, hit in enumerate(result.hits, start=1):
-        hit.rank = rank
-    result.elapsed_ms = (time.perf_counter() - t0) * 1000 - result.load_ms
-    return result
+    return hits

@@ -38,6 +38,7 @@ from radslag.filters import council_matches, name_matches
 from radslag.periods import PERIODS, period_of
 from index.store.base import StorePart
 from index.store.recurrence import RecurrenceStore
+from index.store.search import SearchStore
 from index.store.stages import StagesStore
 from index.store.watch import WatchStore
 from radslag.types import (
@@ -330,7 +331,7 @@ def _thread_entry(row: sqlite3.Row) -> ThreadEntry:
     return ThreadEntry(**data)
 
 
-class Archive(StagesStore, WatchStore, RecurrenceStore, StorePart):
+class Archive(SearchStore, StagesStore, WatchStore, RecurrenceStore, StorePart):
     """A Rådslag archive in one SQLite file.
 
     Args:

@@ -75,19 +75,25 @@ def test_map_judgments_by_title_and_text() -> None:
 
 def test_query_set_is_well_formed() -> None:
     queries = load_queries(DEFAULT_QUERIES)
-    assert len(queries) >= 36
+    assert len(queries) >= 100
     assert len({q["id"] for q in queries}) == len(queries)
     types = [q["type"] for q in queries]
-    assert set(types) == {"keyword", "paraphrase"}
-    assert types.count("paraphrase") * 2 >= len(queries)
+    assert set(types) == {"keyword", "paraphrase", "none"}
+    judged = [q for q in queries if q["type"] != "none"]
+    assert types.count("paraphrase") * 2 >= len(judged)  # at least half paraphrases
+    for half in ("dev", "test"):  # both halves hold every type
+        assert {q["type"] for q in queries if q["half"] == half} == {"keyword", "paraphrase", "none"}
     corpus = Path(__file__).resolve().parents[2] / "corpus"
+    names = [p.name for p in corpus.rglob("*.*")]
     texts = {p.name: " ".join(p.read_text(encoding="utf-8").split()).casefold() for p in corpus.rglob("*.*") if p.suffix in (".txt", ".md")}
     for q in queries:
-        assert q["relevant"], q["id"]
+        assert bool(q["relevant"]) == (q["type"] != "none"), q["id"]
         for j in q["relevant"]:
             assert j["grade"] in (1, 2)
             assert ("title_contains" in j) != ("text_contains" in j), json.dumps(j)
+            assert len([n for n in names if n.endswith(j["source_suffix"])]) == 1, j
             matches = [name for name in texts if name.endswith(j["source_suffix"])]
-            assert len(matches) == 1, j
+            if not matches:  # a PDF: bench/quality.py lists judgments matching no item as "unmatched"
+                continue
             needle = " ".join((j.get("title_contains") or j["text_contains"]).split()).casefold()
             assert needle in texts[matches[0]], (q["id"], j)

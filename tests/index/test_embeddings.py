@@ -14,6 +14,7 @@ from index.embeddings import (
     Embedder,
     OnnxSentenceModel,
     fingerprint_of,
+    fingerprint_precision,
     fingerprint_variant,
     load_embedder,
     onnxruntime_available,
@@ -21,6 +22,7 @@ from index.embeddings import (
     requested_backend,
     resolve_backend,
 )
+from index.passages import PASSAGE_FORMAT
 from radslag.config import Settings, load_settings
 from radslag.errors import IndexMismatchError, ModelError
 
@@ -156,7 +158,10 @@ def test_matches_refuses_the_other_precision_even_with_equal_probes():
     int8 = Embedder("m", _Fixed(), backend="onnx-int8")
     probes = np.round(fp32.probe_vectors, 6).tolist()
     assert np.array_equal(fp32.probe_vectors, int8.probe_vectors)
-    assert int8.fingerprint == "int8:" + fp32.fingerprint
+    assert int8.fingerprint.split(":")[1] == fp32.fingerprint.split(":")[1]  # one hash, two tags
+    assert fingerprint_variant(fp32.fingerprint) == PASSAGE_FORMAT
+    assert fingerprint_variant(int8.fingerprint) == "int8+" + PASSAGE_FORMAT
+    assert fingerprint_precision(int8.fingerprint) == "int8" and fingerprint_precision(fp32.fingerprint) == ""
     assert fp32.matches("m", 4, fp32.fingerprint, probes) and int8.matches("m", 4, int8.fingerprint, probes)
     assert not int8.matches("m", 4, fp32.fingerprint, probes)
     assert not fp32.matches("m", 4, int8.fingerprint, probes)
@@ -164,6 +169,18 @@ def test_matches_refuses_the_other_precision_even_with_equal_probes():
     assert torch_.fingerprint == fp32.fingerprint  # torch and ONNX fp32 share one identity
     other = Embedder("m", _Fixed(scale=3.0), backend="onnx")
     assert not fp32.matches("m", 4, other.fingerprint, np.round(other.probe_vectors, 6).tolist())
+
+
+def test_an_index_of_the_older_passage_format_is_refused():
+    """Vectors embedded without the context line must be re-embedded, never mixed with new ones."""
+    fp32 = Embedder("m", _Fixed(), backend="onnx")
+    int8 = Embedder("m", _Fixed(), backend="onnx-int8")
+    probes = np.round(fp32.probe_vectors, 6).tolist()
+    bare = fingerprint_of("m", 4, fp32.probe_vectors)  # what archives before ctx1 stored
+    assert fp32.fingerprint == f"{PASSAGE_FORMAT}:{bare}"
+    assert not fp32.matches("m", 4, bare, probes)
+    assert not int8.matches("m", 4, "int8:" + bare, probes)
+    assert fingerprint_precision("int8:" + bare) == "int8" and fingerprint_precision(bare) == ""
 
 
 # -- slow: the real e5 model on every backend ------------------------------------------------
@@ -307,7 +324,7 @@ def test_fingerprint_differs_for_other_model_name_or_weights(e5_embedder):
     assert other.fingerprint != e5_embedder.fingerprint
     assert not e5_embedder.matches(other.name, other.dim, other.fingerprint)
     same = e5_embedder.probe_vectors
-    variant = "int8" if e5_embedder.backend == "onnx-int8" else ""
+    variant = fingerprint_variant(e5_embedder.fingerprint)
     assert fingerprint_of(e5_embedder.name, 384, same, variant) == e5_embedder.fingerprint
     changed = same + np.float32(0.01) * np.sign(np.random.default_rng(0).standard_normal(same.shape))
     assert fingerprint_of(e5_embedder.name, 384, changed, variant) != e5_embedder.fingerprint

@@ -6,9 +6,13 @@ These run in the fast suite so that a change to a formula is caught there
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
-from index.search import fuse, keyword_coverage, keyword_ranking, rrf, search
+from index.search import (COVERAGE_CUTOFF, DENSE_CUTOFF, MAX_K, MAX_QUERY_CHARS, check_k, clean_query, fuse, item_scores,
+                          keyword_coverage, keyword_ranking, passes_cutoff, rrf, search)
+from radslag.errors import RadslagError
 from index.store import Archive
 from radslag.config import load_settings
 from radslag.types import AgendaItem, Document, MeetingMeta
@@ -85,12 +89,98 @@ def test_hybrid_without_vectors_says_so_and_still_weights_by_coverage(tmp_path):
     settings = load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
     query = "klotter skolan tunneln"
     try:
-        keyword = search(arc, query, settings=settings, k=5, mode="keyword")
+        keyword = search(arc, query, settings=settings, k=5, mode="keyword", cutoff=False)
         assert [h.item_id for h in keyword.hits][:2] == [p, full]  # BM25 alone prefers the one-term item
-        hybrid = search(arc, query, settings=settings, k=10, mode="hybrid")
+        hybrid = search(arc, query, settings=settings, k=10, mode="hybrid", cutoff=False)
         assert hybrid.modes_used == ["keyword"]
         assert hybrid.notes and "Semantisk sökning kunde inte köras" in hybrid.notes[0]
         ranked = [h.item_id for h in hybrid.hits]
         assert ranked[0] == full and ranked.index(p) > ranked.index(full)  # coverage: all terms first
     finally:
         arc.close()
+
+
+def test_cutoff_keeps_items_matching_enough_of_the_query(tmp_path):
+    arc, (p, full, *_) = _archive(tmp_path, [
+        ("Klotter", "Klotter. " * 6),
+        ("Övrigt", "Vi talade om klotter vid skolan och om belysningen i tunneln."),
+        *[(f"Punkt {n}", COMMON) for n in range(8)],
+    ])
+    settings = load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
+    try:
+        cut = search(arc, "klotter skolan tunneln", settings=settings, k=10, mode="keyword")
+        ranked = [h.item_id for h in cut.hits]
+        assert full in ranked and p not in ranked  # p matches 1 of 3 terms: below COVERAGE_CUTOFF
+        assert cut.cutoff and cut.below_cutoff >= 1 and not cut.nearest
+        near = search(arc, "klotter skolan tunneln", settings=settings, k=10, mode="keyword", show_nearest=True)
+        assert p in [h.item_id for h in near.nearest] and [h.rank for h in near.nearest][0] == 1
+        assert passes_cutoff(None, COVERAGE_CUTOFF) and not passes_cutoff(None, COVERAGE_CUTOFF - 0.01)
+        assert passes_cutoff(DENSE_CUTOFF, 0.0) and not passes_cutoff(DENSE_CUTOFF - 0.001, None)
+    finally:
+        arc.close()
+
+
+def test_nonsense_query_says_no_hits_and_date_order_keeps_the_cutoff(tmp_path):
+    arc, (p, full, *rest) = _archive(tmp_path, [
+        ("Klotter", "Klotter. " * 6),
+        ("Övrigt", "Vi talade om klotter vid skolan och om belysningen i tunneln."),
+        *[(f"Punkt {n}", COMMON) for n in range(8)],
+    ])
+    settings = load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
+    try:
+        nothing = search(arc, "xyzzyqwerty", settings=settings, k=10, mode="keyword", show_nearest=True)
+        assert nothing.hits == [] and nothing.no_match and nothing.to_json()["no_match"] is True
+        assert any("Inga träffar" in n for n in nothing.notes)
+        dated = search(arc, "klotter skolan tunneln", settings=settings, k=10, mode="keyword", order="date")
+        relevance = search(arc, "klotter skolan tunneln", settings=settings, k=10, mode="keyword")
+        assert p not in [h.item_id for h in dated.hits]  # the cut item is not re-admitted by date order
+        assert {h.item_id for h in dated.hits} == {h.item_id for h in relevance.hits} == {full, *rest}
+    finally:
+        arc.close()
+
+
+@pytest.mark.parametrize("query", ['"', "NEAR(", "*", "AND OR", "", "   ", "\ud800klotter", "klotter\x00\x1b[31m",
+                                   "\u202eklotter", "NOT klotter", "(klotter"])
+def test_hostile_queries_never_raise(tmp_path, query):
+    arc, _ = _archive(tmp_path, [("Klotter", "Klotter vid skolan ska saneras.")])
+    settings = load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
+    try:
+        result = search(arc, query, settings=settings, k=5, mode="keyword")
+        assert all(0xD800 > ord(c) or ord(c) > 0xDFFF for c in result.query)
+        assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in result.query)
+        if "klotter" in query:
+            assert [h.item_title for h in result.hits] == ["Klotter"]
+        result.query.encode("utf-8")  # would raise on a surrogate
+    finally:
+        arc.close()
+
+
+def test_long_query_is_cut_with_a_note():
+    text, notes = clean_query("klotter " * 400)
+    assert len(text) <= MAX_QUERY_CHARS and text.endswith("klotter") and notes
+    assert clean_query("kort fråga") == ("kort fråga", [])
+    assert clean_query("a\tb\n c\u200b") == ("a b c", [])
+
+
+@pytest.mark.parametrize("k", [0, -1, MAX_K + 1, "tio", None, 2.5, True])
+def test_bad_k_is_refused_by_name(tmp_path, k):
+    arc, _ = _archive(tmp_path, [("Klotter", "Klotter vid skolan.")])
+    settings = load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
+    try:
+        with pytest.raises(RadslagError, match="Antal träffar"):
+            search(arc, "klotter", settings=settings, k=k, mode="keyword")
+        assert check_k("3") == 3 and check_k(MAX_K) == MAX_K
+    finally:
+        arc.close()
+
+
+def test_item_scores_use_second_passage_and_meeting():
+    rows = [(1, 10, 0.90), (2, 10, 0.80), (2, 10, 0.79), (3, 20, 0.82)]
+    plain = item_scores(rows, second_weight=0.0, meeting_weight=0.0)
+    assert {i: s for i, (s, _) in plain.items()} == pytest.approx({1: 0.90, 2: 0.80, 3: 0.82})
+    met = item_scores(rows, second_weight=0.0, meeting_weight=0.5)
+    # item 2 shares its meeting with the 0.90 passage: pulled half-way up, past item 3
+    assert met[2][0] == pytest.approx(0.85) and met[3][0] == pytest.approx(0.82) and met[1][0] == pytest.approx(0.90)
+    assert met[2][1] == pytest.approx(0.80)  # the best cosine is kept for the cutoff
+    two = item_scores(rows, second_weight=0.5, meeting_weight=0.0)
+    assert two[2][0] == pytest.approx(0.795) and two[3][0] == pytest.approx(0.82)  # one passage: its cosine

@@ -1,0 +1,41 @@
+"""The archive's part for search: look-ups the ranking needs on its hot path.
+
+No schema of its own: the keyword index (``items_fts``) and passages belong to
+the core store; this part only reads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from index.store.base import StorePart
+
+
+class SearchStore(StorePart):
+    """Reads for :mod:`index.search`."""
+
+    def passage_meetings(self, passage_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """``{passage id: (item id, meeting id)}`` for the given passages (one query)."""
+        if not passage_ids:
+            return {}
+        rows = self._conn.execute(
+            "SELECT p.id, p.item_id, i.meeting_id FROM passages p JOIN items i ON i.id = p.item_id "
+            "WHERE p.id IN (SELECT value FROM json_each(?))",
+            (json.dumps([int(i) for i in passage_ids]),),
+        )
+        return {int(pid): (int(item), int(meeting)) for pid, item, meeting in rows}
+
+    def topic_items(self, topic_ids: Sequence[str], candidates: Sequence[int]) -> dict[int, set[str]]:
+        """``{item id: topic ids}`` of the ``candidates`` tagged with any of ``topic_ids``."""
+        if not topic_ids or not candidates:
+            return {}
+        rows = self._conn.execute(
+            "SELECT item_id, topic_id FROM item_topics WHERE topic_id IN (SELECT value FROM json_each(?)) "
+            "AND item_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(topic_ids)), json.dumps([int(i) for i in candidates])),
+        )
+        out: dict[int, set[str]] = {}
+        for item_id, topic_id in rows:
+            out.setdefault(int(item_id), set()).add(str(topic_id))
+        return out
