@@ -227,9 +227,10 @@ def followups_page(site: SiteData, lang: str, masked: bool) -> str:
         rows = []
         for f in sorted(site.open_followups, key=lambda f: (f.date or "", f.id), reverse=True):
             title = display_title(f.item_number, f.item_title)
-            who = f"{h(f.who)}: " if f.who else ""
-            due = f' <span class="due">({h(t("pub_due", lang))} {h(f.due)})</span>' if f.due else ""
-            rows.append(f"<li><p class=\"promise\">{who}{h(f.sentence)}{due}</p><p class=\"meta\">"
+            # the sentence says who and when in its own words; a deadline is added only when it does not
+            due = f' <span class="due">({h(t("pub_due", lang))} {h(f.due)})</span>' \
+                if f.due and f.due.casefold() not in f.sentence.casefold() else ""
+            rows.append(f"<li><p class=\"promise\">{h(f.sentence)}{due}</p><p class=\"meta\">"
                         f"<time>{h(_when(f.date, lang))}</time> – {_item_link(site, f.item_id, '', title)}</p></li>")
         lst = f'<ul class="open-followups">{"".join(rows)}</ul>'
     else:
