@@ -52,7 +52,7 @@ Z95 = 1.959963984540054
 #: Fewest meetings (of a council, or of its peers, in a row's period) for a verdict.
 MIN_MEETINGS = 4
 #: Verdicts (``CompareRow.verdict``).
-VERDICTS = ("more", "less", "same", "few", "few_peers", "no_peers")
+VERDICTS = ("more", "less", "same", "few", "few_peers", "no_peers_year", "no_peers")
 KINDS_FILE = Path(__file__).parent / "data" / "council_kinds.yaml"
 #: ``CompareRow.year`` of the row over all years.
 ALL_YEARS = None
@@ -159,6 +159,7 @@ class CompareRow:
         peers: Councils of the same kind in other municipalities with meetings in the period.
         peer_meetings, peer_items: The same shares pooled over those councils.
         verdict: One of :data:`VERDICTS` (on meetings).
+        min_meetings: Fewest meetings on either side the verdict asked for.
     """
 
     council: str
@@ -174,6 +175,7 @@ class CompareRow:
     peer_meetings: Share = field(default_factory=lambda: Share(0, 0))
     peer_items: Share = field(default_factory=lambda: Share(0, 0))
     verdict: str = "no_peers"
+    min_meetings: int = MIN_MEETINGS
 
     def flat(self) -> dict[str, Any]:
         """One flat record (CSV/JSON): shares rounded to 4 decimals."""
@@ -249,9 +251,11 @@ def _topic(topic: str, lang: str) -> tuple[str, str]:
     raise RadslagError(t("w_cmp_err_topic", lang, topic=topic, known=known))
 
 
-def _verdict(own: Share, peers: Share, n_peers: int, minimum: int) -> str:
-    if n_peers == 0:
+def _verdict(own: Share, peers: Share, n_peers: int, n_kind: int, minimum: int) -> str:
+    if n_kind == 0:
         return "no_peers"
+    if n_peers == 0:
+        return "no_peers_year"
     if own.n < minimum:
         return "few"
     if peers.n < minimum:
@@ -344,15 +348,16 @@ def compare(
             total_own = [a + b for a, b in zip(total_own, own)]
             total_peer = [a + b for a, b in zip(total_peer, pooled)]
             total_peers.update(active)
-            result.rows.append(_row(key, names, info, kinds, year, own, pooled, active, min_meetings, lang))
+            result.rows.append(_row(key, names, info, kinds, year, own, pooled, active, len(peers), min_meetings,
+                                    lang))
         if len(own_years) > 1:
             result.rows.append(_row(key, names, info, kinds, ALL_YEARS, total_own, total_peer, sorted(total_peers),
-                                    min_meetings, lang))
+                                    len(peers), min_meetings, lang))
     return result
 
 
 def _row(key: str, names: dict[str, str], info: dict, kinds: dict, year: int | None, own: list[int],
-         pooled: list[int], active: list[str], minimum: int, lang: str) -> CompareRow:
+         pooled: list[int], active: list[str], n_kind: int, minimum: int, lang: str) -> CompareRow:
     municipality, body = info[key]
     meetings, items = Share.of(own[1], own[0]), Share.of(own[3], own[2])
     peer_meetings, peer_items = Share.of(pooled[1], pooled[0]), Share.of(pooled[3], pooled[2])
@@ -360,7 +365,7 @@ def _row(key: str, names: dict[str, str], info: dict, kinds: dict, year: int | N
         council=key, name=names.get(key, key), municipality=municipality, body=body, kind=kinds[key].id,
         kind_label=kinds[key].label(lang), year=year, meetings=meetings, items=items,
         peers=[names.get(p, p) for p in active], peer_meetings=peer_meetings, peer_items=peer_items,
-        verdict=_verdict(meetings, peer_meetings, len(active), minimum),
+        verdict=_verdict(meetings, peer_meetings, len(active), n_kind, minimum), min_meetings=minimum,
     )
 
 
@@ -390,8 +395,8 @@ def year_label(row: CompareRow, lang: str) -> str:
 
 def verdict_text(row: CompareRow, lang: str) -> str:
     """The row's verdict as one plain sentence."""
-    return t(f"w_cmp_verdict_{row.verdict}", lang, n=MIN_MEETINGS, kind=row.kind_label,
-             meetings=row.meetings.n, peer_meetings=row.peer_meetings.n)
+    return t(f"w_cmp_verdict_{row.verdict}", lang, n=row.min_meetings, kind=row.kind_label,
+             meetings=row.meetings.n, peer_meetings=row.peer_meetings.n, year=year_label(row, lang))
 
 
 def summary(comparison: Comparison) -> list[str]:
@@ -404,7 +409,8 @@ def summary(comparison: Comparison) -> list[str]:
     for row in last.values():
         out.append(t("w_cmp_summary", lang, name=row.name, years=year_label(row, lang), topic=comparison.topic_label,
                      share=share_text(row.meetings, lang), peers=share_text(row.peer_meetings, lang),
-                     n_peers=len(row.peers), kind=row.kind_label, verdict=verdict_text(row, lang)))
+                     n_peers=len(row.peers), kind=row.kind_label[:1].upper() + row.kind_label[1:],
+                     verdict=verdict_text(row, lang)))
     return out
 
 

@@ -9,7 +9,7 @@ import click
 
 from radslag.cli.base import CONTEXT, archive_option, cli, emit, fail, filters_from, lang_option, open_archive
 from radslag.errors import RadslagError
-from radslag.i18n import t
+from radslag.i18n import kind_label, t
 from radslag.types import DOCUMENT_KINDS
 
 
@@ -23,8 +23,8 @@ def _table(comparison, lang: str) -> None:
              heads["meetings"]: share_text(r.meetings, lang), heads["items"]: share_text(r.items, lang),
              heads["peers"]: len(r.peers), heads["peer_meetings"]: share_text(r.peer_meetings, lang),
              heads["verdict"]: verdict_text(r, lang)} for r in comparison.rows]
-    # the verdict column last and uncut: it is the answer
-    emit(rows, False, list(heads.values())[:-1])
+    # the verdict last: the table never cuts its last column
+    emit(rows, False, list(heads.values()))
     click.echo("")
     for line in summary(comparison):
         click.echo(line)
@@ -81,8 +81,8 @@ def compare(topic, municipality, body, council, doc_kind, since, until, min_meet
         if output:
             fail(t("w_cmp_table_output", lang))
         click.secho(t("w_cmp_title", lang, topic=result.topic_label), bold=True)
-        click.secho(t("w_cmp_kind_label", lang, kind=doc_kind) if doc_kind != "all" else t("w_cmp_kind_all", lang),
-                    dim=True)
+        click.secho(t("w_cmp_kind_label", lang, kind=kind_label(doc_kind, lang)) if doc_kind != "all"
+                    else t("w_cmp_kind_all", lang), dim=True)
         _table(result, lang)
         return
     if fmt == "json":

@@ -135,7 +135,8 @@ def test_shares_peers_and_verdicts(archive):
     assert (vasteras.meetings.successes, vasteras.meetings.n) == (0, 6)  # the news item is not counted
     assert vasteras.verdict == "same"  # 0–39 % overlaps Hallstahammar + Arboga, 7 of 16: 23–67 %
     (early,) = _rows(result, "Hallstahammar", 2019)
-    assert early.meetings.n == 2 and early.verdict == "no_peers"  # nobody else met in 2019
+    assert early.meetings.n == 2 and early.verdict == "no_peers_year"  # nobody else met in 2019
+    assert verdict_text(early, "sv") == "Inga råd av samma slag i andra kommuner har möten 2019 i arkivet."
     (whole,) = _rows(result, "Hallstahammar", None)
     assert (whole.meetings.successes, whole.meetings.n) == (7, 10) and whole.peer_meetings.n == 14
     (board,) = _rows(result, "Alingsås", 2021)
@@ -146,7 +147,7 @@ def test_too_few_meetings_is_said_plainly(archive):
     result = compare(archive, TOPIC, min_meetings=9)
     (hall,) = _rows(result, "Hallstahammar", 2021)
     assert hall.verdict == "few"
-    assert verdict_text(hall, "sv").startswith("För få möten för att jämföra (8;")
+    assert verdict_text(hall, "sv") == "För få möten för att jämföra (8; minst 9 behövs)."
     (arboga,) = _rows(compare(archive, TOPIC, since="2021-01-01", until="2021-01-31"), "Arboga", 2021)
     assert arboga.meetings.n == 1 and arboga.verdict == "few"
     # peers with too few meetings
@@ -155,7 +156,7 @@ def test_too_few_meetings_is_said_plainly(archive):
     assert early.verdict == "few" and early.peer_meetings.n == 1
     (early,) = _rows(compare(archive, TOPIC, min_meetings=2), "Hallstahammar", 2019)
     assert early.verdict == "few_peers"
-    assert verdict_text(early, "en") == "Too few meetings of comparable councils to compare (1; at least 4 needed)."
+    assert verdict_text(early, "en") == "Too few meetings of comparable councils to compare (1; at least 2 needed)."
 
 
 def test_focus_keeps_peers_from_the_whole_archive(archive):
