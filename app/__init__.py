@@ -36,7 +36,11 @@ TABS = [
     "watch",
     "compare",
     "archive",
+    "add",
 ]
+
+#: Seconds between checks for documents ingested elsewhere (e.g. ``radslag ingest`` into the same archive).
+REFRESH_S = 15
 
 CSS = """
 .hit {border:1px solid #d0d7de; border-radius:8px; padding:10px 14px; margin:8px 0; background:#fff}
@@ -92,6 +96,41 @@ def tab_modules() -> list:
     return [importlib.import_module(f"app.tabs.{name}") for name in TABS]
 
 
+def archive_stamp(settings: Settings) -> list[int]:
+    """What changes when documents are ingested: counts of documents, meetings and items."""
+    with Archive(settings.db_path) as arc:
+        return [arc.count("documents"), arc.count("meetings"), arc.count("items")]
+
+
+def refresh_pickers(settings: Settings, keys: list[str], stamp: list[int] | None, force: bool = False) -> tuple:
+    """New choices for every archive-backed picker when the archive changed (else no update)."""
+    now = archive_stamp(settings)
+    if now == stamp and not force:
+        return (stamp, *[gr.update() for _ in keys])
+    options = choices(settings)
+    return (now, *[gr.update(choices=options[key]) for key in keys])
+
+
+def wire_refresh(ctx: Context) -> None:
+    """Pickers follow the archive: on page load, every :data:`REFRESH_S` seconds, after every in-app ingest."""
+    settings = ctx.settings
+    boxes = [box for box, _ in ctx.pickers]
+    keys = [key for _, key in ctx.pickers]
+    stamp = gr.State(archive_stamp(settings))
+
+    def check(old):
+        return refresh_pickers(settings, keys, old)
+
+    def force(old):
+        return refresh_pickers(settings, keys, old, force=True)
+
+    timer = gr.Timer(REFRESH_S)
+    timer.tick(check, [stamp], [stamp, *boxes], show_progress="hidden", queue=False)
+    ctx.blocks.load(force, [stamp], [stamp, *boxes], show_progress="hidden")
+    for event in ctx.shared.get("ingest_events", []):
+        event.then(force, [stamp], [stamp, *boxes], show_progress="hidden")
+
+
 def build_app(settings: Settings) -> gr.Blocks:
     """Build the Blocks app over the archive named by ``settings``: every tab of :data:`TABS`."""
     lang = settings.language
@@ -102,6 +141,7 @@ def build_app(settings: Settings) -> gr.Blocks:
             for module in tab_modules():
                 with gr.Tab(ctx.L(module.LABEL), id=module.TAB_ID):
                     module.build(ctx)
+        wire_refresh(ctx)
     return blocks
 
 
