@@ -343,24 +343,24 @@ def _summary(per_query: dict[str, dict[str, float]], queries: list[dict[str, Any
 
 
 def cutoff_report(results: dict[str, Any], qrels: dict[str, dict[int, int]], queries: list[dict[str, Any]],
-                  rule: Callable[[float | None, float | None], bool], halves: Sequence[str]) -> dict[str, Any]:
-    """How a cutoff rule treats the hybrid top 10 (``results[qid] = [(item, dense, coverage), ...]``)."""
+                  rule: Callable[..., bool], halves: Sequence[str]) -> dict[str, Any]:
+    """How a cutoff rule treats the hybrid top 10 (``results[qid] = [(item, dense, coverage, topic), ...]``)."""
     none_q = [q for q in queries if q["type"] == "none" and q["half"] in halves]
     judged = [q for q in queries if q["type"] != "none" and q["half"] in halves]
-    empty = sum(1 for q in none_q if not any(rule(d, c) for _, d, c in results[q["id"]]))
+    empty = sum(1 for q in none_q if not any(rule(d, c, t) for _, d, c, t in results[q["id"]]))
     kept = total = fp = tp = 0
     hits = []
     for q in judged:
         rel = {i for i, g in qrels[q["id"]].items() if g > 0}
-        passed = [i for i, d, c in results[q["id"]] if rule(d, c)]
+        passed = [i for i, d, c, t in results[q["id"]] if rule(d, c, t)]
         hits.append(len(passed))
-        top_rel = [i for i, _, _ in results[q["id"]] if i in rel]
+        top_rel = [i for i, *_ in results[q["id"]] if i in rel]
         total += len(top_rel)
         kept += sum(1 for i in top_rel if i in passed)
         tp += sum(1 for i in passed if i in rel)
         fp += sum(1 for i in passed if i not in rel)
     for q in none_q:
-        fp += sum(1 for _, d, c in results[q["id"]] if rule(d, c))
+        fp += sum(1 for _, d, c, t in results[q["id"]] if rule(d, c, t))
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = kept / total if total else 0.0
     return {
@@ -427,8 +427,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 if mode == "hybrid":
                     ids = [h.item_id for h in result.hits]
                     cov = S.keyword_coverage(archive, result.query, ids)
-                    cut_data[q["id"]] = [(h.item_id, h.dense_score, cov.get(h.item_id) if h.keyword_rank else None)
-                                         for h in result.hits]
+                    topical = S.topic_boost(archive, result.query, ids)
+                    cut_data[q["id"]] = [(h.item_id, h.dense_score, cov.get(h.item_id) if h.keyword_rank else None,
+                                          h.item_id in topical) for h in result.hits]
         for name, ranks in rankings.items():
             per_query = {q["id"]: evaluate(ranks[q["id"]], qrels[q["id"]], args.k) for q in queries}
             out["rows"][name] = _summary(per_query, queries)
@@ -447,8 +448,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             grid = []
             for d in [x / 1000 for x in range(800, 881, 5)]:
                 for c in (0.34, 0.5, 0.67, 0.75, 1.0):
-                    def trial(ds, cv, d=d, c=c):
-                        return (cv is not None and cv >= c) or (ds is not None and ds >= d)
+                    def trial(ds, cv, tp, d=d, c=c):
+                        return tp or (cv is not None and cv >= c) or (ds is not None and ds >= d)
                     rep = cutoff_report(cut_data, qrels, queries, trial, ["dev"])
                     grid.append({"dense": d, "coverage": c, **rep})
             grid.sort(key=lambda r: -r["f1"])

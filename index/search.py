@@ -446,17 +446,19 @@ def _trim(text: str, query: str, width: int) -> str:
     return ("… " if start else "") + snippet + " …"
 
 
-def passes_cutoff(dense_score: float | None, coverage: float | None) -> bool:
-    """The relevance rule: an item is a hit when either side vouches for it.
+def passes_cutoff(dense_score: float | None, coverage: float | None, topic: bool = False) -> bool:
+    """The relevance rule: an item is a hit when one kind of evidence vouches for it.
 
     The keyword side vouches when the item matches at least
     :data:`COVERAGE_CUTOFF` of the query's term groups; the dense side when
-    the item's score reaches :data:`DENSE_CUTOFF`. Both were calibrated on
-    the dev half of the team's judgments (``bench/quality.py --calibrate``),
-    maximising F1 of "relevant" over the top candidates with the no-answer
-    queries included, so a query about nothing in the archive gets no hits.
+    the item's best passage reaches :data:`DENSE_CUTOFF` (cosine); the
+    taxonomy when the item is tagged with a topic the query names
+    (:func:`query_topics`). The thresholds were calibrated on the dev half of
+    the team's judgments (``bench/quality.py --calibrate``), maximising F1 of
+    "relevant" over the hybrid top 10 with the no-answer queries included, so
+    a query about nothing in the archive gets no hits.
     """
-    if coverage is not None and coverage >= COVERAGE_CUTOFF:
+    if topic or (coverage is not None and coverage >= COVERAGE_CUTOFF):
         return True
     return dense_score is not None and dense_score >= DENSE_CUTOFF
 
@@ -543,12 +545,12 @@ def search(
                 f"(dense search unavailable, keyword results only): {exc}"
             )
     fused = fuse(mode, keyword, dense, coverage if mode == "hybrid" else None)
-    if mode == "hybrid" and fused:
-        for item_id, bonus in topic_boost(archive, query, list(fused)).items():
-            fused[item_id] += bonus
+    boosted = topic_boost(archive, query, list(fused)) if mode == "hybrid" and fused else {}
+    for item_id, bonus in boosted.items():
+        fused[item_id] += bonus
     ranked = sorted(fused, key=lambda i: -fused[i])
     if cutoff:
-        passed = [i for i in ranked if passes_cutoff(cosine.get(i), coverage.get(i))]
+        passed = [i for i in ranked if passes_cutoff(cosine.get(i), coverage.get(i), i in boosted)]
         kept = set(passed)
         below = [i for i in ranked if i not in kept]
         result.below_cutoff = len(below)

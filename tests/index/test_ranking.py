@@ -10,12 +10,13 @@ import unicodedata
 
 import pytest
 
-from index.search import (COVERAGE_CUTOFF, DENSE_CUTOFF, MAX_K, MAX_QUERY_CHARS, check_k, clean_query, fuse, item_scores,
-                          keyword_coverage, keyword_ranking, passes_cutoff, rrf, search)
+from index.search import (COVERAGE_CUTOFF, DENSE_CUTOFF, MAX_K, MAX_QUERY_CHARS, RRF_K, TOPIC_WEIGHT, check_k,
+                          clean_query, fuse, item_scores, keyword_coverage, keyword_ranking, passes_cutoff,
+                          query_topics, rrf, search, topic_boost)
 from radslag.errors import RadslagError
 from index.store import Archive
 from radslag.config import load_settings
-from radslag.types import AgendaItem, Document, MeetingMeta
+from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag
 
 FILLER = "Kommunens budget för nästa år diskuterades utan beslut och mötet avslutades."
 COMMON = "Skolan och tunneln nämndes när budget för nästa år diskuterades."
@@ -184,3 +185,32 @@ def test_item_scores_use_second_passage_and_meeting():
     assert met[2][1] == pytest.approx(0.80)  # the best cosine is kept for the cutoff
     two = item_scores(rows, second_weight=0.5, meeting_weight=0.0)
     assert two[2][0] == pytest.approx(0.795) and two[3][0] == pytest.approx(0.82)  # one passage: its cosine
+
+
+def test_query_topics_name_taxonomy_topics_by_their_seed_terms():
+    topics = query_topics("ungdomar som kör epa-traktor och spelar hög musik")
+    assert set(topics) == {"motorburen-ungdom"}
+    assert topics["motorburen-ungdom"] == pytest.approx(3 / 6)  # epa-traktor, hög, musik of six terms
+    assert query_topics("xyzzyqwerty") == {} and query_topics("kvantdatorer och kryptografi") == {}
+    assert passes_cutoff(None, None, topic=True) and not passes_cutoff(None, None)
+
+
+def test_item_tagged_with_the_named_topic_is_lifted_and_passes_the_cutoff(tmp_path):
+    arc, (tagged, other, *_) = _archive(tmp_path, [
+        ("Fokusgrupp", "Fokusgruppen om ungdomar har träffats."),  # one query term of six
+        ("Fritid", "Ungdomar spelar musik på fritidsgården."),     # three of six
+        *[(f"Punkt {n}", FILLER) for n in range(4)],
+    ])
+    arc.write_enrichment(tagged, [], [TopicTag("motorburen-ungdom", "Motorburen ungdom", 0.9)])
+    settings = load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
+    query = "ungdomar som kör epa-traktor och spelar hög musik"
+    try:
+        bonus = topic_boost(arc, query, [tagged, other])
+        assert bonus == {tagged: pytest.approx(TOPIC_WEIGHT * 0.5 / (RRF_K + 1))}
+        result = search(arc, query, settings=settings, k=5, mode="hybrid")
+        ranked = [h.item_id for h in result.hits]
+        assert tagged in ranked  # coverage 1/6 alone would be cut; the topic vouches
+        plain = search(arc, query, settings=settings, k=5, mode="keyword")
+        assert tagged not in [h.item_id for h in plain.hits]  # keyword mode: no taxonomy, cut
+    finally:
+        arc.close()
