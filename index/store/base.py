@@ -9,6 +9,8 @@ and add columns to existing tables in ``_upgrade`` with :meth:`_ensure_column`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 
 
@@ -36,19 +38,50 @@ class StorePart:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     def _apply_parts(self) -> None:
-        """Run every part's ``SCHEMA`` and ``_upgrade`` once, in one transaction."""
+        """Run every part's ``SCHEMA`` and ``_upgrade`` once, in one transaction.
+
+        Skipped when the archive already carries this exact set of parts (a
+        fingerprint kept in ``settings``): reading that needs no write lock, so
+        opening the archive for a search never waits for an ingest that is
+        writing (WAL readers do not block on a writer).
+        """
         parts = [c for c in reversed(type(self).__mro__) if issubclass(c, StorePart) and c is not StorePart]
         script = "".join(c.__dict__.get("SCHEMA", "") for c in parts)
-        if script.strip():
-            # executescript commits any open transaction, so the script carries its own.
-            self._conn.executescript("BEGIN IMMEDIATE;" + script + ";COMMIT;")
         upgrades = [c.__dict__["_upgrade"] for c in parts if "_upgrade" in c.__dict__]
-        if upgrades:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                for upgrade in upgrades:
-                    upgrade(self, self._conn)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        fingerprint = _parts_fingerprint(script, upgrades)
+        if self._stored_fingerprint() == fingerprint:
+            return
+        # executescript commits any open transaction, so the script carries its own.
+        self._conn.executescript("BEGIN IMMEDIATE;" + script + ";COMMIT;")
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            for upgrade in upgrades:
+                upgrade(self, self._conn)
+            self._conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (PARTS_KEY, json.dumps(fingerprint)),
+            )
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def _stored_fingerprint(self) -> str | None:
+        try:
+            row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (PARTS_KEY,)).fetchone()
+        except sqlite3.OperationalError:  # no settings table yet
+            return None
+        return json.loads(row[0]) if row else None
+
+
+#: The ``settings`` key holding the fingerprint of the parts' schema last applied.
+PARTS_KEY = "store_parts_schema"
+
+
+def _parts_fingerprint(script: str, upgrades: list) -> str:
+    """What identifies the parts' schema: their DDL and the code of their upgrades."""
+    h = hashlib.sha256(script.encode())
+    for fn in upgrades:
+        code = fn.__code__
+        h.update(fn.__qualname__.encode() + code.co_code + repr(code.co_consts).encode())
+    return h.hexdigest()[:16]

@@ -54,9 +54,6 @@ def test_a_write_waits_for_another_writer_and_reads_go_on(tmp_settings):
     holder.close()
 
 
-@pytest.mark.xfail(reason="every Archive() open runs the parts' schema in BEGIN IMMEDIATE (index/store/base.py "
-                          "_apply_parts), so opening for a search waits for any writer and fails after the "
-                          "5 s busy timeout", strict=False)
 def test_opening_the_archive_to_read_does_not_wait_for_a_long_write(tmp_settings):
     """A search opens the archive while an ingest holds a write transaction longer than the busy timeout."""
     with Archive(tmp_settings.db_path) as arc:
