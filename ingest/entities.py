@@ -107,6 +107,7 @@ class Lexicons:
     ambiguous_places: frozenset[str]
     municipalities: tuple[tuple[str, str, str], ...]  # name, official, county
     name_stopwords: frozenset[str]
+    structures: dict[str, tuple[str, ...]] = None  # kind -> words (structures.tsv)
 
 
 @functools.lru_cache(maxsize=1)
@@ -139,7 +140,15 @@ def load_lexicons() -> Lexicons:
         ambiguous_places=frozenset(_lines(ENTITY_DATA / "ambiguous_places.txt")),
         municipalities=municipalities,
         name_stopwords=frozenset(w.casefold() for w in _lines(ENTITY_DATA / "name_stopwords.txt")),
+        structures=_structures(),
     )
+
+
+def _structures() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for row in _tsv(ENTITY_DATA / "structures.tsv"):
+        out.setdefault(row["kind"], []).append(row["word"])
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _alternation(words: Iterable[str], flexible_space: bool = True) -> str:
@@ -218,6 +227,23 @@ class Rules:
             rf"((?:{direction}\s+)?[{_UP}][{_LOW}]+(?:-[{_UP}]?[{_LOW}]+)*(?:\s+(?:län|stad|[Nn]ord|[Ss]yd|[Öö]st|[Vv]äst|[Cc]entrum))?)"
             rf"(?<!s)(s?){_E}"
         )
+        st = lex.structures or {}
+        word = rf"[{_UP}][{_LOW}]+"
+        self.room = re.compile(rf"{_B}([{_UP}][{_LOW}]+(?:{_alternation(st.get('room', ()))})){_E}")
+        self.street = re.compile(
+            rf"{_B}([{_UP}][{_LOW}]+(?:{_alternation(st.get('street', ()))})(?:[ \t]+\d{{1,4}}[A-Za-z]?(?![\d:.,]\d))?){_E}"
+        )
+        self.direction_place = re.compile(rf"{_B}((?:{_alternation(st.get('direction', ()))})[ \t]+{word}){_E}")
+        self.council_of = re.compile(
+            rf"{_B}((?:{_alternation(st.get('council_of', ()))})[ \t]+för[ \t]+{word}"
+            rf"(?:[ \t]*(?:&|och)[ \t]*{word})?)(?<!s)(s?){_E}"
+        )
+        # capitalised, or a "kommun-" compound ("kommunfullmäktige"): a lower-case
+        # "trygghetsrådet" in running text is a reference, not the name
+        self.council_word = re.compile(
+            rf"{_B}((?=[{_UP}]|kommun)(?:[{_UP}{_LOW}][{_LOW}]{{2,}})?(?i:{_alternation(st.get('council', ()))})(?:et|en)?)"
+            rf"(s?){_E}"
+        )
         counties = {c for _, _, c in lex.municipalities if c} | {c for c in lex.regions.values() if c}
         self.county = re.compile(rf"{_B}({_alternation(counties)})(s?){_E}")
         self.municipality_official: dict[str, str] = {}
@@ -236,6 +262,12 @@ class Rules:
         # ("Hallstahammars Bordtennisklubb" is a club, not the place).
         self.muni_bare = re.compile(
             rf"{_B}({_alternation(self.municipality_bare)})(s(?![ \t]+[{_UP}]))?{_E}"
+        )
+
+        # "Västerås trygghetsråd": the municipality's own council, one name
+        self.muni_council = re.compile(
+            rf"{_B}((?:{_alternation(self.municipality_bare)})[ \t]+[{_LOW}]*"
+            rf"(?:{_alternation(st.get('council', ()))})(?:et|en)?)(s?){_E}"
         )
 
     # -- public -------------------------------------------------------------
@@ -294,6 +326,18 @@ class Rules:
             kind = m.group(1)[0].upper() + m.group(1)[1:]
             name = re.sub(r"\s+", " ", m.group(2))
             add(RuleSpan(m.start(), m.end(), "ORG", f"{kind} {name}", 3))
+        for m in self.room.finditer(text):
+            add(RuleSpan(m.start(), m.end(), "LOC", m.group(1), 4))
+        for m in self.street.finditer(text):
+            add(RuleSpan(m.start(), m.end(), "LOC", re.sub(r"\s+", " ", m.group(1)), 3))
+        for m in self.direction_place.finditer(text):
+            add(RuleSpan(m.start(), m.end(), "LOC", re.sub(r"\s+", " ", m.group(1)), 3))
+        for m in self.council_of.finditer(text):
+            add(RuleSpan(m.start(), m.end(), "ORG", re.sub(r"\s+", " ", m.group(1)), 3))
+        for m in self.council_word.finditer(text):
+            add(RuleSpan(m.start(), m.end(), "ORG", m.group(1), 2))
+        for m in self.muni_council.finditer(text):
+            add(RuleSpan(m.start(), m.end(), "ORG", re.sub(r"\s+", " ", m.group(1)), 3))
         for m in self.county.finditer(text):
             add(RuleSpan(m.start(), m.end(), "LOC", m.group(1), 3))
         for m in self.muni_official.finditer(text):
