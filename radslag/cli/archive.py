@@ -61,12 +61,12 @@ def meetings(archive, body, municipality, kind, since, until, as_json, lang):
         click.echo(t("no_meetings", lang))
         return
     click.echo(
-        f"{'ID':>4}  {t('col_date', lang):<10}  {t('col_kind', lang):<18}  {t('col_body', lang):<34}  "
+        f"{'ID':>4}  {t('col_date', lang):<16}  {t('col_kind', lang):<18}  {t('col_body', lang):<34}  "
         f"{t('col_municipality', lang):<14}  {t('col_items', lang):>6}  {t('col_source', lang)}"
     )
     for r in rows:
         click.echo(
-            f"{r.id:>4}  {when(r, lang):<10}  {kind_label(r.kind, lang):<18}  "
+            f"{r.id:>4}  {when(r, lang):<16}  {kind_label(r.kind, lang):<18}  "
             f"{(r.body or '–')[:34]:<34}  {(r.municipality or '–')[:14]:<14}  {r.item_count:>6}  {r.source}"
         )
 

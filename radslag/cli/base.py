@@ -134,10 +134,10 @@ def filters_from(**values: str | None) -> Filters:
 
 
 def when(meeting, lang: str) -> str:
-    """A meeting's date, its year when only that is known, or 'okänt datum'."""
-    if meeting.date:
-        return meeting.date
-    return f"{meeting.year} (år)" if meeting.year else t("unknown_date", lang)
+    """A meeting's date, or its month or year when only that is known ("2021 (år)"), or "okänt datum"."""
+    from radslag.periods import when_label
+
+    return when_label(meeting, lang)
 
 
 def fail(message: str, code: int = 1) -> None:
