@@ -6,7 +6,7 @@ import pytest
 
 from index.passages import split_item
 
-pytestmark = pytest.mark.slow  # uses the real e5 tokenizer
+
 
 SENTENCES = [
     "Kommunpolisen redogjorde för lägesbilden i centrum under sommaren.",
@@ -27,6 +27,7 @@ def _ntok(tokenizer, text):
     return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
 
+@pytest.mark.slow  # uses the real e5 tokenizer
 def test_short_item_is_one_passage_with_exact_offsets(e5_embedder):
     doc = "Protokoll\n\n§ 1 Mötets öppnande\nOrdföranden öppnade mötet.\n\n§ 2 Nästa"
     start = doc.index("§ 1")
@@ -36,6 +37,7 @@ def test_short_item_is_one_passage_with_exact_offsets(e5_embedder):
     assert doc[p.start:p.end] == p.text == text
 
 
+@pytest.mark.slow  # uses the real e5 tokenizer
 def test_long_item_gives_overlapping_bounded_passages(e5_embedder):
     tok = e5_embedder.tokenizer
     prefix = "Rubrik på dokumentet\n\n"
@@ -57,6 +59,7 @@ def test_long_item_gives_overlapping_bounded_passages(e5_embedder):
     assert all(p.text[0].isupper() or p.text[0] == "§" for p in passages)
 
 
+@pytest.mark.slow  # uses the real e5 tokenizer
 def test_no_overlap_covers_text_once(e5_embedder):
     text = _long_item(8)
     passages = split_item(1, text, 0, e5_embedder.tokenizer, 100, 0)
@@ -65,6 +68,7 @@ def test_no_overlap_covers_text_once(e5_embedder):
         assert a.end <= b.start and text[a.end:b.start].strip() == ""
 
 
+@pytest.mark.slow  # uses the real e5 tokenizer
 def test_text_without_boundaries_is_cut_anyway(e5_embedder):
     text = "ord" * 2000  # one giant word
     passages = split_item(1, text, 10, e5_embedder.tokenizer, 64, 8)
@@ -72,5 +76,36 @@ def test_text_without_boundaries_is_cut_anyway(e5_embedder):
     assert passages[0].start == 10 and passages[-1].end == 10 + len(text)
 
 
+@pytest.mark.slow  # uses the real e5 tokenizer
 def test_blank_item_gives_no_passages(e5_embedder):
     assert split_item(1, "  \n ", 0, e5_embedder.tokenizer, 100, 10) == []
+
+
+# -- what is embedded: the context line (fast, no model) -------------------------------------------
+
+
+@pytest.mark.parametrize("dated", [True, False])
+def test_embedding_texts_carry_meeting_and_item_context(tmp_path, dated):
+    import datetime as dt
+
+    from index.passages import embedding_texts, passage_context
+    from index.store import Archive
+    from radslag.types import AgendaItem, Document, MeetingMeta, Passage
+
+    text = "5. Fokusgrupp motorburen ungdom\nGruppen har arbetat systematiskt.\nLångt senare: fortsatt arbete."
+    meta = MeetingMeta(kind="minutes", body="Förebyggande rådet", municipality="Arboga",
+                       date=dt.date(2021, 9, 15) if dated else None, year=2021)
+    item = AgendaItem(number="5", title="Fokusgrupp motorburen ungdom", text=text[32:], start=32, end=len(text))
+    with Archive(tmp_path / "a.sqlite") as arc:
+        mid, _, _ = arc.write_document(Document("arboga.txt", text, "txt", "h"), meta, [item])
+        (item_id,) = arc.item_ids(mid)
+        first = Passage(item_id=item_id, ordinal=0, text="Fokusgrupp motorburen ungdom\nGruppen har arbetat systematiskt.",
+                        start=3, end=70)
+        later = Passage(item_id=item_id, ordinal=1, text="Långt senare: fortsatt arbete.", start=70, end=len(text))
+        head, tail = embedding_texts(arc, [first, later])
+        stored = arc.item(item_id)
+    when = "2021-09-15" if dated else "2021"
+    assert passage_context(stored) == f"Arboga Förebyggande rådet, {when}. 5 Fokusgrupp motorburen ungdom"
+    # the first passage already begins with the title: the line gives only where and when
+    assert head == f"Arboga Förebyggande rådet, {when}\n" + first.text
+    assert tail == f"Arboga Förebyggande rådet, {when}. 5 Fokusgrupp motorburen ungdom\n" + later.text
