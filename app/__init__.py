@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
+import sys
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -25,6 +27,7 @@ from index.store import Archive  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
 from radslag.config import CORPUS_DIR, Settings, load_settings  # noqa: E402
 from radslag.i18n import t  # noqa: E402
+from radslag.summaries import ingest_lines  # noqa: E402
 
 #: The tabs in the order shown: module names under ``app/tabs/``. One line per tab.
 TABS = [
@@ -82,13 +85,12 @@ def ensure_archive(settings: Settings, corpus: Path = CORPUS_DIR) -> None:
     with Archive(settings.db_path) as arc:
         empty = arc.count("meetings") == 0
     if empty and corpus.exists():
-        print(f"Arkivet är tomt – läser in {corpus} (building the archive from the sample corpus) …", flush=True)
+        print(t("sum_first_ingest", settings.language, corpus=corpus), flush=True)
         # sources are stored as given: relative to where the app was started when possible
         given = os.path.relpath(corpus) if corpus.resolve().is_relative_to(Path.cwd()) else str(corpus)
         report = ingest_paths([given], settings, progress=True)
-        print(f"Klart: {report.counts()}", flush=True)
-        for note in report.notes:
-            print(f"OBS: {note}", flush=True)
+        for line in ingest_lines(report, settings.language):  # the same summary as `radslag ingest`
+            print(line.text, file=sys.stderr if line.level != "info" else sys.stdout, flush=True)
 
 
 def tab_modules() -> list:
@@ -131,12 +133,63 @@ def wire_refresh(ctx: Context) -> None:
         event.then(force, [stamp], [stamp, *boxes], show_progress="hidden")
 
 
+_WARM: dict[tuple, dict] = {}
+_WARM_LOCK = threading.Lock()
+
+
+def start_warm_up(settings: Settings) -> dict:
+    """Load the embedding model and vector index in the background, once per archive and model.
+
+    Returns the shared state: ``{"done": bool, "error": str | None}``. The first
+    search then runs as fast as the next; until the model is there, keyword
+    search answers (the search says so).
+    """
+    key = (str(settings.archive_dir), str(getattr(settings, "model", "")))
+    with _WARM_LOCK:
+        if key in _WARM:
+            return _WARM[key]
+        state = _WARM[key] = {"done": False, "error": None}
+    if not settings.embed or not settings.index_dir.exists():
+        state["done"] = True
+        return state
+
+    def run() -> None:
+        from radslag.serve import warm_up
+
+        try:
+            state["error"] = warm_up(settings)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the app keeps serving keyword search
+            state["error"] = str(exc)
+        state["done"] = True
+
+    print(t("app_loading_model", settings.language), flush=True)
+    threading.Thread(target=run, name="radslag-warm-up", daemon=True).start()
+    return state
+
+
+def model_status(settings: Settings, state: dict) -> tuple:
+    """(status text update, timer update): "Laddar modellen …" until loaded, then hidden (or why it failed)."""
+    lang = settings.language
+    if not state["done"]:
+        return gr.update(value=t("app_loading_model", lang), visible=True), gr.update(active=True)
+    if state["error"]:
+        return gr.update(value=t("app_model_failed", lang, reason=state["error"]), visible=True), gr.update(active=False)
+    return gr.update(value="", visible=False), gr.update(active=False)
+
+
 def build_app(settings: Settings) -> gr.Blocks:
     """Build the Blocks app over the archive named by ``settings``: every tab of :data:`TABS`."""
     lang = settings.language
     with gr.Blocks(title=t("app_title", lang)) as blocks:
         ctx = Context(settings=settings, blocks=blocks, options=choices(settings))
         gr.Markdown("# Rådslag\n" + t("app_intro", lang))
+        warm = start_warm_up(settings)
+        first_text, _ = model_status(settings, warm)
+        status = gr.Markdown(first_text.get("value", ""), visible=first_text.get("visible", False),
+                             elem_id="model-status", elem_classes=["note"])
+        watch = gr.Timer(1.0, active=not warm["done"])
+        watch.tick(lambda: model_status(settings, warm), None, [status, watch], show_progress="hidden", queue=False)
+        blocks.load(lambda: model_status(settings, warm), None, [status, watch], show_progress="hidden")
         with gr.Tabs(elem_id="tabs"):
             for module in tab_modules():
                 with gr.Tab(ctx.L(module.LABEL), id=module.TAB_ID):
