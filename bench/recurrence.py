@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -39,6 +40,7 @@ from index.timeline import timeline  # noqa: E402
 from ingest.followups import detect_followups  # noqa: E402
 from ingest.pipeline import detect_meeting_followups  # noqa: E402
 from radslag.config import load_settings  # noqa: E402
+from radslag.councils import council_key  # noqa: E402
 from radslag.types import AgendaItem, Document, Filters, MeetingMeta  # noqa: E402
 
 LABELS = ROOT / "tests" / "data" / "labels" / "recurrence.json"
@@ -116,8 +118,28 @@ def thread_scores(archive: Archive, refs: dict[str, int], truth: dict[str, list[
     r = recalled / len(true_links) if true_links else 1.0
     wrong = [f"{inv.get(s)} -> {inv.get(d)}" for s, d in links
              if not (thread_of.get(inv.get(s)) and thread_of.get(inv.get(s)) == thread_of.get(inv.get(d)))]
+    # Threads stay inside a council unless a case number joins them (index.threads), so a
+    # labelled link between two councils is the history's "elsewhere", not a thread link.
+    refs_items = {r.id: r for r in archive.item_refs(item_ids=[refs[x] for x in refs])}
+    council = {ref: council_key(refs_items[i].municipality, refs_items[i].body) for ref, i in refs.items()
+               if i in refs_items}
+    within = [(a, b) for a, b in true_links if council.get(a) == council.get(b)]
+    recalled_within = sum(
+        1 for a, b in within
+        if pred_thread.get(refs[a]) is not None and pred_thread.get(refs[a]) == pred_thread.get(refs[b])
+    )
     return {"precision": round(p, 3), "recall": round(r, 3), "links_predicted": len(links),
-            "links_labelled": len(true_links), "wrong_links": wrong}
+            "links_labelled": len(true_links), "wrong_links": wrong,
+            "links_labelled_within_council": len(within),
+            "recall_within_council": round(recalled_within / len(within), 3) if within else None,
+            "links_labelled_across_councils": len(true_links) - len(within)}
+
+
+def _thread_sizes(archive: Archive) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for item, tid in archive.thread_of_items().items():
+        out.setdefault(tid, []).append(item)
+    return out
 
 
 def seed_archive(path: Path, labels: dict) -> dict[str, int]:
@@ -230,6 +252,22 @@ def main() -> None:
         tl = timeline(big, query="motorburen ungdom", settings=settings, mode="keyword",
                       filters=Filters(municipality="Kommun042"))
         timings["timeline_query_keyword_one_body_s"] = round(time.perf_counter() - t0, 3)
+        # Threads over the whole archive, then again with nothing changed, then after one new meeting.
+        t0 = time.perf_counter()
+        rep = build_threads(big, settings, method="tfidf")
+        timings["threads_full_s"] = round(time.perf_counter() - t0, 3)
+        timings["threads_full_links"] = rep.links
+        timings["threads_largest"] = max((len(v) for v in _thread_sizes(big).values()), default=0)
+        t0 = time.perf_counter()
+        rep = build_threads(big, settings, method="tfidf")
+        timings["threads_unchanged_s"] = round(time.perf_counter() - t0, 3)
+        one = next(iter(make_series.load_series()))
+        big.write_document(dataclasses.replace(one[0], source="gen/Kommun042/extra.txt", content_hash="extra"),
+                           dataclasses.replace(one[1], municipality="Kommun042"), one[2])
+        t0 = time.perf_counter()
+        rep = build_threads(big, settings, method="tfidf")
+        timings["threads_one_new_meeting_s"] = round(time.perf_counter() - t0, 3)
+        timings["threads_one_new_meeting_scopes"] = rep.scopes
         t0 = time.perf_counter()
         b = brief(big, "Kommun042 trygghetsråd")
         render_markdown(b)

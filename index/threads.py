@@ -557,9 +557,13 @@ def threads(
     membership = archive.thread_of_items()
     wanted = {tid for item, tid in membership.items() if keep is None or item in keep}
     by_thread: dict[int, list[ThreadEntry]] = defaultdict(list)
-    for entry in archive.thread_entries():
-        if entry.thread_id in wanted:
-            by_thread[entry.thread_id].append(entry)
+    if keep is not None and len(wanted) <= 200:  # one council's threads: read just those
+        for tid in sorted(wanted):
+            by_thread[tid] = archive.thread_entries(tid)
+    else:
+        for entry in archive.thread_entries():
+            if entry.thread_id in wanted:
+                by_thread[entry.thread_id].append(entry)
     labels = archive.thread_topic_labels()
     members = [i.item_id for items in by_thread.values() for i in items]
     known = {r.id: when(r) for r in archive.item_refs(item_ids=members)} if members else {}
