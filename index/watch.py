@@ -225,7 +225,7 @@ def _query_matches(archive: Archive, watch: Watch, settings: Settings,
     out = []
     for h in hits:
         if cutoff:
-            reason, score = "cutoff", h.dense_score if h.dense_score is not None else h.score
+            reason, score = "cutoff", h.dense_score  # a fused rank score would mean nothing to a reader
         elif h.item_id in all_terms:
             reason, score = "terms", h.dense_score if h.dense_score is not None else h.score
         elif h.dense_score is not None and h.dense_score >= DENSE_THRESHOLD:
@@ -376,6 +376,8 @@ def render_digest(alerts_by_watch: list[tuple[Watch, list[WatchAlert]]], setting
 def why(alert: WatchAlert, lang: str = "sv") -> str:
     """Why an alert matched, in words."""
     score = f"{alert.score:.2f}" if alert.score is not None else "–"
+    if alert.reason == "cutoff":
+        return t("w_why_cutoff_dense" if alert.score is not None else "w_why_cutoff_terms", lang, score=score)
     return t(f"watch_why_{alert.reason}", lang, score=score, threshold=f"{DENSE_THRESHOLD:.2f}")
 
 

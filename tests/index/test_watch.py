@@ -18,7 +18,7 @@ import pytest
 
 from index.atom import ATOM_NS, watch_feed, xml_text
 from index.store import Archive
-from index.watch import add_watch, after_ingest, feed_url, item_url, remove_watch, run_watches, send_digest
+from index.watch import add_watch, after_ingest, feed_url, item_url, remove_watch, run_watches, send_digest, why
 from radslag.errors import RadslagError
 from radslag.types import AgendaItem, Document, Filters, MeetingMeta, TopicTag
 
@@ -65,6 +65,8 @@ def test_only_items_stored_after_saving_alert(archive, settings):
     assert _titles(run.alerts) == ["Trafik"]
     alert = run.alerts[0]
     assert alert.reason in ("cutoff", "terms") and alert.date == "2021-02-25" and alert.municipality == "Hallstahammar"
+    # keyword mode: no similarity to show, and no fused rank score either
+    assert why(alert) in ("Alla sökord finns i punkten.", "Över sökningens relevansgräns: sökorden finns i punkten.")
     assert "epatraktorer" in alert.snippet
     assert archive.watch(watch.id).alert_count == 1
 
