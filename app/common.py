@@ -39,3 +39,10 @@ def slug(text: str, limit: int = 40) -> str:
     out = "".join(c.lower() if c.isalnum() else "-" for c in (text or "").strip())
     out = "-".join(part for part in out.split("-") if part)
     return out[:limit].strip("-") or "radslag"
+
+
+def colours(archive: Archive) -> dict[str, str]:
+    """One plot colour per council of the archive (the same in every plot while the archive is unchanged)."""
+    from app.render import council_colours
+
+    return council_colours([c.key for c in councils(archive)])

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from index.search import SearchResult, display_title, highlight_spans
+from radslag.councils import council_name
 from radslag.i18n import kind_label, t
 from radslag.safe import clean_html, html_text, plain, shown
+from radslag.summaries import search_summary
 from radslag.types import Item, Meeting
 
 
@@ -46,16 +48,14 @@ def render_hits(result: SearchResult, lang: str) -> str:
     if not result.hits:
         parts.append(f"<p>{html_text(t('no_hits', lang))}</p>")
         return clean_html("\n".join(parts))
-    parts.append(
-        f"<p>{html_text(t('app_hits', lang, n=len(result.hits), modes='+'.join(result.modes_used), ms=f'{result.elapsed_ms:.0f}'))}</p>"
-    )
+    parts.append(f'<p class="count">{html_text(search_summary(result, lang))}</p>')
     for h in result.hits:
         topics = "".join(f"<span>{html_text(tp['label'])}</span>" for tp in h.topics[:5])
         parts.append(
             f'<div class="hit" data-item="{int(h.item_id)}" data-meeting="{int(h.meeting_id)}">'
-            f"<h4>{h.rank}. {html_text(display_title(h.item_number, h.item_title))}</h4>"
-            f'<div class="meta">{html_text(h.date or t("unknown_date", lang))} · {html_text(h.body or "–")} · '
-            f"{html_text(h.municipality or '–')} · {html_text(kind_label(h.kind, lang))} · "
+            f"<h4>{html_text(display_title(h.item_number, h.item_title))}</h4>"
+            f'<div class="meta">{html_text(h.date or t("unknown_date", lang))} · '
+            f"{html_text(council_name(h.municipality, h.body))} · {html_text(kind_label(h.kind, lang))} · "
             f"{html_text(file_name(h.source))}</div>"
             f'<div class="snippet">{highlight(h.snippet, result.query)}</div>'
             f'<div class="topics">{topics}</div></div>'
@@ -63,24 +63,82 @@ def render_hits(result: SearchResult, lang: str) -> str:
     return clean_html("\n".join(parts))
 
 
-def timeline_figure(rows: list[dict[str, Any]], title: str, lang: str):
-    """Plotly bar chart: items per period, coloured by body."""
+#: One colour per council, the same in every plot (councils in the archive's order pick them in turn).
+PALETTE = ("#0969da", "#cf222e", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7b83", "#953800",
+           "#57606a", "#6639ba", "#116329", "#a40e26")
+#: Where a period sits on the time axis, and how wide its bar is (days).
+_PLACE = {"meeting": (None, 6), "month": ("-15", 24), "quarter": (None, 80), "year": ("-07-01", 300)}
+
+
+def council_colours(keys: list[str]) -> dict[str, str]:
+    """A colour for each council key, in the given (stable) order."""
+    return {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(keys)}
+
+
+def period_date(period: str, precision: str | None) -> str | None:
+    """Where a period label sits on a time axis: the day itself, or the middle of its month, quarter or year."""
+    if precision is None or not period[:1].isdigit():
+        return None
+    if precision == "quarter" or "-Q" in period:
+        year, q = period.split("-Q")
+        return f"{year}-{3 * int(q) - 1:02d}-15"
+    if len(period) == 10:
+        return period
+    if len(period) == 7:
+        return period + "-15"
+    return period[:4] + "-07-01"
+
+
+def timeline_figure(rows: list[dict[str, Any]], title: str, lang: str, colours: dict[str, str] | None = None):
+    """Plotly bars of items per period on a time axis, one colour per council; undated rows left out.
+
+    Periods are placed by time (gaps show), counts are whole numbers, and a
+    timeline without mentions says "Inga omnämnanden" instead of drawing
+    empty axes. Returns the figure; :func:`undated_note` says what was left out.
+    """
     import plotly.graph_objects as go
 
+    colours = dict(colours or {})
     fig = go.Figure()
-    bodies = sorted({r["body"] or "–" for r in rows})
-    for body in bodies:
-        sel = [r for r in rows if (r["body"] or "–") == body]
-        fig.add_bar(x=[r["period"] for r in sel], y=[r["item_count"] for r in sel], name=shown(body),
-                    hovertext=[t("app_hover", lang, m=r["meeting_count"], n=r["item_count"]) for r in sel])
+    dated = [r for r in rows if period_date(r["period"], r.get("precision")) and r["item_count"]]
+    councils: dict[str, str] = {}
+    for r in dated:
+        key = r.get("council_key") or r.get("body") or "–"
+        councils.setdefault(key, r.get("council") or r.get("body") or "–")
+    for key in councils:
+        colours.setdefault(key, PALETTE[len(colours) % len(PALETTE)])
+    top = 0
+    for key, name in councils.items():
+        sel = [r for r in dated if (r.get("council_key") or r.get("body") or "–") == key]
+        width = [_PLACE.get(r.get("precision") or "meeting", (None, 6))[1] * 86_400_000 for r in sel]
+        fig.add_bar(x=[period_date(r["period"], r.get("precision")) for r in sel], y=[r["item_count"] for r in sel],
+                    width=width, name=plain(shown(name)), marker_color=colours[key],
+                    hovertext=[f"{r['period']}: " + t("app_hover2", lang, m=t("app_n_meetings", lang, n=r["meeting_count"]),
+                                                       n=t("app_n_items", lang, n=r["item_count"])) for r in sel],
+                    hoverinfo="text")
+        top = max([top, *[r["item_count"] for r in sel]])
     # the title carries the query: a lone surrogate in it would fail the whole answer
-    fig.update_layout(title=plain(title), barmode="stack", xaxis_title=t("app_period", lang),
-                      yaxis_title=t("app_col_items", lang), height=320, margin=dict(l=40, r=20, t=50, b=40),
-                      legend_title=t("app_body", lang))
-    # chronological, undated last (periods are ISO strings, so they sort as text)
-    periods = sorted({r["period"] for r in rows}, key=lambda p: (not p[:1].isdigit(), p))
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
+    fig.update_layout(title=plain(title), barmode="stack", height=320, margin=dict(l=50, r=20, t=50, b=40),
+                      legend_title=t("app_council", lang), yaxis_title=t("app_col_items", lang))
+    fig.update_xaxes(type="date", title=t("app_time_axis", lang))
+    step = max(1, -(-top // 5))
+    fig.update_yaxes(tick0=0, dtick=step, tickformat="d", rangemode="tozero")
+    if not dated:
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        fig.add_annotation(text=t("app_no_mentions", lang), showarrow=False, x=0.5, y=0.5, xref="paper",
+                           yref="paper", font=dict(size=16, color="#57606a"))
     return fig
+
+
+def undated_note(rows: list[dict[str, Any]], lang: str) -> str:
+    """'Utan datum (inte i diagrammet): 2 punkter – Arboga – Förebyggande rådet' (empty when all are dated)."""
+    undated = [r for r in rows if not period_date(r["period"], r.get("precision")) and r["item_count"]]
+    if not undated:
+        return ""
+    parts = [f"{t('app_n_items', lang, n=r['item_count'])} – {r.get('council') or r.get('body') or '–'}"
+             for r in undated]
+    return t("app_undated", lang, what="; ".join(parts))
 
 
 # -- issue history ----------------------------------------------------------------------

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import gradio as gr
 
-from app.common import download_path, slug
+import index.search as search_module
+from app.common import colours, download_path, slug
 from app.detail import OPEN_JS, build_panel, item_view, meeting_view, open_outputs, wire_panel
-from app.render import note, render_hits, timeline_figure
-from index.search import SearchResult, search
+from app.render import note, render_hits, timeline_figure, undated_note
+from index.search import SearchResult, display_title, search
 from index.store import Archive
-from index.timeline import timeline
+from index.timeline import QUERY_K, timeline
 from radslag.config import Settings
+from radslag.councils import council_name
 from radslag.errors import RadslagError
 from radslag.filters import ALL, parse_filters
 from radslag.i18n import t
@@ -44,8 +46,8 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
             result = search(arc, query or "", settings=settings, k=10, mode=mode, filters=filters, order=order)
     except RadslagError as exc:
         return note(str(exc)), gr.update(choices=[], value=None), None, None, None, None, ""
-    picks = [(f"{h.rank}. {h.date or t('unknown_date', lang)} – {h.body or '–'} – {h.item_title}", str(h.item_id))
-             for h in result.hits]
+    picks = [(f"{h.date or t('unknown_date', lang)} – {council_name(h.municipality, h.body)} – "
+              f"{display_title(h.item_number, h.item_title)}", str(h.item_id)) for h in result.hits]
     name = slug(query)
     res_json = download_path(f"traffar-{name}.json")
     res_json.write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
@@ -55,11 +57,14 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
     if result.hits and query and query.strip():
         try:
             with Archive(settings.db_path) as arc:
-                tl = timeline(arc, query=query, by="meeting", settings=settings, filters=filters)
-            fig = timeline_figure([vars(r) for r in tl.rows], t("app_when_title", lang, query=query), lang)
+                tl = timeline(arc, query=query, by="meeting", settings=settings, filters=filters,
+                              k=min(QUERY_K, getattr(search_module, "MAX_K", QUERY_K)))
+                palette = colours(arc)
+            rows = [vars(r) for r in tl.rows]
+            fig = timeline_figure(rows, t("app_when_title", lang, query=query), lang, palette)
             tl_csv = download_path(f"tidslinje-{name}.csv")
             tl.to_csv(tl_csv)
-            tl_note = tl.threshold_note
+            tl_note = "  \n".join(x for x in (t("app_rule_query", lang), undated_note(rows, lang)) if x)
         except RadslagError as exc:
             tl_note = str(exc)
     return (render_hits(result, lang), gr.update(choices=picks, value=picks[0][1] if picks else None),

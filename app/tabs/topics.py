@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gradio as gr
 
-from app.common import download_path
-from app.render import timeline_figure
+from app.common import colours, download_path
+from app.render import timeline_figure, undated_note
 from index.store import Archive
 from index.timeline import timeline
 from index.topics import topic_counts
@@ -51,11 +51,13 @@ def topic_timeline(settings: Settings, topic: str, by: str) -> tuple:
         return None, None, t("app_pick_topic", lang)
     with Archive(settings.db_path) as arc:
         tl = timeline(arc, topic=filters.topic, by=by, settings=settings)
+        palette = colours(arc)
     path = download_path(f"tidslinje-{filters.topic}.csv")
     tl.to_csv(path)
     label = next((tp.label(lang) for tp in load_taxonomy() if tp.id == filters.topic), filters.topic)
-    return timeline_figure([vars(r) for r in tl.rows], t("app_topic_title", lang, topic=label), lang), str(path), \
-        tl.threshold_note
+    rows = [vars(r) for r in tl.rows]
+    note = "  \n".join(x for x in (t("app_rule_topic", lang), undated_note(rows, lang)) if x)
+    return timeline_figure(rows, t("app_topic_title", lang, topic=label), lang, palette), str(path), note
 
 
 def build(ctx) -> None:

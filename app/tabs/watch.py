@@ -134,6 +134,9 @@ def build(ctx) -> None:
     with gr.Row():
         query = gr.Textbox(label=L("app_query"), placeholder=L("w_app_query_hint"), scale=4, elem_id="w-query")
         mode = gr.Radio(modes, value="hybrid", label=L("app_mode"), scale=2)
+        if "query" in ctx.shared:  # the search tab's query box: save what was just searched
+            copy_btn = gr.Button(L("w_app_from_search"), size="sm", scale=1, elem_id="w-from-search")
+            copy_btn.click(lambda text: text, [ctx.shared["query"]], [query])
     with gr.Row():
         topic = ctx.picker("topics", L("app_topic"), value=ALL)
         municipality = ctx.picker("municipalities", L("app_municipality"), value=ALL)

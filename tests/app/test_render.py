@@ -1,0 +1,74 @@
+"""What the app renders: time-axis timelines, hit cards in words, the opened item with its decision first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from app.render import council_colours, period_date, render_hits, render_item_view, timeline_figure, undated_note
+from index.search import Hit, SearchResult
+from index.store import Archive
+from radslag.types import AgendaItem, Document, MeetingMeta, Section
+
+
+def _row(period, precision, count, key="a/tr", council="A – Trygghetsråd"):
+    return {"period": period, "precision": precision, "item_count": count, "meeting_count": 1, "body": "Trygghetsråd",
+            "council": council, "council_key": key}
+
+
+def test_timeline_on_a_time_axis_with_undated_apart():
+    rows = [_row("2021-09-15", "meeting", 2), _row("2024-03-12", "meeting", 1), _row("2023", "year", 3),
+            _row("okänt datum", None, 4), _row("2021-Q3", "quarter", 1, "b/brå", "B – Brå")]
+    colours = council_colours(["a/tr", "b/brå"])
+    fig = timeline_figure(rows, "Motorburen ungdom", "sv", colours)
+    assert fig.layout.xaxis.type == "date" and fig.layout.yaxis.tickformat == "d" and fig.layout.yaxis.dtick == 1
+    a, b = fig.data
+    assert list(a.x) == ["2021-09-15", "2024-03-12", "2023-07-01"] and list(a.y) == [2, 1, 3]  # undated left out
+    assert list(b.x) == ["2021-08-15"]  # the middle of the quarter
+    assert a.marker.color == colours["a/tr"] and b.marker.color == colours["b/brå"] != colours["a/tr"]
+    # the same council has the same colour in another plot, whatever else is in it
+    alone = timeline_figure([_row("2022-01-01", "meeting", 1, "b/brå", "B – Brå")], "x", "sv", colours)
+    assert alone.data[0].marker.color == colours["b/brå"]
+    assert undated_note(rows, "sv") == "Utan datum (inte i diagrammet): 4 punkter – A – Trygghetsråd"
+    assert undated_note(rows[:2], "sv") == ""
+    assert period_date("2021-09", "month") == "2021-09-15" and period_date("okänt datum", None) is None
+
+
+def test_empty_timeline_says_so():
+    fig = timeline_figure([], "x", "sv")
+    assert [a.text for a in fig.layout.annotations] == ["Inga omnämnanden"] and fig.layout.xaxis.visible is False
+    assert [a.text for a in timeline_figure([], "x", "en").layout.annotations] == ["No mentions"]
+    big = timeline_figure([_row("2021-01-01", "meeting", 23)], "x", "sv")
+    assert big.layout.yaxis.dtick == 5  # whole-number steps
+
+
+def test_hit_cards_in_plain_words():
+    hit = Hit(rank=1, score=0.87, item_id=5, meeting_id=2, source="corpus/a.txt", date="2021-09-15", body="Förebyggande rådet",
+              municipality="Arboga", kind="minutes", item_number="5", item_title="Fokusgrupp <b>motorburen</b> ungdom",
+              snippet="Motorburen ungdom kör epa-traktor.", topics=[{"label": "Motorburen ungdom", "score": 0.87}])
+    markup = render_hits(SearchResult(query="motorburen", mode="hybrid", hits=[hit], modes_used=["keyword", "dense"],
+                                      elapsed_ms=31.0), "sv")
+    assert "<h4>5. Fokusgrupp &lt;b&gt;motorburen&lt;/b&gt; ungdom</h4>" in markup  # one number, tags as text
+    assert "1. 5." not in markup and "0.87" not in markup and "keyword" not in markup and "dense" not in markup
+    assert "1 träff" in markup and "Arboga – Förebyggande rådet" in markup and "<mark>Motorburen</mark>" in markup
+
+
+def test_item_view_shows_the_decision_first(tmp_settings):
+    text = ("§ 12 Klotter vid stationen\nKlotter har ökat kraftigt under hösten.\nBeslut\n"
+            "Rådet beslutar att sanera inom 48 timmar.\n")
+    heading_end = text.index("\n") + 1
+    decision = text.index("Beslut\n")
+    item = AgendaItem("§ 12", "Klotter vid stationen", text[heading_end:], 0, len(text), pages=[3],
+                      sections=[Section("beslut", "Beslut", decision, len(text))])
+    with Archive(tmp_settings.db_path) as arc:
+        arc.write_document(Document("corpus/arboga.txt", text, "txt", "h"),
+                           MeetingMeta(kind="minutes", body="Trygghetsråd", municipality="Arboga",
+                                       date=dt.date(2021, 9, 15), place="Stadshuset"), [item])
+        stored = arc.items()[0]
+        meeting = arc.meeting(stored.meeting_id)
+    view = render_item_view(stored, meeting, "sv", query="klotter")
+    assert view.index('<div class="decision"><h4>Beslut</h4>') < view.index('<div class="item-text">')
+    assert "Rådet beslutar att sanera inom 48 timmar." in view
+    assert view.count("Rådet beslutar att sanera") == 1  # not repeated in the text below
+    assert '<th scope="row">Plats</th><td>Stadshuset</td>' in view
+    assert '<th scope="row">Fil</th><td>arboga.txt, sida 3</td>' in view
+    assert "<mark>Klotter</mark> har ökat" in view
