@@ -437,3 +437,23 @@ def test_keyword_search_loads_no_model_library(tmp_path):
     loaded = _modules_after(["search", "klotter", "--mode", "keyword", "--archive", archive])
     assert "index.store" in loaded  # the search did run
     assert not loaded & {"torch", "sentence_transformers", "gradio", "spacy", "onnxruntime"}
+
+
+def test_run_summaries_count_and_inflect_in_both_languages():
+    from ingest.pipeline import FileResult, IngestReport
+    from radslag.summaries import ingest_counts, ingest_lines, reindex_line
+
+    report = IngestReport(files=[FileResult("a.txt", "ingested", items=1, kind="minutes"),
+                                 FileResult("b.txt", "ingested", items=12, kind="news"),
+                                 FileResult("c.pdf", "failed", reason="empty", message="Filen är tom"),
+                                 FileResult("d.txt", "unchanged")], notes=["trådar byggdes med TF-IDF"])
+    assert ingest_counts(report, "sv") == "Klart: 2 inlästa, 1 oförändrad, 0 ersatta, 1 misslyckad"
+    assert ingest_counts(report, "en") == "Done: 2 ingested, 1 unchanged, 0 replaced, 1 failed"
+    lines = ingest_lines(report, "sv")
+    assert [(x.level, x.text) for x in lines[:3]] == [
+        ("info", "  inläst: a.txt (1 punkt, protokoll)"), ("info", "  inläst: b.txt (12 punkter, nyhet)"),
+        ("error", "  MISSLYCKADES: c.pdf: Filen är tom [empty]")]
+    assert lines[3] == type(lines[3])("note", "  OBS: trådar byggdes med TF-IDF")
+    assert "{" not in reindex_line({"passages": 1, "vectors": 1, "items": 1, "index_type": "flat", "model": "m"}, "sv")
+    assert reindex_line({"passages": 1, "vectors": 2, "items": 1, "index_type": "hnsw", "model": "m"}, "en") == (
+        "Done: 1 passage and 2 vectors for 1 item (approximate index (HNSW), model m)")
