@@ -217,6 +217,7 @@ def complete_stages(
         fresh_index: Start a new vector index instead of the stored one
             (``radslag reindex``: the stored one may belong to another model).
     """
+    archive.record_missing_stages()  # documents written without the pipeline
     vectors = None  # item id -> mean passage vector, shared by enrichment and threads
     if settings.embed:
         try:

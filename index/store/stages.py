@@ -104,7 +104,20 @@ CREATE INDEX IF NOT EXISTS document_stages_open ON document_stages(stage, state)
 """
 
     def _upgrade(self, conn: sqlite3.Connection) -> None:
-        """Give documents stored before stages were recorded their rows, judged from what is there.
+        """Give documents stored before stages were recorded their rows (:meth:`_judge_stages`)."""
+        self._judge_stages(conn)
+
+    def record_missing_stages(self) -> int:
+        """Give every document without stage rows its rows, judged from what is there; returns how many.
+
+        For documents written without the pipeline (or before stages
+        existed): the pipeline calls it before completing stages.
+        """
+        with self._tx() as c:
+            return self._judge_stages(c)
+
+    def _judge_stages(self, conn: sqlite3.Connection) -> int:
+        """Rows for documents without any, judged from what is there.
 
         ``passages`` is done when every item has passages; ``enrichment``
         when any item has entities or topics (an item may rightly have
@@ -116,7 +129,7 @@ CREATE INDEX IF NOT EXISTS document_stages_open ON document_stages(stage, state)
             "SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM document_stages s WHERE s.document_id = d.id)"
         )]
         if not legacy:
-            return
+            return 0
         now = _now()
         rows = []
         for doc_id in legacy:
@@ -138,6 +151,7 @@ CREATE INDEX IF NOT EXISTS document_stages_open ON document_stages(stage, state)
             "INSERT OR IGNORE INTO document_stages(document_id, stage, state, detail, updated_at) VALUES (?,?,?,?,?)",
             rows,
         )
+        return len(legacy)
 
     # -- writing ----------------------------------------------------------------------
 

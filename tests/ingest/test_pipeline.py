@@ -203,3 +203,27 @@ def test_document_read_without_ocr_is_read_again_once_ocr_is_available(tmp_setti
         assert doc.stages["read"] == "done" and "read" not in doc.details
         assert len(arc.document_text(doc.document_id)) > len(text_before) + 100  # page 2's text is in
     assert ingest_paths([str(folder)], tmp_settings).counts()["unchanged"] == 1  # read once, not every time
+
+
+def test_archive_from_before_stages_gets_its_stages_judged_from_what_is_there(tmp_settings, tmp_path):
+    from radslag.types import AgendaItem, Document, MeetingMeta
+
+    with Archive(tmp_settings.db_path) as arc:
+        text = "Klotter\nKlotter vid stationen.\n\nBelysning\nFler lampor.\n"
+        items = [AgendaItem(number=None, title="Klotter", text="Klotter vid stationen.", start=0, end=30,
+                            heading_source="numbered"),
+                 AgendaItem(number=None, title="Belysning", text="Fler lampor.", start=31, end=53,
+                            heading_source="numbered")]
+        arc.write_document(Document(source="gammal.txt", text=text, reader="txt", content_hash="x", size=len(text)),
+                           MeetingMeta(kind="minutes", body="Trygghetsrådet"), items)
+        with arc.transaction():  # an archive written before stages were recorded
+            arc._conn.execute("DELETE FROM document_stages")
+    with Archive(tmp_settings.db_path) as arc:
+        assert arc.document_stages() == []
+        assert arc.record_missing_stages() == 1  # what the pipeline does first
+        (doc,) = arc.document_stages()
+        assert doc.stages == {"read": "done", "store": "done", "passages": "pending", "vectors": "pending",
+                              "enrichment": "pending", "links": "pending"}
+    ingest_paths([str(_corpus(tmp_path))], tmp_settings)  # any ingest relinks the old document too
+    with Archive(tmp_settings.db_path) as arc:
+        assert arc.unfinished("links") == []
