@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from index import lemmas
 from index.embeddings import load_embedder
 from index.keyword import analyze, match_query, query_groups
 from index.store import Archive
@@ -412,18 +413,34 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     stop = stopwords()
     spans = []
     for m in _WORD.finditer(text):
-        if m.group().casefold() not in stop and set(analyze(m.group()).split()) & terms:
+        word = m.group().casefold()
+        if word in stop:
+            continue
+        # cheap test first: a matching word contains a query term, unless its lemma is irregular
+        if not any(t in word for t in terms) and not lemmas.lemma(word):
+            continue
+        if set(analyze(m.group()).split()) & terms:
             spans.append((m.start(), m.end()))
     return spans
 
 
 def best_snippet(archive: Archive, item: Item, query: str, width: int = 320) -> tuple[str, int | None]:
     """The passage of an item that shares the most terms with the query."""
-    terms = query_terms(query)
     passages = archive.item_passages(item.id)
     candidates = [(p.text, p.start) for p in passages] or _windows(item.text, item.start, width * 2)
-    best = max(candidates, key=lambda c: len(set(analyze(c[0]).split()) & terms)) if terms else candidates[0]
+    terms = query_terms(query) if len(candidates) > 1 else set()
+    # A query term (a stem or compound part) found inside the passage text counts:
+    # stems are prefixes of their inflected forms and parts sit inside compounds.
+    # Running the full analysis over every passage of every hit instead cost ~80%
+    # of a search (profiled on the corpus archive).
+    best = max(candidates, key=lambda c: _term_count(c[0], terms)) if terms else candidates[0]
     return _trim(best[0], query, width), best[1]
+
+
+def _term_count(text: str, terms: set[str]) -> int:
+    """How many of ``terms`` occur in the casefolded ``text``."""
+    folded = unicodedata.normalize("NFC", text).casefold()
+    return sum(1 for t in terms if t in folded)
 
 
 def _windows(text: str, start: int, size: int) -> list[tuple[str, int]]:
@@ -572,6 +589,12 @@ def search(
     return result
 
 
+def _entity_json(entity: Any) -> dict[str, Any]:
+    """An entity as a JSON object (``dataclasses.asdict`` was a tenth of a search's time)."""
+    data = getattr(entity, "__dict__", None)
+    return dict(data) if data is not None else asdict(entity)
+
+
 def _hits(
     archive: Archive,
     query: str,
@@ -615,7 +638,7 @@ def _hits(
                 snippet=snippet,
                 snippet_start=s_start,
                 topics=[{"id": t.id, "label": t.label, "score": round(t.score, 4)} for t in row.topics],
-                entities=[asdict(e) for e in row.entities],
+                entities=[_entity_json(e) for e in row.entities],
                 keyword_rank=kw_rank.get(item_id),
                 dense_rank=dn_rank.get(item_id),
                 dense_score=round(dn_score[item_id], 4) if item_id in dn_score else None,

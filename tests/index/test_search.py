@@ -106,3 +106,29 @@ def test_topic_filter_returns_both_motorburen_items(archive, corpus_settings):
     result = search(archive, "ungdomar", settings=corpus_settings, k=10, filters=Filters(topic="motorburen-ungdom"))
     names = {Path(h.source).name for h in result.hits}
     assert {"arboga-forebyggande-radet-2021.txt", "hallstahammar-trygghetsrad-2021-09-15.txt"} <= names
+
+
+def test_nonsense_query_gives_no_hits_and_nearest_only_when_asked(archive, corpus_settings):
+    result = search(archive, "xyzzyqwerty", settings=corpus_settings, k=10)
+    assert result.modes_used == ["keyword", "dense"]
+    assert result.hits == [] and result.no_match and result.nearest == [] and result.below_cutoff > 0
+    assert any("Inga träffar" in n for n in result.notes)
+    near = search(archive, "xyzzyqwerty", settings=corpus_settings, k=10, show_nearest=True)
+    assert near.hits == [] and 1 <= len(near.nearest) <= 3
+    assert [h.rank for h in near.nearest] == list(range(1, len(near.nearest) + 1))
+
+
+def test_date_order_orders_only_what_passed_the_cutoff(archive, corpus_settings):
+    by_relevance = search(archive, "motorburen ungdom", settings=corpus_settings, k=50)
+    by_date = search(archive, "motorburen ungdom", settings=corpus_settings, k=50, order="date")
+    assert by_relevance.below_cutoff > 0  # unrelated candidates were cut ...
+    assert {h.item_id for h in by_date.hits} == {h.item_id for h in by_relevance.hits}  # ... and stay cut
+    dates = [h.date or "" for h in by_date.hits]
+    assert dates == sorted(dates, reverse=True)
+    assert _find(by_date.hits, "arboga-forebyggande-radet-2021.txt", "motorburen")
+
+
+def test_hostile_query_is_cleaned_before_the_model_sees_it(archive, corpus_settings):
+    result = search(archive, "motorburen\ud800 ungdom\x00" + " ungdom" * 400, settings=corpus_settings, k=5)
+    assert result.truncated and len(result.query) <= 1000 and "\x00" not in result.query
+    assert _find(result.hits, "arboga-forebyggande-radet-2021.txt", "motorburen")
