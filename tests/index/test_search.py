@@ -48,7 +48,8 @@ def test_motorburen_ungdom_found_in_arboga_and_hallstahammar(archive, corpus_set
 
 def test_paraphrase_without_shared_words_needs_dense(archive, corpus_settings):
     query = "tonåringar som kör runt i bil och stör grannarna"  # no content word of the Arboga item
-    dense = search(archive, query, settings=corpus_settings, k=10, mode="dense")
+    # the ranking is what is tested here, not the relevance cutoff (a paraphrase's cosines sit near it)
+    dense = search(archive, query, settings=corpus_settings, k=10, mode="dense", cutoff=False)
     assert _find(dense.hits, "arboga-forebyggande-radet-2021.txt", "motorburen") or \
         _find(dense.hits, "hallstahammar-trygghetsrad-2021-09-15.txt")
 
