@@ -57,6 +57,11 @@ DEVELOPMENT_FAMILIES = [
     "seeds", "kungsbacka", "meetings_plus", "riksbank", "synthetic",
     "heldout-ciceron", "heldout-lex", "heldout-netpublicator", "heldout-notes", "heldout-flattened",
     "heldout-platina", "heldout-w3d3", "heldout-twocolumn", "heldout-word",
+    # tests/data/heldout2: scored once unseen (first-sight-score.json, item F1 0.52), then the
+    # reader was fixed while looking at all eleven documents: development scores from then on.
+    "heldout2-arende", "heldout2-landscape", "heldout2-smallcaps", "heldout2-roman", "heldout2-kf",
+    "heldout2-utdrag", "heldout2-docxtable", "heldout2-docxlist", "heldout2-cp1252",
+    "heldout2-mdbullets", "heldout2-inline",
 ]
 
 

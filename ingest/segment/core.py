@@ -5,7 +5,8 @@ following schemes in order and takes the first one that yields an accepted
 item structure:
 
 1. **§ headings** (``heading_source="paragraph"``): a line starting with
-   ``§ 12`` (``§12``), optionally followed by ``Dnr …`` and/or the title on
+   ``§ 12`` (``§12``), ``12 §`` (the number before the sign) or a joint
+   ``§§ 41–42`` (numbered by its first paragraph, "§ 41"), optionally followed by ``Dnr …`` and/or the title on
    the same line; otherwise the title is the next line (wrapped titles of up
    to three lines are joined). ``number`` is ``"§ 12"`` (as written, with the
    space normalised) and the diarienummer goes to ``dnr``. A case-number
@@ -120,6 +121,22 @@ _DNR = re.compile(
 )
 #: "§ 12", "§12.", "§ 3a", "KF § 24", "BUN § 1" (register codes before the sign).
 _PARA = re.compile(r"^(?:[A-ZÅÄÖ]{2,8}(?:[ -][A-ZÅÄÖ]{2,8})?\s+)?§\s*(\d{1,4})([a-z])?(?![\d§\w])\s*[.:]?\s*(.*)$")
+#: "33 §  Title": the number before the sign, as many Swedish protocols print it.
+_PARA_POST = re.compile(r"^(\d{1,4})([a-z])?\s*§(?![§\d])\s*[.:]?\s*(.*)$")
+#: "§§ 41–42 Title", "§ 7 och 8": one heading for a run of paragraphs; numbered by its first.
+_PARA_JOINT = re.compile(
+    r"^(?:[A-ZÅÄÖ]{2,8}\s+)?§§?\s*(\d{1,4})()\s*(?:[–-]|,|&|och)\s*§?\s*\d{1,4}(?![\d\w])\s*[.:]?\s*(.*)$"
+)
+
+
+def _para(s: str) -> re.Match[str] | None:
+    """Match a § heading line: "§ 33 Title", "33 § Title" or a joint "§§ 41–42 Title".
+
+    All give group 1 the (first) number, group 2 the letter suffix and group 3 the rest.
+    """
+    return _PARA_JOINT.match(s) or _PARA.match(s) or _PARA_POST.match(s)
+
+
 #: "FHR 29", "KSAU 12": a register code and a number standing alone, no §.
 _CODE_NUM = re.compile(r"^([A-ZÅÄÖ]{2,8})\s+(\d{1,4})(?![\d\w./:-])\s*[.:]?\s*(.*)$")
 #: Every § number on a line ("§ 94 § 95 § 96": numbers of an agenda-list column).
@@ -373,7 +390,7 @@ def _is_subheading(s: str) -> bool:
 def _joinable(prev: str, nxt: str) -> bool:
     if _is_subheading(nxt) or _words(nxt) > 15 or _DOT_LEADER.search(nxt) or _BULLET.match(nxt) or _LABEL.match(nxt):
         return False  # a bullet or a "Föredragande: …" line belongs to the body, never to the title
-    if _PARA.match(nxt) or _LIST.match(nxt) or _TAB_ROW.match(nxt) or is_case_number_line(nxt):
+    if _para(nxt) or _LIST.match(nxt) or _TAB_ROW.match(nxt) or is_case_number_line(nxt):
         return False
     if not nxt[0].isalpha() or not _starts_upper(nxt) or prev[-1:] in ("&", "-", "–", ",", "/"):
         return True
@@ -413,7 +430,7 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
             k = _next_nonblank(lines, j, min(limit, j + 3))
         if k is not None and not _is_subheading(lines[k].text):
             t = _unmarkup(lines[k].text)
-            if not (_PARA.match(t) or _DNR.match(t) or _DOT_LEADER.search(t)) and _words(t) <= 40:
+            if not (_para(t) or _DNR.match(t) or _DOT_LEADER.search(t)) and _words(t) <= 40:
                 parts.append(t)
                 j = k + 1
                 last = k
@@ -466,7 +483,7 @@ def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],
     if k is None:
         return j, dnr
     t = _unmarkup(lines[k].text)
-    if not is_case_number_line(t) or _PARA.match(t):
+    if not is_case_number_line(t) or _para(t):
         return j, dnr
     found = case_number_at_start(t)[0]
     dnr = ", ".join(x for x in (dnr, found) if x) if found and found != dnr else dnr
@@ -476,7 +493,7 @@ def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],
         return j, dnr
     nxt = _unmarkup(lines[m].text)
     if (
-        _words(nxt) > 12 or _is_subheading(nxt) or is_case_number_line(nxt) or _PARA.match(nxt)
+        _words(nxt) > 12 or _is_subheading(nxt) or is_case_number_line(nxt) or _para(nxt)
         or _BULLET.match(nxt) or re.search(r"[.!?:;](?:\s|$)", nxt)
         or _words(" ".join(parts + [nxt])) > 40
     ):
@@ -521,8 +538,8 @@ def _split_cells(rest: str) -> tuple[str, str | None]:
 
 def _parse_number(s: str, virtual: bool) -> tuple[str, int, str, str, str] | None:
     """``(kind, number, suffix, code, rest)`` of a numbered heading line, or None."""
-    m = _PARA.match(s)
-    if m and not s.startswith("§§"):
+    m = _para(s)
+    if m:
         return "para", int(m.group(1)), m.group(2) or "", "", m.group(3)
     m = _cues().keyword_re.match(s)
     if m:

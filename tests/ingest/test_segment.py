@@ -236,6 +236,40 @@ def test_paragraph_headings_with_dnr_and_title_on_next_line() -> None:
     assert {i.heading_source for i in items} == {"paragraph"}
 
 
+def test_number_before_paragraph_sign_is_an_item_number() -> None:
+    # "33 §  Title" (number first) under Roman section headings; bare register dnr below the title.
+    text = (
+        "Protokoll\n\nI. Inledande ärenden\n\n31 § Upprop och val av justerare\n\nArbetsutskottets beslut\n\n"
+        "Anna Andersson utses att justera.\n\nII. Beslutsärenden\n\n33 § Lokal samverkansöverenskommelse\n\n"
+        "KS 2024/45\n\nÄrendebeskrivning\n\nEn ny överenskommelse har tagits fram.\n\n"
+        "34 § Kameraövervakning\n\nKS 2023/210\n\nArbetsutskottets beslut\n\nKameror införs."
+    )
+    items = segment(_doc(text))
+    assert [(i.number, i.title, i.dnr) for i in items] == [
+        ("§ 31", "Upprop och val av justerare", None),
+        ("§ 33", "Lokal samverkansöverenskommelse", "KS 2024/45"),
+        ("§ 34", "Kameraövervakning", "KS 2023/210"),
+    ]
+    assert "II. Beslutsärenden" in items[0].text  # a section heading stays inside, never an item
+    assert "6 § kommunallagen" not in [i.title for i in segment(_doc(
+        "§ 1 Upprop\n\nText.\n\n6 § kommunallagen gäller.\n\n§ 2 Avslutning\n\nMötet avslutas."))]
+
+
+def test_joint_paragraph_heading_is_one_item_numbered_by_its_first_paragraph() -> None:
+    text = (
+        "Protokoll\n\n§ 40 Allmänhetens frågestund\n\nInga frågor ställdes.\n\n"
+        "§§ 41–42 Avsägelser och fyllnadsval\nDnr KS 2024/0087\n\nFullmäktige beviljar avsägelsen.\n\n"
+        "§ 43 Interpellation om otrygghet\n\nInterpellationen besvaras."
+    )
+    items = segment(_doc(text))
+    assert [(i.number, i.title, i.dnr) for i in items] == [
+        ("§ 40", "Allmänhetens frågestund", None),
+        ("§ 41", "Avsägelser och fyllnadsval", "KS 2024/0087"),
+        ("§ 43", "Interpellation om otrygghet", None),
+    ]
+    assert "avsägelsen" not in items[0].text
+
+
 def test_paragraph_scheme_dominates_numbered_lines() -> None:
     text = "§ 1 Upprop\n\nNärvarande antecknas.\n\n1. Första underpunkt\n\nText om den.\n\n2. Andra underpunkt\n\nMer text.\n\n§ 2 Avslutning\n\nMötet avslutas."
     assert [i.number for i in segment(_doc(text))] == ["§ 1", "§ 2"]
