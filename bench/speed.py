@@ -231,6 +231,71 @@ def bench_model(n_repeat: int) -> dict:
     return out
 
 
+def _old_best_snippet(archive, item, query, width=320):
+    """``index.search.best_snippet`` before the latency fix: the full analysis of every passage."""
+    from index.keyword import analyze
+    from index.search import _trim, _windows, query_terms
+
+    terms = query_terms(query)
+    passages = archive.item_passages(item.id)
+    candidates = [(p.text, p.start) for p in passages] or _windows(item.text, item.start, width * 2)
+    best = max(candidates, key=lambda c: len(set(analyze(c[0]).split()) & terms)) if terms else candidates[0]
+    return _trim(best[0], query, width), best[1]
+
+
+def _old_highlight_spans(text, query):
+    """``index.search.highlight_spans`` before the latency fix: every word analysed."""
+    from index.keyword import analyze
+    from index.search import _WORD, query_terms
+    from radslag.lang import stopwords
+
+    terms = query_terms(query)
+    if not terms:
+        return []
+    stop = stopwords()
+    return [(m.start(), m.end()) for m in _WORD.finditer(text)
+            if m.group().casefold() not in stop and set(analyze(m.group()).split()) & terms]
+
+
+def bench_search_ab(archive_dir: str, n_repeat: int) -> dict:
+    """Hybrid search latency, current code against the snippet code before the fix, alternating in one run.
+
+    Word-analysis caches are cleared before every search in both arms, so each
+    search pays for the words it meets for the first time (new minutes keep
+    bringing new words to a long-running app).
+    """
+    import dataclasses
+
+    from index import keyword
+    from index import search as S
+    from index.store import Archive
+    from radslag.config import load_settings
+
+    settings = load_settings(archive_dir=archive_dir, embed=True, enrich=False)
+    queries = ["motorburen ungdom", "klotter på skolor", "hur gick ekonomin under de första åtta månaderna",
+               "reporäntan", "tonåringar som kör runt i bil och stör grannarna", "trygghetsvandring",
+               "detaljplan för bostäder", "lokalbehovsplan"]
+    current = (S.best_snippet, S.highlight_spans, S._entity_json)
+    old = (_old_best_snippet, _old_highlight_spans, dataclasses.asdict)
+    times: dict[str, list[float]] = {"current": [], "before_fix": []}
+    with Archive(settings.db_path) as archive:
+        S.search(archive, "uppvärmning", settings=settings, k=10)  # models and FTS ready
+        for _ in range(n_repeat):
+            for q in queries:
+                for arm, funcs in (("current", current), ("before_fix", old)):
+                    S.best_snippet, S.highlight_spans, S._entity_json = funcs
+                    keyword._word_cache.clear()
+                    keyword._index_cache.clear()
+                    t = time.perf_counter()
+                    S.search(archive, q, settings=settings, k=10)
+                    times[arm].append((time.perf_counter() - t) * 1000)
+        S.best_snippet, S.highlight_spans, S._entity_json = current
+    out = {arm: {"p50_ms": round(float(np.median(v)), 1), "p95_ms": round(float(np.percentile(v, 95)), 1),
+                 "n": len(v)} for arm, v in times.items()}
+    out["speedup_p50"] = round(out["before_fix"]["p50_ms"] / out["current"]["p50_ms"], 2)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000",
@@ -245,7 +310,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ef-search", default="32,64,128", help="efSearch values to measure recall/latency for")
     parser.add_argument("--repeat", type=int, default=4, help="passes over the query list for the query path")
     parser.add_argument("--skip-model", action="store_true", help="FAISS section only")
+    parser.add_argument("--search-ab", default=None, metavar="ARCHIVE",
+                        help="only: hybrid search latency on ARCHIVE, current code vs the snippet code before the fix")
     args = parser.parse_args(argv)
+    if args.search_ab:
+        print_json({"loadavg_start": [round(x, 2) for x in os.getloadavg()],
+                    "search_ab": bench_search_ab(args.search_ab, args.repeat),
+                    "loadavg_end": [round(x, 2) for x in os.getloadavg()]})
+        return
 
     import faiss
 
