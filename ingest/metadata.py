@@ -920,6 +920,26 @@ def _find_title(doc: Document, nonblank: list[str]) -> tuple[str | None, str | N
     return None, None
 
 
+def _prose_paragraphs(text: str) -> int:
+    """Paragraphs of running prose: wrapped lines read together, not line by line.
+
+    A narrow layout wraps every sentence over several short lines, so counting
+    long lines sees no prose in a protocol (or an extract of one) set in a
+    narrow column. A paragraph counts when its lines together hold at least
+    two sentences' worth of words (24) and end a sentence, and it is not a
+    list (no line starts with a number or a bullet).
+    """
+    n = 0
+    for para in re.split(r"\n\s*\n", text):
+        lines = [l.strip() for l in para.splitlines() if l.strip()]
+        if len(lines) < 2 or any(re.match(r"(?:\d+[.)]|[-–•*])\s", l) for l in lines):
+            continue
+        words = sum(len(l.split()) for l in lines)
+        if words >= 24 and lines[-1][-1:] in ".!?" and all("\t" not in l for l in lines):
+            n += 1
+    return n
+
+
 def classify_kind(doc: Document, nonblank: list[str], signals: dict[str, Any]) -> tuple[str, str]:
     """Decide the document kind from cue words and the shape of the text.
 
@@ -960,7 +980,10 @@ def classify_kind(doc: Document, nonblank: list[str], signals: dict[str, Any]) -
             scores[kind] += min(2, line_hits) * float(spec.get("line_weight", 3.0))
             why[kind].append(f"rader:{line_hits}")
 
-    prose = sum(1 for l in nonblank if len(l.split()) >= 12 and not re.match(r"^\s*(?:\d+[.)]|-)\s", l))
+    prose = max(
+        sum(1 for l in nonblank if len(l.split()) >= 12 and not re.match(r"^\s*(?:\d+[.)]|-)\s", l)),
+        _prose_paragraphs(text),
+    )
     numbered = sum(1 for l in nonblank if re.match(r"^\s*(?:\d{1,2}[.)]|§\s*\d+)\s+\S", l))
     if signals.get("participants", 0) >= 2:
         scores["minutes"] += 2

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.metadata import extract_metadata, find_municipality, load_municipalities
+from ingest.metadata import _prose_paragraphs, extract_metadata, find_municipality, load_municipalities
 from ingest.readers import read_document
 from radslag.config import CORPUS_DIR
 from radslag.types import Document
@@ -115,6 +115,27 @@ def test_agenda_fixture_is_agenda():
     assert m.kind == "agenda"
     assert m.date == dt.date(2024, 3, 12) and m.place == "Kommunhuset, sal Östra"
     assert m.municipality == "Hallstahammar" and m.body == "Trygghetsrådet i Hallstahammar"
+
+
+def _extract_text(numbers: str, head: str = "PROTOKOLLSUTDRAG") -> str:
+    # A one-item extract set in a narrow column: every sentence wrapped over short lines.
+    return (
+        f"ARVIKA KOMMUN\t{head}\n\nKommunstyrelsen\tSammanträdesdatum 2024-06-03\n\n"
+        "§ 118\tTrygghetsskapande åtgärder i centrum\n\nDnr KS 2024/00312\n\nÄrendebeskrivning\n\n"
+        "Under våren har det förekommit flera allvarliga\nvåldshändelser i centrum. Kommunen och polisen\n"
+        "har tillsammans tagit fram ett förslag med\nförstärkt bevakning fredagar och lördagar.\n\n"
+        f"Kommunstyrelsens beslut\n\n{numbers}\n\nJustering\n\n"
+        "Ordförande\t……………\nClaes Pettersson\n\nANSLAG/BEVIS\n\nOrgan\tKommunstyrelsen\n"
+    )
+
+
+def test_minutes_extract_is_minutes_not_agenda():
+    numbers = "1. Åtgärderna genomförs\nenligt förslaget.\n2. Medel anvisas ur\nkommunstyrelsens medel."
+    m = extract_metadata(Document(source="x.txt", text=_extract_text(numbers), reader="txt", content_hash="0"))
+    assert m.kind == "minutes" and "prosa:1" in m.provenance["kind"]
+    # Prose is read by paragraph: the wrapped description counts, the numbered decision does not.
+    assert _prose_paragraphs(_extract_text(numbers)) == 1
+    assert _prose_paragraphs("Kort rad.\nOch en till.") == 0
 
 
 def test_fallbacks_front_matter_file_name_sidecar(tmp_path):
