@@ -266,15 +266,140 @@ def _style_bold(style: Any) -> bool | None:
     return None
 
 
+class _Numbering:
+    """Automatic list numbers ("List Number" style, numbered paragraphs) as Word prints them.
+
+    The numbers live in the numbering part, not in the text; a reader that
+    drops them loses the item numbers of documents whose headings are a
+    numbered list. Only counting formats are rendered (decimal, letters,
+    Roman numerals); bullets give no label.
+    """
+
+    _MAX_LEVELS = 9
+
+    def __init__(self, document: Any) -> None:
+        from docx.oxml.ns import qn
+
+        self._qn = qn
+        self._levels: dict[tuple[str, int], tuple[str, str, int]] = {}  # (numId, ilvl) -> fmt, text, start
+        self._counts: dict[str, list[int]] = {}
+        self._style_num: dict[Any, tuple[str, int] | None] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError, ValueError):
+            return
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for an in root.findall(qn("w:abstractNum")):
+            levels: dict[int, tuple[str, str, int]] = {}
+            for lvl in an.findall(qn("w:lvl")):
+                ilvl = _int(lvl.get(qn("w:ilvl")), 0)
+                fmt = _val(lvl, "w:numFmt", qn) or "decimal"
+                text = _val(lvl, "w:lvlText", qn) or ""
+                levels[ilvl] = (fmt, text, _int(_val(lvl, "w:start", qn), 1))
+            abstract[an.get(qn("w:abstractNumId")) or ""] = levels
+        for num in root.findall(qn("w:num")):
+            aid = _val(num, "w:abstractNumId", qn)
+            for ilvl, spec in abstract.get(aid or "", {}).items():
+                self._levels[(num.get(qn("w:numId")) or "", ilvl)] = spec
+
+    def _num_pr(self, paragraph: Any) -> tuple[str, int] | None:
+        qn = self._qn
+        ppr = paragraph._p.pPr
+        pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        if pr is not None:
+            nid = _val(pr, "w:numId", qn)
+            return (nid, _int(_val(pr, "w:ilvl", qn), 0)) if nid and nid != "0" else None
+        key = paragraph._p.style
+        if key not in self._style_num:
+            found = None
+            style, depth = paragraph.style, 0
+            while style is not None and depth < 16:
+                sppr = style.element.find(qn("w:pPr"))
+                spr = sppr.find(qn("w:numPr")) if sppr is not None else None
+                if spr is not None:
+                    nid = _val(spr, "w:numId", qn)
+                    found = (nid, _int(_val(spr, "w:ilvl", qn), 0)) if nid and nid != "0" else None
+                    break
+                style, depth = style.base_style, depth + 1
+            self._style_num[key] = found
+        return self._style_num[key]
+
+    def label(self, paragraph: Any) -> str:
+        """The printed list number of ``paragraph`` ("3."), or "" (no counting list)."""
+        if not self._levels or not paragraph.text.strip():
+            return ""
+        pr = self._num_pr(paragraph)
+        if pr is None or pr not in self._levels:
+            return ""
+        nid, ilvl = pr
+        ilvl = min(max(ilvl, 0), self._MAX_LEVELS - 1)
+        fmt, text, _start = self._levels[pr]
+        if fmt not in _COUNT_FORMATS:
+            return ""
+        counts = self._counts.setdefault(nid, [0] * self._MAX_LEVELS)
+        for k in range(ilvl):  # a deeper level before its parent: the parent counts from its start
+            if counts[k] == 0:
+                counts[k] = self._levels.get((nid, k), ("", "", 1))[2]
+        counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else _start
+        for k in range(ilvl + 1, self._MAX_LEVELS):
+            counts[k] = 0
+
+        def one(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            spec = self._levels.get((nid, k), (fmt, "", 1))
+            return _format_count(counts[k] if 0 <= k < self._MAX_LEVELS else 0, spec[0])
+
+        return re.sub(r"%([1-9])", one, text).strip()
+
+
+#: Word number formats rendered as text; others (bullet, none) give no label.
+_COUNT_FORMATS = frozenset({"decimal", "decimalZero", "lowerLetter", "upperLetter", "lowerRoman", "upperRoman"})
+
+
+def _format_count(n: int, fmt: str) -> str:
+    if fmt in ("lowerLetter", "upperLetter"):
+        s = ""
+        while n > 0:
+            n, r = divmod(n - 1, 26)
+            s = chr(97 + r) + s
+        return s.upper() if fmt == "upperLetter" else s
+    if fmt in ("lowerRoman", "upperRoman"):
+        out = ""
+        for v, r in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                     (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+            while n >= v:
+                out, n = out + r, n - v
+        return out.upper() if fmt == "upperRoman" else out
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)
+
+
+def _val(el: Any, tag: str, qn: Any) -> str | None:
+    child = el.find(qn(tag))
+    return child.get(qn("w:val")) if child is not None else None
+
+
+def _int(s: str | None, default: int) -> int:
+    try:
+        return int(s) if s is not None else default
+    except ValueError:
+        return default
+
+
 def _blocks(document: Any) -> Any:
     """Yield ``(text, heading_source)`` for paragraphs and tables in body order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     styles = _Styles()
+    numbering = _Numbering(document)
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            yield item.text, _heading_kind(item, styles)
+            label = numbering.label(item)
+            text = item.text
+            # Word prints automatic list numbers that are not in the text: put them there.
+            yield (f"{label} {text}" if label and text.strip() else text), _heading_kind(item, styles)
         elif isinstance(item, Table):
             rows = _table_rows(item)
             if rows:

@@ -193,3 +193,29 @@ def test_element_bomb_refused() -> None:
     members["word/document.xml"] = fuzz._document_xml(b"<w:p>" + b"<w:r/>" * 3_000_000 + b"</w:p>")
     error = _refusal(fuzz._zip(members))
     assert error.reason == "too_large" and "XML-element" in error.message
+
+
+def test_word_list_numbering_becomes_item_numbers(tmp_path) -> None:
+    # Headings in Word's automatic "List Number" style: the numbers are list numbering, not text.
+    import docx
+
+    from ingest.segment import segment
+
+    document = docx.Document()
+    document.add_paragraph("Minnesanteckningar Trygghetsrådet", style="Title")
+    document.add_paragraph("Närvarande: Anna Andersson, Bo Berg")
+    for title, body in [("Föregående anteckningar", "Anteckningarna godkänns."),
+                        ("Lägesbild", "Polisen redogör för läget i centrum under sommaren."),
+                        ("Kommande möten", "Rådet träffas nästa gång den 26 november.")]:
+        document.add_paragraph(style="List Number").add_run(title).bold = True
+        document.add_paragraph(body)
+    document.add_paragraph("Punktlista", style="List Bullet")  # a bullet gets no number
+    path = tmp_path / "lista.docx"
+    document.save(path)
+    doc = read_docx(path, "lista.docx")
+    assert "1. Föregående anteckningar" in doc.text and "3. Kommande möten" in doc.text
+    assert "\n\nPunktlista" in doc.text
+    items = segment(doc)
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Föregående anteckningar"), ("2", "Lägesbild"), ("3", "Kommande möten"),
+    ]
