@@ -24,7 +24,10 @@ item structure:
 
    A number standing in its own table cell ("3<TAB>Title<TAB>2024/134-KS",
    an agenda table) is a numbered line too; trailing case-number and page
-   cells are cut off the title (the case number goes to ``dnr``).
+   cells are cut off the title (the case number goes to ``dnr``). A row whose
+   last cell is running text after a short title cell ("3<TAB>Lägesbild<TAB>Lugnt
+   i tätorten. Informationen noteras.", a Nr / Ärende / Beslut table) is a whole
+   item: its body is that cell, and rows of such a table are not an inner list.
 
    For 1–3 the numbers must increase: the item sequence is the best-scoring
    increasing chain (small gaps allowed, so a stray or out-of-order line is
@@ -365,6 +368,7 @@ class _Cand:
     code: str = ""  # the register code of "FHR 29"
     multi: bool = False  # one of several numbers on a line: an agenda-list column
     body_chars: int = 0
+    body_off: int | None = None  # a table row's body cell: the body starts on the heading line
 
     @property
     def key(self) -> float:
@@ -536,6 +540,26 @@ def _split_cells(rest: str) -> tuple[str, str | None]:
     return " ".join(cells), dnr
 
 
+def _row_body(ln: _Line, rest: str) -> tuple[str, int | None]:
+    """Split a numbered table row into its heading cells and its body cell.
+
+    "3<TAB>Lägesbild från polisen<TAB>Lugnt i tätorten. Informationen noteras.":
+    a row whose last cell is running text (a sentence) after a short title cell
+    is a whole item (Nr / Ärende / Beslut tables); the body is that cell.
+    Returns the heading cells and the offset of the body cell in the document,
+    or ``(rest, None)`` for an agenda-table row (title, case number, page).
+    """
+    cells = [c for c in rest.split("\t") if c.strip()]
+    if len(cells) < 2:
+        return rest, None
+    body = cells[-1].strip()
+    head = "\t".join(cells[:-1])
+    if not (re.search(r"[.!?]$", body) and _words(body) >= 3) or _words(head) > 15 or head.strip()[-1:] in ".!?":
+        return rest, None
+    at = ln.text.rfind(cells[-1])
+    return (head, ln.start + ln.lead + at) if at >= 0 else (rest, None)
+
+
 def _parse_number(s: str, virtual: bool) -> tuple[str, int, str, str, str] | None:
     """``(kind, number, suffix, code, rest)`` of a numbered heading line, or None."""
     m = _para(s)
@@ -581,6 +605,9 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
                 and not (kind == "para" and not rest.strip())):
             continue  # a bare "§ 116" line is never inside a sentence (a title wrapped around it is)
         raw_rest = rest
+        body_off = None
+        if table_row and not ln.virtual:
+            rest, body_off = _row_body(ln, rest)
         rest, cell_dnr = _split_cells(rest)
         dnr, rest = find_labelled(rest)
         dnr = ", ".join(x for x in (dnr, cell_dnr) if x) or None
@@ -594,10 +621,14 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
             continue
         if kind == "list" and ((not rest and not _LIST_ALONE.match(s)) or _words(rest) > 40):
             continue
-        title, body_line, dnr2 = _title_lines(lines, ln.idx, limit, rest)
+        if body_off is not None:
+            title, body_line, dnr2 = rest, ln.idx + 1, None  # the row is the whole item
+        else:
+            title, body_line, dnr2 = _title_lines(lines, ln.idx, limit, rest)
         if kind == "list" and not title:
             continue
-        out.append(_Cand(kind, ln.idx, num, title, body_line, dnr or dnr2, suffix=suffix, rest=raw_rest, code=code))
+        out.append(_Cand(kind, ln.idx, num, title, body_line, dnr or dnr2, suffix=suffix, rest=raw_rest, code=code,
+                         body_off=body_off))
     return out
 
 
@@ -708,7 +739,7 @@ def _weigh(lines: list[_Line], cands: list[_Cand], limit: int) -> None:
             prev -= 1
         nxt = _next_nonblank(lines, c.body_line, limit)
         in_run = (prev in by_line) or (nxt is not None and nxt in by_line)
-        w = _RUN_WEIGHT if (c.kind == "list" and in_run) else 1.0
+        w = _RUN_WEIGHT if (c.kind == "list" and in_run and c.body_off is None) else 1.0
         before_blank = c.line == 0 or lines[c.line - 1].blank
         after_blank = c.body_line >= limit or lines[c.body_line].blank
         if before_blank and after_blank:
@@ -827,6 +858,8 @@ def _numbered_scheme(lines: list[_Line], limit: int, text: str = "", flattened: 
         heads = []
         for c in chain:
             body_start = lines[c.body_line].start if c.body_line < len(lines) else lines[-1].end
+            if c.body_off is not None:
+                body_start = c.body_off
             source = "paragraph" if kind == "para" else "numbered"
             heads.append(_Head(lines[c.line].start, body_start, c.title, c.label, c.dnr, source))
         body_titles = {h.number: h.title for h in heads if h.title}

@@ -270,6 +270,28 @@ def test_joint_paragraph_heading_is_one_item_numbered_by_its_first_paragraph() -
     assert "avsägelsen" not in items[0].text
 
 
+def test_table_rows_with_a_body_cell_are_items() -> None:
+    # Nr / Ärende / Beslut: each row is a whole item, its last cell the body.
+    text = (
+        "Brottsförebyggande rådet\n\nDatum: 2023-11-08\n\nNr\tÄrende\tBeslut/åtgärd\n"
+        "1\tMötets öppnande\tOrdföranden öppnar mötet.\n"
+        "2\tLägesbild från polisen\tLugnt i tätorten. Informationen noteras.\n"
+        "3\tMötets avslutande\tOrdföranden avslutar mötet.\n"
+    )
+    doc = _doc(text)
+    items = segment(doc)
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Mötets öppnande"), ("2", "Lägesbild från polisen"), ("3", "Mötets avslutande"),
+    ]
+    assert items[1].text == "Lugnt i tätorten. Informationen noteras."
+    _check_invariants(doc, items)
+    # An agenda-table row (title, case number, page) keeps its cells out of the title and no body.
+    agenda = "Kallelse\n\n1\tVal av justerare\t2024/12-KS\t3\n\nText om justering här.\n\n2\tBudget\t2024/13-KS\t4\n\nBudgeten behandlas."
+    assert [(i.number, i.title, i.dnr) for i in segment(_doc(agenda))] == [
+        ("1", "Val av justerare", "2024/12-KS"), ("2", "Budget", "2024/13-KS"),
+    ]
+
+
 def test_paragraph_scheme_dominates_numbered_lines() -> None:
     text = "§ 1 Upprop\n\nNärvarande antecknas.\n\n1. Första underpunkt\n\nText om den.\n\n2. Andra underpunkt\n\nMer text.\n\n§ 2 Avslutning\n\nMötet avslutas."
     assert [i.number for i in segment(_doc(text))] == ["§ 1", "§ 2"]
