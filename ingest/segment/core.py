@@ -39,9 +39,11 @@ item structure:
    table of contents (an ``Innehåll``-type block, or its title lines end in
    dot leaders and a page number).
 4. **Markup headings** (Markdown ``#``, a whole line in ``**bold**``
-   (``bold``), ``- **bold bullet**`` (``bullet``)): the shallowest kind that
-   occurs at least twice starts items; deeper kinds stay inside as
-   sub-headings.
+   (``bold``), ``- **bold bullet**`` or a labelled ``- **Label:** text``
+   (``bullet``, the text after the label is its body)): the shallowest kind
+   that occurs at least twice starts items; deeper kinds stay inside as
+   sub-headings. Markdown with labelled bullets skips the layout scheme (which
+   would take every ``#`` heading, levels unweighed).
 5. **Layout headings** reported by the reader in ``doc.headings`` (PDF margin
    headings: ``margin``).
 6. **Heading lines** (``heading_line``): a short block (≤ 8 words over at
@@ -156,6 +158,8 @@ _LIST_FLAT = re.compile(r"^(\d{1,3})\s*[.)]?\s+(\S.*)$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^(\*\*|__)(?P<t>[^*_].*?)\1\s*$")
 _BULLET_BOLD = re.compile(r"^[-*•–]\s+(\*\*|__)(?P<t>[^*_].*?)\1\s*$")
+#: "- **Lägesbild:** text …": a bullet whose bold label (ending in a colon) heads the text after it.
+_BULLET_LABEL = re.compile(r"^[-*•–]\s+(\*\*|__)(?P<t>[^*_][^*_]*?)(?P<c1>:?)\1(?P<c2>:?)\s+(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^(?:[-*•–·▪●◦]|\d{1,3}[.)])\s")
 _DATEISH = re.compile(r"\d{4}-\d{2}-\d{2}|\b\d{1,2}[:.]\d{2}\b")
 _LABEL = re.compile(r"^[^:]{1,40}:\s+\S")
@@ -907,6 +911,7 @@ def _first_content_line(lines: list[_Line], limit: int) -> int | None:
 def _markup_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
     first = _first_content_line(lines, limit)
     found: dict[int, list[tuple[int, str, str]]] = {}
+    body_at: dict[int, int] = {}  # line -> body offset on the heading line itself
     for ln in lines[:limit]:
         if ln.blank:
             continue
@@ -917,6 +922,10 @@ def _markup_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
             level, title, src = 7, _BOLD_LINE.match(ln.text).group("t"), "bold"  # type: ignore[union-attr]
         elif _BULLET_BOLD.match(ln.text):
             level, title, src = 8, _BULLET_BOLD.match(ln.text).group("t"), "bullet"  # type: ignore[union-attr]
+        elif (bl := _BULLET_LABEL.match(ln.text)) and (bl.group("c1") or bl.group("c2")):
+            # The label heads the item; its text starts on the same line.
+            level, title, src = 8, bl.group("t"), "bullet"
+            body_at[ln.idx] = ln.start + ln.lead + bl.start("rest")
         else:
             continue
         title = _clean_title(title)
@@ -928,7 +937,8 @@ def _markup_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
     for level in sorted(found):
         if len(found[level]) >= 2:
             return [
-                _Head(lines[i].start, lines[i].end, t, None, _dnr(t), src) for i, t, src in found[level]
+                _Head(lines[i].start, body_at.get(i, lines[i].end), t, None, _dnr(t), src)
+                for i, t, src in found[level]
             ]
     total = [h for hs in found.values() for h in hs]
     if len(total) == 1:
@@ -946,6 +956,9 @@ def _layout_scheme(doc: Document, lines: list[_Line], limit_off: int) -> list[_H
     heads: list[_Head] = []
     text = doc.text
     for h in sorted(doc.headings or [], key=lambda h: h.start):
+        if h.source == "markdown" and any(_BULLET_LABEL.match(ln.text) for ln in lines):
+            # Markdown with labelled bullets: the markup scheme weighs heading levels and bullets.
+            return None
         try:
             start, end = int(h.start), int(h.end)
         except (TypeError, ValueError):

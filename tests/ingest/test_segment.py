@@ -346,6 +346,25 @@ def test_bold_bullet_headings() -> None:
     ]
 
 
+def test_labelled_bold_bullets_are_items_under_one_markdown_heading(tmp_path: Path) -> None:
+    # "- **Label:** text" under a single "## Anteckningar": the labels head the items, text on the same line.
+    md = tmp_path / "bra.md"
+    md.write_text(
+        "# BRÅ 2022 – anteckningar\n\nMötet hölls den 3 mars.\n\n## Anteckningar\n\n"
+        "- **Lägesbild från polisen:** Lugnare i centrum än under hösten.\n"
+        "- **Medborgarlöftet**: Belysningen i parken är åtgärdad.\n"
+        "- **Nästa möte:** Den 2 juni kl. 14.00.\n",
+        encoding="utf-8",
+    )
+    doc = read_document(md, "bra.md")
+    items = segment(doc)
+    assert [(i.number, i.title) for i in items] == [
+        (None, "Lägesbild från polisen"), (None, "Medborgarlöftet"), (None, "Nästa möte"),
+    ]
+    assert items[0].text == "Lugnare i centrum än under hösten."
+    _check_invariants(doc, items)
+
+
 def test_short_heading_lines_followed_by_prose() -> None:
     text = (
         "Trygghetsrådet\n\nDatum: 2024-05-02\n\n"
