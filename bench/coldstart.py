@@ -25,7 +25,8 @@ unmeasured warm-up run; what an installed package gets).
 a fresh process (imports, the compound lexicon, the first search, the model
 load), so a missed target says where the time goes. The machine's load
 average and core count are printed with the figures: on a shared machine
-the same command is several times slower under load.
+the same command is several times slower under load, so each case also
+reports the child's CPU seconds (user + system), which moves far less.
 
 Usage::
 
@@ -38,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -60,19 +62,22 @@ def _radslag() -> list[str]:
 
 def wall(cmd: list[str], env: dict[str, str], runs: int) -> dict:
     """Median/min/max wall seconds of ``runs`` fresh processes of ``cmd`` (one unmeasured warm-up for the disk cache)."""
-    times = []
-    rc = None
+    times, cpu = [], []
     for i in range(runs + 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         elapsed = time.perf_counter() - t0
-        rc = proc.returncode
-        if rc != 0:
-            return {"error": proc.stderr.strip()[-500:], "rc": rc}
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if proc.returncode != 0:
+            return {"error": proc.stderr.strip()[-500:], "rc": proc.returncode}
         if i:  # the first run fills the page cache: what "cold process" means here is a new process
             times.append(elapsed)
+            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    # CPU seconds (user + system, all threads) barely move with other processes' load, where
+    # wall time on a shared 2-core machine can be several times the idle figure.
     return {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3),
-            "max_s": round(max(times), 3), "runs": len(times)}
+            "max_s": round(max(times), 3), "cpu_median_s": round(statistics.median(cpu), 3), "runs": len(times)}
 
 
 BREAKDOWN = r"""
