@@ -742,9 +742,15 @@ def _body_clean(line: str) -> str:
     clean = _BODY_SUFFIX.sub("", _clean_line(line)).strip(" ,")
     clean = _ABBREVIATION.sub("", clean)
     clean = _ISO_EDGE.sub("", clean).strip(" ,")
+    # A header set in capitals ("PROTOKOLL FOLKHÄLSORÅDET"): read it in sentence case,
+    # the name's own capital restored after the document-type word is dropped.
+    caps = any(c.isalpha() for c in clean) and not any(c.islower() for c in clean) and len(clean) >= 4
+    if caps:
+        clean = clean.lower()
     # A document-type word before or after the name (not the whole line).
     stripped = _doc_type_re().sub("", clean).strip(" ,–-")
-    return stripped if stripped else clean
+    out = stripped if stripped else clean
+    return out[:1].upper() + out[1:] if caps else out
 
 
 def _is_body_line(line: str) -> bool:

@@ -138,6 +138,17 @@ def test_minutes_extract_is_minutes_not_agenda():
     assert _prose_paragraphs("Kort rad.\nOch en till.") == 0
 
 
+def test_body_in_a_header_set_in_capitals():
+    text = ("Bollnäs kommun\nPROTOKOLL FOLKHÄLSORÅDET\n\nDatum: tisdag 13 februari 2024\n\n"
+            "§ 1 Mötets öppnande\nBeslut: Maria Hedlund utses att justera protokollet.\n")
+    m = extract_metadata(Document(source="x.txt", text=text, reader="txt", content_hash="0"))
+    assert m.body == "Folkhälsorådet"
+    # A municipality line in capitals is still no body.
+    m = extract_metadata(Document(source="x.txt", text=text.replace("PROTOKOLL FOLKHÄLSORÅDET", "BOLLNÄS KOMMUN"),
+                                  reader="txt", content_hash="0"))
+    assert m.body is None
+
+
 def test_fallbacks_front_matter_file_name_sidecar(tmp_path):
     # Front matter date when the text has none.
     doc = Document(source="x.md", text="Trygghetsråd\n\nVi pratade om klotter i parken.", reader="markdown",
