@@ -147,6 +147,8 @@ _CODE_NUM = re.compile(r"^([A-ZÅÄÖ]{2,8})\s+(\d{1,4})(?![\d\w./:-])\s*[.:]?\s
 #: Every § number on a line ("§ 94 § 95 § 96": numbers of an agenda-list column).
 _PARA_ANY = re.compile(r"(?:(?<=\s)|^)(?:[A-ZÅÄÖ]{2,8}\s+)?§\s*(\d{1,4})([a-z])?(?![\d\w])")
 _LIST = re.compile(r"^(\d{1,3})\s*[.)](?!\d)\s+(\S.*)$")
+#: "2.1 Polisen", "3.1. Tidplan": a decimal sub-point heading inside an item, never part of a title.
+_SUBNUM = re.compile(r"^\d{1,3}\.\d{1,3}(?:\.\d{1,3})*\.?\s+\S")
 #: "3<TAB>Information: trygghetsläget …<TAB>2024/134-KS": a number in its own table cell.
 _TAB_ROW = re.compile(r"^(\d{1,3})\t+(\S.*)$")
 #: Trailing table cells: a case number, a page number.
@@ -398,7 +400,7 @@ def _is_subheading(s: str) -> bool:
 def _joinable(prev: str, nxt: str) -> bool:
     if _is_subheading(nxt) or _words(nxt) > 15 or _DOT_LEADER.search(nxt) or _BULLET.match(nxt) or _LABEL.match(nxt):
         return False  # a bullet or a "Föredragande: …" line belongs to the body, never to the title
-    if _para(nxt) or _LIST.match(nxt) or _TAB_ROW.match(nxt) or is_case_number_line(nxt):
+    if _para(nxt) or _LIST.match(nxt) or _TAB_ROW.match(nxt) or _SUBNUM.match(nxt) or is_case_number_line(nxt):
         return False
     if not nxt[0].isalpha() or not _starts_upper(nxt) or prev[-1:] in ("&", "-", "–", ",", "/"):
         return True
@@ -455,7 +457,7 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
         joinable = _joinable(parts[-1], nxt) or (
             in_block and _words(nxt) <= 12 and parts[-1][-1:] not in ".!?:" and not _is_subheading(nxt)
             and not is_case_number_line(nxt) and not re.search(r"[.!?](?:\s|$)", nxt)
-            and not _BULLET.match(nxt) and not _LABEL.match(nxt)
+            and not _BULLET.match(nxt) and not _LABEL.match(nxt) and not _SUBNUM.match(nxt)
             and _parse_number(nxt, lines[j].virtual) is None  # the next numbered line is the next item
         )
         if not joinable or _words(" ".join(parts + [nxt])) > 40:

@@ -292,6 +292,19 @@ def test_table_rows_with_a_body_cell_are_items() -> None:
     ]
 
 
+def test_decimal_sub_point_is_not_joined_to_the_item_title() -> None:
+    text = (
+        "Minnesanteckningar\n\nPunkt 1: Mötets öppnande\n\nOrdföranden hälsar välkommen.\n\n"
+        "Punkt 2: Lägesbild från samverkansparterna\n2.1 Polisen\n\nPolisen redovisar färre rån.\n\n"
+        "2.2 Räddningstjänsten\n\nElva anlagda bränder.\n\nPunkt 3: Övrigt\n\nInget att rapportera."
+    )
+    items = segment(_doc(text))
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Mötets öppnande"), ("2", "Lägesbild från samverkansparterna"), ("3", "Övrigt"),
+    ]
+    assert items[1].text.startswith("2.1 Polisen")
+
+
 def test_paragraph_scheme_dominates_numbered_lines() -> None:
     text = "§ 1 Upprop\n\nNärvarande antecknas.\n\n1. Första underpunkt\n\nText om den.\n\n2. Andra underpunkt\n\nMer text.\n\n§ 2 Avslutning\n\nMötet avslutas."
     assert [i.number for i in segment(_doc(text))] == ["§ 1", "§ 2"]
