@@ -8,7 +8,8 @@ item structure:
    ``§ 12`` (``§12``), ``12 §`` (the number before the sign) or a joint
    ``§§ 41–42`` (numbered by its first paragraph, "§ 41"), optionally followed by ``Dnr …`` and/or the title on
    the same line; otherwise the title is the next line (wrapped titles of up
-   to three lines are joined). ``number`` is ``"§ 12"`` (as written, with the
+   to three lines are joined; across a blank line only after a line ending in
+   a function word, "… SERVERINGSTILLSTÅND FÖR" / "GLASBRUKSFESTEN"). ``number`` is ``"§ 12"`` (as written, with the
    space normalised) and the diarienummer goes to ``dnr``. A case-number
    line under the title ("Dnr 2024/89", "Diarienummer: UN 2024/12") belongs
    to the heading (``dnr``), neither to the title nor to the body; one that
@@ -471,9 +472,31 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
             parts.append(_unmarkup(lines[j + 1].text))
             last = j + 1
             j += 2
+    elif parts and j + 1 < limit and lines[j].blank and _wrapped_across_gap(parts[-1], lines, j + 1, limit):
+        parts.append(_unmarkup(lines[j + 1].text))
+        last = j + 1
+        j += 2
     if parts:
         j, dnr = _case_line_below(lines, j, limit, parts, dnr, lines[last].style)
     return _clean_title(" ".join(parts)), j, dnr
+
+
+def _wrapped_across_gap(prev: str, lines: list[_Line], k: int, limit: int) -> bool:
+    """A title line ending in a function word ("… SERVERINGSTILLSTÅND FÖR") continues
+    on line ``k`` after a blank line a PDF layout put between the wrapped lines: a
+    short line set apart, no sentence, no case number, no sub-heading, no new number.
+    """
+    words = prev.split()
+    if not words or words[-1].casefold() not in _cues().fragment_endings:
+        return False
+    nxt = _unmarkup(lines[k].text)
+    if not nxt or _words(nxt) > 8 or not (k + 1 >= limit or lines[k + 1].blank):
+        return False
+    return not (
+        is_case_number_line(nxt) or _is_subheading(nxt) or _BULLET.match(nxt) or _LABEL.match(nxt)
+        or _SUBNUM.match(nxt) or _parse_number(nxt, lines[k].virtual) is not None
+        or re.search(r"[.!?:;]$", nxt) or _words(prev + " " + nxt) > 40
+    )
 
 
 def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],

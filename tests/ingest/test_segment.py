@@ -305,6 +305,21 @@ def test_decimal_sub_point_is_not_joined_to_the_item_title() -> None:
     assert items[1].text.startswith("2.1 Polisen")
 
 
+def test_title_wrapped_across_a_blank_line_after_a_function_word() -> None:
+    text = (
+        "Protokoll\n\n§ 88\tUTÖKAD FÄLTVERKSAMHET\n\nSN 2024/198\n\nFältverksamheten förstärks.\n\n"
+        "§ 89\tYTTRANDE OM SERVERINGSTILLSTÅND FÖR\n\nGLASBRUKSFESTEN\n\nSN 2024/205\n\n"
+        "Bakgrund\n\nFörvaltningen tillstyrker.\n\n§ 90\tDELÅRSRAPPORT\n\nSN 2024/150\n\nRapporten godkänns."
+    )
+    items = segment(_doc(text))
+    assert [(i.number, i.title, i.dnr) for i in items] == [
+        ("§ 88", "UTÖKAD FÄLTVERKSAMHET", "SN 2024/198"),
+        ("§ 89", "YTTRANDE OM SERVERINGSTILLSTÅND FÖR GLASBRUKSFESTEN", "SN 2024/205"),
+        ("§ 90", "DELÅRSRAPPORT", "SN 2024/150"),
+    ]
+    assert items[1].text.startswith("Bakgrund")
+
+
 def test_paragraph_scheme_dominates_numbered_lines() -> None:
     text = "§ 1 Upprop\n\nNärvarande antecknas.\n\n1. Första underpunkt\n\nText om den.\n\n2. Andra underpunkt\n\nMer text.\n\n§ 2 Avslutning\n\nMötet avslutas."
     assert [i.number for i in segment(_doc(text))] == ["§ 1", "§ 2"]
