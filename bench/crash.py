@@ -350,7 +350,16 @@ def main() -> None:
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="radslag-crash-"))
     t0 = time.perf_counter()
     bench = Bench(work)
-    results = [bench.trial(*t) for t in trials]
+    results = []
+    for t in trials:
+        try:
+            r = bench.trial(*t)
+        except Exception as exc:  # a trial that crashes the harness counts as inconsistent, with why
+            r = {"operation": t[0], "point": f"{t[1]}:{t[2]}", "killed": None, "consistent": False,
+                 "problems": [f"{type(exc).__name__}: {exc}"]}
+        print(json.dumps({k: r[k] for k in ("operation", "point", "consistent", "problems")}, ensure_ascii=False),
+              file=sys.stderr, flush=True)
+        results.append(r)
     ok = sum(r["consistent"] for r in results)
     print(json.dumps({
         "bench": "crash",
