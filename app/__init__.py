@@ -76,7 +76,9 @@ table.facts td {padding:2px 0}
 .decision h4 {margin:0 0 4px 0}
 .meeting-item {border-top:1px solid #d0d7de; padding:4px 0; cursor:pointer}
 .meeting-item.marked {background:#ddf4ff; border-left:4px solid #0969da; padding-left:8px}
-.detail-column {position:sticky; top:8px; align-self:flex-start; max-height:100vh; overflow-y:auto}
+.detail-column {align-self:flex-start}
+.item-view .topics span {display:inline-block; background:#eef4ff; border-radius:10px; padding:1px 8px; margin:2px 4px 0 0; font-size:0.85em}
+table.facts, table.facts th, table.facts td {border:none !important; background:none !important}
 """
 
 

@@ -20,26 +20,25 @@ from index.store import Archive
 from radslag.config import Settings
 from radslag.i18n import t
 
-#: ``js_on_load`` of a list: a click on an element with ``data-item`` opens it in place.
-#: A modified click (new tab, new window) still follows the link's address.
+#: ``js_on_load`` of a list: a click on an element with ``data-item`` opens it in place and puts the
+#: item (and the query) in the address, so it can be shared. A modified click (new tab, new window)
+#: still follows the link's own address.
 OPEN_JS = """
 element.addEventListener('click', (ev) => {
   const el = ev.target.closest('[data-item]');
   if (!el || !element.contains(el)) return;
   if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
   ev.preventDefault();
+  const link = ev.target.closest('a[href^="?"]');
+  const url = link ? new URL(link.getAttribute('href'), window.location.href) : new URL(window.location.href);
+  if (!link) {
+    url.searchParams.set('item', el.dataset.item);
+    const box = document.querySelector('#query textarea, #query input');
+    if (box && box.value.trim()) url.searchParams.set('q', box.value.trim());
+  }
+  window.history.replaceState(null, '', url);
   trigger('click', {item: el.dataset.item});
 });
-"""
-
-#: After an item opens: put the query and the item in the address, so it can be shared.
-ADDRESS_JS = """
-(query, item) => {
-  const url = new URL(window.location.href);
-  if (query) url.searchParams.set('q', query); else url.searchParams.delete('q');
-  if (item) url.searchParams.set('item', item); else url.searchParams.delete('item');
-  window.history.replaceState(null, '', url);
-}
 """
 
 
@@ -136,8 +135,7 @@ def build_panel(ctx, prefix: str = "", picks: bool = False):
 def wire_panel(ctx, source: gr.HTML, view, picked, item_btn, meeting_btn, original, query=None) -> None:
     """Clicks in ``source`` (and in the panel itself) open items; the buttons show the item or meeting.
 
-    With a ``query`` box, its words are marked in the opened item and the address
-    gets ``?q=…&item=…`` (shareable).
+    With a ``query`` box, its words are marked in the opened item.
     """
     settings = ctx.settings
     outputs = [view, picked, original]
@@ -159,6 +157,6 @@ def wire_panel(ctx, source: gr.HTML, view, picked, item_btn, meeting_btn, origin
             return open_outputs(settings, item_id, q)
 
         for box in (source, view):
-            box.click(clicked_q, [query], outputs).then(None, [query, picked], None, js=ADDRESS_JS)
-        item_btn.click(opened_q, [picked, query], outputs).then(None, [query, picked], None, js=ADDRESS_JS)
+            box.click(clicked_q, [query], outputs)
+        item_btn.click(opened_q, [picked, query], outputs)
     meeting_btn.click(lambda item_id: meeting_view(settings, item_id), [picked], view)

@@ -42,8 +42,9 @@ def file_name(source: str | None) -> str:
     return Path(source or "").name or "–"
 
 
-def render_hits(result: SearchResult, lang: str) -> str:
-    """HTML cards for a search result."""
+def render_hits(result: SearchResult, lang: str, dates: dict[int, str] | None = None) -> str:
+    """HTML cards for a search result; ``dates`` gives each item's date as precisely as known (``2021 (år)``)."""
+    dates = dates or {}
     parts = [f'<div class="note">{html_text(n)}</div>' for n in result.notes]
     if not result.hits:
         parts.append(f"<p>{html_text(t('no_hits', lang))}</p>")
@@ -53,8 +54,8 @@ def render_hits(result: SearchResult, lang: str) -> str:
         topics = "".join(f"<span>{html_text(tp['label'])}</span>" for tp in h.topics[:5])
         parts.append(
             f'<div class="hit" data-item="{int(h.item_id)}" data-meeting="{int(h.meeting_id)}">'
-            f"<h4>{html_text(display_title(h.item_number, h.item_title))}</h4>"
-            f'<div class="meta">{html_text(h.date or t("unknown_date", lang))} · '
+            f"<h4>{open_link(h.item_id, html_text(display_title(h.item_number, h.item_title)), h.meeting_id, result.query)}</h4>"
+            f'<div class="meta">{html_text(dates.get(h.item_id) or h.date or t("unknown_date", lang))} · '
             f"{html_text(council_name(h.municipality, h.body))} · {html_text(kind_label(h.kind, lang))} · "
             f"{html_text(file_name(h.source))}</div>"
             f'<div class="snippet">{highlight(h.snippet, result.query)}</div>'

@@ -20,6 +20,7 @@ from radslag.councils import council_name
 from radslag.errors import RadslagError
 from radslag.filters import ALL, parse_filters
 from radslag.i18n import t
+from radslag.periods import when_label
 
 TAB_ID = "sok"
 LABEL = "app_search"
@@ -35,6 +36,15 @@ def _hits_csv(result: SearchResult, path: Path) -> None:
                              h.source, h.meeting_id, h.item_id, h.snippet])
 
 
+def hit_dates(settings: Settings, result: SearchResult) -> dict[int, str]:
+    """Each hit's date as precisely as known: ``2021-09-15``, ``2021-09 (månad)``, ``2021 (år)``."""
+    if not result.hits:
+        return {}
+    with Archive(settings.db_path) as arc:
+        rows = arc.items(item_ids=[h.item_id for h in result.hits], enrichment=False)
+    return {r.id: when_label(r, settings.language) for r in rows}
+
+
 def run_search(settings: Settings, query: str, mode: str, body: str, municipality: str, kind: str, topic: str,
                since: str, until: str, order: str) -> tuple:
     """Search; returns (hits HTML, pick-list update, timeline figure, hits CSV, hits JSON, timeline CSV, note)."""
@@ -46,7 +56,8 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
             result = search(arc, query or "", settings=settings, k=10, mode=mode, filters=filters, order=order)
     except RadslagError as exc:
         return note(str(exc)), gr.update(choices=[], value=None), None, None, None, None, ""
-    picks = [(f"{h.date or t('unknown_date', lang)} – {council_name(h.municipality, h.body)} – "
+    dates = hit_dates(settings, result)
+    picks = [(f"{dates.get(h.item_id) or t('unknown_date', lang)} – {council_name(h.municipality, h.body)} – "
               f"{display_title(h.item_number, h.item_title)}", str(h.item_id)) for h in result.hits]
     name = slug(query)
     res_json = download_path(f"traffar-{name}.json")
@@ -67,7 +78,7 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
             tl_note = "  \n".join(x for x in (t("app_rule_query", lang), undated_note(rows, lang)) if x)
         except RadslagError as exc:
             tl_note = str(exc)
-    return (render_hits(result, lang), gr.update(choices=picks, value=picks[0][1] if picks else None),
+    return (render_hits(result, lang, dates), gr.update(choices=picks, value=picks[0][1] if picks else None),
             fig, str(res_csv), str(res_json), str(tl_csv) if tl_csv else None, tl_note)
 
 

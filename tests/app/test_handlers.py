@@ -62,8 +62,9 @@ def test_followups_brief_and_choices(tmp_settings):
     answered = search_app.list_followups(tmp_settings, "Exempelstad", "besvarad")
     assert answered and len(answered) < len(every) and all(r[5] == "besvarad" for r in answered)
     assert search_app.list_followups(tmp_settings, "Västerås", ALL) == []
-    assert search_app.make_brief(tmp_settings, ALL) == "Välj ett organ."
-    assert "## Återkommande frågor" in search_app.make_brief(tmp_settings, "Exempelstad")
+    assert search_app.make_brief(tmp_settings, ALL) == "Välj ett råd."
+    assert "## Återkommande frågor" in search_app.make_brief(tmp_settings, "exempelstad/trygghetsråd")
+    assert "Ingenstans" in search_app.make_brief(tmp_settings, "Ingenstans trygghetsråd")  # named, no traceback
     options = search_app.choices(tmp_settings)
     assert options["bodies"] == [ALL, "Trygghetsråd", "Trygghetsrådet"]
     assert ("nyhet", "news") in options["kinds"] and ("Motorburen ungdom", "motorburen-ungdom") in options["topics"]

@@ -47,7 +47,8 @@ def test_hit_cards_in_plain_words():
               snippet="Motorburen ungdom kör epa-traktor.", topics=[{"label": "Motorburen ungdom", "score": 0.87}])
     markup = render_hits(SearchResult(query="motorburen", mode="hybrid", hits=[hit], modes_used=["keyword", "dense"],
                                       elapsed_ms=31.0), "sv")
-    assert "<h4>5. Fokusgrupp &lt;b&gt;motorburen&lt;/b&gt; ungdom</h4>" in markup  # one number, tags as text
+    assert ">5. Fokusgrupp &lt;b&gt;motorburen&lt;/b&gt; ungdom</a></h4>" in markup  # one number, tags as text
+    assert 'href="?q=motorburen&amp;item=5"' in markup  # the title is a shareable address
     assert "1. 5." not in markup and "0.87" not in markup and "keyword" not in markup and "dense" not in markup
     assert "1 träff" in markup and "Arboga – Förebyggande rådet" in markup and "<mark>Motorburen</mark>" in markup
 
