@@ -1,0 +1,87 @@
+"""The synthetic scale archive (tests/tools/make_scale.py): counts and planted ground truth."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+
+import make_scale  # noqa: E402
+
+from index.keyword import match_query  # noqa: E402
+from index.store import Archive  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def scale(tmp_path_factory):
+    archive = Archive(tmp_path_factory.mktemp("scale") / "a.sqlite")
+    report = make_scale.generate(archive, 1300, seed=3, batch=50)
+    yield archive, report
+    archive.close()
+
+
+def test_counts_match_the_archive(scale):
+    archive, rep = scale
+    assert rep.meetings == round(1300 / 6.0)
+    assert archive.count("meetings") == rep.meetings
+    assert archive.count("items") == rep.items
+    assert archive.count("passages") == rep.passages == len(rep.passage_clusters)
+    assert 1000 <= rep.items <= 1600  # 2 procedural + 3-5 + a planted item every third meeting
+    # every council got its share of the meetings
+    per_council = Counter((m.municipality, m.body) for m in archive.meetings())
+    assert len(per_council) == len(make_scale.councils())
+    assert max(per_council.values()) - min(per_council.values()) <= 1
+
+
+def test_planted_items_are_exactly_what_keyword_search_finds(scale):
+    archive, rep = scale
+    # every council's first meeting (k = 0) carries its issue
+    assert len(rep.planted) == len(make_scale.councils())
+    truth: dict[str, set[int]] = {}
+    for p in rep.planted:
+        truth.setdefault(p.marker, set()).add(p.item_id)
+        item = archive.item(p.item_id)
+        assert p.marker in item.text
+        assert item.number == p.number
+    assert set(truth) == {m for m, _, _ in make_scale.ISSUES}
+    for marker, ids in truth.items():
+        assert archive.keyword_matches(match_query(marker)) == ids, marker
+
+
+def test_planted_issue_follows_its_council(scale):
+    archive, rep = scale
+    pairs = make_scale.councils()
+    for p in rep.planted:
+        issue = make_scale.ISSUES[make_scale.issue_of(pairs.index((p.municipality, p.body)))]
+        assert issue[0] == p.marker
+
+
+def test_passages_point_into_the_document(scale):
+    archive, _ = scale
+    texts: dict[int, str] = {}
+    items = {it.id: it for it in archive.items()}
+    for p in archive.passages()[:300]:
+        doc_id = items[p.item_id].document_id
+        doc = texts.setdefault(doc_id, archive.document_text(doc_id))
+        body = p.text.split("\n", 1)[1] if p.ordinal == 0 else p.text
+        assert doc[p.start:p.end].endswith(body)
+        assert doc[p.start:p.end].startswith(p.text.split("\n", 1)[0])
+
+
+def test_clustered_vectors_are_unit_and_clustered(scale):
+    _, rep = scale
+    pids = sorted(rep.passage_clusters)[:400]
+    cl = np.array([rep.passage_clusters[p] for p in pids])
+    vecs = make_scale.clustered_vectors(cl)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    centres = make_scale.cluster_centres()
+    own = np.einsum("ij,ij->i", vecs, centres[cl])
+    other = vecs @ centres[(cl + 1) % len(centres)].T
+    assert own.min() > 0.7 and np.abs(np.diag(other)).max() < 0.4
+    planted = [rep.passage_clusters[p] for p in rep.passage_clusters if rep.passage_clusters[p] < len(make_scale.ISSUES)]
+    assert planted, "planted passages carry their issue's cluster"
