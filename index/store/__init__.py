@@ -36,6 +36,7 @@ from radslag.errors import RadslagError
 from radslag.councils import council_key
 from radslag.filters import council_matches, name_matches
 from radslag.periods import PERIODS, period_of
+from index.store.app import AppStore
 from index.store.base import StorePart
 from index.store.recurrence import RecurrenceStore
 from index.store.search import SearchStore
@@ -331,7 +332,7 @@ def _thread_entry(row: sqlite3.Row) -> ThreadEntry:
     return ThreadEntry(**data)
 
 
-class Archive(SearchStore, StagesStore, WatchStore, RecurrenceStore, StorePart):
+class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, StorePart):
     """A Rådslag archive in one SQLite file.
 
     Args:
