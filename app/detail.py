@@ -17,6 +17,7 @@ import gradio as gr
 from app.common import download_path
 from app.render import render_item_view, render_meeting_view, source_label
 from index.store import Archive
+from ingest.ocr import item_ocr_mark
 from radslag.config import Settings
 from radslag.i18n import t
 
@@ -58,9 +59,10 @@ def item_view(settings: Settings, item_id, query: str | None = None) -> str:
     with Archive(settings.db_path) as arc:
         item = arc.item(wanted)
         meeting = arc.meeting(item.meeting_id) if item else None
+        front = arc.document_front_matter([item.document_id]).get(item.document_id, {}) if item else {}
     if item is None:
         return t("app_no_item", lang)
-    return render_item_view(item, meeting, lang, query=query or None)
+    return render_item_view(item, meeting, lang, query=query or None, ocr=item_ocr_mark(front, item.pages))
 
 
 def meeting_view(settings: Settings, item_id) -> str:

@@ -42,9 +42,14 @@ def file_name(source: str | None) -> str:
     return Path(source or "").name or "–"
 
 
-def render_hits(result: SearchResult, lang: str, dates: dict[int, str] | None = None) -> str:
-    """HTML cards for a search result; ``dates`` gives each item's date as precisely as known (``2021 (år)``)."""
-    dates = dates or {}
+def render_hits(result: SearchResult, lang: str, dates: dict[int, str] | None = None,
+                ocr: dict[int, dict] | None = None) -> str:
+    """HTML cards for a search result.
+
+    ``dates`` gives each item's date as precisely as known (``2021 (år)``),
+    ``ocr`` the OCR mark of items read by OCR (shown as a badge).
+    """
+    dates, ocr = dates or {}, ocr or {}
     parts = [f'<div class="note">{html_text(n)}</div>' for n in result.notes]
     if not result.hits:
         parts.append(f"<p>{html_text(t('no_hits', lang))}</p>")
@@ -58,6 +63,7 @@ def render_hits(result: SearchResult, lang: str, dates: dict[int, str] | None = 
             f'<div class="meta">{html_text(dates.get(h.item_id) or h.date or t("unknown_date", lang))} · '
             f"{html_text(council_name(h.municipality, h.body))} · {html_text(kind_label(h.kind, lang))} · "
             f"{html_text(file_name(h.source))}</div>"
+            f"{ocr_badge(ocr.get(h.item_id), lang)}"
             f'<div class="snippet">{highlight(h.snippet, result.query)}</div>'
             f'<div class="topics">{topics}</div></div>'
         )
@@ -121,7 +127,7 @@ def timeline_figure(rows: list[dict[str, Any]], title: str, lang: str, colours: 
     # the title carries the query: a lone surrogate in it would fail the whole answer
     fig.update_layout(title=plain(title), barmode="stack", height=320, margin=dict(l=50, r=20, t=50, b=40),
                       legend_title=t("app_council", lang), yaxis_title=t("app_col_items", lang))
-    fig.update_xaxes(type="date", title=t("app_time_axis", lang))
+    fig.update_xaxes(type="date", title=t("app_time_axis", lang), tickformat="%Y-%m")  # no English month names
     step = max(1, -(-top // 5))
     fig.update_yaxes(tick0=0, dtick=step, tickformat="d", rangemode="tozero")
     if not dated:

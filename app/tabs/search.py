@@ -15,6 +15,7 @@ from app.render import note, render_hits, timeline_figure, undated_note
 from index.search import SearchResult, display_title, search
 from index.store import Archive
 from index.timeline import QUERY_K, timeline
+from ingest.ocr import item_ocr_mark
 from radslag.config import Settings
 from radslag.councils import council_name
 from radslag.errors import RadslagError
@@ -36,13 +37,15 @@ def _hits_csv(result: SearchResult, path: Path) -> None:
                              h.source, h.meeting_id, h.item_id, h.snippet])
 
 
-def hit_dates(settings: Settings, result: SearchResult) -> dict[int, str]:
-    """Each hit's date as precisely as known: ``2021-09-15``, ``2021-09 (månad)``, ``2021 (år)``."""
+def hit_facts(settings: Settings, result: SearchResult) -> tuple[dict[int, str], dict[int, dict]]:
+    """Each hit's date as precisely as known (``2021 (år)``) and its OCR mark (items read by OCR only)."""
     if not result.hits:
-        return {}
+        return {}, {}
     with Archive(settings.db_path) as arc:
         rows = arc.items(item_ids=[h.item_id for h in result.hits], enrichment=False)
-    return {r.id: when_label(r, settings.language) for r in rows}
+        front = arc.document_front_matter({r.document_id for r in rows})
+    marks = {r.id: item_ocr_mark(front.get(r.document_id, {}), r.pages) for r in rows}
+    return {r.id: when_label(r, settings.language) for r in rows}, {k: v for k, v in marks.items() if v}
 
 
 def run_search(settings: Settings, query: str, mode: str, body: str, municipality: str, kind: str, topic: str,
@@ -56,7 +59,7 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
             result = search(arc, query or "", settings=settings, k=10, mode=mode, filters=filters, order=order)
     except RadslagError as exc:
         return note(str(exc)), gr.update(choices=[], value=None), None, None, None, None, ""
-    dates = hit_dates(settings, result)
+    dates, ocr = hit_facts(settings, result)
     picks = [(f"{dates.get(h.item_id) or t('unknown_date', lang)} – {council_name(h.municipality, h.body)} – "
               f"{display_title(h.item_number, h.item_title)}", str(h.item_id)) for h in result.hits]
     name = slug(query)
@@ -78,7 +81,7 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
             tl_note = "  \n".join(x for x in (t("app_rule_query", lang), undated_note(rows, lang)) if x)
         except RadslagError as exc:
             tl_note = str(exc)
-    return (render_hits(result, lang, dates), gr.update(choices=picks, value=picks[0][1] if picks else None),
+    return (render_hits(result, lang, dates, ocr), gr.update(choices=picks, value=picks[0][1] if picks else None),
             fig, str(res_csv), str(res_json), str(tl_csv) if tl_csv else None, tl_note)
 
 

@@ -73,3 +73,21 @@ def test_item_view_shows_the_decision_first(tmp_settings):
     assert '<th scope="row">Plats</th><td>Stadshuset</td>' in view
     assert '<th scope="row">Fil</th><td>arboga.txt, sida 3</td>' in view
     assert "<mark>Klotter</mark> har ökat" in view
+
+
+def test_ocr_items_carry_the_badge(tmp_settings):
+    from app.detail import item_view
+
+    text = "1. Klotter\nKlotter vid stationen.\n2. Belysning\nBelysningen i parken.\n"
+    first, second = text.index("1."), text.index("2.")
+    doc = Document("corpus/skannad.pdf", text, "pdf", "o", front_matter={"ocr": {
+        "engine": "tesseract 5.3.0",
+        "page_confidence": [{"page": 1, "confidence": 0.87, "words": 10}, {"page": 2, "confidence": 0.5, "words": 0}]}})
+    items = [AgendaItem("1", "Klotter", "Klotter vid stationen.\n", first, second, pages=[1]),
+             AgendaItem("2", "Belysning", "Belysningen i parken.\n", second, len(text), pages=[2])]
+    with Archive(tmp_settings.db_path) as arc:
+        arc.write_document(doc, MeetingMeta(kind="minutes", body="Trygghetsråd", municipality="Arboga"), items)
+        ids = [it.id for it in arc.items()]
+    assert '<span class="badge ocr"' in item_view(tmp_settings, ids[0]) and "OCR-text, säkerhet 87" in item_view(tmp_settings, ids[0])
+    assert "badge ocr" not in item_view(tmp_settings, ids[1])  # its page had no OCR words
+    assert "OCR text, confidence 87%" in item_view(tmp_settings.with_(language="en"), ids[0])
