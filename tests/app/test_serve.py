@@ -128,7 +128,8 @@ def test_concurrency_from_cores_or_setting(tmp_settings):
     assert 8 <= server.concurrency(tmp_settings) <= 64
 
 
-def test_download_files_are_swept():
+def test_download_files_are_swept(monkeypatch):
+    monkeypatch.setitem(server._DOWNLOADS, "dir", None)  # a folder of its own: other tests' files are not counted
     made = [server.download_file("träffar.csv") for _ in range(3)]
     for path in made:
         path.write_text("x", encoding="utf-8")
