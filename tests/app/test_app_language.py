@@ -21,3 +21,8 @@ def test_swedish_by_default_and_english_on_request(tmp_settings):
     assert {"Sökfråga", "Sök", "Visa hela mötet", "Lägesbrev"} <= swedish
     assert {"Search query", "Search", "Show the whole meeting", "Catch-up brief"} <= english
     assert "Sökfråga" not in english
+    # the tabs of this session: issue history, open in place, adding minutes
+    assert {"Frågans historia", "Visa historien", "Råd", "Lägg till protokoll", "Läs in i arkivet"} <= swedish
+    assert {"Issue history", "Show the history", "Council", "Add minutes", "Add to the archive"} <= english
+    assert not {"Frågans historia", "Visa historien", "Lägg till protokoll"} & english
+    assert not any(label.startswith("app_") for label in swedish | english)  # no raw string-table keys
