@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from index.store import Archive
 from radslag.councils import council_key, council_name
 from radslag.periods import date_source, when
+from radslag.safe import mask_value
 from radslag.types import Filters
 
 WHATS = ("items", "meetings", "entities", "topics", "threads", "followups")
@@ -180,13 +181,18 @@ _ROWS = {"items": item_rows, "meetings": meeting_rows, "entities": entity_rows, 
          "threads": thread_rows, "followups": followup_rows}
 
 
-def rows_for(archive: Archive, what: str, filters: Filters | None = None) -> list[dict[str, Any]]:
-    """Records of one table, ordered by meeting date, with ``filters`` applied to its meetings and items."""
+def rows_for(archive: Archive, what: str, filters: Filters | None = None, mask: bool = False) -> list[dict[str, Any]]:
+    """Records of one table, ordered by meeting date, with ``filters`` applied to its meetings and items.
+
+    With ``mask``, personal identity numbers, phone numbers and e-mail
+    addresses in every text value are masked (``settings.masks("export")``).
+    """
     if what not in _ROWS:
         raise ValueError(f"what must be one of {WHATS} or 'all'")
     rows = _ROWS[what](archive, filters)
     order = fields(what)
-    return [{k: r.get(k) for k in order} for r in rows]
+    rows = [{k: r.get(k) for k in order} for r in rows]
+    return mask_value(rows) if mask else rows
 
 
 # -- writing ---------------------------------------------------------------------------
@@ -275,6 +281,7 @@ def export(
     out: str | Path = ".",
     filters: Filters | None = None,
     sep: str = ",",
+    mask: bool = False,
 ) -> list[Path]:
     """Export one table (or ``all``) to files.
 
@@ -287,6 +294,7 @@ def export(
             ``<table>.<fmt>``.
         filters: Which meetings and items to export (every table).
         sep: CSV separator.
+        mask: Mask personal data in every table (see :func:`rows_for`).
 
     Returns:
         The paths written.
@@ -300,7 +308,7 @@ def export(
     as_dir = what == "all" or out.is_dir() or str(out).endswith(os.sep)
     written = []
     for table in tables:
-        rows = rows_for(archive, table, filters)
+        rows = rows_for(archive, table, filters, mask=mask)
         path = out / f"{table}.{fmt}" if as_dir else out
         written.append(_atomic(path, fmt, rows, table, sep))
     return written

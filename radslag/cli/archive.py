@@ -101,9 +101,11 @@ def export(what, fmt, output, sep, archive, body, municipality, kind, since, unt
         fail(t("cli_need_output", lang))
     with open_archive(settings) as arc:
         if output is None:
-            write_rows(rows_for(arc, what, filters), fmt, sys.stdout, what=what, sep=sep, bom=False)
+            write_rows(rows_for(arc, what, filters, mask=settings.masks("export")), fmt, sys.stdout, what=what,
+                       sep=sep, bom=False)
             return
-        paths = do_export(arc, what=what, fmt=fmt, out=Path(output), filters=filters, sep=sep)
+        paths = do_export(arc, what=what, fmt=fmt, out=Path(output), filters=filters, sep=sep,
+                          mask=settings.masks("export"))
     for p in paths:
         readable(p)
         click.echo(t("cli_wrote", lang, path=p))

@@ -329,8 +329,6 @@ def test_masking_setting_reaches_the_running_app(running):
     assert "800101" not in html and "anna.svensson" not in html and "070-123" not in html
 
 
-@pytest.mark.xfail(reason="exports do not honour mask_personal yet: index/export.py (C) and the CLI export "
-                          "(A2) need mask_value(rows) when settings.masks('export')", strict=False)
 def test_personal_data_masked_in_exports_when_switched_on(small_archive, tmp_path):
     done = _cli("export", "items", "--archive", str(small_archive.archive_dir), "--format", "csv",
                 env={"RADSLAG_MASK_PERSONAL": "on"})
