@@ -12,6 +12,7 @@ import index.search as search_module
 from app.common import colours, download_path, slug
 from app.detail import OPEN_JS, build_panel, item_view, meeting_view, open_outputs, wire_panel
 from app.render import note, render_hits, timeline_figure, undated_note
+from index.export import safe_cell
 from index.search import SearchResult, display_title, search
 from index.store import Archive
 from index.timeline import QUERY_K, timeline
@@ -22,19 +23,23 @@ from radslag.errors import RadslagError
 from radslag.filters import ALL, parse_filters
 from radslag.i18n import t
 from radslag.periods import when_label
+from radslag.safe import mask_value, masking_on
 
 TAB_ID = "sok"
 LABEL = "app_search"
 
 
 def _hits_csv(result: SearchResult, path: Path) -> None:
+    """The hits as CSV for Swedish Excel: ';', a BOM, cells that cannot run as formulas, personal data
+    masked when the app masks it."""
+    hits = mask_value(result.hits) if masking_on() else result.hits
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=";")
         writer.writerow(["rank", "date", "body", "municipality", "item_number", "item_title", "source",
                          "meeting_id", "item_id", "snippet"])
-        for h in result.hits:
-            writer.writerow([h.rank, h.date, h.body, h.municipality, h.item_number, h.item_title,
-                             h.source, h.meeting_id, h.item_id, h.snippet])
+        for h in hits:
+            writer.writerow([safe_cell(v) for v in (h.rank, h.date, h.body, h.municipality, h.item_number,
+                                                    h.item_title, h.source, h.meeting_id, h.item_id, h.snippet)])
 
 
 def hit_facts(settings: Settings, result: SearchResult) -> tuple[dict[int, str], dict[int, dict]]:
@@ -64,7 +69,9 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
               f"{display_title(h.item_number, h.item_title)}", str(h.item_id)) for h in result.hits]
     name = slug(query)
     res_json = download_path(f"traffar-{name}.json")
-    res_json.write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    payload = result.to_json()
+    res_json.write_text(json.dumps(mask_value(payload) if masking_on() else payload, ensure_ascii=False, indent=2),
+                        encoding="utf-8")
     res_csv = download_path(f"traffar-{name}.csv")
     _hits_csv(result, res_csv)
     fig, tl_csv, tl_note = None, None, ""
