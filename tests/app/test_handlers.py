@@ -13,11 +13,9 @@ import html  # noqa: E402
 import re  # noqa: E402
 
 import search_app  # noqa: E402
-from index.followups import update_status  # noqa: E402
 from index.store import Archive  # noqa: E402
-from ingest.pipeline import detect_meeting_followups  # noqa: E402
 from radslag.filters import ALL  # noqa: E402
-from radslag.types import AgendaItem, Document, MeetingMeta  # noqa: E402
+from tests.archives import write_vasteras  # noqa: E402
 
 
 def _text(markup: str) -> str:
@@ -28,13 +26,8 @@ def _text(markup: str) -> str:
 def _archive(settings) -> None:
     with Archive(settings.db_path) as arc:
         write_series(arc)
-        text = "Västerås trygghetsråd träffades för första gången."
-        arc.write_document(Document("vasteras.txt", text, "txt", "v"),
-                           MeetingMeta(kind="news", body="Trygghetsråd", municipality="Västerås",
-                                       date=dt.date(2021, 4, 22)),
-                           [AgendaItem(None, "Första mötet", text, 0, len(text))])
-        detect_meeting_followups(arc)
-        update_status(arc)
+        write_vasteras(arc, "Västerås trygghetsråd träffades för första gången.", "news",
+                       dt.date(2021, 4, 22), None, "Första mötet")
 
 
 def test_listing_and_opening(tmp_settings):

@@ -15,11 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from make_series import write_series  # noqa: E402
 
 from app.tabs.history import show_history  # noqa: E402
-from index.followups import update_status  # noqa: E402
 from index.store import Archive  # noqa: E402
-from ingest.pipeline import detect_meeting_followups  # noqa: E402
 from radslag.filters import ALL  # noqa: E402
-from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag  # noqa: E402
+from radslag.types import TopicTag  # noqa: E402
+from tests.archives import write_vasteras  # noqa: E402
 
 COUNCIL = "exempelstad/trygghetsråd"
 
@@ -27,13 +26,8 @@ COUNCIL = "exempelstad/trygghetsråd"
 def _archive(settings) -> None:
     with Archive(settings.db_path) as arc:
         write_series(arc)
-        text = "Klotter på busshållplatser diskuterades. Västerås trygghetsråd följer upp."
-        arc.write_document(Document("vasteras.txt", text, "txt", "v"),
-                           MeetingMeta(kind="minutes", body="Trygghetsråd", municipality="Västerås",
-                                       date=dt.date(2023, 3, 1)),
-                           [AgendaItem("2", "Klotter vid hållplatser", text, 0, len(text))])
-        detect_meeting_followups(arc)
-        update_status(arc)
+        write_vasteras(arc, "Klotter på busshållplatser diskuterades. Västerås trygghetsråd följer upp.",
+                       "minutes", dt.date(2023, 3, 1), "2", "Klotter vid hållplatser")
         # the series tags its own topic ids: tag the klotter items with the taxonomy's topic too
         for item in arc.items():
             if any(tp.id == "klotter" for tp in item.topics):

@@ -20,6 +20,7 @@ from ingest.pipeline import detect_meeting_followups  # noqa: E402
 from radslag.errors import FilterError  # noqa: E402
 from radslag.filters import name_matches  # noqa: E402
 from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag  # noqa: E402
+from tests.archives import write_arboga_year_only  # noqa: E402
 
 
 @pytest.fixture()
@@ -87,10 +88,7 @@ def test_brief_with_unassessed_followups_and_several_bodies(archive):
 
 def test_year_only_meeting_is_dated_by_its_year_with_its_source(tmp_path):
     with Archive(tmp_path / "a.sqlite") as a:
-        a.write_document(Document("arboga.txt", "Möte.", "txt", "h1"),
-                         MeetingMeta(kind="minutes", body="Förebyggande rådet", municipality="Arboga", year=2021,
-                                     provenance={"date": "year_only:2021 (text:ort den år)"}),
-                         [AgendaItem("1", "Lägesbild", "Lugnt i centrum under våren och sommaren.", 0, 1)])
+        write_arboga_year_only(a, "Möte.", "h1", "Lägesbild", "Lugnt i centrum under våren och sommaren.")
         a.write_document(Document("arboga2.txt", "Möte två.", "txt", "h2"),
                          MeetingMeta(kind="minutes", body="Förebyggande rådet", municipality="Arboga",
                                      date=dt.date(2020, 5, 25), provenance={"date": "text:Datum"}),

@@ -20,6 +20,7 @@ from index.store import Archive  # noqa: E402
 from index.threads import build_threads  # noqa: E402
 from ingest.pipeline import detect_meeting_followups  # noqa: E402
 from radslag.types import AgendaItem, Document, Filters, MeetingMeta  # noqa: E402
+from tests.archives import write_arboga_year_only  # noqa: E402
 
 LEADING = ("source", "meeting_id", "date", "body", "municipality", "kind", "item_number", "title", "text",
            "pages", "entities", "topics")
@@ -110,10 +111,8 @@ def test_every_table_honours_the_kind_filter(archive, tmp_path):
 
 def test_every_table_names_the_council_and_the_time_as_precisely_as_known(tmp_path):
     with Archive(tmp_path / "y.sqlite") as a:
-        a.write_document(Document("arboga.txt", "Vi tar med oss frågan om belysningen.", "txt", "y"),
-                         MeetingMeta(kind="minutes", body="Förebyggande rådet", municipality="Arboga", year=2021,
-                                     provenance={"date": "year_only:2021 (text:ort den år)"}),
-                         [AgendaItem("1", "Belysning", "Vi tar med oss frågan om belysningen.", 0, 1)])
+        write_arboga_year_only(a, "Vi tar med oss frågan om belysningen.", "y", "Belysning",
+                               "Vi tar med oss frågan om belysningen.")
         detect_meeting_followups(a)
         [meeting] = rows_for(a, "meetings")
         [item] = rows_for(a, "items")
