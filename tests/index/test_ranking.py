@@ -6,7 +6,9 @@ These run in the fast suite so that a change to a formula is caught there
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
+from collections.abc import Iterator
 
 import pytest
 
@@ -20,13 +22,29 @@ from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag
 
 FILLER = "Kommunens budget för nästa år diskuterades utan beslut och mötet avslutades."
 COMMON = "Skolan och tunneln nämndes när budget för nästa år diskuterades."
+# for "klotter skolan tunneln": an item saying one rare term six times, one saying all three, eight common ones
+ONE_TERM_OR_ALL = [
+    ("Klotter", "Klotter. " * 6),
+    ("Övrigt", "Vi talade om klotter vid skolan och om belysningen i tunneln."),
+    *[(f"Punkt {n}", COMMON) for n in range(8)],
+]
 
 
-def _archive(tmp_path, rows: list[tuple[str, str]]) -> tuple[Archive, list[int]]:
+def _keyword_settings(tmp_path):
+    """Settings with no vector index and no models: keyword search only."""
+    return load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
+
+
+@contextlib.contextmanager
+def _archive(tmp_path, rows: list[tuple[str, str]]) -> Iterator[tuple[Archive, list[int]]]:
+    """An archive of one meeting whose items are ``rows`` (title, text), with the items' ids; closed after."""
     arc = Archive(tmp_path / "a.sqlite")
-    items = [AgendaItem(number=str(n), title=t, text=b, start=0, end=1) for n, (t, b) in enumerate(rows, 1)]
-    mid, _, _ = arc.write_document(Document("m.txt", "x", "txt", "h"), MeetingMeta(kind="minutes"), items)
-    return arc, arc.item_ids(mid)
+    try:
+        items = [AgendaItem(number=str(n), title=t, text=b, start=0, end=1) for n, (t, b) in enumerate(rows, 1)]
+        mid, _, _ = arc.write_document(Document("m.txt", "x", "txt", "h"), MeetingMeta(kind="minutes"), items)
+        yield arc, arc.item_ids(mid)
+    finally:
+        arc.close()
 
 
 def test_rrf_prefers_items_ranked_by_both():
@@ -54,42 +72,31 @@ def test_hybrid_fusion_weights_keyword_hits_by_coverage():
 
 
 def test_keyword_coverage_is_the_share_of_query_terms(tmp_path):
-    arc, (both, one, none) = _archive(tmp_path, [
+    with _archive(tmp_path, [
         ("Klotter", "Klotter vid skolan ska saneras."),
         ("Övrigt", "Mer klotter i tunneln."),
         ("Budget", FILLER),
-    ])
-    try:
+    ]) as (arc, (both, one, none)):
         assert keyword_coverage(arc, "klotter på skolan", [both, one, none]) == {both: 1.0, one: 0.5, none: 0.0}
-    finally:
-        arc.close()
 
 
 def test_title_counts_twice_the_body(tmp_path):
     """BM25 weights (2, 1): one title hit beats one body hit but not two."""
-    arc, (title, body_once, body_twice, *_) = _archive(tmp_path, [
+    with _archive(tmp_path, [
         ("Klotter vid skolan", "Rektorn berättar om läget på skolan och om elevernas trivsel under hösten."),
         ("Övrigt", "Klotter på skolan har sanerats och fler ska anmälas till polisen snart."),
         ("Övrigt", "Mer klotter och klotter vid skolan."),
         *[(f"Punkt {n}", FILLER) for n in range(12)],
-    ])
-    try:
+    ]) as (arc, (title, body_once, body_twice, *_)):
         assert [i for i, _ in keyword_ranking(arc, "klotter", 10, None)] == [body_twice, title, body_once]
-    finally:
-        arc.close()
 
 
 def test_hybrid_without_vectors_says_so_and_still_weights_by_coverage(tmp_path):
     # "skolan" and "tunneln" are common, "klotter" rare: BM25 favours the item
     # that says "klotter" over and over but matches one term of three.
-    arc, (p, full, *_) = _archive(tmp_path, [
-        ("Klotter", "Klotter. " * 6),
-        ("Övrigt", "Vi talade om klotter vid skolan och om belysningen i tunneln."),
-        *[(f"Punkt {n}", COMMON) for n in range(8)],
-    ])
-    settings = load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
-    query = "klotter skolan tunneln"
-    try:
+    with _archive(tmp_path, ONE_TERM_OR_ALL) as (arc, (p, full, *_)):
+        settings = _keyword_settings(tmp_path)
+        query = "klotter skolan tunneln"
         keyword = search(arc, query, settings=settings, k=5, mode="keyword", cutoff=False)
         assert [h.item_id for h in keyword.hits][:2] == [p, full]  # BM25 alone prefers the one-term item
         hybrid = search(arc, query, settings=settings, k=10, mode="hybrid", cutoff=False)
@@ -97,18 +104,11 @@ def test_hybrid_without_vectors_says_so_and_still_weights_by_coverage(tmp_path):
         assert hybrid.notes and "Semantisk sökning kunde inte köras" in hybrid.notes[0]
         ranked = [h.item_id for h in hybrid.hits]
         assert ranked[0] == full and ranked.index(p) > ranked.index(full)  # coverage: all terms first
-    finally:
-        arc.close()
 
 
 def test_cutoff_keeps_items_matching_enough_of_the_query(tmp_path):
-    arc, (p, full, *_) = _archive(tmp_path, [
-        ("Klotter", "Klotter. " * 6),
-        ("Övrigt", "Vi talade om klotter vid skolan och om belysningen i tunneln."),
-        *[(f"Punkt {n}", COMMON) for n in range(8)],
-    ])
-    settings = load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
-    try:
+    with _archive(tmp_path, ONE_TERM_OR_ALL) as (arc, (p, full, *_)):
+        settings = _keyword_settings(tmp_path)
         cut = search(arc, "klotter skolan tunneln", settings=settings, k=10, mode="keyword")
         ranked = [h.item_id for h in cut.hits]
         assert full in ranked and p not in ranked  # p matches 1 of 3 terms: below COVERAGE_CUTOFF
@@ -117,18 +117,11 @@ def test_cutoff_keeps_items_matching_enough_of_the_query(tmp_path):
         assert p in [h.item_id for h in near.nearest] and [h.rank for h in near.nearest][0] == 1
         assert passes_cutoff(None, COVERAGE_CUTOFF) and not passes_cutoff(None, COVERAGE_CUTOFF - 0.01)
         assert passes_cutoff(DENSE_CUTOFF, 0.0) and not passes_cutoff(DENSE_CUTOFF - 0.001, None)
-    finally:
-        arc.close()
 
 
 def test_nonsense_query_says_no_hits_and_date_order_keeps_the_cutoff(tmp_path):
-    arc, (p, full, *rest) = _archive(tmp_path, [
-        ("Klotter", "Klotter. " * 6),
-        ("Övrigt", "Vi talade om klotter vid skolan och om belysningen i tunneln."),
-        *[(f"Punkt {n}", COMMON) for n in range(8)],
-    ])
-    settings = load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
-    try:
+    with _archive(tmp_path, ONE_TERM_OR_ALL) as (arc, (p, full, *rest)):
+        settings = _keyword_settings(tmp_path)
         nothing = search(arc, "xyzzyqwerty", settings=settings, k=10, mode="keyword", show_nearest=True)
         assert nothing.hits == [] and nothing.no_match and nothing.to_json()["no_match"] is True
         assert any("Inga träffar" in n for n in nothing.notes)
@@ -136,24 +129,19 @@ def test_nonsense_query_says_no_hits_and_date_order_keeps_the_cutoff(tmp_path):
         relevance = search(arc, "klotter skolan tunneln", settings=settings, k=10, mode="keyword")
         assert p not in [h.item_id for h in dated.hits]  # the cut item is not re-admitted by date order
         assert {h.item_id for h in dated.hits} == {h.item_id for h in relevance.hits} == {full, *rest}
-    finally:
-        arc.close()
 
 
 @pytest.mark.parametrize("query", ['"', "NEAR(", "*", "AND OR", "", "   ", "\ud800klotter", "klotter\x00\x1b[31m",
                                    "\u202eklotter", "NOT klotter", "(klotter"])
 def test_hostile_queries_never_raise(tmp_path, query):
-    arc, _ = _archive(tmp_path, [("Klotter", "Klotter vid skolan ska saneras.")])
-    settings = load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
-    try:
+    with _archive(tmp_path, [("Klotter", "Klotter vid skolan ska saneras.")]) as (arc, _):
+        settings = _keyword_settings(tmp_path)
         result = search(arc, query, settings=settings, k=5, mode="keyword")
         assert all(0xD800 > ord(c) or ord(c) > 0xDFFF for c in result.query)
         assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in result.query)
         if "klotter" in query:
             assert [h.item_title for h in result.hits] == ["Klotter"]
         result.query.encode("utf-8")  # would raise on a surrogate
-    finally:
-        arc.close()
 
 
 def test_long_query_is_cut_with_a_note():
@@ -165,14 +153,11 @@ def test_long_query_is_cut_with_a_note():
 
 @pytest.mark.parametrize("k", [0, -1, MAX_K + 1, "tio", None, 2.5, True])
 def test_bad_k_is_refused_by_name(tmp_path, k):
-    arc, _ = _archive(tmp_path, [("Klotter", "Klotter vid skolan.")])
-    settings = load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
-    try:
+    with _archive(tmp_path, [("Klotter", "Klotter vid skolan.")]) as (arc, _):
+        settings = _keyword_settings(tmp_path)
         with pytest.raises(RadslagError, match="Antal träffar"):
             search(arc, "klotter", settings=settings, k=k, mode="keyword")
         assert check_k("3") == 3 and check_k(MAX_K) == MAX_K
-    finally:
-        arc.close()
 
 
 def test_item_scores_use_second_passage_and_meeting():
@@ -196,15 +181,14 @@ def test_query_topics_name_taxonomy_topics_by_their_seed_terms():
 
 
 def test_item_tagged_with_the_named_topic_is_lifted_and_passes_the_cutoff(tmp_path):
-    arc, (tagged, other, *_) = _archive(tmp_path, [
+    with _archive(tmp_path, [
         ("Fokusgrupp", "Fokusgruppen om ungdomar har träffats."),  # one query term of six
         ("Fritid", "Ungdomar spelar musik på fritidsgården."),     # three of six
         *[(f"Punkt {n}", FILLER) for n in range(4)],
-    ])
-    arc.write_enrichment(tagged, [], [TopicTag("motorburen-ungdom", "Motorburen ungdom", 0.9)])
-    settings = load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
-    query = "ungdomar som kör epa-traktor och spelar hög musik"
-    try:
+    ]) as (arc, (tagged, other, *_)):
+        arc.write_enrichment(tagged, [], [TopicTag("motorburen-ungdom", "Motorburen ungdom", 0.9)])
+        settings = _keyword_settings(tmp_path)
+        query = "ungdomar som kör epa-traktor och spelar hög musik"
         bonus = topic_boost(arc, query, [tagged, other])
         assert bonus == {tagged: pytest.approx(TOPIC_WEIGHT * 0.5 / (RRF_K + 1))}
         result = search(arc, query, settings=settings, k=5, mode="hybrid")
@@ -212,5 +196,3 @@ def test_item_tagged_with_the_named_topic_is_lifted_and_passes_the_cutoff(tmp_pa
         assert tagged in ranked  # coverage 1/6 alone would be cut; the topic vouches
         plain = search(arc, query, settings=settings, k=5, mode="keyword")
         assert tagged not in [h.item_id for h in plain.hits]  # keyword mode: no taxonomy, cut
-    finally:
-        arc.close()
