@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
+from tests.browser import ARTIFACTS, free_port, launch, need_chromium
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "bench" / "out"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def app_url(corpus_settings):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (./run.sh test installs it as root with apt-get)")
+    need_chromium()
     import search_app
 
-    port = _free_port()
+    port = free_port()
     app = search_app.main(settings=corpus_settings, port=port, block=False)
     yield f"http://127.0.0.1:{port}"
     app.close()
@@ -36,11 +27,7 @@ def app_url(corpus_settings):
 def page(app_url):
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-dev-shm-usage"],
-        )
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1280, "height": 1800})
         page.goto(app_url, wait_until="domcontentloaded")  # Gradio keeps a stream open: no networkidle
         page.get_by_label("Sökfråga").wait_for(timeout=60_000)

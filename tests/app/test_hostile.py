@@ -20,17 +20,15 @@ in the browser that
 
 from __future__ import annotations
 
-import shutil
-import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser import ARTIFACTS, free_port, launch, need_chromium
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "bench" / "out"
 EVIL = "http://203.0.113.9"  # TEST-NET-3: never routed, and aborted by the test anyway
 
 HOSTILE_MD = f"""---
@@ -99,17 +97,10 @@ def write_hostile_files(folder: Path) -> list[Path]:
     return [md, named]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def hostile_app(tmp_path_factory):
     """The app, launched through ``radslag.serve``, over an archive of the hostile files only."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (./run.sh test installs it as root with apt-get)")
+    need_chromium()
     from ingest.pipeline import ingest_paths
     from radslag import serve as server
     from radslag.config import load_settings
@@ -120,7 +111,7 @@ def hostile_app(tmp_path_factory):
     settings = load_settings(archive_dir=root / "archive", embed=False, enrich=False)
     report = ingest_paths([str(root / "in")], settings, progress=False)
     assert not report.failed, [(f.source, f.message) for f in report.failed]
-    port = _free_port()
+    port = free_port()
     app = server.serve(settings, port=port, corpus=root / "none", block=False)
     yield f"http://127.0.0.1:{port}", settings
     app.close()
@@ -133,11 +124,7 @@ def browser_page(hostile_app):
     requests: list[str] = []
     dialogs: list[str] = []
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required"],
-        )
+        browser = launch(p, "--autoplay-policy=no-user-gesture-required")
         context = browser.new_context(viewport={"width": 1280, "height": 1000})
 
         def route(r):

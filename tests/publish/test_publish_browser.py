@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-pytestmark = [pytest.mark.browser]
+from tests.browser import ARTIFACTS, launch, need_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "bench" / "out"
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
 def browser_page(site):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (./run.sh test installs it as root with apt-get)")
+    need_chromium()
     sync_api = pytest.importorskip("playwright.sync_api")
     requests: list[str] = []
     problems: list[str] = []
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-dev-shm-usage"],
-        )
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1100, "height": 1400})
         page.on("request", lambda r: requests.append(r.url))
         # a blocked script or style (CSP) or a script error shows here
