@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -28,6 +30,22 @@ def watch() -> None:
       radslag watch feed 1 -o motorburen.atom
       radslag watch remove 1
     """
+
+
+@contextmanager
+def _watch_in(archive, lang: str | None, watch_id: int, find: Callable) -> Iterator[tuple]:
+    """Open the archive and look one watch up with ``find(arc, watch_id, lang)``.
+
+    Yields ``(settings, lang, arc, watch)``; an unknown id fails by name.
+    """
+    settings = settings_for(archive)
+    lang = lang or settings.language
+    with open_archive(settings) as arc:
+        try:
+            found = find(arc, watch_id, lang)
+        except RadslagError as exc:
+            fail(str(exc))
+        yield settings, lang, arc, found
 
 
 def _table(rows: list[dict], keys: list[str], lang: str) -> None:
@@ -149,13 +167,7 @@ def alerts(watch_id, limit, archive, lang, as_json):
     from index.atom import entry_title
     from index.watch import get_watch, item_url, why
 
-    settings = settings_for(archive)
-    lang = lang or settings.language
-    with open_archive(settings) as arc:
-        try:
-            w = get_watch(arc, watch_id, lang)
-        except RadslagError as exc:
-            fail(str(exc))
+    with _watch_in(archive, lang, watch_id, get_watch) as (settings, lang, arc, w):
         found = arc.alerts(w.id, limit=limit)
     if as_json:
         for a in found:
@@ -182,13 +194,7 @@ def feed(watch_id, output, archive, lang):
     from index.atom import watch_feed
     from index.watch import FEED_ENTRIES, get_watch
 
-    settings = settings_for(archive)
-    lang = lang or settings.language
-    with open_archive(settings) as arc:
-        try:
-            w = get_watch(arc, watch_id, lang)
-        except RadslagError as exc:
-            fail(str(exc))
+    with _watch_in(archive, lang, watch_id, get_watch) as (settings, lang, arc, w):
         data = watch_feed(w, arc.alerts(w.id, limit=FEED_ENTRIES), settings.with_(language=lang))
     if output:
         Path(output).write_bytes(data)
@@ -205,11 +211,6 @@ def remove(watch_id, archive, lang):
     """Ta bort en bevakning och dess träffar (flödets adress återanvänds aldrig)."""
     from index.watch import remove_watch
 
-    settings = settings_for(archive)
-    lang = lang or settings.language
-    with open_archive(settings) as arc:
-        try:
-            gone = remove_watch(arc, watch_id, lang)
-        except RadslagError as exc:
-            fail(str(exc))
+    with _watch_in(archive, lang, watch_id, remove_watch) as (_settings, lang, _arc, gone):
+        pass
     click.echo(t("watch_removed", lang, id=gone.id, name=gone.name))
