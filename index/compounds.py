@@ -25,9 +25,6 @@ cache folder (parsing and stemming 279k entries takes a few seconds).
 from __future__ import annotations
 
 import hashlib
-import logging
-import os
-import pickle
 import re
 import sys
 import sysconfig
@@ -38,10 +35,9 @@ from pathlib import Path
 
 import snowballstemmer
 
+from index import pickle_cache
 from radslag.config import load_settings
 from radslag.lang import read_word_list
-
-log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DOMAIN_WORDS_FILE = DATA_DIR / "domain_words.txt"
@@ -247,28 +243,13 @@ def get_lexicon() -> Lexicon:
             stacklevel=2,
         )
     cache = _cache_path(dic)
-    if cache is not None and cache.is_file():
-        try:
-            with cache.open("rb") as f:
-                lex = pickle.load(f)
-            if isinstance(lex, Lexicon):
-                _LEXICON = lex
-                return lex
-        except Exception as exc:  # corrupt cache: rebuild
-            log.warning("ignoring unreadable lexicon cache %s: %s", cache, exc)
+    lex = pickle_cache.load(cache, Lexicon, "lexicon")
+    if lex is not None:
+        _LEXICON = lex
+        return lex
     lex = build_lexicon(dic)
     if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".tmp{os.getpid()}")
-            with tmp.open("wb") as f:
-                pickle.dump(lex, f, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(cache)
-            for old in cache.parent.glob("lexicon-*.pickle"):
-                if old != cache:
-                    old.unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("could not cache the compound lexicon in %s: %s", cache, exc)
+        pickle_cache.store(cache, lex, "compound lexicon")
     _LEXICON = lex
     return lex
 

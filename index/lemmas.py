@@ -23,14 +23,10 @@ records which, so an archive analysed without the table is re-analysed.
 from __future__ import annotations
 
 import hashlib
-import logging
-import os
-import pickle
 from pathlib import Path
 
+from index import pickle_cache
 from radslag.config import load_settings
-
-log = logging.getLogger(__name__)
 
 #: Where efselab's build keeps the lemma table, relative to the model cache
 #: (the layout of ``ingest.nlp.models_dir``; ``index`` does not import ``ingest``).
@@ -91,27 +87,10 @@ def get_table() -> dict[str, str]:
         _TABLE, _SOURCE = {}, "none"
         return _TABLE
     cache = _cache_file(path)
-    table: dict[str, str] | None = None
-    if cache.is_file():
-        try:
-            with cache.open("rb") as handle:
-                loaded = pickle.load(handle)
-            table = loaded if isinstance(loaded, dict) else None
-        except Exception as exc:  # noqa: BLE001 - a corrupt cache is rebuilt
-            log.warning("ignoring unreadable lemma cache %s: %s", cache, exc)
+    table = pickle_cache.load(cache, dict, "lemma")
     if table is None:
         table = build_table(path)
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".tmp{os.getpid()}")
-            with tmp.open("wb") as handle:
-                pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(cache)
-            for old in cache.parent.glob("lemmas-*.pickle"):
-                if old != cache:
-                    old.unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("could not cache the lemma table in %s: %s", cache, exc)
+        pickle_cache.store(cache, table, "lemma table")
     _TABLE = table
     _SOURCE = f"{cache.stem}:{len(table)}"
     return table
