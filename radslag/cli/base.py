@@ -230,7 +230,7 @@ def cli() -> None:
       radslag search "motorburen ungdom"
       radslag serve                     öppna sökappen (open the search app)
       radslag timeline --topic motorburen-ungdom
-      radslag brief trygghetsråd
+      radslag brief "Hallstahammar trygghetsråd"
     """
 
 
