@@ -361,6 +361,17 @@ def agenda_table(pdf, m: Meeting, pages: dict, x: float, w: float, title: str = 
 # --------------------------------------------------------------------------------------
 
 
+PDF_RENDERERS: dict = {}  # family -> render(m, pages) returning the FPDF
+
+
+def renders(registry: dict, family: str):
+    """Register the decorated PDF renderer in ``registry`` under ``family``."""
+    def register(render):
+        registry[family] = render
+        return render
+    return register
+
+
 def two_pass(render, m: Meeting) -> bytes:
     """Render twice so an agenda list can print the page each item starts on."""
     pages: dict = {}
@@ -376,6 +387,7 @@ def start_item(pdf, it: Item, room: float = 40) -> None:
     pdf.item_pages[it.number] = pdf.page_no()
 
 
+@renders(PDF_RENDERERS, "heldout-ciceron")
 def render_ciceron(m: Meeting, pages: dict):
     inline = m.extra.get("title_inline", False)
 
@@ -479,6 +491,7 @@ def lex_header(m: Meeting, word: str = "PROTOKOLL"):
     return header
 
 
+@renders(PDF_RENDERERS, "heldout-lex")
 def render_lex(m: Meeting, pages: dict):
     margin_heads = m.extra.get("appendix", False)  # Ludvika: section headings in the margin too
     pdf = new_pdf(m, "liberation-serif", lex_header(m), box_footer, left=60, top=34)
@@ -538,6 +551,7 @@ def render_lex(m: Meeting, pages: dict):
     return pdf
 
 
+@renders(PDF_RENDERERS, "heldout-platina")
 def render_platina(m: Meeting, pages: dict):
     prefix = m.extra["prefix"]
     inline = m.extra.get("inline", False)
@@ -600,6 +614,7 @@ def render_platina(m: Meeting, pages: dict):
     return pdf
 
 
+@renders(PDF_RENDERERS, "heldout-w3d3")
 def render_w3d3(m: Meeting, pages: dict):
     def header(pdf):
         pdf.set_font("F", "B", 12)
@@ -644,6 +659,7 @@ def render_w3d3(m: Meeting, pages: dict):
     return pdf
 
 
+@renders(PDF_RENDERERS, "heldout-twocolumn")
 def render_twocolumn(m: Meeting, pages: dict):
     def header(pdf):
         pdf.set_font("F", "B", 11)
@@ -697,6 +713,7 @@ def render_twocolumn(m: Meeting, pages: dict):
     return pdf
 
 
+@renders(PDF_RENDERERS, "heldout-netpublicator")
 def render_netpublicator(m: Meeting, pages: dict):
     word = "PROTOKOLL" if m.kind == "minutes" else "KALLELSE"
 
@@ -808,36 +825,34 @@ def render_kallelse(pdf, m: Meeting):
     return pdf
 
 
-PDF_RENDERERS = {
-    "heldout-ciceron": render_ciceron,
-    "heldout-lex": render_lex,
-    "heldout-platina": render_platina,
-    "heldout-w3d3": render_w3d3,
-    "heldout-twocolumn": render_twocolumn,
-    "heldout-netpublicator": render_netpublicator,
-}
-
 
 # --------------------------------------------------------------------------------------
 # DOCX (python-docx): a plain Word protocol from a small council
 # --------------------------------------------------------------------------------------
 
 
-def render_docx(m: Meeting, path: Path) -> None:
+def new_docx(m: Meeting, font: str, size: float):
+    """An empty Word document with fixed dates (so the zip is the same each run) and its Normal font."""
     from docx import Document as Docx
+    from docx.shared import Pt
+
+    doc = Docx()
+    doc.core_properties.created = FIXED_DATE.replace(tzinfo=None)
+    doc.core_properties.modified = FIXED_DATE.replace(tzinfo=None)
+    doc.core_properties.author = m.front.get("sekreterare", "")
+    doc.core_properties.title = ""
+    doc.styles["Normal"].font.name = font
+    doc.styles["Normal"].font.size = Pt(size)
+    return doc
+
+
+def render_docx(m: Meeting, path: Path) -> None:
     from docx.enum.text import WD_TAB_ALIGNMENT
     from docx.shared import Cm, Pt
 
     f = m.front
     styled = m.extra.get("styles", False)
-    doc = Docx()
-    doc.core_properties.created = FIXED_DATE.replace(tzinfo=None)
-    doc.core_properties.modified = FIXED_DATE.replace(tzinfo=None)
-    doc.core_properties.author = f.get("sekreterare", "")
-    doc.core_properties.title = ""
-    normal = doc.styles["Normal"]
-    normal.font.name = "Calibri" if styled else "Times New Roman"
-    normal.font.size = Pt(11)
+    doc = new_docx(m, "Calibri" if styled else "Times New Roman", 11)
     sec = doc.sections[0]
     sec.left_margin = sec.right_margin = Cm(2.2)
 
@@ -1042,24 +1057,33 @@ def page_count(path: Path) -> int | None:
         doc.close()
 
 
-def main() -> None:
-    DOCS.mkdir(parents=True, exist_ok=True)
-    GOLD.mkdir(parents=True, exist_ok=True)
-    for m in MEETINGS:
-        path = DOCS / f"{m.key}{EXT[m.fmt]}"
-        if m.fmt == "pdf":
-            path.write_bytes(two_pass(PDF_RENDERERS[m.family], m))
-        elif m.fmt == "docx":
-            render_docx(m, path)
-        elif m.fmt == "md":
-            path.write_text(render_markdown_notes(m), encoding="utf-8")
-        elif m.family == "heldout-flattened":
-            path.write_text("\n".join(flattened_pages(m)) + "\n", encoding="utf-8")
-        else:
-            path.write_text(render_txt_notes(m), encoding="utf-8")
-        (GOLD / f"{m.key}.json").write_text(
+def write_set(meetings: list[Meeting], write_doc, gold_for, docs: Path, gold: Path, root: Path) -> None:
+    """Write each meeting's document with ``write_doc(m, path)`` into ``docs`` and its label into ``gold``."""
+    docs.mkdir(parents=True, exist_ok=True)
+    gold.mkdir(parents=True, exist_ok=True)
+    for m in meetings:
+        path = docs / f"{m.key}{EXT[m.fmt]}"
+        write_doc(m, path)
+        (gold / f"{m.key}.json").write_text(
             json.dumps(gold_for(m), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"{path.relative_to(ROOT)}  pages={page_count(path)}  items={len(m.items)}")
+        print(f"{path.relative_to(root)}  pages={page_count(path)}  items={len(m.items)}")
+
+
+def write_doc(m: Meeting, path: Path) -> None:
+    if m.fmt == "pdf":
+        path.write_bytes(two_pass(PDF_RENDERERS[m.family], m))
+    elif m.fmt == "docx":
+        render_docx(m, path)
+    elif m.fmt == "md":
+        path.write_text(render_markdown_notes(m), encoding="utf-8")
+    elif m.family == "heldout-flattened":
+        path.write_text("\n".join(flattened_pages(m)) + "\n", encoding="utf-8")
+    else:
+        path.write_text(render_txt_notes(m), encoding="utf-8")
+
+
+def main() -> None:
+    write_set(MEETINGS, write_doc, gold_for, DOCS, GOLD, ROOT)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ Needs fpdf2, python-docx, PyYAML and the DejaVu/Liberation TrueType fonts.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -21,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_heldout as h  # noqa: E402
 from make_heldout import (  # noqa: E402
     EXT, Item, Meeting, anslag_block, box_footer, item_blocks, label_rows, load_meetings, need, new_pdf,
-    owner_genitive, page_count, sign_line, start_item, sv_date_long, sv_weekday, two_pass, write_blocks,
+    new_docx, owner_genitive, renders, sign_line, start_item, sv_date_long, sv_weekday, two_pass, write_blocks,
 )
 
 ROOT = h.ROOT
@@ -30,6 +29,7 @@ DOCS = OUT / "docs"
 GOLD = OUT / "gold"
 CONTENT = Path(__file__).resolve().parent / "data" / "heldout2_meetings.yaml"
 MEETINGS: list[Meeting] = load_meetings(CONTENT)
+PDF_RENDERERS: dict = {}  # family -> render(m, pages) returning the FPDF
 
 
 def shown(it: Item) -> str:
@@ -80,6 +80,7 @@ def signatures(pdf, m: Meeting, x: float = 20) -> None:
 # --------------------------------------------------------------------------------------
 
 
+@renders(PDF_RENDERERS, "heldout2-arende")
 def render_arende(m: Meeting, pages: dict):
     """A 'Dagordning' numbered list, then 'Protokoll' with 'Ärende N' over each title."""
     pdf = new_pdf(m, "dejavu-sans", simple_header(m.front["org"], "Protokoll", m.body, m.date), box_footer,
@@ -117,6 +118,7 @@ def render_arende(m: Meeting, pages: dict):
     return pdf
 
 
+@renders(PDF_RENDERERS, "heldout2-landscape")
 def render_landscape(m: Meeting, pages: dict):
     """Landscape A4 notes: 'Punkt N: Title' on one line, decimal sub-points (2.1, 2.2) inside items."""
     f = m.front
@@ -193,6 +195,7 @@ def small_caps(pdf, x: float, y: float, text: str, size: float = 11.5, lh: float
     pdf.set_xy(x, y + lh)
 
 
+@renders(PDF_RENDERERS, "heldout2-smallcaps")
 def render_smallcaps(m: Meeting, pages: dict):
     """Two-column front table, '§ 87' beside a title in bold small caps, dnr below."""
     f = m.front
@@ -245,6 +248,7 @@ def render_smallcaps(m: Meeting, pages: dict):
     return pdf
 
 
+@renders(PDF_RENDERERS, "heldout2-roman")
 def render_roman(m: Meeting, pages: dict):
     """Items '31 §  Title' grouped under Roman-numeral section headings; register number below in grey."""
     f = m.front
@@ -306,6 +310,7 @@ def vote_table(pdf, voters: list, x: float = 20) -> None:
     pdf.ln(9)
 
 
+@renders(PDF_RENDERERS, "heldout2-kf")
 def render_kf(m: Meeting, pages: dict):
     """Council protocol: '§ 43 Title' one line, '§§ 41–42' joint item, interpellations, a voting table."""
     f = m.front
@@ -354,6 +359,7 @@ def render_kf(m: Meeting, pages: dict):
     return pdf
 
 
+@renders(PDF_RENDERERS, "heldout2-utdrag")
 def render_utdrag(m: Meeting, pages: dict):
     """A one-item extract: 'PROTOKOLLSUTDRAG', the item, then a page of justering, anslag, bestyrkande."""
     f = m.front
@@ -405,15 +411,6 @@ def render_utdrag(m: Meeting, pages: dict):
     return pdf
 
 
-PDF_RENDERERS = {
-    "heldout2-arende": render_arende,
-    "heldout2-landscape": render_landscape,
-    "heldout2-smallcaps": render_smallcaps,
-    "heldout2-roman": render_roman,
-    "heldout2-kf": render_kf,
-    "heldout2-utdrag": render_utdrag,
-}
-
 
 # --------------------------------------------------------------------------------------
 # DOCX: items in a table (Nr | Ärende | Beslut/åtgärd)
@@ -421,17 +418,10 @@ PDF_RENDERERS = {
 
 
 def render_docx_table(m: Meeting, path: Path) -> None:
-    from docx import Document as Docx
     from docx.shared import Cm, Pt
 
     f = m.front
-    doc = Docx()
-    doc.core_properties.created = h.FIXED_DATE.replace(tzinfo=None)
-    doc.core_properties.modified = h.FIXED_DATE.replace(tzinfo=None)
-    doc.core_properties.author = f["sekreterare"]
-    doc.core_properties.title = ""
-    doc.styles["Normal"].font.name = "Arial"
-    doc.styles["Normal"].font.size = Pt(10.5)
+    doc = new_docx(m, "Arial", 10.5)
     sec = doc.sections[0]
     sec.left_margin = sec.right_margin = Cm(2)
     sec.header.paragraphs[0].text = f"{f['org']}\t\tMinnesanteckningar"
@@ -461,17 +451,8 @@ def render_docx_table(m: Meeting, path: Path) -> None:
 
 def render_docx_list(m: Meeting, path: Path) -> None:
     """Item headings in Word's automatic 'List Number' style: the numbers are not in the text."""
-    from docx import Document as Docx
-    from docx.shared import Pt
-
     f = m.front
-    doc = Docx()
-    doc.core_properties.created = h.FIXED_DATE.replace(tzinfo=None)
-    doc.core_properties.modified = h.FIXED_DATE.replace(tzinfo=None)
-    doc.core_properties.author = f["sekreterare"]
-    doc.core_properties.title = ""
-    doc.styles["Normal"].font.name = "Calibri"
-    doc.styles["Normal"].font.size = Pt(11)
+    doc = new_docx(m, "Calibri", 11)
     doc.sections[0].header.paragraphs[0].text = f["org"]
     doc.add_paragraph(f"Minnesanteckningar {m.body}", style="Title")
     doc.add_paragraph(f"{sv_weekday(m.date).capitalize()} {sv_date_long(m.date)}\n{f['plats']}")
@@ -549,26 +530,23 @@ def gold_for(m: Meeting) -> dict:
     return g
 
 
+def write_doc(m: Meeting, path: Path) -> None:
+    if m.fmt == "pdf":
+        path.write_bytes(two_pass(PDF_RENDERERS[m.family], m))
+    elif m.family == "heldout2-docxlist":
+        render_docx_list(m, path)
+    elif m.fmt == "docx":
+        render_docx_table(m, path)
+    elif m.family == "heldout2-cp1252":
+        path.write_bytes(render_cp1252(m))
+    elif m.fmt == "md":
+        path.write_text(render_md_bullets(m), encoding="utf-8")
+    else:
+        path.write_text(render_inline(m), encoding="utf-8")
+
+
 def main() -> None:
-    DOCS.mkdir(parents=True, exist_ok=True)
-    GOLD.mkdir(parents=True, exist_ok=True)
-    for m in MEETINGS:
-        path = DOCS / f"{m.key}{EXT[m.fmt]}"
-        if m.fmt == "pdf":
-            path.write_bytes(two_pass(PDF_RENDERERS[m.family], m))
-        elif m.family == "heldout2-docxlist":
-            render_docx_list(m, path)
-        elif m.fmt == "docx":
-            render_docx_table(m, path)
-        elif m.family == "heldout2-cp1252":
-            path.write_bytes(render_cp1252(m))
-        elif m.fmt == "md":
-            path.write_text(render_md_bullets(m), encoding="utf-8")
-        else:
-            path.write_text(render_inline(m), encoding="utf-8")
-        (GOLD / f"{m.key}.json").write_text(
-            json.dumps(gold_for(m), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"{path.relative_to(ROOT)}  pages={page_count(path)}  items={len(m.items)}")
+    h.write_set(MEETINGS, write_doc, gold_for, DOCS, GOLD, ROOT)
 
 
 if __name__ == "__main__":
