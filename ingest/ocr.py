@@ -46,6 +46,7 @@ from typing import Any
 
 from PIL import Image, ImageChops
 
+from ingest.wordbox import WordBox
 from radslag.errors import IngestError
 
 __all__ = [
@@ -274,28 +275,16 @@ def no_text_message(name: str, run: "OcrRun") -> str:
 
 
 @dataclass(slots=True)
-class OcrWord:
+class OcrWord(WordBox):
     """A word read by OCR, in the coordinates of the image or page it came from.
 
-    Attributes:
-        text: The word.
-        x0: Left edge.
-        x1: Right edge.
-        top: Top of the line's ascent (all words of a line share it).
-        bottom: Bottom of the line's descent.
-        size: Font size (em) in the same unit.
+    Attributes (besides the box of :class:`~ingest.wordbox.WordBox`):
         confidence: Tesseract's word confidence, 0–1.
         line: Index of the line Tesseract put the word on (within its page).
         bold: Whether the word's line is set in a heavier weight than the
             page's body text (:func:`mark_bold`).
     """
 
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
     confidence: float
     line: int = 0
     bold: bool = False

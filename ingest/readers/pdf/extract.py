@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ingest.wordbox import WordBox
 from radslag.errors import IngestError
 
 #: Token separators in PDFium's page text (U+FFFE marks a hyphen PDFium
@@ -37,15 +38,9 @@ _SPECIAL = re.compile("[\ufb00-\ufb06\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(slots=True)
-class Word:
-    """One word on a page."""
+class Word(WordBox):
+    """One word of a page's text layer (or put there by OCR), with its weight."""
 
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
     bold: bool
 
 
