@@ -1120,22 +1120,22 @@ def _find_officers(lines: list[str], participants: list[Participant]) -> dict[st
                 if pm:
                     out[field] = (pm.group(1), f"text:underskrift {m.group(1).lower()}")
                     break
-    if "secretary" not in out:
-        phrases = _ralt(labels["secretary_phrases"])
-        m = re.search(rf"({_NAME})\s+(?:{phrases})", "\n".join(lines))
-        if m:
-            out["secretary"] = (m.group(1), "text:skrivit anteckningar")
+    if "secretary" not in out and (name := _named_before(lines, _ralt(labels["secretary_phrases"]))):
+        out["secretary"] = (name, "text:skrivit anteckningar")
     if "chair" not in out:
         for p in participants:
             if p.role and re.match(r"^ordförande\b", p.role, re.I):
                 out["chair"] = (p.name, "participants:ordförande")
                 break
-    if "chair" not in out:
-        phrases = _alt(labels["chair_phrases"])
-        m = re.search(rf"({_NAME})\s+(?:{phrases})", "\n".join(lines))
-        if m:
-            out["chair"] = (m.group(1), "text:öppnar mötet (svag)")
+    if "chair" not in out and (name := _named_before(lines, _alt(labels["chair_phrases"]))):
+        out["chair"] = (name, "text:öppnar mötet (svag)")
     return out
+
+
+def _named_before(lines: list[str], phrases: str) -> str | None:
+    """The first name in ``lines`` followed by one of ``phrases`` (an alternation), or None."""
+    m = re.search(rf"({_NAME})\s+(?:{phrases})", "\n".join(lines))
+    return m.group(1) if m else None
 
 
 # --------------------------------------------------------------------------
