@@ -21,6 +21,7 @@ from ingest.readers.pdf import join_hyphen, page_count, read_pdf
 from ingest.readers.pdf.extract import check_reference_cycles
 from radslag.errors import IngestError
 from radslag.types import Document
+from tests.cases import cases
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
@@ -152,20 +153,7 @@ def test_hyphenation_joined_and_real_hyphens_kept() -> None:
         assert fragment not in doc.text, fragment
 
 
-@pytest.mark.parametrize(
-    ("prev", "nxt", "joined"),
-    [
-        ("förvalt-", "ningen har", "förvaltningen har"),
-        ("till Barn-", "och utbildning", "till Barn- och utbildning"),
-        ("Kultur-", "eller fritid", "Kultur- eller fritid"),
-        ("dnr 2025-", "00013 avser", "dnr 2025-00013 avser"),
-        ("IT-", "avdelningen", "IT-avdelningen"),
-        ("e-", "post", "e-post"),
-        ("Covid-", "19", "Covid-19"),
-        ("kl 16.00 -", "18.00", None),
-        ("ingen bindestreck", "här", None),
-    ],
-)
+@pytest.mark.parametrize(("prev", "nxt", "joined"), cases("join_hyphen"))
 def test_join_hyphen_rules(prev: str, nxt: str, joined: str | None) -> None:
     assert join_hyphen(prev, nxt) == joined
 
@@ -217,16 +205,7 @@ def test_two_column_reading_order() -> None:
     assert "Sida 1 av 1" not in text
 
 
-@pytest.mark.parametrize(
-    ("name", "reason", "needle"),
-    [
-        ("scanned", "needs_ocr", "tesseract-ocr-swe"),
-        ("truncated", "corrupt_pdf", "avkortad"),
-        ("notpdf", "not_pdf", "PDF"),
-        ("encrypted", "encrypted", "lösenord"),
-        ("selfref", "corrupt_pdf", "objekt 4"),
-    ],
-)
+@pytest.mark.parametrize(("name", "reason", "needle"), cases("pdf_errors"))
 def test_errors(name: str, reason: str, needle: str) -> None:
     assert EXPECTED[name]["error"] == reason
     with _no_hang(), pytest.raises(IngestError) as info:

@@ -19,6 +19,7 @@ from ingest.segment import analyze, segment
 from ingest.segment import core
 from ingest.segment.casenum import case_number_at_start, is_case_number_line
 from radslag.types import Document
+from tests.cases import cases
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "tests" / "data" / "gold"
@@ -34,19 +35,7 @@ def _norm(s: str | None) -> str:
     return s[:-1] if s.endswith(".") else s
 
 
-@pytest.mark.parametrize(
-    "text,dnr,rest",
-    [
-        ("2026.034 SN", "2026.034 SN", ""),
-        ("KS KF/2023:3", "KS KF/2023:3", ""),
-        ("BUN/2023:25", "BUN/2023:25", ""),
-        ("Dnr FG-2025-00001", "FG-2025-00001", ""),
-        ("Dnr KS 2021/45 Budget 2022", "KS 2021/45", "Budget 2022"),
-        ("2021-09-15", None, "2021-09-15"),
-        ("2024-2027 plan", None, "2024-2027 plan"),
-        ("2022/23 års budget", None, "2022/23 års budget"),
-    ],
-)
+@pytest.mark.parametrize("text,dnr,rest", cases("case_numbers"))
 def test_case_numbers(text, dnr, rest):
     assert case_number_at_start(text) == (dnr, rest)
 
