@@ -246,23 +246,24 @@ def test_self_referencing_object_is_refused_at_the_cause() -> None:
     check_reference_cycles(chain, "chain.pdf")
 
 
+def _refusal(path: Path) -> str:
+    """The reason read_pdf gives for refusing ``path`` (it must raise IngestError)."""
+    with pytest.raises(IngestError) as info:
+        read_pdf(path, path.name)
+    return info.value.reason
+
+
 def test_corrupt_body_with_eof_marker(tmp_path: Path) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\nxref\ngarbage\n%%EOF\n")
-    with pytest.raises(IngestError) as info:
-        read_pdf(bad, "bad.pdf")
-    assert info.value.reason == "corrupt_pdf"
+    assert _refusal(bad) == "corrupt_pdf"
 
 
 def test_empty_and_missing_files(tmp_path: Path) -> None:
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
-    with pytest.raises(IngestError) as info:
-        read_pdf(empty, "empty.pdf")
-    assert info.value.reason == "empty"
-    with pytest.raises(IngestError) as info:
-        read_pdf(tmp_path / "missing.pdf", "missing.pdf")
-    assert info.value.reason == "io"
+    assert _refusal(empty) == "empty"
+    assert _refusal(tmp_path / "missing.pdf") == "io"
 
 
 def test_corpus_like_margin_layout_is_not_mistaken_for_two_columns() -> None:
