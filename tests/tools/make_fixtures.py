@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 PDF_DIR = ROOT / "tests" / "fixtures" / "pdf"
 DOCX_DIR = ROOT / "tests" / "fixtures" / "docx"
@@ -188,6 +190,14 @@ class Flow:
 # 1. margin.pdf: headings in a left margin column (Hallstahammar layout)
 # ---------------------------------------------------------------------------
 
+ITEM_TEXTS = Path(__file__).resolve().parent / "data" / "fixture_items.yaml"
+
+
+def _texts(name: str) -> list[tuple]:
+    """One fixture's items from ``data/fixture_items.yaml``, each a tuple ([number,] title, paragraphs)."""
+    return [tuple(row) for row in yaml.safe_load(ITEM_TEXTS.read_text(encoding="utf-8"))[name]]
+
+
 MARGIN_X = LEFT
 MARGIN_W = 112.0
 BODY_X = 200.0
@@ -202,71 +212,7 @@ MARGIN_META = [
     "Anna Sundin, förvaltningschef på Socialförvaltningen",
 ]
 
-MARGIN_ITEMS: list[tuple[str, list[str]]] = [
-    (
-        "Inledning",
-        [
-            "Anna Gunstad Bäckman öppnar mötet och hälsar alla välkomna. Kommentarer till "
-            "förra mötets anteckningar: Medborgarlöftet har slutits mellan polisen, kommunen "
-            "och andra aktörer samt att projektet Trygga platser fortfarande pågår.",
-        ],
-    ),
-    (
-        "Samverkan mellan tre förvaltningar",
-        [
-            "Våra gäster idag berättar om den samverkan som finns mellan "
-            "Socialförvaltningen samt Kultur- och fritidsförvaltningen. De berättar om hur "
-            "viktigt det är att jobba med tidiga samordnande insatser för att förebygga att "
-            "barn och unga far illa.",
-            "Just nu arbetar man med att ta fram en plan med insatser för målgruppen 10–12 "
-            "åringar. Förvaltningarna har erfarit att vi behöver arbeta förebyggande och "
-            "främjande för att kunna erbjuda en meningsfull fritid för målgruppen. Planen ska "
-            "presenteras för politiken och efter det vet man vilken riktning som ska tas.",
-            "Insatser i tidig ålder kan också ha goda effekter på skolresultaten. Alla barn "
-            "och unga ska i Hallstahammars kommun kunna lyckas i skolan. Fritidsgårdsverksamheten, "
-            "ungdomscoacherna, polisen och andra samverkansaktörer jobbar aktivt med att "
-            "kartlägga hur det ser ut ute i samhället.",
-            "Sommaren har enligt polisen varit lugn. Kommunen har erbjudit gratis aktiviteter "
-            "för barn och unga och de har varit välbesökta. Kameror har satts upp på fem av "
-            "våra skolor och det är tekniska förvaltningen som utfört arbetet. Samverkan är en "
-            "nyckel till att skapa en trygg miljö för barnen. Vi har också engagerande "
-            "föreningar som bland annat erbjuder aktiviteter och nattvandrarverksamhet. Varje "
-            "år erbjuds, i samarbete med kyrkan, gratis kollo för barn i vår kommun. Badkort "
-            "och en extra peng till jul delas ut till några familjer som får försörjningsstöd. "
-            "Personal inom Socialtjänsten tipsar också familjer om fonder och stiftelser där "
-            "man kan söka bidrag för olika aktiviteter. Samverkan skapar ett större lugn ute "
-            "i samhället.",
-            "Frågor till gästerna: Sticker Hallstahammars kommun ut på något sätt om man "
-            "jämför med andra kommuner? Svar: Nej det gör vi inte. Det finns goda "
-            "förutsättningar utifrån det samarbete som finns.",
-        ],
-    ),
-    (
-        "Lägesbild",
-        [
-            "Säkerhetssamordnaren Joar Larsson berättar att det har varit en normal sommar som "
-            "inte sticker ut med några grova brott. Det har varit en del insatser kring "
-            "motorburen ungdom, bland annat gällande att de spelar för hög musik.",
-            "Polisen har påpekat hur viktigt ungdomscoachernas arbete är för att skapa lugn och "
-            "trygghet för alla invånarna.",
-        ],
-    ),
-    (
-        "Laget runt – hur har vi upplevt sommaren?",
-        [
-            "Sammanfattningsvis upplever ingen av deltagarna sig otrygga i Hallstahammars "
-            "kommun och sommaren har varit lugn. Det har varit lite ungdomar som hänger ute "
-            "sent på kvällarna.",
-        ],
-    ),
-    (
-        "Övrigt",
-        [
-            "Vi pratade lite om klotter och att det är viktigt att det polisanmäls samt att det "
-            "tas bort så fort som möjligt. I kommunen finns det en policy för hur man ska arbeta.",
-        ],
-    ),
-]
+MARGIN_ITEMS = _texts("margin_items")
 
 MARGIN_LABEL = ("Nästa möte", "Onsdag 17 november, klockan 17.30-19.30, digitalt")
 
@@ -331,69 +277,7 @@ ARBOGA_FACTS = [
     ("Rådsrepresentanter", "Kommunpolis Stefan Persson, säkerhetssamordnare Andreas Ahlsén"),
 ]
 
-ARBOGA_ITEMS: list[tuple[str, list[str]]] = [
-    ("1. Närvaro deltagare", ["På grund av Corona/Covid-19 så deltar flera av rådets representanter digitalt via länk."]),
-    (
-        "2. Föregående minnesanteckningar",
-        ["Minnesanteckningar från Förebyggande rådets möte den 25 maj 2021 godkänns och läggs till handlingarna."],
-    ),
-    (
-        "3. Trygghetsvandring hösten 2021",
-        [
-            "Förebyggande rådet kommer att genomföra en trygghetsvandring den 28 oktober kl 16.00 "
-            "– ca 18.00. Syftet med vandringen är att identifiera och åtgärda platser som kan skapa "
-            "otrygghet samt att utveckla rådets samverkansarbete i det trygghetsskapande arbetet.",
-            "Säkerhetssamordnaren har utifrån lägesbildsrapporteringen tagit fram ett förslag på "
-            "område för vandringen kring Nytorget och upp mot resecentrum. I samverkan med polisen "
-            "kommer även en form av medborgardialog att förberedas inför vandringen. En separat "
-            "inbjudan kommer att skickas ut till rådets representanter.",
-        ],
-    ),
-    (
-        "4. EST-grupp i Arboga",
-        [
-            "En arbetsgrupp kommer att tillsättas med fokus på kommunens trygghetsskapande arbete. "
-            "Gruppen kommer att träffas regelbundet och bestå av säkerhetssamordnaren, polisen och "
-            "representanter från olika verksamheter i kommunen.",
-            "Införandet av den nya rutinen med regelbundna träffar utgör en del av utvecklingen av "
-            "kommunens EST-arbete. Syftet är att regelbundet stämma av aktuell lägesbild med "
-            "relevanta aktörer för att snabbt kunna sätta in enklare insatser i ett tidigt skede.",
-        ],
-    ),
-    (
-        "5. Fokusgrupp motorburen ungdom",
-        [
-            "Fokusgruppen kring problematiken med motorburen ungdom har varit verksam under cirka "
-            "ett års tid. Gruppen har arbetat systematiskt med att kartlägga, orsaksanalysera och "
-            "komma med förslag på åtgärder. Flera aktiviteter och insatser har genomförts, bland "
-            "annat tillsammans med fritidsgården och Svenska kyrkan.",
-            "Svårigheter finns med att utvärdera genomförda insatser, men generellt upplevs "
-            "samverkansformen som effektiv och genomförda aktiviteter har fått en positiv respons.",
-        ],
-    ),
-    (
-        "6. Aktuell lägesbild",
-        [
-            "Inrapporterade händelser i lägesbildssystemet rapporteras. Sedan senaste möte med "
-            "rådet har det varit relativt lugnt, inrapporterade händelser härleds framför allt "
-            "till centrummiljön kopplat till missbruksproblematik.",
-            "Systemet har nu använts under cirka ett års tid och rapporteringen har fungerat bra. "
-            "En löpande inrapportering under en längre tid ger goda möjligheter att jämföra och "
-            "analysera utvecklingen. Kommande uppdateringar i systemet kommer även ge möjlighet "
-            "att ta med fler parametrar i lägesbildsarbetet.",
-        ],
-    ),
-    (
-        "7. Aktuell information från verksamheterna",
-        [
-            "Socialförvaltningen: en inspirationsdag gällande SIG-arbetet i kommunen kommer att "
-            "genomföras i oktober. Dagen kommer att bestå av diskussioner kring roller och "
-            "arbetsgången.",
-            "Näringsliv: för tillfället upplevs det som lugnt för verksamheten. Samverkan med "
-            "säkerhetssamordnaren och polisen fungerar bra.",
-        ],
-    ),
-]
+ARBOGA_ITEMS = _texts("arboga_items")
 
 
 def make_running_header(pdf, bottom: float = 385.0) -> tuple[bytes, dict[str, Any]]:
@@ -496,40 +380,7 @@ def make_hyphenated(pdf) -> tuple[bytes, dict[str, Any]]:
 # 4. toc.pdf: Kungsbacka protocol with a table of contents and signature footer
 # ---------------------------------------------------------------------------
 
-KB_ITEMS = [
-    (
-        "§ 94",
-        "FG-2025-00001",
-        "Fastställande av dagordning och val av justerare",
-        [
-            "Beslut: Nämnden fastställer dagordningen och utser Jan-Christer Jansson (V) att "
-            "tillsammans med ordföranden justera protokollet.",
-            "Ordförande Emanuel Forsell (M) prövar om nämnden kan fastställa dagordningen och "
-            "finner att nämnden bifaller det.",
-        ],
-    ),
-    (
-        "§ 95",
-        "FG-2025-00002",
-        "Förvaltningscentral samverkansprotokoll 2025",
-        [
-            "Beslut: Nämnden noterar informationen i protokollet.",
-            "Sammanfattning av ärendet: Förvaltningen redovisar protokoll från förvaltningscentral "
-            "samverkan. Frågor om trygghet i skolmiljön och arbetsmiljön för personalen togs upp.",
-        ],
-    ),
-    (
-        "§ 96",
-        "FG-2025-00565",
-        "Skolpliktsuppföljning - rapport",
-        [
-            "Beslut: Nämnden noterar informationen i protokollet.",
-            "Sammanfattning av ärendet: Verksamhetschef Frida Byrsten redovisar uppföljningen av "
-            "elevers frånvaro och skolplikt. Andelen elever med hög frånvaro har minskat något "
-            "sedan föregående läsår men är fortsatt hög i årskurs 7–9.",
-        ],
-    ),
-]
+KB_ITEMS = _texts("kb_items")
 
 KB_SIGNATURE = [
     "Det här dokumentet är digitalt signerat",
@@ -681,36 +532,7 @@ NUM_AGENDA = [
     ("§ 15", "Information om medborgarlöftet och om polisens arbete med motorburen ungdom under sommaren"),
 ]
 
-NUM_ITEMS: list[tuple[str, str, list[str]]] = [
-    (
-        "5.",
-        "Godkännande av dagordning",
-        ["Under Aktuella ungdomsfrågor läggs en punkt om skolavslutningen till. Dagordningen godkänns."],
-    ),
-    (
-        "6.",
-        "Föregående protokoll och uppföljning av beslut",
-        ["Godkänns."],
-    ),
-    (
-        "7.",
-        "Lägesbild",
-        [
-            "Kommunpolisen redovisar att sommaren har varit lugn i centrum. Det har förekommit en del "
-            "skadegörelse vid skolorna och klotter i gångtunnlarna, som har anmälts och sanerats.",
-            "Säkerhetssamordnaren berättar att lägesbildsrapporteringen fungerar och att fler "
-            "verksamheter nu rapporterar händelser varje vecka.",
-        ],
-    ),
-    (
-        "8.",
-        "Trygghetsvandring i Kolbäck",
-        [
-            "En trygghetsvandring genomförs den 28 oktober tillsammans med fastighetsägare och "
-            "föreningar. Inbjudan skickas ut i september.",
-        ],
-    ),
-]
+NUM_ITEMS = _texts("num_items")
 
 NUM_FOOTER = ("Justerandes sign", "Utdragsbestyrkande")
 
@@ -936,11 +758,7 @@ DOCX_PARTICIPANTS = [
     ("Joar Larsson", "säkerhetssamordnare", ""),
 ]
 
-DOCX_ITEMS = [
-    ("1. Mötets öppnande", "Ordföranden öppnar mötet och hälsar alla välkomna."),
-    ("2. Lägesbild från polisen", "Kommunpolisen redovisar en lugn sommar utan grova brott."),
-    ("3. Trygghetsvandring", "En trygghetsvandring genomförs i centrum den 28 oktober."),
-]
+DOCX_ITEMS = _texts("docx_items")
 
 
 def make_docx() -> tuple[bytes, dict[str, Any]]:
