@@ -83,5 +83,9 @@ def test_clustered_vectors_are_unit_and_clustered(scale):
     own = np.einsum("ij,ij->i", vecs, centres[cl])
     other = vecs @ centres[(cl + 1) % len(centres)].T
     assert own.min() > 0.7 and np.abs(np.diag(other)).max() < 0.4
-    planted = [rep.passage_clusters[p] for p in rep.passage_clusters if rep.passage_clusters[p] < len(make_scale.ISSUES)]
-    assert planted, "planted passages carry their issue's cluster"
+    planted = np.array([c for c in rep.passage_clusters.values() if c < len(make_scale.ISSUES)])
+    assert len(planted), "planted passages carry their issue's cluster"
+    # one issue's vectors sit above index.threads' e5 link threshold (0.94), so they can thread
+    pv = make_scale.clustered_vectors(planted[planted == planted[0]][:20])
+    sims = pv @ pv.T
+    assert sims[np.triu_indices(len(pv), 1)].min() > 0.94

@@ -84,6 +84,9 @@ PLANT_EVERY = 3
 FOLLOWUP = "Kommunen ska återkomma till rådet med en lägesrapport om {marker} vid nästa möte."
 DIM = 384
 NOISE = 0.03  # as bench/speed.py: cosine to the centre ~0.86, to a neighbour ~0.74
+#: Planted issues sit tighter (item-to-item cosine ~0.97), above index.threads' e5 link
+#: threshold (0.94), so the same issue's items in a council form a thread as real ones do.
+PLANTED_NOISE = 0.008
 N_CENTRES = 2000
 
 
@@ -263,8 +266,10 @@ def clustered_vectors(clusters: np.ndarray, seed: int = 2) -> np.ndarray:
     rng = np.random.default_rng(seed)
     out = np.empty((len(clusters), DIM), dtype=np.float32)
     for lo in range(0, len(clusters), 100_000):
-        c = centres[clusters[lo: lo + 100_000]]
-        v = c + rng.standard_normal(c.shape, dtype=np.float32) * np.float32(NOISE)
+        cl = clusters[lo: lo + 100_000]
+        c = centres[cl]
+        noise = np.where(cl < len(ISSUES), PLANTED_NOISE, NOISE).astype(np.float32)[:, None]
+        v = c + rng.standard_normal(c.shape, dtype=np.float32) * noise
         out[lo: lo + len(c)] = v / np.linalg.norm(v, axis=1, keepdims=True)
     return out
 
