@@ -372,6 +372,19 @@ def renders(registry: dict, family: str):
     return register
 
 
+def front_matter(pdf, m: Meeting, rows, label_w: float, *, size: float = 10, anslag_size: float = 9.5,
+                 agenda: bool = False, pages: dict | None = None, **agenda_kw) -> None:
+    """Meeting facts, signatures and the notice block; the agenda on a page of its own where ``agenda``;
+    then a fresh page for the items."""
+    label_rows(pdf, rows, 20, label_w, 170, size=size)
+    signatures(pdf, m, 20)
+    anslag_block(pdf, m, 20, 170, size=anslag_size)
+    if agenda:
+        pdf.add_page()
+        agenda_table(pdf, m, pages, 20, 170, **agenda_kw)
+    pdf.add_page()
+
+
 def two_pass(render, m: Meeting) -> bytes:
     """Render twice so an agenda list can print the page each item starts on."""
     pages: dict = {}
@@ -423,13 +436,7 @@ def render_ciceron(m: Meeting, pages: dict):
 
     pdf = new_pdf(m, "liberation-sans" if not inline else "dejavu-sans", header, box_footer, top=34)
     pdf.add_page()
-    label_rows(pdf, front_rows(m), 20, 48, 170)
-    signatures(pdf, m, 20)
-    anslag_block(pdf, m, 20, 170)
-    if m.agenda_list:
-        pdf.add_page()
-        agenda_table(pdf, m, pages, 20, 170)
-    pdf.add_page()
+    front_matter(pdf, m, front_rows(m), 48, agenda=m.agenda_list, pages=pages)
     beslut_h = owner_genitive(m.body) + " beslut"
     for it in m.items:
         start_item(pdf, it)
@@ -496,10 +503,7 @@ def render_lex(m: Meeting, pages: dict):
     margin_heads = m.extra.get("appendix", False)  # Ludvika: section headings in the margin too
     pdf = new_pdf(m, "liberation-serif", lex_header(m), box_footer, left=60, top=34)
     pdf.add_page()
-    label_rows(pdf, front_rows(m, "lex"), 20, 40, 170, size=10.5)
-    signatures(pdf, m, 20)
-    anslag_block(pdf, m, 20, 170)
-    pdf.add_page()
+    front_matter(pdf, m, front_rows(m, "lex"), 40, size=10.5)
     beslut_h = owner_genitive(m.body) + " beslut"
     for it in m.items:
         start_item(pdf, it)
@@ -573,13 +577,7 @@ def render_platina(m: Meeting, pages: dict):
 
     pdf = new_pdf(m, "liberation-sans" if not inline else "dejavu-condensed", header, box_footer, top=34)
     pdf.add_page()
-    label_rows(pdf, front_rows(m), 20, 46, 170)
-    signatures(pdf, m, 20)
-    anslag_block(pdf, m, 20, 170)
-    if m.agenda_list:
-        pdf.add_page()
-        agenda_table(pdf, m, pages, 20, 170, prefix=prefix)
-    pdf.add_page()
+    front_matter(pdf, m, front_rows(m), 46, agenda=m.agenda_list, pages=pages, prefix=prefix)
     for it in m.items:
         start_item(pdf, it)
         pdf.ln(4)
@@ -642,10 +640,7 @@ def render_w3d3(m: Meeting, pages: dict):
     pdf.set_font("F", "B", 16)
     pdf.cell(170, 9, "Protokoll", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    label_rows(pdf, front_rows(m), 20, 46, 170)
-    signatures(pdf, m, 20)
-    anslag_block(pdf, m, 20, 170)
-    pdf.add_page()
+    front_matter(pdf, m, front_rows(m), 46)
     for it in m.items:
         start_item(pdf, it)
         pdf.ln(4)
@@ -752,12 +747,8 @@ def render_netpublicator(m: Meeting, pages: dict):
     pdf.cell(170, 6, f"Protokoll från sammanträde {sv_weekday(m.date)}en den {sv_date_long(m.date)}",
              new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
-    label_rows(pdf, front_rows(m), 20, 50, 170, size=9.5)
-    signatures(pdf, m, 20)
-    anslag_block(pdf, m, 20, 170, size=9)
-    pdf.add_page()
-    agenda_table(pdf, m, pages, 20, 170, title="Innehållsförteckning", dotted=True, with_dnr=False)
-    pdf.add_page()
+    front_matter(pdf, m, front_rows(m), 50, size=9.5, anslag_size=9, agenda=True, pages=pages,
+                 title="Innehållsförteckning", dotted=True, with_dnr=False)
     for it in m.items:
         start_item(pdf, it)
         pdf.ln(5)
