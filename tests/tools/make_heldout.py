@@ -183,6 +183,14 @@ def new_pdf(m: Meeting, fonts: str, header, footer, *, left: float = 20, top: fl
     return pdf
 
 
+def cell_at(pdf, font: tuple | None, x: float, y: float, *cell, **kw) -> None:
+    """One ``pdf.cell(*cell, **kw)`` at (x, y), in family F with ``font`` (style, size) unless None."""
+    if font:
+        pdf.set_font("F", *font)
+    pdf.set_xy(x, y)
+    pdf.cell(*cell, **kw)
+
+
 def need(pdf, mm: float) -> None:
     """Start a new page unless ``mm`` millimetres are left (keeps headings with their text)."""
     if pdf.get_y() + mm > pdf.h - pdf.b_margin:
@@ -250,15 +258,12 @@ def label_rows(pdf, rows, x: float, label_w: float, w: float, size: float = 10, 
 
 def sign_line(pdf, x: float, label: str, name: str, right: str = "", size: float = 10) -> None:
     y = pdf.get_y()
-    pdf.set_font("F", "B", size)
-    pdf.set_xy(x, y + 6)
-    pdf.cell(40, 5, label)
+    cell_at(pdf, ("B", size), x, y + 6, 40, 5, label)
     pdf.set_font("F", "", size)
     pdf.cell(75, 5, "…" * 22)
     if right:
         pdf.cell(40, 5, right)
-    pdf.set_xy(x + 40, y + 11)
-    pdf.cell(75, 5, name)
+    cell_at(pdf, None, x + 40, y + 11, 75, 5, name)
     pdf.set_y(y + 19)
 
 
@@ -323,8 +328,7 @@ def box_footer(pdf, labels=("Justerandes sign", "Utdragsbestyrkande"), y_off: fl
     x = pdf.w - 20 - 2 * 42
     for label in labels:
         pdf.rect(x, y, 40, 12)
-        pdf.set_xy(x + 1, y + 1)
-        pdf.cell(38, 3.5, label)
+        cell_at(pdf, None, x + 1, y + 1, 38, 3.5, label)
         x += 42
 
 
@@ -339,8 +343,7 @@ def agenda_table(pdf, m: Meeting, pages: dict, x: float, w: float, title: str = 
         page = str(pages.get(it.number, ""))
         pdf.set_font("F", "", 10)
         y = pdf.get_y()
-        pdf.set_xy(x, y)
-        pdf.cell(22, 5.5, num)
+        cell_at(pdf, None, x, y, 22, 5.5, num)
         tw = w - 22 - (32 if with_dnr else 0) - 10
         title_text = it.title
         if dotted:
@@ -349,10 +352,8 @@ def agenda_table(pdf, m: Meeting, pages: dict, x: float, w: float, title: str = 
         pdf.multi_cell(tw, 5.5, title_text, align="L")
         y2 = pdf.get_y()
         if with_dnr:
-            pdf.set_xy(x + 22 + tw, y)
-            pdf.cell(32, 5.5, it.dnr or "")
-        pdf.set_xy(x + w - 10, y)
-        pdf.cell(10, 5.5, page, align="R")
+            cell_at(pdf, None, x + 22 + tw, y, 32, 5.5, it.dnr or "")
+        cell_at(pdf, None, x + w - 10, y, 10, 5.5, page, align="R")
         pdf.set_y(max(y2, y + 5.5) + 1)
 
 
@@ -405,31 +406,16 @@ def render_ciceron(m: Meeting, pages: dict):
     inline = m.extra.get("title_inline", False)
 
     def header(pdf):
-        pdf.set_font("F", "B", 11)
-        pdf.set_xy(20, 12)
-        pdf.cell(70, 5, m.front["org"])
-        pdf.set_xy(95, 12)
-        pdf.cell(60, 5, "SAMMANTRÄDESPROTOKOLL")
-        pdf.set_font("F", "", 8)
-        pdf.set_xy(165, 11)
-        pdf.cell(25, 4, "Sida")
-        pdf.set_font("F", "", 10)
-        pdf.set_xy(165, 15)
-        pdf.cell(25, 5, f"{pdf.page_no()}({{nb}})")
-        pdf.set_font("F", "", 8)
-        pdf.set_xy(95, 19)
-        pdf.cell(60, 4, "Sammanträdesdatum")
-        pdf.set_font("F", "", 10)
-        pdf.set_xy(95, 23)
-        pdf.cell(60, 5, m.date)
-        pdf.set_font("F", "B", 10)
-        pdf.set_xy(20, 23)
-        pdf.cell(70, 5, m.body)
+        cell_at(pdf, ("B", 11), 20, 12, 70, 5, m.front["org"])
+        cell_at(pdf, None, 95, 12, 60, 5, "SAMMANTRÄDESPROTOKOLL")
+        cell_at(pdf, ("", 8), 165, 11, 25, 4, "Sida")
+        cell_at(pdf, ("", 10), 165, 15, 25, 5, f"{pdf.page_no()}({{nb}})")
+        cell_at(pdf, ("", 8), 95, 19, 60, 4, "Sammanträdesdatum")
+        cell_at(pdf, ("", 10), 95, 23, 60, 5, m.date)
+        cell_at(pdf, ("B", 10), 20, 23, 70, 5, m.body)
         pdf.line(20, 30, 190, 30)
         if pdf.cont:
-            pdf.set_font("F", "B", 10)
-            pdf.set_xy(20, 33)
-            pdf.cell(60, 5, pdf.cont)
+            cell_at(pdf, ("B", 10), 20, 33, 60, 5, pdf.cont)
             pdf.set_xy(20, 40)
         else:
             pdf.set_xy(20, 34)
@@ -443,9 +429,7 @@ def render_ciceron(m: Meeting, pages: dict):
         pdf.ln(4)
         y = pdf.get_y()
         if inline:
-            pdf.set_font("F", "B", 11.5)
-            pdf.set_xy(20, y)
-            pdf.cell(20, 6, it.number)
+            cell_at(pdf, ("B", 11.5), 20, y, 20, 6, it.number)
             pdf.set_xy(40, y)
             pdf.multi_cell(150, 6, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
             if it.dnr:
@@ -457,13 +441,9 @@ def render_ciceron(m: Meeting, pages: dict):
             write_blocks(pdf, item_blocks(it, beslut_h, beslut_first=True,
                                           desc_heading="Sammanfattning av ärendet"), 40, 150, size=10)
         else:
-            pdf.set_font("F", "B", 11)
-            pdf.set_xy(20, y)
-            pdf.cell(30, 6, it.number)
+            cell_at(pdf, ("B", 11), 20, y, 30, 6, it.number)
             if it.dnr:
-                pdf.set_font("F", "", 10)
-                pdf.set_xy(120, y)
-                pdf.cell(70, 6, f"Dnr {it.dnr}", align="R")
+                cell_at(pdf, ("", 10), 120, y, 70, 6, f"Dnr {it.dnr}", align="R")
             pdf.set_xy(20, y + 7)
             pdf.set_font("F", "B", 12.5)
             pdf.multi_cell(170, 6.5, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -475,24 +455,13 @@ def render_ciceron(m: Meeting, pages: dict):
 
 def lex_header(m: Meeting, word: str = "PROTOKOLL"):
     def header(pdf):
-        pdf.set_font("F", "B", 13)
-        pdf.set_xy(20, 11)
-        pdf.cell(80, 6, m.front["org"])
-        pdf.set_font("F", "B", 11)
-        pdf.set_xy(110, 11)
-        pdf.cell(50, 5, word)
-        pdf.set_font("F", "", 8)
-        pdf.set_xy(110, 17)
-        pdf.cell(40, 4, "Sammanträdesdatum")
-        pdf.set_xy(165, 17)
-        pdf.cell(25, 4, "Sida")
-        pdf.set_font("F", "", 10.5)
-        pdf.set_xy(20, 21)
-        pdf.cell(80, 5, m.body)
-        pdf.set_xy(110, 21)
-        pdf.cell(40, 5, m.date)
-        pdf.set_xy(165, 21)
-        pdf.cell(25, 5, f"{pdf.page_no()} ({{nb}})")
+        cell_at(pdf, ("B", 13), 20, 11, 80, 6, m.front["org"])
+        cell_at(pdf, ("B", 11), 110, 11, 50, 5, word)
+        cell_at(pdf, ("", 8), 110, 17, 40, 4, "Sammanträdesdatum")
+        cell_at(pdf, None, 165, 17, 25, 4, "Sida")
+        cell_at(pdf, ("", 10.5), 20, 21, 80, 5, m.body)
+        cell_at(pdf, None, 110, 21, 40, 5, m.date)
+        cell_at(pdf, None, 165, 21, 25, 5, f"{pdf.page_no()} ({{nb}})")
         pdf.line(20, 28, 190, 28)
         pdf.set_xy(pdf.l_margin, 34)
     return header
@@ -509,13 +478,9 @@ def render_lex(m: Meeting, pages: dict):
         start_item(pdf, it)
         pdf.ln(5)
         y = pdf.get_y()
-        pdf.set_font("F", "B", 12)
-        pdf.set_xy(20, y)
-        pdf.cell(36, 6, it.number)
+        cell_at(pdf, ("B", 12), 20, y, 36, 6, it.number)
         if it.dnr:
-            pdf.set_font("F", "", 8.5)
-            pdf.set_xy(20, y + 6.5)
-            pdf.cell(38, 4.5, f"Dnr {it.dnr}")
+            cell_at(pdf, ("", 8.5), 20, y + 6.5, 38, 4.5, f"Dnr {it.dnr}")
         pdf.set_font("F", "B", 12)
         pdf.set_xy(60, y)
         pdf.multi_cell(130, 6, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -567,12 +532,8 @@ def render_platina(m: Meeting, pages: dict):
                  (165, 25, "Sida", f"{pdf.page_no()} ({{nb}})")]
         for x, w, top, bottom in cells:
             pdf.rect(x, 10, w, 16)
-            pdf.set_font("F", "B" if top == m.front["org"] else "", 9 if top != m.front["org"] else 11)
-            pdf.set_xy(x + 1.5, 11.5)
-            pdf.cell(w - 3, 5, top)
-            pdf.set_font("F", "B" if bottom == m.body else "", 10)
-            pdf.set_xy(x + 1.5, 19)
-            pdf.cell(w - 3, 5, bottom)
+            cell_at(pdf, ("B" if top == m.front["org"] else "", 9 if top != m.front["org"] else 11), x + 1.5, 11.5, w - 3, 5, top)
+            cell_at(pdf, ("B" if bottom == m.body else "", 10), x + 1.5, 19, w - 3, 5, bottom)
         pdf.set_xy(20, 34)
 
     pdf = new_pdf(m, "liberation-sans" if not inline else "dejavu-condensed", header, box_footer, top=34)
@@ -584,9 +545,7 @@ def render_platina(m: Meeting, pages: dict):
         y = pdf.get_y()
         shown = it.number.replace("§", f"{prefix} §")
         if inline:
-            pdf.set_font("F", "B", 11.5)
-            pdf.set_xy(20, y)
-            pdf.cell(25, 6, shown)
+            cell_at(pdf, ("B", 11.5), 20, y, 25, 6, shown)
             pdf.set_xy(45, y)
             pdf.multi_cell(145, 6, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
             if it.dnr:
@@ -597,13 +556,9 @@ def render_platina(m: Meeting, pages: dict):
             write_blocks(pdf, item_blocks(it, owner_genitive(m.body) + " beslut", beslut_first=True,
                                           desc_heading="Sammanfattning"), 45, 145, size=10)
         else:
-            pdf.set_font("F", "B", 11)
-            pdf.set_xy(20, y)
-            pdf.cell(40, 6, shown)
+            cell_at(pdf, ("B", 11), 20, y, 40, 6, shown)
             if it.dnr:
-                pdf.set_font("F", "", 10)
-                pdf.set_xy(120, y)
-                pdf.cell(70, 6, f"Dnr {it.dnr}", align="R")
+                cell_at(pdf, ("", 10), 120, y, 70, 6, f"Dnr {it.dnr}", align="R")
             pdf.set_xy(20, y + 8)
             pdf.set_font("F", "B", 13)
             pdf.multi_cell(170, 6.5, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -615,25 +570,15 @@ def render_platina(m: Meeting, pages: dict):
 @renders(PDF_RENDERERS, "heldout-w3d3")
 def render_w3d3(m: Meeting, pages: dict):
     def header(pdf):
-        pdf.set_font("F", "B", 12)
-        pdf.set_xy(20, 12)
-        pdf.cell(70, 6, m.front["org"])
-        pdf.set_font("F", "B", 11)
-        pdf.set_xy(100, 12)
-        pdf.cell(50, 6, "PROTOKOLL")
-        pdf.set_font("F", "", 10)
-        pdf.set_xy(160, 12)
-        pdf.cell(30, 6, f"Sida {pdf.page_no()}({{nb}})", align="R")
-        pdf.set_xy(20, 19)
-        pdf.cell(70, 5, m.body)
-        pdf.set_xy(100, 19)
-        pdf.cell(60, 5, f"Sammanträdesdatum {m.date}")
+        cell_at(pdf, ("B", 12), 20, 12, 70, 6, m.front["org"])
+        cell_at(pdf, ("B", 11), 100, 12, 50, 6, "PROTOKOLL")
+        cell_at(pdf, ("", 10), 160, 12, 30, 6, f"Sida {pdf.page_no()}({{nb}})", align="R")
+        cell_at(pdf, None, 20, 19, 70, 5, m.body)
+        cell_at(pdf, None, 100, 19, 60, 5, f"Sammanträdesdatum {m.date}")
         pdf.set_xy(20, 34)
 
     def footer(pdf):
-        pdf.set_font("F", "", 8.5)
-        pdf.set_xy(20, pdf.h - 18)
-        pdf.cell(170, 4, "Justerare  …………………………        Utdragsbestyrkande  …………………………")
+        cell_at(pdf, ("", 8.5), 20, pdf.h - 18, 170, 4, "Justerare  …………………………        Utdragsbestyrkande  …………………………")
 
     pdf = new_pdf(m, "liberation-sans", header, footer, top=34, bottom=24)
     pdf.add_page()
@@ -657,21 +602,14 @@ def render_w3d3(m: Meeting, pages: dict):
 @renders(PDF_RENDERERS, "heldout-twocolumn")
 def render_twocolumn(m: Meeting, pages: dict):
     def header(pdf):
-        pdf.set_font("F", "B", 11)
-        pdf.set_xy(15, 11)
-        pdf.cell(90, 5, m.front["org"])
-        pdf.set_xy(115, 11)
-        pdf.cell(80, 5, "MINNESANTECKNINGAR", align="R")
-        pdf.set_font("F", "", 9.5)
-        pdf.set_xy(115, 16.5)
-        pdf.cell(80, 5, f"{m.body} {m.date}", align="R")
+        cell_at(pdf, ("B", 11), 15, 11, 90, 5, m.front["org"])
+        cell_at(pdf, None, 115, 11, 80, 5, "MINNESANTECKNINGAR", align="R")
+        cell_at(pdf, ("", 9.5), 115, 16.5, 80, 5, f"{m.body} {m.date}", align="R")
         pdf.line(15, 24, 195, 24)
         pdf.set_xy(15, 30)
 
     def footer(pdf):
-        pdf.set_font("F", "", 8.5)
-        pdf.set_xy(15, pdf.h - 14)
-        pdf.cell(180, 4, f"Sida {pdf.page_no()} av {{nb}}", align="C")
+        cell_at(pdf, ("", 8.5), 15, pdf.h - 14, 180, 4, f"Sida {pdf.page_no()} av {{nb}}", align="C")
 
     pdf = new_pdf(m, "dejavu-serif", header, footer, left=15, top=30, bottom=22)
     pdf.set_right_margin(15)
@@ -713,17 +651,10 @@ def render_netpublicator(m: Meeting, pages: dict):
     word = "PROTOKOLL" if m.kind == "minutes" else "KALLELSE"
 
     def header(pdf):
-        pdf.set_font("F", "B", 12)
-        pdf.set_xy(20, 12)
-        pdf.cell(80, 6, m.front["org"])
-        pdf.set_font("F", "B", 10)
-        pdf.set_xy(130, 10)
-        pdf.cell(60, 4.5, word, align="R")
-        pdf.set_font("F", "", 9)
-        pdf.set_xy(130, 14.5)
-        pdf.cell(60, 4.5, m.body, align="R")
-        pdf.set_xy(130, 19)
-        pdf.cell(60, 4.5, m.date, align="R")
+        cell_at(pdf, ("B", 12), 20, 12, 80, 6, m.front["org"])
+        cell_at(pdf, ("B", 10), 130, 10, 60, 4.5, word, align="R")
+        cell_at(pdf, ("", 9), 130, 14.5, 60, 4.5, m.body, align="R")
+        cell_at(pdf, None, 130, 19, 60, 4.5, m.date, align="R")
         pdf.set_draw_color(120)
         pdf.line(20, 26, 190, 26)
         pdf.set_xy(20, 32)
@@ -733,8 +664,7 @@ def render_netpublicator(m: Meeting, pages: dict):
         pdf.set_xy(20, pdf.h - 16)
         if m.kind == "minutes":
             pdf.cell(120, 4, "Justerandes signatur: ……………  ……………    Utdragsbestyrkande: ……………")
-        pdf.set_xy(150, pdf.h - 16)
-        pdf.cell(40, 4, f"Sida {pdf.page_no()} av {{nb}}", align="R")
+        cell_at(pdf, None, 150, pdf.h - 16, 40, 4, f"Sida {pdf.page_no()} av {{nb}}", align="R")
 
     pdf = new_pdf(m, "dejavu-sans" if m.kind == "minutes" else "liberation-sans", header, footer,
                   top=32, bottom=24)
@@ -786,16 +716,12 @@ def render_kallelse(pdf, m: Meeting):
         need(pdf, 22)
         pdf.item_pages[it.number] = pdf.page_no()
         y = pdf.get_y() + 3
-        pdf.set_font("F", "B", 10.5)
-        pdf.set_xy(20, y)
-        pdf.cell(12, 6, it.number)
+        cell_at(pdf, ("B", 10.5), 20, y, 12, 6, it.number)
         pdf.set_xy(32, y)
         pdf.multi_cell(118, 6, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
         y2 = pdf.get_y()
         if it.dnr:
-            pdf.set_font("F", "", 9.5)
-            pdf.set_xy(150, y)
-            pdf.cell(40, 6, it.dnr)
+            cell_at(pdf, ("", 9.5), 150, y, 40, 6, it.dnr)
         pdf.set_y(y2)
         for line in it.desc:
             pdf.set_font("F", "I", 9.5)

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_heldout as h  # noqa: E402
 from make_heldout import (  # noqa: E402
-    EXT, Item, Meeting, anslag_block, box_footer, item_blocks, label_rows, load_meetings, need, new_pdf,
+    EXT, Item, Meeting, anslag_block, cell_at, box_footer, item_blocks, label_rows, load_meetings, need, new_pdf,
     new_docx, owner_genitive, renders, sign_line, start_item, sv_date_long, sv_weekday, two_pass, write_blocks,
 )
 
@@ -51,16 +51,10 @@ def front_rows(m: Meeting) -> list[tuple[str, object]]:
 
 def simple_header(org: str, right: str, body: str, date: str, line_w: float = 190):
     def header(pdf):
-        pdf.set_font("F", "B", 10)
-        pdf.set_xy(20, 12)
-        pdf.cell(80, 5, org)
-        pdf.set_font("F", "", 9)
-        pdf.set_xy(line_w - 60, 12)
-        pdf.cell(60, 5, f"{right}  {pdf.page_no()} ({{nb}})", align="R")
-        pdf.set_xy(20, 17)
-        pdf.cell(80, 5, body)
-        pdf.set_xy(line_w - 60, 17)
-        pdf.cell(60, 5, date, align="R")
+        cell_at(pdf, ("B", 10), 20, 12, 80, 5, org)
+        cell_at(pdf, ("", 9), line_w - 60, 12, 60, 5, f"{right}  {pdf.page_no()} ({{nb}})", align="R")
+        cell_at(pdf, None, 20, 17, 80, 5, body)
+        cell_at(pdf, None, line_w - 60, 17, 60, 5, date, align="R")
         pdf.line(20, 24, line_w, 24)
         pdf.set_xy(20, 30)
     return header
@@ -132,9 +126,7 @@ def render_landscape(m: Meeting, pages: dict):
         pdf.set_xy(20, 22)
 
     def footer(pdf):
-        pdf.set_font("F", "I", 8)
-        pdf.set_xy(20, pdf.h - 12)
-        pdf.cell(257, 4, "Anteckningarna är inte justerade och utgör inte ett protokoll.")
+        cell_at(pdf, ("I", 8), 20, pdf.h - 12, 257, 4, "Anteckningarna är inte justerade och utgör inte ett protokoll.")
 
     pdf = new_pdf(m, "liberation-sans", header, footer, top=22, bottom=18)
     pdf.def_orientation = "L"
@@ -187,9 +179,7 @@ def small_caps(pdf, x: float, y: float, text: str, size: float = 11.5, lh: float
             cx = x
             y += lh
         for up, sz in parts:
-            pdf.set_font("F", "B", sz)
-            pdf.set_xy(cx, y + (size - sz) * 0.12)
-            pdf.cell(pdf.get_string_width(up), lh, up)
+            cell_at(pdf, ("B", sz), cx, y + (size - sz) * 0.12, pdf.get_string_width(up), lh, up)
             cx += pdf.get_string_width(up)
         cx += space
     pdf.set_xy(x, y + lh)
@@ -234,9 +224,7 @@ def render_smallcaps(m: Meeting, pages: dict):
         start_item(pdf, it, 40)
         pdf.ln(5)
         y = pdf.get_y()
-        pdf.set_font("F", "B", 11.5)
-        pdf.set_xy(20, y)
-        pdf.cell(25, 6.5, it.number)
+        cell_at(pdf, ("B", 11.5), 20, y, 25, 6.5, it.number)
         small_caps(pdf, 45, y, it.title)
         if it.dnr:
             pdf.set_font("F", "", 9.5)
@@ -365,17 +353,10 @@ def render_utdrag(m: Meeting, pages: dict):
     f = m.front
 
     def header(pdf):
-        pdf.set_font("F", "B", 12)
-        pdf.set_xy(20, 12)
-        pdf.cell(80, 6, f["org"].upper())
-        pdf.set_font("F", "B", 11)
-        pdf.set_xy(110, 12)
-        pdf.cell(80, 6, "PROTOKOLLSUTDRAG", align="R")
-        pdf.set_font("F", "", 9)
-        pdf.set_xy(110, 18)
-        pdf.cell(80, 5, f"Sammanträdesdatum {m.date}", align="R")
-        pdf.set_xy(20, 18)
-        pdf.cell(80, 5, m.body)
+        cell_at(pdf, ("B", 12), 20, 12, 80, 6, f["org"].upper())
+        cell_at(pdf, ("B", 11), 110, 12, 80, 6, "PROTOKOLLSUTDRAG", align="R")
+        cell_at(pdf, ("", 9), 110, 18, 80, 5, f"Sammanträdesdatum {m.date}", align="R")
+        cell_at(pdf, None, 20, 18, 80, 5, m.body)
         pdf.line(20, 25, 190, 25)
         pdf.set_xy(20, 32)
 
@@ -384,9 +365,7 @@ def render_utdrag(m: Meeting, pages: dict):
     for it in m.items:
         start_item(pdf, it)
         y = pdf.get_y()
-        pdf.set_font("F", "B", 12)
-        pdf.set_xy(20, y)
-        pdf.cell(25, 6.5, it.number)
+        cell_at(pdf, ("B", 12), 20, y, 25, 6.5, it.number)
         pdf.set_xy(45, y)
         pdf.multi_cell(145, 6.5, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("F", "", 9)
