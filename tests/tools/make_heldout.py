@@ -191,6 +191,12 @@ def cell_at(pdf, font: tuple | None, x: float, y: float, *cell, **kw) -> None:
     pdf.cell(*cell, **kw)
 
 
+def line_in(pdf, font: tuple, *cell, **kw) -> None:
+    """One ``pdf.cell(*cell, **kw)`` in family F with ``font`` (style, size), then on to the next line."""
+    pdf.set_font("F", *font)
+    pdf.cell(*cell, new_x="LMARGIN", new_y="NEXT", **kw)
+
+
 def need(pdf, mm: float) -> None:
     """Start a new page unless ``mm`` millimetres are left (keeps headings with their text)."""
     if pdf.get_y() + mm > pdf.h - pdf.b_margin:
@@ -274,8 +280,7 @@ def anslag_block(pdf, m: Meeting, x: float, w: float, size: float = 9.5) -> None
     pdf.set_draw_color(0)
     y0 = pdf.get_y()
     pdf.set_xy(x, y0 + 2)
-    pdf.set_font("F", "B", size + 1)
-    pdf.cell(w, 6, "ANSLAG/BEVIS", align="C", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", size + 1), w, 6, "ANSLAG/BEVIS", align="C")
     pdf.set_x(x + 2)
     pdf.set_font("F", "", size)
     pdf.multi_cell(w - 4, 5, "Protokollet är justerat. Justeringen har tillkännagivits genom anslag.",
@@ -289,8 +294,7 @@ def anslag_block(pdf, m: Meeting, x: float, w: float, size: float = 9.5) -> None
         pdf.set_x(x + 2)
         pdf.set_font("F", "B", size)
         pdf.cell(58, 5.5, label)
-        pdf.set_font("F", "", size)
-        pdf.cell(w - 62, 5.5, value, new_x="LMARGIN", new_y="NEXT")
+        line_in(pdf, ("", size), w - 62, 5.5, value)
     pdf.rect(x, y0, w, pdf.get_y() - y0 + 2)
     pdf.set_y(pdf.get_y() + 4)
 
@@ -582,8 +586,7 @@ def render_w3d3(m: Meeting, pages: dict):
 
     pdf = new_pdf(m, "liberation-sans", header, footer, top=34, bottom=24)
     pdf.add_page()
-    pdf.set_font("F", "B", 16)
-    pdf.cell(170, 9, "Protokoll", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 16), 170, 9, "Protokoll")
     pdf.ln(3)
     front_matter(pdf, m, front_rows(m), 46)
     for it in m.items:
@@ -614,10 +617,8 @@ def render_twocolumn(m: Meeting, pages: dict):
     pdf = new_pdf(m, "dejavu-serif", header, footer, left=15, top=30, bottom=22)
     pdf.set_right_margin(15)
     pdf.add_page()
-    pdf.set_font("F", "B", 17)
-    pdf.cell(180, 9, f"{m.body} – minnesanteckningar", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("F", "", 10)
-    pdf.cell(180, 6, f"Tid och plats: {m.front['plats']}", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 17), 180, 9, f"{m.body} – minnesanteckningar")
+    line_in(pdf, ("", 10), 180, 6, f"Tid och plats: {m.front['plats']}")
     pdf.ln(3)
     f = m.front
     with pdf.text_columns(ncols=2, gutter=8, text_align="LEFT", line_height=1.3) as cols:
@@ -671,8 +672,7 @@ def render_netpublicator(m: Meeting, pages: dict):
     pdf.add_page()
     if m.kind == "agenda":
         return render_kallelse(pdf, m)
-    pdf.set_font("F", "B", 20)
-    pdf.cell(170, 11, m.body, new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 20), 170, 11, m.body)
     pdf.set_font("F", "", 11)
     pdf.cell(170, 6, f"Protokoll från sammanträde {sv_weekday(m.date)}en den {sv_date_long(m.date)}",
              new_x="LMARGIN", new_y="NEXT")
@@ -685,16 +685,14 @@ def render_netpublicator(m: Meeting, pages: dict):
         pdf.set_font("F", "B", 13)
         pdf.multi_cell(170, 6.5, f"{it.number} {it.title}", align="L", new_x="LMARGIN", new_y="NEXT")
         if it.dnr:
-            pdf.set_font("F", "", 9)
-            pdf.cell(170, 5, f"Dnr {it.dnr}", new_x="LMARGIN", new_y="NEXT")
+            line_in(pdf, ("", 9), 170, 5, f"Dnr {it.dnr}")
         write_blocks(pdf, item_blocks(it, owner_genitive(m.body) + " beslut"), 20, 170, size=10)
     return pdf
 
 
 def render_kallelse(pdf, m: Meeting):
     f = m.front
-    pdf.set_font("F", "B", 18)
-    pdf.cell(170, 10, "Kallelse", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 18), 170, 10, "Kallelse")
     pdf.set_font("F", "", 11)
     pdf.multi_cell(170, 6, f"{m.body} kallas till sammanträde.", align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
@@ -706,8 +704,7 @@ def render_kallelse(pdf, m: Meeting):
                    "Ersättare tjänstgör endast vid ordinarie ledamots förhinder. Handlingarna finns i "
                    "appen Netpublicator och på kommunens webbplats.", align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("F", "B", 13)
-    pdf.cell(170, 8, "Föredragningslista", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 13), 170, 8, "Föredragningslista")
     pdf.set_font("F", "B", 9.5)
     pdf.cell(12, 6, "Nr", border="B")
     pdf.cell(118, 6, "Ärende", border="B")

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_heldout as h  # noqa: E402
 from make_heldout import (  # noqa: E402
-    EXT, Item, Meeting, anslag_block, cell_at, box_footer, item_blocks, label_rows, load_meetings, need, new_pdf,
+    EXT, Item, Meeting, anslag_block, cell_at, line_in, box_footer, item_blocks, label_rows, load_meetings, need, new_pdf,
     new_docx, owner_genitive, renders, sign_line, start_item, sv_date_long, sv_weekday, two_pass, write_blocks,
 )
 
@@ -80,20 +80,16 @@ def render_arende(m: Meeting, pages: dict):
     pdf = new_pdf(m, "dejavu-sans", simple_header(m.front["org"], "Protokoll", m.body, m.date), box_footer,
                   top=30)
     pdf.add_page()
-    pdf.set_font("F", "B", 18)
-    pdf.cell(170, 10, m.body, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("F", "", 11)
-    pdf.cell(170, 6, f"Sammanträde {sv_weekday(m.date)} {sv_date_long(m.date)}", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 18), 170, 10, m.body)
+    line_in(pdf, ("", 11), 170, 6, f"Sammanträde {sv_weekday(m.date)} {sv_date_long(m.date)}")
     pdf.ln(4)
-    pdf.set_font("F", "B", 13)
-    pdf.cell(170, 8, "Dagordning", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 13), 170, 8, "Dagordning")
     pdf.set_font("F", "", 10.5)
     for it in m.items:
         pdf.cell(8, 6, f"{it.number}.")
         pdf.cell(160, 6, it.title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    pdf.set_font("F", "B", 16)
-    pdf.cell(170, 10, "Protokoll", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 16), 170, 10, "Protokoll")
     pdf.ln(2)
     label_rows(pdf, front_rows(m), 20, 48, 170, size=9.5)
     signatures(pdf, m)
@@ -101,13 +97,11 @@ def render_arende(m: Meeting, pages: dict):
     for it in m.items:
         start_item(pdf, it, 45)
         pdf.ln(4)
-        pdf.set_font("F", "B", 10)
-        pdf.cell(170, 5.5, shown(it), new_x="LMARGIN", new_y="NEXT")
+        line_in(pdf, ("B", 10), 170, 5.5, shown(it))
         pdf.set_font("F", "B", 12.5)
         pdf.multi_cell(170, 6.5, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
         if it.dnr:
-            pdf.set_font("F", "", 9)
-            pdf.cell(170, 5, f"Diarienummer {it.dnr}", new_x="LMARGIN", new_y="NEXT")
+            line_in(pdf, ("", 9), 170, 5, f"Diarienummer {it.dnr}")
         write_blocks(pdf, item_blocks(it, "Nämndens beslut"), 20, 170, size=10)
     return pdf
 
@@ -131,8 +125,7 @@ def render_landscape(m: Meeting, pages: dict):
     pdf = new_pdf(m, "liberation-sans", header, footer, top=22, bottom=18)
     pdf.def_orientation = "L"
     pdf.add_page(orientation="L")
-    pdf.set_font("F", "B", 18)
-    pdf.cell(257, 10, f"Minnesanteckningar {m.body}", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 18), 257, 10, f"Minnesanteckningar {m.body}")
     pdf.set_font("F", "", 10.5)
     pdf.multi_cell(257, 5.5, f"Datum: {sv_date_long(m.date)}\nPlats och tid: {f['plats']}\n"
                    f"Närvarande: {f['narvarande']}", align="L", new_x="LMARGIN", new_y="NEXT")
@@ -154,8 +147,7 @@ def render_landscape(m: Meeting, pages: dict):
                 pdf.multi_cell(249, 5.5, line, align="L", new_x="LMARGIN", new_y="NEXT")
                 pdf.ln(1)
     pdf.ln(4)
-    pdf.set_font("F", "I", 10)
-    pdf.cell(257, 5, f"Vid anteckningarna: {f['sekreterare']}", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("I", 10), 257, 5, f"Vid anteckningarna: {f['sekreterare']}")
     return pdf
 
 
@@ -192,10 +184,8 @@ def render_smallcaps(m: Meeting, pages: dict):
     pdf = new_pdf(m, "liberation-serif", simple_header(f["org"], "PROTOKOLL", m.body, m.date), box_footer,
                   top=30)
     pdf.add_page()
-    pdf.set_font("F", "B", 20)
-    pdf.cell(170, 11, "Protokoll", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("F", "", 11)
-    pdf.cell(170, 6, f"{m.body}, {sv_date_long(m.date)}", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 20), 170, 11, "Protokoll")
+    line_in(pdf, ("", 11), 170, 6, f"{m.body}, {sv_date_long(m.date)}")
     pdf.ln(4)
     y0 = pdf.get_y()
     left = [("Plats och tid", [f["plats"]]), ("Beslutande", f["ledamoter"])]
@@ -206,8 +196,7 @@ def render_smallcaps(m: Meeting, pages: dict):
         pdf.set_y(y0)
         for label, lines in rows:
             pdf.set_x(x)
-            pdf.set_font("F", "B", 9.5)
-            pdf.cell(80, 5, label, new_x="LMARGIN", new_y="NEXT")
+            line_in(pdf, ("B", 9.5), 80, 5, label)
             pdf.set_font("F", "", 9.5)
             for line in lines:
                 pdf.set_x(x)
@@ -243,10 +232,8 @@ def render_roman(m: Meeting, pages: dict):
     pdf = new_pdf(m, "dejavu-condensed", simple_header(f["org"], "Sammanträdesprotokoll", m.body, m.date),
                   box_footer, top=30)
     pdf.add_page()
-    pdf.set_font("F", "B", 16)
-    pdf.cell(170, 9, f"{m.body}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("F", "", 10.5)
-    pdf.cell(170, 6, f"Sammanträdesprotokoll {m.date}", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 16), 170, 9, f"{m.body}")
+    line_in(pdf, ("", 10.5), 170, 6, f"Sammanträdesprotokoll {m.date}")
     pdf.ln(4)
     label_rows(pdf, front_rows(m), 20, 48, 170, size=9.5)
     signatures(pdf, m)
@@ -257,8 +244,7 @@ def render_roman(m: Meeting, pages: dict):
         if sec and m.extra["sections"][sec][0] == it.number:
             need(pdf, 50)
             pdf.ln(5)
-            pdf.set_font("F", "B", 14)
-            pdf.cell(170, 8, sec, new_x="LMARGIN", new_y="NEXT")
+            line_in(pdf, ("B", 14), 170, 8, sec)
             pdf.line(20, pdf.get_y(), 190, pdf.get_y())
         start_item(pdf, it, 36)
         pdf.ln(4)
@@ -266,8 +252,7 @@ def render_roman(m: Meeting, pages: dict):
         pdf.multi_cell(170, 6.5, f"{shown(it)}  {it.title}", align="L", new_x="LMARGIN", new_y="NEXT")
         if it.dnr:
             pdf.set_text_color(110)
-            pdf.set_font("F", "", 9)
-            pdf.cell(170, 5, it.dnr, new_x="LMARGIN", new_y="NEXT")
+            line_in(pdf, ("", 9), 170, 5, it.dnr)
             pdf.set_text_color(0)
         write_blocks(pdf, item_blocks(it, "Arbetsutskottets beslut"), 20, 170, size=10)
     return pdf
@@ -305,16 +290,13 @@ def render_kf(m: Meeting, pages: dict):
     pdf = new_pdf(m, "liberation-sans", simple_header(f["org"], "PROTOKOLL", m.body, m.date), box_footer,
                   top=30)
     pdf.add_page()
-    pdf.set_font("F", "B", 20)
-    pdf.cell(170, 11, m.body, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("F", "", 11)
-    pdf.cell(170, 6, f"Protokoll {sv_weekday(m.date)} {sv_date_long(m.date)}", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 20), 170, 11, m.body)
+    line_in(pdf, ("", 11), 170, 6, f"Protokoll {sv_weekday(m.date)} {sv_date_long(m.date)}")
     pdf.ln(4)
     label_rows(pdf, front_rows(m), 20, 48, 170, size=9.5)
     signatures(pdf, m)
     pdf.add_page()
-    pdf.set_font("F", "B", 14)
-    pdf.cell(170, 8, "Justering och anslag", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 14), 170, 8, "Justering och anslag")
     pdf.set_font("F", "", 10)
     pdf.multi_cell(170, 5.2, f"Protokollet justerades {f['justering']}. Justerare: {f['justerande']}.",
                    align="L", new_x="LMARGIN", new_y="NEXT")
@@ -326,23 +308,19 @@ def render_kf(m: Meeting, pages: dict):
         pdf.set_font("F", "B", 12.5)
         pdf.multi_cell(170, 6.5, f"{shown(it)} {it.title}", align="L", new_x="LMARGIN", new_y="NEXT")
         if it.dnr:
-            pdf.set_font("F", "", 9)
-            pdf.cell(170, 5, f"Dnr {it.dnr}", new_x="LMARGIN", new_y="NEXT")
+            line_in(pdf, ("", 9), 170, 5, f"Dnr {it.dnr}")
         blocks = item_blocks(it, "Kommunfullmäktiges beslut")
         if it.number == m.extra.get("vote_item"):
             cut = next(i for i, b in enumerate(blocks) if b == ("h", "Kommunfullmäktiges beslut"))
             write_blocks(pdf, blocks[:cut], 20, 170, size=10)
-            pdf.set_font("F", "B", 10)
-            pdf.cell(170, 7, "Omröstningsresultat", new_x="LMARGIN", new_y="NEXT")
+            line_in(pdf, ("B", 10), 170, 7, "Omröstningsresultat")
             vote_table(pdf, m.extra["voters"])
             write_blocks(pdf, blocks[cut:], 20, 170, size=10)
         else:
             write_blocks(pdf, blocks, 20, 170, size=10)
     pdf.add_page()
-    pdf.set_font("F", "B", 13)
-    pdf.cell(170, 8, "Bilaga 1  Närvaro- och omröstningslista", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("F", "", 10)
-    pdf.cell(170, 6, f"Votering {m.extra['vote_item']}", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 13), 170, 8, "Bilaga 1  Närvaro- och omröstningslista")
+    line_in(pdf, ("", 10), 170, 6, f"Votering {m.extra['vote_item']}")
     vote_table(pdf, m.extra["voters"])
     return pdf
 
@@ -373,16 +351,14 @@ def render_utdrag(m: Meeting, pages: dict):
         pdf.cell(100, 5, f"Dnr {it.dnr}", new_x="LMARGIN", new_y="NEXT")
         write_blocks(pdf, item_blocks(it, "Kommunstyrelsens beslut"), 45, 145, size=10)
     pdf.add_page()
-    pdf.set_font("F", "B", 12)
-    pdf.cell(170, 7, "Justering", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 12), 170, 7, "Justering")
     pdf.set_font("F", "", 10)
     pdf.multi_cell(170, 5.2, f"Paragrafen justerades omedelbart {f['justering']}.", align="L",
                    new_x="LMARGIN", new_y="NEXT")
     sign_line(pdf, 20, "Ordförande", f["ordforande"])
     sign_line(pdf, 20, "Justerare", f["justerande"])
     anslag_block(pdf, m, 20, 170, size=9)
-    pdf.set_font("F", "B", 10)
-    pdf.cell(170, 6, "Utdragsbestyrkande", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 10), 170, 6, "Utdragsbestyrkande")
     pdf.set_font("F", "", 10)
     pdf.multi_cell(170, 5.2, f"Utdraget överensstämmer med originalprotokollet. Arvika {f['justering']}.",
                    align="L", new_x="LMARGIN", new_y="NEXT")
