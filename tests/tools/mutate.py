@@ -52,7 +52,7 @@ MUTATIONS = [
              "RRF term 1/(k+rank) changed"),
     Mutation("bm25_title_weight", "index/search.py", "BM25_WEIGHTS = (2.0, 1.0)", "BM25_WEIGHTS = (1.0, 1.0)",
              "BM25 column weights equal (title no longer counts twice)"),
-    Mutation("bm25_weights_dropped", "index/store.py",
+    Mutation("bm25_weights_dropped", "index/store/__init__.py",
              "(weights[0], weights[1], expr, limit if allowed is None else -1)",
              "(1.0, 1.0, expr, limit if allowed is None else -1)",
              "store ignores the BM25 weights it is given"),
