@@ -390,6 +390,30 @@ def front_matter(pdf, m: Meeting, rows, label_w: float, *, size: float = 10, ans
     pdf.add_page()
 
 
+def inline_heading(pdf, y: float, number: str, title: str, dnr_line: str | None, x: float,
+                   dnr_size: float) -> None:
+    """Number at the left margin, the title beside it from ``x``, the dnr line (if any) below the title."""
+    cell_at(pdf, ("B", 11.5), 20, y, x - 20, 6, number)
+    pdf.set_xy(x, y)
+    pdf.multi_cell(190 - x, 6, title, align="L", new_x="LMARGIN", new_y="NEXT")
+    if dnr_line:
+        pdf.set_font("F", "", dnr_size)
+        pdf.set_x(x)
+        pdf.cell(100, 5, dnr_line, new_x="LMARGIN", new_y="NEXT")
+
+
+def stacked_heading(pdf, y: float, number: str, number_w: float, dnr: str | None, title: str,
+                    title_dy: float, title_size: float) -> None:
+    """Number at the left and 'Dnr …' at the right on one line, the bold title ``title_dy`` below."""
+    cell_at(pdf, ("B", 11), 20, y, number_w, 6, number)
+    if dnr:
+        cell_at(pdf, ("", 10), 120, y, 70, 6, f"Dnr {dnr}", align="R")
+    pdf.set_xy(20, y + title_dy)
+    pdf.set_font("F", "B", title_size)
+    pdf.multi_cell(170, 6.5, title, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+
+
 def two_pass(render, m: Meeting) -> bytes:
     """Render twice so an agenda list can print the page each item starts on."""
     pages: dict = {}
@@ -433,25 +457,13 @@ def render_ciceron(m: Meeting, pages: dict):
         pdf.ln(4)
         y = pdf.get_y()
         if inline:
-            cell_at(pdf, ("B", 11.5), 20, y, 20, 6, it.number)
-            pdf.set_xy(40, y)
-            pdf.multi_cell(150, 6, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
-            if it.dnr:
-                pdf.set_font("F", "", 9)
-                pdf.set_x(40)
-                pdf.cell(100, 5, f"Dnr {it.dnr}", new_x="LMARGIN", new_y="NEXT")
+            inline_heading(pdf, y, it.number, it.title, it.dnr and f"Dnr {it.dnr}", 40, 9)
             pdf.ln(2)
             pdf.cont = f"Forts. {it.number}"
             write_blocks(pdf, item_blocks(it, beslut_h, beslut_first=True,
                                           desc_heading="Sammanfattning av ärendet"), 40, 150, size=10)
         else:
-            cell_at(pdf, ("B", 11), 20, y, 30, 6, it.number)
-            if it.dnr:
-                cell_at(pdf, ("", 10), 120, y, 70, 6, f"Dnr {it.dnr}", align="R")
-            pdf.set_xy(20, y + 7)
-            pdf.set_font("F", "B", 12.5)
-            pdf.multi_cell(170, 6.5, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(1)
+            stacked_heading(pdf, y, it.number, 30, it.dnr, it.title, 7, 12.5)
             write_blocks(pdf, item_blocks(it, beslut_h), 20, 170)
         pdf.cont = None
     return pdf
@@ -549,24 +561,12 @@ def render_platina(m: Meeting, pages: dict):
         y = pdf.get_y()
         shown = it.number.replace("§", f"{prefix} §")
         if inline:
-            cell_at(pdf, ("B", 11.5), 20, y, 25, 6, shown)
-            pdf.set_xy(45, y)
-            pdf.multi_cell(145, 6, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
-            if it.dnr:
-                pdf.set_font("F", "", 9.5)
-                pdf.set_x(45)
-                pdf.cell(100, 5, f"Diarienummer: {it.dnr}", new_x="LMARGIN", new_y="NEXT")
+            inline_heading(pdf, y, shown, it.title, it.dnr and f"Diarienummer: {it.dnr}", 45, 9.5)
             pdf.ln(1)
             write_blocks(pdf, item_blocks(it, owner_genitive(m.body) + " beslut", beslut_first=True,
                                           desc_heading="Sammanfattning"), 45, 145, size=10)
         else:
-            cell_at(pdf, ("B", 11), 20, y, 40, 6, shown)
-            if it.dnr:
-                cell_at(pdf, ("", 10), 120, y, 70, 6, f"Dnr {it.dnr}", align="R")
-            pdf.set_xy(20, y + 8)
-            pdf.set_font("F", "B", 13)
-            pdf.multi_cell(170, 6.5, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(1)
+            stacked_heading(pdf, y, shown, 40, it.dnr, it.title, 8, 13)
             write_blocks(pdf, item_blocks(it, "Beslut"), 20, 170)
     return pdf
 
@@ -971,22 +971,25 @@ def page_count(path: Path) -> int | None:
         doc.close()
 
 
-def write_set(meetings: list[Meeting], write_doc, gold_for, docs: Path, gold: Path, root: Path) -> None:
-    """Write each meeting's document with ``write_doc(m, path)`` into ``docs`` and its label into ``gold``."""
+def write_set(meetings: list[Meeting], write_doc, gold_for, docs: Path, gold: Path, root: Path,
+              pdf_renderers: dict | None = None) -> None:
+    """Write each meeting's document into ``docs`` and its label into ``gold``: PDFs with their family's
+    renderer in ``pdf_renderers`` where given, anything else with ``write_doc(m, path)``."""
     docs.mkdir(parents=True, exist_ok=True)
     gold.mkdir(parents=True, exist_ok=True)
     for m in meetings:
         path = docs / f"{m.key}{EXT[m.fmt]}"
-        write_doc(m, path)
+        if pdf_renderers is not None and m.fmt == "pdf":
+            path.write_bytes(two_pass(pdf_renderers[m.family], m))
+        else:
+            write_doc(m, path)
         (gold / f"{m.key}.json").write_text(
             json.dumps(gold_for(m), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"{path.relative_to(root)}  pages={page_count(path)}  items={len(m.items)}")
 
 
 def write_doc(m: Meeting, path: Path) -> None:
-    if m.fmt == "pdf":
-        path.write_bytes(two_pass(PDF_RENDERERS[m.family], m))
-    elif m.fmt == "docx":
+    if m.fmt == "docx":
         render_docx(m, path)
     elif m.fmt == "md":
         path.write_text(render_markdown_notes(m), encoding="utf-8")
@@ -997,7 +1000,7 @@ def write_doc(m: Meeting, path: Path) -> None:
 
 
 def main() -> None:
-    write_set(MEETINGS, write_doc, gold_for, DOCS, GOLD, ROOT)
+    write_set(MEETINGS, write_doc, gold_for, DOCS, GOLD, ROOT, PDF_RENDERERS)
 
 
 if __name__ == "__main__":

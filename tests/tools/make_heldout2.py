@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_heldout as h  # noqa: E402
 from make_heldout import (  # noqa: E402
     EXT, Item, Meeting, anslag_block, cell_at, line_in, box_footer, item_blocks, label_rows, load_meetings, need, new_pdf,
-    new_docx, owner_genitive, renders, sign_line, start_item, sv_date_long, sv_weekday, two_pass, write_blocks,
+    new_docx, owner_genitive, renders, sign_line, start_item, sv_date_long, sv_weekday, write_blocks,
 )
 
 ROOT = h.ROOT
@@ -60,6 +60,11 @@ def simple_header(org: str, right: str, body: str, date: str, line_w: float = 19
     return header
 
 
+def boxed_pdf(m: Meeting, fonts: str, word: str):
+    """A PDF with the simple ruled header (org, ``word``, body, date) and the signature-box footer."""
+    return new_pdf(m, fonts, simple_header(m.front["org"], word, m.body, m.date), box_footer, top=30)
+
+
 def signatures(pdf, m: Meeting, x: float = 20) -> None:
     f = m.front
     need(pdf, 60)
@@ -77,8 +82,7 @@ def signatures(pdf, m: Meeting, x: float = 20) -> None:
 @renders(PDF_RENDERERS, "heldout2-arende")
 def render_arende(m: Meeting, pages: dict):
     """A 'Dagordning' numbered list, then 'Protokoll' with 'Ärende N' over each title."""
-    pdf = new_pdf(m, "dejavu-sans", simple_header(m.front["org"], "Protokoll", m.body, m.date), box_footer,
-                  top=30)
+    pdf = boxed_pdf(m, "dejavu-sans", "Protokoll")
     pdf.add_page()
     line_in(pdf, ("B", 18), 170, 10, m.body)
     line_in(pdf, ("", 11), 170, 6, f"Sammanträde {sv_weekday(m.date)} {sv_date_long(m.date)}")
@@ -181,8 +185,7 @@ def small_caps(pdf, x: float, y: float, text: str, size: float = 11.5, lh: float
 def render_smallcaps(m: Meeting, pages: dict):
     """Two-column front table, '§ 87' beside a title in bold small caps, dnr below."""
     f = m.front
-    pdf = new_pdf(m, "liberation-serif", simple_header(f["org"], "PROTOKOLL", m.body, m.date), box_footer,
-                  top=30)
+    pdf = boxed_pdf(m, "liberation-serif", "PROTOKOLL")
     pdf.add_page()
     line_in(pdf, ("B", 20), 170, 11, "Protokoll")
     line_in(pdf, ("", 11), 170, 6, f"{m.body}, {sv_date_long(m.date)}")
@@ -229,8 +232,7 @@ def render_smallcaps(m: Meeting, pages: dict):
 def render_roman(m: Meeting, pages: dict):
     """Items '31 §  Title' grouped under Roman-numeral section headings; register number below in grey."""
     f = m.front
-    pdf = new_pdf(m, "dejavu-condensed", simple_header(f["org"], "Sammanträdesprotokoll", m.body, m.date),
-                  box_footer, top=30)
+    pdf = boxed_pdf(m, "dejavu-condensed", "Sammanträdesprotokoll")
     pdf.add_page()
     line_in(pdf, ("B", 16), 170, 9, f"{m.body}")
     line_in(pdf, ("", 10.5), 170, 6, f"Sammanträdesprotokoll {m.date}")
@@ -287,8 +289,7 @@ def vote_table(pdf, voters: list, x: float = 20) -> None:
 def render_kf(m: Meeting, pages: dict):
     """Council protocol: '§ 43 Title' one line, '§§ 41–42' joint item, interpellations, a voting table."""
     f = m.front
-    pdf = new_pdf(m, "liberation-sans", simple_header(f["org"], "PROTOKOLL", m.body, m.date), box_footer,
-                  top=30)
+    pdf = boxed_pdf(m, "liberation-sans", "PROTOKOLL")
     pdf.add_page()
     line_in(pdf, ("B", 20), 170, 11, m.body)
     line_in(pdf, ("", 11), 170, 6, f"Protokoll {sv_weekday(m.date)} {sv_date_long(m.date)}")
@@ -486,9 +487,7 @@ def gold_for(m: Meeting) -> dict:
 
 
 def write_doc(m: Meeting, path: Path) -> None:
-    if m.fmt == "pdf":
-        path.write_bytes(two_pass(PDF_RENDERERS[m.family], m))
-    elif m.family == "heldout2-docxlist":
+    if m.family == "heldout2-docxlist":
         render_docx_list(m, path)
     elif m.fmt == "docx":
         render_docx_table(m, path)
@@ -501,7 +500,7 @@ def write_doc(m: Meeting, path: Path) -> None:
 
 
 def main() -> None:
-    h.write_set(MEETINGS, write_doc, gold_for, DOCS, GOLD, ROOT)
+    h.write_set(MEETINGS, write_doc, gold_for, DOCS, GOLD, ROOT, PDF_RENDERERS)
 
 
 if __name__ == "__main__":
