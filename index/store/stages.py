@@ -232,20 +232,18 @@ CREATE INDEX IF NOT EXISTS document_stages_open ON document_stages(stage, state)
 
     def unfinished(self, stage: str) -> list[int]:
         """Ids of documents whose ``stage`` is not done (pending or failed), in id order."""
-        if stage not in STAGES:
-            raise ValueError(stage)
-        rows = self._conn.execute(
-            "SELECT document_id FROM document_stages WHERE stage = ? AND state != 'done' ORDER BY document_id",
-            (stage,),
-        )
-        return [r[0] for r in rows]
+        return self._stage_ids(stage, "!=")
 
     def done(self, stage: str) -> list[int]:
         """Ids of documents whose ``stage`` is done, in id order."""
+        return self._stage_ids(stage, "=")
+
+    def _stage_ids(self, stage: str, op: str) -> list[int]:
+        """Ids of documents whose ``stage`` state is (``=``) or is not (``!=``) done."""
         if stage not in STAGES:
             raise ValueError(stage)
         rows = self._conn.execute(
-            "SELECT document_id FROM document_stages WHERE stage = ? AND state = 'done' ORDER BY document_id",
+            f"SELECT document_id FROM document_stages WHERE stage = ? AND state {op} 'done' ORDER BY document_id",
             (stage,),
         )
         return [r[0] for r in rows]
