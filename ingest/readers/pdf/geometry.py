@@ -15,7 +15,26 @@ from dataclasses import dataclass, field
 from ingest.readers.pdf.extract import Word
 
 
-class Seg:
+class _Run:
+    """A segment or a row: its text and weight are those of its parts, in order."""
+
+    __slots__ = ()
+    #: What joins the parts' texts.
+    _SEP = " "
+
+    def _parts(self) -> list:
+        raise NotImplementedError
+
+    @property
+    def text(self) -> str:
+        return self._SEP.join(p.text for p in self._parts())
+
+    @property
+    def bold(self) -> bool:
+        return all(p.bold for p in self._parts())
+
+
+class Seg(_Run):
     """A horizontally contiguous run of words on one row."""
 
     __slots__ = ("words", "x0", "x1", "top", "bottom")
@@ -30,23 +49,19 @@ class Seg:
             self.top = min([w.top for w in words])
             self.bottom = max([w.bottom for w in words])
 
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-    @property
-    def bold(self) -> bool:
-        return all(w.bold for w in self.words)
+    def _parts(self) -> list[Word]:
+        return self.words
 
     @property
     def size(self) -> float:
         return statistics.median(w.size or (w.bottom - w.top) for w in self.words)
 
 
-class Row:
+class Row(_Run):
     """Words sharing a baseline, split into segments at wide gaps."""
 
     __slots__ = ("segs", "header", "top", "bottom", "x0", "x1")
+    _SEP = "\t"  # segments are cells: a tab keeps them apart
 
     def __init__(self, segs: list[Seg], header: bool = False) -> None:
         self.segs = segs
@@ -56,13 +71,8 @@ class Row:
         self.x0 = segs[0].x0
         self.x1 = segs[-1].x1
 
-    @property
-    def text(self) -> str:
-        return "\t".join(s.text for s in self.segs)
-
-    @property
-    def bold(self) -> bool:
-        return all(s.bold for s in self.segs)
+    def _parts(self) -> list[Seg]:
+        return self.segs
 
     @property
     def size(self) -> float:
