@@ -236,7 +236,7 @@ def _limit_memory(memory_bytes: int) -> None:
             pass
 
 
-def _worker_main(conn: Any, limits: IsolationLimits) -> None:
+def _worker_main(pipe: Any, limits: IsolationLimits) -> None:
     """Serve parse jobs until the parent closes the pipe or sends None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     warnings.simplefilter("ignore")
@@ -244,15 +244,15 @@ def _worker_main(conn: Any, limits: IsolationLimits) -> None:
     _limit_memory(limits.memory_bytes)
     while True:
         try:
-            job = conn.recv()
+            job = pipe.recv()
         except (EOFError, OSError):
             return
         if job is None:
             return
         path_str, source, cwd, digest, raw_hash, sidecar, parse = job
         try:
-            payload = conn.recv_bytes()
-            conn.send(("start",))  # the file's clock starts now, not while this process started
+            payload = pipe.recv_bytes()
+            pipe.send(("start",))  # the file's clock starts now, not while this process started
         except (EOFError, OSError):
             return
         started = time.perf_counter()
@@ -262,7 +262,7 @@ def _worker_main(conn: Any, limits: IsolationLimits) -> None:
             os.chdir(cwd)
             data = FileData(Path(path_str), payload, raw_hash, digest, Path(sidecar) if sidecar else None)
             del payload
-            result = parse(Path(path_str), source, data, limits.read, lambda n, ocr=0: conn.send(("pages", n, ocr)))
+            result = parse(Path(path_str), source, data, limits.read, lambda n, ocr=0: pipe.send(("pages", n, ocr)))
             del data
             error = None
         except IngestError as exc:
@@ -275,13 +275,13 @@ def _worker_main(conn: Any, limits: IsolationLimits) -> None:
             detail = traceback.format_exc(limit=20)
         elapsed = time.perf_counter() - started
         try:
-            conn.send(("done", result, error, detail, elapsed, _peak_rss(), fatal))
+            pipe.send(("done", result, error, detail, elapsed, _peak_rss(), fatal))
         except MemoryError:
             result = None
             fatal = True
-            conn.send(("done", None, ("memory", ""), None, elapsed, _peak_rss(), fatal))
+            pipe.send(("done", None, ("memory", ""), None, elapsed, _peak_rss(), fatal))
         except Exception as exc:  # e.g. a result that cannot be pickled
-            conn.send(("done", None, ("internal", f"{type(exc).__name__}: {str(exc)[:300]}"),
+            pipe.send(("done", None, ("internal", f"{type(exc).__name__}: {str(exc)[:300]}"),
                        traceback.format_exc(limit=20), elapsed, _peak_rss(), fatal))
         if fatal:
             return  # after a MemoryError the interpreter's state is suspect: start afresh
@@ -353,13 +353,13 @@ class _Worker:
         with _main_hidden():
             self.process.start()
         child_end.close()
-        self.conn = parent_end
+        self.pipe = parent_end
         self.job: _Job | None = None
 
     def submit(self, job: _Job, data: FileData, parse: ParseFn, limits: IsolationLimits) -> None:
-        self.conn.send((os.fspath(job.path), job.source, os.getcwd(), data.digest, data.raw_hash,
+        self.pipe.send((os.fspath(job.path), job.source, os.getcwd(), data.digest, data.raw_hash,
                         os.fspath(data.sidecar) if data.sidecar else None, parse))
-        self.conn.send_bytes(data.data)  # raw bytes: no pickled copy of a large file
+        self.pipe.send_bytes(data.data)  # raw bytes: no pickled copy of a large file
         job.started = time.monotonic()
         job.deadline = job.started + limits.timeout_s + STARTUP_S
         self.job = job
@@ -369,19 +369,19 @@ class _Worker:
         peak = _status_kb(self.process.pid, "VmHWM") if self.process.pid else None
         self.process.kill()
         self.process.join(5)
-        self.conn.close()
+        self.pipe.close()
         return peak
 
     def stop(self) -> None:
         try:
-            self.conn.send(None)
+            self.pipe.send(None)
         except OSError:
             pass
         self.process.join(1)
         if self.process.is_alive():
             self.process.kill()
             self.process.join(5)
-        self.conn.close()
+        self.pipe.close()
 
 
 class _Pool:
@@ -431,14 +431,14 @@ class _Pool:
             return
         now = time.monotonic()
         timeout = max(0.0, min(w.job.deadline for w in busy) - now)
-        handles: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+        handles: list[Any] = [w.pipe for w in busy] + [w.process.sentinel for w in busy]
         ready = set(wait_ready(handles, timeout=timeout))
         for worker in busy:
             job = worker.job
             assert job is not None
-            if worker.conn in ready or worker.conn.poll():
+            if worker.pipe in ready or worker.pipe.poll():
                 try:
-                    message = worker.conn.recv()
+                    message = worker.pipe.recv()
                 except (EOFError, OSError):
                     message = None
                 if message is None:
@@ -461,7 +461,7 @@ class _Pool:
         now = time.monotonic()
         for worker in self.busy:
             job = worker.job
-            if job is not None and now >= job.deadline and not worker.conn.poll():
+            if job is not None and now >= job.deadline and not worker.pipe.poll():
                 peak = self._drop(worker, kill=True)
                 yield _failed(job, "too_slow", _too_slow_message(job, self.limits), seconds=now - job.started,
                               peak=peak)
