@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
@@ -50,16 +51,25 @@ def _item_id(value) -> int | None:
         return None
 
 
-def item_view(settings: Settings, item_id, query: str | None = None) -> str:
-    """HTML of the opened item (or a line saying to pick one / that it is gone)."""
-    lang = settings.language
+def _opened(settings: Settings, item_id, read) -> tuple[int | None, Any]:
+    """The item id picked, and what ``read(archive, item, meeting)`` gives for it (None: no id picked)."""
     wanted = _item_id(item_id)
     if wanted is None:
-        return t("app_pick_first", lang)
+        return None, None
     with Archive(settings.db_path) as arc:
         item = arc.item(wanted)
         meeting = arc.meeting(item.meeting_id) if item else None
-        front = arc.document_front_matter([item.document_id]).get(item.document_id, {}) if item else {}
+        return wanted, read(arc, item, meeting)
+
+
+def item_view(settings: Settings, item_id, query: str | None = None) -> str:
+    """HTML of the opened item (or a line saying to pick one / that it is gone)."""
+    lang = settings.language
+    wanted, found = _opened(settings, item_id, lambda arc, item, meeting: (item, meeting, (
+        arc.document_front_matter([item.document_id]).get(item.document_id, {}) if item else {})))
+    if wanted is None:
+        return t("app_pick_first", lang)
+    item, meeting, front = found
     if item is None:
         return t("app_no_item", lang)
     return render_item_view(item, meeting, lang, query=query or None, ocr=item_ocr_mark(front, item.pages))
@@ -68,13 +78,11 @@ def item_view(settings: Settings, item_id, query: str | None = None) -> str:
 def meeting_view(settings: Settings, item_id) -> str:
     """HTML of the whole meeting of an item, the item marked."""
     lang = settings.language
-    wanted = _item_id(item_id)
+    wanted, found = _opened(settings, item_id, lambda arc, item, meeting: (
+        meeting, arc.items(meeting_id=meeting.id, enrichment=False) if meeting else []))
     if wanted is None:
         return t("app_pick_first", lang)
-    with Archive(settings.db_path) as arc:
-        item = arc.item(wanted)
-        meeting = arc.meeting(item.meeting_id) if item else None
-        items = arc.items(meeting_id=meeting.id, enrichment=False) if meeting else []
+    meeting, items = found
     if meeting is None:
         return t("app_no_meeting", lang)
     return render_meeting_view(meeting, items, lang, marked=wanted)
