@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "tools"))
 
-from bench.common import log, percentiles_ms, print_json  # noqa: E402
+from bench.common import latencies, log, percentiles_ms, print_json  # noqa: E402
 
 QUERIES = [
     "när diskuterade vi motorburen ungdom", "skadegörelse vid skolor", "trygghetsvandring i bostadsområden",
@@ -124,14 +124,7 @@ def build(folder: str, n_items: int) -> dict:
 
 
 def _timed(fn, inputs, warmup=2) -> list[float]:
-    for x in inputs[:warmup]:
-        fn(x)
-    out = []
-    for x in inputs:
-        t0 = time.perf_counter()
-        fn(x)
-        out.append(time.perf_counter() - t0)
-    return out
+    return latencies(fn, list(inputs), warmup=warmup)
 
 
 def serve(folder: str, planted: list, repeat: int) -> dict:
