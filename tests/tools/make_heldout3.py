@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_heldout as h  # noqa: E402
 import make_heldout2 as h2  # noqa: E402
 from make_heldout import (  # noqa: E402
-    EXT, Meeting, item_blocks, label_rows, load_meetings, need, new_docx, new_pdf, renders,
+    EXT, Meeting, cell_at, line_in, item_blocks, label_rows, load_meetings, need, new_docx, new_pdf, renders,
     start_item, sv_date_long, sv_weekday, two_pass, write_blocks,
 )
 
@@ -37,9 +37,7 @@ shown = h2.shown
 
 def justerare_footer(pdf) -> None:
     """A text footer on every page: 'Justerare: ____' and 'Utdragsbestyrkande: ____'."""
-    pdf.set_font("F", "", 8.5)
-    pdf.set_xy(20, pdf.h - 18)
-    pdf.cell(85, 4, "Justerare: ____________________")
+    cell_at(pdf, ("", 8.5), 20, pdf.h - 18, 85, 4, "Justerare: ____________________")
     pdf.cell(85, 4, "Utdragsbestyrkande: ____________________", align="R")
 
 
@@ -55,14 +53,11 @@ def render_ownline(m: Meeting, pages: dict):
 
     def header(pdf):
         pdf.set_draw_color(0)
-        pdf.set_font("F", "B", 10)
-        pdf.set_xy(20, 10)
-        pdf.cell(70, 7, f["org"], border=1)
+        cell_at(pdf, ("B", 10), 20, 10, 70, 7, f["org"], border=1)
         pdf.cell(60, 7, "PROTOKOLL", border=1, align="C")
         pdf.set_font("F", "", 9)
         pdf.cell(40, 7, f"Sida {pdf.page_no()} av {{nb}}", border=1, align="R")
-        pdf.set_xy(20, 17)
-        pdf.cell(70, 7, m.body, border=1)
+        cell_at(pdf, None, 20, 17, 70, 7, m.body, border=1)
         pdf.cell(60, 7, f"Sammanträdesdatum {m.date}", border=1, align="C")
         pdf.cell(40, 7, f"Paragrafer {f['paragrafer']}", border=1, align="R")
         pdf.set_xy(20, 32)
@@ -75,10 +70,8 @@ def render_ownline(m: Meeting, pages: dict):
     for it in m.items:
         start_item(pdf, it, 50)
         pdf.ln(4)
-        pdf.set_font("F", "B", 12)
-        pdf.cell(170, 6, it.number, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("F", "", 9)
-        pdf.cell(170, 5, f"Dnr {it.dnr}" if it.dnr else "", new_x="LMARGIN", new_y="NEXT")
+        line_in(pdf, ("B", 12), 170, 6, it.number)
+        line_in(pdf, ("", 9), 170, 5, f"Dnr {it.dnr}" if it.dnr else "")
         pdf.ln(5)
         pdf.set_font("F", "B", 12)
         pdf.multi_cell(170, 6, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -92,8 +85,7 @@ def render_rightcol(m: Meeting, pages: dict):
     pdf = new_pdf(m, "dejavu-sans", h2.simple_header(m.front["org"], "Sammanträdesprotokoll", m.body, m.date),
                   h.box_footer, top=30)
     pdf.add_page()
-    pdf.set_font("F", "B", 16)
-    pdf.cell(170, 9, f"{m.body} – protokoll", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 16), 170, 9, f"{m.body} – protokoll")
     pdf.ln(3)
     label_rows(pdf, h2.front_rows(m), 20, 48, 170, size=9.5)
     h2.signatures(pdf, m)
@@ -102,14 +94,11 @@ def render_rightcol(m: Meeting, pages: dict):
         start_item(pdf, it, 45)
         pdf.ln(5)
         y = pdf.get_y()
-        pdf.set_font("F", "B", 11)
-        pdf.set_xy(150, y)
-        pdf.cell(40, 6, shown(it), align="R")
+        cell_at(pdf, ("B", 11), 150, y, 40, 6, shown(it), align="R")
         pdf.set_xy(20, y)
         pdf.multi_cell(115, 6, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
         if it.dnr:
-            pdf.set_font("F", "", 9)
-            pdf.cell(115, 5, f"Dnr {it.dnr}", new_x="LMARGIN", new_y="NEXT")
+            line_in(pdf, ("", 9), 115, 5, f"Dnr {it.dnr}")
         write_blocks(pdf, item_blocks(it, "Tekniska nämndens beslut"), 20, 125, size=10)
     return pdf
 
@@ -120,15 +109,11 @@ def render_bolag(m: Meeting, pages: dict):
     f = m.front
 
     def header(pdf):
-        pdf.set_font("F", "", 8.5)
-        pdf.set_xy(20, 10)
-        pdf.cell(170, 4, f"{f['org']}  ·  Org.nr {f['orgnr']}", align="C")
+        cell_at(pdf, ("", 8.5), 20, 10, 170, 4, f"{f['org']}  ·  Org.nr {f['orgnr']}", align="C")
         pdf.set_xy(20, 26)
 
     def footer(pdf):
-        pdf.set_font("F", "", 8.5)
-        pdf.set_xy(20, pdf.h - 14)
-        pdf.cell(170, 4, f"{pdf.page_no()}/{{nb}}", align="C")
+        cell_at(pdf, ("", 8.5), 20, pdf.h - 14, 170, 4, f"{pdf.page_no()}/{{nb}}", align="C")
 
     pdf = new_pdf(m, "dejavu-serif", header, footer, top=26, bottom=22)
     pdf.add_page()
@@ -149,16 +134,14 @@ def render_bolag(m: Meeting, pages: dict):
     for it in m.items:
         start_item(pdf, it, 25)
         pdf.ln(2)
-        pdf.set_font("F", "B", 10.5)
-        pdf.cell(170, 6, f"{it.number} {it.title}", new_x="LMARGIN", new_y="NEXT")
+        line_in(pdf, ("B", 10.5), 170, 6, f"{it.number} {it.title}")
         pdf.set_font("F", "", 10)
         for line in it.desc + it.beslut:
             pdf.multi_cell(170, 5, line, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
     need(pdf, 45)
     pdf.ln(8)
-    pdf.set_font("F", "", 10)
-    pdf.cell(170, 5, "Vid protokollet", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("", 10), 170, 5, "Vid protokollet")
     pdf.ln(10)
     pdf.cell(170, 5, f"{f['sekreterare']}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
@@ -175,41 +158,30 @@ def render_kallelse(m: Meeting, pages: dict):
     f = m.front
 
     def header(pdf):
-        pdf.set_font("F", "B", 11)
-        pdf.set_xy(20, 12)
-        pdf.cell(85, 5, f["org"])
-        pdf.set_font("F", "", 9)
-        pdf.set_xy(105, 12)
-        pdf.cell(85, 5, f"KALLELSE  {pdf.page_no()}({{nb}})", align="R")
+        cell_at(pdf, ("B", 11), 20, 12, 85, 5, f["org"])
+        cell_at(pdf, ("", 9), 105, 12, 85, 5, f"KALLELSE  {pdf.page_no()}({{nb}})", align="R")
         pdf.set_xy(20, 28)
 
     def footer(pdf):
-        pdf.set_font("F", "", 7.5)
-        pdf.set_xy(20, pdf.h - 15)
-        pdf.cell(170, 4, "Falköpings kommun · 521 81 Falköping · Besök Stadshuset, S:t Olofsgatan 27", align="C")
+        cell_at(pdf, ("", 7.5), 20, pdf.h - 15, 170, 4, "Falköpings kommun · 521 81 Falköping · Besök Stadshuset, S:t Olofsgatan 27", align="C")
 
     pdf = new_pdf(m, "liberation-sans", header, footer, top=28, bottom=22)
     pdf.add_page()
-    pdf.set_font("F", "B", 15)
-    pdf.cell(170, 8, m.body, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("F", "", 10.5)
-    pdf.cell(170, 6, f"Tid: {sv_date_long(m.date)} {f['tid']}", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 15), 170, 8, m.body)
+    line_in(pdf, ("", 10.5), 170, 6, f"Tid: {sv_date_long(m.date)} {f['tid']}")
     pdf.cell(170, 6, f"Plats: {f['plats']}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("F", "", 10)
     pdf.multi_cell(170, 5, "Ledamöterna kallas härmed till sammanträde. Ersättarna underrättas. Anmäl förhinder "
                    "till kommunkansliet.", align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
-    pdf.set_font("F", "B", 12.5)
-    pdf.cell(170, 7, "Föredragningslista", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 12.5), 170, 7, "Föredragningslista")
     pdf.ln(2)
     for it in m.items:
         need(pdf, 18)
         pdf.item_pages[it.number] = pdf.page_no()
         y = pdf.get_y()
-        pdf.set_font("F", "", 10.5)
-        pdf.set_xy(20, y)
-        pdf.cell(9, 5.5, f"{it.number}.")
+        cell_at(pdf, ("", 10.5), 20, y, 9, 5.5, f"{it.number}.")
         pdf.set_xy(29, y)
         pdf.multi_cell(161, 5.5, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("F", "", 9)
@@ -236,28 +208,19 @@ def render_region(m: Meeting, pages: dict):
     f = m.front
 
     def header(pdf):
-        pdf.set_font("F", "B", 12)
-        pdf.set_xy(20, 11)
-        pdf.cell(90, 6, f["org"].upper())
-        pdf.set_font("F", "", 9)
-        pdf.set_xy(120, 11)
-        pdf.cell(70, 5, f"Protokoll {pdf.page_no()} (av {{nb}})", align="R")
-        pdf.set_xy(120, 16)
-        pdf.cell(70, 5, m.date, align="R")
-        pdf.set_xy(20, 17)
-        pdf.cell(90, 5, m.body)
+        cell_at(pdf, ("B", 12), 20, 11, 90, 6, f["org"].upper())
+        cell_at(pdf, ("", 9), 120, 11, 70, 5, f"Protokoll {pdf.page_no()} (av {{nb}})", align="R")
+        cell_at(pdf, None, 120, 16, 70, 5, m.date, align="R")
+        cell_at(pdf, None, 20, 17, 90, 5, m.body)
         pdf.set_xy(20, 30)
 
     def footer(pdf):
-        pdf.set_font("F", "", 7.5)
-        pdf.set_xy(20, pdf.h - 16)
-        pdf.cell(120, 4, "Region Kronoberg · Box 1223 · 351 12 Växjö · region.kronoberg.se")
+        cell_at(pdf, ("", 7.5), 20, pdf.h - 16, 120, 4, "Region Kronoberg · Box 1223 · 351 12 Växjö · region.kronoberg.se")
         pdf.cell(50, 4, "Ordf. sign ______  Just. sign ______", align="R")
 
     pdf = new_pdf(m, "dejavu-condensed", header, footer, top=30, bottom=24)
     pdf.add_page()
-    pdf.set_font("F", "B", 15)
-    pdf.cell(170, 8, "Protokoll", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 15), 170, 8, "Protokoll")
     pdf.ln(2)
     label_rows(pdf, h.front_rows(m), 20, 48, 170, size=9.5)
     h2.signatures(pdf, m)
@@ -268,23 +231,19 @@ def render_region(m: Meeting, pages: dict):
         pdf.set_font("F", "B", 12)
         pdf.multi_cell(170, 6.5, f"{it.number}  {it.title}", align="L", new_x="LMARGIN", new_y="NEXT")
         if it.dnr:
-            pdf.set_font("F", "", 9)
-            pdf.cell(170, 5, f"Ärendenummer {it.dnr}", new_x="LMARGIN", new_y="NEXT")
+            line_in(pdf, ("", 9), 170, 5, f"Ärendenummer {it.dnr}")
         write_blocks(pdf, item_blocks(it, "Beslut", desc_heading="Sammanfattning"), 20, 170, size=10)
     need(pdf, 60)
     pdf.ln(8)
-    pdf.set_font("F", "B", 11)
-    pdf.cell(170, 7, "Paragrafförteckning", new_x="LMARGIN", new_y="NEXT")
+    line_in(pdf, ("B", 11), 170, 7, "Paragrafförteckning")
     pdf.set_font("F", "", 9.5)
     for it in m.items:
         y = pdf.get_y()
-        pdf.set_xy(20, y)
-        pdf.cell(18, 5, it.number)
+        cell_at(pdf, None, 20, y, 18, 5, it.number)
         pdf.set_xy(38, y)
         pdf.multi_cell(118, 5, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
         y2 = pdf.get_y()
-        pdf.set_xy(158, y)
-        pdf.cell(32, 5, it.dnr or "", align="R")
+        cell_at(pdf, None, 158, y, 32, 5, it.dnr or "", align="R")
         pdf.set_y(y2 + 1)
     return pdf
 
