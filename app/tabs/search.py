@@ -42,15 +42,17 @@ def _hits_csv(result: SearchResult, path: Path) -> None:
                                                     h.item_title, h.source, h.meeting_id, h.item_id, h.snippet)])
 
 
-def hit_facts(settings: Settings, result: SearchResult) -> tuple[dict[int, str], dict[int, dict]]:
-    """Each hit's date as precisely as known (``2021 (år)``) and its OCR mark (items read by OCR only)."""
+def hit_facts(arc: Archive, result: SearchResult, lang: str) -> tuple[dict[int, str], dict[int, dict]]:
+    """Each hit's date as precisely as known (``2021 (år)``) and its OCR mark (items read by OCR only).
+
+    Takes the archive the search ran on, so a search opens it once.
+    """
     if not result.hits:
         return {}, {}
-    with Archive(settings.db_path) as arc:
-        rows = arc.items(item_ids=[h.item_id for h in result.hits], enrichment=False)
-        front = arc.document_front_matter({r.document_id for r in rows})
+    rows = arc.items(item_ids=[h.item_id for h in result.hits], enrichment=False)
+    front = arc.document_front_matter({r.document_id for r in rows})
     marks = {r.id: item_ocr_mark(front.get(r.document_id, {}), r.pages) for r in rows}
-    return {r.id: when_label(r, settings.language) for r in rows}, {k: v for k, v in marks.items() if v}
+    return {r.id: when_label(r, lang) for r in rows}, {k: v for k, v in marks.items() if v}
 
 
 def run_search(settings: Settings, query: str, mode: str, body: str, municipality: str, kind: str, topic: str,
@@ -62,9 +64,9 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
                                 until=until)
         with Archive(settings.db_path) as arc:
             result = search(arc, query or "", settings=settings, k=10, mode=mode, filters=filters, order=order)
+            dates, ocr = hit_facts(arc, result, lang)
     except RadslagError as exc:
         return note(str(exc)), gr.update(choices=[], value=None), None, None, None, None, ""
-    dates, ocr = hit_facts(settings, result)
     picks = [(f"{dates.get(h.item_id) or t('unknown_date', lang)} – {council_name(h.municipality, h.body)} – "
               f"{display_title(h.item_number, h.item_title)}", str(h.item_id)) for h in result.hits]
     name = slug(query)
