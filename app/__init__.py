@@ -100,10 +100,37 @@ def tab_modules() -> list:
     return [importlib.import_module(f"app.tabs.{name}") for name in TABS]
 
 
+#: Per database: (file state, stamp) of the last count, shared by every browser tab.
+_STAMPS: dict[str, tuple[tuple, list[int]]] = {}
+
+
+def _file_state(db_path: Path) -> tuple:
+    """(mtime, size) of the database and its write-ahead log: changes with every write."""
+    state = []
+    for path in (Path(db_path), Path(f"{db_path}-wal")):
+        try:
+            st = path.stat()
+            state.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            state.append(None)
+    return tuple(state)
+
+
 def archive_stamp(settings: Settings) -> list[int]:
-    """What changes when documents are ingested: counts of documents, meetings and items."""
+    """What changes when documents are ingested: counts of documents, meetings and items.
+
+    The archive is opened and counted only when its files changed since the
+    last count (the picker timer asks every :data:`REFRESH_S` seconds per browser tab).
+    """
+    key = str(settings.db_path)
+    state = _file_state(settings.db_path)  # taken before opening: a later write is seen on the next tick
+    cached = _STAMPS.get(key)
+    if cached and cached[0] == state:
+        return list(cached[1])
     with Archive(settings.db_path) as arc:
-        return [arc.count("documents"), arc.count("meetings"), arc.count("items")]
+        stamp = [arc.count("documents"), arc.count("meetings"), arc.count("items")]
+    _STAMPS[key] = (state, stamp)
+    return list(stamp)
 
 
 def refresh_pickers(settings: Settings, keys: list[str], stamp: list[int] | None, force: bool = False) -> tuple:
@@ -130,7 +157,8 @@ def wire_refresh(ctx: Context) -> None:
 
     timer = gr.Timer(REFRESH_S)
     timer.tick(check, [stamp], [stamp, *boxes], show_progress="hidden", queue=False)
-    ctx.blocks.load(force, [stamp], [stamp, *boxes], show_progress="hidden")
+    # on page load only when the archive changed since the app was built (the stamp's start value)
+    ctx.blocks.load(check, [stamp], [stamp, *boxes], show_progress="hidden")
     for event in ctx.shared.get("ingest_events", []):
         event.then(force, [stamp], [stamp, *boxes], show_progress="hidden")
 
