@@ -126,7 +126,7 @@ def split_item(
 PASSAGE_FORMAT = "ctx1"
 
 
-def passage_context(item: Any) -> str:
+def passage_context(item: Any, with_title: bool = True) -> str:
     """The context line embedded before each passage of ``item``.
 
     ``"<municipality> <body>, <date>. <number> <title>"`` from the item's
@@ -134,28 +134,31 @@ def passage_context(item: Any) -> str:
     body or date simply has a shorter line). A passage alone ("Gruppen har
     arbetat systematiskt ...") does not say what it is about or where; the
     meeting and item title do, as a whole-document vector would.
+    ``with_title=False`` leaves out the number and title.
     """
     where = " ".join(x for x in (getattr(item, "municipality", None), getattr(item, "body", None)) if x)
     when = getattr(item, "date", None) or (str(item.year) if getattr(item, "year", None) else "")
     head = ", ".join(x for x in (where, when) if x)
-    title = " ".join(x for x in (getattr(item, "number", None), getattr(item, "title", None)) if x)
+    title = ""
+    if with_title:
+        title = " ".join(x for x in (getattr(item, "number", None), getattr(item, "title", None)) if x)
     return ". ".join(x for x in (head, title) if x)
 
 
 def embedding_text(text: str, context: str) -> str:
-    """A passage as embedded: its context line, then the passage text.
-
-    The item title is left out of the line when the passage already begins
-    with it (an item's first passage holds its title), so it is not counted
-    twice.
-    """
+    """A passage as embedded: its context line, then the passage text."""
     if not context:
         return text
     return f"{context}\n{text}"
 
 
 def embedding_texts(archive: Any, passages: list[Passage]) -> list[str]:
-    """The texts to embed for stored ``passages`` (each with its item's context line)."""
+    """The texts to embed for stored ``passages`` (each with its item's context line).
+
+    The item title is left out of the line when the passage already begins
+    with it (an item's first passage holds its title), so it is not counted
+    twice.
+    """
     ids = sorted({p.item_id for p in passages})
     items = {it.id: it for it in archive.items(item_ids=ids, enrichment=False)} if ids else {}
     out = []
@@ -164,18 +167,8 @@ def embedding_texts(archive: Any, passages: list[Passage]) -> list[str]:
         if item is None:
             out.append(p.text)
             continue
-        context = passage_context(item)
         title = (item.title or "").strip()
-        if title and p.text.lstrip().startswith(title):
-            context = passage_context(_Untitled(item))
+        context = passage_context(item, with_title=not (title and p.text.lstrip().startswith(title)))
         out.append(embedding_text(p.text, context))
     return out
 
-
-class _Untitled:
-    """An item's meeting fields without its title and number (see :func:`embedding_texts`)."""
-
-    def __init__(self, item: Any):
-        self.municipality, self.body = item.municipality, item.body
-        self.date, self.year = item.date, item.year
-        self.number = self.title = None
