@@ -33,20 +33,30 @@ LABEL = "w_tab_watch"
 # -- handlers (settings and widget values in, widget values out) ------------------------
 
 
-def watch_rows(settings: Settings) -> list[list[Any]]:
-    """Rows of the saved-search table: number, name, what it looks for, matches, last check, feed."""
-    lang = settings.language
+def _saved(settings: Settings) -> list:
     with Archive(settings.db_path) as arc:
-        watches = arc.watches()
+        return arc.watches()
+
+
+def _rows(settings: Settings, watches: list) -> list[list[Any]]:
+    lang = settings.language
     return [[w.id, w.name, describe(w, lang), w.alert_count,
              (w.checked_at or t("watch_never", lang)).replace("+00:00", "Z"), feed_url(settings, w.id)]
             for w in watches]
 
 
+def _choices(watches: list) -> list[tuple[str, str]]:
+    return [(f"{w.id}. {w.name}", str(w.id)) for w in watches]
+
+
+def watch_rows(settings: Settings) -> list[list[Any]]:
+    """Rows of the saved-search table: number, name, what it looks for, matches, last check, feed."""
+    return _rows(settings, _saved(settings))
+
+
 def watch_choices(settings: Settings) -> list[tuple[str, str]]:
     """(label, id) of every saved search, for the picker."""
-    with Archive(settings.db_path) as arc:
-        return [(f"{w.id}. {w.name}", str(w.id)) for w in arc.watches()]
+    return _choices(_saved(settings))
 
 
 def _message(text: str, error: bool = False) -> str:
@@ -54,9 +64,10 @@ def _message(text: str, error: bool = False) -> str:
 
 
 def _refresh(settings: Settings, message: str, selected: str | None = None) -> tuple:
-    picks = watch_choices(settings)
+    watches = _saved(settings)  # one read for both the table and the picker
+    picks = _choices(watches)
     keep = selected if selected in {v for _, v in picks} else (picks[-1][1] if picks else None)
-    return message, watch_rows(settings), gr.update(choices=picks, value=keep)
+    return message, _rows(settings, watches), gr.update(choices=picks, value=keep)
 
 
 def save_watch(settings: Settings, query: str, mode: str, topic: str, municipality: str, body: str,
