@@ -60,17 +60,6 @@ def reindex_line(counts: dict[str, Any], lang: str) -> str:
              index=t(f"sum_index_{counts.get('index_type') or 'flat'}", lang), model=counts.get("model") or "–")
 
 
-def council_name(municipality: str | None, body: str | None) -> str:
-    """'Hallstahammar – Trygghetsråd'; the municipality is not repeated when the body names it."""
-    if not municipality:
-        return body or "–"
-    if not body:
-        return municipality
-    if body.casefold().startswith(municipality.casefold()):
-        return body
-    return f"{municipality} – {body}"
-
-
 def modes_text(modes_used: list[str], lang: str) -> str:
     """How a search ran, in words: 'nyckelord och semantik'."""
     if set(modes_used) >= {"keyword", "dense"}:

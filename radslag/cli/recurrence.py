@@ -28,10 +28,10 @@ def mention_rule(tl, lang: str) -> str:
 
 def known_councils(arc, wanted: str) -> str:
     """The councils closest to ``wanted`` (for an error message), or every one when few."""
+    from index.councils import councils
     from radslag.filters import closest
-    from radslag.summaries import council_name
 
-    names = sorted({council_name(m.municipality, m.body) for m in arc.meetings()})
+    names = sorted({c.name for c in councils(arc)})
     return ", ".join(closest(wanted, names) if len(names) > 5 else names) or "–"
 
 

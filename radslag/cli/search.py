@@ -10,7 +10,8 @@ from radslag.cli.base import (CONTEXT, archive_option, cli, fail, filter_options
                               model_option, open_archive, settings_for)
 from radslag.errors import RadslagError
 from radslag.i18n import t
-from radslag.summaries import council_name, search_summary
+from radslag.councils import council_name
+from radslag.summaries import search_summary
 
 
 def _print_result(result, lang: str) -> None:
