@@ -8,12 +8,11 @@ from pathlib import Path
 
 import gradio as gr
 
-import index.search as search_module
 from app.common import colours, download_path, slug
 from app.detail import OPEN_JS, build_panel, item_view, meeting_view, open_outputs, wire_panel
 from app.render import note, render_hits, timeline_figure, undated_note
 from index.export import safe_cell
-from index.search import SearchResult, display_title, search
+from index.search import MAX_K, SearchResult, display_title, search
 from index.store import Archive
 from index.timeline import QUERY_K, timeline
 from ingest.ocr import item_ocr_mark
@@ -81,7 +80,7 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
         try:
             with Archive(settings.db_path) as arc:
                 tl = timeline(arc, query=query, by="meeting", settings=settings, filters=filters,
-                              k=min(QUERY_K, getattr(search_module, "MAX_K", QUERY_K)))
+                              k=min(QUERY_K, MAX_K))
                 palette = colours(arc)
             rows = [vars(r) for r in tl.rows]
             fig = timeline_figure(rows, t("app_when_title", lang, query=query), lang, palette)
