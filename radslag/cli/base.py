@@ -99,10 +99,6 @@ def lang_option(f):
     )(f)
 
 
-def json_option(f):
-    return click.option("--json", "as_json", is_flag=True, help="Skriv JSON (write JSON).")(f)
-
-
 BODY_HELP = ("Organ: varje ord inleder ett ord i '<kommun> <organ>', t.ex. 'trygghetsråd' "
              "eller 'Hallstahammars trygghetsråd'.")
 
