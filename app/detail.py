@@ -64,9 +64,15 @@ def _opened(settings: Settings, item_id, read) -> tuple[int | None, Any]:
 
 def item_view(settings: Settings, item_id, query: str | None = None) -> str:
     """HTML of the opened item (or a line saying to pick one / that it is gone)."""
-    lang = settings.language
-    wanted, found = _opened(settings, item_id, lambda arc, item, meeting: (item, meeting, (
-        arc.document_front_matter([item.document_id]).get(item.document_id, {}) if item else {})))
+    wanted, found = _opened(settings, item_id, _read_item)
+    return _item_html(settings.language, wanted, found, query)
+
+
+def _read_item(arc, item, meeting) -> tuple:
+    return item, meeting, (arc.document_front_matter([item.document_id]).get(item.document_id, {}) if item else {})
+
+
+def _item_html(lang: str, wanted, found, query: str | None) -> str:
     if wanted is None:
         return t("app_pick_first", lang)
     item, meeting, front = found
@@ -100,12 +106,8 @@ def meeting_by_id(settings: Settings, meeting_id) -> str:
     return render_meeting_view(meeting, items, lang)
 
 
-def original_file(settings: Settings, item_id):
+def _original_update(item, lang: str):
     """A download of the item's original file, labelled with its page (hidden when the file is gone)."""
-    lang = settings.language
-    wanted = _item_id(item_id)
-    with Archive(settings.db_path) as arc:
-        item = arc.item(wanted) if wanted is not None else None
     path = Path(item.source) if item else None
     if path is None or not path.is_file():
         return gr.update(value=None, visible=False)
@@ -117,9 +119,10 @@ def original_file(settings: Settings, item_id):
 
 def open_outputs(settings: Settings, item_id, query: str | None = None) -> tuple:
     """Everything the panel shows for an opened item: (view HTML, picked id, original-file button)."""
-    wanted = _item_id(item_id)
-    return (item_view(settings, wanted, query), str(wanted) if wanted is not None else None,
-            original_file(settings, wanted))
+    wanted, found = _opened(settings, item_id, _read_item)  # one archive read for the view and the file
+    item = found[0] if found else None
+    return (_item_html(settings.language, wanted, found, query), str(wanted) if wanted is not None else None,
+            _original_update(item, settings.language))
 
 
 def build_panel(ctx, prefix: str = "", picks: bool = False):
