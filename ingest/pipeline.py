@@ -237,7 +237,9 @@ def complete_stages(
             # the saved index holds exactly the stored passages: every document with passages has its vectors
             ready = set(archive.unfinished("vectors")) & set(archive.done("passages"))
             archive.mark_stage(ready, "vectors")
-            vectors = index.item_means(archive)
+            # item means cost a pass over every passage: only when a later stage will read them
+            if (settings.enrich and archive.unfinished("enrichment")) or archive.unfinished("links"):
+                vectors = index.item_means(archive)
         except RadslagError as exc:
             report.notes.append(f"Inbäddningar saknas (embeddings missing): {exc}")
     if settings.enrich:
@@ -357,7 +359,7 @@ def relink(archive: Archive, settings: Settings, vectors: dict[int, np.ndarray] 
         Notes to pass on (e.g. threads built with TF-IDF, and why).
     """
     report = build_threads(archive, settings, vectors=vectors or None)
-    update_status(archive, settings)  # lexical and thread tests (index.followups)
+    update_status(archive, settings, scopes=report.dirty)  # only scopes that changed (index.followups)
     return report.notes
 
 
