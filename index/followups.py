@@ -255,18 +255,38 @@ def assess(
 
 
 def update_status(
-    archive: Archive, settings: Settings | None = None, vectors: dict[int, np.ndarray] | None = None
+    archive: Archive,
+    settings: Settings | None = None,
+    vectors: dict[int, np.ndarray] | None = None,
+    *,
+    scopes: set[str] | None = None,
 ) -> int:
-    """Assess every stored follow-up and store the outcome.
+    """Assess the stored follow-ups and store the outcome.
 
     Build threads first (:func:`index.threads.build_threads`) so thread links
     count as answers. The embedding test runs when both ``vectors`` and
     ``settings`` are given.
 
+    Args:
+        scopes: Only the follow-ups of these thread scopes (municipalities,
+            :func:`index.threads.thread_scope`) and of the scopes of meetings
+            whose ``links`` stage is open; None assesses every follow-up. A
+            follow-up's answers come from its own council, which lies in one
+            scope, so a scope nothing changed in keeps its statuses.
+
     Returns:
         The number of follow-ups assessed.
     """
-    rows = assess(archive, settings, vectors=vectors, embed=vectors is not None and settings is not None)
+    meeting_ids = None
+    if scopes is not None:
+        from index.threads import thread_scope  # deferred: index.threads loads scikit-learn
+
+        scope_of = {mid: thread_scope(mun, body) for mid, (mun, body) in archive.meeting_councils().items()}
+        pending = archive.document_meeting_ids(archive.unfinished("links"))
+        wanted = set(scopes) | {scope_of[m] for m in pending if m in scope_of}
+        meeting_ids = [mid for mid, sc in scope_of.items() if sc in wanted]
+    rows = assess(archive, settings, vectors=vectors, meeting_ids=meeting_ids,
+                  embed=vectors is not None and settings is not None)
     archive.set_followup_statuses(rows)
     return len(rows)
 

@@ -115,6 +115,8 @@ class ThreadReport:
         notes: Anything the caller should pass on (a fallback and why).
         scopes: Municipalities (scopes) relinked in this run.
         full: Whether the whole archive was relinked.
+        dirty: The scopes relinked, None when the whole archive was (see
+            :func:`index.followups.update_status`).
     """
 
     links: int
@@ -122,6 +124,7 @@ class ThreadReport:
     notes: list[str] = field(default_factory=list)
     scopes: int = 0
     full: bool = False
+    dirty: set[str] | None = None
 
 
 @dataclass
@@ -500,7 +503,7 @@ def build_threads(
         dirty |= {seen[mid] for mid in seen if mid not in scope_of or seen[mid] != scope_of[mid]}
         dirty |= archive.broken_thread_scopes()
         if not dirty:
-            return ThreadReport(links=0, method=stored or planned, notes=[], scopes=0, full=False)
+            return ThreadReport(links=0, method=stored or planned, notes=[], scopes=0, full=False, dirty=set())
     meetings = {mid for mid, sc in scope_of.items() if sc in dirty}
     links, used, notes = compute_links(archive, settings, vectors, meeting_ids=None if full else meetings, **options)
     comp = _components(links)
@@ -511,7 +514,8 @@ def build_threads(
     ordered = [sorted(items, key=lambda i: (chron[i][0][0], chronological(chron[i][0][1] or None), chron[i][0][2],
                                             chron[i][1])) for items in members.values()]
     archive.replace_scope_threads({mid: scope_of[mid] for mid in meetings}, links, ordered, used, everything=full)
-    return ThreadReport(links=len(links), method=used, notes=notes, scopes=len(dirty), full=full)
+    return ThreadReport(links=len(links), method=used, notes=notes, scopes=len(dirty), full=full,
+                        dirty=None if full else dirty)
 
 
 def has_threads(archive: Archive) -> bool:
