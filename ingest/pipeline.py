@@ -359,7 +359,7 @@ def relink(archive: Archive, settings: Settings, vectors: dict[int, np.ndarray] 
         Notes to pass on (e.g. threads built with TF-IDF, and why).
     """
     report = build_threads(archive, settings, vectors=vectors or None)
-    update_status(archive, settings)  # lexical and thread tests (index.followups)
+    update_status(archive, settings, scopes=report.dirty)  # only scopes that changed (index.followups)
     return report.notes
 
 
