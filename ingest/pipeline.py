@@ -302,7 +302,8 @@ def enrich_meetings(
     """Tag entities and topics on every item of ``meeting_ids``; return item count.
 
     Items go in batches of ``settings.batch_size``, each written in one
-    transaction; canonical names are set across the archive afterwards.
+    transaction; canonical names are set by the links stage that follows
+    (:func:`complete_stages`).
 
     Args:
         vectors: Item vectors by id (:meth:`VectorIndex.item_means`); read
@@ -334,7 +335,6 @@ def enrich_meetings(
         log.debug("enriched a batch of %d items", len(chunk))
         bar.update(len(chunk))
     bar.close()
-    canonicalize(archive)
     return len(items)
 
 
