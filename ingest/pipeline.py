@@ -349,7 +349,8 @@ def item_vectors(settings: Settings, archive: Archive) -> dict[int, np.ndarray]:
 
 
 def relink(archive: Archive, settings: Settings, vectors: dict[int, np.ndarray] | None = None) -> list[str]:
-    """Rebuild issue threads, then assess every follow-up, over the whole archive.
+    """Relink what changed: issue threads of the municipalities with new, changed or removed meetings,
+    then the follow-up status in those municipalities (and wherever a links stage is open).
 
     Args:
         vectors: Item vectors by id; without them threads compute their own
