@@ -23,7 +23,6 @@ from index import lemmas
 from index.embeddings import load_embedder
 from index.keyword import analyze, match_query, query_groups
 from index.store import Archive
-from index.vectors import META_FILE, VectorIndex
 from radslag.config import Settings
 from radslag.errors import RadslagError
 from radslag.lang import stopwords
@@ -216,6 +215,8 @@ class DenseSearcher:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.embedder = load_embedder(settings)
+        from index.vectors import VectorIndex  # FAISS and numpy: not loaded by a keyword search
+
         self.index = VectorIndex.open(settings, self.embedder)
         self._stamp = self._index_stamp()
 
@@ -231,6 +232,8 @@ class DenseSearcher:
             RadslagError: When there is no vector index (checked before the
                 model is loaded).
         """
+        from index.vectors import META_FILE
+
         if not (settings.index_dir / META_FILE).exists():
             raise RadslagError(
                 f"Inget vektorindex i {settings.index_dir} – kör `radslag reindex` (no vector index)."

@@ -12,10 +12,12 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
 import yaml
+
+if TYPE_CHECKING:  # numpy loads in topic_vectors only: a keyword search never needs it
+    import numpy as np
 
 TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "topics.yaml"
 #: Characters of title + text embedded for an item without a stored vector.
@@ -125,6 +127,8 @@ def topic_vectors(topics: Sequence[Topic], embedder: QueryEncoder) -> np.ndarray
     key = (str(getattr(embedder, "name", id(embedder))), taxonomy_key(topics))
     vecs = _TOPIC_VECTORS.get(key)
     if vecs is None:
+        import numpy as np
+
         vecs = np.asarray(embedder.encode_queries([t.embedding_text() for t in topics]), dtype=np.float32)
         _TOPIC_VECTORS[key] = vecs
     return vecs
