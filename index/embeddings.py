@@ -62,13 +62,14 @@ import os
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Sequence
 
 from index.passages import PASSAGE_FORMAT
 from radslag.config import Settings
 from radslag.errors import ModelError
+
+if TYPE_CHECKING:  # numpy is imported where it is used: a keyword search never loads it
+    import numpy as np
 
 #: Fixed sentences whose embeddings make up the fingerprint; never change them.
 PROBE_SENTENCES = (
@@ -141,6 +142,8 @@ class Embedder:
     # -- encoding -----------------------------------------------------------------
 
     def _encode(self, texts: Sequence[str], prompt: str, batch_size: int | None, progress: bool) -> np.ndarray:
+        import numpy as np
+
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -190,6 +193,8 @@ class Embedder:
     # -- identity -------------------------------------------------------------------
 
     def _probe(self) -> np.ndarray:
+        import numpy as np
+
         # One sentence at a time: no padding, so batch composition cannot matter.
         return np.vstack([self._encode([s], self.passage_prompt, 1, False) for s in PROBE_SENTENCES])
 
@@ -203,6 +208,8 @@ class Embedder:
             probes: Stored probe vectors (list of lists), used when the
                 fingerprints differ only through floating-point noise.
         """
+        import numpy as np
+
         if name != self.name or int(dim) != self.dim:
             return False
         if fingerprint_variant(str(fingerprint)) != fingerprint_variant(self.fingerprint):
@@ -233,6 +240,8 @@ def fingerprint_of(name: str, dim: int, probe_vectors: np.ndarray, variant: str 
     older archives stored) and ``"int8"`` for the quantised network, whose
     fingerprint reads ``int8:<sha256>`` so the tag survives in a stored index.
     """
+    import numpy as np
+
     digest = hashlib.sha256()
     digest.update(name.encode("utf-8"))
     digest.update(f"|{int(dim)}|".encode())
@@ -478,6 +487,8 @@ class OnnxSentenceModel:
         Returns:
             ``float32`` array ``(n, dim)``.
         """
+        import numpy as np
+
         single = isinstance(sentences, str)
         texts = [sentences] if single else list(sentences)
         if not texts:
@@ -506,6 +517,8 @@ class OnnxSentenceModel:
         return out[0] if single else out
 
     def _run(self, ids: list[list[int]]) -> np.ndarray:
+        import numpy as np
+
         width = max(len(x) for x in ids)
         input_ids = np.full((len(ids), width), self._pad_id, dtype=np.int64)
         mask = np.zeros((len(ids), width), dtype=np.int64)
