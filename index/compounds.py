@@ -18,13 +18,19 @@ split only when every part has at least :data:`WHOLE_WORD_MIN_PART` letters,
 so "ungdom" stays whole while "kommunstyrelse" becomes kommun + styrelse; the
 caller indexes the whole word as well, so both forms are kept.
 
-The lexicon is parsed once, lazily, and cached as a pickle in the settings
-cache folder (parsing and stemming 279k entries takes a few seconds).
+The lexicon is parsed once, lazily, and kept as a SQLite file in the
+settings cache folder (parsing and stemming 279k entries takes a few
+seconds). A process does not load it whole: splitting a query's few words
+looks each candidate part up on disk (:mod:`index.table_cache`), so a cold
+``radslag search`` does not pay 0.4 s for 660k entries it never reads; a
+process that analyses many words (ingest) loads the tables it uses.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import re
 import sys
 import sysconfig
@@ -35,7 +41,7 @@ from pathlib import Path
 
 import snowballstemmer
 
-from index import pickle_cache
+from index import table_cache
 from radslag.config import load_settings
 from radslag.lang import read_word_list
 
@@ -52,8 +58,13 @@ WHOLE_WORD_MIN_PART = 4
 MIN_WORD = 6
 #: Most parts in one compound (hunspell-sv's COMPOUNDWORDMAX).
 MAX_PARTS = 4
-#: Bump when the cached lexicon format or its construction changes.
+#: Bump when the lexicon's construction changes (it is part of the keyword
+#: analyzer's fingerprint: a bump re-analyses every archive).
 _CACHE_VERSION = 4
+#: Tables of the lexicon kept on disk (the rest is small and kept as metadata).
+_TABLES = ("begin", "middle", "end", "end_stems", "whole", "whole_stems")
+
+log = logging.getLogger(__name__)
 
 _stemmer = snowballstemmer.stemmer("swedish")
 
@@ -67,6 +78,10 @@ def stem(word: str) -> str:
 @dataclass
 class Lexicon:
     """Compound-part lexicon.
+
+    A lexicon read from the cache (:func:`get_lexicon`) holds read-only
+    :class:`index.table_cache.TableView` objects in place of the dicts and
+    sets below; they answer ``in`` and ``get`` alike.
 
     Attributes:
         begin: Surface form allowed first in a compound -> base form.
@@ -218,19 +233,43 @@ def build_lexicon(dic: Path | None) -> Lexicon:
 
 def _cache_path(dic: Path | None) -> Path | None:
     cache_dir = load_settings().cache_dir
-    h = hashlib.sha256(str(_CACHE_VERSION).encode())
+    h = hashlib.sha256(f"{_CACHE_VERSION}|{table_cache.FORMAT}".encode())
     for p in (dic, dic.with_suffix(".aff") if dic else None, DOMAIN_WORDS_FILE, LINKING_FILE, ENDINGS_FILE):
         if p is not None:
             st = p.stat()
             h.update(f"{p}|{st.st_size}|{st.st_mtime_ns}".encode())
-    return Path(cache_dir) / "compounds" / f"lexicon-{h.hexdigest()[:16]}.pickle"
+    return Path(cache_dir) / "compounds" / f"lexicon-{h.hexdigest()[:16]}.sqlite"
+
+
+def store_lexicon(lex: Lexicon, cache: Path) -> bool:
+    """Keep ``lex`` in ``cache`` (see :func:`open_lexicon`); False when it could not be written."""
+    meta = {"source": lex.source, "endings": json.dumps(lex.endings, ensure_ascii=False),
+            "domain": json.dumps(sorted(lex.domain), ensure_ascii=False)}
+    return table_cache.write(cache, {name: getattr(lex, name) for name in _TABLES}, meta, "compound lexicon")
+
+
+def open_lexicon(cache: Path | None) -> Lexicon | None:
+    """The lexicon kept in ``cache``, looked up on disk; None when missing or unreadable."""
+    tables = table_cache.TableFile.open(cache, "compound lexicon")
+    if tables is None:
+        return None
+    try:
+        return Lexicon(
+            **{name: tables.view(name) for name in _TABLES},  # type: ignore[arg-type]
+            domain=set(json.loads(tables.meta("domain") or "")),
+            endings=[(str(e), str(r)) for e, r in json.loads(tables.meta("endings") or "")],
+            source=tables.meta("source") or "",
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        log.warning("ignoring unreadable compound lexicon cache %s: %s", cache, exc)
+        return None
 
 
 _LEXICON: Lexicon | None = None
 
 
 def get_lexicon() -> Lexicon:
-    """Return the process-wide lexicon, building (or loading the cached) one on first use."""
+    """Return the process-wide lexicon, building (or opening the cached) one on first use."""
     global _LEXICON
     if _LEXICON is not None:
         return _LEXICON
@@ -243,14 +282,14 @@ def get_lexicon() -> Lexicon:
             stacklevel=2,
         )
     cache = _cache_path(dic)
-    lex = pickle_cache.load(cache, Lexicon, "lexicon")
+    lex = open_lexicon(cache)
     if lex is not None:
         _LEXICON = lex
         return lex
     lex = build_lexicon(dic)
     if cache is not None:
-        pickle_cache.store(cache, lex, "compound lexicon")
-    _LEXICON = lex
+        store_lexicon(lex, cache)
+    _LEXICON = lex  # this process keeps the one it built, in memory
     return lex
 
 

@@ -13,8 +13,9 @@ reliably and the tagger costs ~400 MB per process): a form with several
 lemmas takes the lemma of its first content reading (noun, verb, adjective,
 participle, in that order). Only forms whose lemma is not already reached by
 suffix stripping are kept (the lemma, without a final vowel, is not a prefix
-of the form), which leaves about a fifth of the table; it is cached as a
-pickle in ``<cache>/compounds``. Without a built efselab the layer is off
+of the form), which leaves about a fifth of the table; it is kept as a SQLite
+file in ``<cache>/compounds`` and looked up key by key
+(:mod:`index.table_cache`), so a query does not load it whole. Without a built efselab the layer is off
 (:func:`lemma_source` says so) and analysis falls back to the dictionary
 lemmas of :mod:`index.compounds`; :func:`index.keyword.analyzer_fingerprint`
 records which, so an archive analysed without the table is re-analysed.
@@ -25,7 +26,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from index import pickle_cache
+from index import table_cache
 from radslag.config import load_settings
 
 #: Where efselab's build keeps the lemma table, relative to the model cache
@@ -37,7 +38,7 @@ _TAG_ORDER = ("NN", "VB", "JJ", "PC", "AB", "PM")
 _CACHE_VERSION = 1
 _VOWELS = "aeiouyåäö"
 
-_TABLE: dict[str, str] | None = None
+_TABLE: "dict[str, str] | table_cache.TableView | None" = None
 _SOURCE = ""
 
 
@@ -74,11 +75,25 @@ def build_table(path: Path) -> dict[str, str]:
 def _cache_file(path: Path) -> Path:
     st = path.stat()
     key = hashlib.sha256(f"{_CACHE_VERSION}|{path}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
-    return Path(load_settings().cache_dir) / "compounds" / f"lemmas-{key}.pickle"
+    # The stem (not the suffix) goes into the analyzer fingerprint via lemma_source().
+    return Path(load_settings().cache_dir) / "compounds" / f"lemmas-{key}.sqlite"
 
 
-def get_table() -> dict[str, str]:
-    """The process-wide lemma table (empty when efselab is not built); loaded once."""
+def _open(cache: Path) -> "table_cache.TableView | None":
+    tables = table_cache.TableFile.open(cache, "lemma")
+    try:
+        return tables.view("lemmas") if tables is not None else None
+    except KeyError:
+        return None
+
+
+def get_table() -> "dict[str, str] | table_cache.TableView":
+    """The process-wide lemma table (empty when efselab is not built), opened once.
+
+    Returns:
+        A read-only view of the cached table (``in``/``get`` look keys up on
+        disk), or the dict just built when the cache could not be written.
+    """
     global _TABLE, _SOURCE
     if _TABLE is not None:
         return _TABLE
@@ -87,10 +102,11 @@ def get_table() -> dict[str, str]:
         _TABLE, _SOURCE = {}, "none"
         return _TABLE
     cache = _cache_file(path)
-    table = pickle_cache.load(cache, dict, "lemma")
+    table = _open(cache)
     if table is None:
-        table = build_table(path)
-        pickle_cache.store(cache, table, "lemma table")
+        built = build_table(path)
+        table_cache.write(cache, {"lemmas": built}, {}, "lemma table")
+        table = _open(cache) or built
     _TABLE = table
     _SOURCE = f"{cache.stem}:{len(table)}"
     return table
@@ -102,7 +118,7 @@ def lemma_source() -> str:
     return _SOURCE
 
 
-def set_table(table: dict[str, str] | None, source: str = "test") -> None:
+def set_table(table: "dict[str, str] | table_cache.TableView | None", source: str = "test") -> None:
     """Replace the process-wide table (tests); ``None`` reloads it on next use."""
     global _TABLE, _SOURCE
     _TABLE, _SOURCE = table, source if table is not None else ""

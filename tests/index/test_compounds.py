@@ -91,3 +91,57 @@ def test_prefers_few_long_parts() -> None:
     assert compounds._split_once("abcdefghi", lex) == ["abcdef", "ghi"]
     assert compounds._split_once("abcghi", lex) == ["abc", "ghi"]
     assert compounds._split_once("zzzghi", lex) is None
+
+
+def _words(limit: int = 600) -> list[str]:
+    """Distinct long words of the bundled corpus texts (where compounds are)."""
+    import re
+
+    from radslag.config import CORPUS_DIR
+
+    words: set[str] = set()
+    for path in sorted(CORPUS_DIR.glob("*.txt")):
+        words.update(w for w in re.findall(r"[^\W\d_]+", path.read_text(encoding="utf-8").casefold()) if len(w) >= 6)
+    return sorted(words, key=lambda w: (-len(w), w))[:limit]
+
+
+@needs_dic
+def test_stored_lexicon_is_looked_up_on_disk_and_splits_like_one_in_memory(monkeypatch) -> None:
+    """A query's few words are split without loading the 660k-entry lexicon, with the same parts."""
+    from index import table_cache
+
+    compounds.set_lexicon(None)
+    compounds.get_lexicon()  # builds and stores the cache when missing
+    cache = compounds._cache_path(find_dictionary())
+    disk = compounds.open_lexicon(cache)
+    assert disk is not None, f"no readable lexicon cache at {cache}"
+    monkeypatch.setattr(table_cache, "LOAD_AFTER", 10**9)  # every lookup goes to the file
+    memory = Lexicon(
+        **{name: (dict if name in ("begin", "middle") else set)(getattr(disk, name).load())
+           for name in compounds._TABLES},
+        domain=disk.domain, endings=disk.endings, source=disk.source)
+    disk = compounds.open_lexicon(cache)  # fresh views: nothing loaded
+    words = ["trygghetsvandringar", "motorburna", "lokalpolisområdeschef", *_words()]
+    try:
+        compounds.set_lexicon(disk)
+        on_disk = [(split(w), disk.lemma(w), disk.knows_whole(w)) for w in words]
+        assert not any(getattr(disk, name).loaded for name in compounds._TABLES)
+        compounds.set_lexicon(memory)
+        in_memory = [(split(w), memory.lemma(w), memory.knows_whole(w)) for w in words]
+    finally:
+        compounds.set_lexicon(None)
+    assert on_disk == in_memory
+    assert on_disk[0][0] == ("trygghet", "vandring") and on_disk[1][1] == "motorburen"
+
+
+def test_lexicon_round_trips_through_the_cache_file(tmp_path) -> None:
+    lex = build_lexicon(None)
+    cache = tmp_path / "lexicon-0123.sqlite"
+    assert compounds.store_lexicon(lex, cache)
+    back = compounds.open_lexicon(cache)
+    assert back is not None
+    for name in compounds._TABLES:
+        assert getattr(back, name) == getattr(lex, name), name
+    assert (back.domain, back.endings, back.source) == (lex.domain, lex.endings, lex.source)
+    cache.write_bytes(b"garbage")
+    assert compounds.open_lexicon(cache) is None  # unreadable: rebuilt by get_lexicon
