@@ -27,7 +27,7 @@ from radslag.config import Settings
 from radslag.errors import RadslagError
 from radslag.lang import stopwords
 from radslag.taxonomy import load_taxonomy
-from radslag.types import Filters, Item, Record
+from radslag.types import Filters, Item, Passage, Record
 
 MODES = ("hybrid", "dense", "keyword")
 ORDERS = ("relevance", "date")
@@ -432,9 +432,18 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     return spans
 
 
-def best_snippet(archive: Archive, item: Item, query: str, width: int = 320) -> tuple[str, int | None]:
-    """The passage of an item that shares the most terms with the query."""
-    passages = archive.item_passages(item.id)
+def best_snippet(
+    archive: Archive, item: Item, query: str, width: int = 320, passages: list[Passage] | None = None
+) -> tuple[str, int | None]:
+    """The passage of an item that shares the most terms with the query.
+
+    Args:
+        passages: The item's passages when the caller has already read them
+            (:meth:`Archive.items_passages` reads those of every hit at once);
+            None reads them here.
+    """
+    if passages is None:
+        passages = archive.item_passages(item.id)
     candidates = [(p.text, p.start) for p in passages] or _windows(item.text, item.start, width * 2)
     terms = query_terms(query) if len(candidates) > 1 else set()
     # A query term (a stem or compound part) found inside the passage text counts:
@@ -623,13 +632,16 @@ def _hits(
     rows = {row.id: row for row in archive.items(item_ids=ordered)}
     wanted = [best_passage[i] for i in ordered if i in best_passage]
     passages = {p.id: p for p in archive.passages(wanted)} if wanted else {}
+    # items whose snippet is chosen among all their passages: read those in one query
+    by_terms = [i for i in ordered if best_passage.get(i) not in passages or i in kw_rank]
+    item_passages = archive.items_passages(by_terms) if by_terms else {}
     for item_id in ordered:
         row = rows[item_id]
         pid = best_passage.get(item_id)
         if pid in passages and item_id not in kw_rank:
             snippet, s_start = _trim(passages[pid].text, query, 320), passages[pid].start
         else:
-            snippet, s_start = best_snippet(archive, row, query)
+            snippet, s_start = best_snippet(archive, row, query, passages=item_passages.get(item_id, []))
         hits.append(
             Hit(
                 rank=0,

@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 
 from index.store.base import StorePart
+from radslag.types import Passage
 
 
 class SearchStore(StorePart):
@@ -25,6 +26,21 @@ class SearchStore(StorePart):
             (json.dumps([int(i) for i in passage_ids]),),
         )
         return {int(pid): (int(item), int(meeting)) for pid, item, meeting in rows}
+
+    def items_passages(self, item_ids: Sequence[int]) -> dict[int, list[Passage]]:
+        """``{item id: its passages in order}`` for several items (one query; items without passages absent)."""
+        if not item_ids:
+            return {}
+        rows = self._conn.execute(
+            "SELECT id, item_id, ordinal, text, start, end FROM passages "
+            "WHERE item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id, ordinal",
+            (json.dumps([int(i) for i in item_ids]),),
+        )
+        out: dict[int, list[Passage]] = {}
+        for pid, item_id, ordinal, text, start, end in rows:
+            out.setdefault(int(item_id), []).append(
+                Passage(item_id=int(item_id), ordinal=ordinal, text=text, start=start, end=end, id=int(pid)))
+        return out
 
     def topic_items(self, topic_ids: Sequence[str], candidates: Sequence[int]) -> dict[int, set[str]]:
         """``{item id: topic ids}`` of the ``candidates`` tagged with any of ``topic_ids``."""
