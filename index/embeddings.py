@@ -371,6 +371,152 @@ def _cpu_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: Characters a batch may hold to be tokenised by :class:`PieceTokenizer` (queries,
+#: probes) rather than by the whole tokenizer, which then loads on the first larger batch.
+PIECE_BATCH_CHARS = 4000
+#: Bump when the piece table's layout changes.
+_PIECES_VERSION = 2
+
+
+def pieces_cache_file(folder: Path, cache_dir: Path) -> Path:
+    """Where the piece table of ``folder/tokenizer.json`` is kept (named by the file's path, size and time)."""
+    from index import table_cache
+
+    tok = Path(folder) / "tokenizer.json"
+    st = tok.stat()
+    key = f"{_PIECES_VERSION}|{table_cache.FORMAT}|{tok.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+    return Path(cache_dir) / "tokenizers" / f"pieces-{hashlib.sha256(key.encode()).hexdigest()[:16]}.sqlite"
+
+
+class PieceTokenizer:
+    """Tokenises short texts as the folder's Unigram ``tokenizer.json`` does, without loading its vocabulary.
+
+    e5's tokenizer holds 250k sentencepiece pieces; ``Tokenizer.from_file``
+    spends 1.1-1.4 s of CPU building them, on every cold ``radslag search``,
+    to tokenise one query. A Unigram tokenizer's segmentation of a word only
+    involves pieces that are substrings of that word (after normalisation and
+    pre-tokenisation), the lowest piece score (the unknown-token penalty is
+    derived from it) and the special tokens of the post-processor. So the
+    pieces are kept in a SQLite table (:func:`build`, once per tokenizer
+    file); a batch's substrings are looked up in it and the ``tokenizers``
+    library builds the same tokenizer over just those pieces (a few hundred)
+    and encodes the batch. The token ids are mapped back by piece, so they are
+    the full tokenizer's ids (``tests/index/test_embeddings.py`` compares them
+    on the corpus). Texts holding a special token's text (``<s>``, ``<mask>``)
+    are left to the full tokenizer (:meth:`encode_ids` returns None).
+
+    Args:
+        tables: The piece table written by :func:`build`.
+        max_length: Truncation length in tokens (special tokens included).
+    """
+
+    def __init__(self, tables: Any, max_length: int):
+        from tokenizers import Tokenizer
+
+        self._pieces = tables.view("pieces")
+        self._template: dict[str, Any] = json.loads(tables.meta("template"))
+        self.special_ids: dict[str, int] = json.loads(tables.meta("special_ids"))
+        self._unk: list[Any] = json.loads(tables.meta("unk"))  # [piece, score, id]
+        self._floor: list[Any] = json.loads(tables.meta("floor"))  # the lowest-scored [piece, score, id]
+        self._longest = int(tables.meta("longest") or 0)
+        self.max_length = int(max_length)
+        shell = Tokenizer.from_str(self._subset([])[0])
+        self._normalizer, self._pre_tokenizer = shell.normalizer, shell.pre_tokenizer
+
+    @staticmethod
+    def build(tokenizer_json: Path, cache: Path) -> bool:
+        """Write the piece table of a Unigram ``tokenizer.json`` to ``cache``.
+
+        Returns:
+            False when the tokenizer is not a plain Unigram model (the full
+            tokenizer is then always used) or the file could not be written.
+        """
+        from index import table_cache
+
+        data = json.loads(Path(tokenizer_json).read_text(encoding="utf-8"))
+        model = data.get("model") or {}
+        vocab = model.get("vocab")
+        unk_id = model.get("unk_id")
+        if (model.get("type") != "Unigram" or model.get("byte_fallback") or not isinstance(vocab, list)
+                or not vocab or not isinstance(unk_id, int) or len({p for p, _ in vocab}) != len(vocab)):
+            return False
+        pieces = {piece: f"{i}\t{float(score)!r}" for i, (piece, score) in enumerate(vocab)}
+        floor_id = min(range(len(vocab)), key=lambda i: vocab[i][1])
+        special = {t["content"]: int(t["id"]) for t in data.get("added_tokens") or []}
+        template = dict(data, added_tokens=[], truncation=None, padding=None,
+                        model=dict(model, vocab=[], unk_id=0))
+        meta = {"template": json.dumps(template, ensure_ascii=False), "special_ids": json.dumps(special),
+                "unk": json.dumps([vocab[unk_id][0], float(vocab[unk_id][1]), unk_id]),
+                "floor": json.dumps([vocab[floor_id][0], float(vocab[floor_id][1]), floor_id]),
+                "longest": str(max(len(p) for p, _ in vocab))}
+        return table_cache.write(cache, {"pieces": pieces}, meta, "tokenizer pieces")
+
+    @classmethod
+    def open(cls, folder: Path, cache_dir: Path | None, max_length: int) -> "PieceTokenizer | None":
+        """The piece tokenizer of ``folder`` (its table built on first use), or None when it cannot be had."""
+        from index import table_cache
+
+        tok = Path(folder) / "tokenizer.json"
+        if cache_dir is None or not tok.is_file():
+            return None
+        cache = pieces_cache_file(folder, cache_dir)
+        tables = table_cache.TableFile.open(cache, "tokenizer pieces")
+        if tables is None:
+            try:
+                if not cls.build(tok, cache):
+                    return None
+            except (OSError, ValueError, TypeError, KeyError):
+                return None
+            tables = table_cache.TableFile.open(cache, "tokenizer pieces")
+        try:
+            return cls(tables, max_length) if tables is not None else None
+        except Exception:  # noqa: BLE001 - an unusable table only costs the full tokenizer
+            return None
+
+    def _subset(self, pieces: list[tuple[str, float, int]]) -> tuple[str, list[int]]:
+        """The tokenizer.json over ``pieces`` (plus the unknown and the lowest-scored piece), and its ids' real ids."""
+        chosen = [tuple(self._unk)]
+        if self._floor[0] != self._unk[0]:
+            chosen.append(tuple(self._floor))
+        chosen += [p for p in pieces if p[0] not in (self._unk[0], self._floor[0])]
+        vocab = [[piece, score] for piece, score, _ in chosen]
+        text = json.dumps(dict(self._template, model=dict(self._template["model"], vocab=vocab)), ensure_ascii=False)
+        return text, [int(i) for _, _, i in chosen]
+
+    def encode_ids(self, texts: Sequence[str]) -> list[list[int]] | None:
+        """Token ids of each text, special tokens added and truncated, as the full tokenizer gives them.
+
+        Returns:
+            None when a text holds a special token's text (left to the full tokenizer).
+        """
+        from tokenizers import Tokenizer
+
+        if any(sp in text for text in texts for sp in self.special_ids):
+            return None
+        wanted: set[str] = set()
+        longest = self._longest
+        for text in texts:
+            normalized = self._normalizer.normalize_str(text) if self._normalizer is not None else text
+            words = (self._pre_tokenizer.pre_tokenize_str(normalized) if self._pre_tokenizer is not None
+                     else [(normalized, None)])
+            for word, _ in words:
+                if any(sp in word for sp in self.special_ids):
+                    return None
+                n = len(word)
+                wanted.update(word[i:j] for i in range(n) for j in range(i + 1, min(n, i + longest) + 1))
+        pieces = []
+        for piece, value in sorted(self._pieces.get_many(wanted).items()):
+            i, score = str(value).split("\t")
+            pieces.append((piece, float(score), int(i)))
+        text, real_ids = self._subset(pieces)
+        tok = Tokenizer.from_str(text)
+        tok.no_padding()
+        tok.enable_truncation(max_length=self.max_length)
+        # special tokens come from the post-processor with their real ids; the model's ids index real_ids
+        return [[i if special else real_ids[i] for i, special in zip(enc.ids, enc.special_tokens_mask)]
+                for enc in tok.encode_batch(list(texts))]
+
+
 class OnnxSentenceModel:
     """A sentence-transformers folder whose transformer runs as an ONNX file in onnxruntime.
 
@@ -393,9 +539,8 @@ class OnnxSentenceModel:
             transformer -> pooling -> normalise.
     """
 
-    def __init__(self, folder: Path, onnx_file: Path, threads: int | None = None):
+    def __init__(self, folder: Path, onnx_file: Path, threads: int | None = None, cache_dir: Path | None = None):
         ort = _import_onnxruntime("onnx")
-        from tokenizers import Tokenizer
 
         self.folder = Path(folder)
         self.onnx_file = Path(onnx_file)
@@ -409,13 +554,17 @@ class OnnxSentenceModel:
         self.max_seq_length = self.config.max_seq_length
         self.prompts = dict(self.config.prompts)
         tok_cfg = _read_json(self.folder / "tokenizer_config.json")
-        tok = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
-        tok.no_padding()
-        tok.enable_truncation(max_length=self.max_seq_length)
-        self._tok = tok
+        self._tok_lock = threading.Lock()
+        self._full_tok: Any = None
+        # Queries and probes are tokenised from the piece table; the whole
+        # tokenizer (1.1-1.4 s to load) waits for the first larger batch.
+        self._pieces = PieceTokenizer.open(self.folder, cache_dir, self.max_seq_length)
         pad = tok_cfg.get("pad_token")
         pad = pad.get("content") if isinstance(pad, dict) else pad
-        pad_id = tok.token_to_id(pad) if isinstance(pad, str) else None
+        if self._pieces is not None:
+            pad_id = self._pieces.special_ids.get(pad) if isinstance(pad, str) else None
+        else:
+            pad_id = self._full_tokenizer().token_to_id(pad) if isinstance(pad, str) else None
         self._pad_id = int(pad_id if pad_id is not None else 0)
         self._hf_tokenizer: Any = None
         self._hf_lock = threading.Lock()
@@ -458,9 +607,26 @@ class OnnxSentenceModel:
                 self._hf_tokenizer.model_max_length = self.max_seq_length
             return self._hf_tokenizer
 
+    def _full_tokenizer(self) -> Any:
+        """The folder's whole ``tokenizer.json`` (loaded on first use)."""
+        with self._tok_lock:
+            if self._full_tok is None:
+                from tokenizers import Tokenizer
+
+                tok = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+                tok.no_padding()
+                tok.enable_truncation(max_length=self.max_seq_length)
+                self._full_tok = tok
+            return self._full_tok
+
     def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids of each text (special tokens added, truncated to ``max_seq_length``)."""
-        return [e.ids for e in self._tok.encode_batch(list(texts))]
+        texts = list(texts)
+        if self._pieces is not None and self._full_tok is None and sum(map(len, texts)) <= PIECE_BATCH_CHARS:
+            ids = self._pieces.encode_ids(texts)
+            if ids is not None:
+                return ids
+        return [e.ids for e in self._full_tokenizer().encode_batch(texts)]
 
     def encode(
         self,
@@ -495,8 +661,8 @@ class OnnxSentenceModel:
             return np.zeros((0, self.config.dim), dtype=np.float32)
         if prompt:
             texts = [prompt + t for t in texts]
-        encodings = self._tok.encode_batch(texts)
-        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        encodings = self.tokenize(texts)
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i]))
         out = np.empty((len(texts), self.config.dim), dtype=np.float32)
         batches = [order[s : s + max(1, int(batch_size))] for s in range(0, len(order), max(1, int(batch_size)))]
         bar = None
@@ -506,7 +672,7 @@ class OnnxSentenceModel:
             bar = tqdm(total=len(texts), desc="Bäddar in (embedding)", unit="passage")
         try:
             for idx in batches:
-                out[idx] = self._run([encodings[i].ids for i in idx])
+                out[idx] = self._run([encodings[i] for i in idx])
                 if bar is not None:
                     bar.update(len(idx))
         finally:
@@ -724,7 +890,7 @@ def load_embedder(settings: Settings, index_fingerprint: str | None = None) -> E
                     model = _load_torch(settings.model, source)
                 else:
                     assert folder is not None and onnx_file is not None
-                    model = OnnxSentenceModel(folder, onnx_file)
+                    model = OnnxSentenceModel(folder, onnx_file, cache_dir=Path(settings.cache_dir))
                 embedder = Embedder(settings.model, model, batch_size=settings.batch_size, backend=backend)
                 _CACHE[resolved_key] = embedder
             _CACHE[key] = embedder

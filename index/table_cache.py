@@ -155,6 +155,22 @@ class TableView:
         self._seen[key] = found
         return found
 
+    def get_many(self, keys: Iterable[str]) -> dict[str, str | None]:
+        """The stored ``{key: value}`` of those ``keys`` that are in the table (one query per 500 keys)."""
+        keys = list(dict.fromkeys(keys))
+        if self._all is not None:
+            return {k: self._all[k] for k in keys if k in self._all}
+        found = {k: v for k in keys if (v := self._seen.get(k, _MISSING)) is not _MISSING}
+        todo = [k for k in keys if k not in self._seen]
+        base = self._sql.split(" WHERE ")[0].replace("SELECT v", "SELECT k, v")
+        for start in range(0, len(todo), 500):
+            chunk = todo[start:start + 500]
+            rows = dict(self._source._query(f"{base} WHERE k IN ({','.join('?' * len(chunk))})", tuple(chunk)))
+            for key in chunk:
+                self._seen[key] = rows.get(key, _MISSING)
+            found.update(rows)
+        return found
+
     def load(self) -> dict[str, str | None]:
         """Read the whole table into memory (done by itself after :data:`LOAD_AFTER` keys)."""
         if self._all is None:

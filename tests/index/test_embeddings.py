@@ -13,6 +13,7 @@ import pytest
 from index.embeddings import (
     Embedder,
     OnnxSentenceModel,
+    PieceTokenizer,
     fingerprint_of,
     fingerprint_precision,
     fingerprint_variant,
@@ -183,6 +184,59 @@ def test_an_index_of_the_older_passage_format_is_refused():
     assert fingerprint_precision("int8:" + bare) == "int8" and fingerprint_precision(bare) == ""
 
 
+def _unigram_folder(tmp_path: Path) -> Path:
+    """A folder with a small real Unigram ``tokenizer.json`` (trained here) shaped like e5's."""
+    from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
+
+    tok = Tokenizer(models.Unigram())
+    tok.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    specials = ["<s>", "<pad>", "</s>", "<unk>"]
+    trainer = trainers.UnigramTrainer(vocab_size=400, special_tokens=specials, unk_token="<unk>")
+    tok.train_from_iterator([*TEXTS, *QUERIES] * 3, trainer=trainer)
+    tok.post_processor = processors.TemplateProcessing(single="<s> $A </s>", special_tokens=[("<s>", 0), ("</s>", 2)])
+    folder = tmp_path / "model"
+    folder.mkdir()
+    tok.save(str(folder / "tokenizer.json"))
+    return folder
+
+
+PIECE_CASES = [*TEXTS, *QUERIES, "query: motorburen ungdom", "  två  mellanslag\toch\nrad", "emoji 😀 och Ｆｕｌｌｗｉｄｔｈ",
+               "", " ", "日本語 qzxjw ÅÄÖ ﬁ", "Trygghetsvandringarnas lokalpolisområdeschef"]
+
+
+def test_piece_tokenizer_gives_the_full_tokenizers_ids_without_loading_its_vocabulary(tmp_path) -> None:
+    from tokenizers import Tokenizer
+
+    folder = _unigram_folder(tmp_path)
+    full = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    full.no_padding()
+    full.enable_truncation(max_length=32)
+    pieces = PieceTokenizer.open(folder, tmp_path / "cache", 32)
+    assert pieces is not None
+    assert list((tmp_path / "cache" / "tokenizers").glob("pieces-*.sqlite"))
+    expected = [e.ids for e in full.encode_batch(PIECE_CASES)]
+    assert pieces.encode_ids(PIECE_CASES) == expected  # one batch
+    assert [pieces.encode_ids([t])[0] for t in PIECE_CASES] == expected  # one text at a time
+    assert any(3 in ids for ids in expected)  # unknown characters are covered
+    assert not pieces._pieces.loaded  # only the batch's substrings were looked up
+    assert pieces.encode_ids(["före <s> efter"]) is None  # special-token text: the full tokenizer decides
+    again = PieceTokenizer.open(folder, tmp_path / "cache", 32)  # the table is reused, not rebuilt
+    assert again is not None and again.encode_ids(QUERIES) == [e.ids for e in full.encode_batch(QUERIES)]
+
+
+def test_piece_tokenizer_declines_other_tokenizer_models(tmp_path) -> None:
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    folder = tmp_path / "wp"
+    folder.mkdir()
+    tok = Tokenizer(models.WordPiece({"[UNK]": 0, "hej": 1}, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.save(str(folder / "tokenizer.json"))
+    assert PieceTokenizer.open(folder, tmp_path / "cache", 32) is None
+    assert PieceTokenizer.open(folder, None, 32) is None
+
+
 # -- slow: the real e5 model on every backend ------------------------------------------------
 
 
@@ -306,16 +360,38 @@ def test_onnx_query_path_imports_no_torch(e5_settings, backends):
         f"e = load_embedder(Settings(cache_dir={str(e5_settings.cache_dir)!r}, encoder_backend='onnx-int8'))\n"
         "v = e.encode_queries(['klotter i centrum'])\n"
         "print(json.dumps({'torch': 'torch' in sys.modules, 'transformers': 'transformers' in sys.modules,"
-        " 'st': 'sentence_transformers' in sys.modules, 'fingerprint': e.fingerprint, 'v': v[0].tolist()}))\n"
+        " 'st': 'sentence_transformers' in sys.modules, 'fingerprint': e.fingerprint, 'v': v[0].tolist(),"
+        " 'full_tokenizer': e.model._full_tok is not None}))\n"
     )
     proc = subprocess.run([sys.executable, "-c", script], cwd=str(REPO_ROOT), capture_output=True, text=True,
                           timeout=600)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert (out["torch"], out["transformers"], out["st"]) == (False, False, False)
+    assert not out["full_tokenizer"]  # probes and the query came from the piece table (cold start)
     assert out["fingerprint"] == backends["onnx-int8"].fingerprint
     here = backends["onnx-int8"].encode_queries(["klotter i centrum"])[0]
     assert float(np.dot(out["v"], here)) > 0.99999
+
+
+@pytest.mark.slow
+def test_piece_tokenizer_matches_e5s_tokenizer_on_the_corpus(e5_settings, backends):
+    """Query-sized batches of the real corpus get the same ids from the piece table as from tokenizer.json."""
+    import re
+
+    from radslag.config import CORPUS_DIR
+
+    model = backends["onnx"].model
+    pieces = PieceTokenizer.open(model.folder, e5_settings.cache_dir, model.max_seq_length)
+    assert pieces is not None
+    lines = [line for path in sorted(CORPUS_DIR.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    lines += [m.group() for m in re.finditer(r"[^.!?]+[.!?]", " ".join(lines[:200]))][:100]
+    full = model._full_tokenizer()
+    for start in range(0, len(lines), 25):
+        batch = lines[start:start + 25]
+        got = pieces.encode_ids(["query: " + t for t in batch])
+        assert got == [e.ids for e in full.encode_batch(["query: " + t for t in batch])], batch
 
 
 @pytest.mark.slow
