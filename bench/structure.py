@@ -62,6 +62,12 @@ DEVELOPMENT_FAMILIES = [
     "heldout2-arende", "heldout2-landscape", "heldout2-smallcaps", "heldout2-roman", "heldout2-kf",
     "heldout2-utdrag", "heldout2-docxtable", "heldout2-docxlist", "heldout2-cp1252",
     "heldout2-mdbullets", "heldout2-inline",
+    # tests/data/heldout3: scored once unseen (first-sight-score.json, item F1 0.76), then the
+    # reader was fixed while looking at all ten documents (right-hand § column, label records,
+    # recurring sub-lines, region organiser, letterhead bodies, Word page headers, page count
+    # masking): development scores from then on (development-score.json).
+    "heldout3-ownline", "heldout3-rightcol", "heldout3-bolag", "heldout3-kallelse", "heldout3-region",
+    "heldout3-ocr", "heldout3-docxcaps", "heldout3-mdh3", "heldout3-arendelabel", "heldout3-punkt",
 ]
 
 

@@ -608,6 +608,26 @@ def find_municipality(value: str) -> Municipality | None:
     return by_fold.get(key) or by_fold.get(key.replace(" ", "-"))
 
 
+#: Lines at the top of the text that make up its letterhead (the organiser's name).
+_LETTERHEAD_LINES = 3
+#: Longest letterhead line (words): "REGION KRONOBERG<TAB>Protokoll 1 (av 3)".
+_LETTERHEAD_WORDS = 8
+
+
+@lru_cache(maxsize=1)
+def _region_res() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.I) for p in (_labels().get("region_organisers") or []))
+
+
+def _region_organiser(text: str) -> str | None:
+    """The name of a region that organises the meeting, from its header or title block."""
+    for rx in _region_res():
+        m = rx.search(text)
+        if m:
+            return m.group("name")
+    return None
+
+
 #: A postal code before a place name makes it an address ("103 37 Stockholm").
 _POSTAL = re.compile(r"\b\d{3}\s?\d{2}\s+$")
 
@@ -643,6 +663,13 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
     front_end = max(title_end_offset, front_end_offset or 0)
     header = "\n".join(str(x) for x in (fm.get("page_header") or []) + (fm.get("running_lines") or [])
                        if isinstance(x, str))
+    letterhead = [x for x in [x for x in doc.text[:title_end_offset].split("\n") if x.strip()][:_LETTERHEAD_LINES]
+                  if len(x.split()) <= _LETTERHEAD_WORDS]  # a name, not a sentence mentioning a region
+    region = _region_organiser("\n".join([header, *letterhead]))
+    if region is not None:
+        hit = find_municipality(region)
+        if hit:
+            add(hit.name, 10, 1, "page_header:region")  # "Region Gotland" is a municipality too
     for text, base in ((doc.text, 0), (header, -1)):
         for m in pattern.finditer(text):
             raw = m.group(1)
@@ -654,6 +681,8 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
             if _POSTAL.search(text[max(0, m.start() - 12): m.start()]):
                 continue
             official = bool(re.match(r"\s+(?:kommuns?|stads?)\b", after))
+            if region is not None and not official:
+                continue  # in a region's minutes a bare town name is a place (an address)
             in_context = official or before.endswith("i ") or raw.isupper() and official
             if name in ambiguous and not in_context:
                 continue
@@ -735,7 +764,8 @@ def _doc_type_re() -> re.Pattern[str]:
 
 
 #: "Brottsförebyggande rådet (BRÅ)": the abbreviation after the name is not part of it.
-_ABBREVIATION = re.compile(r"\s*\([A-ZÅÄÖ]{2,6}\)$")
+#: "Lokala BRÅ (samverkansråd)": a short gloss in brackets after the name is not part of it either.
+_ABBREVIATION = re.compile(r"\s*\((?:[A-ZÅÄÖ]{2,6}|[a-zåäö][\wåäö -]{2,40})\)$")
 
 
 def _body_clean(line: str) -> str:
@@ -763,8 +793,10 @@ def _is_body_line(line: str) -> bool:
     return any(p.fullmatch(clean) for p in patterns)
 
 
-#: Table cells of a layout line: a tab or a run of three or more spaces.
-_CELL_SPLIT = re.compile(r"\t+| {3,}")
+#: Table cells of a layout line: a tab or a run of three or more spaces; parts of a
+#: letterhead line set apart by a spaced dash or a middle dot ("Eksjö kommun – Lokala BRÅ",
+#: "Åmåls Kommunfastigheter AB · Org.nr 556123-4567").
+_CELL_SPLIT = re.compile(r"\t+| {3,}|\s+[–—·•|]\s+")
 
 
 def _header_candidates(lines: list[str]) -> list[str]:

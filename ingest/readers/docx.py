@@ -84,6 +84,11 @@ def read_docx(path: Path, source: str, data: bytes | None = None, limits: Any = 
         blocks = list(_blocks(document))
         props = document.core_properties
         front = _core_properties(props)
+        header, footer = _page_lines(document)
+        if header:
+            front["page_header"] = header
+        if header or footer:
+            front["running_lines"] = header + [x for x in footer if x not in header]
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
         raise IngestError(
             "corrupt_docx",
@@ -459,6 +464,49 @@ def _run_bold(run: Any, paragraph: Any, styles: _Styles) -> bool:
     if bold is None:
         bold = styles.paragraph_bold(paragraph)
     return bool(bold)
+
+
+#: Most lines taken from a section's page header or footer (a letterhead, not a document).
+_PAGE_LINES_MAX = 12
+
+
+def _page_lines(document: Any) -> tuple[list[str], list[str]]:
+    """The text lines of the page headers and footers of all sections, each line once.
+
+    Word keeps the letterhead ("Säters kommun", the body, a logo's caption) in
+    the page header, outside the body text; the PDF reader reports its running
+    lines the same way (``front_matter["page_header"]``, ``running_lines``), so
+    the meeting facts can come from the document's own header.
+    """
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    header: list[str] = []
+    footer: list[str] = []
+    for section in document.sections:
+        for parts, out in (
+            ((section.first_page_header, section.header, section.even_page_header), header),
+            ((section.first_page_footer, section.footer, section.even_page_footer), footer),
+        ):
+            for part in parts:
+                try:
+                    if part.is_linked_to_previous:
+                        continue
+                    content = list(part.iter_inner_content())
+                except Exception:  # noqa: BLE001 - a broken header part must not lose the document
+                    continue
+                for item in content:
+                    if isinstance(item, Paragraph):
+                        texts = [item.text]
+                    elif isinstance(item, Table):
+                        texts = _table_rows(item)
+                    else:
+                        continue
+                    for text in texts:
+                        line = " ".join(text.split("\n")).strip()
+                        if line and line not in out and len(out) < _PAGE_LINES_MAX:
+                            out.append(line)
+    return header, footer
 
 
 def _core_properties(props: Any) -> dict[str, Any]:

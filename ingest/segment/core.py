@@ -143,6 +143,37 @@ def _para(s: str) -> re.Match[str] | None:
     return _PARA_JOINT.match(s) or _PARA.match(s) or _PARA_POST.match(s)
 
 
+#: The number cell of a right-hand column: "TN § 34", "§ 34", "34 §" alone in its cell.
+_PARA_CELL = re.compile(r"^(?:[A-ZÅÄÖ]{2,8}(?:[ -][A-ZÅÄÖ]{2,8})?\s+)?§\s*(\d{1,4})([a-z])?\.?$|^(\d{1,4})([a-z])?\s*§$")
+#: Cells of a layout line: a tab or a run of three or more spaces (a text copy of a column layout).
+_CELLS = re.compile(r"\t+| {3,}")
+
+
+def _para_right(s: str) -> tuple[int, str, str] | None:
+    """A § number standing in a right-hand column of the title's line.
+
+    "Belysning i gångtunneln vid Presterud<TAB>TN § 34": the layout put the
+    number in its own cell after the title (a column, not the end of a
+    sentence). Cells after the number (a case number) are kept for the
+    caller. Returns ``(number, suffix, rest)`` with the number cell removed,
+    or None.
+    """
+    if "§" not in s:
+        return None
+    cells = [c.strip() for c in _CELLS.split(s.strip())]
+    if len(cells) < 2:
+        return None
+    for k in range(1, len(cells)):
+        m = _PARA_CELL.match(cells[k])
+        if m:
+            num, suffix = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            title = " ".join(cells[:k])
+            if not _starts_upper(title) or _words(title) > 25 or "§" in title:
+                return None
+            return int(num), suffix or "", "\t".join([title] + cells[k + 1:])
+    return None
+
+
 #: "FHR 29", "KSAU 12": a register code and a number standing alone, no §.
 _CODE_NUM = re.compile(r"^([A-ZÅÄÖ]{2,8})\s+(\d{1,4})(?![\d\w./:-])\s*[.:]?\s*(.*)$")
 #: Every § number on a line ("§ 94 § 95 § 96": numbers of an agenda-list column).
@@ -401,7 +432,7 @@ def _is_subheading(s: str) -> bool:
 def _joinable(prev: str, nxt: str) -> bool:
     if _is_subheading(nxt) or _words(nxt) > 15 or _DOT_LEADER.search(nxt) or _BULLET.match(nxt) or _LABEL.match(nxt):
         return False  # a bullet or a "Föredragande: …" line belongs to the body, never to the title
-    if _para(nxt) or _LIST.match(nxt) or _TAB_ROW.match(nxt) or _SUBNUM.match(nxt) or is_case_number_line(nxt):
+    if _para(nxt) or _para_right(nxt) or _LIST.match(nxt) or _TAB_ROW.match(nxt) or _SUBNUM.match(nxt) or is_case_number_line(nxt):
         return False
     if not nxt[0].isalpha() or not _starts_upper(nxt) or prev[-1:] in ("&", "-", "–", ",", "/"):
         return True
@@ -594,6 +625,9 @@ def _parse_number(s: str, virtual: bool) -> tuple[str, int, str, str, str] | Non
     m = _para(s)
     if m:
         return "para", int(m.group(1)), m.group(2) or "", "", m.group(3)
+    right = _para_right(s)
+    if right:
+        return "para", right[0], right[1], "", right[2]
     m = _cues().keyword_re.match(s)
     if m:
         return "keyword", int(m.group(1)), "", "", m.group(2)
@@ -659,6 +693,59 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
         out.append(_Cand(kind, ln.idx, num, title, body_line, dnr or dnr2, suffix=suffix, rest=raw_rest, code=code,
                          body_off=body_off))
     return out
+
+
+#: A line opener must start the text under at least this many other headings to count as recurring.
+_OPENER_MIN = 2
+
+
+def _opener(s: str) -> str | None:
+    """The first word of a line when it is a capitalised word ("Föredragande")."""
+    m = re.match(r"([A-ZÅÄÖ][a-zåäöéü]{2,})\b", _unmarkup(s))
+    return m.group(1) if m else None
+
+
+def _drop_recurring_sublines(lines: list[_Line], cands: list[_Cand], limit: int) -> None:
+    """Give back to the body a title's last line that opens the text of other headings.
+
+    "3. Information från kommundirektören" / "Föredragande kommundirektör …":
+    when the line under the other entries' titles (or case numbers) starts
+    with the same word in at least ``_OPENER_MIN`` of them, that word opens a
+    sub-line of this document (a presenter, a note), not a wrapped title. A
+    title line wrapped after a function word, a hyphen or a comma, or shown
+    in the heading's own type, stays.
+    """
+    ordered = sorted(cands, key=lambda c: c.line)
+    openers: dict[int, str | None] = {}
+    for k, c in enumerate(ordered):
+        nxt = ordered[k + 1].line if k + 1 < len(ordered) else limit
+        j = _next_nonblank(lines, c.body_line, min(nxt, limit))
+        openers[c.line] = _opener(lines[j].text) if j is not None else None
+    counts: dict[str, int] = {}
+    for w in openers.values():
+        if w:
+            counts[w] = counts.get(w, 0) + 1
+    for c in ordered:
+        k = c.body_line - 1
+        while k > c.line and lines[k].blank:
+            k -= 1
+        if k <= c.line or c.body_off is not None:
+            continue
+        t = _unmarkup(lines[k].text)
+        w = _opener(t)
+        own = 1 if openers.get(c.line) == w else 0
+        if not w or counts.get(w, 0) - own < _OPENER_MIN or is_case_number_line(t):
+            continue
+        if lines[k].style and lines[k].style == lines[c.line].style:
+            continue
+        cut = _clean_title(t)
+        if not c.title.endswith(cut) or len(c.title) <= len(cut):
+            continue
+        head = c.title[: -len(cut)].rstrip()
+        if not head or head[-1] in "-–,&/" or head.split()[-1].casefold() in _cues().fragment_endings:
+            continue
+        c.title = _clean_title(head)
+        c.body_line = k
 
 
 def _toc_like(lines: list[_Line], cand: _Cand, next_line: int, limit: int) -> bool:
@@ -863,6 +950,8 @@ def _list_entries(lines: list[_Line], listed: list[_Cand], stop_line: int,
 def _numbered_scheme(lines: list[_Line], limit: int, text: str = "", flattened: bool = False) -> list[_Option]:
     """Return candidate head lists for §, code, keyword and list numbering, best first."""
     all_cands = _numbered_candidates(lines, limit)
+    for kind in {c.kind for c in all_cands}:
+        _drop_recurring_sublines(lines, [c for c in all_cands if c.kind == kind], limit)
     options: list[_Option] = []
     groups: list[tuple[str, list[_Cand]]] = [("para", [c for c in all_cands if c.kind == "para"])]
     codes: dict[str, list[_Cand]] = {}
@@ -1001,6 +1090,74 @@ def _layout_scheme(doc: Document, lines: list[_Line], limit_off: int) -> list[_H
         src = "margin" if h.source == "margin" else "heading_line"
         heads.append(_Head(line_start, body_start, title, None, _dnr(title), src))
     return heads or None
+
+
+# --------------------------------------------------------------------------
+# Label items ("Ärende: Title" records)
+# --------------------------------------------------------------------------
+
+
+#: "Ärende: Title", "**Punkt:** Title": a short label, a colon, the value.
+_LABEL_LINE = re.compile(r"^(?:\*\*|__)?(?P<label>[A-ZÅÄÖ][\wåäöÅÄÖ-]*(?: [\wåäöÅÄÖ-]+){0,2}?)\s*:(?:\*\*|__)?\s+(?P<value>\S.*)$")
+#: A label must open at least this many records to be read as the item label.
+_LABEL_MIN_RECORDS = 2
+
+
+def _label_value_title(value: str) -> bool:
+    """A label's value reads as a title: short, capitalised, not a sentence, date or time."""
+    v = _clean_title(_unmarkup(value))
+    return (
+        bool(v) and _starts_upper(v) and _words(v) <= 15 and len(v) <= 120
+        and value.rstrip()[-1:] not in ".;:!," and not re.search(r"[.!?]\s", v)
+        and not _DATEISH.search(v) and not _LABEL.match(v)
+    )
+
+
+def _opens_record(lines: list[_Line], i: int, first: bool) -> bool:
+    """Line ``i`` opens a record: after a blank line or a rule ("=====") or, except
+    for the first record, directly after the previous record's last label line."""
+    if i == 0 or lines[i - 1].blank or not re.search(r"\w", lines[i - 1].text):
+        return True
+    return not first and bool(_LABEL_LINE.match(lines[i - 1].text))
+
+
+def _label_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
+    """Items written as label records: "Ärende: Title" / "Diskussion: …" / "Åtgärd: …".
+
+    Structure learnt from repetition, not from a list of label words: the
+    labels that recur on at least two lines are candidates; a label whose
+    values all read as titles, and whose lines each have other text after
+    them before the next one, is the item label (the earliest such label, so
+    a record's other short-valued labels stay inside it). Labels that occur
+    once (front matter: "Plats:", "Deltagare:") never start items, and labels
+    with sentence values ("Diskussion: Polisen redovisade …") are the
+    records' text.
+    """
+    occ: dict[str, list[tuple[int, str]]] = {}
+    for ln in lines[:limit]:
+        if ln.blank:
+            continue
+        m = _LABEL_LINE.match(ln.text)
+        if m and _words(m.group("label")) <= 3:
+            occ.setdefault(_norm(m.group("label")), []).append((ln.idx, m.group("value")))
+    best: list[tuple[int, str]] | None = None
+    for found in occ.values():
+        if len(found) < _LABEL_MIN_RECORDS or not all(_label_value_title(v) for _, v in found):
+            continue
+        ends = [i for i, _ in found[1:]] + [limit]
+        if not all(any(not lines[j].blank for j in range(i + 1, e)) for (i, _), e in zip(found, ends)):
+            continue  # every record has text after its label line
+        if not all(_opens_record(lines, i, first=k == 0) for k, (i, _) in enumerate(found)):
+            continue
+        if best is None or found[0][0] < best[0][0]:
+            best = found
+    if best is None:
+        return None
+    heads = []
+    for i, value in best:
+        title = _clean_title(_unmarkup(value))
+        heads.append(_Head(lines[i].start, lines[i].end, title, None, _dnr(title), "heading_line"))
+    return heads
 
 
 # --------------------------------------------------------------------------
@@ -1394,6 +1551,7 @@ def _segment(doc: Document) -> Structure:
     for scheme in (
         lambda: _layout_scheme(doc, lines, end_off),
         lambda: _markup_scheme(lines, limit),
+        lambda: _label_scheme(lines, limit),
         lambda: _heading_line_scheme(lines, limit),
     ):
         heads = scheme()

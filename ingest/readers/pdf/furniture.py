@@ -146,11 +146,24 @@ def _is_page_segment(seg: Seg, page: int, offset: int | None, outermost: bool, a
 
 
 def _mask(text: str, page: int, offset: int | None) -> str:
-    """Comparison key: dates and the page's own number masked, case folded."""
+    """Comparison key: dates and the page's own number masked, case folded.
+
+    Only the first number equal to the page is masked: on the last page of
+    "Protokoll 3 (av 3)" the second 3 is the page count, as on every other page.
+    """
     s = " ".join(text.split()).casefold()
     s = _DATE.sub("<d>", s)
     targets = {page, page + (offset or 0)}
-    return _LONE_INT.sub(lambda m: "<p>" if int(m.group()) in targets else m.group(), s)
+    done = False
+
+    def mask(m: re.Match[str]) -> str:
+        nonlocal done
+        if done or int(m.group()) not in targets:
+            return m.group()
+        done = True
+        return "<p>"
+
+    return _LONE_INT.sub(mask, s)
 
 
 def strip_furniture(pages: list[list[Row]], heights: list[float]) -> Furniture:

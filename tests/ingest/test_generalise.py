@@ -1,0 +1,191 @@
+"""Reader rules found on the third held-out set (tests/data/heldout3), each on a small case of its own.
+
+Every test here exercises one general rule (a number in a right-hand column, label records,
+a recurring sub-line under agenda entries, a region as organiser, the body in a letterhead
+line, a Word page header, a page count equal to the page number) on invented text, not on
+the held-out files, so the rule is checked where the file that revealed it is not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.metadata import extract_metadata
+from ingest.readers.docx import read_docx
+from ingest.readers.pdf.extract import Word
+from ingest.readers.pdf.furniture import strip_furniture
+from ingest.readers.pdf.geometry import Row, Seg
+from ingest.segment import segment
+from radslag.types import Document
+
+
+def _doc(text: str, source: str = "t.txt", **kw) -> Document:
+    return Document(source=source, text=text, reader="txt", content_hash="x", **kw)
+
+
+def _items(text: str, **kw):
+    return [(i.number, i.title, i.dnr) for i in segment(_doc(text, **kw)) if i.heading_source != "preamble"]
+
+
+# --------------------------------------------------------------------------
+# A § number in a right-hand column of the title's line
+# --------------------------------------------------------------------------
+
+
+def test_paragraph_number_in_a_right_hand_column_after_the_title():
+    text = (
+        "Miljönämnden – protokoll\n\nPlats och tid\tStadshuset kl. 13.00\n\n"
+        "Tillsyn av förskolornas utemiljö\tMN § 12\n\nDnr MN 2024/31\n\n"
+        "Ärendebeskrivning\n\nFörvaltningen har besökt tolv förskolor under våren.\n\n"
+        "Miljönämndens beslut\n\nNämnden godkänner rapporten.\n\n"
+        "Yttrande över detaljplan för kvarteret Smedjan – samråd med\tMN § 13\nLänsstyrelsen\n\n"
+        "Dnr MN 2024/40\n\nÄrendebeskrivning\n\nPlanen medger bostäder i fyra våningar.\n\n"
+        "Delegationsbeslut\t14 §\n\nMiljönämndens beslut\n\nAnmälan läggs till handlingarna.\n"
+    )
+    assert _items(text) == [
+        ("§ 12", "Tillsyn av förskolornas utemiljö", "MN 2024/31"),
+        ("§ 13", "Yttrande över detaljplan för kvarteret Smedjan – samråd med Länsstyrelsen", "MN 2024/40"),
+        ("§ 14", "Delegationsbeslut", None),
+    ]
+
+
+def test_a_paragraph_reference_at_the_end_of_a_sentence_is_not_a_right_hand_number():
+    # No column: "… enligt § 4" ends a sentence; the items are the § headings.
+    text = (
+        "§ 1 Val av justerare\n\nAnna Berg utses att justera protokollet enligt   § 4\n\n"
+        "§ 2 Budget\n\nBudgeten godkänns.\n"
+    )
+    assert [n for n, _, _ in _items(text)] == ["§ 1", "§ 2"]
+
+
+# --------------------------------------------------------------------------
+# Label records: "Ärende: Title" / "Diskussion: …" / "Åtgärd: …"
+# --------------------------------------------------------------------------
+
+
+def test_label_records_are_items_and_their_other_labels_their_text():
+    text = (
+        "Trygghetsgruppen Norr\nAnteckningar\n\nDatum: 2024-03-05\nPlats: Biblioteket\n\n"
+        "Fråga: Belysning i parken\nUnderlag: Tre medborgare har hört av sig om mörka gångvägar.\n"
+        "Beslut: Teknik tar fram en plan.\n\n"
+        "Fråga: Skolstart\nUnderlag: Polisen planerar närvaro vid skolorna första veckan.\nBeslut: Noteras.\n"
+        "Fråga: Nästa möte\nUnderlag: Förslag på datum i maj.\nBeslut: Sekreteraren skickar kallelse.\n"
+    )
+    items = segment(_doc(text))
+    assert [(i.number, i.title) for i in items] == [
+        (None, "Belysning i parken"), (None, "Skolstart"), (None, "Nästa möte"),
+    ]
+    assert items[0].text.startswith("Underlag: Tre medborgare") and "Beslut: Teknik" in items[0].text
+
+
+def test_a_recurring_label_under_prose_headings_does_not_start_items():
+    # "Ansvarig: …" closes each block of text: it does not open records.
+    text = (
+        "Folkhälsorådet\nMinnesanteckningar\n\n"
+        "Lägesbild\n\nSkolan berättade om läget efter sommaren och om frånvaron i årskurs nio.\n"
+        "Ansvarig: Rektor\n\n"
+        "Föräldramöten\n\nPolisen och fältgruppen deltar på höstens föräldramöten i alla skolor.\n"
+        "Ansvarig: Fältgruppen\n\n"
+        "Övrigt\n\nInga övriga frågor togs upp vid mötet i dag.\n"
+    )
+    assert [t for _, t, _ in _items(text)] == ["Lägesbild", "Föräldramöten", "Övrigt"]
+
+
+# --------------------------------------------------------------------------
+# A sub-line under agenda entries is not part of the title
+# --------------------------------------------------------------------------
+
+
+def test_a_sub_line_that_recurs_under_the_entries_is_not_part_of_a_title():
+    text = (
+        "Exempelby kommun\tKALLELSE\n\nBarn- och utbildningsnämnden\n\nTid: 5 mars 2024 kl. 18.00\n\n"
+        "1. Val av justerare\n\n"
+        "2. Information om skolskjutsar\nAnsvarig handläggare Per Ek\n\n"
+        "3. Budgetuppföljning februari\nBUN 2024/12\nAnsvarig ekonom Lisa Nord\n\n"
+        "4. Läsårstider 2024/2025\nBUN 2024/19\nAnsvarig skolchef Ove Lind\n\n"
+        "5. Lokalförsörjningsplan för grundskolan i\nnorra kommundelen\nBUN 2024/21\n"
+    )
+    assert _items(text) == [
+        ("1", "Val av justerare", None),
+        ("2", "Information om skolskjutsar", None),
+        ("3", "Budgetuppföljning februari", "BUN 2024/12"),
+        ("4", "Läsårstider 2024/2025", "BUN 2024/19"),
+        ("5", "Lokalförsörjningsplan för grundskolan i norra kommundelen", "BUN 2024/21"),
+    ]
+
+
+# --------------------------------------------------------------------------
+# Meeting facts: a region as organiser, the body in a letterhead line
+# --------------------------------------------------------------------------
+
+
+_REGION = (
+    "Plats och tid\tRegionens hus, Luleå, kl. 09.00\n\nBeslutande\tAnna Berg (S), ordförande\n\n"
+    "§ 12 Val av justerare\n\nText.\n"
+)
+
+
+def test_a_regions_minutes_have_no_municipality_even_with_a_town_in_the_front_matter():
+    meta = extract_metadata(_doc(_REGION, front_matter={"page_header": ["REGION NORRBOTTEN\tProtokoll",
+                                                                        "Regionala kulturnämnden\t2024-03-12"]}))
+    assert meta.municipality is None
+    assert meta.body == "Regionala kulturnämnden"
+    # The same front matter under a municipality's letterhead names Luleå.
+    meta = extract_metadata(_doc(_REGION, front_matter={"page_header": ["Luleå kommun\tProtokoll",
+                                                                        "Kulturnämnden\t2024-03-12"]}))
+    assert meta.municipality == "Luleå"
+    # A region that is a municipality too.
+    meta = extract_metadata(_doc(_REGION, front_matter={"page_header": ["Region Gotland\tProtokoll"]}))
+    assert meta.municipality == "Gotland"
+
+
+def test_body_from_a_letterhead_line_set_apart_by_a_dot_or_a_dash():
+    text = "Protokoll fört vid styrelsemöte\n\n§ 1 Mötets öppnande\n\nOrdföranden öppnade mötet.\n"
+    meta = extract_metadata(_doc(text, front_matter={"page_header": ["Ekbyhus Bostäder AB · Org.nr 556000-1111"]}))
+    assert meta.body == "Ekbyhus Bostäder AB"
+    meta = extract_metadata(_doc("Ekby kommun – Lokala BRÅ (samverkansgrupp)\nAnteckningar\n\nText om läget.\n"))
+    assert meta.body == "Lokala BRÅ"
+
+
+def test_municipality_and_body_from_a_word_page_header(tmp_path: Path):
+    import docx
+
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "Hedemora kommun – Folkhälsorådet"
+    d.sections[0].footer.paragraphs[0].text = "Hedemora kommun · Storgatan 1"
+    d.add_paragraph("Minnesanteckningar")
+    d.add_paragraph("Mötet hölls den 12 mars 2024 i Region Dalarnas lokaler i Falun.")
+    d.add_paragraph("Punkt 1 – Mötets öppnande")
+    d.add_paragraph("Ordföranden öppnade mötet.")
+    path = tmp_path / "anteckningar.docx"
+    d.save(path)
+    doc = read_docx(path, "anteckningar.docx")
+    assert doc.front_matter["page_header"] == ["Hedemora kommun – Folkhälsorådet"]
+    assert "Hedemora kommun · Storgatan 1" in doc.front_matter["running_lines"]
+    meta = extract_metadata(doc)
+    assert (meta.municipality, meta.provenance["municipality"]) == ("Hedemora", "page_header")
+    assert meta.body == "Folkhälsorådet"
+
+
+# --------------------------------------------------------------------------
+# Running header whose page count equals the last page's number
+# --------------------------------------------------------------------------
+
+
+def _row(text: str, top: float) -> Row:
+    words, x = [], 50.0
+    for w in text.split():
+        words.append(Word(w, x, x + 6 * len(w), top, top + 10, 10.0, False))
+        x += 6 * len(w) + 4
+    return Row([Seg(words)])
+
+
+def test_running_header_with_its_page_count_is_removed_on_the_last_page_too():
+    pages = [
+        [_row(f"Protokoll {p} (av 3)", 30), _row("Ekby nämnd", 45), _row(f"Brödtext på sidan {p}.", 300)]
+        for p in (1, 2, 3)
+    ]
+    out = strip_furniture(pages, [800.0] * 3)
+    removed = {(r.page, r.text) for r in out.removed}
+    assert (3, "Protokoll 3 (av 3)") in removed and (2, "Protokoll 2 (av 3)") in removed
+    assert [r.text for r in out.pages[2]] == ["Brödtext på sidan 3."]
