@@ -22,8 +22,13 @@ from radslag.summaries import Line, ingest_lines, reindex_line
 @click.option("--no-embed", is_flag=True, help="Hoppa över inbäddningar (skip embeddings).")
 @click.option("--no-enrich", is_flag=True, help="Hoppa över entiteter och ämnen (skip enrichment).")
 @click.option("--quiet", "-q", is_flag=True, help="Ingen förloppsindikator (no progress bar).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help=f"{t('cli_engine_help')} ({t('cli_engine_help', 'en')})")
+@click.option("--ray-address", metavar="ADRESS", help=f"{t('cli_ray_address_help')} ({t('cli_ray_address_help', 'en')})")
+@click.option("--ray-workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help=f"{t('cli_ray_workers_help')} ({t('cli_ray_workers_help', 'en')})")
 @lang_option
-def ingest(paths, archive, model, no_embed, no_enrich, quiet, lang):
+def ingest(paths, archive, model, no_embed, no_enrich, quiet, engine, ray_address, ray_workers, lang):
     """Läs in protokoll (PDF, TXT, Markdown, DOCX) från filer och mappar.
 
     Mappar läses rekursivt. Samma fil två gånger lägger inte till något; en
@@ -36,7 +41,18 @@ def ingest(paths, archive, model, no_embed, no_enrich, quiet, lang):
 
     settings = settings_for(archive, model, embed=False if no_embed else None, enrich=False if no_enrich else None)
     lang = lang or settings.language
-    report = ingest_paths(paths, settings, progress=not quiet)
+    if engine == "ray":
+        from ingest.ray_engine import RayMissingError, RayOptions, ingest_paths_ray
+
+        try:
+            report = ingest_paths_ray(paths, settings, progress=not quiet,
+                                      options=RayOptions(address=ray_address, workers=ray_workers))
+        except RayMissingError:
+            fail(t("cli_ray_missing", lang))
+    elif ray_address:
+        fail(t("cli_ray_address_local", lang))
+    else:
+        report = ingest_paths(paths, settings, progress=not quiet)
     echo_lines(ingest_lines(report, lang))
     sys.exit(1 if report.failed else 0)
 
