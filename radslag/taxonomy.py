@@ -64,7 +64,8 @@ class Topic:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+        # libyaml's parser (as radslag.i18n): 4x faster, and every hybrid search reads this file
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
 
 
 def load_taxonomy(path: str | Path | None = None) -> list[Topic]:
