@@ -173,14 +173,10 @@ def assess(
     commitments = archive.followups(meeting_ids=meeting_ids)
     if not commitments:
         return []
-    wanted_meetings = {f.meeting_id for f in commitments}
-    all_items = archive.items()
-    keys = {_body_key(i) for i in all_items if i.meeting_id in wanted_meetings}
+    # Only the councils the follow-ups were made in: answers come from the same council.
     by_body: dict[str, list[Item]] = {}
-    for row in all_items:
-        key = _body_key(row)
-        if key in keys:
-            by_body.setdefault(key, []).append(row)
+    for row in archive.council_items({f.meeting_id for f in commitments}):
+        by_body.setdefault(_body_key(row), []).append(row)
     item_of = {i.id: i for rows in by_body.values() for i in rows}
 
     # Document frequencies per body for idf weighting.

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from index.store.base import StorePart
 from radslag.councils import council_key, council_name, display_body
 from radslag.periods import when
-from radslag.types import Council, Filters, ItemRef, ThreadLink
+from radslag.types import Council, Filters, Item, ItemRef, ThreadLink
 
 
 def _ids(ids: Iterable[int]) -> str:
@@ -115,6 +115,26 @@ class RecurrenceStore(StorePart):
             args,
         )
         return [ItemRef(*r) for r in rows]
+
+    def council_items(self, meeting_ids: Iterable[int]) -> list[Item]:
+        """Every item of the councils the given meetings belong to, without entities and topics, in reading order.
+
+        A council is (municipality, body) normalised by
+        :func:`radslag.councils.council_key`, so "Trygghetsrådet" and
+        "Trygghetsråd" of one municipality are one council. The follow-up
+        assessment (:func:`index.followups.assess`) reads only these items,
+        not the whole archive. One query; the key is computed per meeting,
+        not per item.
+        """
+        from index.store import _ITEM_COLUMNS, _ITEM_FROM, _ITEM_ORDER, _item  # the core item row (circular import)
+
+        rows = self._conn.execute(
+            f"{_ITEM_COLUMNS}{_ITEM_FROM} WHERE m.id IN (SELECT id FROM meetings"
+            " WHERE rs_council_key(municipality, body) IN (SELECT rs_council_key(municipality, body) FROM meetings"
+            f" WHERE id IN (SELECT value FROM json_each(?)))){_ITEM_ORDER}",
+            (_ids(meeting_ids),),
+        )
+        return [_item(r) for r in rows]
 
     def vague_meeting_counts(self, filters: Filters | None = None) -> dict[tuple[str | None, str | None, str | None], int]:
         """Meetings without a full date per ``(when, body, municipality)``; ``when`` is
