@@ -435,6 +435,8 @@ def _file_stem(source: str) -> str:
     return Path(source).name
 
 
+#: Longest title-block line (words) whose ISO date is read as the meeting's ("Protokoll 2024-03-12").
+TITLE_DATE_WORDS = 6
 #: Words at the head of a flattened text read as its title block.
 FLAT_TITLE_WORDS = 25
 
@@ -481,6 +483,26 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
                 d = _mkdate(int(m.group(3)), _months()[m.group(2).lower()], int(m.group(1)))
                 if d:
                     return d, "text:lång datumform", None, None
+
+    # 2b. An ISO date in the title block: a short header line ("Protokoll 2024-03-12",
+    # "Socialnämnden<TAB>2024-03-12") or the "Plats och tid" line; never the
+    # adjusting, the notice or a reference ("förra mötet 2024-01-10").
+    place_re = _label_re(labels["place_labels"])
+    skip = tuple(x.lower() for x in labels.get("date_exclude_starts") or []) + tuple(
+        x.lower() for x in labels["place_exclude"])
+    for line in lines[:title_end]:
+        if not line.strip() or line.strip().lower().startswith(skip):
+            continue
+        m = res["iso"].search(line)
+        if not m or re.search(r"\d{1,2}:\d{2}:\d{2}", line):
+            continue
+        before = line[: m.start()].strip().lower()
+        header = len(line.split()) <= TITLE_DATE_WORDS and not re.search(r"\b(?:" + _alt(
+            [c for c in labels["date_reference_cues"] if c != "protokoll"]) + r")\b", before)
+        if header or place_re.match(line):
+            d = _mkdate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if d:
+                return d, "text:rubrik", None, None
 
     # Year context (for bare dates and year-only notes).
     name = _file_stem(doc.source)

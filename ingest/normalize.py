@@ -244,7 +244,9 @@ def strip_running_lines(
                 continue
             sample, most_common = exact_pages[key].most_common(1)[0]
             if most_common >= threshold or DATE_LIKE.search(sample):
-                qualified[key] = len(found)
+                # Page 1 is left out of the comparison below: its top is the title block,
+                # which may repeat one header line ("Socialnämnden") but not the others.
+                qualified[key] = len(found - {0}) if side == 0 else len(found)
         # Real headers/footers recur on (nearly) the same pages as the most
         # frequent one; a repeated content line (a decision formula that ends
         # many short items) recurs noticeably less often.

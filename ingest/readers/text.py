@@ -235,11 +235,12 @@ def _pages_from_formfeeds(text: str) -> tuple[str, list[PageSpan], list[str]]:
 
 
 def _join_pages(pages: list[str], numbers) -> tuple[str, list[PageSpan]]:
+    """Join pages with a blank line, or a line break where a sentence runs across the break."""
     text = ""
     spans: list[PageSpan] = []
     for number, page in zip(numbers, pages):
         if text:
-            text += "\n\n"
+            text += "\n" if page[:1].islower() and not _SENTENCE_END.search(text) else "\n\n"
         start = len(text)
         text += page
         spans.append(PageSpan(number=number, start=start, end=len(text)))

@@ -189,3 +189,50 @@ def test_running_header_with_its_page_count_is_removed_on_the_last_page_too():
     removed = {(r.page, r.text) for r in out.removed}
     assert (3, "Protokoll 3 (av 3)") in removed and (2, "Protokoll 2 (av 3)") in removed
     assert [r.text for r in out.pages[2]] == ["Brödtext på sidan 3."]
+
+
+# --------------------------------------------------------------------------
+# The meeting date as an ISO date in the title block
+# --------------------------------------------------------------------------
+
+
+def test_iso_date_in_a_short_title_line_is_the_meeting_date_but_not_the_adjusting_date():
+    def date(text: str):
+        meta = extract_metadata(_doc(text))
+        return meta.date.isoformat() if meta.date else None
+
+    body = "\n\n§ 1 Val av justerare\n\nAnna Berg utses.\n"
+    assert date("Socialnämnden\nProtokoll 2024-03-12" + body) == "2024-03-12"
+    assert date("Socialnämnden\t2024-03-12" + body) == "2024-03-12"
+    assert date("Socialnämnden\nPlats och tid\tKommunhuset 2024-03-12 kl. 13.00–15.00" + body) == "2024-03-12"
+    # The adjusting and the notice are other days.
+    assert date("Socialnämnden\nJusteringens plats och tid\tKommunhuset 2024-03-15" + body) is None
+    assert date("Socialnämnden\nAnslaget uppsatt 2024-03-16" + body) is None
+    # A reference to another meeting in a sentence is not the date either.
+    assert date("Socialnämnden\nGodkännande av förra mötets anteckningar 2024-01-10" + body) is None
+
+
+# --------------------------------------------------------------------------
+# Plain text with form feeds: a header that page 1's title block repeats in part
+# --------------------------------------------------------------------------
+
+
+def test_running_header_removed_when_page_one_repeats_only_part_of_it(tmp_path: Path):
+    from ingest.readers.text import read_text
+
+    page_head = "SAMMANTRÄDESPROTOKOLL\nSida {p} av 3\nSocialnämnden\n2024-03-12\n\n"
+    text = (
+        "Socialnämnden\nProtokoll 2024-03-12\n\n§ 12 Budget\n\nNämnden diskuterade budgeten för\n"
+        "\f" + page_head.format(p=2) + "året och beslutade att anta den.\n\n§ 13 Övrigt\n\nInget att ta upp.\n"
+        "\f" + page_head.format(p=3) + "§ 14 Avslutning\n\nOrdföranden avslutade mötet.\n"
+    )
+    path = tmp_path / "protokoll.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read_text(path, "protokoll.txt")
+    assert "SAMMANTRÄDESPROTOKOLL" not in doc.text and "Sida 2 av 3" not in doc.text
+    assert doc.text.startswith("Socialnämnden\nProtokoll 2024-03-12")  # page 1's title block stays
+    # The sentence broken by the page break reads on.
+    assert "budgeten för\nåret och beslutade" in doc.text
+    items = segment(doc)
+    assert [i.number for i in items] == ["§ 12", "§ 13", "§ 14"]
+    assert items[0].text == "Nämnden diskuterade budgeten för\nåret och beslutade att anta den."
