@@ -407,6 +407,7 @@ class _Cand:
     multi: bool = False  # one of several numbers on a line: an agenda-list column
     body_chars: int = 0
     body_off: int | None = None  # a table row's body cell: the body starts on the heading line
+    head_line: int | None = None  # where the heading starts when its title stands above the number
 
     @property
     def key(self) -> float:
@@ -690,8 +691,14 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
             title, body_line, dnr2 = _title_lines(lines, ln.idx, limit, rest)
         if kind == "list" and not title:
             continue
+        head_line = None
+        if kind in ("para", "code") and not rest and (not title or _sentence_title(lines, body_line, title)):
+            above = _title_above(lines, ln.idx)
+            if above is not None:
+                head_line, title = above, _clean_title(" ".join(_unmarkup(lines[j].text) for j in range(above, ln.idx)))
+                body_line = _body_after_number(lines, ln.idx, limit, dnr2)
         out.append(_Cand(kind, ln.idx, num, title, body_line, dnr or dnr2, suffix=suffix, rest=raw_rest, code=code,
-                         body_off=body_off))
+                         body_off=body_off, head_line=head_line))
     return out
 
 
@@ -746,6 +753,45 @@ def _drop_recurring_sublines(lines: list[_Line], cands: list[_Cand], limit: int)
             continue
         c.title = _clean_title(head)
         c.body_line = k
+
+
+def _sentence_title(lines: list[_Line], body_line: int, title: str) -> bool:
+    """The "title" taken from under a bare number is a sentence of body text."""
+    k = body_line - 1
+    while k > 0 and lines[k].blank:
+        k -= 1
+    return _words(title) > 8 and lines[k].text[-1:] in ".!?"
+
+
+def _title_above(lines: list[_Line], i: int) -> int | None:
+    """First line of a title standing directly above a bare number line, if there is one.
+
+    "Belysning i gångtunneln" / "KS § 34": a layout that prints the number in
+    a right-hand column comes out, as text, with the number on the line after
+    the title. The title is a block of at most three heading-shaped lines set
+    apart by a blank line above it and touching the number line.
+    """
+    j = i
+    while j > 0 and not lines[j - 1].blank and i - j < 3:
+        j -= 1
+    if j == i or (j > 0 and not lines[j - 1].blank):
+        return None
+    texts = [_unmarkup(lines[k].text) for k in range(j, i)]
+    if not _starts_upper(texts[0]) or _words(" ".join(texts)) > 25:
+        return None
+    for t in texts:
+        if (t[-1:] in ".!?:;," or _is_subheading(t) or is_case_number_line(t) or _LABEL.match(t)
+                or _BULLET.match(t) or _parse_number(t, False) is not None or _is_role(t)):
+            return None
+    return j
+
+
+def _body_after_number(lines: list[_Line], i: int, limit: int, dnr: str | None) -> int:
+    """First body line after a bare number line whose title stands above it (past its case-number line)."""
+    k = _next_nonblank(lines, i + 1, min(limit, i + 4))
+    if k is not None and dnr and is_case_number_line(_unmarkup(lines[k].text)):
+        return k + 1
+    return i + 1
 
 
 def _toc_like(lines: list[_Line], cand: _Cand, next_line: int, limit: int) -> bool:
@@ -979,7 +1025,8 @@ def _numbered_scheme(lines: list[_Line], limit: int, text: str = "", flattened: 
             if c.body_off is not None:
                 body_start = c.body_off
             source = "paragraph" if kind == "para" else "numbered"
-            heads.append(_Head(lines[c.line].start, body_start, c.title, c.label, c.dnr, source))
+            start = lines[c.head_line if c.head_line is not None else c.line].start
+            heads.append(_Head(start, body_start, c.title, c.label, c.dnr, source))
         body_titles = {h.number: h.title for h in heads if h.title}
         stop_line = chain[0].line if chain else limit
         entries = _list_entries(lines, [c for c in listed if c.line < stop_line], stop_line, body_titles)

@@ -236,3 +236,21 @@ def test_running_header_removed_when_page_one_repeats_only_part_of_it(tmp_path: 
     items = segment(doc)
     assert [i.number for i in items] == ["§ 12", "§ 13", "§ 14"]
     assert items[0].text == "Nämnden diskuterade budgeten för\nåret och beslutade att anta den."
+
+
+def test_title_above_a_bare_number_line_from_a_right_hand_column():
+    # The same layout as text: the right-hand number came out on the line after the title.
+    text = (
+        "Tekniska nämnden\nProtokoll 2024-06-11\n\n"
+        "Belysning i gångtunneln vid\nPresterud\nTN § 34\n\nDnr TN 2024/77\n\n"
+        "Boende har påtalat att gångtunneln är mörk och upplevs otrygg kvällstid.\n\n"
+        "Klotterplan 2024–2026\nTN § 35\n\nDnr TN 2024/11\n\nÄrendebeskrivning\n\nPlanen anger sanering inom 48 timmar.\n\n"
+        "TN § 36\n\nAnmälan av delegationsbeslut\n\nAnmälan läggs till handlingarna.\n"
+    )
+    items = segment(_doc(text))
+    assert [(i.number, i.title, i.dnr) for i in items] == [
+        ("§ 34", "Belysning i gångtunneln vid Presterud", "TN 2024/77"),
+        ("§ 35", "Klotterplan 2024–2026", "TN 2024/11"),
+        ("§ 36", "Anmälan av delegationsbeslut", None),
+    ]
+    assert items[0].text.startswith("Boende har påtalat") and "Klotterplan" not in items[0].text
