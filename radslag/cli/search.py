@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import click
 
@@ -33,6 +34,30 @@ def _print_result(result, lang: str) -> None:
         click.secho(f"    {h.source}  [{t('cli_hit_ids', lang, meeting=h.meeting_id, item=h.item_id)}]", dim=True)
 
 
+def _preload_model(settings) -> None:
+    """Load the embedding model in a background thread while the keyword side runs.
+
+    A cold hybrid search spends most of its time loading the model, much of
+    it in onnxruntime's session set-up, which runs without the GIL; started
+    first, it overlaps the imports, the keyword ranking and the topic seeds
+    instead of following them. ``load_embedder`` is locked and cached, so the
+    search's own call waits for this load (or repeats a failed one and
+    reports its error) rather than loading twice.
+    """
+    if not (settings.index_dir / "vectors.json").exists():
+        return  # no vector index: the search says so without a model
+    from index.embeddings import load_embedder  # imported here, not by both threads at once
+
+    def load() -> None:
+        try:
+            load_embedder(settings)
+        except Exception:  # noqa: BLE001 - the search's own load reports it
+            pass
+
+    # not a daemon: an exit before the search needs the model waits for the load to finish cleanly
+    threading.Thread(target=load, name="radslag-model-preload").start()
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("query", required=False)
 @click.option("-k", "k", default=10, show_default=True, help="Antal träffar.")
@@ -56,9 +81,11 @@ def search(query, k, mode, queries, order, topic, entity, body, municipality, ki
       radslag search "epa-traktorer och hög musik" --municipality Arboga
       radslag search --queries frågor.txt --json
     """
+    settings = settings_for(archive, model)
+    if mode != "keyword" and (query or queries):
+        _preload_model(settings)
     from index.search import search as do_search
 
-    settings = settings_for(archive, model)
     lang = lang or settings.language
     if not query and not queries:
         fail(t("cli_need_query", lang))

@@ -432,11 +432,58 @@ def test_help_loads_no_heavy_module():
 
 
 def test_keyword_search_loads_no_model_library(tmp_path):
-    """A keyword search never imports torch, sentence-transformers, spaCy, Gradio or onnxruntime."""
+    """A keyword search never imports torch, sentence-transformers, spaCy, Gradio, onnxruntime, FAISS or numpy."""
     archive = _history_archive(tmp_path)
     loaded = _modules_after(["search", "klotter", "--mode", "keyword", "--archive", archive])
     assert "index.store" in loaded  # the search did run
-    assert not loaded & {"torch", "sentence_transformers", "gradio", "spacy", "onnxruntime"}
+    assert not loaded & {"torch", "sentence_transformers", "gradio", "spacy", "onnxruntime", "faiss", "numpy",
+                         "tokenizers"}
+
+
+def test_keyword_search_reads_the_lexicons_key_by_key(tmp_path):
+    """A cold keyword search looks its words up in the cached compound lexicon and lemma table, loading neither."""
+    import subprocess
+    import sys
+
+    from index import compounds, lemmas
+
+    compounds.get_lexicon()  # the caches exist (built once per machine, as for users)
+    lemmas.get_table()
+    archive = _history_archive(tmp_path)
+    code = ("import json, sys\nfrom radslag.cli import cli\n"
+            "try:\n    cli(sys.argv[1:], prog_name='radslag')\nexcept SystemExit:\n    pass\n"
+            "from index import compounds, lemmas\n"
+            "lex, table = compounds._LEXICON, lemmas._TABLE\n"
+            "print(json.dumps({'lexicon': {n: getattr(getattr(lex, n), 'loaded', True) for n in compounds._TABLES},"
+            " 'lemmas': getattr(table, 'loaded', bool(table))}))")
+    proc = subprocess.run([sys.executable, "-c", code, "search", "trygghetsvandringar i städerna", "--mode", "keyword",
+                           "--archive", archive], capture_output=True, text=True, check=True)
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out == {"lexicon": {n: False for n in compounds._TABLES}, "lemmas": False}, out
+
+
+def test_hybrid_search_starts_loading_the_model_first(tmp_path, monkeypatch):
+    """With a vector index, `radslag search` loads the model in a background thread; keyword mode never does."""
+    import threading
+
+    from index import embeddings
+    from radslag.cli import search as search_cli
+
+    calls = []
+    monkeypatch.setattr(embeddings, "load_embedder",
+                        lambda settings, *a, **kw: calls.append(threading.current_thread().name))
+    archive = _history_archive(tmp_path)
+    settings = search_cli.settings_for(archive)
+    before = set(threading.enumerate())
+    search_cli._preload_model(settings)  # no vector index yet: nothing to load a model for
+    (settings.index_dir).mkdir(parents=True, exist_ok=True)
+    (settings.index_dir / "vectors.json").write_text("{}")
+    assert run(["search", "klotter", "--mode", "keyword", "--archive", archive]).exit_code == 0
+    assert calls == []
+    search_cli._preload_model(settings)
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=60)
+    assert calls == ["radslag-model-preload"]
 
 
 def test_run_summaries_count_and_inflect_in_both_languages():
