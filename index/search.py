@@ -20,7 +20,6 @@ from functools import lru_cache
 from typing import Any
 
 from index import lemmas
-from index.embeddings import load_embedder
 from index.keyword import analyze, match_query, query_groups
 from index.store import Archive
 from radslag.config import Settings
@@ -214,9 +213,10 @@ class DenseSearcher:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.embedder = load_embedder(settings)
-        from index.vectors import VectorIndex  # FAISS and numpy: not loaded by a keyword search
+        from index.embeddings import load_embedder  # the dense side's modules: not loaded by a keyword search
+        from index.vectors import VectorIndex
 
+        self.embedder = load_embedder(settings)
         self.index = VectorIndex.open(settings, self.embedder)
         self._stamp = self._index_stamp()
 
