@@ -67,3 +67,15 @@ def test_file_is_opened_read_only(tmp_path) -> None:
     f = _file(tmp_path, t={"a": "b"})
     with pytest.raises(sqlite3.OperationalError):
         f._query('INSERT INTO "t_t" VALUES (?, ?)', ("c", "d"))
+
+
+def test_get_many_answers_only_the_stored_keys_and_remembers_them(tmp_path) -> None:
+    table = {f"k{i}": f"v{i}" for i in range(1200)}
+    view = _file(tmp_path, t=table).view("t")
+    keys = [f"k{i}" for i in range(0, 2400, 2)] + ["k1", "nope"]  # more than one query's worth, repeats, misses
+    assert view.get_many(keys) == {k: table[k] for k in keys if k in table}
+    assert not view.loaded
+    # remembered: answered again without the file
+    view._source._query = lambda *a: (_ for _ in ()).throw(AssertionError("asked the file again"))
+    assert view.get_many(["k2", "k1", "nope"]) == {"k2": "v2", "k1": "v1"}
+    assert view.get("k4") == "v4" and "nope" not in view
