@@ -504,6 +504,20 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
             if d:
                 return d, "text:rubrik", None, None
 
+    # 2c. The document's own title line (the first non-blank lines) dates it whatever its
+    # length ("Protokoll fört vid sammanträde med Socialnämnden 2024-03-12"), unless the
+    # date is said to be another meeting's.
+    other = _alt([str(x) for x in labels.get("date_other_meeting_cues") or []]) or r"(?!x)x"
+    for line in [x for x in lines[:title_end] if x.strip()][:TITLE_SENTENCE_LINES]:
+        m = res["iso"].search(line)
+        if not m or line.strip().lower().startswith(skip) or re.search(r"\d{1,2}:\d{2}:\d{2}", line):
+            continue
+        if re.search(rf"\b(?:{other})\b", line[: m.start()], re.I):
+            continue
+        d = _mkdate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            return d, "text:rubrik", None, None
+
     # Year context (for bare dates and year-only notes).
     name = _file_stem(doc.source)
     name_years = [y for y in _years_in(name) if 1990 <= y <= 2100]
@@ -862,6 +876,16 @@ def _phrase_body(phrase: str, max_words: int = 6) -> str | None:
     return _body_clean(" ".join(words[best[0]:best[1]])) if best else None
 
 
+#: First lines of a text searched for a body named inside a title sentence.
+TITLE_SENTENCE_LINES = 2
+#: A definite genitive before a lower-case word: "Kommunstyrelsens sammanträde" → "Kommunstyrelsen".
+_GENITIVE = re.compile(r"\b([A-ZÅÄÖ][\wåäö-]+e[nt])s(?=\s+[a-zåäö])")
+
+
+#: "i Lerums kommun" after a name in a title sentence.
+_IN_MUNICIPALITY = re.compile(r"\s+i\s+[A-ZÅÄÖ][\wåäö-]+\s+(?:kommun|stad)\b")
+
+
 def _front_lines(nonblank: list[str]) -> list[str]:
     """Non-blank lines before the first item heading (the front matter)."""
     for i, line in enumerate(nonblank[: FRONT_LINES * 4]):
@@ -934,6 +958,17 @@ def _find_body(doc: Document, nonblank: list[str], kind: str, sidecar: dict[str,
         found = _phrase_body(phrase)
         if found:
             return found, "text:sidhuvud"
+    # The title sentence names it ("Protokoll fört vid sammanträde med Socialnämnden",
+    # "Protokoll från Kommunstyrelsens sammanträde"): a run of words in the first lines,
+    # a definite genitive read as the name.
+    for line in nonblank[:TITLE_SENTENCE_LINES]:
+        if len(line) > _BODY_LINE_MAX * 2 or line.rstrip().endswith("."):
+            continue  # a sentence of prose mentions a body; a title line names it
+        line = _IN_MUNICIPALITY.sub(" ,", line)  # "rådet i Lerums kommun": the name ends before "i"
+        for phrase in (line, _GENITIVE.sub(r"\1", line)):
+            found = _phrase_body(phrase, max_words=8)
+            if found:
+                return found, "text:rubrik"
     fm = {k.lower(): v for k, v in fmd.items()}
     for key in ("body", "organ", "nämnd", "namnd"):
         value = fm.get(key)

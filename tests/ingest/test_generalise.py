@@ -254,3 +254,36 @@ def test_title_above_a_bare_number_line_from_a_right_hand_column():
         ("§ 36", "Anmälan av delegationsbeslut", None),
     ]
     assert items[0].text.startswith("Boende har påtalat") and "Klotterplan" not in items[0].text
+
+
+# --------------------------------------------------------------------------
+# The body and date named in the document's title sentence
+# --------------------------------------------------------------------------
+
+
+_ITEMS = "\n\n§ 1 Mötets öppnande\n\nOrdföranden öppnade mötet.\n\n§ 2 Övrigt\n\nInget.\n"
+
+
+def test_body_and_date_in_a_title_sentence():
+    def facts(text: str):
+        meta = extract_metadata(_doc(text + _ITEMS))
+        return meta.body, meta.date.isoformat() if meta.date else None
+
+    assert facts("Protokoll fört vid sammanträde med Socialnämnden i Alingsås kommun 2024-03-12") == (
+        "Socialnämnden", "2024-03-12")
+    assert facts("Protokoll från Kommunstyrelsens sammanträde 2024-03-12") == ("Kommunstyrelsen", "2024-03-12")
+    assert facts("Minnesanteckningar från möte med Brottsförebyggande rådet i Lerums kommun 2024-03-12") == (
+        "Brottsförebyggande rådet", "2024-03-12")
+    assert facts("Protokoll fört vid styrelsesammanträde i Lerums Fastighets AB 2024-03-12") == (
+        "Lerums Fastighets AB", "2024-03-12")
+    # Another meeting's date in the title line is not this meeting's.
+    assert facts("Socialnämnden – uppföljning av föregående möte 2024-01-10")[1] is None
+
+
+def test_bodies_named_for_their_field():
+    def body(name: str):
+        return extract_metadata(_doc(f"Lerums kommun\n{name}\nProtokoll 2024-03-12" + _ITEMS)).body
+
+    for name in ("Rådet för funktionshinderfrågor", "Gemensamma nämnden för hjälpmedel",
+                 "Regionala utvecklingsnämnden", "Nämnden för Förskola & Grundskola"):
+        assert body(name) == name
