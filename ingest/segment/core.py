@@ -1208,6 +1208,49 @@ def _label_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
 
 
 # --------------------------------------------------------------------------
+# Bulleted headings ("• Lägesbild" / text below)
+# --------------------------------------------------------------------------
+
+
+#: "• Lägesbild", "- Skolans arbete", "▪ Övrigt": a plain bullet line.
+_PLAIN_BULLET = re.compile(r"^[-*•–·▪●◦]\s+(?P<t>\S.*)$")
+#: Bulleted headings needed before they count as the document's item headings.
+_BULLET_HEAD_MIN = 2
+
+
+def _bullet_heading_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
+    """Bullet lines that head text of their own in informal notes.
+
+    "• Lägesbild" / "Polisen rapporterade om läget …": a heading-shaped
+    bullet whose next line is not a bullet but prose is a heading. The shape
+    must recur (``_BULLET_HEAD_MIN``) and make up most of the document's
+    bullets, so a list of points (bullets after bullets) stays text.
+    """
+    bullets = 0
+    heads: list[_Head] = []
+    for ln in lines[:limit]:
+        m = _PLAIN_BULLET.match(ln.text)
+        if not m or _BOLD_LINE.match(m.group("t")):
+            continue
+        bullets += 1
+        title = _clean_title(m.group("t"))
+        nxt = ln.idx + 1
+        if nxt >= limit or lines[nxt].blank or _BULLET.match(lines[nxt].text):
+            continue
+        if not _heading_ish([title]) or _is_subheading(title):
+            continue
+        k = nxt
+        while k + 1 < limit and not lines[k + 1].blank and not _PLAIN_BULLET.match(lines[k + 1].text):
+            k += 1
+        if not _prose([lines[j].text for j in range(nxt, k + 1)]):
+            continue
+        heads.append(_Head(ln.start, lines[nxt].start, title, None, _dnr(title), "bullet"))
+    if len(heads) < _BULLET_HEAD_MIN or len(heads) * 2 < bullets:
+        return None
+    return heads
+
+
+# --------------------------------------------------------------------------
 # Heading lines (plain text)
 # --------------------------------------------------------------------------
 
@@ -1600,6 +1643,7 @@ def _segment(doc: Document) -> Structure:
         lambda: _markup_scheme(lines, limit),
         lambda: _label_scheme(lines, limit),
         lambda: _heading_line_scheme(lines, limit),
+        lambda: _bullet_heading_scheme(lines, limit),  # only where no plain heading lines are found
     ):
         heads = scheme()
         if heads:

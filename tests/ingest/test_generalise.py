@@ -287,3 +287,22 @@ def test_bodies_named_for_their_field():
     for name in ("Rådet för funktionshinderfrågor", "Gemensamma nämnden för hjälpmedel",
                  "Regionala utvecklingsnämnden", "Nämnden för Förskola & Grundskola"):
         assert body(name) == name
+
+
+def test_bulleted_headings_over_their_text_in_informal_notes():
+    text = (
+        "Trygghetsrådet\nMinnesanteckningar 2024-03-12\n\n"
+        "• Lägesbild\nPolisen rapporterade om läget i centrum under helgerna.\n\n"
+        "• Skolans arbete\nSkolan har startat ett nytt projekt mot mobbning.\n"
+        "- Fältgruppen deltar\n- Föräldrar bjuds in\n\n"
+        "• Övrigt\nInga övriga frågor togs upp.\n"
+    )
+    items = segment(_doc(text))
+    assert [(i.title, i.heading_source) for i in items] == [
+        ("Lägesbild", "bullet"), ("Skolans arbete", "bullet"), ("Övrigt", "bullet"),
+    ]
+    assert items[1].text.endswith("- Föräldrar bjuds in")
+    # A list of points (bullets after bullets) is text, not headings.
+    listed = "Trygghetsrådet\nMinnesanteckningar 2024-03-12\n\nVi gick igenom läget.\n\n" + "".join(
+        f"• Punkt om {w}\n" for w in ("polisen", "skolan", "fritiden", "vården")) + "\nMötet avslutades i god tid.\n"
+    assert [i.heading_source for i in segment(_doc(listed))] == ["whole"]
