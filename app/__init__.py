@@ -70,15 +70,16 @@ CSS = """
 .badge.ocr {background:#fff8c5; color:#7d4e00}
 .badge.chosen {background:#ddf4ff; color:#0550ae; margin-left:6px}
 table.facts {border-collapse:collapse; margin:6px 0 10px 0; font-size:0.92em}
-table.facts th {text-align:left; padding:2px 12px 2px 0; color:#57606a; font-weight:600; vertical-align:top}
-table.facts td {padding:2px 0}
+table.facts th, table.facts td {border:1px solid #d0d7de !important; padding:3px 10px !important; vertical-align:top}
+table.facts th {text-align:left; color:#57606a; font-weight:600; background:#f6f8fa !important; white-space:nowrap}
+table.facts td {background:#fff !important}
+a.original {display:inline-block; margin:4px 0; font-weight:600}
 .decision {background:#f6f8fa; border-left:4px solid #1a7f37; padding:6px 12px; margin:8px 0}
 .decision h4 {margin:0 0 4px 0}
 .meeting-item {border-top:1px solid #d0d7de; padding:4px 0; cursor:pointer}
 .meeting-item.marked {background:#ddf4ff; border-left:4px solid #0969da; padding-left:8px}
 .detail-column {align-self:flex-start}
 .item-view .topics span {display:inline-block; background:#eef4ff; border-radius:10px; padding:1px 8px; margin:2px 4px 0 0; font-size:0.85em}
-table.facts, table.facts th, table.facts td {border:none !important; background:none !important}
 """
 
 
@@ -235,6 +236,11 @@ def main(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 
     ensure_archive(settings, corpus)
     blocks = build_app(settings)
     print(f"Rådslag körs på http://{host}:{port} (Ctrl+C avslutar)", flush=True)
-    blocks.launch(server_name=host, server_port=port, prevent_thread_lock=not block, css=CSS,
+    blocks.launch(server_name=host, server_port=port, prevent_thread_lock=True, css=CSS,
                   footer_links=[], quiet=True)
+    from app.detail import add_original_route
+
+    add_original_route(blocks.app, settings)  # /original/<item id>: the item's own file, at its page
+    if block:
+        blocks.block_thread()
     return blocks

@@ -9,18 +9,18 @@ meeting with the item marked, and the original file with the item's page.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from fastapi import Request
 
-from app.common import download_path
 from app.render import render_item_view, render_meeting_view, source_label
 from index.store import Archive
 from ingest.ocr import item_ocr_mark
 from radslag.config import Settings
 from radslag.i18n import t
+from radslag.safe import clean_html, html_text, masking_on
 
 #: ``js_on_load`` of a list: a click on an element with ``data-item`` opens it in place and puts the
 #: item (and the query) in the address, so it can be shared. A modified click (new tab, new window)
@@ -106,23 +106,102 @@ def meeting_by_id(settings: Settings, meeting_id) -> str:
     return render_meeting_view(meeting, items, lang)
 
 
-def _original_update(item, lang: str):
-    """A download of the item's original file, labelled with its page (hidden when the file is gone)."""
-    path = Path(item.source) if item else None
-    if path is None or not path.is_file():
-        return gr.update(value=None, visible=False)
-    copy = download_path(path.name)
-    shutil.copyfile(path, copy)
+#: Where the app serves originals: ``original/<item id>`` (relative, so it works under a path prefix).
+ORIGINAL_PATH = "original"
+#: How each original is sent: shown in the browser (PDF at its page, text as text) or downloaded (Word).
+ORIGINAL_TYPES = {".pdf": ("application/pdf", "inline"), ".txt": ("text/plain; charset=utf-8", "inline"),
+                  ".md": ("text/plain; charset=utf-8", "inline"),
+                  ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "attachment")}
+
+#: ``js_on_load`` of the original-file link: it opens in a new browser tab, so the app stays where it was.
+ORIGINAL_JS = """
+element.addEventListener('click', (ev) => {
+  const a = ev.target.closest('a.original');
+  if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+  ev.preventDefault();
+  window.open(a.href, '_blank', 'noopener');
+});
+"""
+
+
+def original_file(settings: Settings, item_id) -> Path | None:
+    """The original file of item ``item_id``, if the archive read it and it is still there.
+
+    Only files the archive records as an item's source are ever served, found
+    by the item's id: nothing in the request names a path. None also while
+    personal data is masked (the original is not).
+    """
+    wanted = _item_id(item_id)
+    if wanted is None or masking_on():
+        return None
+    with Archive(settings.db_path) as arc:
+        item = arc.item(wanted)
+    if item is None or not item.source:
+        return None
+    path = Path(item.source)
+    return path if path.suffix.lower() in ORIGINAL_TYPES and path.is_file() else None
+
+
+def original_href(item) -> str:
+    """The address of an item's original, at the item's first page for a PDF (``original/12#page=7``)."""
+    href = f"{ORIGINAL_PATH}/{int(item.id)}"
+    if Path(item.source or "").suffix.lower() == ".pdf" and item.pages:
+        href += f"#page={int(item.pages[0])}"
+    return href
+
+
+def original_link(item, lang: str) -> str:
+    """HTML link to the item's original file and page (empty when it is gone, or while masking is on)."""
+    path = Path(item.source) if item is not None and item.source else None
+    if path is None or masking_on() or path.suffix.lower() not in ORIGINAL_TYPES or not path.is_file():
+        return ""
     label = t("app_original", lang, where=source_label(item.source, item.pages, lang))
-    return gr.update(value=str(copy), label=label, visible=True)
+    return clean_html(f'<a class="original" href="{original_href(item)}">{html_text(label)}</a>')
+
+
+def _logged_in(server: Any, request: Any, auth: tuple[str, str] | None) -> bool:
+    """Whether ``request`` may read originals: no login set, or Gradio's login cookie of this app."""
+    if auth is None and getattr(server, "auth", None) is None:
+        return True
+    tokens = getattr(server, "tokens", None) or {}
+    cookie_id = getattr(server, "cookie_id", "")
+    return any(request.cookies.get(f"access-token{kind}-{cookie_id}") in tokens for kind in ("", "-unsecure"))
+
+
+def add_original_route(server: Any, settings: Settings, auth: tuple[str, str] | None = None) -> None:
+    """Serve ``/original/<item id>`` on the app's FastAPI ``server``, behind the app's login.
+
+    The file is the item's recorded source (:func:`original_file`); PDFs and
+    text are shown in the browser, Word files downloaded. The response may not
+    run anything (``Content-Security-Policy: sandbox``, no sniffing).
+    """
+    from urllib.parse import quote
+
+    from fastapi.responses import FileResponse, PlainTextResponse
+
+    lang = settings.language
+
+    def original(item_id: str, request: Request):
+        if not _logged_in(server, request, auth):
+            return PlainTextResponse(t("app_original_login", lang), status_code=401)
+        path = original_file(settings, item_id) if item_id.isdigit() and len(item_id) < 12 else None
+        if path is None:
+            return PlainTextResponse(t("app_original_gone", lang), status_code=404)
+        media, disposition = ORIGINAL_TYPES[path.suffix.lower()]
+        headers = {"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(path.name)}",
+                   "Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff",
+                   "Cache-Control": "no-store"}
+        return FileResponse(path, media_type=media, headers=headers)
+
+    server.add_api_route(f"/{ORIGINAL_PATH}/{{item_id}}", original, methods=["GET"], include_in_schema=False)
 
 
 def open_outputs(settings: Settings, item_id, query: str | None = None) -> tuple:
-    """Everything the panel shows for an opened item: (view HTML, picked id, original-file button)."""
-    wanted, found = _opened(settings, item_id, _read_item)  # one archive read for the view and the file
+    """Everything the panel shows for an opened item: (view HTML, picked id, link to the original file)."""
+    wanted, found = _opened(settings, item_id, _read_item)  # one archive read for the view and the link
     item = found[0] if found else None
     return (_item_html(settings.language, wanted, found, query), str(wanted) if wanted is not None else None,
-            _original_update(item, settings.language))
+            original_link(item, settings.language))
 
 
 def build_panel(ctx, prefix: str = "", picks: bool = False):
@@ -139,7 +218,7 @@ def build_panel(ctx, prefix: str = "", picks: bool = False):
             picked = gr.Textbox(visible=False, elem_id=f"{prefix}picked")
         item_btn = gr.Button(L("app_open_item"), scale=1, size="sm", elem_id=f"{prefix}open-item")
         meeting_btn = gr.Button(L("app_open_meeting"), scale=1, size="sm", elem_id=f"{prefix}open-meeting")
-    original = gr.DownloadButton(L("app_original_plain"), size="sm", visible=False, elem_id=f"{prefix}original")
+    original = gr.HTML("", elem_id=f"{prefix}original", js_on_load=ORIGINAL_JS)
     view = gr.HTML(f'<p class="hint">{L("app_open_hint")}</p>', elem_id=f"{prefix}detail",
                    js_on_load=OPEN_JS)
     return view, picked, item_btn, meeting_btn, original

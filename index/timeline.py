@@ -36,7 +36,7 @@ from typing import Any, TextIO
 
 from index.export import safe_cell
 from index.keyword import all_terms_expression
-from index.search import Hit, search
+from index.search import Hit, SearchResult, search
 from index.store import Archive
 from radslag.config import Settings
 from radslag.councils import council_key, council_name, display_body
@@ -250,14 +250,21 @@ def query_mentions(
     mode: str = "hybrid",
     k: int = QUERY_K,
     filters: Filters | None = None,
+    result: SearchResult | None = None,
 ) -> tuple[list[Hit], str, list[str]]:
     """The search hits that mention ``query`` by the module's rule, best first.
+
+    Args:
+        result: A search for ``query`` that the caller already ran (same
+            filters, ``k`` hits asked for, relevance cutoff on): its hits are
+            judged instead of searching again. ``mode`` is then the result's.
 
     Returns:
         ``(hits, threshold_note, notes)``.
     """
     threshold = DENSE_THRESHOLD if threshold is None else threshold
-    result = search(archive, query, settings=settings, k=k, mode=mode, filters=filters)
+    if result is None:
+        result = search(archive, query, settings=settings, k=k, mode=mode, filters=filters)
     notes = list(result.notes)
     hit_ids = {h.item_id for h in result.hits}
     keyword_ok = _all_terms_items(archive, query, hit_ids)
@@ -279,8 +286,9 @@ def mentions(
     mode: str = "hybrid",
     k: int = QUERY_K,
     filters: Filters | None = None,
+    result: SearchResult | None = None,
 ) -> tuple[set[int], str, list[str]]:
-    """Return ``(item ids, threshold_note, notes)`` for a query or topic."""
+    """Return ``(item ids, threshold_note, notes)`` for a query or topic (``result``: see :func:`query_mentions`)."""
     if bool(query) == bool(topic):
         raise ValueError("give exactly one of query= or topic=")
     filters = filters or Filters()
@@ -289,7 +297,7 @@ def mentions(
         ids = archive.filter_item_ids(filters.with_(topic=topic))
         return set(ids or ()), threshold_note("topic", threshold), []
     hits, note, notes = query_mentions(archive, query, settings=settings, threshold=threshold, mode=mode, k=k,
-                                       filters=filters)
+                                       filters=filters, result=result)
     return {h.item_id for h in hits}, note, notes
 
 
@@ -315,6 +323,7 @@ def timeline(
     filters: Filters | None = None,
     mode: str = "hybrid",
     k: int = QUERY_K,
+    result: SearchResult | None = None,
 ) -> Timeline:
     """Build the timeline of a query or a topic.
 
@@ -328,6 +337,10 @@ def timeline(
         filters: Which meetings and items count (see :class:`radslag.types.Filters`).
         mode: Search mode for queries (``hybrid``, ``keyword``, ``dense``).
         k: Number of search hits to consider for queries.
+        result: The search for ``query`` the caller already ran (``k`` hits,
+            these filters, relevance order): counted instead of searching a
+            second time (the app's search tab shows its first hits and draws
+            this timeline from one search).
 
     Returns:
         A :class:`Timeline`.
@@ -344,7 +357,7 @@ def timeline(
         note, notes = threshold_note("topic", threshold), []
     else:
         ids, note, notes = mentions(archive, query=query, topic=topic, settings=settings, threshold=threshold,
-                                    mode=mode, k=k, filters=filters)
+                                    mode=mode, k=k, filters=filters, result=result)
         rows = archive.item_refs(item_ids=ids) if ids else []
     # One pass: each mention's period (as precisely as its meeting is known) and council.
     groups: dict[tuple[str, str | None, str], list[ItemRef]] = defaultdict(list)

@@ -308,9 +308,11 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860, corp
         app.launch(prevent_thread_lock=True, css=getattr(search_app, "CSS", None), **options)
     except OSError as exc:
         raise _bind_error(host, port, exc, lang) from None
+    from app.detail import add_original_route
     from app.tabs.watch import add_feed_routes
 
     add_feed_routes(app.app, settings, auth)  # /feeds/<id>.atom of saved searches, behind the same login
+    add_original_route(app.app, settings, auth)  # /original/<item id>: the item's own file, at its page
     if auth is None and not is_loopback(host):
         print(t("serve_open_warning", lang, host=host, port=port), file=sys.stderr, flush=True)
     if settings.masks("app"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import gradio as gr
@@ -54,16 +55,47 @@ def hit_facts(arc: Archive, result: SearchResult, lang: str) -> tuple[dict[int, 
     return {r.id: when_label(r, lang) for r in rows}, {k: v for k, v in marks.items() if v}
 
 
+#: Hits shown as cards (and offered in the pick list and the hit downloads).
+SHOWN = 10
+
+
+def first_hits(result: SearchResult, n: int, order: str) -> SearchResult:
+    """The first ``n`` hits of a relevance-ordered ``result`` (newest first for ``order="date"``), renumbered.
+
+    What ``search(k=n, order=order)`` gives, taken from a longer search, so the
+    tab searches once for its cards and its timeline.
+    """
+    hits = list(result.hits[:n])
+    if order == "date":
+        hits.sort(key=lambda h: h.date or "", reverse=True)
+    hits = [replace(h, rank=rank) for rank, h in enumerate(hits, start=1)]
+    return replace(result, hits=hits)
+
+
 def run_search(settings: Settings, query: str, mode: str, body: str, municipality: str, kind: str, topic: str,
                since: str, until: str, order: str) -> tuple:
-    """Search; returns (hits HTML, pick-list update, timeline figure, hits CSV, hits JSON, timeline CSV, note)."""
+    """Search; returns (hits HTML, pick-list update, timeline figure, hits CSV, hits JSON, timeline CSV, note).
+
+    One search serves both: its first :data:`SHOWN` hits are the cards, and all
+    its hits (up to the timeline's ``k``) are what the timeline counts.
+    """
     lang = settings.language
+    tl, tl_error, palette = None, "", {}
     try:
         filters = parse_filters(body=body, municipality=municipality, kind=kind, topic=topic, since=since,
                                 until=until)
         with Archive(settings.db_path) as arc:
-            result = search(arc, query or "", settings=settings, k=10, mode=mode, filters=filters, order=order)
+            k = min(QUERY_K, MAX_K)
+            full = search(arc, query or "", settings=settings, k=k, mode=mode, filters=filters)
+            result = first_hits(full, SHOWN, order)
             dates, ocr = hit_facts(arc, result, lang)
+            if result.hits and query and query.strip():
+                try:
+                    tl = timeline(arc, query=query, by="meeting", settings=settings, filters=filters, mode=mode,
+                                  k=k, result=full)
+                    palette = colours(arc)
+                except RadslagError as exc:
+                    tl_error = str(exc)
     except RadslagError as exc:
         return note(str(exc)), gr.update(choices=[], value=None), None, None, None, None, ""
     picks = [(f"{dates.get(h.item_id) or t('unknown_date', lang)} – {council_name(h.municipality, h.body)} – "
@@ -75,20 +107,13 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
                         encoding="utf-8")
     res_csv = download_path(f"traffar-{name}.csv")
     _hits_csv(result, res_csv)
-    fig, tl_csv, tl_note = None, None, ""
-    if result.hits and query and query.strip():
-        try:
-            with Archive(settings.db_path) as arc:
-                tl = timeline(arc, query=query, by="meeting", settings=settings, filters=filters,
-                              k=min(QUERY_K, MAX_K))
-                palette = colours(arc)
-            rows = [vars(r) for r in tl.rows]
-            fig = timeline_figure(rows, t("app_when_title", lang, query=query), lang, palette)
-            tl_csv = download_path(f"tidslinje-{name}.csv")
-            tl.to_csv(tl_csv)
-            tl_note = "  \n".join(x for x in (t("app_rule_query", lang), undated_note(rows, lang)) if x)
-        except RadslagError as exc:
-            tl_note = str(exc)
+    fig, tl_csv, tl_note = None, None, tl_error
+    if tl is not None:
+        rows = [vars(r) for r in tl.rows]
+        fig = timeline_figure(rows, t("app_when_title", lang, query=query), lang, palette)
+        tl_csv = download_path(f"tidslinje-{name}.csv")
+        tl.to_csv(tl_csv)
+        tl_note = "  \n".join(x for x in (t("app_rule_query", lang), undated_note(rows, lang)) if x)
     return (render_hits(result, lang, dates, ocr), gr.update(choices=picks, value=picks[0][1] if picks else None),
             fig, str(res_csv), str(res_json), str(tl_csv) if tl_csv else None, tl_note)
 

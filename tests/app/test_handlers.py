@@ -71,3 +71,26 @@ def test_search_handler_reports_bad_filters(tmp_settings):
     html, picks, *_ = search_app.run_search(tmp_settings, "klotter", "keyword", "Exempelstad", ALL, ALL, ALL,
                                             "", "", "relevance")
     assert 'class="hit"' in html and picks["choices"]
+
+
+def test_search_tab_searches_once_for_hits_and_timeline(tmp_settings, monkeypatch):
+    """The cards and the timeline come from one search (the timeline used to search again)."""
+    import app.tabs.search as tab
+    import index.timeline
+
+    _archive(tmp_settings)
+    calls = []
+    real = tab.search
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("k"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tab, "search", counted)
+    monkeypatch.setattr(index.timeline, "search", counted)
+    html, picks, fig, *_ = search_app.run_search(tmp_settings, "klotter", "keyword", ALL, ALL, ALL, ALL, "", "",
+                                                 "date")
+    assert len(calls) == 1 and fig is not None and sum(sum(bar.y) for bar in fig.data) >= 1
+    assert 0 < html.count('class="hit"') <= tab.SHOWN
+    dates = [label.split(" – ")[0] for label, _ in picks["choices"]]
+    assert dates == sorted(dates, reverse=True)  # "date" order: newest first among the shown hits

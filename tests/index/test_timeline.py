@@ -78,6 +78,25 @@ def test_query_timeline_keyword_rule(archive, tmp_path):
     assert [r.period for r in both.rows] == ["2021-01-20", "2021-09-15"]
 
 
+def test_query_timeline_counts_the_search_it_is_given(archive, tmp_path):
+    """A caller that already searched passes its result: the timeline judges those hits, no second search."""
+    from dataclasses import replace
+
+    from index.search import search
+
+    settings = load_settings(archive_dir=tmp_path)
+    minutes = Filters(kind="minutes")
+    full = search(archive, "klotter", settings=settings, k=50, mode="keyword", filters=minutes)
+    alone = timeline(archive, query="klotter", settings=settings, mode="keyword", filters=minutes, k=50)
+    given = timeline(archive, query="klotter", settings=settings, mode="keyword", filters=minutes, k=50, result=full)
+    assert [(r.period, r.item_ids) for r in given.rows] == [(r.period, r.item_ids) for r in alone.rows]
+    assert given.total_items == 2
+    # only the hits handed in count (a search of its own would find both items again)
+    first = replace(full, hits=[h for h in full.hits if h.date == "2021-09-15"])
+    one = timeline(archive, query="klotter", settings=settings, mode="keyword", filters=minutes, k=50, result=first)
+    assert [r.period for r in one.rows] == ["2021-09-15"] and one.total_items == 1
+
+
 def test_writers_carry_note_and_roundtrip(archive, tmp_path):
     t = timeline(archive, topic="motorburen ungdom", by="year", filters=Filters(kind="minutes"))
     path = tmp_path / "t.csv"
