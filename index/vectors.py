@@ -1,22 +1,39 @@
 """The FAISS vector index over passages.
 
 Vectors are L2-normalised and compared by inner product (= cosine). Vector ids
-are ``passages.id`` values from the archive. Two index types:
+are ``passages.id`` values from the archive. Three index types:
 
 * ``flat``: ``IndexIDMap2(IndexFlatIP)``, exact search;
 * ``hnsw``: ``IndexIDMap2(IndexHNSWFlat(dim, 32, METRIC_INNER_PRODUCT))``,
   efConstruction 80, approximate search with ``efSearch`` 64 by default
-  (recall@10 against exact search is measured by ``bench/speed.py``).
+  (recall@10 against exact search is measured by ``bench/speed.py`` and
+  ``bench/scale.py``);
+* ``ivfpq``: ``IndexIDMap2(IndexRefineFlat(IndexIVFPQ(..., nlist, 48 x 8 bit)))``:
+  the inverted file of 48-byte PQ codes finds ``k_factor * k`` candidates
+  (``nprobe`` lists of ``nlist``), which are re-ranked exactly against the
+  raw vectors the refine stage keeps. Coarse centroids and PQ codebooks are
+  trained once, on a fixed-seed sample, when the index becomes ``ivfpq``;
+  later additions are encoded with them. It builds in minutes where HNSW
+  takes hours at millions of vectors, removes in place, and keeps only the
+  codes and lists in memory: the raw vectors are memory-mapped.
 
 With ``index_type="auto"`` the index is flat below ``approx_threshold``
-vectors and HNSW from there on; ``flat``/``hnsw`` force a type.
+vectors, HNSW from there and IVF-PQ from ``ivf_threshold`` on;
+``flat``/``hnsw``/``ivfpq`` force a type (``ivfpq`` stays flat below
+:data:`IVF_MIN_VECTORS`, too few to train on).
 
-**Removal.** HNSW cannot remove vectors. Both index types store the raw
-vectors (``IndexFlat`` and ``IndexHNSWFlat`` keep them uncompressed), and
-``IndexIDMap2`` keeps the id of every row, so the vectors are always
-reconstructable from the FAISS file itself: removing from an HNSW index
-rebuilds it from the kept vectors. There is no second vector file to keep
-consistent.
+**Memory mapping.** :meth:`VectorIndex.open` reads the FAISS file with
+``IO_FLAG_MMAP_IFC``: the flat vector storage of every type (and the id
+map) stays in the page cache instead of the process's heap, so a server's
+RSS holds the HNSW graph or the IVF codes only. A mapped index cannot grow:
+the first edit reads the file into memory (:meth:`VectorIndex._own`).
+
+**Removal.** HNSW cannot remove vectors. Every index type stores the raw
+vectors (``IndexFlat``, ``IndexHNSWFlat`` and the refine stage keep them
+uncompressed), and ``IndexIDMap2`` keeps the id of every row, so the vectors
+are always reconstructable from the FAISS file itself: removing from an HNSW
+index rebuilds it from the kept vectors; flat and IVF-PQ indexes remove in
+place. There is no second vector file to keep consistent.
 
 **Files** in ``settings.index_dir``: the FAISS file ``vectors-<generation>.faiss``
 (vectors and their ids, ``IndexIDMap2``: index and id map are one file) and
@@ -68,6 +85,23 @@ HNSW_M = 32
 #: efSearch 64 rose from 0.84 to 0.97 for 2.6x the build time (bench/speed.py).
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 64
+#: IVF-PQ: 48 sub-quantisers of 8 bits (48-byte codes for 384 dimensions).
+PQ_M = 48
+PQ_BITS = 8
+#: Lists probed per query and the candidates re-ranked exactly (``k_factor * k``).
+#: On clustered synthetic vectors PQ alone ranks poorly (recall@10 0.73 with
+#: k_factor 2, 0.96 with 4, 1.0 with 8 at 100k vectors); the exact re-rank of 80
+#: raw vectors costs well under a millisecond.
+IVF_NPROBE = 16
+IVF_K_FACTOR = 8
+#: Fewest vectors an IVF-PQ index is trained on (256 PQ centroids need several
+#: points each); a forced ``ivfpq`` index is flat below this.
+IVF_MIN_VECTORS = 2000
+#: Training points per coarse list (FAISS warns below 39), and at least this many for the PQ codebooks.
+IVF_TRAIN_PER_LIST = 40
+IVF_TRAIN_MIN = 20_000
+IVF_TRAIN_ITER = 10
+IVF_SEED = 1234
 #: Passages embedded per chunk in :meth:`VectorIndex.sync`; the index is saved
 #: every ``_SAVE_EVERY`` chunks so an interrupted sync keeps its work.
 _SYNC_CHUNK = 512
@@ -79,8 +113,41 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _new_index(kind: str, dim: int, ef_search: int = HNSW_EF_SEARCH) -> faiss.IndexIDMap2:
-    if kind == "hnsw":
+def ivf_lists(count: int) -> int:
+    """Coarse lists for ``count`` vectors: a power of two near sqrt(count), 16 to 4096."""
+    return int(min(4096, max(16, 2 ** round(np.log2(max(1.0, np.sqrt(count)))))))
+
+
+def _train_ivfpq(dim: int, vecs: np.ndarray) -> faiss.IndexRefineFlat:
+    """An empty IVF-PQ index with exact re-ranking, trained on a fixed-seed sample of ``vecs``."""
+    nlist = min(ivf_lists(len(vecs)), max(1, len(vecs) // IVF_TRAIN_PER_LIST))
+    ivf = faiss.IndexIVFPQ(faiss.IndexFlatIP(dim), dim, nlist, PQ_M, PQ_BITS, faiss.METRIC_INNER_PRODUCT)
+    ivf.cp.niter = IVF_TRAIN_ITER
+    ivf.cp.seed = IVF_SEED
+    ivf.pq.cp.niter = IVF_TRAIN_ITER
+    ivf.pq.cp.seed = IVF_SEED
+    # a sample of IVF_MIN_VECTORS is enough with exact re-ranking: no FAISS warning for it
+    ivf.cp.min_points_per_centroid = ivf.pq.cp.min_points_per_centroid = 4
+    # FAISS trains 48 separate 8-dimensional k-means slowly (~6 ms per point on a loaded
+    # 2-core machine); with the exact re-rank, 64 points per PQ centroid are plenty
+    ivf.pq.cp.max_points_per_centroid = 64
+    want = min(len(vecs), max(IVF_TRAIN_PER_LIST * nlist, IVF_TRAIN_MIN))
+    rows = np.sort(np.random.default_rng(IVF_SEED).choice(len(vecs), want, replace=False))
+    ivf.train(np.ascontiguousarray(vecs[rows], np.float32))
+    ivf.nprobe = min(IVF_NPROBE, nlist)
+    refine = faiss.IndexRefineFlat(ivf)  # the Python wrapper keeps a reference to ``ivf``
+    refine.k_factor = IVF_K_FACTOR
+    return refine
+
+
+def _new_index(kind: str, dim: int, ef_search: int = HNSW_EF_SEARCH,
+               train: np.ndarray | None = None) -> faiss.IndexIDMap2:
+    """An empty index of ``kind``; ``ivfpq`` is trained on ``train`` (the vectors it will hold)."""
+    if kind == "ivfpq":
+        if train is None or len(train) < IVF_MIN_VECTORS:
+            raise ValueError(f"an IVF-PQ index needs at least {IVF_MIN_VECTORS} training vectors")
+        inner = _train_ivfpq(dim, train)
+    elif kind == "hnsw":
         inner = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         inner.hnsw.efSearch = ef_search
@@ -93,7 +160,39 @@ def _new_index(kind: str, dim: int, ef_search: int = HNSW_EF_SEARCH) -> faiss.In
 
 def _kind_of(index: faiss.IndexIDMap2) -> str:
     inner = faiss.downcast_index(index.index)
+    if isinstance(inner, faiss.IndexRefine):
+        return "ivfpq"
     return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
+
+
+def _ivf_of(index: faiss.IndexIDMap2) -> faiss.IndexIVF:
+    return faiss.extract_index_ivf(faiss.downcast_index(index.index).base_index)
+
+
+def _ivf_remove(index: faiss.IndexIDMap2, keep: np.ndarray) -> None:
+    """Remove the rows where ``keep`` is False from an ``ivfpq`` index, in place.
+
+    ``IndexIDMap2`` numbers rows 0..n-1 and expects its inner index to close
+    the gaps when rows go, as ``IndexFlat`` does; ``IndexIVF`` removes list
+    entries but keeps the others' row labels. So the refine stage and the id
+    map shift, and the list entries' labels are renumbered to match.
+    """
+    refine = faiss.downcast_index(index.index)
+    ivf = _ivf_of(index)
+    gone = np.flatnonzero(~keep).astype(np.int64)
+    new_row = (np.cumsum(keep) - 1).astype(np.int64)
+    ivf.remove_ids(faiss.IDSelectorBatch(gone))
+    lists = ivf.invlists
+    for n in range(ivf.nlist):
+        size = lists.list_size(n)
+        if size:
+            labels = faiss.rev_swig_ptr(lists.get_ids(n), size)
+            labels[:] = new_row[labels]
+    refine.refine_index.remove_ids(faiss.IDSelectorBatch(gone))
+    kept_ids = faiss.vector_to_array(index.id_map).astype(np.int64)[keep]
+    faiss.copy_array_to_vector(kept_ids, index.id_map)
+    refine.ntotal = index.ntotal = len(kept_ids)
+    index.construct_rev_map()
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -185,6 +284,8 @@ class VectorIndex:
         self._index = index if index is not None else _new_index(self._wanted_kind(0), self.dim)
         self._meta = dict(meta or {})
         self._dirty = index is None
+        #: The FAISS file ``_index`` is memory-mapped from (None: it is in memory and editable).
+        self._mapped: Path | None = None
 
     # -- opening --------------------------------------------------------------------
 
@@ -239,7 +340,8 @@ class VectorIndex:
                 "to rebuild it with the current model.)"
             )
         try:
-            index = faiss.read_index(str(faiss_path))
+            # mapped, not read: the raw vectors stay in the page cache (see _own before editing)
+            index = faiss.read_index(str(faiss_path), faiss.IO_FLAG_MMAP_IFC)
         except RuntimeError as exc:
             raise IndexMismatchError(f"{faiss_path} går inte att läsa ({exc}); kör `radslag reindex`. "
                                      "(Unreadable vector index.)") from exc
@@ -248,6 +350,7 @@ class VectorIndex:
         if not isinstance(index, faiss.IndexIDMap2):
             raise IndexMismatchError(f"{faiss_path} har ett okänt format. (Unknown index format.)")
         vi = cls(settings, embedder.dim, embedder.name, embedder.fingerprint, probes, index=index, meta=meta)
+        vi._mapped = faiss_path
         if meta.get("content") != vi._content_checksum() or meta.get("count") != index.ntotal:
             raise IndexMismatchError(
                 f"{FAISS_FILE} och {META_FILE} i {folder} hör inte ihop (avbruten skrivning?); "
@@ -262,7 +365,7 @@ class VectorIndex:
 
     @property
     def kind(self) -> str:
-        """``flat`` or ``hnsw``."""
+        """``flat``, ``hnsw`` or ``ivfpq``."""
         return _kind_of(self._index)
 
     def __len__(self) -> int:
@@ -277,18 +380,39 @@ class VectorIndex:
 
     def _wanted_kind(self, count: int) -> str:
         kind = self.settings.index_type
+        if kind == "auto":
+            if count >= max(self.settings.ivf_threshold, IVF_MIN_VECTORS):
+                kind = "ivfpq"
+            else:
+                return "hnsw" if count >= self.settings.approx_threshold else "flat"
+        if kind == "ivfpq":
+            return "ivfpq" if count >= IVF_MIN_VECTORS else "flat"
         if kind in ("flat", "hnsw"):
             return kind
-        if kind != "auto":
-            raise RadslagError(
-                f"Okänd indextyp {kind!r}; använd auto, flat eller hnsw. (Unknown index type.)"
-            )
-        return "hnsw" if count >= self.settings.approx_threshold else "flat"
+        raise RadslagError(
+            f"Okänd indextyp {kind!r}; använd auto, flat, hnsw eller ivfpq. (Unknown index type.)"
+        )
 
     def _apply_ef(self) -> None:
         inner = faiss.downcast_index(self._index.index)
         if isinstance(inner, faiss.IndexHNSW):
             inner.hnsw.efSearch = self.ef_search
+        elif isinstance(inner, faiss.IndexRefine):
+            inner.k_factor = IVF_K_FACTOR
+            ivf = _ivf_of(self._index)
+            ivf.nprobe = min(IVF_NPROBE, ivf.nlist)
+
+    def _own(self) -> None:
+        """Read a memory-mapped index into memory before it is edited (a mapped one cannot grow)."""
+        if self._mapped is None:
+            return
+        if self._mapped.exists():
+            index = faiss.read_index(str(self._mapped))
+        else:  # swept by another writer's save; the mapping itself stays valid
+            index = faiss.deserialize_index(faiss.serialize_index(self._index))
+        self._index = index if isinstance(index, faiss.IndexIDMap2) else faiss.downcast_index(index)
+        self._mapped = None
+        self._apply_ef()
 
     # -- editing ----------------------------------------------------------------------
 
@@ -303,19 +427,33 @@ class VectorIndex:
         """Mean passage vector (L2-normalised) of every item that has vectors here.
 
         Topic tagging and issue threads use these, so the archive is encoded
-        once, at passage level, and never again per item.
+        once, at passage level, and never again per item. Summed with numpy
+        (rows grouped by item), not per passage in Python: this runs on every
+        ingest over the whole archive.
         """
         ids, vecs = self.vectors()
-        row_of = {int(i): n for n, i in enumerate(ids)}
-        sums: dict[int, np.ndarray] = {}
-        for pid, item_id in archive.passage_items().items():
-            n = row_of.get(pid)
-            if n is not None:
-                sums[item_id] = sums[item_id] + vecs[n] if item_id in sums else vecs[n].copy()
-        return {i: v / max(float(np.linalg.norm(v)), 1e-9) for i, v in sums.items()}
+        links = archive.passage_items()
+        if not len(ids) or not links:
+            return {}
+        pids = np.fromiter(links.keys(), np.int64, len(links))
+        items = np.fromiter(links.values(), np.int64, len(links))
+        order = np.argsort(ids, kind="stable")
+        at = np.minimum(np.searchsorted(ids, pids, sorter=order), len(ids) - 1)
+        found = ids[order[at]] == pids
+        rows, items = order[at[found]], items[found]
+        if not len(rows):
+            return {}
+        by_item = np.argsort(items, kind="stable")
+        rows, items = rows[by_item], items[by_item]
+        starts = np.flatnonzero(np.r_[True, items[1:] != items[:-1]])
+        sums = np.add.reduceat(vecs[rows].astype(np.float64), starts, axis=0)
+        sums /= np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-9)
+        means = sums.astype(np.float32)
+        return dict(zip(items[starts].tolist(), means))
 
     def _rebuild_as(self, kind: str, ids: np.ndarray, vecs: np.ndarray) -> None:
-        index = _new_index(kind, self.dim, self.ef_search)
+        index = _new_index(kind, self.dim, self.ef_search, train=vecs if kind == "ivfpq" else None)
+        self._mapped = None
         if len(ids):
             index.add_with_ids(np.ascontiguousarray(vecs, np.float32), np.ascontiguousarray(ids, np.int64))
         self._index = index
@@ -325,7 +463,8 @@ class VectorIndex:
         """Add vectors with their passage ids; existing ids are replaced.
 
         Switches to HNSW when ``index_type`` is ``auto`` and the count reaches
-        ``approx_threshold``.
+        ``approx_threshold``, and to IVF-PQ (trained on all the vectors then)
+        at ``ivf_threshold``.
         """
         ids = np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids, dtype=np.int64)
         vecs = np.ascontiguousarray(vecs, dtype=np.float32)
@@ -335,13 +474,15 @@ class VectorIndex:
             return
         if len(np.unique(ids)) != len(ids):
             raise ValueError("duplicate ids in one add() call")
+        self._own()
         present = ids[np.isin(ids, self._id_array())]
         if len(present):
             self.remove(present.tolist())
         wanted = self._wanted_kind(len(self) + len(ids))
-        # In auto mode the index only grows into HNSW here; it shrinks back to
-        # flat in remove(), which rebuilds anyway.
-        if wanted != self.kind and (self.settings.index_type != "auto" or wanted == "hnsw"):
+        # In auto mode the index only grows here (flat -> HNSW -> IVF-PQ); it
+        # shrinks back to flat in remove(), below approx_threshold.
+        order = ("flat", "hnsw", "ivfpq")
+        if wanted != self.kind and (self.settings.index_type != "auto" or order.index(wanted) > order.index(self.kind)):
             old_ids, old_vecs = self.vectors()
             self._rebuild_as(wanted, np.concatenate([old_ids, ids]), np.vstack([old_vecs, vecs]))
         else:
@@ -351,8 +492,10 @@ class VectorIndex:
     def remove(self, ids: Iterable[int]) -> int:
         """Remove vectors by id (unknown ids are ignored); returns how many were removed.
 
-        Flat indexes remove in place; HNSW indexes are rebuilt from the kept
-        vectors (HNSW has no removal).
+        Flat and IVF-PQ indexes remove in place; HNSW indexes are rebuilt
+        from the kept vectors (HNSW has no removal). In ``auto`` mode an
+        IVF-PQ index stays one (its training is kept) until fewer than
+        ``approx_threshold`` vectors are left, when it becomes flat.
         """
         drop = np.fromiter((int(i) for i in ids), dtype=np.int64)
         if len(drop) == 0 or len(self) == 0:
@@ -362,9 +505,14 @@ class VectorIndex:
         removed = int((~keep).sum())
         if removed == 0:
             return 0
+        self._own()
         wanted = self._wanted_kind(int(keep.sum()))
+        if self.kind == "ivfpq" and self.settings.index_type == "auto" and wanted == "hnsw":
+            wanted = "ivfpq"  # no HNSW build (hours at this size) just because a few vectors went
         if self.kind == "flat" and wanted == "flat":
             self._index.remove_ids(faiss.IDSelectorBatch(drop))
+        elif self.kind == "ivfpq" and wanted == "ivfpq":
+            _ivf_remove(self._index, keep)
         else:
             vecs = self._index.index.reconstruct_n(0, len(all_ids))
             self._rebuild_as(wanted, all_ids[keep], vecs[keep])
@@ -399,6 +547,13 @@ class VectorIndex:
         return (out_s[0], out_i[0]) if single else (out_s, out_i)
 
     # -- persistence ---------------------------------------------------------------------
+
+    def _ivf_params(self) -> dict[str, Any] | None:
+        if self.kind != "ivfpq":
+            return None
+        ivf = _ivf_of(self._index)
+        return {"nlist": int(ivf.nlist), "pq_m": PQ_M, "pq_bits": PQ_BITS, "nprobe": int(ivf.nprobe),
+                "k_factor": float(faiss.downcast_index(self._index.index).k_factor)}
 
     def _content_checksum(self) -> str:
         ids = self._id_array()
@@ -438,6 +593,7 @@ class VectorIndex:
                 "count": len(self),
                 "ef_search": self.ef_search,
                 "hnsw": {"M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION} if self.kind == "hnsw" else None,
+                "ivf": self._ivf_params(),
                 "created": self._meta.get("created") or _now(),
                 "updated": _now(),
                 "faiss_version": faiss.__version__,
@@ -501,7 +657,9 @@ class VectorIndex:
                  np.round(embedder.probe_vectors, 6).tolist())
         vi._meta = {}
         total = archive.count("passages")
-        vi._index = _new_index(vi._wanted_kind(total), vi.dim, vi.ef_search)
+        kind = vi._wanted_kind(total)
+        # an IVF-PQ index is trained on vectors: the sync grows into it from flat/HNSW
+        vi._index = _new_index(kind if kind != "ivfpq" else "flat", vi.dim, vi.ef_search)
         vi.sync(archive, embedder, progress=progress)
         vi.save()
         return vi

@@ -38,7 +38,9 @@ class Settings:
         passage_overlap: Overlap between consecutive passages in tokens.
         approx_threshold: Vector count from which an approximate (HNSW) index
             is used instead of exact search.
-        index_type: ``auto``, ``flat`` or ``hnsw``.
+        ivf_threshold: Vector count from which the approximate index is
+            IVF-PQ (trained, compressed, memory-mapped) instead of HNSW.
+        index_type: ``auto``, ``flat``, ``hnsw`` or ``ivfpq``.
         batch_size: Encode batch size.
         language: UI language, ``sv`` or ``en``.
         enrich: Run entity and topic enrichment at ingest.
@@ -94,6 +96,7 @@ class Settings:
     passage_tokens: int = 256
     passage_overlap: int = 48
     approx_threshold: int = 200_000
+    ivf_threshold: int = 500_000
     index_type: str = "auto"
     batch_size: int = 32
     language: str = "sv"
@@ -182,7 +185,7 @@ def load_settings(**overrides) -> Settings:
     """Build settings from defaults, environment variables and ``overrides``.
 
     Environment variables: ``RADSLAG_ARCHIVE``, ``RADSLAG_CACHE``,
-    ``RADSLAG_MODEL``, ``RADSLAG_INDEX``, ``RADSLAG_APPROX_THRESHOLD``,
+    ``RADSLAG_MODEL``, ``RADSLAG_INDEX``, ``RADSLAG_APPROX_THRESHOLD``, ``RADSLAG_IVF_THRESHOLD``,
     ``RADSLAG_LANG``, ``RADSLAG_ENRICH``, ``RADSLAG_EMBED``, ``RADSLAG_BACKEND``; file limits
     ``RADSLAG_WORKERS``, ``RADSLAG_MAX_FILE_MB``, ``RADSLAG_MAX_PAGES``,
     ``RADSLAG_MAX_UNZIPPED_MB``, ``RADSLAG_MAX_PARAGRAPHS``,
@@ -203,6 +206,7 @@ def load_settings(**overrides) -> Settings:
         model=env.get("RADSLAG_MODEL") or None,
         index_type=env.get("RADSLAG_INDEX") or None,
         approx_threshold=int(env["RADSLAG_APPROX_THRESHOLD"]) if env.get("RADSLAG_APPROX_THRESHOLD") else None,
+        ivf_threshold=_env_num("RADSLAG_IVF_THRESHOLD", int),
         language=env.get("RADSLAG_LANG") or None,
         enrich=_env_bool("RADSLAG_ENRICH", settings.enrich),
         embed=_env_bool("RADSLAG_EMBED", settings.embed),

@@ -213,3 +213,167 @@ def test_sync_adds_and_removes_and_rebuild(settings, e5_embedder):
         result = rebuild(arc, e5_embedder, settings, progress=False)
         assert result["passages"] == 2 and result["vectors"] == 2 and result["index_type"] == "flat"
         assert VectorIndex.open(settings, e5_embedder).ids() == {p.id for p in arc.passages()}
+
+
+# -- IVF-PQ ----------------------------------------------------------------------------------
+
+
+def _clustered(n: int, seed: int = 0, centres: int = 64, noise: float = 0.05) -> np.ndarray:
+    """Unit vectors around random centres (like passages of recurring issues), not uniform noise."""
+    rng = np.random.default_rng(seed)
+    c = rng.standard_normal((centres, 384)).astype(np.float32)
+    c /= np.linalg.norm(c, axis=1, keepdims=True)
+    v = c[rng.integers(0, centres, n)] + rng.standard_normal((n, 384)).astype(np.float32) * np.float32(noise)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _recall(vi: VectorIndex, ids: np.ndarray, vecs: np.ndarray, queries: np.ndarray) -> float:
+    import faiss
+
+    exact = faiss.IndexFlatIP(vecs.shape[1])
+    exact.add(vecs)
+    _, truth = exact.search(queries, 10)
+    _, got = vi.search(queries, 10)
+    return float(np.mean([len(set(g.tolist()) & set(ids[t].tolist())) / 10 for g, t in zip(got, truth)]))
+
+
+def test_index_type_chosen_by_size(settings, e5_embedder):
+    """auto: flat below approx_threshold, HNSW from it, IVF-PQ from ivf_threshold (grows only)."""
+    from index.vectors import IVF_MIN_VECTORS
+
+    s = settings.with_(approx_threshold=1000, ivf_threshold=IVF_MIN_VECTORS + 200)
+    vi = VectorIndex(s, 384, e5_embedder.name, e5_embedder.fingerprint)
+    vecs = _clustered(IVF_MIN_VECTORS + 700, seed=3)
+    vi.add(range(900), vecs[:900])
+    assert vi.kind == "flat"
+    vi.add(range(900, 1000), vecs[900:1000])
+    assert vi.kind == "hnsw"
+    vi.add(range(1000, IVF_MIN_VECTORS + 200), vecs[1000:IVF_MIN_VECTORS + 200])
+    assert vi.kind == "ivfpq" and len(vi) == IVF_MIN_VECTORS + 200
+    vi.add(range(IVF_MIN_VECTORS + 200, len(vecs)), vecs[IVF_MIN_VECTORS + 200:])
+    assert vi.kind == "ivfpq" and len(vi) == len(vecs)
+    vi.remove(range(100))  # under ivf_threshold but above approx_threshold: stays IVF-PQ (no HNSW rebuild)
+    assert vi.kind == "ivfpq"
+    vi.remove(range(100, len(vecs) - 500))
+    assert vi.kind == "flat" and len(vi) == 500
+    small = VectorIndex(settings.with_(index_type="ivfpq"), 384, e5_embedder.name, e5_embedder.fingerprint)
+    small.add(range(10), vecs[:10])
+    assert small.kind == "flat"  # too few vectors to train on
+
+
+_IVF_N = 4000
+
+
+@pytest.fixture(scope="module")
+def ivf_trained():
+    """One trained IVF-PQ index (training is the slow part), as bytes; ids 1..n, so passages 1, 2 of a fresh archive."""
+    import faiss
+
+    from index.vectors import _new_index
+
+    vecs = _clustered(_IVF_N, seed=4, centres=200, noise=0.03)
+    ids = np.arange(1, _IVF_N + 1, dtype=np.int64)
+    index = _new_index("ivfpq", 384, train=vecs)
+    index.add_with_ids(vecs, ids)
+    return faiss.serialize_index(index), ids, vecs
+
+
+def _ivf_index(settings, e5_embedder, ivf_trained) -> VectorIndex:
+    import faiss
+
+    data, _, _ = ivf_trained
+    s = settings.with_(index_type="ivfpq")
+    vi = VectorIndex(s, 384, e5_embedder.name, e5_embedder.fingerprint, np.round(e5_embedder.probe_vectors, 6).tolist(),
+                     index=faiss.deserialize_index(data))
+    vi._apply_ef()
+    return vi
+
+
+def test_ivfpq_recall_against_exact(settings, e5_embedder, ivf_trained):
+    _, ids, vecs = ivf_trained
+    vi = _ivf_index(settings, e5_embedder, ivf_trained)
+    assert vi.kind == "ivfpq"
+    rng = np.random.default_rng(9)
+    q = vecs[rng.choice(len(vecs), 100, replace=False)] + rng.standard_normal((100, 384)).astype(np.float32) * np.float32(0.03)
+    q /= np.linalg.norm(q, axis=1, keepdims=True)
+    assert _recall(vi, ids, vecs, q) >= 0.95
+    # the exact re-rank is what holds recall: PQ codes alone rank far worse
+    import faiss
+
+    faiss.downcast_index(vi._index.index).k_factor = 1
+    assert _recall(vi, ids, vecs, q) < 0.9
+
+
+def test_ivfpq_save_load_mapped_remove_in_place(settings, e5_embedder, ivf_trained):
+    """Round trip through the manifest; the mapped index is editable; removal renumbers in place."""
+    _, ids, vecs = ivf_trained
+    n = len(ids)
+    vi = _ivf_index(settings, e5_embedder, ivf_trained)
+    s = vi.settings
+    vi.save()
+    meta = _manifest(s)
+    assert meta["index_type"] == "ivfpq" and meta["count"] == n and meta["ivf"]["k_factor"] == 8
+    again = VectorIndex.open(s, e5_embedder)
+    assert again._mapped is not None and again.kind == "ivfpq"
+    got_ids, got = again.vectors()
+    assert np.array_equal(got_ids, ids) and np.allclose(got, vecs)  # raw vectors kept exactly
+    assert again.search(vecs[17], 1)[1][0] == ids[17]
+    drop = list(range(1, 101)) + [500, n]
+    assert again.remove(drop) == len(drop)
+    assert again._mapped is None and len(again) == n - len(drop)
+    kept = np.isin(ids, drop, invert=True)
+    left_ids, left = again.vectors()
+    assert np.array_equal(left_ids, ids[kept]) and np.allclose(left, vecs[kept])
+    # every kept vector is still found under its own id (list labels renumbered with the rows)
+    _, top = again.search(vecs[kept][::40], 1)
+    assert [int(t[0]) for t in top] == ids[kept][::40].tolist()
+    assert all(51 not in t for t in again.search(vecs[50:51], 10)[1])
+    again.add([51], vecs[50:51])  # re-added after removal, encoded with the kept training
+    assert again.search(vecs[50], 1)[1][0] == 51
+    again.save()
+    third = VectorIndex.open(s, e5_embedder)
+    assert third.kind == "ivfpq" and third.ids() == (set(ids.tolist()) - set(drop)) | {51}
+
+
+def test_ivfpq_index_is_repaired_from_the_archive(settings, e5_embedder, ivf_trained):
+    """A damaged manifest: open_repaired keeps the IVF-PQ file's vectors of live passages."""
+    _, _, vecs = ivf_trained
+    with Archive(settings.db_path) as arc:
+        _write_meeting(arc, "a.txt", [("§ 1 Klotter", "Klotter vid stationen ska saneras."),
+                                      ("§ 2 Belysning", "Fler lampor i parken.")])
+        pids = build_passages(arc, e5_embedder, settings)
+        assert pids == [1, 2]
+        vi = _ivf_index(settings, e5_embedder, ivf_trained)
+        s = vi.settings
+        vi.save()
+        meta = _manifest(s)
+        meta["content"] = "x"  # the manifest no longer matches its file
+        (s.index_dir / META_FILE).write_text(json.dumps(meta))
+        with pytest.raises(IndexMismatchError):
+            VectorIndex.open(s, e5_embedder)
+        repaired, notes = open_repaired(s, e5_embedder, arc)
+        assert notes and repaired.ids() == set(pids)  # vectors of passages not in the archive dropped
+        assert repaired.kind == "flat"  # two vectors: too few for IVF-PQ
+        assert np.allclose(repaired.vectors()[1], vecs[:2])
+        repaired.save()
+        assert VectorIndex.open(s, e5_embedder).ids() == set(pids)
+
+
+def test_item_means_group_passages_by_item(settings, e5_embedder):
+    from radslag.types import Passage
+
+    with Archive(settings.db_path) as arc:
+        _write_meeting(arc, "a.txt", [("§ 1 Klotter", "Klotter vid stationen ska saneras."),
+                                      ("§ 2 Belysning", "Fler lampor i parken."), ("§ 3 Övrigt", "Inget.")])
+        items = [it.id for it in arc.items()]
+        parts = [Passage(item_id=items[0], ordinal=n, text="x", start=0, end=1) for n in range(3)]
+        parts += [Passage(item_id=items[1], ordinal=n, text="y", start=0, end=1) for n in range(2)]
+        pids = arc.write_passages(parts)
+        vecs = _vecs(len(pids), seed=11)
+        vi = VectorIndex.open(settings, e5_embedder)
+        vi.add(pids[::-1] + [999], np.vstack([vecs[::-1], _vecs(1, seed=12)]))  # 999: no passage
+        means = vi.item_means(arc)
+        assert set(means) == {items[0], items[1]}  # item 3 has no vectors
+        for item_id, rows in ((items[0], [0, 1, 2]), (items[1], [3, 4])):
+            want = vecs[rows].sum(axis=0)
+            assert np.allclose(means[item_id], want / np.linalg.norm(want), atol=1e-6)
