@@ -473,6 +473,11 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
             k = _next_nonblank(lines, j, min(limit, j + 3))
         if k is not None and not _is_subheading(lines[k].text):
             t = _unmarkup(lines[k].text)
+            if "\t" in t and not _para(t):
+                # "Dnr TN 2024/77<TAB>Belysning i gångtunneln": a case-number cell beside the title.
+                t, cell_dnr = _split_cells(t)
+                if cell_dnr:
+                    dnr = ", ".join(x for x in (dnr, cell_dnr) if x)
             if not (_para(t) or _DNR.match(t) or _DOT_LEADER.search(t)) and _words(t) <= 40:
                 parts.append(t)
                 j = k + 1
@@ -495,6 +500,12 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
         )
         if not joinable or _words(" ".join(parts + [nxt])) > 40:
             break
+        if "\t" in nxt:
+            # "ansökan till Integritetsskyddsmyndigheten<TAB>Dnr TN 2024/52": the case number
+            # in the right-hand column of the title's second line.
+            nxt, cell_dnr = _split_cells(nxt)
+            if cell_dnr:
+                dnr = ", ".join(x for x in (dnr, cell_dnr) if x)
         parts.append(nxt)
         last = j
         j += 1
@@ -678,7 +689,10 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
         if kind in ("para", "code", "keyword"):
             lead, rest = case_number_at_start(rest)
             dnr = ", ".join(x for x in (dnr, lead) if x) or None
+        dash = re.search(r"\s[–—-]\s*$", rest)  # "… resecentrum –" / "ansökan till …": the title goes on
         rest = _clean_title(rest)
+        if rest and dash:
+            rest += " –"
         if rest and not _starts_upper(rest) and not rest[0].isdigit():
             continue  # "§ 5 ska …", "3. att …": part of a sentence
         if kind == "code" and rest and _words(rest) > 20:
@@ -686,7 +700,7 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
         if kind == "list" and ((not rest and not _LIST_ALONE.match(s)) or _words(rest) > 40):
             continue
         if body_off is not None:
-            title, body_line, dnr2 = rest, ln.idx + 1, None  # the row is the whole item
+            title, body_line, dnr2 = _clean_title(rest), ln.idx + 1, None  # the row is the whole item
         else:
             title, body_line, dnr2 = _title_lines(lines, ln.idx, limit, rest)
         if kind == "list" and not title:

@@ -306,3 +306,16 @@ def test_bulleted_headings_over_their_text_in_informal_notes():
     listed = "Trygghetsrådet\nMinnesanteckningar 2024-03-12\n\nVi gick igenom läget.\n\n" + "".join(
         f"• Punkt om {w}\n" for w in ("polisen", "skolan", "fritiden", "vården")) + "\nMötet avslutades i god tid.\n"
     assert [i.heading_source for i in segment(_doc(listed))] == ["whole"]
+
+
+def test_case_number_cells_beside_title_lines():
+    text = (
+        "Tekniska nämnden\nProtokoll 2024-06-11\n\n"
+        "Kameraövervakning vid resecentrum –\tTN § 35\nansökan till Integritetsskyddsmyndigheten\tDnr TN 2024/52\n\n"
+        "Ärendebeskrivning\n\nPolisen har sett en ökning av skadegörelse.\n\n"
+        "§ 36\nDnr TN 2024/11\tKlotterplan 2024–2026\n\nBeslut\n\nPlanen antas.\n"
+    )
+    assert _items(text) == [
+        ("§ 35", "Kameraövervakning vid resecentrum – ansökan till Integritetsskyddsmyndigheten", "TN 2024/52"),
+        ("§ 36", "Klotterplan 2024–2026", "TN 2024/11"),
+    ]
