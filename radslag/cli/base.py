@@ -18,6 +18,8 @@ from radslag.i18n import has, keys, t
 from radslag.types import DOCUMENT_KINDS, Filters
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+#: Click's own usage line pieces, before :func:`localise_click` names "[OPTIONS]" in the chosen language.
+_CLICK_USAGE_PIECES = click.Command.collect_usage_pieces
 
 
 def localise_click(lang: str) -> None:
@@ -47,6 +49,19 @@ def localise_click(lang: str) -> None:
             module._ = gettext
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+    # Metavars (INTEGER, PATH, [OPTIONS] …) are the types' names upper-cased: named in ``lang`` too
+    # (click.Path's names go through gettext above; TEXT reads the same in both languages).
+    for param_type, key in ((click.types.INT, "cli_click_integer"), (click.types.FLOAT, "cli_click_float"),
+                            (click.types.File, "cli_click_filename"), (click.types.IntRange, "cli_click_integer_range"),
+                            (click.types.FloatRange, "cli_click_float_range")):
+        param_type.name = t(key, lang)
+    options_word = t("cli_click_options_metavar", lang)
+
+    def usage_pieces(self, ctx):
+        return [options_word if piece == "[OPTIONS]" else piece for piece in _CLICK_USAGE_PIECES(self, ctx)]
+
+    click.core.Command.collect_usage_pieces = usage_pieces
+
 
 
 def _argv_lang(argv: list[str]) -> str | None:

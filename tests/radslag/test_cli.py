@@ -154,6 +154,19 @@ def test_help_is_swedish_and_lists_commands():
     assert bad.exit_code == 2 and "Fel: Ogiltigt värde för '--mode': 'snabb' är inte ett av" in bad.stderr
 
 
+def test_help_metavars_follow_the_language():
+    """Swedish --help names value kinds in Swedish (was INTEGER, PATH, [OPTIONS] …, issue 11).
+
+    (``--lang en`` keeps Click's words; it is read from the command line when the CLI is imported.)
+    """
+    import re
+
+    swedish = run(["search", "--help"]).stdout + run(["timeline", "--help"]).stdout + run(["ingest", "--help"]).stdout
+    assert "-k HELTAL" in swedish and "--queries FIL " in swedish and "[FLAGGOR]" in swedish
+    assert "--archive MAPP" in swedish and "--output SÖKVÄG" in swedish
+    assert not re.search(r"\b(INTEGER|FLOAT|PATH|DIRECTORY|FILENAME|OPTIONS)\b", swedish)
+
+
 def test_models_check_says_what_is_missing_and_where(tmp_path):
     """An empty model cache: both models are reported missing, nothing is prepared."""
     cache = tmp_path / "cache"
