@@ -488,10 +488,14 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
     # "Socialnämnden<TAB>2024-03-12") or the "Plats och tid" line; never the
     # adjusting, the notice or a reference ("förra mötet 2024-01-10").
     place_re = _label_re(labels["place_labels"])
-    skip = tuple(x.lower() for x in labels.get("date_exclude_starts") or []) + tuple(
-        x.lower() for x in labels["place_exclude"])
+    skip_re = re.compile(r"(?:" + _ralt([str(x) for x in labels.get("date_exclude_starts") or []]
+                                          + [re.escape(str(x)) for x in labels["place_exclude"]]) + r")", re.I)
+
+    def skip(line: str) -> bool:
+        return bool(skip_re.match(line.strip()))
+
     for line in lines[:title_end]:
-        if not line.strip() or line.strip().lower().startswith(skip):
+        if not line.strip() or skip(line):
             continue
         m = res["iso"].search(line)
         if not m or re.search(r"\d{1,2}:\d{2}:\d{2}", line):
@@ -510,7 +514,7 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
     other = _alt([str(x) for x in labels.get("date_other_meeting_cues") or []]) or r"(?!x)x"
     for line in [x for x in lines[:title_end] if x.strip()][:TITLE_SENTENCE_LINES]:
         m = res["iso"].search(line)
-        if not m or line.strip().lower().startswith(skip) or re.search(r"\d{1,2}:\d{2}:\d{2}", line):
+        if not m or skip(line) or re.search(r"\d{1,2}:\d{2}:\d{2}", line):
             continue
         if re.search(rf"\b(?:{other})\b", line[: m.start()], re.I):
             continue

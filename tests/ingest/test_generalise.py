@@ -208,6 +208,8 @@ def test_iso_date_in_a_short_title_line_is_the_meeting_date_but_not_the_adjustin
     # The adjusting and the notice are other days.
     assert date("Socialnämnden\nJusteringens plats och tid\tKommunhuset 2024-03-15" + body) is None
     assert date("Socialnämnden\nAnslaget uppsatt 2024-03-16" + body) is None
+    assert date("Socialnämnden\nJusterat 2024-03-15" + body) is None
+    assert date("Socialnämnden\nJusterat protokoll 2024-03-12" + body) == "2024-03-12"  # the document's kind
     # A reference to another meeting in a sentence is not the date either.
     assert date("Socialnämnden\nGodkännande av förra mötets anteckningar 2024-01-10" + body) is None
 
