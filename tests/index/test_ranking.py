@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from index.search import (COVERAGE_CUTOFF, DENSE_CUTOFF, MAX_K, MAX_QUERY_CHARS, RRF_K, TOPIC_WEIGHT, check_k,
+from index.search import (BM25_SHARE, COVERAGE_CUTOFF, DENSE_CUTOFF, KEYWORD_WEIGHT, MAX_K, MAX_QUERY_CHARS,
+                          TOPIC_WEIGHT, check_k,
                           clean_query, fuse, item_scores, keyword_coverage, keyword_ranking, passes_cutoff,
                           query_topics, rrf, search, topic_boost)
 from radslag.errors import RadslagError
@@ -62,13 +63,15 @@ def test_rrf_weights_scale_one_list():
 
 def test_hybrid_fusion_weights_keyword_hits_by_coverage():
     keyword = [(10, 9.0), (11, 5.0)]
-    dense = [(12, 0.9)]
+    dense = [(12, 0.9), (13, 0.8)]
     fused = fuse("hybrid", keyword, dense, {10: 0.25, 11: 1.0})
-    assert fused[10] == pytest.approx(0.25 / 61) and fused[11] == pytest.approx(1 / 62)
-    assert fused[12] == pytest.approx(1 / 61)
-    assert sorted(fused, key=fused.get, reverse=True) == [12, 11, 10]
+    # keyword-only items start from the lowest dense score (0.8) and add KEYWORD_WEIGHT x evidence
+    assert fused[10] == pytest.approx(0.8 + KEYWORD_WEIGHT * 0.25 * (1 - BM25_SHARE + BM25_SHARE))
+    assert fused[11] == pytest.approx(0.8 + KEYWORD_WEIGHT * (1 - BM25_SHARE + BM25_SHARE * 5 / 9))
+    assert fused[12] == pytest.approx(0.9)
+    assert sorted(fused, key=fused.get, reverse=True) == [12, 11, 10, 13]
     assert fuse("keyword", keyword, [], None) == {10: 9.0, 11: 5.0}
-    assert fuse("dense", [], dense, None) == {12: 0.9}
+    assert fuse("dense", [], dense, None) == {12: 0.9, 13: 0.8}
 
 
 def test_keyword_coverage_is_the_share_of_query_terms(tmp_path):
@@ -190,7 +193,7 @@ def test_item_tagged_with_the_named_topic_is_lifted_and_passes_the_cutoff(tmp_pa
         settings = _keyword_settings(tmp_path)
         query = "ungdomar som kör epa-traktor och spelar hög musik"
         bonus = topic_boost(arc, query, [tagged, other])
-        assert bonus == {tagged: pytest.approx(TOPIC_WEIGHT * 0.5 / (RRF_K + 1))}
+        assert bonus == {tagged: pytest.approx(TOPIC_WEIGHT * 0.5)}
         result = search(arc, query, settings=settings, k=5, mode="hybrid")
         ranked = [h.item_id for h in result.hits]
         assert tagged in ranked  # coverage 1/6 alone would be cut; the topic vouches

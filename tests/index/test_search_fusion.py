@@ -40,3 +40,39 @@ def test_best_snippet_from_prefetched_passages_equals_its_own_read(archive):
     own = S.best_snippet(arc, item, "klotter skolan")
     given = S.best_snippet(arc, item, "klotter skolan", passages=arc.items_passages([ids[0]])[ids[0]])
     assert own == given and "Klotter vid skolan" in own[0] and own[1] == 20
+
+
+def _order(scores: dict[int, float]) -> list[int]:
+    return sorted(scores, key=lambda i: -scores[i])
+
+
+def test_keyword_agreement_lifts_a_close_dense_candidate_but_not_over_a_clear_margin():
+    kw, cov = [(2, 3.0)], {2: 1.0}
+    # the top items of a query lie hundredths apart on the cosine scale: agreement decides ...
+    assert _order(S.fuse("hybrid", kw, [(1, 0.86), (2, 0.85)], cov)) == [2, 1]
+    # ... but not against a clear dense margin
+    assert _order(S.fuse("hybrid", kw, [(1, 0.90), (2, 0.85)], cov)) == [1, 2]
+    fused = S.fuse("hybrid", kw, [(1, 0.86), (2, 0.85)], cov)
+    assert fused[2] == pytest.approx(0.85 + S.KEYWORD_WEIGHT) and fused[1] == pytest.approx(0.86)
+
+
+def test_keyword_evidence_is_the_share_of_query_terms_matched():
+    dense = [(1, 0.86), (2, 0.85)]
+    # one term of four matched: a quarter of the weight, not enough to pass item 1
+    part = S.fuse("hybrid", [(2, 9.0)], dense, {2: 0.25})
+    assert part[2] == pytest.approx(0.85 + S.KEYWORD_WEIGHT * 0.25) and _order(part) == [1, 2]
+    # of two keyword-only items, the one matching more of the query wins over a higher BM25
+    both = S.fuse("hybrid", [(3, 9.0), (4, 2.0)], dense, {3: 0.5, 4: 1.0})
+    assert both[4] > both[3] and _order(both) == [4, 3, 1, 2]
+    # at equal share BM25 orders them, by BM25_SHARE of the weight
+    tie = S.fuse("hybrid", [(3, 9.0), (4, 3.0)], dense, {3: 1.0, 4: 1.0})
+    assert tie[3] - tie[4] == pytest.approx(S.KEYWORD_WEIGHT * S.BM25_SHARE * (1 - 3 / 9))
+
+
+def test_keyword_only_items_start_from_the_lowest_dense_score_or_zero():
+    fused = S.fuse("hybrid", [(5, 4.0)], [(1, 0.9), (2, 0.8)], {5: 1.0})
+    assert fused[5] == pytest.approx(0.8 + S.KEYWORD_WEIGHT) and _order(fused) == [1, 5, 2]
+    alone = S.fuse("hybrid", [(5, 4.0), (6, 2.0)], [], {5: 0.5, 6: 1.0})  # dense side did not run
+    assert alone[6] == pytest.approx(S.KEYWORD_WEIGHT * (1 - S.BM25_SHARE / 2)) and _order(alone) == [6, 5]
+    assert S.fuse("hybrid", [], [(1, 0.9)], {}) == {1: 0.9}
+    assert S.fuse("keyword", [(5, 4.0)], [], None) == {5: 4.0} and S.fuse("dense", [], [(1, 0.9)], None) == {1: 0.9}
