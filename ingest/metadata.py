@@ -734,7 +734,9 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
                 add(name, 3 + (2 if official else 0), 2, "text:försättsblad")
             else:
                 mentions[name] = mentions.get(name, 0.0) + 1 + (1 if official else 0)
-    stem = _fold(Path(doc.source).stem)
+    src_path = Path(doc.source)
+    # The file name, then its folders ("lerum/socialnamnden-2024-03-12.txt"): a weaker source.
+    stem = " ".join(_fold(x) for x in [src_path.stem, *[p.name for p in list(src_path.parents)[:2]]] if x)
     tokens = re.split(r"[^a-z0-9]+", stem)
     _, _, by_fold = _municipality_index()
     for n in (3, 2, 1):
@@ -743,7 +745,7 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
             hit = by_fold.get(key)
             if hit and (hit.name not in ambiguous or n > 1 or i == 0):
                 add(hit.name, 3, 3, "file_name")
-    if not scores:
+    if not scores and region is None:  # in a region's minutes, municipalities in the items are places
         for name, w in mentions.items():
             add(name, w, 4, "text")
     if scores:
@@ -782,6 +784,8 @@ _BODY_LINE_MAX = 120
 _BODY_SUFFIX = re.compile(r"(?:,\s*|\s+)(?:nr|nummer)\.?\s*\d{1,3}\s*$", re.I)
 #: The first item heading ends the front matter: "§ 12", "KF § 3", "1. Title".
 _FIRST_ITEM = re.compile(r"^\s*(?:[A-ZÅÄÖ]{2,8}\s+)?§\s*\d|^\s*\d{1,2}[.)]\s+[A-ZÅÄÖ]")
+#: The same, anywhere in the text (line starts).
+_FIRST_ITEM_LINE = re.compile(r"^[ \t]*(?:[A-ZÅÄÖ]{2,8}[ \t]+)?§[ \t]*\d|^[ \t]*\d{1,2}[.)][ \t]+[A-ZÅÄÖ]", re.M)
 #: Non-blank lines read as front matter when no item heading is found.
 FRONT_LINES = 40
 
@@ -1344,7 +1348,9 @@ def extract_metadata(doc: Document) -> MeetingMeta:
 
     front = _front_lines(nonblank)
     front_end_offset = doc.text.find(front[-1]) + len(front[-1]) if front else 0
-    meta.municipality, src = _find_municipality(doc, title_end_offset, sidecar, front_end_offset)
+    # The title block ends where the first item begins (a short note's items are not its header).
+    first_item = next((m.start() for m in _FIRST_ITEM_LINE.finditer(doc.text)), len(doc.text))
+    meta.municipality, src = _find_municipality(doc, min(title_end_offset, first_item), sidecar, front_end_offset)
     if meta.municipality:
         prov["municipality"] = src
 

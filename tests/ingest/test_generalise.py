@@ -321,3 +321,30 @@ def test_case_number_cells_beside_title_lines():
         ("§ 35", "Kameraövervakning vid resecentrum – ansökan till Integritetsskyddsmyndigheten", "TN 2024/52"),
         ("§ 36", "Klotterplan 2024–2026", "TN 2024/11"),
     ]
+
+
+# --------------------------------------------------------------------------
+# Municipality: the title block ends at the first item; folders; regions' item text
+# --------------------------------------------------------------------------
+
+
+_ITEMS_NAMING = (
+    "\n\n§ 1 Val av justerare\n\nAnna Berg utses att justera protokollet.\n\n"
+    "§ 2 Samverkan\n\nNämnden beslutar om samverkan med Alingsås kommun.\n"
+)
+
+
+def test_a_municipality_named_in_a_short_notes_items_is_not_its_header():
+    meta = extract_metadata(_doc("Socialnämnden i Lerum\nProtokoll 2024-03-12" + _ITEMS_NAMING))
+    assert meta.municipality == "Lerum"
+
+
+def test_municipality_from_the_folder_when_the_text_has_none_of_its_own():
+    meta = extract_metadata(_doc("Socialnämnden\nProtokoll 2024-03-12" + _ITEMS_NAMING,
+                                 source="arkiv/lerum/socialnamnden-2024-03-12.txt"))
+    assert (meta.municipality, meta.provenance["municipality"]) == ("Lerum", "file_name")
+
+
+def test_a_regions_items_naming_municipalities_give_it_none():
+    for head in ("Region Västra Götaland\nHälso- och sjukvårdsnämnden", "Västra Götalandsregionen\nRegionstyrelsen"):
+        assert extract_metadata(_doc(head + "\nProtokoll 2024-03-12" + _ITEMS_NAMING)).municipality is None
