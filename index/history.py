@@ -29,6 +29,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +59,34 @@ ELSEWHERE = "annan kommun/organ"
 SAME_DNR = "samma diarienummer"
 #: Mentions shown per other council.
 ELSEWHERE_PER_COUNCIL = 3
+
+
+#: File endings of the history's formats (``radslag history --format`` names and plain endings).
+SUFFIXES = {"table": ".txt", "txt": ".txt", "csv": ".csv", "json": ".json", "markdown": ".md", "md": ".md"}
+
+
+def file_slug(text: str, limit: int = 60) -> str:
+    """A file-name part in ASCII: 'Hallstahammar – Trygghetsråd' -> 'hallstahammar-trygghetsrad'."""
+    folded = unicodedata.normalize("NFKD", (text or "").casefold())
+    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text)[:limit].strip("-") or "x"
+
+
+def default_name(history: "IssueHistory", fmt: str) -> str:
+    """The file name of a history: 'historia-motorburen-ungdom-hallstahammar-trygghetsrad.csv'.
+
+    What and where, not a random name, in ASCII so it survives every file
+    system, zip tool and mail client. The one rule for ``radslag history -o
+    FOLDER`` and the app's downloads.
+
+    Args:
+        history: The history written.
+        fmt: ``csv``, ``json``, ``markdown`` (or ``md``), ``table`` (or ``txt``).
+    """
+    parts = ["historia", file_slug(history.subject)]
+    if history.council_key:
+        parts.append(file_slug(history.council_key))
+    return "-".join(parts) + SUFFIXES[fmt]
 
 
 @dataclass

@@ -86,3 +86,35 @@ def test_unknown_council_is_an_error_naming_the_closest(archive):
     with pytest.raises(FilterError) as err:
         issue_history(archive, None, topic="motorburen-ungdom", filters=Filters(council="köping/trygghetsnämnd"))
     assert "Köping – Trygghetsrådet" in str(err.value)
+
+
+def test_default_name_says_what_and_where_in_ascii(archive):
+    from index.history import default_name
+
+    h = issue_history(archive, None, topic="motorburen ungdom", filters=Filters(council="köping/trygghetsråd"))
+    assert default_name(h, "csv") == "historia-motorburen-ungdom-koping-trygghetsrad.csv"
+    assert default_name(h, "markdown") == default_name(h, "md") == "historia-motorburen-ungdom-koping-trygghetsrad.md"
+    everywhere = issue_history(archive, None, topic="motorburen-ungdom")
+    assert default_name(everywhere, "json") == "historia-motorburen-ungdom.json"
+
+
+def test_cli_and_app_name_the_history_file_alike(archive, tmp_path):
+    """`radslag history -o FOLDER` and the app's downloads both use index.history.default_name."""
+    from click.testing import CliRunner
+
+    from app.tabs.history import history_files
+    from index.history import default_name
+    from radslag.cli import cli
+
+    h = issue_history(archive, None, topic="motorburen ungdom", filters=Filters(council="köping/trygghetsråd"))
+    app_names = [p.rsplit("/", 1)[-1] for p in history_files(h, "sv", False)]
+    assert app_names == [default_name(h, ext) for ext in ("csv", "json", "md")]
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (tmp_path / "arc").mkdir()
+    archive.close()
+    (tmp_path / "a.sqlite").rename(tmp_path / "arc" / "archive.sqlite")
+    done = CliRunner().invoke(cli, ["history", "--topic", "motorburen ungdom", "--council", "köping/trygghetsråd",
+                                    "--format", "csv", "-o", f"{folder}/", "--archive", str(tmp_path / "arc")])
+    assert done.exit_code == 0, done.output
+    assert [p.name for p in folder.iterdir()] == [app_names[0]]
