@@ -7,9 +7,7 @@ whether and when they were answered, and the linked items in other councils.
 
 from __future__ import annotations
 
-import re
 import sys
-import unicodedata
 from pathlib import Path
 
 import click
@@ -21,23 +19,6 @@ from radslag.i18n import t
 from radslag.types import DOCUMENT_KINDS
 
 FORMATS = ("table", "csv", "json", "markdown")
-#: File endings of the formats written with -o.
-SUFFIX = {"table": ".txt", "csv": ".csv", "json": ".json", "markdown": ".md"}
-
-
-def slug(text: str) -> str:
-    """A file-name part: 'Hallstahammar – Trygghetsråd' -> 'hallstahammar-trygghetsrad'."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60] or "x"
-
-
-def default_name(history, fmt: str) -> str:
-    """'historia-motorburen-ungdom-hallstahammar-trygghetsrad.csv': what and where, not a random name."""
-    parts = ["historia", slug(history.subject)]
-    if history.council_key:
-        parts.append(slug(history.council_key))
-    return "-".join(parts) + SUFFIX[fmt]
 
 
 def rule_text(history, lang: str) -> str:
@@ -130,7 +111,7 @@ def history(query, topic, council, municipality, body, kind, since, until, order
       radslag history "trygghetsvandring" --format csv -o rapporter/
     """
     from index.councils import resolve_filters
-    from index.history import issue_history
+    from index.history import default_name, issue_history
     from index.search import MAX_K
 
     settings = settings_for(archive, model)
