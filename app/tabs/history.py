@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import gradio as gr
 
-from app.common import download_path, slug
+from app.common import download_path
 from app.detail import OPEN_JS, build_panel, wire_panel
 from app.render import note, render_history
 import index.search as search_module
-from index.history import issue_history
+from index.history import default_name, issue_history
 from index.store import Archive
 from index.timeline import QUERY_K
 from radslag.config import Settings
@@ -25,8 +25,7 @@ def history_files(history, lang: str, masked: bool) -> tuple[str, str, str]:
     """The history as CSV (';', BOM), JSON and Markdown files named after the issue and council."""
     if masked:
         history = mask_value(history, lang)
-    base = "-".join(p for p in ("historia", slug(history.subject), slug(history.council_key or "")) if p != "radslag")
-    csv_path, json_path, md_path = (download_path(f"{base}.{ext}") for ext in ("csv", "json", "md"))
+    csv_path, json_path, md_path = (download_path(default_name(history, ext)) for ext in ("csv", "json", "md"))
     history.to_csv(csv_path, lang=lang)
     history.to_json(json_path)
     md_path.write_text(history.to_markdown(lang), encoding="utf-8")

@@ -61,7 +61,7 @@ def test_one_council_newest_first_with_promises_and_answers(tmp_settings):
     assert oldest == entries[::-1]
     # downloads: CSV for Swedish Excel (BOM, ';'), JSON and Markdown, named after the issue and council
     raw = Path(csv_path).read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") and Path(csv_path).name == "historia-klotter-exempelstad-trygghetsråd.csv"
+    assert raw.startswith(b"\xef\xbb\xbf") and Path(csv_path).name == "historia-klotter-exempelstad-trygghetsrad.csv"
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "Datum" and [r[0] for r in rows[1:]] == dates
     data = json.loads(Path(json_path).read_text(encoding="utf-8"))
