@@ -1128,9 +1128,27 @@ def _dnr(s: str) -> str | None:
 
 
 def _layout_scheme(doc: Document, lines: list[_Line], limit_off: int) -> list[_Head] | None:
+    """Items from the reader's layout headings (PDF margin/bold, Word styles and bold).
+
+    Headings of the item's sections are left out: those named in
+    ``data/sections.yaml`` and any heading text that recurs in the document
+    ("Ärendebeskrivning", "Beslut" under every item; structure learnt from
+    repetition). The first heading is the document's title when nothing
+    precedes it and other headings follow. A case-number line under a
+    heading goes to ``dnr``.
+    """
     heads: list[_Head] = []
     text = doc.text
-    for h in sorted(doc.headings or [], key=lambda h: h.start):
+    layout = sorted(doc.headings or [], key=lambda h: h.start)
+    seen: dict[str, int] = {}
+    for h in layout:
+        key = _norm(str(h.text or ""))
+        seen[key] = seen.get(key, 0) + 1
+    layout = [h for h in layout if seen[_norm(str(h.text or ""))] < 2 and not _is_subheading(str(h.text or ""))]
+    if len(layout) >= 3 and not text[: int(layout[0].start)].strip():
+        layout = layout[1:]  # the document's title
+    by_start = {ln.start + ln.lead: ln for ln in lines if not ln.blank}
+    for h in layout:
         if h.source == "markdown" and any(_BULLET_LABEL.match(ln.text) for ln in lines):
             # Markdown with labelled bullets: the markup scheme weighs heading levels and bullets.
             return None
@@ -1149,7 +1167,14 @@ def _layout_scheme(doc: Document, lines: list[_Line], limit_off: int) -> list[_H
         if heads and line_start < heads[-1].body_start:
             continue
         src = "margin" if h.source == "margin" else "heading_line"
-        heads.append(_Head(line_start, body_start, title, None, _dnr(title), src))
+        dnr = _dnr(title)
+        ln = by_start.get(line_start) or by_start.get(start)
+        if ln is not None and dnr is None:
+            k = _next_nonblank(lines, ln.idx + 1, min(len(lines), ln.idx + 3))
+            if k is not None and is_case_number_line(_unmarkup(lines[k].text)):
+                dnr = case_number_at_start(_unmarkup(lines[k].text))[0]
+                body_start = lines[k].end
+        heads.append(_Head(line_start, body_start, title, None, dnr, src))
     return heads or None
 
 

@@ -348,3 +348,28 @@ def test_municipality_from_the_folder_when_the_text_has_none_of_its_own():
 def test_a_regions_items_naming_municipalities_give_it_none():
     for head in ("Region Västra Götaland\nHälso- och sjukvårdsnämnden", "Västra Götalandsregionen\nRegionstyrelsen"):
         assert extract_metadata(_doc(head + "\nProtokoll 2024-03-12" + _ITEMS_NAMING)).municipality is None
+
+
+def test_word_headings_of_items_and_of_their_sections(tmp_path: Path):
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Socialnämnden", 1)
+    d.add_paragraph("Sammanträdesdatum 2024-03-12")
+    for title, dnr in (("Val av justerare", None), ("Budget 2025", "SN 2024/12"), ("Lägesbild", None)):
+        d.add_heading(title, 2)
+        if dnr:
+            d.add_paragraph(f"Dnr {dnr}")
+            d.add_heading("Reservation", 3)  # once only: a section by its name (sections.yaml)
+            d.add_paragraph("Per Ek (M) reserverar sig mot beslutet.")
+        d.add_heading("Ärendebeskrivning", 3)
+        d.add_paragraph("Förvaltningen redogör för ärendet i korthet.")
+        d.add_heading("Förvaltningens slutsats", 3)  # a section heading named by no list: it recurs
+        d.add_paragraph("Nämnden beslutar enligt förslaget.")
+    path = tmp_path / "protokoll.docx"
+    d.save(path)
+    items = segment(read_docx(path, "protokoll.docx"))
+    assert [(i.title, i.dnr) for i in items] == [
+        ("Val av justerare", None), ("Budget 2025", "SN 2024/12"), ("Lägesbild", None),
+    ]
+    assert items[1].text.startswith("Reservation") and "Förvaltningens slutsats" in items[1].text
