@@ -266,7 +266,7 @@ def _map(rows: list[dict[str, Any]], worker: type, workers: int, fn_kwargs: dict
     # no more actors than rows: each one loads its models before its first row
     pool = ray.data.ActorPoolStrategy(size=max(1, min(workers, len(rows))))
     ds = ds.map_batches(worker, batch_size=1, compute=pool, num_cpus=1, fn_constructor_kwargs=fn_kwargs,
-                        batch_format="numpy", max_restarts=0)
+                        batch_format="numpy")
     count = 0
     for n, value in _in_order(ds.iter_rows(), key):
         count += 1
