@@ -31,9 +31,10 @@ are the vector ids) and embedded with their meeting's context, and topics use
 the item means of the stored vectors.
 
 ``ray.init()`` starts a local cluster when no address is given; with
-``--ray-address`` (``ray://host:10001`` or ``auto``) the same code runs on an
-existing cluster, whose nodes need Rådslag installed, the input files at the
-same paths and the models in their cache (``radslag models``). Ray is an
+``--ray-address`` (``auto`` or ``HEAD:6379``, run on a node of the cluster;
+a ``ray://`` client address also needs ``ray[client]``) the same code runs on
+an existing cluster, whose nodes need Rådslag installed, the input files at
+the same paths and the models in their cache (``radslag models``). Ray is an
 optional extra: ``pip install 'radslag[ray]'``.
 """
 
@@ -81,8 +82,8 @@ class RayOptions:
     """How to reach Ray and how much of it to use.
 
     Attributes:
-        address: A cluster address (``ray://host:10001``, ``auto``); None
-            starts a local cluster in this process.
+        address: A cluster address (``auto``, ``HEAD:6379``); None starts a
+            local cluster in this process.
         workers: Actors per stage (the parallelism of each Ray Data map).
         num_cpus: CPUs of a local cluster (default: ``workers``).
         object_store_mb: Object store of a local cluster, in MiB.
