@@ -39,6 +39,7 @@ from index.store import STATUS_OPEN, Archive
 from index.threads import has_threads, is_procedural, threads
 from index.councils import council as resolve_council
 from radslag.config import Settings
+from radslag.errors import RadslagError
 from radslag.i18n import t
 from radslag.periods import chronological, date_source, when, when_label
 from radslag.lang import split_sentences
@@ -149,10 +150,14 @@ def brief(archive: Archive, body: str, *, settings: Settings | None = None, lang
         and ``notes``.
 
     Raises:
+        RadslagError: When the archive holds no meeting at all (the message
+            says how to add minutes, in ``lang``).
         FilterError: When ``body`` holds no word, fits no council (the
             closest named) or fits several (all listed).
     """
     Filters(body=body)  # a text with no word is refused before the archive is read
+    if not archive.count("meetings"):  # not "unknown council, closest: –"
+        raise RadslagError(t("brief_empty_archive", lang))
     chosen = resolve_council(archive, body)
     filters = Filters(council=chosen.key)
     all_docs = archive.meetings(filters)

@@ -116,3 +116,32 @@ def test_procedural_topics_are_not_recurring_issues(tmp_path):
             arc.write_enrichment(second, [], [TopicTag("klotter-skadegorelse", "Klotter och skadegörelse", 0.9)])
         labels = [t["label"] for t in brief(arc, "trygghetsråd")["sections"]["recurring"]["topics"]]
     assert labels == ["Klotter och skadegörelse"]
+
+
+def test_empty_archive_says_so_in_the_language_asked(tmp_path):
+    from radslag.errors import RadslagError
+    from radslag.i18n import t
+
+    with Archive(tmp_path / "empty.sqlite") as empty:
+        with pytest.raises(RadslagError) as sv:
+            brief(empty, "Hallstahammar trygghetsråd")
+        with pytest.raises(RadslagError) as en:
+            brief(empty, "Hallstahammar trygghetsråd", lang="en")
+    assert not isinstance(sv.value, FilterError)  # not "unknown council, closest: –"
+    assert str(sv.value) == t("brief_empty_archive", "sv") != t("brief_empty_archive", "en") == str(en.value)
+    assert str(sv.value).startswith("Arkivet är tomt") and "radslag ingest" in str(sv.value)
+    assert str(en.value).startswith("The archive is empty") and "radslag ingest" in str(en.value)
+
+
+def test_brief_command_on_an_empty_archive_exits_non_zero_with_the_message(tmp_path):
+    from click.testing import CliRunner
+
+    from radslag.cli import cli
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for lang, start in (("sv", "Arkivet är tomt"), ("en", "The archive is empty")):
+        done = CliRunner().invoke(cli, ["brief", "Hallstahammar trygghetsråd", "--archive", str(folder),
+                                        "--lang", lang])
+        assert done.exit_code == 1, done.output
+        assert done.output.strip().startswith(start) and "radslag ingest" in done.output, done.output
