@@ -21,7 +21,10 @@ queries never tuned on), and by query type (``keyword``, ``paraphrase``):
   passages and its meeting's: :func:`index.search.item_scores`).
 * ``dense_document``: one vector per document (its first 512 tokens), every
   item of a document scored by the document's vector (ties: item order).
-* ``hybrid``: the product's hybrid mode (cutoff off, so ranking is measured).
+* ``hybrid``: the product's hybrid mode (cutoff off, so ranking is measured):
+  convex fusion on the dense score scale (:func:`index.search.fuse`).
+* ``hybrid_rrf``: the earlier fusion rule on the same two lists: reciprocal
+  rank fusion (k 60), keyword hits weighted by their coverage.
 
 ``cutoff`` reports the relevance cutoff on hybrid search: the share of
 no-answer queries given no hits, the share of judged-relevant top-10 items
@@ -350,6 +353,17 @@ def dense_rankings(archive: Any, settings: Any, embedder: Any, queries: list[dic
     return out
 
 
+def _rrf_ranking(archive: Any, settings: Any, query: str, k: int) -> list[int]:
+    """The earlier hybrid rule: RRF of the product's keyword and dense lists, keyword weighted by coverage."""
+    from index import search as S
+
+    keyword = S.keyword_ranking(archive, query, S.CANDIDATES, None)
+    coverage = S.keyword_coverage(archive, query, [i for i, _ in keyword])
+    dense, _, _ = S.DenseSearcher.get(settings).ranking(archive, query, S.CANDIDATES, None)
+    fused = S.rrf([[i for i, _ in keyword], [i for i, _ in dense]], weights=[coverage, {}])
+    return sorted(fused, key=lambda i: -fused[i])[:k]
+
+
 # -- running -------------------------------------------------------------------
 
 
@@ -455,6 +469,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 rankings[mode][q["id"]] = [h.item_id for h in result.hits]
                 times[mode].append(result.elapsed_ms)
                 if mode == "hybrid":
+                    rankings.setdefault("hybrid_rrf", {})[q["id"]] = _rrf_ranking(archive, settings, result.query, args.k)
                     ids = [h.item_id for h in result.hits]
                     cov = S.keyword_coverage(archive, result.query, ids)
                     topical = S.topic_boost(archive, result.query, ids)

@@ -296,6 +296,63 @@ def bench_search_ab(archive_dir: str, n_repeat: int) -> dict:
     return out
 
 
+def _search_module_at(rev: str):
+    """``index/search.py`` as it was at git revision ``rev``, imported as a separate module.
+
+    It runs against the current store and analysis (only the search module is
+    taken from ``rev``), so the A/B isolates what changed in the search code.
+    """
+    import importlib.util
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    source = subprocess.run(["git", "show", f"{rev}:index/search.py"], cwd=root, check=True,
+                            capture_output=True, text=True).stdout
+    folder = Path(tempfile.mkdtemp(prefix="radslag-search-rev-"))
+    path = folder / "search_at_rev.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("search_at_rev", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["search_at_rev"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def bench_search_rev(archive_dir: str, rev: str, n_repeat: int) -> dict:
+    """Hybrid search latency, the current ``index.search`` against the one at git ``rev``, alternating in one run.
+
+    Word-analysis caches are cleared before every search in both arms (as in
+    :func:`bench_search_ab`); both arms share the loaded model and index.
+    """
+    from index import keyword
+    from index import search as S
+    from index.store import Archive
+    from radslag.config import load_settings
+
+    old = _search_module_at(rev)
+    settings = load_settings(archive_dir=archive_dir, embed=True, enrich=False)
+    queries = ["motorburen ungdom", "klotter på skolor", "hur gick ekonomin under de första åtta månaderna",
+               "reporäntan", "tonåringar som kör runt i bil och stör grannarna", "trygghetsvandring",
+               "detaljplan för bostäder", "lokalbehovsplan"]
+    arms = {"current": S, rev: old}
+    times: dict[str, list[float]] = {arm: [] for arm in arms}
+    with Archive(settings.db_path) as archive:
+        for module in arms.values():
+            module.search(archive, "uppvärmning", settings=settings, k=10)  # models and FTS ready
+        for _ in range(n_repeat):
+            for q in queries:
+                for arm, module in arms.items():
+                    keyword._word_cache.clear()
+                    keyword._index_cache.clear()
+                    t = time.perf_counter()
+                    module.search(archive, q, settings=settings, k=10)
+                    times[arm].append((time.perf_counter() - t) * 1000)
+    out = {arm: {"p50_ms": round(float(np.median(v)), 1), "p95_ms": round(float(np.percentile(v, 95)), 1),
+                 "n": len(v)} for arm, v in times.items()}
+    out["ratio_p50_current_to_rev"] = round(out["current"]["p50_ms"] / out[rev]["p50_ms"], 2)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000",
@@ -312,10 +369,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-model", action="store_true", help="FAISS section only")
     parser.add_argument("--search-ab", default=None, metavar="ARCHIVE",
                         help="only: hybrid search latency on ARCHIVE, current code vs the snippet code before the fix")
+    parser.add_argument("--rev", default=None, metavar="GIT_REV",
+                        help="with --search-ab: compare against index/search.py at this git revision instead")
     args = parser.parse_args(argv)
     if args.search_ab:
-        print_json({"loadavg_start": [round(x, 2) for x in os.getloadavg()],
-                    "search_ab": bench_search_ab(args.search_ab, args.repeat),
+        load_start = [round(x, 2) for x in os.getloadavg()]
+        ab = (bench_search_rev(args.search_ab, args.rev, args.repeat) if args.rev
+              else bench_search_ab(args.search_ab, args.repeat))
+        print_json({"loadavg_start": load_start,
+                    "search_ab": ab,
                     "loadavg_end": [round(x, 2) for x in os.getloadavg()]})
         return
 
