@@ -14,6 +14,16 @@ councils × municipalities × years of minutes and prints a JSON summary.
   word (a word no corpus sentence used as filler contains), with a follow-up
   promise. :func:`generate` returns the planted items, so a keyword search
   for a marker must find exactly them.
+* Speed: the keyword analysis (``index.keyword.analyze``, which the
+  store's ``write_document`` runs on every title and text) is most of the
+  cost of writing an item. Item texts here are joined corpus sentences, and
+  the analysis of a text is the analyses of its sentences joined (it works
+  word by word), so :class:`SentenceAnalysis` analyses each distinct
+  sentence once and hands ``write_document`` the joined result; every
+  ``CHECK_EVERY``-th text is also analysed whole and compared, so a change
+  in the analysis that breaks this shortcut stops the generator instead of
+  writing a different keyword index. Meetings go in one transaction per
+  batch.
 * Passages: one per paragraph (the first one carries the heading), written
   with ``Archive.write_passages``; offsets point into the document text.
 * Vectors (:func:`write_vectors`): embedding a million passages with the real
@@ -117,6 +127,48 @@ class ScaleReport:
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
+_PIECE = re.compile(r"(?<=[.!?])\s+")
+#: Every this many texts the sentence-wise analysis is checked against the whole text's.
+CHECK_EVERY = 500
+
+
+class SentenceAnalysis:
+    """Patch the store's ``analyze`` with a sentence-wise cached one while generating (see module doc).
+
+    Use as a context manager; the real function is put back on exit.
+    """
+
+    def __init__(self) -> None:
+        import index.store as store
+
+        self._store = store
+        self._real = store.analyze
+        self._cache: dict[str, str] = {}
+        self.calls = 0
+        self.checked = 0
+
+    def _piece(self, piece: str) -> str:
+        got = self._cache.get(piece)
+        if got is None:
+            got = self._cache[piece] = self._real(piece)
+        return got
+
+    def __call__(self, text: str) -> str:
+        self.calls += 1
+        out = " ".join(a for a in map(self._piece, _PIECE.split(text)) if a)
+        if self.calls % CHECK_EVERY == 1:
+            whole = self._real(text)
+            if whole != out:
+                raise RuntimeError(f"sentence-wise analysis differs from the whole text's: {text[:80]!r}")
+            self.checked += 1
+        return out
+
+    def __enter__(self) -> "SentenceAnalysis":
+        self._store.analyze = self
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._store.analyze = self._real
 
 
 def corpus_sentences(folder: Path = CORPUS) -> list[str]:
@@ -244,11 +296,12 @@ def generate(archive, n_items: int, seed: int = 0, batch: int = 500, tag: str = 
                 counts["passages"] += len(pids)
         pending.clear()
 
-    for entry in meetings(n_meetings, seed=seed, tag=tag):
-        pending.append(entry)
-        if len(pending) >= batch:
-            flush()
-    flush()
+    with SentenceAnalysis():
+        for entry in meetings(n_meetings, seed=seed, tag=tag):
+            pending.append(entry)
+            if len(pending) >= batch:
+                flush()
+        flush()
     return ScaleReport(meetings=counts["meetings"], items=counts["items"], passages=counts["passages"],
                        councils=len(councils()), seconds=round(time.perf_counter() - t0, 2), planted=planted,
                        passage_clusters=clusters)
