@@ -6,7 +6,10 @@ line per row and the cells separated by tabs. Paragraphs with a heading style
 ("Heading 1", Swedish "Rubrik 1", "Title"/"Rubrik") are reported as
 :class:`Heading` entries with ``source="style"``; short paragraphs whose text
 is entirely bold with ``source="bold"``. Core properties (title, author,
-created) go into ``front_matter``.
+created) go into ``front_matter``, and the text of the page headers and
+footers (the letterhead: "Säters kommun – Folkhälsorådet") into
+``front_matter["page_header"]`` / ``["running_lines"]``, as the PDF reader
+reports its running lines, so meeting facts come from the document's header.
 
 A DOCX is a zip: before python-docx inflates anything, :func:`check_package`
 checks the zip directory and then inflates each part in bounded chunks,
