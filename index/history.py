@@ -433,10 +433,11 @@ def issue_history(
         ids = sorted(found)
     rows = {r.id: r for r in archive.items(item_ids=ids, enrichment=not query)}
     if topic:
+        passages = archive.items_passages(list(rows))  # one query, not one per item
         for r in rows.values():
             tag = next((tp for tp in r.topics if tp.id == topic), None)
             scores[r.id] = round(tag.score, 4) if tag else None
-            snippets[r.id] = best_snippet(archive, r, topic_label or topic)[0]
+            snippets[r.id] = best_snippet(archive, r, topic_label or topic, passages=passages.get(r.id, []))[0]
     fus = _followups(archive, set(rows), {r.meeting_id for r in rows.values()})
     linked = _thread_links(archive, rows)
     entries = []

@@ -156,9 +156,14 @@ def collect(archive: Archive, settings: Settings | None, council: Council) -> Si
     views: list[MeetingView] = []
     topic_items: dict[str, set[int]] = {}
     topic_label: dict[str, str] = {}
+    # every meeting's text and items in two queries, not two per meeting
+    texts = archive.document_texts(m.document_id for m in meetings)
+    items_of: dict[int, list[Item]] = {}
+    for it in archive.items(filters):
+        items_of.setdefault(it.meeting_id, []).append(it)
     for m in meetings:
-        doc = archive.document_text(m.document_id)
-        items = sorted(archive.items(meeting_id=m.id), key=lambda i: i.ordinal)
+        doc = texts.get(m.document_id)
+        items = sorted(items_of.get(m.id, []), key=lambda i: i.ordinal)
         ivs = []
         for it in items:
             decision, parts = split_parts(doc, it)

@@ -136,6 +136,12 @@ class RecurrenceStore(StorePart):
         )
         return [_item(r) for r in rows]
 
+    def document_texts(self, document_ids: Iterable[int]) -> dict[int, str]:
+        """``{document id: normalised text}`` of several documents (one query; unknown ids absent)."""
+        rows = self._conn.execute("SELECT id, text FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+                                  (_ids(document_ids),))
+        return {r[0]: r[1] for r in rows}
+
     def vague_meeting_counts(self, filters: Filters | None = None) -> dict[tuple[str | None, str | None, str | None], int]:
         """Meetings without a full date per ``(when, body, municipality)``; ``when`` is
         ``2021-09``, ``2021`` or None (no date at all), as :func:`radslag.periods.when` gives it."""
