@@ -1224,7 +1224,9 @@ def _label_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
         if ln.blank:
             continue
         m = _LABEL_LINE.match(ln.text)
-        if m and _words(m.group("label")) <= 3:
+        label = m.group("label") if m else ""
+        if m and _words(label) <= 3 and not _is_subheading(label) and not _is_role(label):
+            # A section's label ("Beslut: Noteras") or a signature role ("Sekreterare: …") is no record.
             occ.setdefault(_norm(m.group("label")), []).append((ln.idx, m.group("value")))
     best: list[tuple[int, str]] | None = None
     for found in occ.values():

@@ -373,3 +373,14 @@ def test_word_headings_of_items_and_of_their_sections(tmp_path: Path):
         ("Val av justerare", None), ("Budget 2025", "SN 2024/12"), ("Lägesbild", None),
     ]
     assert items[1].text.startswith("Reservation") and "Förvaltningens slutsats" in items[1].text
+
+
+def test_a_section_label_with_short_values_never_opens_label_records():
+    # "Beslut: Noteras" under every heading is the item's decision, not an item.
+    text = (
+        "Trygghetsrådet\nMinnesanteckningar 2024-03-12\n\n"
+        "Lägesbild\n\nPolisen berättade om läget i centrum under helgerna.\n\nBeslut: Noteras\n\n"
+        "Skolans arbete\n\nRektorn berättade om det nya projektet mot mobbning.\n\nBeslut: Noteras\n\n"
+        "Övrigt\n\nInga övriga frågor togs upp vid mötet.\n"
+    )
+    assert [t for _, t, _ in _items(text)] == ["Lägesbild", "Skolans arbete", "Övrigt"]
