@@ -10,6 +10,9 @@ Prints one JSON object:
   ``--workers``: the same figures. Each run starts its own actors, so the
   figures include loading the models in every actor (the price of a
   cluster); ``ray_init_s`` (starting the local cluster once) is not in them.
+* ``stage_seconds``: wall seconds of each Ray Data stage (parse, embed,
+  enrich), actor start and model loading included; the rest of a Ray run is
+  the driver (store writes, passage splitting, links).
 * ``same_counts``: whether each Ray archive holds as many documents, items,
   passages and vectors as the local one (the full item-for-item comparison is
   ``tests/ingest/test_ray_engine.py``).
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sqlite3
 import sys
@@ -58,6 +62,20 @@ def _counts(settings) -> dict[str, int]:
     return out
 
 
+class _StageTimes(logging.Handler):
+    """Collects the engine's per-stage lines (``ray _EmbedWorker: 2 rows on 1 actors in 12.3 s``)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.stages: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        if msg.startswith("ray _") and msg.endswith(" s"):
+            name = msg.split()[1].strip(":_").removesuffix("Worker").lower()
+            self.stages[name] = round(self.stages.get(name, 0.0) + float(msg.split()[-2]), 2)
+
+
 def _figures(seconds: float, counts: dict[str, int], report) -> dict:
     return {
         "seconds": round(seconds, 2),
@@ -80,6 +98,9 @@ def main() -> None:
     from ingest.pipeline import ingest_paths
     from ingest.ray_engine import RayOptions, ingest_paths_ray, start_ray
 
+    engine_log = logging.getLogger("ingest.ray_engine")
+    engine_log.setLevel(logging.INFO)
+
     result: dict = {"files": [Path(f).name for f in args.files], "cpus": os.cpu_count(),
                     "load_before": [round(x, 2) for x in os.getloadavg()]}
     with tempfile.TemporaryDirectory(prefix="rsbench-") as tmp:
@@ -95,9 +116,15 @@ def main() -> None:
         try:
             for w in worker_counts:
                 settings = load_settings(archive_dir=Path(tmp) / f"ray{w}", embed=True, enrich=True)
+                times = _StageTimes()
+                engine_log.addHandler(times)
                 t0 = time.perf_counter()
                 report = ingest_paths_ray(args.files, settings, options=RayOptions(workers=w))
-                result["ray"][f"workers_{w}"] = _figures(time.perf_counter() - t0, _counts(settings), report)
+                seconds = time.perf_counter() - t0
+                engine_log.removeHandler(times)
+                result["ray"][f"workers_{w}"] = _figures(seconds, _counts(settings), report)
+                # wall seconds of each Ray Data stage (actor start and model loads included); the rest is the driver
+                result["ray"][f"workers_{w}"]["stage_seconds"] = times.stages
         finally:
             if stop:
                 stop()
