@@ -235,7 +235,7 @@ def main(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 
     settings = settings or load_settings()
     ensure_archive(settings, corpus)
     blocks = build_app(settings)
-    print(f"Rådslag körs på http://{host}:{port} (Ctrl+C avslutar)", flush=True)
+    print(t("serve_running", settings.language, host=host, port=port), flush=True)
     blocks.launch(server_name=host, server_port=port, prevent_thread_lock=True, css=CSS,
                   footer_links=[], quiet=True)
     from app.detail import add_original_route

@@ -8,7 +8,7 @@ from index.councils import councils
 from index.store import Archive
 from radslag.config import Settings
 from radslag.filters import ALL
-from radslag.i18n import kind_label
+from radslag.i18n import kind_label, t
 from radslag.serve import download_file
 from radslag.taxonomy import load_taxonomy
 from radslag.types import DOCUMENT_KINDS
@@ -20,13 +20,19 @@ def choices(settings: Settings) -> dict[str, list]:
     with Archive(settings.db_path) as arc:
         bodies, municipalities = arc.meeting_values("body"), arc.meeting_values("municipality")
         known = councils(arc)
+    every = [all_choice(lang)]
     return {
-        "councils": [(ALL, ALL)] + [(c.name, c.key) for c in known],
-        "bodies": [ALL, *bodies],
-        "municipalities": [ALL, *municipalities],
-        "topics": [(ALL, ALL)] + [(tp.label(lang), tp.id) for tp in load_taxonomy()],
-        "kinds": [(ALL, ALL)] + [(kind_label(k, lang), k) for k in DOCUMENT_KINDS],
+        "councils": every + [(c.name, c.key) for c in known],
+        "bodies": every + [(b, b) for b in bodies],
+        "municipalities": every + [(m, m) for m in municipalities],
+        "topics": every + [(tp.label(lang), tp.id) for tp in load_taxonomy()],
+        "kinds": every + [(kind_label(k, lang), k) for k in DOCUMENT_KINDS],
     }
+
+
+def all_choice(lang: str) -> tuple[str, str]:
+    """The "(alla)" choice of a picker: labelled in the app's language, the value the filters know."""
+    return t("app_all", lang), ALL
 
 
 def download_path(name: str) -> Path:

@@ -185,7 +185,7 @@ def add_files(settings: Settings, files, progress=None) -> str:
                                                    name=Path(result.source).name))
 
         if progress is not None:
-            progress(0, desc=t("app_add_reading", lang, total=total))
+            progress(0, desc=t("app_add_reading", lang, n=total))
         report = ingest_paths([str(p) for p in accepted], settings, on_file=on_file)
         # the CLI's report, with the file names the user knows instead of inbox paths
         for line in ingest_lines(report, lang, unchanged=True):

@@ -6,10 +6,12 @@ from typing import Any
 
 import gradio as gr
 
+from app.common import all_choice
 from index.followups import followups
 from index.store import STATUS_ANSWERED, STATUS_OPEN, Archive
 from radslag.config import Settings
 from radslag.filters import ALL, parse_filters
+from radslag.i18n import t
 from radslag.safe import shown
 
 TAB_ID = "followups"
@@ -22,7 +24,9 @@ def list_followups(settings: Settings, body: str, status: str) -> list[list[Any]
     with Archive(settings.db_path) as arc:
         rows = followups(arc, parse_filters(body=body), status=status)
     # a Dataframe shows cell text as text (never HTML); masking still applies
-    return [[f.date, shown(f.body), shown(f.who), shown(f.what), shown(f.due), f.status] for f in rows]
+    names = {STATUS_OPEN: t("app_hist_open", settings.language), STATUS_ANSWERED: t("app_hist_answered", settings.language)}
+    return [[f.date, shown(f.body), shown(f.who), shown(f.what), shown(f.due), names.get(f.status, f.status)]
+            for f in rows]
 
 
 def build(ctx) -> None:
@@ -30,7 +34,8 @@ def build(ctx) -> None:
     L = ctx.L
     with gr.Row():
         body = ctx.picker("bodies", L("app_body"), value=ALL)
-        status = gr.Dropdown([ALL, STATUS_OPEN, STATUS_ANSWERED], value=ALL, label=L("app_status"))
+        status = gr.Dropdown([all_choice(ctx.lang), (L("app_hist_open"), STATUS_OPEN),
+                              (L("app_hist_answered"), STATUS_ANSWERED)], value=ALL, label=L("app_status"))
         button = gr.Button(L("app_show_followups"), variant="primary")
     table = gr.Dataframe(headers=[L("app_col_date"), L("app_body"), L("app_col_who"), L("app_col_what"),
                                   L("app_col_when"), L("app_status")], wrap=True, elem_id="followups-table")

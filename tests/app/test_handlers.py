@@ -59,7 +59,10 @@ def test_followups_brief_and_choices(tmp_settings):
     assert "## Återkommande frågor" in search_app.make_brief(tmp_settings, "exempelstad/trygghetsråd")
     assert "Ingenstans" in search_app.make_brief(tmp_settings, "Ingenstans trygghetsråd")  # named, no traceback
     options = search_app.choices(tmp_settings)
-    assert options["bodies"] == [ALL, "Trygghetsråd", "Trygghetsrådet"]
+    assert options["bodies"] == [("(alla)", ALL), ("Trygghetsråd",) * 2, ("Trygghetsrådet",) * 2]
+    english = search_app.choices(tmp_settings.with_(language="en"))
+    assert english["bodies"][0] == ("(all)", ALL) and english["councils"][0] == ("(all)", ALL)
+    assert search_app.list_followups(tmp_settings.with_(language="en"), "Exempelstad", "besvarad")[0][5] == "answered"
     assert ("nyhet", "news") in options["kinds"] and ("Motorburen ungdom", "motorburen-ungdom") in options["topics"]
 
 
