@@ -14,14 +14,16 @@ the app or a published site renders, it goes through this module:
   ``http(s)``/relative links, and drops images, media, forms, styles, SVG and
   scripts whatever their origin.
 - :func:`mask_personal` masks personal identity numbers, phone numbers and
-  e-mail addresses; :func:`shown` applies it where the process has switched
-  masking on (:func:`set_masking`), and both escapers call :func:`shown`
+  e-mail addresses; :func:`shown` applies it where masking is on: the
+  process default (:func:`set_masking`) or a thread's or task's own switch
+  (:func:`masking`), and both escapers call :func:`shown`
   first, so every document string that is rendered is masked too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import html
 import re
 from collections.abc import Iterator
@@ -146,31 +148,41 @@ def mask_personal(text: str, lang: str = "sv") -> str:
 
 
 class _Masking:
-    """The process-wide masking switch (set once when the app or a publisher starts)."""
+    """The process-wide default of the masking switch (set once when the app starts, :func:`set_masking`)."""
 
     on: bool = False
     lang: str = "sv"
 
 
+#: The switch as set by :func:`masking` for one thread or task only. A publisher's or one request's
+#: choice is its own: it never changes what another request of the same process renders.
+_OVERRIDE: contextvars.ContextVar[tuple[bool, str] | None] = contextvars.ContextVar("radslag_masking",
+                                                                                    default=None)
+
+
+def _state() -> tuple[bool, str]:
+    override = _OVERRIDE.get()
+    return override if override is not None else (_Masking.on, _Masking.lang)
+
+
 def set_masking(on: bool, lang: str = "sv") -> None:
-    """Switch masking of personal data in :func:`shown` (and so in both escapers) on or off."""
+    """Set the process-wide default of masking in :func:`shown` (and so in both escapers)."""
     _Masking.on, _Masking.lang = bool(on), lang
 
 
 def masking_on() -> bool:
-    """Whether :func:`shown` masks personal data."""
-    return _Masking.on
+    """Whether :func:`shown` masks personal data here (this thread's or task's switch, else the default)."""
+    return _state()[0]
 
 
 @contextlib.contextmanager
 def masking(on: bool, lang: str = "sv") -> Iterator[None]:
-    """Masking switched ``on`` (or off) within the block, restored after it."""
-    before = (_Masking.on, _Masking.lang)
-    set_masking(on, lang)
+    """Masking switched ``on`` (or off) within the block, for the current thread or task only."""
+    token = _OVERRIDE.set((bool(on), lang))
     try:
         yield
     finally:
-        _Masking.on, _Masking.lang = before
+        _OVERRIDE.reset(token)
 
 
 def shown(text: str) -> str:
@@ -179,7 +191,8 @@ def shown(text: str) -> str:
     Use it on a whole document string before cutting it into pieces (e.g.
     highlighting), so that no piece of a number escapes the mask.
     """
-    return mask_personal(text, _Masking.lang) if _Masking.on and text else text
+    on, lang = _state()
+    return mask_personal(text, lang) if on and text else text
 
 
 def mask_value(value: Any, lang: str = "sv") -> Any:
