@@ -183,8 +183,9 @@ def _same_embedder(settings: Settings, identity: tuple[str, int, str, list]) -> 
 
     embedder = load_embedder(settings)
     if not embedder.matches(*identity):
-        raise RadslagError(f"Ray worker has another embedding model ({embedder.name}, {embedder.fingerprint[:12]}…) "
-                           f"than the driver ({identity[0]}, {identity[2][:12]}…): run `radslag models` on every node")
+        raise RadslagError(f"Ray worker has another embedding model ({embedder.name}, "
+                           f"{embedder.fingerprint[:12]}…) than the driver ({identity[0]}, {identity[2][:12]}…): "
+                           "run `radslag models` on every node")
     return embedder
 
 

@@ -8,7 +8,6 @@ passage must agree, matched by source file and position, not by row id.
 
 from __future__ import annotations
 
-import json
 import shutil
 import sqlite3
 
