@@ -21,6 +21,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 
 #: Distinct keys a view looks up on disk before it loads its whole table.
 LOAD_AFTER = 20_000
+#: A temporary file this old was left by a writer that died (removed by the next write).
+STALE_TMP_S = 3600
 #: Bump when the file layout changes (part of the file name's hash in the callers).
 FORMAT = "sqlite-1"
 _MISSING = object()
@@ -70,8 +73,11 @@ def write(path: Path, tables: Mapping[str, Mapping[str, str] | Iterable[str]], m
         finally:
             con.close()
         tmp.replace(path)
+        stale = time.time() - STALE_TMP_S
         for old in path.parent.glob(f"{prefix}-*"):
-            if old != path and old.suffix in (".sqlite", ".pickle"):
+            # older tables (and the pickles they replace), and what a killed writer left half-written
+            if old != path and (old.suffix in (".sqlite", ".pickle")
+                                or (".tmp" in old.suffix and old.stat().st_mtime < stale)):
                 old.unlink(missing_ok=True)
         return True
     except (OSError, sqlite3.Error) as exc:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 
 import pytest
 
@@ -53,6 +55,13 @@ def test_writing_replaces_older_files_of_the_prefix(tmp_path) -> None:
     assert write(tmp_path / "lexicon-new.sqlite", {"t": {"a": "b"}}, {}, "demo")
     assert not old_sqlite.exists() and not old_pickle.exists() and other.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lemmas-1.sqlite", "lexicon-new.sqlite"]
+    # a half-written file of a dead writer goes once it is old; a current one (another writer's) stays
+    dead, busy = tmp_path / "lexicon-x.sqlite.tmp111", tmp_path / "lexicon-y.sqlite.tmp222"
+    dead.write_bytes(b"x")
+    busy.write_bytes(b"x")
+    os.utime(dead, (time.time() - 2 * table_cache.STALE_TMP_S,) * 2)
+    assert write(tmp_path / "lexicon-new2.sqlite", {"t": {"a": "b"}}, {}, "demo")
+    assert not dead.exists() and busy.exists()
 
 
 def test_unreadable_file_counts_as_missing(tmp_path) -> None:
