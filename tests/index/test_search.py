@@ -133,3 +133,21 @@ def test_hostile_query_is_cleaned_before_the_model_sees_it(archive, corpus_setti
     result = search(archive, "motorburen\ud800 ungdom\x00" + " ungdom" * 400, settings=corpus_settings, k=5)
     assert result.truncated and len(result.query) <= 1000 and "\x00" not in result.query
     assert _find(result.hits, "arboga-forebyggande-radet-2021.txt", "motorburen")
+
+
+def test_hybrid_lifts_an_item_both_sides_find_above_dense_alone(archive, corpus_settings):
+    """The fusion adds the keyword side's agreement to the dense score: an item matching every query
+    term that dense ranks low rises; an item dense ranks first stays near the top."""
+    query = "klotter"
+    dense = search(archive, query, settings=corpus_settings, k=30, mode="dense", cutoff=False)
+    hybrid = search(archive, query, settings=corpus_settings, k=30, cutoff=False)
+    d_rank = {h.item_id: h.rank for h in dense.hits}
+    h_rank = {h.item_id: h.rank for h in hybrid.hits}
+    both = [h for h in hybrid.hits if h.keyword_rank is not None and h.dense_rank is not None]
+    lifted = [h.item_id for h in both if h.item_id in d_rank and h_rank[h.item_id] < d_rank[h.item_id]]
+    assert lifted, [(h.item_title, h.keyword_rank, h.dense_rank) for h in both]
+    assert min(h_rank.get(i, 99) for i in [dense.hits[0].item_id]) <= 3
+    old = _find(hybrid.hits, "hallstahammar-trygghetsrad-2019.txt")  # "inbrott, klotter" in its text
+    assert old and old[0].rank < _find(dense.hits, "hallstahammar-trygghetsrad-2019.txt")[0].rank
+    top = hybrid.hits[0]  # hybrid scores live on the cosine scale: the best item's cosine plus the agreement
+    assert top.dense_score is not None and top.score >= top.dense_score
