@@ -95,7 +95,9 @@ class Settings:
     model: str = DEFAULT_MODEL
     passage_tokens: int = 256
     passage_overlap: int = 48
-    approx_threshold: int = 200_000
+    # bench/scale.py, 144k vectors on a busy 2-core machine: exact FAISS p50 322 ms, IVF-PQ 0.55 ms,
+    # HNSW 0.58 ms (recall@10 0.956); exact search is kept where it costs a few ms
+    approx_threshold: int = 50_000
     ivf_threshold: int = 500_000
     index_type: str = "auto"
     batch_size: int = 32

@@ -9,7 +9,9 @@ import pytest
 
 from index.embeddings import Embedder
 from index.store import Archive
-from index.vectors import FAISS_FILE, FAISS_PATTERN, META_FILE, VectorIndex, build_passages, open_repaired, rebuild
+from index.vectors import (
+    FAISS_FILE, FAISS_PATTERN, IVF_K_FACTOR, META_FILE, VectorIndex, build_passages, open_repaired, rebuild,
+)
 from radslag.errors import IndexMismatchError
 from radslag.types import AgendaItem, Document, MeetingMeta
 
@@ -312,7 +314,7 @@ def test_ivfpq_save_load_mapped_remove_in_place(settings, e5_embedder, ivf_train
     s = vi.settings
     vi.save()
     meta = _manifest(s)
-    assert meta["index_type"] == "ivfpq" and meta["count"] == n and meta["ivf"]["k_factor"] == 8
+    assert meta["index_type"] == "ivfpq" and meta["count"] == n and meta["ivf"]["k_factor"] == IVF_K_FACTOR
     again = VectorIndex.open(s, e5_embedder)
     assert again._mapped is not None and again.kind == "ivfpq"
     got_ids, got = again.vectors()
