@@ -76,7 +76,7 @@ def build(ctx) -> None:
                           (L("app_quarter"), "quarter"), (L("app_year"), "year")],
                          value="meeting", label=L("app_period"))
         tl_btn = gr.Button(L("app_show_timeline"))
-    topic_plot = gr.Plot()
+    topic_plot = gr.Plot(label=L("app_topic_timeline"))
     topic_note = gr.Markdown()
     topic_dl = gr.DownloadButton(L("app_dl_topic"), size="sm")
     tl_btn.click(on(topic_timeline), [one_topic, tl_by], [topic_plot, topic_dl, topic_note])

@@ -26,3 +26,13 @@ def test_swedish_by_default_and_english_on_request(tmp_settings):
     assert {"Issue history", "Show the history", "Council", "Add minutes", "Add to the archive"} <= english
     assert not {"Frågans historia", "Visa historien", "Lägg till protokoll"} & english
     assert not any(label.startswith("app_") for label in swedish | english)  # no raw string-table keys
+
+
+def test_every_plot_has_a_label(tmp_settings):
+    """An unlabelled plot shows Gradio's English "Plot" above it (issue 11, point 6)."""
+    import gradio as gr
+
+    for lang in ("sv", "en"):
+        app = search_app.build_app(tmp_settings.with_(language=lang))
+        plots = [b for b in app.blocks.values() if isinstance(b, gr.Plot)]
+        assert plots and all(b.label and b.label != "Plot" for b in plots)
