@@ -204,7 +204,7 @@ def build(ctx) -> None:
     report = gr.HTML(elem_id="add-report")
 
     def run(uploaded, progress=gr.Progress()):
-        return add_files(settings, uploaded, progress)
+        return add_files(settings, uploaded, progress), None  # the report; the picker emptied for the next batch
 
-    event = button.click(run, [files], report)
+    event = button.click(run, [files], [report, files])
     ctx.shared.setdefault("ingest_events", []).append(event)
