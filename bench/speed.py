@@ -339,9 +339,10 @@ def bench_search_rev(archive_dir: str, rev: str, n_repeat: int) -> dict:
     with Archive(settings.db_path) as archive:
         for module in arms.values():
             module.search(archive, "uppvärmning", settings=settings, k=10)  # models and FTS ready
-        for _ in range(n_repeat):
+        for n in range(n_repeat):
             for q in queries:
-                for arm, module in arms.items():
+                order = list(arms.items()) if n % 2 == 0 else list(arms.items())[::-1]  # neither arm always first
+                for arm, module in order:
                     keyword._word_cache.clear()
                     keyword._index_cache.clear()
                     t = time.perf_counter()
