@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 from index.provision import (
+    INT8_MAX_INPUT_ERROR,
+    INT8_RECIPE_VERSION,
     MIN_COSINE,
     ONNX_FAILED_FILE,
     ONNX_INLINE_LIMIT,
@@ -21,6 +23,7 @@ from index.provision import (
     PROVENANCE_FILE,
     build_charsmap,
     ensure_model,
+    coarse_ffn_layers,
     ensure_onnx,
     find_onnx_files,
     model_dir,
@@ -88,13 +91,27 @@ def test_provisioning_exports_verified_onnx_fp32_and_int8(e5_settings):
     out = folder / ONNX_SUBDIR
     fp32, int8 = out / ONNX_FP32_FILE, out / ONNX_INT8_FILE
     assert fp32.is_file() and int8.is_file()
-    assert onnx_bytes(int8) < onnx_bytes(fp32) / 3  # int8 weights (embeddings included)
+    # int8 MatMul weights (85 MB in fp32); the 384 MB of embeddings stay fp32
+    assert onnx_bytes(fp32) - 85e6 < onnx_bytes(int8) < onnx_bytes(fp32) - 40e6
     # weights kept beside the graph, so a session maps them instead of parsing one 470 MB message
     assert fp32.stat().st_size < ONNX_INLINE_LIMIT and onnx_data_file(fp32).is_file()
     record = read_onnx_provenance(out)
     assert record["files"]["onnx"]["passed"] and record["files"]["onnx"]["min_cosine"] >= ONNX_FP32_MIN_COSINE
     assert record["files"]["onnx-int8"]["passed"] and record["files"]["onnx-int8"]["min_cosine"] >= ONNX_INT8_MIN_COSINE
     assert record["files"]["onnx"]["sanity_rank"] == 1
+    recipe = record["files"]["onnx-int8"]
+    assert recipe["recipe_version"] == INT8_RECIPE_VERSION
+    assert recipe["fused"]["Attention"] == 12 and recipe["fused"]["SkipLayerNormalization"] == 24
+    kept = {int(k): v for k, v in recipe["fp32_ffn_layers"].items()}
+    assert 0 < len(kept) < 6 and min(kept.values()) > INT8_MAX_INPUT_ERROR
+    import onnx
+
+    graph = onnx.load(str(int8), load_external_data=False).graph
+    ops = {n.op_type for n in graph.node}
+    assert {"QAttention", "MatMulInteger", "EmbedLayerNormalization"} <= ops and "DequantizeLinear" not in ops
+    fp32_ffn = {n.name for n in graph.node if n.op_type == "MatMul" and "/output/dense/" in n.name
+                and "attention" not in n.name}
+    assert fp32_ffn == {f"/inner/encoder/layer.{i}/output/dense/MatMul" for i in kept}
     assert onnx_is_current(folder, out)
     assert find_onnx_files(folder, e5_settings) == {"onnx": fp32, "onnx-int8": int8}
     status = model_status(e5_settings)
@@ -174,3 +191,42 @@ def test_other_models_export_into_the_cache_and_failures_are_remembered(tmp_path
     with pytest.raises(ModelError, match="kan inte exporteras"):
         ensure_onnx(folder, out, progress=False)
     assert not out.exists() and find_onnx_files(folder, settings) == {}
+
+
+@pytest.mark.slow
+def test_coarse_ffn_layers_follow_the_bound(e5_settings):
+    from index.provision import INT8_CALIBRATION_TEXTS, _load_sentence_transformer
+
+    reference = _load_sentence_transformer(ensure_model(e5_settings, progress=False))
+    texts = INT8_CALIBRATION_TEXTS
+    errors = coarse_ffn_layers(reference, texts, bound=0.0)
+    assert sorted(errors) == list(range(12)) and all(0 < e < 1 for e in errors.values())
+    chosen = coarse_ffn_layers(reference, texts)
+    assert chosen == {i: e for i, e in errors.items() if e > INT8_MAX_INPUT_ERROR} and 0 < len(chosen) < 12
+    assert set(chosen) == {0, 4, 5}  # e5-small: the three layers with the long-tailed GELU outputs
+
+
+@pytest.mark.slow
+def test_a_new_int8_recipe_remakes_only_the_int8_file(e5_settings, tmp_path):
+    """An export of an older int8 recipe is made again from the verified fp32 export, not re-exported."""
+    src = ensure_model(e5_settings, progress=False, onnx=True)
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for path in src.rglob("*"):  # hard links: same bytes and mtimes, so the same source identity
+        target = folder / path.relative_to(src)
+        if path.is_dir():
+            target.mkdir(exist_ok=True)
+        elif path.name != "radslag-onnx.json":
+            target.parent.mkdir(exist_ok=True)
+            os.link(path, target)
+    out = folder / ONNX_SUBDIR
+    record = read_onnx_provenance(src / ONNX_SUBDIR)
+    record["files"]["onnx-int8"]["recipe_version"] = INT8_RECIPE_VERSION - 1
+    (out / "radslag-onnx.json").write_text(json.dumps(record))
+    assert not onnx_is_current(folder, out)
+    remade = ensure_onnx(folder, out, progress=False)
+    assert remade["files"]["onnx-int8"]["recipe_version"] == INT8_RECIPE_VERSION
+    assert remade["files"]["onnx-int8"]["passed"] and remade["files"]["onnx"]["passed"]
+    assert onnx_is_current(folder, out)
+    assert remade.get("fp32_reused") is True  # the fp32 export was kept, not made again
+    assert (out / ONNX_FP32_FILE).read_bytes() == (src / ONNX_SUBDIR / ONNX_FP32_FILE).read_bytes()
