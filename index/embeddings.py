@@ -18,9 +18,9 @@
   provisioned e5 model's export, or ``onnx/model.onnx`` shipped in another
   model's folder), else ``torch``; without onnxruntime, ``torch``. fp32 ONNX
   gives torch's vectors (and nDCG) exactly and loads without torch. int8 is
-  not the default: ``bench/encode.py`` measured it 1.8x faster but 1.2-1.6%
-  lower in nDCG@10 on the team's queries, outside the 1% bound (see
-  :data:`AUTO_INT8`). Under ``auto`` an existing index built with int8 is
+  not the default: ``bench/encode.py`` measured it 1.96x torch's speed in CPU
+  time but 1.2% lower in dense nDCG@10 on the team's queries, outside the 1%
+  bound (see :data:`AUTO_INT8`). Under ``auto`` an existing index built with int8 is
   still searched with int8 (``load_embedder(..., index_fingerprint=...)``).
 
 The ONNX backends run on onnxruntime and the ``tokenizers`` library alone:
@@ -82,10 +82,11 @@ PROBE_MATCH_COSINE = 0.999
 
 #: Values of ``Settings.encoder_backend``.
 BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
-#: Whether ``auto`` picks int8 for the provisioned model. bench/encode.py (632 corpus
-#: passages, 41 queries, 2 CPUs): int8 1.84x torch's passages/s, cosine with fp32
-#: 0.998 mean / 0.993 min, nDCG@10 dense 0.524 vs 0.531 (-1.2%), hybrid 0.558 vs
-#: 0.567 (-1.6%): over the 1% loss the default may cost, so not by default.
+#: Whether ``auto`` picks int8 for the provisioned model. bench/encode.py (int8 recipe 4 of
+#: index.provision.quantize_int8; 632 corpus passages, 148 judged queries, loaded 2-CPU
+#: machine): 1.96x torch's CPU time per passage (3.2x wall), cosine with fp32 0.9985 mean /
+#: 0.9975 min, nDCG@10 loss dense 1.2% (dev 0.8%, test 1.7%), hybrid 0.85% (dev 1.1%,
+#: test 0.45%): over the 1% the default may cost, so not by default.
 AUTO_INT8 = False
 #: Fingerprint tag per resolved backend: precisions whose vectors differ get their own.
 FINGERPRINT_VARIANT = {"torch": "", "onnx": "", "onnx-int8": "int8"}
