@@ -154,7 +154,7 @@ def build(ctx) -> None:
         body = ctx.picker("bodies", L("app_body"), value=ALL)
     with gr.Row():
         name = gr.Textbox(label=L("w_app_name"), scale=2)
-        email = gr.Textbox(label=L("w_app_email"), placeholder="namn@kommun.se", scale=2)
+        email = gr.Textbox(label=L("w_app_email"), placeholder=L("app_email_hint"), scale=2)
         save_btn = gr.Button(L("w_app_save"), variant="primary", scale=1, elem_id="w-save")
     message = gr.HTML(elem_id="w-message")
     table = gr.Dataframe(value=lambda: watch_rows(ctx.settings), elem_id="w-table", wrap=True,
