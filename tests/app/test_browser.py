@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,20 @@ def test_click_on_a_hit_opens_it_in_place_with_its_decision(page, app_url):
     item_id = view.get_attribute("data-item")
     assert f"item={item_id}" in page.url and "q=skolpliktsuppf" in page.url
     _shot(page, "app-open-in-place.png")
+    # the original file, served by the app: a text file as it is, a PDF at the item's page
+    link = page.locator("#original a.original")
+    assert "fg-2025-10-15-protokoll.md" in link.inner_text() and link.get_attribute("href") == f"original/{item_id}"
+    got = page.request.get(f"{app_url}/original/{item_id}")
+    assert got.ok and "Skolpliktsuppföljning" in got.text()
+    pdf_hit = results.locator(".hit").filter(has_text="alingsas_barn-och-ungdomsnamnden").first
+    pdf_hit.locator(".snippet").click()
+    page.locator("#detail .item-view").filter(has_text="Alingsås").wait_for(timeout=30_000)
+    href = link.get_attribute("href")
+    assert re.fullmatch(r"original/\d+#page=\d+", href), href
+    pdf = page.request.get(f"{app_url}/{href.split('#')[0]}")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body()[:5] == b"%PDF-"
+    hit.locator(".snippet").click()  # back to the first hit
+    view.filter(has_text="Kungsbacka").wait_for(timeout=30_000)
     # the whole meeting, the item marked
     page.locator("#open-meeting").click()
     marked = page.locator("#detail .meeting-view .meeting-item.marked")
@@ -179,3 +194,114 @@ def test_click_on_a_hit_opens_it_in_place_with_its_decision(page, app_url):
     assert other.locator("#query textarea, #query input").first.input_value() == "skolpliktsuppföljning"
     assert other.locator("#results .hit").count() > 0
     other.close()
+
+
+#: The interface's own text on screen: tabs, buttons, labels, notes, table headers, plot titles, inputs.
+#: Document text (snippets, items, meeting entries, hit facts, legends) is left out: it is the minutes' own.
+CHROME_JS = """
+() => {
+  const shown = el => el.getClientRects().length > 0;
+  const content = '.item-text, .snippet, .decision p, .meeting-item, .topics, .meta, td, .entry h4, .hit h4, .history-title, .item-view h3, .meeting-view h3, option';
+  const out = [];
+  document.querySelectorAll('button, [role=tab], label, th, .count, .note, .rule, h1, h2, h4, p, a.original, .gtitle, .xtitle, .ytitle, .legendtitletext')
+    .forEach(el => { if (shown(el) && !el.closest(content)) out.push(el.innerText || el.textContent || ''); });
+  // values too ("(all)" in a picker), but not the opened hit's name: that is the minutes' own
+  document.querySelectorAll('textarea, input[type=text], input:not([type])')
+    .forEach(el => { if (shown(el) && !el.closest('[id$=pick]')) out.push(el.placeholder || '', el.value || ''); });
+  return out.filter(s => s.trim());
+}
+"""
+#: Swedish interface words that must not show in the English interface.
+SWEDISH_WORDS = {"och", "att", "för", "med", "sök", "sökfråga", "visa", "välj", "alla", "inga", "möte", "mötet",
+                 "möten", "punkt", "punkter", "datum", "ladda", "kommun", "organ", "råd", "ämne", "ämnen", "träffar",
+                 "träff", "sökt", "nyckelord", "semantik", "tidslinje", "originalfilen", "lägesbrev", "uppföljningar",
+                 "arkivet", "sortering", "sida", "sidor", "okänt", "besvarad", "öppen", "frågans", "historia", "tid",
+                 "plats", "ordförande", "typ", "beslut", "klicka", "här", "sidorna", "laddar", "modellen"}
+#: What the Swedish interface showed in English or jargon (issue 11, point 6), as patterns.
+ENGLISH_IN_SWEDISH = (r"\b(keyword|dense|hybrid)\b", r"\bPlot\b", r"item_topics", r"\bcosin", r"\b1 (möten|punkter|träffar)\b",
+                      r"\{'", r"\(0[.,]\d+\)", r"(?m)^\d+\. \d+\. ", r"\b(Search|Show|Download|Date|Council)\b")
+
+
+def _english_leftovers(texts: list[str]) -> list[str]:
+    import re
+
+    bad = []
+    for text in texts:
+        rest = text.replace("Rådslag", "")
+        words = {w.casefold() for w in re.findall(r"[^\W\d_]+", rest)}
+        if words & SWEDISH_WORDS or re.search(r"[åäöÅÄÖ]", rest):
+            bad.append(text)
+    return bad
+
+
+def _plot_texts(page) -> str:
+    return " ".join(page.locator(".js-plotly-plot:visible").all_text_contents())
+
+
+def test_swedish_ui_has_none_of_the_english_words(page):
+    import re
+
+    page.get_by_role("tab", name="Sök").click()
+    page.get_by_label("Sökfråga").fill("motorburen ungdom")
+    page.locator("#search-btn").click()
+    page.locator("#results .hit").first.wait_for(timeout=60_000)
+    page.locator(".js-plotly-plot:visible").first.wait_for(timeout=60_000)
+    page.locator("#results .hit .snippet").first.click()
+    page.locator("#detail .item-view").wait_for(timeout=30_000)
+    texts = [page.locator("body").inner_text(), _plot_texts(page)]
+    for tab in ("Frågans historia", "Ämnen", "Uppföljningar", "Arkivet", "Lägg till protokoll"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(300)
+        texts += [page.locator("body").inner_text(), _plot_texts(page)]
+    text = "\n".join(texts)
+    found = [m.group(0) for pattern in ENGLISH_IN_SWEDISH for m in re.finditer(pattern, text)]
+    assert not found, found
+    assert "sökt med nyckelord och semantik" in text  # the search said how it ran, in Swedish
+    page.get_by_role("tab", name="Sök").click()
+
+
+@pytest.fixture(scope="module")
+def page_en(page, corpus_settings):
+    """The same archive in an English app (``--lang en``), in a new page of the same browser."""
+    import search_app
+
+    port = free_port()
+    app = search_app.main(settings=corpus_settings.with_(language="en"), port=port, block=False)
+    english = page.context.browser.new_page(viewport={"width": 1280, "height": 1600})
+    english.goto(f"http://127.0.0.1:{port}", wait_until="domcontentloaded")
+    english.get_by_label("Search query").wait_for(timeout=60_000)
+    yield english
+    english.close()
+    app.close()
+
+
+def test_english_ui_has_no_swedish_left(page_en):
+    page = page_en
+    texts = page.evaluate(CHROME_JS)
+    page.get_by_text("Filters and order").click()
+    page.get_by_label("Search query").fill("motorburen ungdom")
+    page.locator("#search-btn").click()
+    page.locator("#results .hit").first.wait_for(timeout=60_000)
+    page.locator(".js-plotly-plot:visible").first.wait_for(timeout=60_000)
+    page.locator("#results .hit .snippet").first.click()
+    page.locator("#detail .item-view table.facts").wait_for(timeout=30_000)
+    assert "searched by" in page.locator("#results .count").inner_text()
+    texts += page.evaluate(CHROME_JS)
+    _shot(page, "app-search-en.png")
+    page.locator("#open-meeting").click()
+    page.locator("#detail .meeting-view").wait_for(timeout=30_000)
+    texts += page.evaluate(CHROME_JS)
+    page.get_by_role("tab", name="Issue history").click()
+    page.locator("#hist-issue textarea, #hist-issue input").first.fill("motorburen ungdom")
+    page.locator("#hist-btn").click()
+    page.locator("#history .entry").first.wait_for(timeout=90_000)
+    texts += page.evaluate(CHROME_JS)
+    _shot(page, "app-history-en.png")
+    for tab in ("Topics", "Catch-up brief", "Follow-ups", "Saved searches", "Compare municipalities", "Archive",
+                "Add minutes"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(300)
+        texts += page.evaluate(CHROME_JS)
+    assert len(texts) > 40  # the interface was read, tab by tab
+    leftovers = _english_leftovers(texts)
+    assert not leftovers, leftovers
