@@ -345,9 +345,11 @@ def incremental(folder: str) -> dict:
     from ingest.pipeline import ingest_paths
 
     settings = _settings(folder)
-    new_dir = _write_meetings(Path(folder) / "incoming", 99, "new")
     with Archive(settings.db_path) as a:
         before = {"items": a.count("items"), "passages": a.count("passages"), "links": len(a.thread_links())}
+        docs = a.count("documents")
+    # named after the archive's size, so a reused archive (--reuse) gets meetings it has not seen
+    new_dir = _write_meetings(Path(folder) / f"incoming-{docs}", 99 + docs, f"new{docs}")
     embedder = load_embedder(settings)
     t0 = time.perf_counter()
     report = ingest_paths([str(new_dir)], settings)
@@ -358,12 +360,14 @@ def incremental(folder: str) -> dict:
     t0 = time.perf_counter()
     embedder.encode_passages(texts, batch_size=settings.batch_size)
     enc = time.perf_counter() - t0
+    if after["items"] == before["items"]:
+        raise RuntimeError("the incremental ingest added nothing: the meetings were in the archive already")
     out = {"meetings": len(report.files), "failed": [f.source for f in report.failed],
            "new_items": after["items"] - before["items"], "new_passages": len(texts),
            "thread_links_before": before["links"], "thread_links_after": after["links"],
            "total_s": round(total, 2), "encoding_same_passages_s": round(enc, 2),
            "excl_encoding_s": round(total - enc, 2), "notes": report.notes[:5]}
-    second = _write_meetings(Path(folder) / "incoming2", 98, "new2")
+    second = _write_meetings(Path(folder) / f"incoming2-{docs}", 98 + docs, f"new2{docs}")
     prof = cProfile.Profile()
     t0 = time.perf_counter()
     prof.enable()
