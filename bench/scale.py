@@ -64,6 +64,11 @@ QUERIES = [
     "nattvandrare och föräldrar", "inbrott i villor", "detaljplan för bostäder", "budget och ekonomi",
     "epatraktorer", "laddstolpar vid stationen", "fyrverkerier vid nyår", "klotterplank",
 ]
+#: The default size finishes in a few minutes (a smoke run of every measurement);
+#: the figures for issue 13 come from --items 100000 (about 40 min on a busy
+#: 2-core machine, most of it the build: keep it with --keep DIR and serve it
+#: again with --reuse).
+DEFAULT_ITEMS = 2000
 GOALS = {"hybrid_p95_ms": 100.0, "recall_at_10": 0.95, "incremental_10_meetings_s_excl_encoding": 30.0}
 
 
@@ -456,7 +461,8 @@ def run_size(n_items: int, keep: str | None, repeat: int, serve_index: str = "au
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--items", type=int, action="append", help="archive sizes in agenda items (repeatable)")
+    ap.add_argument("--items", type=int, action="append",
+                    help=f"archive sizes in agenda items (repeatable; default {DEFAULT_ITEMS})")
     ap.add_argument("--repeat", type=int, default=3, help="passes over the query list")
     ap.add_argument("--keep", default=None, help="build the archives under this folder and keep them")
     ap.add_argument("--reuse", action="store_true", help="with --keep: serve an archive built there before")
@@ -475,7 +481,7 @@ def main(argv: list[str] | None = None) -> None:
         "goals_at_1m": GOALS,
         "sizes": [],
     }
-    for n in args.items or [100_000]:
+    for n in args.items or [DEFAULT_ITEMS]:
         result["sizes"].append(run_size(n, args.keep, args.repeat, args.serve_index, args.skip_ann, args.reuse))
     result["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     print_json(result)
