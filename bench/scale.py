@@ -195,7 +195,7 @@ def ann_rows(vecs: np.ndarray, xq: np.ndarray, truth_nn: np.ndarray, ids: np.nda
     """HNSW (as the product builds it) and IVF-PQ (likewise) on the same vectors: build time, recall@10, latency."""
     import faiss
 
-    from index.vectors import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, IVF_MIN_VECTORS, _new_index
+    from index.vectors import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, IVF_K_FACTOR, IVF_MIN_VECTORS, _new_index
 
     v: dict = {}
     t0 = time.perf_counter()
@@ -221,7 +221,7 @@ def ann_rows(vecs: np.ndarray, xq: np.ndarray, truth_nn: np.ndarray, ids: np.nda
     refine = faiss.downcast_index(ivf.index)
     inner = faiss.extract_index_ivf(refine.base_index)
     pos = {int(i): n for n, i in enumerate(ids)}
-    for kf in (4, 8):
+    for kf in (8, IVF_K_FACTOR):  # IVF_K_FACTOR: the product's
         refine.k_factor = kf
         _, got = ivf.search(xq, 10)
         rec = float(np.mean([len({pos[int(i)] for i in a if i >= 0} & set(b)) / 10 for a, b in zip(got, truth_nn)]))
