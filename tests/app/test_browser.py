@@ -43,6 +43,8 @@ def test_search_shows_meeting_and_opens_it(page):
     results.get_by_text("Fokusgrupp motorburen ungdom").first.wait_for(timeout=60_000)
     assert "Förebyggande rådet" in results.inner_text()
     assert results.locator("mark").count() > 0  # matched words highlighted
+    # the timeline is drawn by Plotly after the results: its bars, not only its frame
+    page.locator(".js-plotly-plot .bars path").first.wait_for(timeout=30_000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "app-search.png"), full_page=True)
 
@@ -104,6 +106,7 @@ def test_topic_explorer_draws_heatmap_and_topic_timeline(page):
     page.get_by_role("option", name="Motorburen ungdom", exact=True).click()
     page.get_by_role("button", name="Visa tidslinje").click()
     page.get_by_text("Räknat: punkter som har ämnet.").wait_for(timeout=60_000)
+    visible_plots.nth(1).wait_for(timeout=30_000)  # Plotly draws after the note is shown
     assert visible_plots.count() >= 2
     page.screenshot(path=str(ARTIFACTS / "app-topics.png"), full_page=True)
 
