@@ -120,6 +120,8 @@ def timeline_figure(rows: list[dict[str, Any]], title: str, lang: str, colours: 
         width = [_PLACE.get(r.get("precision") or "meeting", (None, 6))[1] * 86_400_000 for r in sel]
         fig.add_bar(x=[period_date(r["period"], r.get("precision")) for r in sel], y=[r["item_count"] for r in sel],
                     width=width, name=plain(shown(name)), marker_color=colours[key],
+                    # a year-only meeting spans its year: see-through, so dated bars under it still show
+                    marker_opacity=[0.4 if r.get("precision") == "year" else 1.0 for r in sel],
                     hovertext=[f"{r['period']}: " + t("app_hover2", lang, m=t("app_n_meetings", lang, n=r["meeting_count"]),
                                                        n=t("app_n_items", lang, n=r["item_count"])) for r in sel],
                     hoverinfo="text")

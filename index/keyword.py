@@ -253,6 +253,12 @@ def content_terms(text: str) -> list[str]:
 
 
 def all_terms_expression(query: str) -> str:
-    """FTS5 expression requiring every analysed term of ``query`` (``""`` when it has none)."""
-    terms = list(dict.fromkeys(analyze(query).split()))
-    return " AND ".join(_quote(t) for t in terms)
+    """FTS5 expression requiring every term of ``query`` (``""`` when it has none).
+
+    Terms as keyword search reads them (:func:`query_groups`): stop words
+    left out ("klotter i centrum" does not require "i"), a compound met by
+    the same compound or all of its parts. A query of stop words only
+    requires those.
+    """
+    groups = query_groups(query) or query_groups(query, keep_stopwords=True)
+    return " AND ".join(groups)

@@ -40,6 +40,7 @@ from index.search import Hit, SearchResult, search
 from index.store import Archive
 from radslag.config import Settings
 from radslag.councils import council_key, council_name, display_body
+from radslag.lang import question_words
 from radslag.periods import PERIODS, chronological, period_of, when
 from radslag.types import Filters, ItemRef
 
@@ -233,8 +234,18 @@ def threshold_note(subject: str, threshold: float, modes_used: list[str] | None 
     return f"{sv}. | {en}."
 
 
+def issue_words(query: str) -> str:
+    """``query`` without the words that ask about the issue (:func:`radslag.lang.question_words`):
+    "när diskuterade vi motorburen ungdom" → "när vi motorburen ungdom", whose stop words the
+    all-terms test leaves out in turn; the query itself when nothing else is left."""
+    words = query.split()
+    ask = question_words()
+    kept = [w for w in words if w.strip("?!.,:;\"'").casefold() not in ask]
+    return " ".join(kept) if kept and len(kept) < len(words) else query
+
+
 def _all_terms_items(archive: Archive, query: str, candidates: set[int] | None) -> set[int]:
-    expr = all_terms_expression(query)
+    expr = all_terms_expression(issue_words(query))
     if not expr:
         return set()
     ids = archive.keyword_matches(expr)  # all matches, then the candidates: faster than IN (...) in FTS5

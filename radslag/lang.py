@@ -6,6 +6,9 @@
   minutes (``radslag/data/minutes_words.txt``). Comparisons of items by
   content words (follow-up answers, TF-IDF threads, discovered topics)
   leave out both lists.
+* :func:`question_words`: words of a question about an issue ("när
+  diskuterade vi …"), left out when judging whether an item mentions a query
+  (``radslag/data/question_words.txt``).
 * :func:`split_sentences`: minutes text split into sentences with offsets.
 """
 
@@ -19,6 +22,7 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 STOPWORDS_FILE = DATA_DIR / "stopwords_sv.txt"
 MINUTES_WORDS_FILE = DATA_DIR / "minutes_words.txt"
+QUESTION_WORDS_FILE = DATA_DIR / "question_words.txt"
 
 
 def read_word_list(path: Path) -> list[str]:
@@ -35,6 +39,12 @@ def read_word_list(path: Path) -> list[str]:
 def stopwords() -> frozenset[str]:
     """The Swedish stop words (casefolded)."""
     return frozenset(read_word_list(STOPWORDS_FILE))
+
+
+@lru_cache(maxsize=1)
+def question_words() -> frozenset[str]:
+    """Words that ask about an issue rather than name it ("diskuterade", "tog", casefolded)."""
+    return frozenset(read_word_list(QUESTION_WORDS_FILE))
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,7 @@ def test_timeline_on_a_time_axis_with_undated_apart():
     a, b = fig.data
     assert list(a.x) == ["2021-09-15", "2024-03-12", "2023-07-01"] and list(a.y) == [2, 1, 3]  # undated left out
     assert list(b.x) == ["2021-08-15"]  # the middle of the quarter
+    assert list(a.marker.opacity) == [1.0, 1.0, 0.4]  # the year-wide bar does not hide dated bars under it
     assert a.marker.color == colours["a/tr"] and b.marker.color == colours["b/brå"] != colours["a/tr"]
     # the same council has the same colour in another plot, whatever else is in it
     alone = timeline_figure([_row("2022-01-01", "meeting", 1, "b/brå", "B – Brå")], "x", "sv", colours)

@@ -173,3 +173,23 @@ def test_csv_neutralises_formula_cells(tmp_path):
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert rows[0]["municipality"] == "'=cmd|' /C calc'!A0" and rows[0]["body"] == "'@SUM(A1)"
     assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values() if v)
+
+
+def test_question_words_are_not_required_terms(archive, tmp_path):
+    """"När diskuterade vi klotter" counts the items about klotter: minutes do not say "diskuterade"."""
+    from index.timeline import issue_words
+
+    assert issue_words("När diskuterade vi motorburen ungdom?") == "När vi motorburen ungdom?"
+    assert issue_words("diskuterade") == "diskuterade"  # nothing else left: the query as typed
+    settings = load_settings(archive_dir=tmp_path)
+    minutes = Filters(kind="minutes")
+    plain = timeline(archive, query="klotter", settings=settings, mode="keyword", filters=minutes)
+    asked = timeline(archive, query="när diskuterade vi klotter", settings=settings, mode="keyword", filters=minutes)
+    assert sum(r.item_count for r in asked.rows) == sum(r.item_count for r in plain.rows) == 2
+
+
+def test_stop_words_are_not_required_terms(archive, tmp_path):
+    settings = load_settings(archive_dir=tmp_path)
+    minutes = Filters(kind="minutes")
+    rows = timeline(archive, query="klotter på skolan", settings=settings, mode="keyword", filters=minutes).rows
+    assert [r.period for r in rows] == ["2021-01-20", "2021-09-15"]  # as for "klotter skolan": "på" not required
