@@ -140,6 +140,18 @@ def _ocr_ready(settings: Settings) -> bool:
     return options.mode != "off" and tesseract_status(options).available
 
 
+def prepare_archive(archive: Archive, settings: Settings) -> set[str]:
+    """Ready an archive for an ingest (both engines): the FTS index in step with today's analysis.
+
+    Returns:
+        The sources of documents stored while OCR was unavailable, to be read
+        again now that it is there (empty otherwise).
+    """
+    archive.refresh_keyword_index()  # the FTS index holds analysed terms
+    awaiting = archive.documents_awaiting_ocr()
+    return awaiting if awaiting and _ocr_ready(settings) else set()
+
+
 def ingest_paths(
     paths: Iterable[str | Path],
     settings: Settings,
@@ -165,11 +177,7 @@ def ingest_paths(
     removed_ids: list[int] = []
     changed_meetings: list[int] = []
     with open_archive(settings) as archive:
-        # the FTS index holds analysed terms: keep it in step with today's analysis
-        archive.refresh_keyword_index()
-        # documents stored while OCR was unavailable are read again once it is there
-        awaiting = archive.documents_awaiting_ocr()
-        reread = awaiting if awaiting and _ocr_ready(settings) else set()
+        reread = prepare_archive(archive, settings)  # read again: stored while OCR was unavailable
 
         def unchanged(source: str, digest: str) -> bool:
             return source not in reread and archive.document_status(source, digest) == "unchanged"

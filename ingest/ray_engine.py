@@ -59,7 +59,7 @@ from index.store import Archive
 from index.vectors import VectorIndex, open_repaired
 from index.watch import after_ingest
 from ingest.isolate import ParseOutcome, parse_files
-from ingest.pipeline import (FileResult, IngestReport, _ocr_ready, complete_passages, complete_stages,
+from ingest.pipeline import (FileResult, IngestReport, prepare_archive, complete_passages, complete_stages,
                              open_archive, store_outcome)
 from ingest.readers import FileEntry, ReadLimits, load_file, walk_files
 from radslag.config import Settings
@@ -324,9 +324,7 @@ def _ingest(paths: Iterable[str | Path], settings: Settings, progress: bool,
     removed_ids: list[int] = []
     changed_meetings: list[int] = []
     with open_archive(settings) as archive:
-        archive.refresh_keyword_index()
-        awaiting = archive.documents_awaiting_ocr()
-        reread = awaiting if awaiting and _ocr_ready(settings) else set()
+        reread = prepare_archive(archive, settings)
 
         def record(outcome: ParseOutcome) -> None:
             result, removed = store_outcome(archive, outcome)
