@@ -63,8 +63,15 @@ def _upload(page, paths) -> str:
 def _options(page, label: str) -> list[str]:
     """The choices of the visible dropdown labelled ``label`` (opened, read, closed)."""
     boxes = page.get_by_label(label, exact=True)
-    box = next(boxes.nth(i) for i in range(boxes.count()) if boxes.nth(i).is_visible())
-    box.click()
+    for _ in range(150):  # an accordion or tab just clicked may still be opening
+        visible = [boxes.nth(i) for i in range(boxes.count()) if boxes.nth(i).is_visible()]
+        if visible:
+            break
+        page.wait_for_timeout(200)
+    else:
+        raise AssertionError(f"no visible dropdown labelled {label!r}")
+    visible[0].click()
+    page.get_by_role("option").first.wait_for(timeout=30_000)
     options = page.get_by_role("option").all_inner_texts()
     page.keyboard.press("Escape")
     return options
