@@ -123,6 +123,30 @@ def store_outcome(archive: Archive, outcome: ParseOutcome) -> tuple[FileResult, 
 OCR_UNAVAILABLE = "ocr-unavailable"
 
 
+
+@dataclass
+class Recorder:
+    """Stores each parsed file as it arrives (:func:`store_outcome`) and keeps what later stages need.
+
+    Shared by both engines (:func:`ingest_paths`, ``ingest.ray_engine``).
+    """
+
+    archive: Archive
+    report: IngestReport
+    on_file: Callable[[FileResult], None] | None = None
+    removed_ids: list[int] = field(default_factory=list)  # vectors of replaced documents to drop
+    changed_meetings: list[int] = field(default_factory=list)  # for saved searches after the ingest
+
+    def __call__(self, outcome: ParseOutcome) -> FileResult:
+        result, removed = store_outcome(self.archive, outcome)
+        self.report.files.append(result)
+        self.removed_ids.extend(removed)
+        if result.meeting_id is not None:
+            self.changed_meetings.append(result.meeting_id)
+        if self.on_file:
+            self.on_file(result)
+        return result
+
 def unread_pages(doc: Document) -> str | None:
     """Why a document's read is incomplete: scanned pages left unread because OCR was unavailable.
 
@@ -174,10 +198,9 @@ def ingest_paths(
     """
     report = IngestReport()
     entries = list(walk_files([str(p) for p in paths]))
-    removed_ids: list[int] = []
-    changed_meetings: list[int] = []
     with open_archive(settings) as archive:
         reread = prepare_archive(archive, settings)  # read again: stored while OCR was unavailable
+        record = Recorder(archive, report, on_file)
 
         def unchanged(source: str, digest: str) -> bool:
             return source not in reread and archive.document_status(source, digest) == "unchanged"
@@ -187,18 +210,12 @@ def ingest_paths(
                 kill_point("parse")  # test hook: a file parsed, not yet stored
                 bar.set_postfix_str(Path(outcome.source).name[-40:])
                 bar.update(1)
-                result, removed = store_outcome(archive, outcome)
-                report.files.append(result)
-                removed_ids.extend(removed)
-                if result.meeting_id is not None:
-                    changed_meetings.append(result.meeting_id)
-                if on_file:
-                    on_file(result)
+                record(outcome)
         read_again = [f.source for f in report.files if f.source in reread and f.meeting_id is not None]
         if read_again:
             report.notes.append(f"Lästes om med OCR (read again with OCR): {', '.join(read_again)}")
-        complete_stages(archive, settings, report, removed_ids, progress)
-        report.notes.extend(after_ingest(archive, settings, changed_meetings))  # saved searches; never raises
+        complete_stages(archive, settings, report, record.removed_ids, progress)
+        report.notes.extend(after_ingest(archive, settings, record.changed_meetings))  # saved searches; never raises
     return report
 
 

@@ -59,8 +59,8 @@ from index.store import Archive
 from index.vectors import VectorIndex, open_repaired
 from index.watch import after_ingest
 from ingest.isolate import ParseOutcome, parse_files
-from ingest.pipeline import (FileResult, IngestReport, prepare_archive, complete_passages, complete_stages,
-                             open_archive, store_outcome)
+from ingest.pipeline import (FileResult, IngestReport, Recorder, complete_passages, complete_stages, open_archive,
+                             prepare_archive)
 from ingest.readers import FileEntry, ReadLimits, load_file, walk_files
 from radslag.config import Settings
 from radslag.errors import IngestError, RadslagError
@@ -321,19 +321,10 @@ def _ingest(paths: Iterable[str | Path], settings: Settings, progress: bool,
             on_file: Callable[[FileResult], None] | None, options: RayOptions) -> IngestReport:
     report = IngestReport()
     entries = list(walk_files([str(p) for p in paths]))
-    removed_ids: list[int] = []
-    changed_meetings: list[int] = []
     with open_archive(settings) as archive:
         reread = prepare_archive(archive, settings)
-
-        def record(outcome: ParseOutcome) -> None:
-            result, removed = store_outcome(archive, outcome)
-            report.files.append(result)
-            removed_ids.extend(removed)
-            if result.meeting_id is not None:
-                changed_meetings.append(result.meeting_id)
-            if on_file:
-                on_file(result)
+        record = Recorder(archive, report, on_file)
+        removed_ids = record.removed_ids  # grows as files are recorded
 
         # what needs no parsing (walk problems, unreadable or unchanged files) is known here, as in parse_files
         limits = ReadLimits.from_settings(settings)
@@ -364,7 +355,7 @@ def _ingest(paths: Iterable[str | Path], settings: Settings, progress: bool,
             _enrich(archive, settings, index, options, report)
         # passages/vectors/enrichment left open by a failure above are finished here, as the next ingest would
         complete_stages(archive, settings, report, removed_ids, progress)
-        report.notes.extend(after_ingest(archive, settings, changed_meetings))
+        report.notes.extend(after_ingest(archive, settings, record.changed_meetings))
     return report
 
 
