@@ -97,6 +97,10 @@ class Line:
         new_para: Force a paragraph break before this line.
         flow_break: The line follows a jump in reading order (column or
             page change); spacing says nothing about paragraphs there.
+        x0: Left edge of the line's first word.
+        x1: Right edge of the line's last word.
+        cell: Of a row cut into cells, its first cell: ``(right edge, where
+            the next cell starts, bold)``; None for a one-cell line.
     """
 
     text: str
@@ -108,6 +112,8 @@ class Line:
     new_para: bool = False
     flow_break: bool = False
     x0: float | None = None
+    x1: float | None = None
+    cell: tuple[float, float, bool] | None = None
 
 
 @dataclass
@@ -162,8 +168,11 @@ def rows_of(words: list[Word]) -> list[Row]:
 
 
 def line_of(row: Row) -> Line:
+    first = row.segs[0]
+    cell = (first.x1, row.segs[1].x0, first.bold and has_letters(first.text)) if len(row.segs) > 1 else None
     return Line(
-        row.text, row.top, row.bottom, row.size, row.bold and not row.header and has_letters(row.text), x0=row.x0
+        row.text, row.top, row.bottom, row.size, row.bold and not row.header and has_letters(row.text),
+        x0=row.x0, x1=row.x1, cell=cell,
     )
 
 

@@ -435,7 +435,24 @@ def _mark_page_paragraphs(lines: list[Line], typical: float) -> None:
             line.new_para = True
         elif gap > typical + 0.4 * min(prev.size, line.size) and gap > 0.25 * prev.size:
             line.new_para = True
-        elif prev.bold != line.bold:
+        elif prev.bold != line.bold and not _wraps_bold_cell(prev, line):
             line.new_para = True
         elif abs(prev.size - line.size) > 1.5:
             line.new_para = True
+
+
+def _wraps_bold_cell(prev: Line, line: Line) -> bool:
+    """``line`` is the wrapped rest of the bold first cell of ``prev``.
+
+    "Yttrande till Inspektionen för vård och omsorg<TAB>SN 2024/0377" over
+    "angående klagomål på handläggning": a bold title beside a plain case
+    number makes a row that is not bold as a whole, but the bold line under
+    it starts where the title cell starts and stays left of the next cell,
+    so it continues the title, not a new paragraph. A form label never
+    continues a cell.
+    """
+    if not line.bold or prev.bold or prev.cell is None or not prev.cell[2]:
+        return False
+    if prev.x0 is None or line.x0 is None or line.x1 is None or abs(line.x0 - prev.x0) > 2.0:
+        return False
+    return line.x1 <= prev.cell[1] and not is_label(line.text)
