@@ -83,9 +83,16 @@ def is_case_number_line(text: str) -> bool:
 
 
 def find_labelled(text: str) -> tuple[str | None, str]:
-    """Find a ``Dnr X`` anywhere in ``text``; return it and the text without it."""
+    """Find a ``Dnr X`` anywhere in ``text``; return it and the text without it.
+
+    Case numbers listed after the first under the same label ("Dnr
+    KS-2024-00215, KS-2023-00412") are taken with it, joined with ", ".
+    """
     m = _LABELLED_RE.search(text)
     if not m or not _plausible(m.group("case"), labelled=True):
         return None, text
-    rest = (text[: m.start()] + " " + text[m.end():]).strip()
-    return " ".join(m.group("case").split()), rest
+    found, after = case_number_at_start(text[m.start():])
+    if found is None:  # not reached: the label and its first number match at the start
+        found, after = " ".join(m.group("case").split()), text[m.end():]
+    rest = (text[: m.start()] + " " + after).strip()
+    return found, rest

@@ -125,13 +125,15 @@ _DNR = re.compile(
     r"\b(?i:dnr|diarienr|diarienummer|dnr\.)\s*[:.]?\s*"
     r"((?:[A-ZÅÄÖ]{1,8}[ -]?)?\d{1,4}[-/.:]\d{1,6}(?:[-/.:]\d{1,6})*)"
 )
-#: "§ 12", "§12.", "§ 3a", "KF § 24", "BUN § 1" (register codes before the sign).
-_PARA = re.compile(r"^(?:[A-ZÅÄÖ]{2,8}(?:[ -][A-ZÅÄÖ]{2,8})?\s+)?§\s*(\d{1,4})([a-z])?(?![\d§\w])\s*[.:]?\s*(.*)$")
+#: A register code before a § sign: "KF", "BUN", "KSAU" or printed in mixed case, "Kf", "Ks", "Bun".
+_REG = r"(?:[A-ZÅÄÖ]{2,8}|[A-ZÅÄÖ][a-zåäö]{1,4})"
+#: "§ 12", "§12.", "§ 3a", "KF § 24", "BUN § 1", "Kf § 115" (register codes before the sign).
+_PARA = re.compile(rf"^(?:{_REG}(?:[ -]{_REG})?\s+)?§\s*(\d{{1,4}})([a-z])?(?![\d§\w])\s*[.:]?\s*(.*)$")
 #: "33 §  Title": the number before the sign, as many Swedish protocols print it.
 _PARA_POST = re.compile(r"^(\d{1,4})([a-z])?\s*§(?![§\d])\s*[.:]?\s*(.*)$")
 #: "§§ 41–42 Title", "§ 7 och 8": one heading for a run of paragraphs; numbered by its first.
 _PARA_JOINT = re.compile(
-    r"^(?:[A-ZÅÄÖ]{2,8}\s+)?§§?\s*(\d{1,4})()\s*(?:[–-]|,|&|och)\s*§?\s*\d{1,4}(?![\d\w])\s*[.:]?\s*(.*)$"
+    rf"^(?:{_REG}\s+)?§§?\s*(\d{{1,4}})()\s*(?:[–-]|,|&|och)\s*§?\s*\d{{1,4}}(?![\d\w])\s*[.:]?\s*(.*)$"
 )
 
 
@@ -139,12 +141,23 @@ def _para(s: str) -> re.Match[str] | None:
     """Match a § heading line: "§ 33 Title", "33 § Title" or a joint "§§ 41–42 Title".
 
     All give group 1 the (first) number, group 2 the letter suffix and group 3 the rest.
+    A capitalised word before the sign that starts a sentence ("Se § 12 …",
+    ``sentence_words`` of ``data/segment.yaml``) is not a register code.
     """
-    return _PARA_JOINT.match(s) or _PARA.match(s) or _PARA_POST.match(s)
+    m = _PARA_JOINT.match(s) or _PARA.match(s)
+    if m and _sentence_word_before_sign(s):
+        m = None
+    return m or _PARA_POST.match(s)
+
+
+def _sentence_word_before_sign(s: str) -> bool:
+    """The line opens with a capitalised function word before its § sign ("Se § 4", "Enligt § 3")."""
+    head = s.split("§", 1)[0].split()
+    return bool(head) and not head[0].isupper() and any(w.casefold() in _cues().sentence_words for w in head)
 
 
 #: The number cell of a right-hand column: "TN § 34", "§ 34", "34 §" alone in its cell.
-_PARA_CELL = re.compile(r"^(?:[A-ZÅÄÖ]{2,8}(?:[ -][A-ZÅÄÖ]{2,8})?\s+)?§\s*(\d{1,4})([a-z])?\.?$|^(\d{1,4})([a-z])?\s*§$")
+_PARA_CELL = re.compile(rf"^(?:{_REG}(?:[ -]{_REG})?\s+)?§\s*(\d{{1,4}})([a-z])?\.?$|^(\d{{1,4}})([a-z])?\s*§$")
 #: Cells of a layout line: a tab or a run of three or more spaces (a text copy of a column layout).
 _CELLS = re.compile(r"\t+| {3,}")
 
@@ -165,7 +178,7 @@ def _para_right(s: str) -> tuple[int, str, str] | None:
         return None
     for k in range(1, len(cells)):
         m = _PARA_CELL.match(cells[k])
-        if m:
+        if m and not _sentence_word_before_sign(cells[k]):
             num, suffix = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             title = " ".join(cells[:k])
             if not _starts_upper(title) or _words(title) > 25 or "§" in title:
@@ -224,6 +237,7 @@ class _Cues:
     residue: tuple[re.Pattern[str], ...]
     roles: frozenset[str]
     fragment_endings: frozenset[str]
+    sentence_words: frozenset[str]
     keyword_re: re.Pattern[str]
 
 
@@ -247,6 +261,7 @@ def _cues() -> _Cues:
         residue=tuple(re.compile(p, re.IGNORECASE) for p in words("trailer_residue")),
         roles=frozenset(_norm(w) for w in words("signature_roles")),
         fragment_endings=frozenset(_norm(w) for w in words("fragment_endings")),
+        sentence_words=frozenset(_norm(w) for w in words("fragment_endings") + words("sentence_words")),
         keyword_re=re.compile(
             rf"^(?i:{kw_alt})\s+(?i:nr\.?\s*)?(\d{{1,3}})(?!\d)\s*[.:)\-–]?\s*(.*)$"
         ),
