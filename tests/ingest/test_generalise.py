@@ -384,3 +384,82 @@ def test_a_section_label_with_short_values_never_opens_label_records():
         "Övrigt\n\nInga övriga frågor togs upp vid mötet.\n"
     )
     assert [t for _, t, _ in _items(text)] == ["Lägesbild", "Skolans arbete", "Övrigt"]
+
+
+# --------------------------------------------------------------------------
+# Rules found on the fourth held-out set (tests/data/heldout4), on invented pages and text
+# --------------------------------------------------------------------------
+
+
+def _laid_text(rows: list[list[tuple[float, str, bool]]], step: float = 14.0) -> str:
+    """The text the PDF reader makes of one page of rows of ``(x, text, bold)`` cells."""
+    from ingest.readers.pdf.assemble import assemble
+    from ingest.readers.pdf.geometry import rows_of
+    from ingest.readers.pdf.layout import layout_page, mark_paragraphs
+
+    words, top = [], 100.0
+    for row in rows:
+        for x, cell, bold in row:
+            for w in cell.split():
+                words.append(Word(w, x, x + 5 * len(w), top, top + 10, 10.0, bold))
+                x += 5 * len(w) + 3
+        top += step if row else 2 * step
+    page = layout_page(1, rows_of(words))
+    mark_paragraphs([page.lines])
+    return assemble([page])[0]
+
+
+def test_a_bold_title_wrapped_beside_a_plain_case_number_is_one_title():
+    # "§ 144  Yttrande … omsorg   SN 2024/0377" / "angående klagomål …": the title cell is bold, the
+    # case number beside it is not, so the row is not bold as a whole; the bold line under the title
+    # cell continues the title (no paragraph break, so the segmenter joins it).
+    body = "Nämnden antar yttrandet som sitt eget och skickar det till inspektionen."
+    rows = [
+        [(60, "Socialnämnden protokoll", True)], [],
+        [(60, "§ 7", True), (110, "Yttrande till Inspektionen för vård och omsorg", True), (430, "SN 2024/0377", False)],
+        [(110, "angående klagomål på handläggning", True)], [],
+        [(110, "Socialnämndens beslut", True)],
+        [(110, body, False)], [],
+        [(60, "§ 8", True), (110, "Meddelanden", True), (430, "SN 2024/0005", False)], [],
+        [(110, "Socialnämndens beslut", True)],
+        [(110, "Meddelandena läggs till handlingarna och noteras i protokollet.", False)],
+    ]
+    text = _laid_text(rows)
+    assert "SN 2024/0377\nangående klagomål" in text
+    items = [(i.number, i.title, i.dnr) for i in segment(_doc(text, source="t.pdf"))]
+    assert items == [
+        ("§ 7", "Yttrande till Inspektionen för vård och omsorg angående klagomål på handläggning", "SN 2024/0377"),
+        ("§ 8", "Meddelanden", "SN 2024/0005"),
+    ]
+    # A bold line that reaches under the case-number cell is not part of that title cell.
+    rows[3] = [(110, "Rubrik i fetstil som sträcker sig ända bort under diarienumrets kolumn", True)]
+    assert "SN 2024/0377\n\nRubrik i fetstil" in _laid_text(rows)
+
+
+def test_mixed_case_register_code_before_the_paragraph_sign():
+    # "Kf § 115<TAB>Dnr KS-2024-00388", the title on the next line, and a table of contents of
+    # bare "§ 115" lines before: the body's headings are the items, with their case numbers.
+    text = (
+        "Kommunfullmäktige\nSammanträdesprotokoll 2024-09-23\n\nInnehållsförteckning\n\n"
+        "Paragraf\tÄrende\tSida\n\n§ 40\tVal av justerare\t3\n§ 41\tÅrsredovisning 2023\t3\n"
+        "§ 42\tTaxa för tillsyn\t4\n\n"
+        "Kf § 40\nVal av justerare\n\nKommunfullmäktiges beslut\n\nAnna Berg utses att justera.\n\n"
+        "Kf § 41\tDnr KS-2024-00388\n\nÅrsredovisning 2023\n\nKommunfullmäktiges beslut\n\n"
+        "Se § 12 i kommunstyrelsens protokoll för underlaget.\n\n"
+        "Kf § 42\tDnr KS-2024-00215, KS-2023-00412\n\nTaxa för tillsyn\n\n"
+        "Kommunfullmäktiges beslut\n\nTaxan antas.\n"
+    )
+    assert _items(text) == [
+        ("§ 40", "Val av justerare", None),
+        ("§ 41", "Årsredovisning 2023", "KS-2024-00388"),
+        ("§ 42", "Taxa för tillsyn", "KS-2024-00215, KS-2023-00412"),
+    ]
+
+
+def test_a_capitalised_sentence_word_before_a_paragraph_sign_is_no_register_code():
+    # "Se § 2 Protokoll …" on a line of its own points to another body's paragraph; "Kf § 3" heads an item.
+    text = (
+        "§ 1 Val av justerare\n\nAnna Berg utses.\n\nSe § 2 Protokoll från arbetsutskottet\n\n"
+        "Kf § 3 Budget\n\nBudgeten godkänns.\n"
+    )
+    assert [n for n, _, _ in _items(text)] == ["§ 1", "§ 3"]
