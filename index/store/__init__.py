@@ -332,6 +332,53 @@ def _thread_entry(row: sqlite3.Row) -> ThreadEntry:
     return ThreadEntry(**data)
 
 
+_INSERT_DOCUMENT = (
+    "INSERT INTO documents(source, content_hash, size, reader, kind, encoding, text, pages,"
+    " front_matter, warnings, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+)
+_INSERT_MEETING = (
+    "INSERT INTO meetings(document_id, kind, body, municipality, date, year, month, time, place, chair,"
+    " secretary, next_meeting, title, participants, provenance) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+_INSERT_ITEM = (
+    "INSERT INTO items(meeting_id, ordinal, number, title, text, start, end, pages, dnr,"
+    " heading_source, sections) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+)
+_INSERT_FTS = "INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)"
+
+
+def _document_row(doc: Document, meta: MeetingMeta) -> tuple:
+    """The ``documents`` row of :data:`_INSERT_DOCUMENT`."""
+    return (
+        doc.source, doc.content_hash, doc.size, doc.reader, meta.kind, doc.encoding, doc.text,
+        json.dumps([asdict(p) for p in doc.pages]),
+        json.dumps(doc.front_matter, ensure_ascii=False, default=str),
+        json.dumps(doc.warnings, ensure_ascii=False),
+        _now(),
+    )
+
+
+def _meeting_row(meta: MeetingMeta) -> tuple:
+    """The ``meetings`` row of :data:`_INSERT_MEETING` after its document id."""
+    return (
+        meta.kind, meta.body, meta.municipality,
+        meta.date.isoformat() if meta.date else None,
+        meta.date.year if meta.date else meta.year,
+        meta.date.month if meta.date else (meta.month if meta.year else None),
+        meta.time, meta.place, meta.chair, meta.secretary, meta.next_meeting, meta.title,
+        json.dumps([asdict(p) for p in meta.participants], ensure_ascii=False),
+        json.dumps(meta.provenance, ensure_ascii=False),
+    )
+
+
+def _item_row(item: AgendaItem) -> tuple:
+    """The ``items`` row of :data:`_INSERT_ITEM` after its meeting id and ordinal."""
+    return (
+        item.number, item.title, item.text, item.start, item.end, json.dumps(item.pages), item.dnr,
+        item.heading_source, json.dumps([asdict(s) for s in item.sections], ensure_ascii=False),
+    )
+
+
 class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, StorePart):
     """A Rådslag archive in one SQLite file.
 
@@ -467,47 +514,61 @@ class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, S
             old = c.execute("SELECT id FROM documents WHERE source = ?", (doc.source,)).fetchone()
             if old is not None:
                 removed = self._delete_document(old[0])
-            cur = c.execute(
-                "INSERT INTO documents(source, content_hash, size, reader, kind, encoding, text, pages,"
-                " front_matter, warnings, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    doc.source, doc.content_hash, doc.size, doc.reader, meta.kind, doc.encoding, doc.text,
-                    json.dumps([asdict(p) for p in doc.pages]),
-                    json.dumps(doc.front_matter, ensure_ascii=False, default=str),
-                    json.dumps(doc.warnings, ensure_ascii=False),
-                    _now(),
-                ),
-            )
-            document_id = cur.lastrowid
-            cur = c.execute(
-                "INSERT INTO meetings(document_id, kind, body, municipality, date, year, month, time, place, chair,"
-                " secretary, next_meeting, title, participants, provenance) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    document_id, meta.kind, meta.body, meta.municipality,
-                    meta.date.isoformat() if meta.date else None,
-                    meta.date.year if meta.date else meta.year,
-                    meta.date.month if meta.date else (meta.month if meta.year else None),
-                    meta.time, meta.place, meta.chair, meta.secretary, meta.next_meeting, meta.title,
-                    json.dumps([asdict(p) for p in meta.participants], ensure_ascii=False),
-                    json.dumps(meta.provenance, ensure_ascii=False),
-                ),
-            )
-            meeting_id = cur.lastrowid
+            document_id = c.execute(_INSERT_DOCUMENT, _document_row(doc, meta)).lastrowid
+            meeting_id = c.execute(_INSERT_MEETING, (document_id, *_meeting_row(meta))).lastrowid
             for ordinal, item in enumerate(items):
-                cur = c.execute(
-                    "INSERT INTO items(meeting_id, ordinal, number, title, text, start, end, pages, dnr,"
-                    " heading_source, sections) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        meeting_id, ordinal, item.number, item.title, item.text, item.start, item.end,
-                        json.dumps(item.pages), item.dnr, item.heading_source,
-                        json.dumps([asdict(s) for s in item.sections], ensure_ascii=False),
-                    ),
-                )
-                c.execute(
-                    "INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)",
-                    (cur.lastrowid, analyze(item.title), analyze(item.text)),
-                )
+                cur = c.execute(_INSERT_ITEM, (meeting_id, ordinal, *_item_row(item)))
+                c.execute(_INSERT_FTS, (cur.lastrowid, analyze(item.title), analyze(item.text)))
             return meeting_id, ("replaced" if old is not None else "ingested"), removed
+
+    def write_new_documents(
+        self, entries: Sequence[tuple[Document, MeetingMeta, Sequence[AgendaItem]]]
+    ) -> list[tuple[int, list[int]]]:
+        """Store many *new* documents at once (bulk loading; ``executemany`` in one transaction).
+
+        The rows are those :meth:`write_document` writes, ids given in order
+        after the largest ones stored. No source may be in the archive
+        already (nothing is replaced).
+
+        Returns:
+            ``(meeting_id, item ids in agenda order)`` per entry.
+
+        Raises:
+            ValueError: When an entry has no items or its source is stored already.
+        """
+        if not entries:
+            return []
+        with self._tx() as c:
+            sources = [doc.source for doc, _, _ in entries]
+            if len(set(sources)) != len(sources):
+                raise ValueError("the same source twice in one bulk write")
+            taken = c.execute("SELECT source FROM documents WHERE source IN (SELECT value FROM json_each(?)) LIMIT 1",
+                              (json.dumps(sources),)).fetchone()
+            if taken is not None:
+                raise ValueError(f"{taken[0]}: stored already (write_new_documents never replaces)")
+            next_doc, next_meeting, next_item = (
+                (c.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] + 1)
+                for t in ("documents", "meetings", "items"))
+            docs, meetings, items, fts, out = [], [], [], [], []
+            for n, (doc, meta, agenda) in enumerate(entries):
+                if not agenda:
+                    raise ValueError(f"{doc.source}: a document must have at least one agenda item")
+                document_id, meeting_id = next_doc + n, next_meeting + n
+                docs.append((document_id, *_document_row(doc, meta)))
+                meetings.append((meeting_id, document_id, *_meeting_row(meta)))
+                ids = []
+                for ordinal, item in enumerate(agenda):
+                    ids.append(next_item)
+                    items.append((next_item, meeting_id, ordinal, *_item_row(item)))
+                    fts.append((next_item, analyze(item.title), analyze(item.text)))
+                    next_item += 1
+                out.append((meeting_id, ids))
+            c.executemany(_INSERT_DOCUMENT.replace("(source", "(id, source").replace("VALUES (", "VALUES (?,"), docs)
+            c.executemany(_INSERT_MEETING.replace("(document_id", "(id, document_id").replace("VALUES (", "VALUES (?,"),
+                          meetings)
+            c.executemany(_INSERT_ITEM.replace("(meeting_id", "(id, meeting_id").replace("VALUES (", "VALUES (?,"), items)
+            c.executemany(_INSERT_FTS, fts)
+        return out
 
     def _delete_document(self, document_id: int) -> list[int]:
         c = self._conn

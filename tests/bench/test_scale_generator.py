@@ -89,3 +89,42 @@ def test_clustered_vectors_are_unit_and_clustered(scale):
     pv = make_scale.clustered_vectors(planted[planted == planted[0]][:20])
     sims = pv @ pv.T
     assert sims[np.triu_indices(len(pv), 1)].min() > 0.94
+
+
+def test_bulk_path_writes_the_same_rows(tmp_path):
+    rows = {}
+    for bulk in (False, True):
+        with Archive(tmp_path / f"{bulk}.sqlite") as archive:
+            rep = make_scale.generate(archive, 400, seed=4, batch=30, bulk=bulk)
+            c = archive._conn
+            rows[bulk] = {
+                "documents": c.execute("SELECT id, source, content_hash, size, reader, kind, text, pages, front_matter,"
+                                       " warnings FROM documents ORDER BY id").fetchall(),
+                "meetings": c.execute("SELECT * FROM meetings ORDER BY id").fetchall(),
+                "items": c.execute("SELECT * FROM items ORDER BY id").fetchall(),
+                "fts": c.execute("SELECT rowid, title, body FROM items_fts ORDER BY rowid").fetchall(),
+                "passages": c.execute("SELECT * FROM passages ORDER BY id").fetchall(),
+                "planted": [(p.marker, p.item_id) for p in rep.planted],
+            }
+            rows[bulk] = {k: [tuple(r) for r in v] for k, v in rows[bulk].items()}
+    for table in rows[False]:
+        assert rows[True][table] == rows[False][table], table
+    assert len(rows[True]["items"]) > 300
+
+
+def test_bulk_path_never_replaces(tmp_path):
+    with Archive(tmp_path / "a.sqlite") as archive:
+        entry = next(make_scale.meetings(1, seed=1))
+        archive.write_new_documents([entry[:3]])
+        with pytest.raises(ValueError):
+            archive.write_new_documents([entry[:3]])
+
+
+def test_large_archives_get_more_municipalities():
+    assert make_scale.n_municipalities(round(100_000 / 6)) == len(make_scale.MUNICIPALITIES)
+    n = make_scale.n_municipalities(round(1_000_000 / 6))
+    assert 250 <= n <= 290
+    names = make_scale.municipalities(n)
+    assert names[:len(make_scale.MUNICIPALITIES)] == make_scale.MUNICIPALITIES and len(set(names)) == n
+    pairs = make_scale.councils(n)
+    assert pairs.index(("Arboga", "Trygghetsrådet")) == make_scale.councils().index(("Arboga", "Trygghetsrådet"))

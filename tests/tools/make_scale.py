@@ -64,6 +64,15 @@ MUNICIPALITIES = [
     "Trollhättan", "Uddevalla", "Umeå", "Varberg", "Visby", "Västerås", "Växjö", "Ystad", "Örebro",
     "Östersund", "Avesta", "Bollnäs", "Enköping", "Fagersta", "Hudiksvall",
 ]
+#: Syllables of the synthetic municipality names added when an archive is too big for
+#: :data:`MUNICIPALITIES` to hold it at a realistic pace (see :func:`n_municipalities`).
+NAME_HEADS = ["Björk", "Ek", "Gran", "Hassel", "Sjö", "Berg", "Ström", "Mal", "Norr", "Söder", "Väster",
+              "Öster", "Ny", "Hög", "Sand", "Sten", "Tall", "Ås", "Fur", "Hav", "Rön", "Al", "Ask", "Lin"]
+NAME_TAILS = ["by", "köping", "vik", "sund", "torp", "hamn", "holm", "dal", "berga", "stad", "fors", "näs"]
+#: At most this many meetings per council (about six a year over twenty years,
+#: as real councils meet); a larger archive gets more municipalities, as the
+#: national archive has (290), instead of one council meeting weekly for twenty years.
+MAX_MEETINGS_PER_COUNCIL = 120
 BODIES = ["Trygghetsrådet", "Brottsförebyggande rådet", "Socialnämnden", "Tekniska nämnden",
           "Barn- och utbildningsnämnden"]
 PROCEDURAL = [("Mötets öppnande", "Ordföranden hälsade alla välkomna och förklarade mötet öppnat."),
@@ -189,9 +198,38 @@ def corpus_sentences(folder: Path = CORPUS) -> list[str]:
     return sorted(set(out))
 
 
-def councils() -> list[tuple[str, str]]:
-    """Every (municipality, body) pair."""
-    return [(m, b) for m in MUNICIPALITIES for b in BODIES]
+def municipalities(n: int = len(MUNICIPALITIES)) -> list[str]:
+    """The first ``n`` municipality names: :data:`MUNICIPALITIES`, then synthetic ones.
+
+    A synthetic name never begins with one of the listed names (nor one of
+    them with it), so a municipality filter such as "Lund" still matches
+    one municipality.
+    """
+    names = list(MUNICIPALITIES)
+    folded = [m.casefold() for m in MUNICIPALITIES]
+    for tail in NAME_TAILS:
+        for head in NAME_HEADS:
+            if len(names) >= n:
+                return names[:n]
+            name = head + tail
+            low = name.casefold()
+            if not any(low.startswith(f) or f.startswith(low) for f in folded) and name not in names:
+                names.append(name)
+    if len(names) < n:
+        raise ValueError(f"at most {len(names)} municipalities, {n} asked for")
+    return names[:n]
+
+
+def n_municipalities(n_meetings: int) -> int:
+    """Municipalities for ``n_meetings``: :data:`MUNICIPALITIES`, more when a council would exceed
+    :data:`MAX_MEETINGS_PER_COUNCIL` meetings."""
+    per_municipality = MAX_MEETINGS_PER_COUNCIL * len(BODIES)
+    return max(len(MUNICIPALITIES), -(-n_meetings // per_municipality))
+
+
+def councils(n_municipalities: int = len(MUNICIPALITIES)) -> list[tuple[str, str]]:
+    """Every (municipality, body) pair (the listed municipalities first, so their indexes never change)."""
+    return [(m, b) for m in municipalities(n_municipalities) for b in BODIES]
 
 
 def issue_of(council_index: int) -> int:
@@ -209,7 +247,7 @@ def meetings(n_meetings: int, seed: int = 0, years: tuple[int, int] = (2005, 202
     """
     rng = random.Random(seed)
     sents = corpus_sentences()
-    pairs = councils()
+    pairs = councils(n_municipalities(n_meetings))
     per = [n_meetings // len(pairs) + (1 if c < n_meetings % len(pairs) else 0) for c in range(len(pairs))]
     span = (dt.date(years[1], 12, 31) - dt.date(years[0], 1, 1)).days
     for c, (municipality, body) in enumerate(pairs):
@@ -262,8 +300,13 @@ def item_passages(item_id: int, item: AgendaItem) -> list[Passage]:
     return out
 
 
-def generate(archive, n_items: int, seed: int = 0, batch: int = 500, tag: str = "") -> ScaleReport:
+def generate(archive, n_items: int, seed: int = 0, batch: int = 500, tag: str = "", bulk: bool = False) -> ScaleReport:
     """Write about ``n_items`` agenda items into ``archive`` (whole meetings, so a few more).
+
+    Args:
+        bulk: Write each batch of meetings with ``Archive.write_new_documents``
+            (one ``executemany`` per table) instead of one ``write_document``
+            per meeting; the same rows either way.
 
     Returns:
         A :class:`ScaleReport` with the planted ground truth (item ids filled in).
@@ -278,9 +321,14 @@ def generate(archive, n_items: int, seed: int = 0, batch: int = 500, tag: str = 
 
     def flush() -> None:
         with archive.transaction():
-            for doc, meta, items, plant, issue in pending:
-                meeting_id, _, _ = archive.write_document(doc, meta, items)
-                ids = archive.item_ids(meeting_id)
+            if bulk:  # the store's bulk path: executemany in one transaction
+                written = archive.write_new_documents([(doc, meta, items) for doc, meta, items, _, _ in pending])
+            for n, (doc, meta, items, plant, issue) in enumerate(pending):
+                if bulk:
+                    ids = written[n][1]
+                else:
+                    meeting_id, _, _ = archive.write_document(doc, meta, items)
+                    ids = archive.item_ids(meeting_id)
                 passages = [p for item_id, item in zip(ids, items) for p in item_passages(item_id, item)]
                 pids = archive.write_passages(passages)
                 planted_id = None
