@@ -31,7 +31,7 @@ from index.store import Archive
 from radslag.config import Settings
 from radslag.errors import RadslagError
 from radslag.lang import stopwords
-from radslag.taxonomy import load_taxonomy
+from radslag.taxonomy import TAXONOMY_PATH, load_taxonomy
 from radslag.types import Filters, Item, Passage, Record
 
 MODES = ("hybrid", "dense", "keyword")
@@ -341,9 +341,18 @@ def item_scores(
 # -- the taxonomy ----------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def _topic_seeds() -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
-    """Each issue topic's seed terms as sets of query term groups (analysed like queries)."""
+    """Each issue topic's seed terms as sets of query term groups, per version of the topics file.
+
+    Keyed by the file's mtime and size, so an edited topics.yaml is seen by a running process.
+    """
+    stat = TAXONOMY_PATH.stat()
+    return _seeds_of(stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=1)
+def _seeds_of(mtime_ns: int, size: int) -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
+    """The seeds of :func:`_topic_seeds` (analysed like queries) for one version of the file."""
     out = []
     for topic in load_taxonomy():
         if topic.procedural:
@@ -351,6 +360,9 @@ def _topic_seeds() -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
         seeds = [frozenset(query_groups(seed.lstrip("="), keep_stopwords=True)) for seed in topic.seed_terms]
         out.append((topic.id, tuple(s for s in seeds if s)))
     return tuple(out)
+
+
+_topic_seeds.cache_clear = _seeds_of.cache_clear  # type: ignore[attr-defined]
 
 
 def query_topics(query: str) -> dict[str, float]:

@@ -80,11 +80,13 @@ def load_taxonomy(path: str | Path | None = None) -> list[Topic]:
     Raises:
         ValueError: If a topic lacks a field or an id is repeated.
     """
-    return list(_load(str(Path(path) if path else TAXONOMY_PATH)))
+    file = Path(path) if path else TAXONOMY_PATH
+    stat = file.stat()  # the cache is keyed by the file's version: an edited file is read again
+    return list(_load(str(file), stat.st_mtime_ns, stat.st_size))
 
 
 @functools.lru_cache(maxsize=8)
-def _load(path: str) -> tuple[Topic, ...]:
+def _load(path: str, mtime_ns: int = 0, size: int = 0) -> tuple[Topic, ...]:
     data = _read_yaml(Path(path))
     topics: list[Topic] = []
     seen: set[str] = set()
