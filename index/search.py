@@ -276,7 +276,9 @@ class DenseSearcher:
         """
         if len(self.index) == 0:
             raise RadslagError("Vektorindexet är tomt – kör `radslag reindex` (the vector index is empty).")
-        qvec = self.embedder.encode_queries([query])
+        from index.query_batch import encode_query  # shares one encoder call among concurrent searches
+
+        qvec = encode_query(self.embedder, query)
         n_passages = len(self.index)
         want = limit * 8 if allowed is None else max(limit * 8, min(n_passages, 4000))
         scores, ids = self.index.search(qvec, min(want, n_passages))
