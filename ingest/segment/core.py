@@ -95,6 +95,7 @@ a reader left inside an item stays in its text.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -238,6 +239,9 @@ class _Cues:
     roles: frozenset[str]
     fragment_endings: frozenset[str]
     sentence_words: frozenset[str]
+    end_matter: tuple[re.Pattern[str], ...]
+    end_lists: frozenset[str]
+    contact: tuple[re.Pattern[str], ...]
     keyword_re: re.Pattern[str]
 
 
@@ -262,6 +266,9 @@ def _cues() -> _Cues:
         roles=frozenset(_norm(w) for w in words("signature_roles")),
         fragment_endings=frozenset(_norm(w) for w in words("fragment_endings")),
         sentence_words=frozenset(_norm(w) for w in words("fragment_endings") + words("sentence_words")),
+        end_matter=tuple(re.compile(p, re.IGNORECASE) for p in words("end_matter")),
+        end_lists=frozenset(_norm(w) for w in words("end_lists")),
+        contact=tuple(re.compile(p) for p in words("contact_lines")),
         keyword_re=re.compile(
             rf"^(?i:{kw_alt})\s+(?i:nr\.?\s*)?(\d{{1,3}})(?!\d)\s*[.:)\-–]?\s*(.*)$"
         ),
@@ -400,6 +407,173 @@ def _signature_start(lines: list[_Line], limit: int) -> int:
     if not any(not ln.blank for ln in lines[:first]):
         return limit
     return first
+
+
+# --------------------------------------------------------------------------
+# End matter after the last item
+# --------------------------------------------------------------------------
+
+#: A signature rule: "……………………", "______", ". . . . ." (a cell left for a hand to sign).
+_SIG_RULE = re.compile(r"^[.…_·\s-]{3,}$")
+#: A Markdown or plain-text separator line: "---", "***", "=====".
+_SEPARATOR = re.compile(r"^[-*_=~]{3,}$")
+#: A sign-off: "/Karin", "/Kjell Å".
+_SIGN_OFF = re.compile(r"^/\s?[A-ZÅÄÖ][\w.-]*(?:\s[A-ZÅÄÖ][\w.-]*){0,3}$")
+#: "Bilaga 1" alone on its line: the heading of the attachment that follows it.
+_ATTACHMENT = re.compile(r"^bilaga\s+\d+[a-z]?\s*:?$", re.IGNORECASE)
+#: A role label with its value: "Vid protokollet: Hanna Moberg", "Justeras: Tony Bengtsson (M)".
+_ROLE_LABEL = re.compile(r"^([^:]{2,40}):\s*(\S.*)$")
+
+
+def _signature_cell(t: str) -> str | None:
+    """What one cell of a signature line is: ``role``, ``name``, ``rule`` or None (not one)."""
+    t = t.strip().strip("*_").strip()
+    if not t or _SIG_RULE.match(t):
+        return "rule"
+    if _is_role(t) or _SIGN_OFF.match(t):
+        return "role"
+    m = _ROLE_LABEL.match(t)
+    if m and _is_role(m.group(1)) and _words(m.group(2)) <= 8 and not re.search(r"[.!?]$", m.group(2)):
+        return "role"
+    head, comma, tail = t.rpartition(",")
+    if comma and _is_role(tail) and _NAME.match(head.strip()):
+        return "role"  # "Maja Ström, sekreterare"
+    if _NAME.match(t) and len(t.split()) >= 2 and not any(ch.isdigit() for ch in t):
+        return "name"
+    if _PLACE_DATE.match(t):
+        return "name"  # "Arboga den 3 maj 2021"
+    return None
+
+
+def _signature_line(t: str) -> str | None:
+    """A line of a signature block (cells side by side: names over roles), or None."""
+    kinds = [_signature_cell(c) for c in _CELLS.split(t) if c.strip()] or ["rule"]
+    if None in kinds:
+        return None
+    return "role" if "role" in kinds else ("name" if "name" in kinds else "rule")
+
+
+def _signature_block_start(lines: list[_Line], lo: int, hi: int) -> int:
+    """Where a signature block that ends at line ``hi`` begins (``hi`` when there is none).
+
+    The block is a run of signature lines (a role such as "Vid protokollet"
+    or "Justeras", "Name, role", "Role: Name", names, signature rules, a
+    place and date) holding at least one role; separators and blank lines
+    above it go with it.
+    """
+    j, first, role = hi, hi, False
+    while j > lo:
+        ln = lines[j - 1]
+        if ln.blank or _SEPARATOR.match(ln.text):
+            j -= 1
+            continue
+        kind = _signature_line(_unmarkup(ln.text))
+        if kind is None:
+            break
+        role = role or kind == "role"
+        j -= 1
+        first = j
+    if not role:
+        return hi
+    while first > lo and (lines[first - 1].blank or _SEPARATOR.match(lines[first - 1].text)):
+        first -= 1
+    return first
+
+
+def _contact_footer_start(lines: list[_Line], lo: int, hi: int) -> int:
+    """Where a letterhead footer at the end begins (``hi`` when there is none).
+
+    The footer is a trailing run of contact lines (``contact_lines``: a postcode
+    and town, a phone number, a web address) and short lines that repeat text
+    printed before the last item (the organisation's name of the same letterhead
+    on an earlier page); it needs at least one contact line.
+    """
+    cues = _cues()
+    earlier: set[str] | None = None
+    j, first, contact = hi, hi, False
+    while j > lo:
+        t = lines[j - 1].text
+        if not t:
+            j -= 1
+            continue
+        if _words(t) <= 15 and any(p.search(t) for p in cues.contact):
+            contact = True
+        else:
+            if earlier is None:
+                earlier = {ln.text.casefold() for ln in lines[:lo] if ln.text}
+            if t.casefold() not in earlier or _words(t) > 8 or t[-1:] in ".!?:":
+                break
+        j -= 1
+        first = j
+    return first if contact else hi
+
+
+def _end_matter_start(lines: list[_Line], lo: int, hi: int) -> int:
+    """The first line of the end matter in lines ``lo``–``hi`` of the last item (``hi``: none).
+
+    End matter is what a protocol prints after its last paragraph: a
+    letterhead footer, an attachment such as the attendance and voting list
+    (``end_matter`` phrases of ``data/segment.yaml``, with a "Bilaga 1" line
+    directly above), a table of contents after the items, a "Bilagor" list
+    under the signatures (``end_lists``) and the signature block itself.
+    """
+    cues = _cues()
+    hi = _contact_footer_start(lines, lo, hi)
+    cut = hi
+    for j in range(lo, hi):
+        t = _unmarkup(lines[j].text)
+        if not t:
+            continue
+        toc = _norm(t) in cues.toc and (k := _next_nonblank(lines, j + 1, hi)) is not None and (
+            _parse_number(_unmarkup(lines[k].text), False) is not None
+        )
+        if toc or any(p.match(t) for p in cues.end_matter):
+            cut = j
+            k = j - 1
+            while k > lo and lines[k].blank:
+                k -= 1
+            if k > lo and _ATTACHMENT.match(_unmarkup(lines[k].text)):
+                cut = k
+            break
+    for j in range(cut - 1, lo, -1):
+        if _norm(_unmarkup(lines[j].text)) in cues.end_lists:
+            above = _signature_block_start(lines, lo, j)
+            if above < j:
+                cut = above
+            break
+    return _signature_block_start(lines, lo, cut)
+
+
+def _trim_end_matter(doc: Document, lines: list[_Line], items: list[AgendaItem]) -> list[AgendaItem]:
+    """Cut the end matter (:func:`_end_matter_start`) from the last item.
+
+    Some text always stays when the last item is the only one (the whole
+    document, an extract); an agenda entry whose only text is the signature
+    under it (a kallelse) is left with none.
+    """
+    if not items or not lines:
+        return items
+    last = items[-1]
+    text = doc.text or ""
+    body = text.find(last.text, last.start) if last.text else -1
+    if body < 0:
+        return items
+    lo = next((ln.idx for ln in lines if ln.end >= body), len(lines))
+    hi = next((ln.idx for ln in lines if ln.start >= last.end), len(lines))
+    if lo >= hi:
+        return items
+    cut = _end_matter_start(lines, lo, hi)
+    kept = any(not lines[j].blank for j in range(lo, cut))
+    if cut >= hi or not (kept or len(items) > 1):
+        return items
+    end = lines[cut - 1].end if kept else body
+    while end > last.start and text[end - 1].isspace():
+        end -= 1
+    items[-1] = dataclasses.replace(
+        last, text=text[body:end].strip() if kept else "", end=end,
+        pages=doc.pages_for(last.start, end) if doc.pages else [],
+    )
+    return items
 
 
 # --------------------------------------------------------------------------
@@ -1690,9 +1864,12 @@ def _segment(doc: Document) -> Structure:
     limit = _trailer_limit(lines)
     end_off = lines[limit - 1].end if limit > 0 else 0
 
+    def trimmed(items: list[AgendaItem]) -> list[AgendaItem]:
+        return items if flattened else _trim_end_matter(doc, lines, items)
+
     for opt in _numbered_scheme(lines, limit, text, flattened):
         if _preamble_ok(opt.heads, lines, limit):
-            items = _build(doc, opt.heads, end_off)
+            items = trimmed(_build(doc, opt.heads, end_off))
             return Structure(items, opt.entries, opt.warnings, flattened, opt.heads[0].source)
     for scheme in (
         lambda: _layout_scheme(doc, lines, end_off),
@@ -1705,11 +1882,11 @@ def _segment(doc: Document) -> Structure:
         if heads:
             heads = _add_closing(heads, lines, limit)
             if _preamble_ok(heads, lines, limit):
-                return Structure(_build(doc, heads, end_off), [], [], flattened, heads[0].source)
+                return Structure(trimmed(_build(doc, heads, end_off)), [], [], flattened, heads[0].source)
     heads = _list_document(lines, limit)
     if heads:
-        return Structure(_build(doc, heads, end_off), [], [], flattened, heads[0].source)
-    return Structure(_whole(doc, lines, limit), [], [], flattened, "whole")
+        return Structure(trimmed(_build(doc, heads, end_off)), [], [], flattened, heads[0].source)
+    return Structure(trimmed(_whole(doc, lines, limit)), [], [], flattened, "whole")
 
 
 #: A list document's entries, each with at most this many characters of text.
