@@ -13,6 +13,7 @@ from app.common import colours, download_path, slug
 from app.detail import OPEN_JS, build_panel, item_view, meeting_view, open_outputs, wire_panel
 from app.render import note, render_hits, timeline_figure, undated_note
 from index.export import safe_cell
+from index.query_batch import ResultCache, archive_version, normalise_query
 from index.search import MAX_K, SearchResult, display_title, search
 from index.store import Archive
 from index.timeline import QUERY_K, timeline
@@ -72,13 +73,35 @@ def first_hits(result: SearchResult, n: int, order: str) -> SearchResult:
     return replace(result, hits=hits)
 
 
+#: Whole answers of the search tab, per (query, filters, mode, order, language, masking, archive version).
+ANSWERS = ResultCache(128)
+
+
 def run_search(settings: Settings, query: str, mode: str, body: str, municipality: str, kind: str, topic: str,
                since: str, until: str, order: str) -> tuple:
     """Search; returns (hits HTML, pick-list update, timeline figure, hits CSV, hits JSON, timeline CSV, note).
 
     One search serves both: its first :data:`SHOWN` hits are the cards, and all
-    its hits (up to the timeline's ``k``) are what the timeline counts.
+    its hits (up to the timeline's ``k``) are what the timeline counts. The same
+    search again, while the archive is unchanged, is answered from :data:`ANSWERS`
+    (``RADSLAG_SEARCH_CACHE=0`` turns that off); any write to the archive, e.g.
+    an ingest, makes every earlier answer stale.
     """
+    version = archive_version(settings.db_path, settings.index_dir)  # before searching: a write during it counts
+    key = (str(settings.db_path), normalise_query(query), mode, body, municipality, kind, topic,
+           (since or "").strip(), (until or "").strip(), order, settings.language, masking_on(), version)
+    cached = ANSWERS.get(key)
+    if cached is not None and all(Path(f).exists() for f in cached[3:6] if f):
+        return tuple(dict(x) if isinstance(x, dict) else x for x in cached)  # Gradio consumes update dicts
+    answer = _run_search(settings, query, mode, body, municipality, kind, topic, since, until, order)
+    if answer[3]:  # a search that ran (not a refused filter)
+        ANSWERS.put(key, tuple(dict(x) if isinstance(x, dict) else x for x in answer))
+    return answer
+
+
+def _run_search(settings: Settings, query: str, mode: str, body: str, municipality: str, kind: str, topic: str,
+                since: str, until: str, order: str) -> tuple:
+    """:func:`run_search` without its cache."""
     lang = settings.language
     tl, tl_error, palette = None, "", {}
     try:
