@@ -24,7 +24,7 @@ from radslag.summaries import Line, ingest_lines, reindex_line
 @click.option("--quiet", "-q", is_flag=True, help="Ingen förloppsindikator (no progress bar).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help=f"{t('cli_engine_help')} ({t('cli_engine_help', 'en')})")
-@click.option("--ray-address", metavar="ADRESS", help=f"{t('cli_ray_address_help')} ({t('cli_ray_address_help', 'en')})")
+@click.option("--ray-address", metavar="ADDRESS", help=f"{t('cli_ray_address_help')} ({t('cli_ray_address_help', 'en')})")
 @click.option("--ray-workers", type=click.IntRange(min=1), default=2, show_default=True,
               help=f"{t('cli_ray_workers_help')} ({t('cli_ray_workers_help', 'en')})")
 @lang_option

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 import click
@@ -20,6 +21,11 @@ from radslag.types import DOCUMENT_KINDS, Filters
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 #: Click's own usage line pieces, before :func:`localise_click` names "[OPTIONS]" in the chosen language.
 _CLICK_USAGE_PIECES = click.Command.collect_usage_pieces
+#: Click's own metavars of arguments and options, before :func:`localise_click` words them in the chosen language.
+_CLICK_ARGUMENT_METAVAR = click.Argument.make_metavar
+_CLICK_OPTION_METAVAR = click.Option.make_metavar
+#: A word of a metavar ("QUERY", "WATCH_ID", "YYYY" in "YYYY-MM-DD"): looked up whole in the ``cli_metavar_*`` keys.
+_METAVAR_WORD = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
 def localise_click(lang: str) -> None:
@@ -56,11 +62,23 @@ def localise_click(lang: str) -> None:
                             (click.types.FloatRange, "cli_click_float_range")):
         param_type.name = t(key, lang)
     options_word = t("cli_click_options_metavar", lang)
+    # Positional arguments (QUERY, PATHS...), the group's COMMAND [ARGS]... and named metavars (YYYY-MM-DD,
+    # ADDRESS): each word the code names, in English, is the string table's ``cli_metavar_*`` word in ``lang``.
+    words = {t(k, "en"): t(k, lang) for k in keys("cli_metavar_")}
+
+    def worded(metavar: str) -> str:
+        return _METAVAR_WORD.sub(lambda m: words.get(m.group(0), m.group(0)), metavar)
 
     def usage_pieces(self, ctx):
         return [options_word if piece == "[OPTIONS]" else piece for piece in _CLICK_USAGE_PIECES(self, ctx)]
 
+    def group_usage_pieces(self, ctx):
+        return usage_pieces(self, ctx) + [worded(self.subcommand_metavar)]
+
     click.core.Command.collect_usage_pieces = usage_pieces
+    click.core.Group.collect_usage_pieces = group_usage_pieces
+    click.core.Argument.make_metavar = lambda self, *a, **kw: worded(_CLICK_ARGUMENT_METAVAR(self, *a, **kw))
+    click.core.Option.make_metavar = lambda self, *a, **kw: worded(_CLICK_OPTION_METAVAR(self, *a, **kw))
 
 
 
@@ -125,8 +143,8 @@ def filter_options(f):
             click.option("--body", help=BODY_HELP),
             click.option("--municipality", help="Kommun, t.ex. 'Arboga' (varje ord inleder ett ord i kommunnamnet)."),
             click.option("--kind", type=click.Choice(DOCUMENT_KINDS), help="Dokumenttyp."),
-            click.option("--since", metavar="ÅÅÅÅ-MM-DD", help="Från och med datum."),
-            click.option("--until", metavar="ÅÅÅÅ-MM-DD", help="Till och med datum."),
+            click.option("--since", metavar="YYYY-MM-DD", help="Från och med datum."),
+            click.option("--until", metavar="YYYY-MM-DD", help="Till och med datum."),
         ]
     ):
         f = opt(f)

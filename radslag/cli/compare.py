@@ -39,8 +39,8 @@ def _table(comparison, lang: str) -> None:
 @click.option("--council", help="Visa bara detta råd, t.ex. 'Hallstahammar trygghetsråd'.")
 @click.option("--kind", "doc_kind", type=click.Choice([*DOCUMENT_KINDS, "all"]), default="minutes", show_default=True,
               help="Dokumenttyp som räknas som möte.")
-@click.option("--since", metavar="ÅÅÅÅ[-MM-DD]", help="Från och med (år eller datum).")
-@click.option("--until", metavar="ÅÅÅÅ[-MM-DD]", help="Till och med (år eller datum).")
+@click.option("--since", metavar="YYYY[-MM-DD]", help="Från och med (år eller datum).")
+@click.option("--until", metavar="YYYY[-MM-DD]", help="Till och med (år eller datum).")
 @click.option("--min-meetings", type=click.IntRange(1, 1000), default=None,
               help="Minsta antal möten på varje sida för en slutsats (standard 4).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)

@@ -81,8 +81,8 @@ def _text(history, fmt: str, lang: str, sep: str) -> str:
 @click.option("--municipality", help="Bara en kommun, t.ex. 'Arboga'.")
 @click.option("--body", help="Bara ett organ, t.ex. 'trygghetsråd' (varje ord inleder ett ord i namnet).")
 @click.option("--kind", type=click.Choice(DOCUMENT_KINDS), help="Bara en dokumenttyp.")
-@click.option("--since", metavar="ÅÅÅÅ-MM-DD", help="Från och med datum (även 2021 eller 2021-09).")
-@click.option("--until", metavar="ÅÅÅÅ-MM-DD", help="Till och med datum (även 2021 eller 2021-09).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Från och med datum (även 2021 eller 2021-09).")
+@click.option("--until", metavar="YYYY-MM-DD", help="Till och med datum (även 2021 eller 2021-09).")
 @click.option("--order", type=click.Choice(["newest", "oldest"]), default="newest", show_default=True,
               help="Nyaste eller äldsta mötet först.")
 @click.option("--mode", type=click.Choice(["hybrid", "keyword", "dense"]), default="hybrid", show_default=True,

@@ -20,7 +20,7 @@ from radslag.i18n import t
 def publish(council, output, mask, archive, lang):
     """Publicera ett råds arkiv som en statisk webbplats (publish a council's archive as a static site).
 
-    COUNCIL är rådets nyckel eller namn, t.ex. 'hallstahammar/trygghetsråd' eller
+    Rådet anges med sin nyckel eller sitt namn, t.ex. 'hallstahammar/trygghetsråd' eller
     'Hallstahammar – Trygghetsråd' (se radslag councils). Webbplatsen är vanlig HTML
     och CSS med relativa länkar och sökning i webbläsaren: den fungerar öppnad från
     en mapp och på vilken webbserver som helst.

@@ -88,7 +88,7 @@ def timeline(query, topic, by, fmt, output, body, municipality, kind, since, unt
 def brief(body, fmt, archive, model, lang):
     """Lägesbrev för nya ledamöter: möten, återkommande frågor, uppföljningar, personer.
 
-    BODY: varje ord inleder ett ord i '<kommun> <organ>' (t.ex. 'Hallstahammars trygghetsråd').
+    Organet: varje ord inleder ett ord i '<kommun> <organ>' (t.ex. 'Hallstahammars trygghetsråd').
     """
     from index.brief import brief as do_brief
     from index.brief import render_markdown
