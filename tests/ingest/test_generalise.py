@@ -463,3 +463,84 @@ def test_a_capitalised_sentence_word_before_a_paragraph_sign_is_no_register_code
         "Kf § 3 Budget\n\nBudgeten godkänns.\n"
     )
     assert [n for n, _, _ in _items(text)] == ["§ 1", "§ 3"]
+
+
+# --------------------------------------------------------------------------
+# End matter after the last item: signatures, attachments, letterhead footers
+# --------------------------------------------------------------------------
+
+_TWO_ITEMS = (
+    "Kultur- och fritidsnämnden\nProtokoll 2024-05-14\n\n§ 30 Val av justerare\n\nPer Ek utses att justera.\n\n"
+    "§ 31 Meddelanden\n\nMeddelandena läggs till handlingarna.\n\n"
+)
+
+
+def _last(text: str):
+    return segment(_doc(text))[-1]
+
+
+def test_a_signature_block_after_the_last_item_is_not_its_text():
+    tails = [
+        "Vid protokollet\n\n……………………………\nMaja Ström, sekreterare\n\nJusteras\n\n"
+        "……………………………\t……………………………\nEva Eriksson, ordförande\tAnders Söderberg, justerare\n",
+        "Vid protokollet\n\nJan Krantz\n\nJusteras:\n\nKjell Ahlström\tAnn Tell\tBo Ek\n",
+        "---\n\nVid protokollet: Hanna Moberg\nOrdförande: Elin Jarl\nJusterare: Tobias Björk\n",
+        "Ystad den 14 maj 2024\n\nLisa Holm\nOrdförande\n",
+        "Vid anteckningarna\nKarin Lindahl\n",
+        "*Vid anteckningarna: Petra Lund*\n",
+        "_Antecknat av Lena Sjögren_\n",
+        "/Kjell Å\n",
+    ]
+    for tail in tails:
+        last = _last(_TWO_ITEMS + tail)
+        assert last.text == "Meddelandena läggs till handlingarna.", tail
+    # A role word inside the text is no signature: "Ordförande Anna Berg (S) …" is a sentence.
+    text = _TWO_ITEMS + "Ordförande Anna Berg (S) tackar för visat intresse.\n"
+    assert _last(text).text.endswith("tackar för visat intresse.")
+
+
+def test_an_attendance_and_voting_list_after_the_last_item_is_cut_but_a_vote_inside_it_stays():
+    vote = "Ledamot\tParti\tJa\tNej\n\nStig Nordin\tS\tX\nMalin Hägglund\tM\t\tX\n\nSumma\t\t1\t1\n\n"
+    text = (
+        _TWO_ITEMS[: -len("Meddelandena läggs till handlingarna.\n\n")]
+        + "Omröstningsresultat\n\n" + vote + "Kommunfullmäktiges beslut\n\nMeddelandena läggs till handlingarna.\n\n"
+    )
+    for attachment in ("Bilaga 1\n\nNärvaro- och omröstningslista, § 31\n\n", "Bilaga 1 Närvaro- och voteringslista\n\n",
+                       "Bilaga 2 till protokoll 2024-05-14\nNärvarolista\n\n", "ANSLAG/BEVIS\n\nProtokollet är justerat.\n\n"):
+        last = _last(text + attachment + vote)
+        assert last.text.startswith("Omröstningsresultat") and "Stig Nordin" in last.text, attachment
+        assert last.text.endswith("Kommunfullmäktiges beslut\n\nMeddelandena läggs till handlingarna."), attachment
+
+
+def test_a_bilagor_list_is_end_matter_only_under_the_signatures():
+    listed = "Bilagor\n\n1. Tjänsteskrivelse 2024-04-30\n2. Närvarolista\n"
+    text = _TWO_ITEMS + "Vid protokollet\n\nMaja Ström\nSekreterare\n\n" + listed
+    assert _last(text).text == "Meddelandena läggs till handlingarna."
+    # Without a signature above it, the list belongs to the paragraph.
+    assert _last(_TWO_ITEMS + listed).text.endswith("2. Närvarolista")
+
+
+def test_a_letterhead_footer_and_a_table_of_contents_after_the_last_item_are_cut():
+    head = "SVERIGES MYNTVERK\n\nProtokoll 2024-05-14\n\n"
+    footer = "SVERIGES MYNTVERK\n\n103 37 Stockholm\n(Storgatan 11)\nTel 08 - 787 00 00\nwww.myntverket.se\n"
+    text = head + _TWO_ITEMS + "Vid protokollet\n\nMaria Kindborg\n\n" + footer
+    assert _last(text).text == "Meddelandena läggs till handlingarna."
+    text = head + _TWO_ITEMS + "Falköpings kommun · 521 81 Falköping · Besök Stadshuset\n"
+    assert _last(text).text == "Meddelandena läggs till handlingarna."
+    # A name repeated from earlier text, with no contact line, is the paragraph's own.
+    text = head + _TWO_ITEMS + "Beslutet skickas till\n\nSVERIGES MYNTVERK\n"
+    assert _last(text).text.endswith("SVERIGES MYNTVERK")
+    toc = "Paragrafförteckning\n\n§ 30\tVal av justerare\n§ 31\tMeddelanden\n"
+    assert _last(_TWO_ITEMS + toc).text == "Meddelandena läggs till handlingarna."
+
+
+def test_an_agenda_entry_with_only_the_signature_under_it_has_no_text_but_a_lone_item_keeps_its_own():
+    kallelse = (
+        "Kallelse\n\nKommunstyrelsens arbetsutskott 2024-10-15\n\n1\tVal av justerare\n\n2\tBudget\n"
+        "Föredragande: Maria Ohlsson.\n\n3\tDelegationsbeslut\n\nIlko Corkovic\tEmma Ljunggren\nOrdförande\tSekreterare\n"
+    )
+    items = segment(_doc(kallelse))
+    assert [i.number for i in items] == ["1", "2", "3"] and items[-1].text == ""
+    # An extract whose one paragraph is the list itself keeps it.
+    lone = "§ 4 Bilaga till protokollet\n\nNärvaro- och omröstningslista\nStig Nordin\tS\tX\n"
+    assert segment(_doc(lone))[-1].text == "Närvaro- och omröstningslista\nStig Nordin\tS\tX"

@@ -454,3 +454,29 @@ def test_a_short_list_inside_a_news_text_does_not_become_items():
         "kommunens webbplats och i appen. Polisen och kommunen följer upp arbetet i september när lägesbilden är klar.\n"
     )
     assert [i.heading_source for i in segment(_doc(text))] == ["whole"]
+
+
+# End matter on the real templates: the last item ends where its paragraph ends, without the
+# signature block, the signing-service receipt or the letterhead footer printed after it.
+# (The gold labels hold titles and numbers, not item text ends.)
+_LAST_ITEM_ENDS = [
+    ("corpus/real/riksbanken_direktionen_2019-02-12_protokoll.pdf", "Denna paragraf förklarades omedelbart justerad.",
+     ["Vid protokollet", "Justeras", "Maria Kindborg", "SVERIGES RIKSBANK", "registratorn@riksbank.se"]),
+    ("corpus/real/riksbanken_direktionen_2025-03-19_protokoll.pdf", "Denna paragraf förklaras omedelbart justerad.",
+     ["Vid protokollet", "Justeras", "Anna Seim", "Brunkebergstorg", "www.riksbank.se"]),
+    ("corpus/real/alingsas_tekniska-namnden_2026-05-18_protokoll.pdf", "Paragrafen är justerad",
+     ["Justerandes", "Utdragsbestyrkande"]),
+    ("corpus/kungsbacka/ifo-2025-10-16-protokoll.md", "2025-09-01 – 2025-\n09-30.",
+     ["Undertecknat", "Transaktionsidentitet", "TOMMY RYDFELDT"]),
+    ("corpus/arboga-forebyggande-radet-2021.txt", "Ingen övrig fråga noteras.", ["Ordförande", "Sekreterare"]),
+    ("corpus/hallstahammar-trygghetsrad-2021-09-15.txt", "klockan 17.30-19.30, digitalt", ["Vid tangenterna", "Samordnare"]),
+]
+
+
+@pytest.mark.parametrize("path,ending,absent", _LAST_ITEM_ENDS, ids=[Path(p).stem for p, _, _ in _LAST_ITEM_ENDS])
+def test_last_item_of_a_real_template_ends_before_its_end_matter(path, ending, absent):
+    doc = read_document(ROOT / path, path)
+    last = segment(doc)[-1]
+    assert last.text.endswith(ending)
+    for phrase in absent:
+        assert phrase not in last.text
