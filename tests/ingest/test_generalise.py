@@ -544,3 +544,11 @@ def test_an_agenda_entry_with_only_the_signature_under_it_has_no_text_but_a_lone
     # An extract whose one paragraph is the list itself keeps it.
     lone = "§ 4 Bilaga till protokollet\n\nNärvaro- och omröstningslista\nStig Nordin\tS\tX\n"
     assert segment(_doc(lone))[-1].text == "Närvaro- och omröstningslista\nStig Nordin\tS\tX"
+
+
+def test_a_decision_to_adjust_the_minutes_at_once_stays_in_the_last_item():
+    text = _TWO_ITEMS + "§ 32 Omedelbar justering\n\nBeslut\n\nProtokollet justerades omedelbart i sin helhet.\n"
+    assert _last(text).text == "Beslut\n\nProtokollet justerades omedelbart i sin helhet."
+    # The note of a digital adjusting under the signatures is end matter.
+    text = _TWO_ITEMS + "Sekreterare: Niklas Berg\nJusterare: Tord Ek\n\nProtokollet justerades digitalt 2024-11-19.\n"
+    assert _last(text).text == "Meddelandena läggs till handlingarna."
