@@ -76,7 +76,14 @@ A signing-service receipt (twoday/Ciceron/Verifikat …, once in the second
 half of the document), a trailing signature block ("Vid protokollet", names,
 "Ordförande", "Arboga den 2021") and trailing footer residue ("Det här
 dokumentet är digitalt signerat", "Transaktionsidentitet") are cut from the
-last item.
+last item. Once the items are known, the end matter inside the last item is
+cut as well (``_end_matter_start``; phrases in ``data/segment.yaml``): a
+letterhead footer (contact lines and lines repeated from earlier text), an
+attachment such as the attendance and voting list ("Bilaga 1 Närvaro- och
+omröstningslista", ANSLAG/BEVIS), a table of contents after the items, a
+"Bilagor" list under the signatures and the signature block itself (roles,
+names, "Name, role", "Role: Name", signature rules, cells side by side). A
+document whose only item would be left without text keeps it.
 
 A document that is only an agenda list (a kallelse, a dagordning: a run of
 at least three numbers counting up, each entry with little text, little text
