@@ -39,7 +39,7 @@ from typing import Any, TextIO
 from index.councils import check
 from index.followups import present
 from index.export import safe_cell
-from index.search import best_snippet, display_title
+from index.search import best_snippet, display_title, search
 from index.store import STATUS_ANSWERED, Archive
 from index.timeline import QUERY_K, _atomic_write, mentions, query_mentions
 from radslag.config import Settings
@@ -421,8 +421,21 @@ def issue_history(
     notes: list[str] = []
     snippets: dict[int, str] = {}
     scores: dict[int, float] = {}
+    # one council and the mentions elsewhere: one search of all councils, its hits split by council
+    wider = filters.with_(council=None) if elsewhere and filters.council else None
+    wide_rows: list[Item] | None = None
     if query:
-        hits, rule, more = query_mentions(archive, query, settings=settings, mode=mode, k=k, filters=filters)
+        if wider is None:
+            hits, rule, more = query_mentions(archive, query, settings=settings, mode=mode, k=k, filters=filters)
+        else:
+            result = search(archive, query, settings=settings, k=k, mode=mode, filters=wider)
+            wide_hits, rule, more = query_mentions(archive, query, settings=settings, k=k, result=result)
+            wide_rows = archive.items(item_ids=[h.item_id for h in wide_hits], enrichment=False)
+            if len(result.hits) >= k:  # the k best of all councils may leave out some of this one's: search it
+                hits, rule, more = query_mentions(archive, query, settings=settings, mode=mode, k=k, filters=filters)
+            else:
+                mine = {r.id for r in wide_rows if _council_of(r)[0] == filters.council}
+                hits = [h for h in wide_hits if h.item_id in mine]
         notes += more
         ids = [h.item_id for h in hits]
         snippets = {h.item_id: h.snippet for h in hits}
@@ -460,15 +473,11 @@ def issue_history(
     if filters.council:
         council = next((c.name for c in archive.councils() if c.key == filters.council), filters.council)
     others: list[LinkedItem] = []
-    if elsewhere and filters.council:
-        wider = filters.with_(council=None)
-        if query:
-            other_hits, _, _ = query_mentions(archive, query, settings=settings, mode=mode, k=k, filters=wider)
-            other_ids = [h.item_id for h in other_hits]
-        else:
+    if wider is not None:
+        if wide_rows is None:
             other_ids = sorted(mentions(archive, topic=topic, settings=settings, filters=wider)[0])
-        other_rows = [r for r in archive.items(item_ids=other_ids, enrichment=False)
-                      if _council_of(r)[0] != filters.council]
+            wide_rows = archive.items(item_ids=other_ids, enrichment=False)
+        other_rows = [r for r in wide_rows if _council_of(r)[0] != filters.council]
         per: dict[str, list[Item]] = defaultdict(list)
         for r in sorted(other_rows, key=lambda r: chronological(when(r)), reverse=True):
             per[_council_of(r)[0]].append(r)
