@@ -20,6 +20,7 @@ from index.search import display_title
 from index.watch import describe, feed_url, item_url, search_url, why
 from radslag.config import Settings
 from radslag.i18n import t
+from radslag.periods import when_label
 from radslag.types import Watch, WatchAlert
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -57,7 +58,7 @@ def _rfc3339(value: str | None) -> str:
 def entry_title(alert: WatchAlert, lang: str) -> str:
     """``2021-09-15 · Hallstahammar Trygghetsråd · 5. Motorburen ungdom``."""
     council = " ".join(x for x in (alert.municipality, alert.body) if x) or "–"
-    return f"{alert.date or t('unknown_date', lang)} · {council} · {display_title(alert.number, alert.title)}"
+    return f"{when_label(alert.date, lang)} · {council} · {display_title(alert.number, alert.title)}"
 
 
 def watch_feed(watch: Watch, alerts: Sequence[WatchAlert], settings: Settings) -> bytes:

@@ -47,6 +47,7 @@ from index.timeline import DENSE_THRESHOLD, QUERY_K
 from radslag.config import Settings
 from radslag.errors import RadslagError
 from radslag.i18n import t
+from radslag.periods import when, when_label
 from radslag.taxonomy import load_taxonomy
 from radslag.types import Filters, Item, Watch, WatchAlert
 
@@ -200,7 +201,7 @@ def item_key(item: Item) -> str:
 def _alert(item: Item, snippet: str, reason: str, score: float | None) -> WatchAlert:
     return WatchAlert(
         id=0, uid="", watch_id=0, item_id=item.id, meeting_id=item.meeting_id, key=item_key(item),
-        source=item.source, date=item.date, body=item.body, municipality=item.municipality, number=item.number,
+        source=item.source, date=when(item), body=item.body, municipality=item.municipality, number=item.number,
         title=item.title, snippet=snippet, reason=reason,
         score=round(float(score), 4) if score is not None else None, created_at="",
     )
@@ -363,7 +364,7 @@ def render_digest(alerts_by_watch: list[tuple[Watch, list[WatchAlert]]], setting
         lines += [f"== {watch.name} ==", describe(watch, lang), t("watch_mail_feed", lang, url=feed_url(settings, watch.id)), ""]
         for a in sorted(alerts, key=lambda a: (a.date or "", a.id)):
             council = " ".join(x for x in (a.municipality, a.body) if x) or "–"
-            lines.append(f"* {a.date or t('unknown_date', lang)} · {council} · {display_title(a.number, a.title)}")
+            lines.append(f"* {when_label(a.date, lang)} · {council} · {display_title(a.number, a.title)}")
             lines.append(f"  {a.snippet}")
             lines.append(f"  {why(a, lang)}")
             if a.item_id is not None:

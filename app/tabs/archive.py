@@ -11,6 +11,7 @@ from app.render import file_name
 from index.store import Archive
 from radslag.config import Settings
 from radslag.i18n import kind_label, t
+from radslag.periods import when_label
 from radslag.safe import shown
 
 TAB_ID = "arkiv"
@@ -22,7 +23,7 @@ def list_meetings(settings: Settings) -> list[list[Any]]:
     lang = settings.language
     with Archive(settings.db_path) as arc:
         rows = arc.meetings()
-    return [[m.id, m.date or t("unknown_date", lang), kind_label(m.kind, lang), shown(m.body), shown(m.municipality),
+    return [[m.id, when_label(m, lang), kind_label(m.kind, lang), shown(m.body), shown(m.municipality),
              m.item_count, shown(file_name(m.source))] for m in rows]
 
 

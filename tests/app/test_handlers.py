@@ -97,3 +97,14 @@ def test_search_tab_searches_once_for_hits_and_timeline(tmp_settings, monkeypatc
     assert 0 < html.count('class="hit"') <= tab.SHOWN
     dates = [label.split(" – ")[0] for label, _ in picks["choices"]]
     assert dates == sorted(dates, reverse=True)  # "date" order: newest first among the shown hits
+
+
+def test_archive_table_dates_a_year_only_meeting_by_its_year(tmp_settings):
+    """The archive tab shows "2021 (år)" like `radslag meetings`, not "okänt datum"."""
+    from tests.archives import write_arboga_year_only
+
+    with Archive(tmp_settings.db_path) as arc:
+        write_arboga_year_only(arc, "Förebyggande rådet 2021", "a1", "Lägesbild", "Epatraktorer.")
+    rows = search_app.list_meetings(tmp_settings)
+    assert [r[1] for r in rows] == ["2021 (år)"]
+    assert [r[1] for r in search_app.list_meetings(tmp_settings.with_(language="en"))] == ["2021 (year)"]

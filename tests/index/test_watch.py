@@ -416,3 +416,18 @@ def test_feed_route_on_a_running_gradio_app(archive, settings):
         assert ET.fromstring(reply.content).find(f"{A}id").text == f"urn:uuid:{watch.uid}"
     finally:
         blocks.close()
+
+
+def test_alert_of_a_meeting_dated_by_year_says_so(archive, settings):
+    """A meeting known only by its year alerts as "2021 (år)", as `radslag meetings` shows it, not "okänt datum"."""
+    watch = add_watch(archive, query="epatraktorer", mode="keyword")
+    doc = Document(source="arboga-2021.txt", text="Lägesbild\nEpatraktorer i centrum.", reader="txt",
+                   content_hash="year-only")
+    meta = MeetingMeta(kind="minutes", body="Förebyggande rådet", municipality="Arboga", year=2021)
+    archive.write_document(doc, meta, [AgendaItem(number="1", title="Lägesbild", text="Epatraktorer i centrum.",
+                                                  start=0, end=1)])
+    run_watches(archive, settings)
+    alert = archive.alerts(watch.id)[0]
+    assert alert.date == "2021"
+    title = _feed(archive, settings, watch).find(f"{A}entry").find(f"{A}title").text
+    assert title.startswith("2021 (år) · Arboga Förebyggande rådet")
