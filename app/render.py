@@ -106,7 +106,6 @@ def timeline_figure(rows: list[dict[str, Any]], title: str, lang: str, colours: 
     import plotly.graph_objects as go
 
     colours = dict(colours or {})
-    fig = go.Figure()
     dated = [r for r in rows if period_date(r["period"], r.get("precision")) and r["item_count"]]
     councils: dict[str, str] = {}
     for r in dated:
@@ -114,30 +113,40 @@ def timeline_figure(rows: list[dict[str, Any]], title: str, lang: str, colours: 
         councils.setdefault(key, r.get("council") or r.get("body") or "–")
     for key in councils:
         colours.setdefault(key, PALETTE[len(colours) % len(PALETTE)])
+    # built as plain data and validated once: add_bar/update_layout per call cost ~5x the CPU of a search's
+    # plot (plotly parses every magic-underscore keyword), measured under load in bench/load.py
+    bars = []
     top = 0
     for key, name in councils.items():
         sel = [r for r in dated if (r.get("council_key") or r.get("body") or "–") == key]
         width = [_PLACE.get(r.get("precision") or "meeting", (None, 6))[1] * 86_400_000 for r in sel]
-        fig.add_bar(x=[period_date(r["period"], r.get("precision")) for r in sel], y=[r["item_count"] for r in sel],
-                    width=width, name=plain(shown(name)), marker_color=colours[key],
-                    # a year-only meeting spans its year: see-through, so dated bars under it still show
-                    marker_opacity=[0.4 if r.get("precision") == "year" else 1.0 for r in sel],
-                    hovertext=[f"{r['period']}: " + t("app_hover2", lang, m=t("app_n_meetings", lang, n=r["meeting_count"]),
-                                                       n=t("app_n_items", lang, n=r["item_count"])) for r in sel],
-                    hoverinfo="text")
+        bars.append({
+            "type": "bar", "x": [period_date(r["period"], r.get("precision")) for r in sel],
+            "y": [r["item_count"] for r in sel], "width": width, "name": plain(shown(name)),
+            # a year-only meeting spans its year: see-through, so dated bars under it still show
+            "marker": {"color": colours[key],
+                       "opacity": [0.4 if r.get("precision") == "year" else 1.0 for r in sel]},
+            "hovertext": [f"{r['period']}: " + t("app_hover2", lang, m=t("app_n_meetings", lang, n=r["meeting_count"]),
+                                                  n=t("app_n_items", lang, n=r["item_count"])) for r in sel],
+            "hoverinfo": "text",
+        })
         top = max([top, *[r["item_count"] for r in sel]])
-    # the title carries the query: a lone surrogate in it would fail the whole answer
-    fig.update_layout(title=plain(title), barmode="stack", height=320, margin=dict(l=50, r=20, t=50, b=40),
-                      legend_title=t("app_council", lang), yaxis_title=t("app_col_items", lang))
-    fig.update_xaxes(type="date", title=t("app_time_axis", lang), tickformat="%Y-%m")  # no English month names
     step = max(1, -(-top // 5))
-    fig.update_yaxes(tick0=0, dtick=step, tickformat="d", rangemode="tozero")
+    layout: dict[str, Any] = {
+        # the title carries the query: a lone surrogate in it would fail the whole answer
+        "title": {"text": plain(title)}, "barmode": "stack", "height": 320,
+        "margin": {"l": 50, "r": 20, "t": 50, "b": 40},
+        "legend": {"title": {"text": t("app_council", lang)}},
+        "xaxis": {"type": "date", "title": {"text": t("app_time_axis", lang)}, "tickformat": "%Y-%m"},  # no English months
+        "yaxis": {"title": {"text": t("app_col_items", lang)}, "tick0": 0, "dtick": step, "tickformat": "d",
+                  "rangemode": "tozero"},
+    }
     if not dated:
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        fig.add_annotation(text=t("app_no_mentions", lang), showarrow=False, x=0.5, y=0.5, xref="paper",
-                           yref="paper", font=dict(size=16, color="#57606a"))
-    return fig
+        layout["xaxis"]["visible"] = False
+        layout["yaxis"]["visible"] = False
+        layout["annotations"] = [{"text": t("app_no_mentions", lang), "showarrow": False, "x": 0.5, "y": 0.5,
+                                  "xref": "paper", "yref": "paper", "font": {"size": 16, "color": "#57606a"}}]
+    return go.Figure(data=bars, layout=layout)
 
 
 def undated_note(rows: list[dict[str, Any]], lang: str) -> str:
