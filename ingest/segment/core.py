@@ -102,6 +102,7 @@ a reader left inside an item stays in its text.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import logging
@@ -565,8 +566,8 @@ def _trim_end_matter(doc: Document, lines: list[_Line], items: list[AgendaItem])
     body = text.find(last.text, last.start) if last.text else -1
     if body < 0:
         return items
-    lo = next((ln.idx for ln in lines if ln.end >= body), len(lines))
-    hi = next((ln.idx for ln in lines if ln.start >= last.end), len(lines))
+    lo = bisect.bisect_left(lines, body, key=lambda ln: ln.end)
+    hi = bisect.bisect_left(lines, last.end, key=lambda ln: ln.start)
     if lo >= hi:
         return items
     cut = _end_matter_start(lines, lo, hi)
