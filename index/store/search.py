@@ -55,3 +55,28 @@ class SearchStore(StorePart):
         for item_id, topic_id in rows:
             out.setdefault(int(item_id), set()).add(str(topic_id))
         return out
+
+    def keyword_group_hits(self, groups: Sequence[str], candidates: Sequence[int]) -> dict[int, int]:
+        """How many of the MATCH expressions ``groups`` each of the ``candidates`` matches.
+
+        The same test as ``keyword_matches(group, candidates)`` per group, but
+        FTS5 is asked one row at a time (``rowid = ?`` beside ``MATCH``, which
+        FTS5 answers by seeking in the terms' doclists) instead of reading a
+        common term's whole doclist and filtering it by the candidates: the
+        cost follows the number of candidates, not the archive's size.
+
+        Returns:
+            ``{candidate: groups matched}`` for every candidate (0 included).
+        """
+        out = dict.fromkeys((int(i) for i in candidates), 0)
+        if not groups or not out:
+            return out
+        # One statement per (candidate, group): a correlated sub-query over json_each
+        # measured ten times slower than these point look-ups (FTS5 re-plans per row).
+        execute = self._conn.execute
+        sql = "SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid = ?"
+        for group in groups:
+            for item_id in out:
+                if execute(sql, (group, item_id)).fetchone() is not None:
+                    out[item_id] += 1
+        return out
