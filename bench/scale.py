@@ -107,7 +107,7 @@ def build(folder: str, n_items: int) -> dict:
     settings = _settings(folder)
     out: dict = {}
     with Archive(settings.db_path) as archive:
-        rep = make_scale.generate(archive, n_items)
+        rep = make_scale.generate(archive, n_items, batch=2000, bulk=True)
         out.update(meetings=rep.meetings, items=rep.items, passages=rep.passages, councils=rep.councils,
                    generate_text_s=rep.seconds)
         t0 = time.perf_counter()
@@ -120,13 +120,18 @@ def build(folder: str, n_items: int) -> dict:
         for stage in ("passages", "vectors", "enrichment"):
             archive.mark_stage(docs, stage)
         t0 = time.perf_counter()
-        out["followups_detected"] = detect_meeting_followups(archive)
+        meeting_ids = sorted(archive.meeting_councils())
+        out["followups_detected"] = sum(  # chunks of meetings: the items of a million are not held at once
+            detect_meeting_followups(archive, meeting_ids[lo:lo + 5000]) for lo in range(0, len(meeting_ids), 5000))
         out["followups_s"] = round(time.perf_counter() - t0, 2)
         t0 = time.perf_counter()
         with archive.transaction():
             relink(archive, settings, vectors=vi.item_means(archive))
             archive.mark_stage(docs, "links")
         out["threads_full_s"] = round(time.perf_counter() - t0, 2)
+        t0 = time.perf_counter()
+        archive.optimize_keyword_index()  # one FTS5 segment, as after a bulk import
+        out["fts_optimize_s"] = round(time.perf_counter() - t0, 2)
         out["thread_links"] = len(archive.thread_links())
         out["planted"] = [(p.marker, p.item_id, p.municipality, p.body) for p in rep.planted]
     out["build_peak_rss_mb"] = peak_mb()
