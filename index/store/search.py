@@ -10,11 +10,43 @@ import json
 from collections.abc import Sequence
 
 from index.store.base import StorePart
-from radslag.types import Passage
+from radslag.types import Filters, Passage
+
+
+#: Filter results kept per archive connection (see :meth:`SearchStore.allowed_item_ids`).
+FILTER_CACHE_SIZE = 16
 
 
 class SearchStore(StorePart):
     """Reads for :mod:`index.search`."""
+
+    def change_stamp(self) -> tuple[int, int]:
+        """Changes as this connection sees them: another connection's commit or a write of its own moves it."""
+        return self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes
+
+    def allowed_item_ids(self, filters: Filters | None) -> frozenset[int] | None:
+        """``filter_item_ids`` resolved once per filter and archive version.
+
+        A search with a filter needs the ids of every item passing it; at a
+        million items that query (Python name rules over every meeting) costs
+        more than the search. The sets are kept per connection until the
+        archive changes (:meth:`change_stamp`), at most
+        :data:`FILTER_CACHE_SIZE` of them.
+        """
+        if not filters:
+            return None
+        stamp = self.change_stamp()
+        cache = self.__dict__.get("_filter_cache")
+        if cache is None or cache[0] != stamp:
+            cache = self.__dict__["_filter_cache"] = (stamp, {})
+        sets = cache[1]
+        got = sets.get(filters)
+        if got is None:
+            got = frozenset(self.filter_item_ids(filters) or ())  # type: ignore[attr-defined]
+            if len(sets) >= FILTER_CACHE_SIZE:
+                sets.pop(next(iter(sets)))
+            sets[filters] = got
+        return got
 
     def passage_meetings(self, passage_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
         """``{passage id: (item id, meeting id)}`` for the given passages (one query)."""

@@ -98,6 +98,21 @@ def test_filters_fold_swedish_letters(archive):
     assert len(archive.items(Filters(body="rådet"))) == 2
 
 
+def test_filter_sets_are_cached_until_the_archive_changes(archive, tmp_path):
+    archive.write_document(make_doc("a.txt", digest="1"), meta(municipality="Västerås"), make_items())
+    west = Filters(municipality="Västerås")
+    first = archive.allowed_item_ids(west)
+    assert first == archive.filter_item_ids(west) and archive.allowed_item_ids(None) is None
+    assert archive.allowed_item_ids(west) is first  # resolved once
+    archive.write_document(make_doc("b.txt", digest="2"), meta(municipality="Västerås"), make_items())
+    second = archive.allowed_item_ids(west)
+    assert second == archive.filter_item_ids(west) and len(second) > len(first)
+    # a write by another connection (another process's ingest) is seen too
+    with Archive(archive.path) as other:
+        other.write_document(make_doc("c.txt", digest="3"), meta(municipality="Västerås"), make_items())
+    assert archive.allowed_item_ids(west) == archive.filter_item_ids(west) and len(archive.allowed_item_ids(west)) > len(second)
+
+
 def test_items_carry_enrichment_as_json_lists(archive):
     mid, _, _ = archive.write_document(make_doc(), meta(), make_items())
     first = archive.items(meeting_id=mid)[0]
