@@ -3,10 +3,11 @@
 A section starts at a heading line (a listed name from
 ``ingest/data/sections.yaml``, a "<Nämnden>s beslut" pattern, or a label
 ``Beslut:`` that opens a line) and runs to the next section heading or the
-end of the item. Headings that recur as standalone heading lines in several
-items of the same document are sections too (kind ``ovrigt``), so a
-template's own section names ("Beredning", "Föredragning") are learnt from
-the document instead of a list.
+end of the item. Headings that recur as standalone heading lines, each opening a block (after
+a blank line), in several items of the same document are sections too (kind
+``ovrigt``), so a template's own section names ("Beredning", "Föredragning")
+are learnt from the document instead of a list; an entry that recurs inside
+lists ("Socialnämnden" under "Beslutet skickas till") is not.
 """
 
 from __future__ import annotations
@@ -103,16 +104,31 @@ def _headingish(line: str, max_words: int) -> bool:
     return len(_WORD.findall(t)) <= max_words
 
 
-def _standalone_lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Lines in ``text[start:end]`` followed by more text: ``(line_start, line_end, stripped)``."""
-    out: list[tuple[int, int, str]] = []
+def _standalone_lines(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int, str, bool]]:
+    """Lines in ``text[start:end]`` followed by more text.
+
+    Returns ``(line_start, line_end, stripped, heading_shaped)``;
+    ``heading_shaped`` is True for a line that opens a block (the first line,
+    or one after a blank line) and does not stand directly over another short
+    heading-like line: a heading does, while an entry of a list ("Socialnämnden"
+    / "Löneenheten" under "Beslutet skickas till", documents under
+    "Beslutsunderlag") stands inside a run of such lines.
+    """
+    rows: list[tuple[int, int, str, bool]] = []
     pos = start
+    apart = True
     for ln in text[start:end].split("\n"):
         s = ln.strip()
         if s:
-            out.append((pos, pos + len(ln), s))
+            rows.append((pos, pos + len(ln), s, apart))
+        apart = not s
         pos += len(ln) + 1
-    return out[:-1]
+    out: list[tuple[int, int, str, bool]] = []
+    for k, (a, b, s, apart) in enumerate(rows[:-1]):
+        _, _, ns, napart = rows[k + 1]
+        in_run = not napart and _headingish(ns, max_words)
+        out.append((a, b, s, apart and not in_run))
+    return out
 
 
 def add_sections(text: str, items: list[AgendaItem]) -> None:
@@ -128,16 +144,16 @@ def add_sections(text: str, items: list[AgendaItem]) -> None:
     for it in items:
         body_start = text.find(it.text, it.start) if it.text else it.end
         body_start = it.start if body_start < 0 else body_start
-        lines = _standalone_lines(text, body_start, it.end)
+        lines = _standalone_lines(text, body_start, it.end, spec.recurring_max_words)
         per_item.append(lines)
-        seen = {_norm(s) for _, _, s in lines if _headingish(s, spec.recurring_max_words)}
+        seen = {_norm(s) for _, _, s, shaped in lines if shaped and _headingish(s, spec.recurring_max_words)}
         recurring.update(seen)
     learnt = {
         k for k, n in recurring.items() if n >= spec.recurring_min_items and k not in spec.names
     } if len(items) >= spec.recurring_min_items else set()
     for it, lines in zip(items, per_item):
         found: list[Section] = []
-        for a, b, s in lines:
+        for a, b, s, shaped in lines:
             if not s.lstrip("*#_ ")[:1].isupper():
                 continue  # a heading starts with a capital; "… förslag till beslut i nämnden:" is prose
             kind = section_kind(s)
@@ -146,7 +162,7 @@ def add_sections(text: str, items: list[AgendaItem]) -> None:
                 lab = _label_kind(s)
                 if lab:
                     kind, title = lab
-                elif _norm(s) in learnt and _headingish(s, spec.recurring_max_words):
+                elif shaped and _norm(s) in learnt and _headingish(s, spec.recurring_max_words):
                     kind = "ovrigt"
             if kind is None:
                 continue

@@ -552,3 +552,15 @@ def test_a_decision_to_adjust_the_minutes_at_once_stays_in_the_last_item():
     # The note of a digital adjusting under the signatures is end matter.
     text = _TWO_ITEMS + "Sekreterare: Niklas Berg\nJusterare: Tord Ek\n\nProtokollet justerades digitalt 2024-11-19.\n"
     assert _last(text).text == "Meddelandena läggs till handlingarna."
+
+
+def test_an_entry_recurring_in_recipient_lists_is_no_learnt_section_but_a_recurring_heading_is():
+    from ingest.segment import analyze
+
+    item = (
+        "§ {n} Ärende {n}\n\nBeredning\n\nFörvaltningen har berett ärendet {n}.\n\n"
+        "Beslut\n\nNämnden bifaller förslaget.\n\nBeslutet skickas till\n\nEmma Strand\nSocialnämnden\nLöneenheten\n\n"
+    )
+    text = "Kommunfullmäktige\nProtokoll 2024-09-23\n\n" + "".join(item.format(n=n) for n in (1, 2, 3))
+    titles = [[s.title for s in it.sections] for it in analyze(_doc(text)).items]
+    assert titles == [["Beredning", "Beslut", "Beslutet skickas till"]] * 3
