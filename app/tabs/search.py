@@ -128,13 +128,13 @@ def _run_search(settings: Settings, query: str, mode: str, body: str, municipali
     payload = result.to_json()
     res_json.write_text(json.dumps(mask_value(payload) if masking_on() else payload, ensure_ascii=False, indent=2),
                         encoding="utf-8")
-    res_csv = download_path(f"traffar-{name}.csv")
+    res_csv = res_json.with_name(f"traffar-{name}.csv")  # one fresh folder per search holds its files
     _hits_csv(result, res_csv)
     fig, tl_csv, tl_note = None, None, tl_error
     if tl is not None:
         rows = [vars(r) for r in tl.rows]
         fig = timeline_figure(rows, t("app_when_title", lang, query=query), lang, palette)
-        tl_csv = download_path(f"tidslinje-{name}.csv")
+        tl_csv = res_json.with_name(f"tidslinje-{name}.csv")
         tl.to_csv(tl_csv)
         tl_note = "  \n".join(x for x in (t("app_rule_query", lang), undated_note(rows, lang)) if x)
     return (render_hits(result, lang, dates, ocr), gr.update(choices=picks, value=picks[0][1] if picks else None),
