@@ -34,14 +34,14 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Iterable, TextIO
 
 from index.councils import check
 from index.followups import present
 from index.export import safe_cell
 from index.search import best_snippet, display_title, search
 from index.store import STATUS_ANSWERED, Archive
-from index.timeline import QUERY_K, _atomic_write, mentions, query_mentions
+from index.timeline import DENSE_THRESHOLD, QUERY_K, _atomic_write, mentions, query_mentions, threshold_note
 from radslag.config import Settings
 from radslag.councils import council_key, council_name
 from radslag.errors import RadslagError
@@ -348,11 +348,24 @@ def _followups(archive: Archive, item_ids: set[int], meeting_ids: set[int]) -> d
     return out
 
 
-def _thread_links(archive: Archive, rows: dict[int, Item]) -> dict[int, list[LinkedItem]]:
-    """Stored thread links from the history's items to items of other councils."""
-    links = archive.thread_links_of(rows)
+def _thread_links(archive: Archive, rows: dict[int, Item], links: list | None = None,
+                  items: dict[int, Item] | None = None) -> dict[int, list[LinkedItem]]:
+    """Stored thread links from the history's items to items of other councils.
+
+    Args:
+        links, items: Links and linked items already read for a superset of
+            ``rows`` (:func:`topic_histories`); read here when None.
+    """
+    if links is None:
+        links = archive.thread_links_of(rows)
+    else:
+        links = [x for x in links if x.src_item_id in rows or x.dst_item_id in rows]
+    links = sorted(links, key=lambda x: (x.src_item_id, x.dst_item_id))  # not the order SQLite happened to read
     other_ids = {x for link in links for x in (link.src_item_id, link.dst_item_id)} - set(rows)
-    others = {r.id: r for r in archive.items(item_ids=other_ids, enrichment=False)} if other_ids else {}
+    if items is not None:
+        others = {i: items[i] for i in other_ids if i in items}
+    else:
+        others = {r.id: r for r in archive.items(item_ids=other_ids, enrichment=False)} if other_ids else {}
     out: dict[int, list[LinkedItem]] = defaultdict(list)
     for link in links:
         for mine, theirs in ((link.src_item_id, link.dst_item_id), (link.dst_item_id, link.src_item_id)):
@@ -367,6 +380,46 @@ def _thread_links(archive: Archive, rows: dict[int, Item]) -> dict[int, list[Lin
 
 def _order_key(entry: HistoryEntry) -> tuple:
     return chronological(entry.when), entry.meeting_id
+
+
+def _entries(rows: dict[int, Item], snippets: dict[int, str], scores: dict[int, float | None],
+             fus: dict[int, list[HistoryFollowUp]], linked: dict[int, list[LinkedItem]],
+             order: str) -> list[HistoryEntry]:
+    """The history's entries of ``rows`` (reading order): meetings newest (or oldest) first, undated last."""
+    entries = []
+    for r in rows.values():
+        key, name = _council_of(r)
+        entries.append(HistoryEntry(
+            item_id=r.id, meeting_id=r.meeting_id, when=when(r), precision=precision(r), date=r.date, year=r.year,
+            month=r.month, municipality=r.municipality, body=r.body, council=name, council_key=key, kind=r.kind,
+            source=r.source, item_number=r.number, item_title=r.title, snippet=snippets.get(r.id, ""),
+            pages=r.pages, dnr=r.dnr, score=scores.get(r.id), followups=fus.get(r.id, []),
+            linked=linked.get(r.id, []),
+        ))
+    ordinal = {r.id: r.ordinal for r in rows.values()}
+    newest = order == "newest"
+    # meetings newest (or oldest) first; items of one meeting in agenda order
+    dated = sorted(sorted((e for e in entries if e.when), key=lambda e: ordinal[e.item_id]),
+                   key=_order_key, reverse=newest)
+    undated = sorted((e for e in entries if not e.when), key=lambda e: (e.meeting_id, ordinal[e.item_id]))
+    return dated + undated
+
+
+def _council_name(archive: Archive, filters: Filters) -> str | None:
+    if not filters.council:
+        return None
+    return next((c.name for c in archive.councils() if c.key == filters.council), filters.council)
+
+
+def _elsewhere(other_rows: list[Item]) -> list[LinkedItem]:
+    """Mentions in other councils: each council's newest :data:`ELSEWHERE_PER_COUNCIL`, councils by name."""
+    per: dict[str, list[Item]] = defaultdict(list)
+    for r in sorted(other_rows, key=lambda r: chronological(when(r)), reverse=True):
+        per[_council_of(r)[0]].append(r)
+    others: list[LinkedItem] = []
+    for key in sorted(per, key=lambda k: _council_of(per[k][0])[1]):
+        others += [_linked_item(r, ELSEWHERE, None) for r in per[key][:ELSEWHERE_PER_COUNCIL]]
+    return others
 
 
 def issue_history(
@@ -453,37 +506,92 @@ def issue_history(
             snippets[r.id] = best_snippet(archive, r, topic_label or topic, passages=passages.get(r.id, []))[0]
     fus = _followups(archive, set(rows), {r.meeting_id for r in rows.values()})
     linked = _thread_links(archive, rows)
-    entries = []
-    for r in rows.values():
-        key, name = _council_of(r)
-        entries.append(HistoryEntry(
-            item_id=r.id, meeting_id=r.meeting_id, when=when(r), precision=precision(r), date=r.date, year=r.year,
-            month=r.month, municipality=r.municipality, body=r.body, council=name, council_key=key, kind=r.kind,
-            source=r.source, item_number=r.number, item_title=r.title, snippet=snippets.get(r.id, ""),
-            pages=r.pages, dnr=r.dnr, score=scores.get(r.id), followups=fus.get(r.id, []),
-            linked=linked.get(r.id, []),
-        ))
-    ordinal = {r.id: r.ordinal for r in rows.values()}
-    newest = order == "newest"
-    # meetings newest (or oldest) first; items of one meeting in agenda order
-    dated = sorted(sorted((e for e in entries if e.when), key=lambda e: ordinal[e.item_id]),
-                   key=_order_key, reverse=newest)
-    undated = sorted((e for e in entries if not e.when), key=lambda e: (e.meeting_id, ordinal[e.item_id]))
-    council = None
-    if filters.council:
-        council = next((c.name for c in archive.councils() if c.key == filters.council), filters.council)
+    entries = _entries(rows, snippets, scores, fus, linked, order)
+    council = _council_name(archive, filters)
     others: list[LinkedItem] = []
     if wider is not None:
         if wide_rows is None:
             other_ids = sorted(mentions(archive, topic=topic, settings=settings, filters=wider)[0])
             wide_rows = archive.items(item_ids=other_ids, enrichment=False)
-        other_rows = [r for r in wide_rows if _council_of(r)[0] != filters.council]
-        per: dict[str, list[Item]] = defaultdict(list)
-        for r in sorted(other_rows, key=lambda r: chronological(when(r)), reverse=True):
-            per[_council_of(r)[0]].append(r)
-        for key in sorted(per, key=lambda k: _council_of(per[k][0])[1]):
-            others += [_linked_item(r, ELSEWHERE, None) for r in per[key][:ELSEWHERE_PER_COUNCIL]]
+        others = _elsewhere([r for r in wide_rows if _council_of(r)[0] != filters.council])
     return IssueHistory(
         query=query, topic=topic, topic_label=topic_label, council=council, council_key=filters.council,
-        order=order, entries=dated + undated, elsewhere=others, mention_rule=rule, notes=notes,
+        order=order, entries=entries, elsewhere=others, mention_rule=rule, notes=notes,
     )
+
+
+def topic_histories(
+    archive: Archive,
+    topics: Iterable[str],
+    *,
+    filters: Filters | None = None,
+    order: str = "newest",
+    elsewhere: bool = True,
+) -> dict[str, IssueHistory]:
+    """The history of each of several topics, in one pass over the archive.
+
+    What :func:`issue_history` gives for ``topic=`` one topic at a time (the
+    same entries, follow-ups, links and mentions elsewhere), read with one
+    query per kind of record for all topics together instead of one set of
+    queries per topic (``radslag publish`` shows a history for every topic of
+    a council).
+
+    Args:
+        archive: The open archive.
+        topics: Topic ids or labels.
+        filters, order, elsewhere: As for :func:`issue_history`.
+
+    Returns:
+        ``{topic id: history}`` in the order the topics were given.
+
+    Raises:
+        ValueError: For an unknown order.
+        FilterError: For an unknown topic or filter value.
+    """
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
+    filters = check(archive, filters)
+    taxonomy = load_taxonomy()
+    label_of = {tp.id: tp.label_sv for tp in taxonomy}
+    wanted = list(dict.fromkeys(resolve_topic((tp or "").strip(), taxonomy) for tp in topics))
+    if not wanted:
+        return {}
+    wider = filters.with_(council=None) if elsewhere and filters.council else None
+    # the one pass: every item in scope with its topics (a topic matches by id or label, as the topic filter does)
+    scope = archive.items(wider if wider is not None else filters)
+    folded = {tid: tid.casefold() for tid in wanted}
+    members: dict[str, list[Item]] = {tid: [] for tid in wanted}
+    for r in scope:
+        for tid in wanted:
+            if any(tp.id == tid or (tp.label or "").casefold() == folded[tid] for tp in r.topics):
+                members[tid].append(r)
+    mine = [r for r in scope if wider is None or _council_of(r)[0] == filters.council]
+    shown = {r.id for tid in wanted for r in members[tid]} & {r.id for r in mine}
+    rows_all = {r.id: r for r in mine if r.id in shown}
+    passages = archive.items_passages(list(rows_all))
+    fus = _followups(archive, set(rows_all), {r.meeting_id for r in rows_all.values()})
+    links = archive.thread_links_of(rows_all) if rows_all else []
+    link_ids = {x for link in links for x in (link.src_item_id, link.dst_item_id)}
+    linked_items = {r.id: r for r in archive.items(item_ids=link_ids, enrichment=False)} if link_ids else {}
+    council = _council_name(archive, filters)
+    rule = threshold_note("topic", DENSE_THRESHOLD)
+    out: dict[str, IssueHistory] = {}
+    for tid in wanted:
+        label = label_of[tid]
+        rows = {r.id: r for r in members[tid] if r.id in rows_all}
+        scores: dict[int, float | None] = {}
+        snippets: dict[int, str] = {}
+        for r in rows.values():
+            tag = next((tp for tp in r.topics if tp.id == tid), None)
+            scores[r.id] = round(tag.score, 4) if tag else None
+            snippets[r.id] = best_snippet(archive, r, label or tid, passages=passages.get(r.id, []))[0]
+        linked = _thread_links(archive, rows, links=links, items=linked_items)
+        others: list[LinkedItem] = []
+        if wider is not None:
+            others = _elsewhere([r for r in members[tid] if _council_of(r)[0] != filters.council])
+        out[tid] = IssueHistory(
+            query=None, topic=tid, topic_label=label, council=council, council_key=filters.council, order=order,
+            entries=_entries(rows, snippets, scores, {i: fus.get(i, []) for i in rows}, linked, order),
+            elsewhere=others, mention_rule=rule, notes=[],
+        )
+    return out

@@ -2,7 +2,7 @@
 
 :func:`collect` reads one council's meetings (each item split into its
 sections, the Beslut section first), the council's issue histories (one per
-topic its items carry, :func:`index.history.issue_history`), its open
+topic its items carry, :func:`index.history.topic_histories`), its open
 follow-ups and a "lätt svenska" summary per meeting (:mod:`publish.easy`).
 Nothing here escapes or masks: :mod:`publish.render` does that for every
 string it writes, and :mod:`publish.search_index` for the search index.
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from index.followups import followups as stored_followups
-from index.history import IssueHistory, issue_history
+from index.history import IssueHistory, topic_histories
 from index.store import STATUS_OPEN, Archive
 from index.threads import is_procedural
 from publish.easy import SummaryItem, SummaryLine, summarise
@@ -182,8 +182,11 @@ def collect(archive: Archive, settings: Settings | None, council: Council) -> Si
         ])
         views.append(MeetingView(m, _meeting_page(m), when(m), PurePath(m.source).name, ivs, summary))
     issues = []
-    for tid in sorted(topic_items, key=lambda x: (-len(topic_items[x]), topic_label[x].casefold())):
-        history = issue_history(archive, settings, topic=tid, filters=filters, order="oldest", elsewhere=False)
+    ranked = sorted(topic_items, key=lambda x: (-len(topic_items[x]), topic_label[x].casefold()))
+    # every topic's history in one pass over the archive (issue_history per topic read it once per topic)
+    histories = topic_histories(archive, ranked, filters=filters, order="oldest", elsewhere=False)
+    for tid in ranked:
+        history = histories[tid]
         if history.entries:
             issues.append(IssueView(tid, history.topic_label or topic_label[tid], f"{slug(tid)}.html", history))
     open_followups = [f for f in followups if f.status == STATUS_OPEN]
