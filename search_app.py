@@ -6,7 +6,7 @@ module per tab, lives in ``app/``; the names below stay importable from here.
 
 from __future__ import annotations
 
-from app import CSS, TABS, build_app, ensure_archive, main  # noqa: F401
+from app import CSS, TABS, build_app, ensure_archive, frontend_i18n, main  # noqa: F401
 from app.common import choices  # noqa: F401
 from app.detail import item_view, meeting_view  # noqa: F401
 from app.render import render_hits, render_item_view, render_meeting_view, timeline_figure  # noqa: F401

@@ -83,6 +83,44 @@ a.original {display:inline-block; margin:4px 0; font-weight:600}
 """
 
 
+#: Words Gradio's frontend draws itself (the upload box), by its translation key: the string table's key.
+FRONTEND_WORDS = {
+    "upload_text.drop_file": "app_upload_drop",
+    "common.or": "app_upload_or",
+    "upload_text.click_to_upload": "app_upload_click",
+}
+
+
+def gradio_locales() -> list[str]:
+    """The languages Gradio's frontend ships words for (its asset files ``sv-<hash>.js``, …), with en and sv."""
+    import re
+
+    assets = Path(gr.__file__).parent / "templates" / "frontend" / "assets"
+    found = {"en", "sv"}
+    pattern = re.compile(r"^([a-z]{2}(?:-[A-Z]{2})?)-[A-Za-z0-9_-]{8}\.js$")
+    try:
+        for path in assets.iterdir():
+            match = pattern.match(path.name)
+            if match:
+                found.add(match.group(1))
+    except OSError:
+        pass
+    return sorted(found)
+
+
+def frontend_i18n(lang: str) -> gr.I18n:
+    """Gradio's own words (:data:`FRONTEND_WORDS`) in the app's language, whatever the browser's.
+
+    Gradio's frontend picks its words by the browser's language, so a Swedish
+    app in an English browser showed "Drop File Here" (and an English one in a
+    Swedish browser "Släpp fil här"). The same words are given for every
+    language Gradio knows, as flat keys, which its lookup finds before its own
+    nested ones.
+    """
+    words = {key: t(name, lang) for key, name in FRONTEND_WORDS.items()}
+    return gr.I18n(**{locale: dict(words) for locale in gradio_locales()})
+
+
 def ensure_archive(settings: Settings, corpus: Path = CORPUS_DIR) -> None:
     """Ingest ``corpus`` when the archive has no meetings yet (progress on stderr)."""
     with Archive(settings.db_path) as arc:
@@ -237,7 +275,7 @@ def main(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 
     blocks = build_app(settings)
     print(t("serve_running", settings.language, host=host, port=port), flush=True)
     blocks.launch(server_name=host, server_port=port, prevent_thread_lock=True, css=CSS,
-                  footer_links=[], quiet=True)
+                  footer_links=[], quiet=True, i18n=frontend_i18n(settings.language))
     from app.detail import add_original_route
 
     add_original_route(blocks.app, settings)  # /original/<item id>: the item's own file, at its page

@@ -305,7 +305,8 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860, corp
     options = launch_options(settings, host, port, auth)
     try:
         # never blocks here: the address is printed once the server really listens
-        app.launch(prevent_thread_lock=True, css=getattr(search_app, "CSS", None), **options)
+        app.launch(prevent_thread_lock=True, css=getattr(search_app, "CSS", None),
+                   i18n=search_app.frontend_i18n(lang), **options)  # Gradio's own words in the app's language
     except OSError as exc:
         raise _bind_error(host, port, exc, lang) from None
     from app.detail import add_original_route
