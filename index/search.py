@@ -2,11 +2,12 @@
 
 Both sides rank *agenda items*: the keyword side directly (FTS5 rows are
 items), the dense side from each item's passages (:func:`item_scores`).
-Hybrid fusion (:func:`fuse`) is convex on scores, not ranks: an item's score
-is its dense item score (a cosine, comparable across queries, archive sizes
-and filters) plus :data:`KEYWORD_WEIGHT` times the keyword evidence, the
+Hybrid fusion (:mod:`index.fusion`) is convex on scores, not ranks: an item's
+score is its dense item score (a cosine, comparable across queries, archive
+sizes and filters) plus :data:`KEYWORD_WEIGHT` times the keyword evidence, the
 share of the query's terms the item matches (BM25 only orders items of equal
-share), plus the taxonomy's bonus. Keyword search thus lifts an item the
+share) and the share its title matches (an item the query names by case
+number counts as matching all), plus the taxonomy's bonus. Keyword search thus lifts an item the
 dense side also finds when the words agree, and brings in items the dense
 side missed, without a long paraphrase's one generic word drowning the
 semantic side (measured in bench/quality.py; reciprocal rank fusion, the
@@ -25,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from index import lemmas
+from index import fusion, lemmas
 from index.keyword import analyze, match_query, query_groups
 from index.store import Archive
 from radslag.config import Settings
@@ -39,17 +40,10 @@ ORDERS = ("relevance", "date")
 #: RRF constant from Cormack et al. (2009); 60 is the customary value
 #: (:func:`rrf`, kept for callers fusing rank lists; hybrid search uses :func:`fuse`).
 RRF_K = 60
-#: Hybrid fusion (:func:`fuse`): weight of the keyword evidence (0..1) added to
-#: the dense item score (a cosine), i.e. a convex combination with dense weight
-#: 1/(1 + 0.04) = 0.96 on the cosine scale, where the top items of a query lie
-#: a few hundredths apart. Fitted on the dev half of the team's queries
-#: (``bench/quality.py``): nDCG@10 dev 0.717 against 0.694 for dense alone and
-#: 0.686 for weighted RRF; 0.03 and 0.05 give 0.710-0.715.
-KEYWORD_WEIGHT = 0.04
-#: Share of the keyword evidence that is BM25 (divided by the query's best
-#: BM25), the rest being the share of query terms matched: BM25 only orders
-#: items that match as much of the query (0.1 on dev: 0.717; 0: 0.716; 0.3: 0.709).
-BM25_SHARE = 0.1
+#: Hybrid fusion's weights live in :mod:`index.fusion` (the rule and its
+#: figures); named here for the taxonomy's weight and older callers.
+KEYWORD_WEIGHT = fusion.KEYWORD_WEIGHT
+BM25_SHARE = fusion.BM25_SHARE
 #: How many candidates each side contributes before fusion.
 CANDIDATES = 100
 #: BM25 weights of the FTS5 columns: a term in the title counts twice.
@@ -426,25 +420,17 @@ def fuse(
 ) -> dict[int, float]:
     """Combine the two sides into one score per item.
 
-    Hybrid: ``dense + KEYWORD_WEIGHT * coverage * ((1 - BM25_SHARE) +
-    BM25_SHARE * bm25 / best_bm25)``. ``dense`` is the item's dense score
-    (:func:`item_scores`); an item only the keyword side found gets the
-    lowest dense score among the dense candidates (0 when the dense side
-    did not run), so it ranks by its keyword evidence below the items both
-    sides found. ``coverage`` is :func:`keyword_coverage` (1.0 for an item
-    missing from it). One mode alone: that side's own scores.
+    Hybrid: :func:`index.fusion.fuse` with ``coverage`` as its only keyword
+    evidence (no title share, no case numbers: :func:`search` gathers those
+    with :func:`index.fusion.keyword_evidence`): ``dense + KEYWORD_WEIGHT *
+    coverage * ((1 - BM25_SHARE) + BM25_SHARE * bm25 / best_bm25)``; an item
+    only the keyword side found starts from the lowest dense score (0 when
+    the dense side did not run); 1.0 for an item missing from ``coverage``.
+    One mode alone: that side's own scores.
     """
     if mode != "hybrid":
         return dict(keyword or dense)
-    cover = coverage or {}
-    scores = dict(dense)
-    floor = min(scores.values()) if scores else 0.0
-    best = max((s for _, s in keyword), default=0.0)
-    for item_id, bm25 in keyword:
-        share = BM25_SHARE * bm25 / best if best > 0 else 0.0
-        evidence = cover.get(item_id, 1.0) * (1.0 - BM25_SHARE + share)
-        scores[item_id] = scores.get(item_id, floor) + KEYWORD_WEIGHT * evidence
-    return scores
+    return fusion.fuse(keyword, dense, fusion.KeywordEvidence(coverage=dict(coverage or {})))
 
 
 _WORD = re.compile(r"\w[\w\-§]*", re.UNICODE)
@@ -622,7 +608,12 @@ def search(
                 "Semantisk sökning kunde inte köras; resultaten bygger bara på nyckelord "
                 f"(dense search unavailable, keyword results only): {exc}"
             )
-    fused = fuse(mode, keyword, dense, coverage if mode == "hybrid" else None)
+    if mode == "hybrid":
+        evidence = fusion.keyword_evidence(archive, query, keyword, dense, coverage)
+        coverage = evidence.coverage  # an item named by its case number vouches for itself in the cutoff
+        fused = fusion.fuse(keyword, dense, evidence)
+    else:
+        fused = fuse(mode, keyword, dense, None)
     boosted = topic_boost(archive, query, list(fused)) if mode == "hybrid" and fused else {}
     for item_id, bonus in boosted.items():
         fused[item_id] += bonus
