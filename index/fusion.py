@@ -127,10 +127,8 @@ def title_coverage(archive: Archive, query: str, item_ids: list[int]) -> dict[in
     groups = _groups(query)
     if not groups or not item_ids:
         return {}
-    hits = dict.fromkeys(item_ids, 0)
-    for group in groups:
-        for rowid in archive.keyword_matches("{title} : (" + group + ")", item_ids):
-            hits[rowid] += 1
+    # each candidate looked up by rowid, as keyword_coverage does: the cost follows the candidates
+    hits = archive.keyword_group_hits(["{title} : (" + group + ")" for group in groups], item_ids)
     return {i: n / len(groups) for i, n in hits.items() if n}
 
 
