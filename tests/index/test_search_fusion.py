@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from index import fusion
 from index import search as S
 from index.store import Archive
 from radslag.types import AgendaItem, Document, MeetingMeta, Passage
@@ -76,3 +77,59 @@ def test_keyword_only_items_start_from_the_lowest_dense_score_or_zero():
     assert alone[6] == pytest.approx(S.KEYWORD_WEIGHT * (1 - S.BM25_SHARE / 2)) and _order(alone) == [6, 5]
     assert S.fuse("hybrid", [], [(1, 0.9)], {}) == {1: 0.9}
     assert S.fuse("keyword", [(5, 4.0)], [], None) == {5: 4.0} and S.fuse("dense", [], [(1, 0.9)], None) == {1: 0.9}
+
+
+# -- the product's hybrid mode uses index.fusion's evidence ----------------------
+
+
+class _FakeDense:
+    """A dense side without a model: fixed ``(item_id, score)`` list, cosine = score."""
+
+    def __init__(self, ranked):
+        self.ranked = ranked
+
+    def ranking(self, archive, query, limit, allowed):
+        ranked = [(i, s) for i, s in self.ranked if allowed is None or i in allowed][:limit]
+        return ranked, {}, dict(ranked)
+
+
+@pytest.fixture
+def titled(tmp_path, monkeypatch):
+    """Items: a case-numbered report, one titled "Klotter", one mentioning klotter in passing, fillers."""
+    from radslag.config import load_settings
+
+    arc = Archive(tmp_path / "t.sqlite")
+    rows = [("Delårsrapport 2025", "Nämnden godkänner rapporten.", "KS-2025-00620"),
+            ("Klotter vid skolan", "Fastigheten saneras.", None),
+            ("Övrigt", "Klotter vid skolan nämndes, klotter igen, och budgeten.", None),
+            *[(f"Punkt {n}", "Budgeten för nästa år diskuterades.", None) for n in range(4)]]
+    items = [AgendaItem(number=str(n), title=t, text=b, start=0, end=len(b), dnr=d)
+             for n, (t, b, d) in enumerate(rows, 1)]
+    mid, _, _ = arc.write_document(Document("m.txt", "x", "txt", "h"), MeetingMeta(kind="minutes"), items)
+    ids = arc.item_ids(mid)
+    settings = load_settings(archive_dir=tmp_path / "no-index", embed=False, enrich=False)
+    fake = _FakeDense([(ids[2], 0.84), (ids[1], 0.83), (ids[0], 0.80), *[(i, 0.79) for i in ids[3:]]])
+    monkeypatch.setattr(S.DenseSearcher, "get", classmethod(lambda cls, s: fake))
+    yield arc, ids, settings
+    arc.close()
+
+
+def test_hybrid_search_lifts_the_item_titled_with_the_query(titled):
+    arc, (report, title, passing, *_), settings = titled
+    got = S.search(arc, "klotter skolan", settings=settings, mode="hybrid", cutoff=False)
+    assert got.modes_used == ["keyword", "dense"]
+    ranked = [h.item_id for h in got.hits]
+    assert ranked[:2] == [title, passing]  # dense put the mention in passing a hundredth ahead
+    w, t = S.KEYWORD_WEIGHT, fusion.TITLE_WEIGHT
+    # both match every query term; only the first has them in its title (BM25 orders within BM25_SHARE)
+    assert 0.83 + w * (1 - S.BM25_SHARE + t) <= got.hits[0].score <= 0.83 + w * (1 + t) + 1e-6
+    assert 0.84 + w * (1 - S.BM25_SHARE) <= got.hits[1].score <= 0.84 + w + 1e-6
+
+
+def test_hybrid_search_finds_the_item_named_by_its_case_number_and_keeps_it_past_the_cutoff(titled):
+    arc, (report, *_), settings = titled
+    got = S.search(arc, "Dnr KS-2025-00620", settings=settings, mode="hybrid")
+    assert [h.item_id for h in got.hits] == [report]  # cosine 0.80 < DENSE_CUTOFF; the case number vouches
+    assert got.hits[0].score == pytest.approx(0.80 + S.KEYWORD_WEIGHT * (1 - S.BM25_SHARE + 1.0))
+    dense = S.search(arc, "Dnr KS-2025-00620", settings=settings, mode="dense")
+    assert dense.hits == []  # the dense side alone: below the cutoff
