@@ -564,3 +564,43 @@ def test_an_entry_recurring_in_recipient_lists_is_no_learnt_section_but_a_recurr
     text = "Kommunfullmäktige\nProtokoll 2024-09-23\n\n" + "".join(item.format(n=n) for n in (1, 2, 3))
     titles = [[s.title for s in it.sections] for it in analyze(_doc(text)).items]
     assert titles == [["Beredning", "Beslut", "Beslutet skickas till"]] * 3
+
+
+# --------------------------------------------------------------------------
+# Rules found on the fifth held-out set (tests/data/heldout5), on invented text
+# --------------------------------------------------------------------------
+
+
+def test_a_register_code_written_against_the_year_is_part_of_the_case_number():
+    # "Dnr BN2023/77" beside the § number, "Diarienummer HS-ADM23-0415" under the title, and
+    # "TN2023/0102" in the right-hand cell of an agenda table: each is the item's case number.
+    text = (
+        "Byggnadsnämnden\nProtokoll 2023-05-10\n\n"
+        "BNAU § 31\tDnr BN2023/77\n\nBygglov för förråd\n\nBeslut\n\nBygglov beviljas.\n\n"
+        "BNAU § 32\n\nLägesrapport om handläggningstider\n\nDiarienummer HS-ADM23-0415\n\n"
+        "Beslut\n\nRapporten noteras.\n"
+    )
+    assert _items(text) == [
+        ("§ 31", "Bygglov för förråd", "BN2023/77"),
+        ("§ 32", "Lägesrapport om handläggningstider", "HS-ADM23-0415"),
+    ]
+    table = (
+        "Kallelse till tekniska nämnden\n\nNr\tÄrende\tDiarienummer\n\n"
+        "1\tVal av justerare\n\n2\tTaxa för parkering 2024\tTN2023/0102\n\n"
+        "3\tBeläggning av Storgatan\tTN2023/0230\n\n4\tInformation från förvaltningen\n"
+    )
+    assert _items(table) == [
+        ("1", "Val av justerare", None),
+        ("2", "Taxa för parkering 2024", "TN2023/0102"),
+        ("3", "Beläggning av Storgatan", "TN2023/0230"),
+        ("4", "Information från förvaltningen", None),
+    ]
+
+
+def test_a_word_glued_to_digits_is_no_case_number():
+    from ingest.segment.casenum import case_number_at_start
+
+    # One capital letter, no year shape or no separator after the year: not a register code and case number.
+    for text in ("E4-12 Trafikverkets ombyggnad", "COVID19 i äldreomsorgen", "KS2024 års budget"):
+        assert case_number_at_start(text)[0] is None
+    assert case_number_at_start("KS2024/0612 Delårsrapport") == ("KS2024/0612", "Delårsrapport")
