@@ -123,3 +123,35 @@ def test_a_bad_upload_is_reported_by_name(add_page):
     bad = page.locator("#add-report li.error")
     assert bad.count() >= 2  # both shown as errors
     page.screenshot(path=str(ARTIFACTS / "app-add-bad.png"), full_page=True)
+
+
+def _upload_box_text(page) -> str:
+    page.get_by_role("tab", name=re.compile("Lägg till protokoll|Add minutes")).click()
+    box = page.locator("#add-files")
+    box.wait_for(timeout=30_000)
+    return box.inner_text()
+
+
+def test_upload_box_speaks_the_apps_language_whatever_the_browsers(add_page, tmp_path):
+    """Gradio draws the upload box's words by the browser's language; the app's language wins."""
+    page, root = add_page
+    text = _upload_box_text(page)  # a Swedish app in Chromium's default (English) locale
+    assert "Släpp filer här" in text and "eller" in text and "Klicka för att välja filer" in text, text
+    assert "Drop File Here" not in text and "Click to Upload" not in text, text
+    import search_app
+    from radslag.config import load_settings
+
+    settings = load_settings(archive_dir=root / "archive", embed=False, enrich=False, language="en")
+    port = free_port()
+    app = search_app.main(settings=settings, port=port, corpus=root / "no-corpus", block=False)
+    try:
+        context = page.context.browser.new_context(locale="sv-SE")  # an English app in a Swedish browser
+        english = context.new_page()
+        english.goto(f"http://127.0.0.1:{port}", wait_until="domcontentloaded")
+        english.get_by_label("Search query").wait_for(timeout=60_000)
+        text = _upload_box_text(english)
+        assert "Drop File Here" in text and "Click to Upload" in text, text
+        assert "Släpp" not in text and "Klicka" not in text, text
+        context.close()
+    finally:
+        app.close()
