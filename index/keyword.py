@@ -193,6 +193,33 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def query_group_terms(query: str, *, keep_stopwords: bool = False) -> list[tuple[str, tuple[str, ...]]]:
+    """The terms of each of :func:`query_groups`, in the same order: ``(term, compound parts)``.
+
+    A plain word or special token has no parts; a compound's group matches
+    the whole term or all of its parts.
+    """
+    text = _prepare(_OPERATOR_RE.sub(" ", query))
+    stop = frozenset() if keep_stopwords else stopwords()
+    groups: list[tuple[str, tuple[str, ...]]] = []
+    for kind, token, surface in _tokens(text):
+        if kind == "special":
+            groups.append((token, ()))
+            continue
+        if token in stop or all(p in stop for p in token.split("-")):
+            continue
+        groups.append(_hyphen_terms(token) if "-" in token else word_terms(token))
+    return list(dict.fromkeys(groups))
+
+
+def group_expression(full: str, parts: tuple[str, ...]) -> str:
+    """The FTS5 sub-expression of one query group (see :func:`query_groups`)."""
+    if not parts:
+        return _quote(full)
+    both = " AND ".join(_quote(p) for p in parts)
+    return f"({_quote(full)} OR ({both}))"
+
+
 def query_groups(query: str, *, keep_stopwords: bool = False) -> list[str]:
     """Return one FTS5 sub-expression per distinct query term.
 
@@ -200,21 +227,8 @@ def query_groups(query: str, *, keep_stopwords: bool = False) -> list[str]:
     ``("whole" OR ("part1" AND "part2"))`` so it matches the same compound or
     an item holding all of its parts, but never just one part.
     """
-    text = _prepare(_OPERATOR_RE.sub(" ", query))
-    stop = frozenset() if keep_stopwords else stopwords()
-    groups: list[str] = []
-    for kind, token, surface in _tokens(text):
-        if kind == "special":
-            groups.append(_quote(token))
-            continue
-        if token in stop or all(p in stop for p in token.split("-")):
-            continue
-        full, parts = _hyphen_terms(token) if "-" in token else word_terms(token)
-        if not parts:
-            groups.append(_quote(full))
-        else:
-            both = " AND ".join(_quote(p) for p in parts)
-            groups.append(f"({_quote(full)} OR ({both}))")
+    groups = [group_expression(full, parts)
+              for full, parts in query_group_terms(query, keep_stopwords=keep_stopwords)]
     return list(dict.fromkeys(groups))
 
 

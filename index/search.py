@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from index import fusion, lemmas
+from index import bm25, fusion, lemmas
 from index.keyword import analyze, match_query, query_groups
 from index.store import Archive
 from radslag.config import Settings
@@ -213,7 +213,9 @@ def keyword_ranking(archive: Archive, query: str, limit: int, allowed: set[int] 
     expr = match_query(query)
     if not expr:
         return []
-    return archive.keyword_ranking(expr, limit, BM25_WEIGHTS, allowed)
+    # the same list without scoring every row a common word matches, when that can be proved (index.bm25)
+    pruned = bm25.top_k(archive, query, limit, BM25_WEIGHTS, allowed)
+    return pruned if pruned is not None else archive.keyword_ranking(expr, limit, BM25_WEIGHTS, allowed)
 
 
 # -- dense side -----------------------------------------------------------------
@@ -582,7 +584,7 @@ def search(
     if not query:
         result.notes.append("Tom fråga (empty query).")
         return result
-    allowed = archive.filter_item_ids(filters)
+    allowed = archive.allowed_item_ids(filters)  # resolved once per filter and archive version
     pool = max(CANDIDATES, k * 3)
     keyword: list[tuple[int, float]] = []
     coverage: dict[int, float] = {}

@@ -112,3 +112,57 @@ class SearchStore(StorePart):
                 if execute(sql, (group, item_id)).fetchone() is not None:
                     out[item_id] += 1
         return out
+
+    # -- the keyword index's own statistics (index.bm25 scores rows as FTS5's bm25 does) --------
+
+    def fts_totals(self) -> tuple[int, int]:
+        """``(rows, tokens in all columns)`` of the keyword index, as FTS5's ``bm25`` reads them.
+
+        From the FTS5 averages record (``items_fts_data`` row 1: varints, the
+        row count then each column's token total).
+        """
+        row = self._conn.execute("SELECT block FROM items_fts_data WHERE id = 1").fetchone()
+        if row is None or not row[0]:
+            return 0, 0
+        values = _varints(bytes(row[0]))
+        return values[0], sum(values[1:])
+
+    def term_rows(self, term: str) -> int:
+        """Rows of the keyword index holding ``term`` (one analysed token), as ``bm25``'s IDF counts them."""
+        if self.__dict__.get("_vocab") is None:
+            # fts5vocab answers "term = ?" from the term's doclist without the MATCH machinery
+            self._conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.items_fts_vocab"
+                               " USING fts5vocab(main, items_fts, 'row')")
+            self.__dict__["_vocab"] = True
+        row = self._conn.execute("SELECT doc FROM temp.items_fts_vocab WHERE term = ?", (term,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def fts_rows(self, item_ids: Sequence[int]) -> list[tuple[int, str, str, int]]:
+        """``(item id, analysed title, analysed text, tokens in all columns)`` from the keyword index."""
+        if not item_ids:
+            return []
+        rows = self._conn.execute(
+            "SELECT c.id, c.c0, c.c1, d.sz FROM items_fts_content c JOIN items_fts_docsize d ON d.id = c.id"
+            " WHERE c.id IN (SELECT value FROM json_each(?))",
+            (json.dumps([int(i) for i in item_ids]),),
+        )
+        return [(int(i), title or "", body or "", sum(_varints(bytes(sz)))) for i, title, body, sz in rows]
+
+
+def _varints(blob: bytes) -> list[int]:
+    """Decode SQLite's big-endian varints (7 bits a byte, the ninth byte whole), as FTS5 stores sizes."""
+    out = []
+    pos, n = 0, len(blob)
+    while pos < n:
+        value = 0
+        for k in range(9):
+            byte = blob[pos]
+            pos += 1
+            if k == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if byte < 0x80:
+                break
+        out.append(value)
+    return out
