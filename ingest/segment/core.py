@@ -693,7 +693,7 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
             in_block and _words(nxt) <= 12 and parts[-1][-1:] not in ".!?:" and not _is_subheading(nxt)
             and not is_case_number_line(nxt) and not re.search(r"[.!?](?:\s|$)", nxt)
             and not _BULLET.match(nxt) and not _LABEL.match(nxt) and not _SUBNUM.match(nxt)
-            and _parse_number(nxt, lines[j].virtual) is None  # the next numbered line is the next item
+            and _parse_number(nxt, lines[j].virtual, _marked_heading(lines[j])) is None  # the next item
         )
         if not joinable or _words(" ".join(parts + [nxt])) > 40:
             break
@@ -734,7 +734,7 @@ def _wrapped_across_gap(prev: str, lines: list[_Line], k: int, limit: int) -> bo
         return False
     return not (
         is_case_number_line(nxt) or _is_subheading(nxt) or _BULLET.match(nxt) or _LABEL.match(nxt)
-        or _SUBNUM.match(nxt) or _parse_number(nxt, lines[k].virtual) is not None
+        or _SUBNUM.match(nxt) or _parse_number(nxt, lines[k].virtual, _marked_heading(lines[k])) is not None
         or re.search(r"[.!?:;]$", nxt) or _words(prev + " " + nxt) > 40
     )
 
@@ -829,8 +829,18 @@ def _row_body(ln: _Line, rest: str) -> tuple[str, int | None]:
     return (head, ln.start + ln.lead + at) if at >= 0 else (rest, None)
 
 
-def _parse_number(s: str, virtual: bool) -> tuple[str, int, str, str, str] | None:
-    """``(kind, number, suffix, code, rest)`` of a numbered heading line, or None."""
+def _marked_heading(ln: _Line) -> bool:
+    """The line is a heading by its markup: a Markdown ``#`` line or a layout heading of the reader."""
+    return bool(ln.style) or bool(_MD_HEADING.match(ln.text))
+
+
+def _parse_number(s: str, virtual: bool, heading: bool = False) -> tuple[str, int, str, str, str] | None:
+    """``(kind, number, suffix, code, rest)`` of a numbered heading line, or None.
+
+    On a line that is a heading by its markup (``heading``: "## 2 Lägesbild",
+    a Word or PDF heading "3 Budget") a number before a capitalised title
+    needs no full stop: the markup already sets the line apart from the text.
+    """
     m = _para(s)
     if m:
         return "para", int(m.group(1)), m.group(2) or "", "", m.group(3)
@@ -849,9 +859,9 @@ def _parse_number(s: str, virtual: bool) -> tuple[str, int, str, str, str] | Non
     m = _LIST_ALONE.match(s)
     if m:
         return "list", int(m.group(1)), "", "", ""
-    if virtual:
+    if virtual or heading:
         m = _LIST_FLAT.match(s)
-        if m:
+        if m and (virtual or _starts_upper(m.group(2))):
             return "list", int(m.group(1)), "", "", m.group(2)
     return None
 
@@ -868,7 +878,7 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
             for m in many:
                 out.append(_Cand("para", ln.idx, int(m.group(1)), "", ln.idx + 1, None, suffix=m.group(2) or "", multi=True))
             continue
-        parsed = _parse_number(s, ln.virtual)
+        parsed = _parse_number(s, ln.virtual, _marked_heading(ln))
         if parsed is None:
             continue
         kind, num, suffix, code, rest = parsed

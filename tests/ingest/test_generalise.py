@@ -604,3 +604,26 @@ def test_a_word_glued_to_digits_is_no_case_number():
     for text in ("E4-12 Trafikverkets ombyggnad", "COVID19 i äldreomsorgen", "KS2024 års budget"):
         assert case_number_at_start(text)[0] is None
     assert case_number_at_start("KS2024/0612 Delårsrapport") == ("KS2024/0612", "Delårsrapport")
+
+
+def test_a_number_before_the_title_of_a_markup_heading_needs_no_full_stop():
+    # "## 2 Lägesbild" (Markdown notes exported from Word): the number heads the item.
+    text = (
+        "# Folkhälsorådet Tranemo\n\n*Minnesanteckningar 3 mars 2023*\n\n"
+        "## 1 Mötets öppnande\n\nOrdföranden hälsar välkommen.\n\n"
+        "## 2 Lägesbild från skolan\n\nFrånvaron har minskat.\n\n"
+        "## 3 Övriga frågor\n\nInga.\n"
+    )
+    assert _items(text) == [
+        ("1", "Mötets öppnande", None),
+        ("2", "Lägesbild från skolan", None),
+        ("3", "Övriga frågor", None),
+    ]
+    # A plain line of text with a number and a word is no heading, nor a heading on an amount.
+    prose = (
+        "# Folkhälsorådet Tranemo\n\n## Mötets öppnande\n\nOrdföranden hälsar välkommen.\n\n"
+        "## Lägesbild\n\n2 Lägesbilder redovisas.\n\n## 3 000 besökare på biblioteket\n\nFler än i fjol.\n"
+    )
+    assert [(n, t) for n, t, _ in _items(prose)] == [
+        (None, "Mötets öppnande"), (None, "Lägesbild"), (None, "3 000 besökare på biblioteket"),
+    ]
