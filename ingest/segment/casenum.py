@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["case_number_at_start", "is_case_number_line", "find_labelled"]
+__all__ = ["case_number_at_start", "is_case_number_line", "find_labelled", "bare_case_number"]
 
 _CODE = r"[A-ZÅÄÖ]{1,6}(?:-?[A-ZÅÄÖ]{1,4})?"
 #: A register code written against the year: "KS2024/0612", "RS-LED24-0712" (two
@@ -33,6 +33,8 @@ _LABELLED_RE = re.compile(rf"\b{_LABEL}(?P<case>{_CASE})")
 _ISO_DATE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}")
 _TIME = re.compile(r"\d{1,2}[.:]\d{2}")
 _SEP = re.compile(r"[\s,;]*")
+#: A year and a serial number with nothing else: "2024/38", "2023:112".
+_BARE = re.compile(r"(?P<year>(?:19|20)\d{2})[/:](?P<serial>\d{1,6})")
 
 
 def _plausible(case: str, labelled: bool = False) -> bool:
@@ -100,3 +102,17 @@ def find_labelled(text: str) -> tuple[str | None, str]:
         found, after = " ".join(m.group("case").split()), text[m.end():]
     rest = (text[: m.start()] + " " + after).strip()
     return found, rest
+
+
+def bare_case_number(text: str) -> str | None:
+    """A bare year-and-serial case number that makes up the whole of ``text``, or None.
+
+    "2024/38" alone after a § number ("§ 15   2024/38", the title on the next
+    line) is the case number: a title is never a number alone. Without a label
+    or a register code only the year-and-serial shape counts, with "/" or ":"
+    between (a span of years "2024/2025" and "2024-05" are not case numbers).
+    """
+    m = _BARE.fullmatch(text.strip())
+    if not m or (len(m.group("serial")) == 4 and m.group("serial")[:2] in ("19", "20")):
+        return None
+    return m.group(0)

@@ -114,7 +114,7 @@ from typing import Any
 import yaml
 
 from ingest.segment import agenda as _agenda
-from ingest.segment.casenum import case_number_at_start, find_labelled, is_case_number_line
+from ingest.segment.casenum import bare_case_number, case_number_at_start, find_labelled, is_case_number_line
 from ingest.segment.flat import is_flattened, virtual_lines
 from ingest.segment.lines import Line, mark_styles, split_lines
 from ingest.segment.sections import add_sections, section_kind, section_names
@@ -895,6 +895,8 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
         dnr = ", ".join(x for x in (dnr, cell_dnr) if x) or None
         if kind in ("para", "code", "keyword"):
             lead, rest = case_number_at_start(rest)
+            if lead is None and (bare := bare_case_number(rest)):
+                lead, rest = bare, ""  # "§ 15   2024/38": a number alone beside the § is no title
             dnr = ", ".join(x for x in (dnr, lead) if x) or None
         dash = re.search(r"\s[–—-]\s*$", rest)  # "… resecentrum –" / "ansökan till …": the title goes on
         rest = _clean_title(rest)

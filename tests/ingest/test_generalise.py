@@ -627,3 +627,19 @@ def test_a_number_before_the_title_of_a_markup_heading_needs_no_full_stop():
     assert [(n, t) for n, t, _ in _items(prose)] == [
         (None, "Mötets öppnande"), (None, "Lägesbild"), (None, "3 000 besökare på biblioteket"),
     ]
+
+
+def test_a_bare_year_and_serial_number_beside_the_paragraph_sign_is_the_case_number():
+    # "§ 8   2023/17" with the title below (a förbund's protocol): the number is no title.
+    text = (
+        "Direktionen\nProtokoll 2023-03-02\n\n§ 7\n\nVal av justerare\n\nBeslut\n\nPer Ek utses.\n\n"
+        "§ 8   2023/17\n\nBokslut 2022\n\nBeslut\n\nBokslutet godkänns.\n\n"
+        "§ 9 2022:104\n\nTaxa för tillsyn\n\nBeslut\n\nTaxan antas.\n\n"
+        "§ 10   2023/2024\n\nBeslut\n\nVerksamhetsplanen antas.\n"
+    )
+    assert _items(text) == [
+        ("§ 7", "Val av justerare", None),
+        ("§ 8", "Bokslut 2022", "2023/17"),
+        ("§ 9", "Taxa för tillsyn", "2022:104"),
+        ("§ 10", "2023/2024", None),  # a span of years is a title (a verksamhetsår), not a case number
+    ]
