@@ -59,15 +59,33 @@ def test_keyword_agreement_lifts_a_close_dense_candidate_but_not_over_a_clear_ma
 
 def test_keyword_evidence_is_the_share_of_query_terms_matched():
     dense = [(1, 0.86), (2, 0.85)]
-    # one term of four matched: a quarter of the weight, not enough to pass item 1
-    part = S.fuse("hybrid", [(2, 9.0)], dense, {2: 0.25})
-    assert part[2] == pytest.approx(0.85 + S.KEYWORD_WEIGHT * 0.25) and _order(part) == [1, 2]
+    # one term of four matched, beside a candidate matching half: a quarter of the weight, not enough to pass item 1
+    part = S.fuse("hybrid", [(2, 9.0), (5, 1.0)], dense, {2: 0.25, 5: 0.5})
+    assert part[2] == pytest.approx(0.85 + S.KEYWORD_WEIGHT * 0.25) and _order(part).index(1) < _order(part).index(2)
     # of two keyword-only items, the one matching more of the query wins over a higher BM25
     both = S.fuse("hybrid", [(3, 9.0), (4, 2.0)], dense, {3: 0.5, 4: 1.0})
     assert both[4] > both[3] and _order(both) == [4, 3, 1, 2]
     # at equal share BM25 orders them, by BM25_SHARE of the weight
     tie = S.fuse("hybrid", [(3, 9.0), (4, 3.0)], dense, {3: 1.0, 4: 1.0})
     assert tie[3] - tie[4] == pytest.approx(S.KEYWORD_WEIGHT * S.BM25_SHARE * (1 - 3 / 9))
+
+
+def test_keyword_evidence_reorders_dense_candidates_only_when_some_candidate_meets_the_gate():
+    dense = [(1, 0.86), (2, 0.85), (3, 0.80)]
+    gate = fusion.QUERY_COVERAGE_GATE
+    # the best candidate matches less than the gate's share: a paraphrase; the dense ranking stands ...
+    below = S.fuse("hybrid", [(2, 9.0), (6, 5.0)], dense, {2: gate - 0.01, 6: gate - 0.01})
+    assert below[2] == pytest.approx(0.85) and _order(below) == [1, 2, 6, 3]
+    # ... and a keyword-only candidate still joins from the lowest dense score
+    assert below[6] == pytest.approx(0.80 + S.KEYWORD_WEIGHT * (gate - 0.01) * (1 - S.BM25_SHARE * (1 - 5 / 9)))
+    # at the gate's share the evidence counts
+    at = S.fuse("hybrid", [(2, 9.0)], dense, {2: gate})
+    assert at[2] == pytest.approx(0.85 + S.KEYWORD_WEIGHT * gate) and _order(at)[0] == 2
+    # an item named by its case number opens the gate
+    named = fusion.fuse([(2, 9.0)], dense, fusion.KeywordEvidence(coverage={2: 0.25, 3: 1.0}, title={3: 1.0},
+                                                                  named={3}))
+    assert named[2] == pytest.approx(0.85 + S.KEYWORD_WEIGHT * 0.25) and _order(named)[0] == 3
+    assert fusion.QUERY_COVERAGE_GATE == S.COVERAGE_CUTOFF  # the share at which the keyword side vouches
 
 
 def test_keyword_only_items_start_from_the_lowest_dense_score_or_zero():
