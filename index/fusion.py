@@ -174,21 +174,23 @@ def fuse(
     keyword: list[tuple[int, float]],
     dense: list[tuple[int, float]],
     evidence: KeywordEvidence,
+    gate: float = QUERY_COVERAGE_GATE,
 ) -> dict[int, float]:
     """One hybrid score per candidate (see the module docstring for the formula and the gate).
 
     A keyword candidate missing from ``evidence.coverage`` counts as a full
     match; an item the query names by case number gets its evidence whether
-    the keyword side found it or not.
+    the keyword side found it or not. ``gate`` 0 turns the gate off (the
+    bench's earlier rule).
     """
     scores = dict(dense)
     floor = min(scores.values()) if scores else 0.0
     best = max((s for _, s in keyword), default=0.0)
     bm25 = dict(keyword)
     candidates = list(dict.fromkeys([i for i, _ in keyword] + sorted(evidence.named)))
-    gate = max((evidence.coverage.get(i, 1.0) for i in candidates), default=0.0) >= QUERY_COVERAGE_GATE
+    open_ = max((evidence.coverage.get(i, 1.0) for i in candidates), default=0.0) >= gate
     for item_id in candidates:
-        if item_id in scores and not gate:
+        if item_id in scores and not open_:
             continue  # no candidate meets the query's words: the dense ranking stands
         share = BM25_SHARE * bm25.get(item_id, 0.0) / best if best > 0 else 0.0
         body = evidence.coverage.get(item_id, 1.0) * (1.0 - BM25_SHARE + share)

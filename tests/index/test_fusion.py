@@ -105,3 +105,10 @@ def test_fuse_without_the_dense_side_ranks_by_keyword_evidence_from_zero():
     assert got[6] == pytest.approx(F.KEYWORD_WEIGHT * (1 - F.BM25_SHARE / 2))
     assert got[5] == pytest.approx(F.KEYWORD_WEIGHT * (0.5 + F.TITLE_WEIGHT * 0.5))
     assert F.fuse([], [], F.KeywordEvidence()) == {}
+
+
+def test_gate_zero_lets_any_share_reorder_the_dense_candidates():
+    dense = [(1, 0.86), (2, 0.85)]
+    ev = F.KeywordEvidence(coverage={2: 0.25})
+    assert F.fuse([(2, 3.0)], dense, ev)[2] == pytest.approx(0.85)  # below the gate: dense stands
+    assert F.fuse([(2, 3.0)], dense, ev, gate=0.0)[2] == pytest.approx(0.85 + F.KEYWORD_WEIGHT * 0.25)
