@@ -668,6 +668,20 @@ def _region_organiser(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _joint_body_re() -> re.Pattern[str] | None:
+    words = [str(w) for w in (_labels().get("joint_body_words") or [])]
+    if not words:
+        return None
+    return re.compile(rf"(?<!\w)\w*(?:{_alt(words)})(?:ets|et|en|s)?(?!\w)", re.I)
+
+
+def _joint_body(text: str) -> bool:
+    """True when a joint body of several municipalities (a kommunalförbund) organises the meeting."""
+    rx = _joint_body_re()
+    return bool(rx and rx.search(text))
+
+
 #: A postal code before a place name makes it an address ("103 37 Stockholm").
 _POSTAL = re.compile(r"\b\d{3}\s?\d{2}\s+$")
 
@@ -682,6 +696,10 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
     mentioned in the items' text counts only when none of these gives one,
     so a property called "Munkedal 4" never overrides the header. A name
     after a postal code is an address, not the council's municipality.
+    A region or a joint body of several municipalities (a kommunalförbund,
+    ``joint_body_words`` in ``data/meeting_labels.yaml``) naming itself in the
+    header or letterhead has no municipality of its own: only an official
+    "X kommun" or a stronger source names one.
     """
     pattern, by_name, _ = _municipality_index()
     ambiguous = _ambiguous_municipalities()
@@ -710,6 +728,8 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
         hit = find_municipality(region)
         if hit:
             add(hit.name, 10, 1, "page_header:region")  # "Region Gotland" is a municipality too
+    # A region or a joint body of several municipalities (a kommunalförbund) has no town of its own.
+    several = region is not None or _joint_body("\n".join([header, *letterhead]))
     for text, base in ((doc.text, 0), (header, -1)):
         for m in pattern.finditer(text):
             raw = m.group(1)
@@ -721,8 +741,8 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
             if _POSTAL.search(text[max(0, m.start() - 12): m.start()]):
                 continue
             official = bool(re.match(r"\s+(?:kommuns?|stads?)\b", after))
-            if region is not None and not official:
-                continue  # in a region's minutes a bare town name is a place (an address)
+            if several and not official:
+                continue  # in a region's or a förbund's minutes a bare town name is a place (an address)
             in_context = official or before.endswith("i ") or raw.isupper() and official
             if name in ambiguous and not in_context:
                 continue
@@ -745,7 +765,7 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
             hit = by_fold.get(key)
             if hit and (hit.name not in ambiguous or n > 1 or i == 0):
                 add(hit.name, 3, 3, "file_name")
-    if not scores and region is None:  # in a region's minutes, municipalities in the items are places
+    if not scores and not several:  # in a region's or a förbund's minutes, municipalities in the items are places
         for name, w in mentions.items():
             add(name, w, 4, "text")
     if scores:

@@ -643,3 +643,21 @@ def test_a_bare_year_and_serial_number_beside_the_paragraph_sign_is_the_case_num
         ("§ 9", "Taxa för tillsyn", "2022:104"),
         ("§ 10", "2023/2024", None),  # a span of years is a title (a verksamhetsår), not a case number
     ]
+
+
+_FORBUND_FRONT = (
+    "Plats och tid\tBrandstationen, Mora, kl. 09.00\n\nBeslutande\tAnna Berg (S), Mora, ordförande\n"
+    "Per Ek (M), Orsa\n\n§ 4 Val av justerare\n\nPer Ek utses.\n\n§ 5 Årsredovisning\n\n"
+    "Beslutet skickas till\n\nMora kommun\nOrsa kommun\n"
+)
+
+
+def test_a_joint_body_of_several_municipalities_has_no_municipality():
+    # A kommunalförbund naming itself in its letterhead: the member towns are places, not the organiser.
+    for head in ("Räddningstjänstförbundet Norra Dalarna\tDirektionen\nProtokoll 2024-03-12\n\n",
+                 "SAMORDNINGSFÖRBUNDET SILJAN\tProtokoll\nFörbundsstyrelsen\t2024-03-12\n\n"):
+        assert extract_metadata(_doc(head + _FORBUND_FRONT)).municipality is None
+    # The same minutes under a municipality's letterhead name it; a förbund named in the text does not count.
+    meta = extract_metadata(_doc("Mora kommun\tProtokoll\nSocialnämnden\t2024-03-12\n\n" + _FORBUND_FRONT
+                                 + "\nRäddningstjänstförbundet Norra Dalarna har yttrat sig.\n"))
+    assert meta.municipality == "Mora"
