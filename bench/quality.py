@@ -2,9 +2,11 @@
 
 Builds (or reuses) an archive of ``corpus/`` (seeds, Kungsbacka, the real
 PDFs) with the real pipeline and prints one JSON object with a row per
-retrieval layer, each split into the ``dev`` half (the queries tuned on: the
-41 earlier queries plus every other new one) and the ``test`` half (new
-queries never tuned on), and by query type (``keyword``, ``paraphrase``):
+retrieval layer, each split into every half the query file holds (``dev``:
+the queries tuned on, the 41 earlier queries plus every other new one;
+``test``: new queries never tuned on; any later half such as ``test2``
+likewise, in the file's order after those two) and by query type
+(``keyword``, ``paraphrase``):
 
 * ``bm25_stem``: Okapi BM25 (k1 1.2, b 0.75, title x2) over Snowball stems
   of casefolded words: what an Elasticsearch user with a Swedish stemmer gets.
@@ -22,7 +24,13 @@ queries never tuned on), and by query type (``keyword``, ``paraphrase``):
 * ``dense_document``: one vector per document (its first 512 tokens), every
   item of a document scored by the document's vector (ties: item order).
 * ``hybrid``: the product's hybrid mode (cutoff off, so ranking is measured):
-  convex fusion on the dense score scale (:func:`index.search.fuse`).
+  the dense item score plus keyword evidence (share of query terms matched,
+  share matched in the title, case numbers the query names) on the cosine
+  scale (:mod:`index.fusion`).
+* ``hybrid_coverage``: the previous hybrid rule on the same two lists: the
+  dense score plus the share of query terms matched only (no title share, no
+  case numbers, no coverage gate: :func:`index.fusion.fuse` with that
+  evidence alone and ``gate=0``).
 * ``hybrid_rrf``: the earlier fusion rule on the same two lists: reciprocal
   rank fusion (k 60), keyword hits weighted by their coverage.
 
@@ -30,7 +38,9 @@ queries never tuned on), and by query type (``keyword``, ``paraphrase``):
 no-answer queries given no hits, the share of judged-relevant top-10 items
 the cutoff keeps, and hits per query. ``--calibrate`` grids the cutoff's two
 thresholds on the dev half. ``latency`` times hybrid searches (query
-embedding included, models loaded) against keyword-only searches.
+embedding included, models loaded) against keyword-only searches, and the
+fusion's own share of a hybrid search (``fusion_evidence``: title coverage,
+case numbers and the fused scores, :mod:`index.fusion`).
 
 Judgments name items by file-name suffix plus a substring of the title
 (``title_contains``) or of the text (``text_contains``); judgments that match
@@ -64,7 +74,14 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 DEFAULT_QUERIES = REPO_ROOT / "tests" / "data" / "queries.jsonl"
+#: Halves reported first, in this order; any other half in the query file follows.
 HALVES = ("dev", "test")
+
+
+def halves_of(queries: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Every half the query set holds: ``dev`` and ``test`` first, then the others in file order."""
+    present = list(dict.fromkeys(q["half"] for q in queries))
+    return [h for h in HALVES if h in present] + [h for h in present if h not in HALVES]
 
 
 # -- metrics -------------------------------------------------------------------
@@ -353,15 +370,23 @@ def dense_rankings(archive: Any, settings: Any, embedder: Any, queries: list[dic
     return out
 
 
-def _rrf_ranking(archive: Any, settings: Any, query: str, k: int) -> list[int]:
-    """The earlier hybrid rule: RRF of the product's keyword and dense lists, keyword weighted by coverage."""
+def _earlier_rankings(archive: Any, settings: Any, query: str, k: int) -> dict[str, list[int]]:
+    """The earlier hybrid rules on the product's keyword and dense lists.
+
+    ``hybrid_rrf``: RRF, keyword weighted by coverage; ``hybrid_coverage``:
+    the score fusion with the share of query terms matched as its only
+    keyword evidence (no title share, no case numbers, no gate).
+    """
+    from index import fusion
     from index import search as S
 
     keyword = S.keyword_ranking(archive, query, S.CANDIDATES, None)
     coverage = S.keyword_coverage(archive, query, [i for i, _ in keyword])
     dense, _, _ = S.DenseSearcher.get(settings).ranking(archive, query, S.CANDIDATES, None)
-    fused = S.rrf([[i for i, _ in keyword], [i for i, _ in dense]], weights=[coverage, {}])
-    return sorted(fused, key=lambda i: -fused[i])[:k]
+    rrf = S.rrf([[i for i, _ in keyword], [i for i, _ in dense]], weights=[coverage, {}])
+    cover = fusion.fuse(keyword, dense, fusion.KeywordEvidence(coverage=coverage), gate=0.0)
+    return {name: sorted(fused, key=lambda i: -fused[i])[:k] for name, fused in
+            (("hybrid_coverage", cover), ("hybrid_rrf", rrf))}
 
 
 # -- running -------------------------------------------------------------------
@@ -376,7 +401,7 @@ def corpus_paths(corpus: Path) -> list[str]:
 def _summary(per_query: dict[str, dict[str, float]], queries: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     judged = [q for q in queries if q["type"] != "none"]
-    for half in (*HALVES, "all"):
+    for half in (*halves_of(queries), "all"):
         qs = [q for q in judged if half == "all" or q["half"] == half]
         entry = {"all": mean_metrics(per_query[q["id"]] for q in qs)}
         for kind in ("keyword", "paraphrase"):
@@ -417,6 +442,7 @@ def cutoff_report(results: dict[str, Any], qrels: dict[str, dict[int, int]], que
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Build (or reuse) the archive, run every layer, return the report."""
+    from index import fusion
     from index import search as S
     from index.embeddings import load_embedder
     from index.store import Archive
@@ -437,7 +463,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {
         "n_queries": len(queries),
         "queries_by_half_and_type": {f"{h}/{t}": n for (h, t), n in sorted(Counter((q["half"], q["type"]) for q in queries).items())},
-        "tuned_on": "dev (the 41 earlier queries + every other new query); test = new queries never tuned on",
+        "halves": halves_of(queries),
+        "tuned_on": "dev (the 41 earlier queries + every other new query); every other half: queries never tuned on",
         "k": args.k,
         "ingest_seconds": round(time.perf_counter() - t0, 1),
         "ingest_failed": [(f.source, getattr(f, "message", "")) for f in report.failed],
@@ -469,12 +496,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 rankings[mode][q["id"]] = [h.item_id for h in result.hits]
                 times[mode].append(result.elapsed_ms)
                 if mode == "hybrid":
-                    rankings.setdefault("hybrid_rrf", {})[q["id"]] = _rrf_ranking(archive, settings, result.query, args.k)
+                    for name, ranked in _earlier_rankings(archive, settings, result.query, args.k).items():
+                        rankings.setdefault(name, {})[q["id"]] = ranked
                     ids = [h.item_id for h in result.hits]
-                    cov = S.keyword_coverage(archive, result.query, ids)
+                    kw_ids = [h.item_id for h in result.hits if h.keyword_rank]
+                    # coverage as the product's cutoff reads it: keyword candidates, and items named by case number
+                    cov = fusion.keyword_evidence(archive, result.query, [(i, 0.0) for i in kw_ids],
+                                                  [(i, 0.0) for i in ids],
+                                                  S.keyword_coverage(archive, result.query, kw_ids)).coverage
                     topical = S.topic_boost(archive, result.query, ids)
-                    cut_data[q["id"]] = [(h.item_id, h.dense_score, cov.get(h.item_id) if h.keyword_rank else None,
-                                          h.item_id in topical) for h in result.hits]
+                    cut_data[q["id"]] = [(h.item_id, h.dense_score, cov.get(h.item_id), h.item_id in topical)
+                                         for h in result.hits]
         for name, ranks in rankings.items():
             per_query = {q["id"]: evaluate(ranks[q["id"]], qrels[q["id"]], args.k) for q in queries}
             out["rows"][name] = _summary(per_query, queries)
@@ -487,7 +519,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         rule = S.passes_cutoff
         out["cutoff"] = {
             "thresholds": {"dense": S.DENSE_CUTOFF, "coverage": S.COVERAGE_CUTOFF},
-            **{half: cutoff_report(cut_data, qrels, queries, rule, [half]) for half in HALVES},
+            **{half: cutoff_report(cut_data, qrels, queries, rule, [half]) for half in halves_of(queries)},
         }
         if args.calibrate:
             grid = []
@@ -508,6 +540,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for mode in lat:
             for q in queries:
                 lat[mode].append(S.search(archive, q["query"], settings=settings, k=args.k, mode=mode).elapsed_ms)
+        # the fusion's own reads (title coverage, case numbers) per hybrid query, on the same candidates
+        lat["fusion_evidence"] = []
+        for q in queries:
+            query, _ = S.clean_query(q["query"])
+            keyword = S.keyword_ranking(archive, query, S.CANDIDATES, None)
+            dense, _, _ = S.DenseSearcher.get(settings).ranking(archive, query, S.CANDIDATES, None)
+            coverage = S.keyword_coverage(archive, query, [i for i, _ in keyword])
+            t0 = time.perf_counter()
+            fusion.fuse(keyword, dense, fusion.keyword_evidence(archive, query, keyword, dense, coverage))
+            lat["fusion_evidence"].append((time.perf_counter() - t0) * 1000)
         out["latency_ms"] = {mode: {"p50": round(statistics.median(v), 1),
                                     "p95": round(sorted(v)[int(0.95 * (len(v) - 1))], 1)} for mode, v in lat.items()}
     if tmp is not None:
