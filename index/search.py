@@ -32,6 +32,7 @@ from index.store import Archive
 from radslag.config import Settings
 from radslag.errors import RadslagError
 from radslag.lang import stopwords
+from radslag.periods import when
 from radslag.taxonomy import TAXONOMY_PATH, load_taxonomy
 from radslag.types import Filters, Item, Passage, Record
 
@@ -99,6 +100,7 @@ class Hit(Record):
     keyword_rank: int | None = None
     dense_rank: int | None = None
     dense_score: float | None = None
+    when: str | None = None  # the meeting's day, else month, else year (radslag.periods.when)
 
 
 @dataclass
@@ -635,7 +637,7 @@ def search(
     result.hits = _hits(archive, query, ordered, fused, keyword, dense, cosine, best_passage)
     result.nearest = _hits(archive, query, nearest, fused, keyword, dense, cosine, best_passage)
     if order == "date":
-        result.hits.sort(key=lambda h: h.date or "", reverse=True)
+        result.hits.sort(key=lambda h: h.when or "", reverse=True)
     for hits in (result.hits, result.nearest):
         for rank, hit in enumerate(hits, start=1):
             hit.rank = rank
@@ -687,6 +689,7 @@ def _hits(
                 meeting_id=row.meeting_id,
                 source=row.source,
                 date=row.date,
+                when=when(row),
                 body=row.body,
                 municipality=row.municipality,
                 kind=row.kind,

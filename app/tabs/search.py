@@ -36,10 +36,10 @@ def _hits_csv(result: SearchResult, path: Path) -> None:
     hits = mask_value(result.hits) if masking_on() else result.hits
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=";")
-        writer.writerow(["rank", "date", "body", "municipality", "item_number", "item_title", "source",
+        writer.writerow(["rank", "date", "when", "body", "municipality", "item_number", "item_title", "source",
                          "meeting_id", "item_id", "snippet"])
         for h in hits:
-            writer.writerow([safe_cell(v) for v in (h.rank, h.date, h.body, h.municipality, h.item_number,
+            writer.writerow([safe_cell(v) for v in (h.rank, h.date, h.when, h.body, h.municipality, h.item_number,
                                                     h.item_title, h.source, h.meeting_id, h.item_id, h.snippet)])
 
 
@@ -68,7 +68,7 @@ def first_hits(result: SearchResult, n: int, order: str) -> SearchResult:
     """
     hits = list(result.hits[:n])
     if order == "date":
-        hits.sort(key=lambda h: h.date or "", reverse=True)
+        hits.sort(key=lambda h: h.when or "", reverse=True)
     hits = [replace(h, rank=rank) for rank, h in enumerate(hits, start=1)]
     return replace(result, hits=hits)
 

@@ -12,6 +12,7 @@ from radslag.cli.base import (CONTEXT, archive_option, cli, fail, filter_options
 from radslag.errors import RadslagError
 from radslag.i18n import t
 from radslag.councils import council_name
+from radslag.periods import when_label
 from radslag.summaries import search_summary
 
 
@@ -25,7 +26,7 @@ def _print_result(result, lang: str) -> None:
         return
     click.secho(search_summary(result, lang), dim=True)
     for h in result.hits:
-        head = f"{h.rank:>2}  {h.date or t('unknown_date', lang)}  {council_name(h.municipality, h.body)}"
+        head = f"{h.rank:>2}  {when_label(h.when, lang)}  {council_name(h.municipality, h.body)}"
         click.secho(head, bold=True)
         click.echo(f"    {t('col_item', lang)}: {display_title(h.item_number, h.item_title)}")
         click.echo(f"    {h.snippet}")
