@@ -75,6 +75,14 @@ DEVELOPMENT_FAMILIES = [
     "heldout4-mplus", "heldout4-kf", "heldout4-oneline", "heldout4-bygg", "heldout4-word360",
     "heldout4-ksprotokoll", "heldout4-webtxt", "heldout4-worddoc", "heldout4-brapdf", "heldout4-esttxt",
     "heldout4-fhrmd", "heldout4-worddocx",
+    # tests/data/heldout5: scored once unseen (first-sight-score.json, item F1 0.747, case numbers
+    # 0.648), then the reader was fixed while looking at the Lidköping, Kungälv, Enköping, Mitt
+    # Bohuslän and Region Sörmland documents (a number before a Markdown heading's title, register
+    # codes written against the year, a bare year/serial case number beside the § sign, a
+    # kommunalförbund has no municipality): development scores from then on.
+    "heldout5-ciceron", "heldout5-region", "heldout5-namnd", "heldout5-utskott", "heldout5-kallelse",
+    "heldout5-netpub", "heldout5-forbund", "heldout5-bradocx", "heldout5-fhrtxt", "heldout5-trygghetmd",
+    "heldout5-ksaudocx",
 ]
 
 

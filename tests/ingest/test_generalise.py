@@ -1,4 +1,4 @@
-"""Reader rules found on the third held-out set (tests/data/heldout3), each on a small case of its own.
+"""Reader rules found on the held-out sets 3, 4 and 5 (tests/data/heldout3-5), each on a small case of its own.
 
 Every test here exercises one general rule (a number in a right-hand column, label records,
 a recurring sub-line under agenda entries, a region as organiser, the body in a letterhead
