@@ -1,34 +1,37 @@
-"""Ingest on Ray Data: the same stages as :mod:`ingest.pipeline`, run by workers of a Ray cluster.
+"""Ingest on Ray Data: the stages of :mod:`ingest.pipeline`, run by workers of a Ray cluster in one pass.
 
 ``radslag ingest --engine ray`` gives the work of the single-process path to
 Ray Data actors and keeps the archive write where it is: one writer, the
 driver, with the pipeline's own store functions, in the same transactions and
-with the same stage records. The workers run the very functions the local
-path runs:
+with the same stage records. There is one Ray Data stage, over batches of
+files: each actor loads its models once (embedding model, entity extractor,
+topic tagger) and takes each batch through every stage that needs no other
+document, running the very functions the local path runs:
 
 * **read + metadata + segmentation**: :func:`ingest.isolate.parse_files`
-  (with its per-file time and memory limits) on one file at a time; the
-  driver stores each outcome with :func:`ingest.pipeline.store_outcome` in
-  input order as soon as it and every file before it are known;
-* **embedding**: ``Embedder.encode_passages`` on the same 512-passage chunks
-  as :meth:`index.vectors.VectorIndex.sync`, texts made on the driver by
-  :func:`index.passages.embedding_texts`; the driver adds the vectors to the
-  index in passage order and saves it;
+  (with its per-file time and memory limits);
+* **passages**: :func:`index.vectors.build_passages` on the items as the
+  store gives them back (the actor writes each document to a scratch archive
+  of its own and reads it again), so the split, the offsets and the
+  embedded context line are the local path's;
+* **embedding**: ``Embedder.encode_passages`` on the texts of
+  :func:`index.passages.embedding_texts`, with the driver's model (checked
+  by fingerprint);
 * **enrichment**: :class:`ingest.entities.EntityExtractor` and
-  :class:`ingest.topics.TopicTagger` on the same ``batch_size`` chunks as
-  :func:`ingest.pipeline.enrich_meetings`; the driver writes each chunk in
-  one transaction and records the documents it finishes.
+  :class:`ingest.topics.TopicTagger`, topics scored with the item means of
+  the vectors just made (what :meth:`VectorIndex.item_means` gives the local
+  path).
 
-Splitting items into passages (a tokenizer pass) and the links stage
-(canonical names, threads, follow-up status: they span the whole archive)
-stay on the driver, through :func:`ingest.pipeline.complete_stages`, which
-also finishes whatever a failed Ray stage left open, exactly as the next
+The driver stores each file's outcome with :func:`ingest.pipeline.store_outcome`
+in input order as soon as it and every file before it are known, then the
+batch's passages (their ids are the vector ids), adds the vectors to the
+index and saves it, and writes the entities and topics, each stage recorded
+done as the local path records it. The links stage (canonical names,
+threads, follow-up status: they span the whole archive) stays on the driver,
+through :func:`ingest.pipeline.complete_stages`, which also finishes whatever
+the Ray stage left open (a failed actor, a document whose stored items differ
+from the actor's, files the cluster never returned), exactly as the next
 local ingest would.
-
-The stages are three Ray Data datasets, not one, because each needs what the
-writer before it stored: passages are split from stored items (their ids
-are the vector ids) and embedded with their meeting's context, and topics use
-the item means of the stored vectors.
 
 ``ray.init()`` starts a local cluster when no address is given; with
 ``--ray-address`` (``auto`` or ``HEAD:6379``, run on a node of the cluster;
@@ -42,6 +45,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import math
 import os
 import pickle
 import shutil
@@ -56,21 +60,19 @@ import numpy as np
 
 from index.passages import embedding_texts
 from index.store import Archive
-from index.vectors import VectorIndex, open_repaired
+from index.vectors import VectorIndex, build_passages, open_repaired
 from index.watch import after_ingest
 from ingest.isolate import ParseOutcome, parse_files
-from ingest.pipeline import (FileResult, IngestReport, Recorder, complete_passages, complete_stages, open_archive,
-                             prepare_archive)
+from ingest.pipeline import FileResult, IngestReport, Recorder, complete_stages, open_archive, prepare_archive
 from ingest.readers import FileEntry, ReadLimits, load_file, walk_files
 from radslag.config import Settings
 from radslag.errors import IngestError, RadslagError
+from radslag.types import Entity, Passage, TopicTag
 
 log = logging.getLogger(__name__)
 
-#: Passages per encode call: the chunk of :meth:`VectorIndex.sync`, so both paths encode the same batches.
-EMBED_CHUNK = 512
-#: Chunks per Ray dataset: the driver holds this many passage texts at a time and saves the index after each.
-EMBED_WINDOW = 32
+#: Files per row of the Ray stage (a document batch); fewer when that leaves a worker without a batch.
+FILES_PER_BATCH = 4
 
 
 class RayMissingError(RadslagError):
@@ -84,11 +86,12 @@ class RayOptions:
     Attributes:
         address: A cluster address (``auto``, ``HEAD:6379``); None starts a
             local cluster in this process.
-        workers: Actors per stage (the parallelism of each Ray Data map).
+        workers: Actors of the Ray stage (each loads its models once).
         num_cpus: CPUs of a local cluster (default: ``workers``).
         object_store_mb: Object store of a local cluster, in MiB.
         temp_dir: Ray's session and log folder for a local cluster (default:
             a new temporary folder).
+        files_per_batch: Files per document batch (one row of the Ray stage).
     """
 
     address: str | None = None
@@ -96,6 +99,7 @@ class RayOptions:
     num_cpus: int | None = None
     object_store_mb: int = 256
     temp_dir: str | None = None
+    files_per_batch: int = FILES_PER_BATCH
 
 
 def require_ray() -> Any:
@@ -189,54 +193,103 @@ def _same_embedder(settings: Settings, identity: tuple[str, int, str, list]) -> 
     return embedder
 
 
-class _ParseWorker:
-    """Read, describe and segment one file per row with :func:`parse_files` (its isolation included)."""
+@dataclass
+class _Derived:
+    """What an actor made of one parsed document after reading it: everything up to the links stage.
 
-    def __init__(self, settings: Settings) -> None:
+    Items are named by their position in the document (the driver maps them to
+    the ids the archive gives them); None where the stage is not run here.
+    """
+
+    titles: list[tuple[str | None, str, str]]  # (number, title, text) per item: checked against the store
+    passages: list[tuple[int, int, str, int, int]] | None = None  # (item position, ordinal, text, start, end)
+    vectors: np.ndarray | None = None  # one per passage, in that order
+    enrichment: list[tuple[list[Entity], list[TopicTag]]] | None = None  # per item
+
+
+def _item_means(item_ids: list[int], vectors: np.ndarray) -> dict[int, np.ndarray]:
+    """Each item's passage vectors summed in passage order and L2-normalised, as :meth:`VectorIndex.item_means`."""
+    sums: dict[int, np.ndarray] = {}
+    for item_id, vec in zip(item_ids, np.asarray(vectors, dtype=np.float32)):
+        if item_id in sums:
+            sums[item_id] += vec
+        else:
+            sums[item_id] = vec.copy()
+    for vec in sums.values():
+        vec /= np.maximum(np.sqrt(np.einsum("i,i->", vec, vec)), 1e-9)
+    return sums
+
+
+class _DocumentWorker:
+    """One batch of files per row, each file through every stage up to the links (one pass, models loaded once).
+
+    Read, metadata and segmentation with :func:`parse_files` (its isolation
+    included); then, for a parsed document, its passages, their vectors and
+    its items' entities and topics, made from the document as the store gives
+    it back (a scratch archive of the actor's own).
+    """
+
+    def __init__(self, settings: Settings, identity: tuple[str, int, str, list] | None, derive: bool) -> None:
         self.settings = settings.with_(ingest_workers=1)
+        self.embedder = self.extractor = self.tagger = None
+        if derive and settings.embed:
+            self.embedder = _same_embedder(settings, identity)
+        if derive and settings.enrich:
+            from ingest.entities import EntityExtractor
+            from ingest.topics import TopicTagger
+
+            self.extractor = EntityExtractor(settings, progress=False)
+            self.tagger = TopicTagger(settings, self.embedder)
+        self.folder = tempfile.mkdtemp(prefix="rsray-doc-", dir=_short_tmp())
+        self.scratch = Archive(Path(self.folder) / "scratch.sqlite") if derive else None
+
+    def __del__(self) -> None:
+        if getattr(self, "folder", None):
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         out = []
-        for path, source in zip(batch["path"], batch["source"]):
-            outcomes = list(parse_files([(Path(path), str(source))], self.settings, workers=1))
-            out.append(pickle.dumps(outcomes[0], protocol=pickle.HIGHEST_PROTOCOL))
-        return {"n": batch["n"], "outcome": _objects(out)}
+        for payload in batch["files"]:
+            files = pickle.loads(payload)
+            outcomes = {o.source: o for o in parse_files([(Path(p), s) for p, s in files], self.settings, workers=1)}
+            results = []
+            for _, source in files:
+                outcome = outcomes[source]
+                derived = self.derive(outcome) if outcome.status == "parsed" and self.scratch is not None else None
+                results.append((outcome, derived))
+            out.append(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
+        return {"n": batch["n"], "documents": _objects(out)}
 
-
-class _EmbedWorker:
-    """Encode one chunk of passage texts per row, with the driver's model (checked by fingerprint)."""
-
-    def __init__(self, settings: Settings, identity: tuple[str, int, str, list]) -> None:
-        self.settings = settings
-        self.embedder = _same_embedder(settings, identity)
-
-    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        out = []
-        for texts in batch["texts"]:
-            vecs = self.embedder.encode_passages(pickle.loads(texts), batch_size=self.settings.batch_size)
-            out.append(pickle.dumps(vecs, protocol=pickle.HIGHEST_PROTOCOL))
-        return {"n": batch["n"], "vectors": _objects(out)}
-
-
-class _EnrichWorker:
-    """Entities and topics for one chunk of items per row (the chunks of :func:`enrich_meetings`)."""
-
-    def __init__(self, settings: Settings, identity: tuple[str, int, str, list] | None) -> None:
-        from ingest.entities import EntityExtractor
-        from ingest.topics import TopicTagger
-
-        embedder = _same_embedder(settings, identity) if identity is not None else None
-        self.extractor = EntityExtractor(settings, progress=False)
-        self.tagger = TopicTagger(settings, embedder)
-
-    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        out = []
-        for payload in batch["chunk"]:
-            items, vectors = pickle.loads(payload)
-            entities = self.extractor.extract_many([it.text for it in items])
-            topics = self.tagger.tag(items, vectors=vectors)
-            out.append(pickle.dumps((entities, topics), protocol=pickle.HIGHEST_PROTOCOL))
-        return {"n": batch["n"], "result": _objects(out)}
+    def derive(self, outcome: ParseOutcome) -> _Derived | None:
+        """Passages, vectors, entities and topics of one parsed document (None when none could be made)."""
+        try:
+            meeting_id, _, _ = self.scratch.write_document(outcome.document, outcome.meta, outcome.items)
+        except Exception as exc:  # the driver's store meets the same problem and reports it
+            log.warning("scratch write of %s failed: %s", outcome.source, exc)
+            return None
+        try:
+            items = self.scratch.items(meeting_id=meeting_id, enrichment=False)
+            derived = _Derived([(it.number, it.title, it.text) for it in items])
+            position = {it.id: n for n, it in enumerate(items)}
+            means: dict[int, np.ndarray] = {}
+            if self.embedder is not None:
+                ids = build_passages(self.scratch, self.embedder, self.settings, item_ids=[it.id for it in items])
+                rows = self.scratch.passages(ids)
+                derived.vectors = self.embedder.encode_passages(embedding_texts(self.scratch, rows),
+                                                                batch_size=self.settings.batch_size)
+                derived.passages = [(position[p.item_id], p.ordinal, p.text, p.start, p.end) for p in rows]
+                means = _item_means([p.item_id for p in rows], derived.vectors)
+            if self.tagger is not None:
+                entities = self.extractor.extract_many([it.text for it in items])
+                # items without a vector are encoded by the tagger itself, as locally
+                topics = self.tagger.tag(items, vectors=[means.get(it.id) for it in items])
+                derived.enrichment = list(zip(entities, topics))
+            return derived
+        except Exception as exc:  # a model failure: the driver's complete_stages does this document's stages
+            log.warning("Ray stages of %s failed: %s", outcome.source, exc)
+            return None
+        finally:
+            self.scratch.delete_source(outcome.document.source)
 
 
 def _in_order(rows: Iterable[dict[str, Any]], key: str) -> Iterator[tuple[int, Any]]:
@@ -324,7 +377,6 @@ def _ingest(paths: Iterable[str | Path], settings: Settings, progress: bool,
     with open_archive(settings) as archive:
         reread = prepare_archive(archive, settings)
         record = Recorder(archive, report, on_file)
-        removed_ids = record.removed_ids  # grows as files are recorded
 
         # what needs no parsing (walk problems, unreadable or unchanged files) is known here, as in parse_files
         limits = ReadLimits.from_settings(settings)
@@ -342,19 +394,28 @@ def _ingest(paths: Iterable[str | Path], settings: Settings, progress: bool,
                 record(ParseOutcome(entry.path, entry.source, "unchanged", digest=digest))
                 continue
             todo.append(entry)
-        rows = [{"n": n, "path": os.fspath(e.path), "source": e.source} for n, e in enumerate(todo)]
-        for _, outcome in _map(rows, _ParseWorker, options.workers, {"settings": settings}, "outcome"):
-            record(outcome)
+        archive.record_missing_stages()
+        writer = _Writer(archive, settings, record)
+        size = max(1, min(options.files_per_batch, math.ceil(len(todo) / max(1, options.workers))))
+        batches = [todo[lo : lo + size] for lo in range(0, len(todo), size)]
+        rows = [{"n": n, "files": pickle.dumps([(os.fspath(e.path), e.source) for e in batch])}
+                for n, batch in enumerate(batches)]
+        kwargs = {"settings": settings, "identity": writer.identity, "derive": writer.derive}
+        try:
+            for _, results in _map(rows, _DocumentWorker, options.workers, kwargs, "documents"):
+                writer.write(results)
+        except Exception as exc:  # a worker or cluster failure: the files not yet stored are read here
+            _ray_failure("documents", exc, report)
+            rest = [e for e in todo if e.source not in writer.sources]
+            for outcome in parse_files(rest, settings):
+                record(outcome)
 
         read_again = [f.source for f in report.files if f.source in reread and f.meeting_id is not None]
         if read_again:
             report.notes.append(f"Lästes om med OCR (read again with OCR): {', '.join(read_again)}")
-        archive.record_missing_stages()
-        index = _embed(archive, settings, removed_ids, options, report) if settings.embed else None
-        if settings.enrich and (index is not None or not settings.embed):
-            _enrich(archive, settings, index, options, report)
-        # passages/vectors/enrichment left open by a failure above are finished here, as the next ingest would
-        complete_stages(archive, settings, report, removed_ids, progress)
+        # what the Ray stage left open (a failure, a document stored otherwise than the actor read it) is
+        # finished here, as the next ingest would; vectors of replaced documents the writer removed are gone
+        complete_stages(archive, settings, report, writer.removed_left(), progress)
         report.notes.extend(after_ingest(archive, settings, record.changed_meetings))
     return report
 
@@ -365,70 +426,72 @@ def _ray_failure(stage: str, exc: Exception, report: IngestReport) -> None:
                         f"{type(exc).__name__}: {str(exc)[:300]}")
 
 
-def _embed(archive: Archive, settings: Settings, removed_ids: list[int], options: RayOptions,
-           report: IngestReport) -> VectorIndex | None:
-    """Passages (here), vectors (on Ray); returns the saved index (None when a stage failed)."""
-    from index.embeddings import load_embedder
+class _Writer:
+    """The driver's side of the Ray stage: stores each batch's documents, passages, vectors and enrichment.
 
-    try:
-        embedder = load_embedder(settings)
-        complete_passages(archive, embedder, settings)
-        index, notes = open_repaired(settings, embedder, archive)
-    except RadslagError:
-        return None  # complete_stages meets the same error and says so in the report
-    report.notes.extend(notes)
-    if removed_ids:
-        index.remove(removed_ids)
-    missing = sorted(set(archive.passage_items()) - index.ids())
-    chunks = [missing[lo : lo + EMBED_CHUNK] for lo in range(0, len(missing), EMBED_CHUNK)]
-    try:
-        for w in range(0, len(chunks), EMBED_WINDOW):
-            window = [archive.passages(chunk) for chunk in chunks[w : w + EMBED_WINDOW]]
-            rows = [{"n": n, "texts": pickle.dumps(embedding_texts(archive, passages))}
-                    for n, passages in enumerate(window)]
-            kwargs = {"settings": settings, "identity": _identity(embedder)}
-            for n, vecs in _map(rows, _EmbedWorker, options.workers, kwargs, "vectors"):
-                index.add([p.id for p in window[n]], vecs)
-            index.save()
-    except Exception as exc:  # a worker or cluster failure: complete_stages embeds the rest here
-        _ray_failure("vectors", exc, report)
-        index.save()
-        return None
-    index.sync(archive, embedder, progress=False)  # drops vectors of passages gone meanwhile; adds none
-    ready = set(archive.unfinished("vectors")) & set(archive.done("passages"))
-    archive.mark_stage(ready, "vectors")
-    return index
-
-
-def _enrich(archive: Archive, settings: Settings, index: VectorIndex | None, options: RayOptions,
-            report: IngestReport) -> None:
-    """Entities and topics on Ray, written here batch by batch as :func:`enrich_meetings` writes them.
-
-    Without an index (embedding off) topics are tagged without vectors, as locally.
+    Each stage of a document is recorded done in the transaction that writes
+    it (vectors: right after the FAISS file is saved), as the local path does.
     """
-    pending = archive.unfinished("enrichment")
-    items = [it for mid in archive.document_meeting_ids(pending) for it in archive.items(meeting_id=mid)]
-    if not items:
-        return
-    vectors: dict[int, np.ndarray] = {}
-    identity = None
-    if index is not None:
-        from index.embeddings import load_embedder
 
-        vectors = index.item_means(archive)
-        identity = _identity(load_embedder(settings))
-    batch = max(1, settings.batch_size)
-    chunks = [items[i : i + batch] for i in range(0, len(items), batch)]
-    last = {it.document_id: n for n, it in enumerate(items)}  # a document is enriched with its last item
-    rows = [{"n": n, "chunk": pickle.dumps((chunk, [vectors.get(it.id) for it in chunk]))}
-            for n, chunk in enumerate(chunks)]
-    try:
-        for n, (entities, topics) in _map(rows, _EnrichWorker, options.workers,
-                                          {"settings": settings, "identity": identity}, "result"):
-            chunk, i = chunks[n], n * batch
+    def __init__(self, archive: Archive, settings: Settings, record: Recorder) -> None:
+        self.archive, self.settings, self.record = archive, settings, record
+        self.sources: set[str] = set()  # files stored so far
+        self.removed = 0  # how many of record.removed_ids were taken out of the index here
+        self.index: VectorIndex | None = None
+        self.identity = None
+        self.derive = True
+        if settings.embed:
+            from index.embeddings import load_embedder
+
+            try:
+                embedder = load_embedder(settings)
+                self.index, notes = open_repaired(settings, embedder, archive)
+                self.identity = _identity(embedder)
+            except RadslagError:
+                # complete_stages meets the same error and says so; the actors only read and segment
+                self.derive = False
+                return
+            record.report.notes.extend(notes)
+
+    def removed_left(self) -> list[int]:
+        """Vectors of replaced documents still to be removed (those of documents stored after a failure)."""
+        return self.record.removed_ids[self.removed:]
+
+    def write(self, results: list[tuple[ParseOutcome, _Derived | None]]) -> None:
+        archive = self.archive
+        docs: list[tuple[int, list[int], _Derived]] = []
+        for outcome, derived in results:
+            result = self.record(outcome)
+            self.sources.add(outcome.source)
+            if result.meeting_id is None or derived is None:
+                continue
+            items = archive.items(meeting_id=result.meeting_id, enrichment=False)
+            if [(it.number, it.title, it.text) for it in items] != derived.titles:
+                log.warning("%s: stored items differ from the Ray actor's; its stages are done here", outcome.source)
+                continue
+            docs.append((items[0].document_id, [it.id for it in items], derived))
+        if self.index is not None:
+            removed = self.removed_left()
+            if removed:
+                self.index.remove(removed)
+                self.removed += len(removed)
+            embedded = []
+            for doc_id, item_ids, derived in docs:
+                if derived.passages is None:
+                    continue
+                with archive.transaction():
+                    ids = archive.write_passages([Passage(item_id=item_ids[n], ordinal=o, text=text, start=a, end=b)
+                                                  for n, o, text, a, b in derived.passages])
+                    archive.mark_stage([doc_id], "passages")
+                self.index.add(ids, derived.vectors)
+                embedded.append(doc_id)
+            if embedded or removed:
+                self.index.save()
+                archive.mark_stage(embedded, "vectors")
+        for doc_id, item_ids, derived in docs:
+            if derived.enrichment is None or (self.settings.embed and derived.passages is None):
+                continue  # topics are scored with the document's vectors: not before they are stored
             with archive.transaction():
-                for it, ents, tops in zip(chunk, entities, topics):
-                    archive.write_enrichment(it.id, ents, tops)
-                archive.mark_stage([d for d, k in last.items() if i <= k < i + batch], "enrichment")
-    except Exception as exc:  # written batches stay; complete_stages enriches the rest here
-        _ray_failure("enrichment", exc, report)
+                for item_id, (entities, topics) in zip(item_ids, derived.enrichment):
+                    archive.write_enrichment(item_id, entities, topics)
+                archive.mark_stage([doc_id], "enrichment")

@@ -117,9 +117,35 @@ def ray_options(ray):
         ray.shutdown()
 
 
+@pytest.fixture
+def driver_work(monkeypatch, caplog):
+    """What the driver itself still had to do after the Ray stage, and the Ray stages that ran.
+
+    ``open``: the documents whose passages, vectors or enrichment were still
+    open when :func:`complete_stages` was called (the actors did nothing for
+    them); ``stages``: the engine's one log line per Ray Data stage.
+    """
+    import logging
+
+    import ingest.ray_engine as engine
+
+    seen = {"open": [], "stages": []}
+    real = engine.complete_stages
+
+    def spy(archive, *args, **kwargs):
+        seen["open"].append({s: archive.unfinished(s) for s in ("passages", "vectors", "enrichment")})
+        return real(archive, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "complete_stages", spy)
+    caplog.set_level(logging.INFO, logger="ingest.ray_engine")
+    seen["stages"] = lambda: [r.getMessage().split(":")[0] for r in caplog.records
+                              if r.name == "ingest.ray_engine" and r.getMessage().startswith("ray _")]
+    return seen
+
+
 @pytest.mark.ray
 @pytest.mark.slow
-def test_ray_engine_writes_the_archive_of_the_local_engine(tmp_path, corpus_files, ray, ray_options):
+def test_ray_engine_writes_the_archive_of_the_local_engine(tmp_path, corpus_files, ray, ray_options, driver_work):
     from ingest.ray_engine import ingest_paths_ray
 
     local = load_settings(archive_dir=tmp_path / "local", embed=True, enrich=True)
@@ -127,6 +153,9 @@ def test_ray_engine_writes_the_archive_of_the_local_engine(tmp_path, corpus_file
     local_report = ingest_paths([str(corpus_files)], local)
     ray_report = ingest_paths_ray([str(corpus_files)], distributed, options=ray_options)
     assert not ray.is_initialized()  # the local cluster it started is shut down
+    # one Ray stage did everything up to the links: the driver found no passages, vectors or enrichment open
+    assert driver_work["stages"]() == ["ray _DocumentWorker"]
+    assert driver_work["open"] == [{"passages": [], "vectors": [], "enrichment": []}]
 
     assert not local_report.notes and not ray_report.notes, (local_report.notes, ray_report.notes)
     by_source = lambda r: sorted((f.source, f.status, f.items, f.kind) for f in r.files)  # noqa: E731
@@ -139,6 +168,17 @@ def test_ray_engine_writes_the_archive_of_the_local_engine(tmp_path, corpus_file
     assert len(want["items"]) > 20 and len(want["entities"]) > 20 and want["topics"]  # a real comparison
     assert all(s[2] == "done" for s in want["stages"])
     assert_same_archive(want, got)
+
+    # a changed file replaces its earlier version (its vectors removed, the new passages embedded)
+    changed = corpus_files / FILES[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n10. Klotter vid stationen\n\nKlotter vid stationen anmäls till polisen.\n",
+                       encoding="utf-8")
+    ingest_paths([str(corpus_files)], local)
+    again = ingest_paths_ray([str(corpus_files)], distributed, options=ray_options)
+    replaced = [f for f in again.files if f.status != "unchanged"]
+    assert [f.status for f in replaced] == ["replaced"] and replaced[0].source.endswith(FILES[0])
+    assert driver_work["open"][-1] == {"passages": [], "vectors": [], "enrichment": []}
+    assert_same_archive(snapshot(local), snapshot(distributed))
 
 
 @pytest.mark.slow
