@@ -6,6 +6,7 @@ import threading
 import time
 
 import numpy as np
+import pytest
 
 from index.query_batch import QueryBatcher, ResultCache, archive_version, encode_query, normalise_query
 
@@ -152,3 +153,16 @@ def test_search_tab_answers_a_repeated_search_from_the_cache_until_the_archive_c
     monkeypatch.setenv("RADSLAG_SEARCH_CACHE", "0")
     tab.run_search(tmp_settings, *args)
     assert len(calls) == 3
+
+
+@pytest.mark.slow
+def test_real_encoder_gives_a_batched_query_the_vector_it_gives_it_alone():
+    from index.embeddings import load_embedder
+    from radslag.config import load_settings
+
+    embedder = load_embedder(load_settings())
+    texts = ["klotter", "motorburen ungdom", "ungdomar som kör epa-traktor och spelar hög musik",
+             "belysning i parken", "narkotika i centrum", "trygghetsvandring"]
+    out = _concurrently(QueryBatcher(embedder, cache_size=0), texts)
+    for text in texts:
+        np.testing.assert_allclose(out[text], embedder.encode_queries([text]), atol=1e-5)
