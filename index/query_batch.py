@@ -245,14 +245,24 @@ def _file_state(path: Any) -> tuple | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+def _wal_header(path: str) -> bytes | None:
+    """The write-ahead log's header: its salts change whenever SQLite starts the log anew (a reset log
+    may keep its size, and a file time may not tick between two writes)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(32)
+    except OSError:
+        return None
+
+
 def archive_version(db_path: Any, index_dir: Any = None) -> tuple:
     """What changes with every write to the archive: (mtime, size, inode) of the database, its
-    write-ahead log and the vector index's manifest.
+    write-ahead log (and the log's header) and the vector index's manifest.
 
     Taken before a search runs, so a write during the search makes its cached
     answer stale at the next look-up. An ingest in another process counts too.
     """
-    state = [_file_state(db_path), _file_state(f"{db_path}-wal")]
+    state = [_file_state(db_path), _file_state(f"{db_path}-wal"), _wal_header(f"{db_path}-wal")]
     if index_dir is not None:
         from pathlib import Path
 

@@ -166,3 +166,19 @@ def test_real_encoder_gives_a_batched_query_the_vector_it_gives_it_alone():
     out = _concurrently(QueryBatcher(embedder, cache_size=0), texts)
     for text in texts:
         np.testing.assert_allclose(out[text], embedder.encode_queries([text]), atol=1e-5)
+
+
+def test_archive_version_sees_a_log_started_anew_at_the_same_size_and_time(tmp_path):
+    import os
+
+    db = tmp_path / "arkiv.db"
+    db.write_bytes(b"x")
+    wal = tmp_path / "arkiv.db-wal"
+    wal.write_bytes(b"A" * 32 + b"frames" * 10)
+    before = archive_version(db)
+    st = wal.stat()
+    with open(wal, "r+b") as fh:  # SQLite restarting the log: a new header over the old file, same size
+        fh.write(b"B" * 32)
+    os.utime(wal, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert wal.stat().st_size == st.st_size and wal.stat().st_mtime_ns == st.st_mtime_ns
+    assert archive_version(db) != before
