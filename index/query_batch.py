@@ -34,7 +34,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -287,14 +287,17 @@ class ResultCache:
     Attributes:
         hits: Look-ups answered from the cache.
         misses: Look-ups that were not.
+        shared: Misses answered by another caller's computation of the same key.
     """
 
     def __init__(self, size: int = 128):
         self.size = max(0, int(size))
         self._data: OrderedDict[tuple, Any] = OrderedDict()
+        self._running: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.shared = 0
 
     def get(self, key: tuple) -> Any:
         """The answer stored under ``key``, or None (counted as a miss); always None when caching is off."""
@@ -319,6 +322,55 @@ class ResultCache:
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
 
+    def get_or_compute(self, key: tuple, compute: Callable[[], Any], keep: Callable[[Any], bool] = bool,
+                       usable: Callable[[Any], bool] = bool, wait_s: float = 120.0) -> Any:
+        """The answer under ``key``; else ``compute()`` it once for every caller asking at the same time.
+
+        Concurrent callers with the same key (many people running the same
+        search just after an ingest made the cache stale) wait for the first
+        one's answer instead of each computing it.
+
+        Args:
+            key: The cache key.
+            compute: Makes the answer.
+            keep: Whether an answer may be stored (e.g. not an error).
+            usable: Whether a stored answer can still be given (e.g. its files still exist).
+            wait_s: Most seconds a caller waits for another's answer before computing its own.
+        """
+        if not self.size or not cache_on():
+            return compute()
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None and usable(value):
+                self._data.move_to_end(key)
+                self.hits += 1
+                return value
+            self.misses += 1
+            running = self._running.get(key)
+            if running is None:
+                running = self._running[key] = threading.Event()
+                lead = True
+            else:
+                lead = False
+        if not lead:
+            running.wait(wait_s)
+            with self._lock:
+                value = self._data.get(key)
+            if value is not None and usable(value):
+                with self._lock:
+                    self.shared += 1
+                return value
+            return compute()
+        try:
+            value = compute()
+            if value is not None and keep(value):
+                self.put(key, value)
+            return value
+        finally:
+            with self._lock:
+                self._running.pop(key, None)
+            running.set()
+
     def clear(self) -> None:
         """Forget every answer."""
         with self._lock:
@@ -327,4 +379,4 @@ class ResultCache:
     def stats(self) -> dict[str, int]:
         """Hits, misses and answers kept."""
         with self._lock:
-            return {"hits": self.hits, "misses": self.misses, "kept": len(self._data)}
+            return {"hits": self.hits, "misses": self.misses, "shared": self.shared, "kept": len(self._data)}

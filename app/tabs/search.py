@@ -90,13 +90,16 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
     version = archive_version(settings.db_path, settings.index_dir)  # before searching: a write during it counts
     key = (str(settings.db_path), normalise_query(query), mode, body, municipality, kind, topic,
            (since or "").strip(), (until or "").strip(), order, settings.language, masking_on(), version)
-    cached = ANSWERS.get(key)
-    if cached is not None and all(Path(f).exists() for f in cached[3:6] if f):
-        return tuple(dict(x) if isinstance(x, dict) else x for x in cached)  # Gradio consumes update dicts
-    answer = _run_search(settings, query, mode, body, municipality, kind, topic, since, until, order)
-    if answer[3]:  # a search that ran (not a refused filter)
-        ANSWERS.put(key, tuple(dict(x) if isinstance(x, dict) else x for x in answer))
-    return answer
+
+    def compute() -> tuple:
+        answer = _run_search(settings, query, mode, body, municipality, kind, topic, since, until, order)
+        return tuple(dict(x) if isinstance(x, dict) else x for x in answer)
+
+    answer = ANSWERS.get_or_compute(
+        key, compute,
+        keep=lambda a: bool(a[3]),  # a search that ran (not a refused filter)
+        usable=lambda a: all(Path(f).exists() for f in a[3:6] if f))  # downloads not swept yet
+    return tuple(dict(x) if isinstance(x, dict) else x for x in answer)  # Gradio consumes update dicts
 
 
 def _run_search(settings: Settings, query: str, mode: str, body: str, municipality: str, kind: str, topic: str,

@@ -182,3 +182,32 @@ def test_archive_version_sees_a_log_started_anew_at_the_same_size_and_time(tmp_p
     os.utime(wal, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert wal.stat().st_size == st.st_size and wal.stat().st_mtime_ns == st.st_mtime_ns
     assert archive_version(db) != before
+
+
+def test_the_same_search_asked_at_once_is_computed_once():
+    cache = ResultCache(8)
+    calls = []
+    barrier = threading.Barrier(6)
+    answers = []
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.2)
+        return ("svar",)
+
+    def one():
+        barrier.wait()
+        answers.append(cache.get_or_compute(("klotter",), compute))
+
+    threads = [threading.Thread(target=one) for _ in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(10)
+    assert answers == [("svar",)] * 6 and len(calls) == 1 and cache.stats()["shared"] == 5
+    assert cache.get_or_compute(("klotter",), compute) == ("svar",) and len(calls) == 1
+    # an answer that can no longer be given (its files swept) is computed again; one not to keep is not kept
+    assert cache.get_or_compute(("klotter",), compute, usable=lambda a: False) == ("svar",) and len(calls) == 2
+    cache.get_or_compute(("fel",), compute, keep=lambda a: False)
+    cache.get_or_compute(("fel",), compute, keep=lambda a: False)
+    assert len(calls) == 4
