@@ -1,4 +1,5 @@
-"""Query embeddings shared across concurrent searches: one encoder call for the queries that wait together.
+"""Work shared across concurrent searches: one encoder call for the queries that wait together, and a
+cache of whole answers (:class:`ResultCache`) that the next write to the archive makes stale.
 
 When many people search at once (the app answers several requests in
 parallel, see :func:`radslag.serve.concurrency`), each search used to run its
@@ -12,8 +13,9 @@ per embedder:
   waiting threads takes every queued query and encodes them in one call
   (batches form by themselves under load, as large as the load makes them);
 - optionally, the thread that starts a call first waits ``window_ms``
-  milliseconds for more queries (``RADSLAG_QUERY_BATCH_MS``; 0 by default:
-  measured in ``bench/load.py``).
+  milliseconds for more queries (``RADSLAG_QUERY_BATCH_MS``; 0 by default,
+  since under load batches form without waiting and alone a wait is pure
+  latency).
 
 Long queries are encoded in a call of their own (a batch is padded to its
 longest member, so one 300-token query would make every short one cost 300
