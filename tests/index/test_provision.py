@@ -33,7 +33,9 @@ from index.provision import (
     onnx_bytes,
     onnx_data_file,
     onnx_is_current,
+    int8_weight_bits,
     read_container,
+    smooth_int8_inputs,
     read_onnx_provenance,
     verify,
 )
@@ -102,6 +104,8 @@ def test_provisioning_exports_verified_onnx_fp32_and_int8(e5_settings):
     recipe = record["files"]["onnx-int8"]
     assert recipe["recipe_version"] == INT8_RECIPE_VERSION
     assert recipe["fused"]["Attention"] == 12 and recipe["fused"]["SkipLayerNormalization"] == 24
+    assert recipe["smoothed"] == 24 and recipe["weight_bits"] == int8_weight_bits()  # 12 Attention + 12 ffn inputs
+    assert recipe["sanity_rank"] == 1  # recipe 4 ranked the motorburen passage third
     kept = {int(k): v for k, v in recipe["fp32_ffn_layers"].items()}
     assert 0 < len(kept) < 6 and min(kept.values()) > INT8_MAX_INPUT_ERROR
     import onnx
@@ -109,6 +113,7 @@ def test_provisioning_exports_verified_onnx_fp32_and_int8(e5_settings):
     graph = onnx.load(str(int8), load_external_data=False).graph
     ops = {n.op_type for n in graph.node}
     assert {"QAttention", "MatMulInteger", "EmbedLayerNormalization"} <= ops and "DequantizeLinear" not in ops
+    assert sum(n.op_type == "Mul" and n.name.endswith("_smooth") for n in graph.node) == 24
     fp32_ffn = {n.name for n in graph.node if n.op_type == "MatMul" and "/output/dense/" in n.name
                 and "attention" not in n.name}
     assert fp32_ffn == {f"/inner/encoder/layer.{i}/output/dense/MatMul" for i in kept}
@@ -150,6 +155,60 @@ def test_verify_rejects_a_broken_model(e5_settings, tmp_path):
     (broken / "config.json").write_text(json.dumps(config))
     result = verify(broken)
     assert not result["passed"] and result["min_cosine"] < MIN_COSINE
+
+
+def test_int8_weight_bits_follow_the_cpu_flags():
+    assert int8_weight_bits("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_vnni\n") == 8
+    assert int8_weight_bits("flags\t\t: fpu sse4_2 avx_vnni\n") == 8
+    assert int8_weight_bits("flags\t\t: fpu sse4_2 avx2 fma avx512f\n") == 7  # AVX2 u8 x s8 pairs can saturate
+    assert int8_weight_bits("") == 7
+    assert int8_weight_bits() in (7, 8)
+
+
+def _toy_graph(path, table, weight):
+    """input_ids -> embedding rows -> MatMul named like a feed-forward input projection."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Gather", ["table", "input_ids"], ["x"], name="emb"),
+         helper.make_node("MatMul", ["x", "w"], ["y"], name="/inner/encoder/layer.0/intermediate/dense/MatMul")],
+        "toy",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, [1, None]),
+         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, [1, None])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [numpy_helper.from_array(table, "table"), numpy_helper.from_array(weight, "w")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, str(path))
+
+
+def test_smoothing_keeps_the_function_and_shrinks_the_outlier_channel(tmp_path):
+    """The smoothed graph computes the same output; the projection's input range loses its outlier."""
+    import onnx
+    import onnxruntime as ort
+    from onnx import numpy_helper
+
+    rng = np.random.default_rng(0)
+    table = rng.normal(size=(10, 8)).astype(np.float32)
+    table[:, 3] *= 40.0  # one outlier channel in every token, like e5's layer-norm outputs
+    weight = rng.normal(scale=0.1, size=(8, 6)).astype(np.float32)
+    _toy_graph(tmp_path / "toy.onnx", table, weight)
+    smoothed = tmp_path / "smoothed.onnx"
+    names = smooth_int8_inputs(tmp_path / "toy.onnx", smoothed, [[1, 2, 3], [4, 5, 6, 7]], alpha=0.5)
+    assert names == ["/inner/encoder/layer.0/intermediate/dense/MatMul"]
+    ids = np.array([[0, 2, 9, 4]], dtype=np.int64)
+    feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+    before = ort.InferenceSession(str(tmp_path / "toy.onnx")).run(None, feed)[0]
+    after = ort.InferenceSession(str(smoothed)).run(None, feed)[0]
+    np.testing.assert_allclose(after, before, rtol=1e-4, atol=1e-4)
+    model = onnx.load(str(smoothed))
+    inverse = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}[names[0] + "_smooth_inverse"]
+    x = table[[1, 2, 3, 4, 5, 6, 7]]
+    ratio = lambda a: np.abs(a).max() / np.median(np.abs(a).max(axis=0))  # noqa: E731
+    assert ratio(x * inverse) < ratio(x) / 3  # the outlier channel no longer sets the int8 step
+    assert [n.op_type for n in model.graph.node] == ["Gather", "Mul", "MatMul"]
 
 
 def test_model_status_for_folder_and_missing_hub_model(tmp_path):
