@@ -409,9 +409,86 @@ def _blocks(document: Any) -> Any:
             # Word prints automatic list numbers that are not in the text: put them there.
             yield (f"{label} {text}" if label and text.strip() else text), _heading_kind(item, styles)
         elif isinstance(item, Table):
+            blocks = _item_table_blocks(item)
+            if blocks is not None:
+                yield from blocks
+                continue
             rows = _table_rows(item)
             if rows:
                 yield "\n".join(rows), None
+
+
+#: The number cell of an item table: "3", "3.", "3:", "§ 3".
+_NUMBER_CELL = re.compile(r"^(?:§\s*)?(\d{1,3})[.:]?$")
+#: Header rows allowed above the first numbered row of an item table.
+_ITEM_TABLE_HEADER_ROWS = 2
+
+
+def _cell_grid(table: Any) -> list[list[tuple[int, list[str]]]]:
+    """Per row, ``(grid column, paragraph texts)`` of each cell; a vertically merged continuation is empty."""
+    from docx.table import _Cell
+
+    grid: list[list[tuple[int, list[str]]]] = []
+    for tr in table._tbl.tr_lst:
+        column = tr.grid_before
+        row: list[tuple[int, list[str]]] = []
+        for tc in tr.tc_lst:
+            paras: list[str] = []
+            if tc.vMerge != "continue":
+                paras = [t for t in (" ".join(p.text.split()) for p in _Cell(tc, table).paragraphs) if t]
+            row.append((column, paras))
+            column += max(1, tc.grid_span)
+        grid.append(row)
+    return grid
+
+
+def _item_table_blocks(table: Any) -> list[tuple[str, str | None]] | None:
+    """Blocks for a table whose rows are the meeting's items, or None for any other table.
+
+    The table's own shape says so: a header row ("Punkt | Ämne | Ansvarig")
+    above rows whose first cell is a numbering sequence (1, 2, 3 …), and a
+    cell holding several paragraphs (the bold title, then its notes). One
+    tab-separated line per row would join those paragraphs and lose where the
+    title ends, so each row becomes the number and the first paragraph of its
+    first text cell ("1<TAB>Föregående anteckningar"), the cell's other
+    paragraphs as body paragraphs, and the other cells labelled with their
+    column's header ("Ansvarig: Nina Rudberg"). Tables with one paragraph per
+    cell keep their row lines (the segmenter reads those whole).
+    """
+    grid = _cell_grid(table)
+    first = None
+    for k, row in enumerate(grid[: _ITEM_TABLE_HEADER_ROWS + 1]):
+        if row and row[0][1] and _NUMBER_CELL.match(" ".join(row[0][1])):
+            first = k
+            break
+    if not first:  # no numbered row, or no header row above it
+        return None
+    rows = [r for r in grid[first:] if any(p for _, p in r)]
+    numbers = []
+    for r in rows:
+        m = _NUMBER_CELL.match(" ".join(r[0][1])) if r[0][1] else None
+        if m is None:
+            return None
+        numbers.append(int(m.group(1)))
+    if len(numbers) < 2 or any(b != a + 1 for a, b in zip(numbers, numbers[1:])):
+        return None
+    if not any(len(p) > 1 for r in rows for _, p in r[1:]):
+        return None
+    header = {col: " ".join(p) for col, p in grid[first - 1]}
+    blocks: list[tuple[str, str | None]] = [("\t".join(" ".join(p) for _, p in grid[first - 1]).rstrip("\t"), None)]
+    for r in rows:
+        cells = [(col, p) for col, p in r[1:] if p]
+        if not cells:
+            blocks.append((" ".join(r[0][1]), None))
+            continue
+        (_, main), rest = cells[0], cells[1:]
+        blocks.append((f"{' '.join(r[0][1])}\t{main[0]}", None))
+        blocks.extend((p, None) for p in main[1:])
+        for col, paras in rest:
+            label = header.get(col, "").rstrip(":")
+            blocks.append((f"{label}: {paras[0]}" if label else paras[0], None))
+            blocks.extend((p, None) for p in paras[1:])
+    return blocks
 
 
 def _table_rows(table: Any) -> list[str]:

@@ -661,3 +661,46 @@ def test_a_joint_body_of_several_municipalities_has_no_municipality():
     meta = extract_metadata(_doc("Mora kommun\tProtokoll\nSocialnämnden\t2024-03-12\n\n" + _FORBUND_FRONT
                                  + "\nRäddningstjänstförbundet Norra Dalarna har yttrat sig.\n"))
     assert meta.municipality == "Mora"
+
+
+# --------------------------------------------------------------------------
+# Set 6: items as the rows of a Word table, a recurring section heading after a
+# title, a title wrapping to a third line beside a margin column, the municipality
+# in page furniture and as a person's surname
+# --------------------------------------------------------------------------
+
+
+def test_word_table_rows_with_a_title_paragraph_and_notes_in_one_cell_are_items(tmp_path: Path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Anteckningar från samverkansgruppen", style="Title")
+    d.add_paragraph("Datum: onsdag 9 april 2025")
+    table = d.add_table(rows=1, cols=3)
+    for cell, name in zip(table.rows[0].cells, ("Nr", "Rubrik", "Handläggare")):
+        cell.text = name
+    rows = [("1", "Mötets öppnande", ["Mötet öppnas kl. 09.00."], "Ola Ström"),
+            ("2", "Trygghetsvandring i Centrum", ["Vandringen hölls den 2 april.", "Belysningen vid torget ses över."],
+             "Eva Holm"),
+            ("3", "Nästa möte", ["Den 14 maj i stadshuset."], "Ola Ström")]
+    for number, title, notes, who in rows:
+        cells = table.add_row().cells
+        cells[0].text = number
+        cells[1].paragraphs[0].add_run(title).bold = True
+        for note in notes:
+            cells[1].add_paragraph(note)
+        cells[2].text = who
+    path = tmp_path / "anteckningar.docx"
+    d.save(path)
+    items = [i for i in segment(read_docx(path, "anteckningar.docx")) if i.heading_source != "preamble"]
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Mötets öppnande"), ("2", "Trygghetsvandring i Centrum"), ("3", "Nästa möte")]
+    assert "Belysningen vid torget ses över." in items[1].text
+    assert "Handläggare: Eva Holm" in items[1].text
+    # One paragraph per cell: the row lines are kept as they were.
+    d2 = docx.Document()
+    t2 = d2.add_table(rows=3, cols=2)
+    for row, (a, b) in zip(t2.rows, (("Nr", "Ärende"), ("1", "Mötets öppnande"), ("2", "Nästa möte"))):
+        row.cells[0].text, row.cells[1].text = a, b
+    d2.save(tmp_path / "enkel.docx")
+    assert "1\tMötets öppnande\n2\tNästa möte" in read_docx(tmp_path / "enkel.docx", "enkel.docx").text
