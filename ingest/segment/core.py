@@ -117,7 +117,7 @@ from ingest.segment import agenda as _agenda
 from ingest.segment.casenum import bare_case_number, case_number_at_start, find_labelled, is_case_number_line
 from ingest.segment.flat import is_flattened, virtual_lines
 from ingest.segment.lines import Line, mark_styles, split_lines
-from ingest.segment.sections import add_sections, section_kind, section_names
+from ingest.segment.sections import add_sections, recurring_headings, section_kind, section_names
 from radslag.types import AgendaEntry, AgendaItem, Document
 
 __all__ = ["segment"]
@@ -943,8 +943,12 @@ def _drop_recurring_sublines(lines: list[_Line], cands: list[_Cand], limit: int)
     with the same word in at least ``_OPENER_MIN`` of them, that word opens a
     sub-line of this document (a presenter, a note), not a wrapped title. A
     title line wrapped after a function word, a hyphen or a comma, or shown
-    in the heading's own type, stays.
+    in the heading's own type, stays, unless the line is a sub-heading the
+    document repeats, set apart, in several places (``Ärendet`` under every
+    case-numbered title: :func:`recurring_headings`): that is never a title's
+    last line, whatever the line before it ends in and whatever its type.
     """
+    learnt = recurring_headings([("" if ln.blank else _unmarkup(ln.text)) for ln in lines[:limit]])
     ordered = sorted(cands, key=lambda c: c.line)
     openers: dict[int, str | None] = {}
     for k, c in enumerate(ordered):
@@ -962,17 +966,18 @@ def _drop_recurring_sublines(lines: list[_Line], cands: list[_Cand], limit: int)
         if k <= c.line or c.body_off is not None:
             continue
         t = _unmarkup(lines[k].text)
+        sub = _norm(t) in learnt and not is_case_number_line(t)
         w = _opener(t)
         own = 1 if openers.get(c.line) == w else 0
-        if not w or counts.get(w, 0) - own < _OPENER_MIN or is_case_number_line(t):
+        if not sub and (not w or counts.get(w, 0) - own < _OPENER_MIN or is_case_number_line(t)):
             continue
-        if lines[k].style and lines[k].style == lines[c.line].style:
+        if not sub and lines[k].style and lines[k].style == lines[c.line].style:
             continue
         cut = _clean_title(t)
         if not c.title.endswith(cut) or len(c.title) <= len(cut):
             continue
         head = c.title[: -len(cut)].rstrip()
-        if not head or head[-1] in "-–,&/" or head.split()[-1].casefold() in _cues().fragment_endings:
+        if not head or (not sub and (head[-1] in "-–,&/" or head.split()[-1].casefold() in _cues().fragment_endings)):
             continue
         c.title = _clean_title(head)
         c.body_line = k

@@ -23,7 +23,7 @@ import yaml
 
 from radslag.types import AgendaItem, Section
 
-__all__ = ["section_kind", "add_sections", "section_names"]
+__all__ = ["section_kind", "add_sections", "section_names", "recurring_headings"]
 
 _DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "sections.yaml"
 _WORD = re.compile(r"\w+")
@@ -129,6 +129,33 @@ def _standalone_lines(text: str, start: int, end: int, max_words: int) -> list[t
         in_run = not napart and _headingish(ns, max_words)
         out.append((a, b, s, apart and not in_run))
     return out
+
+
+def recurring_headings(lines: list[str]) -> frozenset[str]:
+    """Short heading lines that recur, each set apart, in several places of a document.
+
+    The template's own sub-headings ("Ärendet" under every case-numbered
+    title) are learnt from repetition, before items are known: a line of at
+    most ``recurring_max_words`` words, capitalised, opening a block (after a
+    blank line) and not standing directly over another such line (an entry of
+    a list under "Beslutet skickas till" does), in at least
+    ``recurring_min_items`` places. Returns the lines normalised as
+    :func:`section_kind` normalises them.
+
+    Args:
+        lines: The document's lines, markup removed ("" for a blank line).
+    """
+    spec = _spec()
+    counts: Counter[str] = Counter()
+    for k, s in enumerate(lines):
+        s = s.strip()
+        if not s or (k > 0 and lines[k - 1].strip()) or not _headingish(s, spec.recurring_max_words):
+            continue
+        nxt = lines[k + 1].strip() if k + 1 < len(lines) else ""
+        if nxt and _headingish(nxt, spec.recurring_max_words):
+            continue
+        counts[_norm(s)] += 1
+    return frozenset(k for k, n in counts.items() if n >= spec.recurring_min_items)
 
 
 def add_sections(text: str, items: list[AgendaItem]) -> None:

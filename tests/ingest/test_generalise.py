@@ -704,3 +704,33 @@ def test_word_table_rows_with_a_title_paragraph_and_notes_in_one_cell_are_items(
         row.cells[0].text, row.cells[1].text = a, b
     d2.save(tmp_path / "enkel.docx")
     assert "1\tMötets öppnande\n2\tNästa möte" in read_docx(tmp_path / "enkel.docx", "enkel.docx").text
+
+
+def _bold_headings(text: str, bold: list[str]):
+    from radslag.types import Heading
+
+    out, pos = [], 0
+    for b in bold:
+        at = text.index("\n" + b + "\n", pos) + 1
+        out.append(Heading(text=b, start=at, end=at + len(b), source="bold"))
+        pos = at + len(b)
+    return out
+
+
+def test_a_sub_heading_the_document_repeats_is_never_a_title_continuation():
+    # "Handläggning" is in no word list: it is learnt from standing apart under four items.
+    text = (
+        "Tekniska nämnden\n\nProtokoll 2025-05-06\n\n"
+        "§ 40\n\nGatukostnader i Norrby\n\nDnr TN 2025-00011\n\nHandläggning\n\nKontoret har räknat om kostnaderna.\n\n"
+        "§ 41\n\nSnöröjning vintern 2024/2025\n\nDnr TN 2025-00019\n\nHandläggning\n\nVintern blev mild.\n\n"
+        "§ 42\n\nNy detaljplan för Åsen 4, del av\n\nHandläggning\n\nPlanen är på samråd.\n\n"
+        "§ 43\n\nTrafiksäkerhet vid Skolvägen\n\nHandläggning\n\nEtt övergångsställe byggs.\n"
+    )
+    bold = ["Gatukostnader i Norrby", "Handläggning", "Snöröjning vintern 2024/2025", "Handläggning"]
+    # Both bold (the same heading type as the title, after the case-number line), and after "del av".
+    assert [(n, t) for n, t, _ in _items(text, headings=_bold_headings(text, bold))] == [
+        ("§ 40", "Gatukostnader i Norrby"), ("§ 41", "Snöröjning vintern 2024/2025"),
+        ("§ 42", "Ny detaljplan för Åsen 4, del av"), ("§ 43", "Trafiksäkerhet vid Skolvägen")]
+    # Said once only, the line after "del av" still continues the title.
+    once = "§ 42\n\nNy detaljplan för Åsen 4, del av\n\nkvarteret Lärkan\n\nPlanen är på samråd.\n\n§ 43\n\nTaxa\n\nTaxan höjs.\n"
+    assert _items(once)[0][1] == "Ny detaljplan för Åsen 4, del av kvarteret Lärkan"
