@@ -22,7 +22,7 @@ Each simulated user keeps one Gradio session (as a browser tab does;
 (``RADSLAG_SEARCH_CACHE=0``), each against its own app and archive copy.
 Prints one JSON object::
 
-    python bench/load.py --threads 25             # 200 searches, 25 threads, hybrid, cache on
+    python bench/load.py                          # 200 searches, 25 threads, hybrid, cache on
     python bench/load.py --threads 25 --cache both --archive /tmp/arch
     python bench/load.py --mode keyword --searches 40 --threads 8
 
@@ -429,7 +429,7 @@ def run_arm(args: argparse.Namespace, archive: Path, work: Path, cache: bool, ba
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--searches", type=int, default=200)
-    ap.add_argument("--threads", type=int, default=20)
+    ap.add_argument("--threads", type=int, default=25, help="closed loop: searches in flight (the issue's 25)")
     ap.add_argument("--mode", choices=["hybrid", "keyword", "dense"], default="hybrid")
     ap.add_argument("--docs", type=int, default=30, help="new meetings ingested during the load")
     ap.add_argument("--corpus", default=str(ROOT / "corpus"), help="what the archive holds before the load")
