@@ -15,6 +15,8 @@ from radslag.types import Filters, Passage
 
 #: Filter results kept per archive connection (see :meth:`SearchStore.allowed_item_ids`).
 FILTER_CACHE_SIZE = 16
+#: Term row counts kept per connection until the archive changes (see :meth:`SearchStore.term_rows`).
+TERM_CACHE_SIZE = 20_000
 
 
 class SearchStore(StorePart):
@@ -128,14 +130,29 @@ class SearchStore(StorePart):
         return values[0], sum(values[1:])
 
     def term_rows(self, term: str) -> int:
-        """Rows of the keyword index holding ``term`` (one analysed token), as ``bm25``'s IDF counts them."""
+        """Rows of the keyword index holding ``term`` (one analysed token), as ``bm25``'s IDF counts them.
+
+        Counting reads the term's doclist, so counts are kept until the
+        archive changes (:meth:`change_stamp`).
+        """
         if self.__dict__.get("_vocab") is None:
             # fts5vocab answers "term = ?" from the term's doclist without the MATCH machinery
             self._conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.items_fts_vocab"
                                " USING fts5vocab(main, items_fts, 'row')")
             self.__dict__["_vocab"] = True
-        row = self._conn.execute("SELECT doc FROM temp.items_fts_vocab WHERE term = ?", (term,)).fetchone()
-        return int(row[0]) if row else 0
+        stamp = self.change_stamp()
+        cache = self.__dict__.get("_term_rows")
+        if cache is None or cache[0] != stamp:  # kept until the archive changes, as the filter sets
+            cache = self.__dict__["_term_rows"] = (stamp, {})
+        counts = cache[1]
+        got = counts.get(term)
+        if got is None:
+            row = self._conn.execute("SELECT doc FROM temp.items_fts_vocab WHERE term = ?", (term,)).fetchone()
+            got = int(row[0]) if row else 0
+            if len(counts) >= TERM_CACHE_SIZE:
+                counts.pop(next(iter(counts)))
+            counts[term] = got
+        return got
 
     def fts_rows(self, item_ids: Sequence[int]) -> list[tuple[int, str, str, int]]:
         """``(item id, analysed title, analysed text, tokens in all columns)`` from the keyword index."""
