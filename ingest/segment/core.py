@@ -783,6 +783,21 @@ def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],
     if continues:
         parts.append(nxt)
         j = m + 1
+        # The title may wrap once more in its column ("… trygghetskameror på Stora" / "Torget"):
+        # lines of the same block go on as they do above the case number, joinable or in the same type.
+        styled = lines[m].style not in ("", "margin")
+        while j < limit and not lines[j].blank and len(parts) < 5:
+            more = _unmarkup(lines[j].text)
+            if not (_joinable(parts[-1], more) or (styled and lines[j].style == lines[m].style)):
+                break
+            if (
+                _is_subheading(more) or is_case_number_line(more) or _BULLET.match(more)
+                or re.search(r"[.!?:;](?:\s|$)", more) or _words(" ".join(parts + [more])) > 40
+                or _parse_number(more, lines[j].virtual, _marked_heading(lines[j])) is not None
+            ):
+                break
+            parts.append(more)
+            j += 1
     return j, dnr
 
 

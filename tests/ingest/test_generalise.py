@@ -734,3 +734,19 @@ def test_a_sub_heading_the_document_repeats_is_never_a_title_continuation():
     # Said once only, the line after "del av" still continues the title.
     once = "§ 42\n\nNy detaljplan för Åsen 4, del av\n\nkvarteret Lärkan\n\nPlanen är på samråd.\n\n§ 43\n\nTaxa\n\nTaxan höjs.\n"
     assert _items(once)[0][1] == "Ny detaljplan för Åsen 4, del av kvarteret Lärkan"
+
+
+def test_a_title_wrapping_twice_below_a_margin_case_number_keeps_its_third_line():
+    text = (
+        "Kommunfullmäktige\n\nProtokoll 2025-04-24\n\n"
+        "§ 12\tMotion från Eva Berg (C) om belysning av\n\nKS 2025/0031\n\n"
+        "gång- och cykelvägen längs Gamla\nKyrkvägen\n\nÄrendebeskrivning\n\nMotionen föreslår belysning.\n\n"
+        "§ 13\tFråga från Per Lund (L) till ordföranden i\n\nKS 2025/0040\n\n"
+        "kultur- och fritidsnämnden om bidrag till\nföreningar i Norrby\n\nÄrendebeskrivning\n\nFrågan besvaras.\n"
+    )
+    bold = ["gång- och cykelvägen längs Gamla", "Kyrkvägen"]
+    assert _items(text, headings=_bold_headings(text, bold)) == [
+        ("§ 12", "Motion från Eva Berg (C) om belysning av gång- och cykelvägen längs Gamla Kyrkvägen", "KS 2025/0031"),
+        ("§ 13", "Fråga från Per Lund (L) till ordföranden i kultur- och fritidsnämnden om bidrag till föreningar "
+                 "i Norrby", "KS 2025/0040"),
+    ]
