@@ -619,8 +619,67 @@ def _municipality_index() -> tuple[re.Pattern[str], dict[str, Municipality], dic
         by_fold[_fold(m.name)] = m
         by_fold[_fold(m.name).replace(" ", "-")] = m
         by_fold[_fold(m.official)] = m
-    pattern = re.compile(r"(?<![\w-])(" + _alt([m.name for m in munis]) + r")(s)?(?![\wåäöÅÄÖ])", re.I)
+    forms = [m.name for m in munis] + list(_official_stems())
+    pattern = re.compile(r"(?<![\w-])(" + _alt(forms) + r")(s)?(?![\wåäöÅÄÖ])", re.I)
     return pattern, by_name, by_fold
+
+
+@lru_cache(maxsize=1)
+def _official_stems() -> dict[str, str]:
+    """The official name's own form before "kommun"/"stad" where it is not the short name.
+
+    "Falu kommun" (Falun): the letterhead "FALU KOMMUN" names Falun only in
+    this form, so it is searched for too (lower-cased form → short name), and
+    counts only before "kommun"/"stad" ("Falu tingsrätt" names no organiser).
+    """
+    out: dict[str, str] = {}
+    for m in load_municipalities():
+        stem = re.sub(r"\s+(?:kommun|stad)$", "", m.official, flags=re.I).strip()
+        if stem.lower() not in (m.name.lower(), m.name.lower() + "s") and " " not in stem:
+            out[stem.lower()] = m.name
+    return out
+
+
+def _person_surname_pairs(text: str, pattern: re.Pattern[str]) -> set[str]:
+    """"Förnamn Efternamn" pairs of this document whose surname is a municipality's name.
+
+    "Jenny Norberg, kommunsekreterare": a name-shaped word before the
+    municipality name, the two a person's name (``radslag.names.looks_like_person``,
+    no place or organisation word), and the pair shown as a person somewhere in
+    the document: a role after it ("…, kommunsekreterare"), a party tag
+    ("(S)"), or a role word before it on its line ("Sekreterare<TAB>…"). Every
+    occurrence of such a pair is the person, also where no role stands beside it.
+    """
+    from radslag.names import looks_like_person
+
+    roles, role_suffixes, _ = _role_words()
+    places = [m.name for m in load_municipalities()]
+
+    def role(word: str) -> bool:
+        low = word.lower().strip(",.:;")
+        return bool(low) and (low in roles or low.endswith(role_suffixes))
+
+    pairs: set[str] = set()
+    for m in pattern.finditer(text):
+        if m.group(2):
+            continue  # a genitive is no surname as written
+        head = text[max(0, m.start() - 40): m.start()]
+        pm = re.search(rf"({_NAME_TOKEN}) $", head)
+        if not pm or not _is_name_token(pm.group(1)):
+            continue
+        pair = f"{pm.group(1)} {m.group(1)}"
+        if pair in pairs or not looks_like_person(pair, places):
+            continue
+        after = text[m.end(): m.end() + 40]
+        line_before = text[max(0, m.start() - 120): m.start()].rsplit("\n", 1)[-1][: -len(pm.group(0))]
+        shown = (
+            bool(_party_re().match(after))
+            or bool((am := re.match(r",\s*(\S+)", after)) and role(am.group(1)))
+            or any(role(w) for w in line_before.split())
+        )
+        if shown:
+            pairs.add(pair)
+    return pairs
 
 
 @lru_cache(maxsize=1)
@@ -730,24 +789,36 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
             add(hit.name, 10, 1, "page_header:region")  # "Region Gotland" is a municipality too
     # A region or a joint body of several municipalities (a kommunalförbund) has no town of its own.
     several = region is not None or _joint_body("\n".join([header, *letterhead]))
+    people = _person_surname_pairs(doc.text, pattern)
+    stems = _official_stems()
     for text, base in ((doc.text, 0), (header, -1)):
         for m in pattern.finditer(text):
             raw = m.group(1)
             name = _names_by_lower().get(raw.lower())
-            if name is None or not (raw == name or raw.isupper()):
+            stem = name is None and raw.lower() in stems
+            if stem:
+                name = stems[raw.lower()]
+                if not (raw.isupper() or raw == raw.capitalize()):
+                    continue
+            elif name is None or not (raw == name or raw.isupper()):
                 continue
             after = text[m.end(): m.end() + 8].lower()
             before = text[max(0, m.start() - 3): m.start()]
             if _POSTAL.search(text[max(0, m.start() - 12): m.start()]):
                 continue
             official = bool(re.match(r"\s+(?:kommuns?|stads?)\b", after))
+            if stem and not official:
+                continue  # "Falu tingsrätt": only "Falu kommun" names the organiser
+            pm = re.search(rf"({_NAME_TOKEN}) $", text[max(0, m.start() - 40): m.start()])
+            if not official and pm and f"{pm.group(1)} {raw}" in people:
+                continue  # "Jenny Norberg, kommunsekreterare": a person's surname, not a town
             if several and not official:
                 continue  # in a region's or a förbund's minutes a bare town name is a place (an address)
             in_context = official or before.endswith("i ") or raw.isupper() and official
             if name in ambiguous and not in_context:
                 continue
             if base < 0:
-                add(name, 5, 1, "page_header")
+                add(name, 10, 1, "page_header")  # repeated on every page: the strongest evidence in the text
             elif m.start() < title_end_offset:
                 add(name, 5 + (2 if official else 0), 1, "text:rubrik")
             elif m.start() < front_end:

@@ -750,3 +750,21 @@ def test_a_title_wrapping_twice_below_a_margin_case_number_keeps_its_third_line(
         ("§ 13", "Fråga från Per Lund (L) till ordföranden i kultur- och fritidsnämnden om bidrag till föreningar "
                  "i Norrby", "KS 2025/0040"),
     ]
+
+
+def test_municipality_from_removed_letterhead_furniture_and_never_from_a_persons_surname():
+    front = (
+        "Protokoll\n\nBygg- och miljönämnden\n2025-06-11\n\nPlats och tid\tStadshuset kl. 13.00\n\n"
+        "Beslutande\tKarin Lund (S), ordförande\nErik Norberg (M)\nSara Holm (C)\n\n"
+        "Övriga deltagare\tErik Norberg, nämndsekreterare\n\nSekreterare\tErik Norberg\n\n"
+        "§ 5 Val av justerare\n\nSara Holm utses. Beslutet skickas till Falu tingsrätt.\n"
+    )
+    # The letterhead "FALU KOMMUN" on every page, removed from the text as furniture, names Falun
+    # ("Falu", the official name's own form); the secretary's surname names no municipality.
+    doc = _doc(front, source="protokoll.txt", front_matter={"running_lines": ["FALU KOMMUN", "Bygg- och miljönämnden"]})
+    meta = extract_metadata(doc)
+    assert (meta.municipality, meta.provenance["municipality"]) == ("Falun", "page_header")
+    # Without the letterhead: the surname and "Falu tingsrätt" give no municipality at all.
+    assert extract_metadata(_doc(front, source="protokoll.txt")).municipality is None
+    # A town named as such still counts.
+    assert extract_metadata(_doc("Norbergs kommun\n\n" + front, source="protokoll.txt")).municipality == "Norberg"
