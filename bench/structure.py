@@ -83,6 +83,14 @@ DEVELOPMENT_FAMILIES = [
     "heldout5-ciceron", "heldout5-region", "heldout5-namnd", "heldout5-utskott", "heldout5-kallelse",
     "heldout5-netpub", "heldout5-forbund", "heldout5-bradocx", "heldout5-fhrtxt", "heldout5-trygghetmd",
     "heldout5-ksaudocx",
+    # tests/data/heldout6: scored once unseen (first-sight-score.json, item F1 0.889, case numbers
+    # 0.925, municipality 0.9), then the reader was fixed while looking at the Härryda, Karlstad,
+    # Kalmar and Falun documents (items as rows of a Word table with a title paragraph in a cell, a
+    # sub-heading the document repeats after a title, a title wrapping twice beside a margin column,
+    # the municipality in removed letterhead furniture and never from a person's surname):
+    # development scores from then on.
+    "heldout6-kfval", "heldout6-sekretess", "heldout6-mhn", "heldout6-bun", "heldout6-ofn",
+    "heldout6-cover", "heldout6-sbn", "heldout6-kprdocx", "heldout6-estdocx", "heldout6-bratxt",
 ]
 
 
