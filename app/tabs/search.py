@@ -112,7 +112,8 @@ def _run_search(settings: Settings, query: str, mode: str, body: str, municipali
                                 until=until)
         with Archive(settings.db_path) as arc:
             k = min(QUERY_K, MAX_K)
-            full = search(arc, query or "", settings=settings, k=k, mode=mode, filters=filters)
+            full = search(arc, query or "", settings=settings, k=k, mode=mode, filters=filters,
+                          snippets=SHOWN)
             result = first_hits(full, SHOWN, order)
             dates, ocr = hit_facts(arc, result, lang)
             if result.hits and query and query.strip():
