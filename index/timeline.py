@@ -262,6 +262,7 @@ def query_mentions(
     k: int = QUERY_K,
     filters: Filters | None = None,
     result: SearchResult | None = None,
+    snippets: int | None = None,
 ) -> tuple[list[Hit], str, list[str]]:
     """The search hits that mention ``query`` by the module's rule, best first.
 
@@ -269,13 +270,16 @@ def query_mentions(
         result: A search for ``query`` that the caller already ran (same
             filters, ``k`` hits asked for, relevance cutoff on): its hits are
             judged instead of searching again. ``mode`` is then the result's.
+        snippets: Snippets for this many of the best hits (None: all), as
+            :func:`index.search.search` takes it.
 
     Returns:
         ``(hits, threshold_note, notes)``.
     """
     threshold = DENSE_THRESHOLD if threshold is None else threshold
     if result is None:
-        result = search(archive, query, settings=settings, k=k, mode=mode, filters=filters)
+        result = search(archive, query, settings=settings, k=k, mode=mode, filters=filters,
+                        snippets=snippets)
     notes = list(result.notes)
     hit_ids = {h.item_id for h in result.hits}
     keyword_ok = _all_terms_items(archive, query, hit_ids)
@@ -308,7 +312,7 @@ def mentions(
         ids = archive.filter_item_ids(filters.with_(topic=topic))
         return set(ids or ()), threshold_note("topic", threshold), []
     hits, note, notes = query_mentions(archive, query, settings=settings, threshold=threshold, mode=mode, k=k,
-                                       filters=filters, result=result)
+                                       filters=filters, result=result, snippets=0)  # counted, not shown
     return {h.item_id for h in hits}, note, notes
 
 
