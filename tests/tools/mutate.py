@@ -60,7 +60,7 @@ MUTATIONS = [
              "coverage = keyword_coverage(archive, query, [i for i, _ in keyword])", "coverage = {}",
              "hybrid search no longer weights keyword hits by coverage"),
     Mutation("coverage_always_full", "index/search.py",
-             "return {i: n / len(groups) for i, n in hits.items()}", "return {i: 1.0 for i in hits}",
+             "return {i: hits[i] / len(groups) for i in item_ids}", "return {i: 1.0 for i in item_ids}",
              "keyword coverage reports every item as a full match"),
     Mutation("coverage_ignored_in_fusion", "index/fusion.py",
              "body = evidence.coverage.get(item_id, 1.0) * (1.0 - BM25_SHARE + share)",
