@@ -13,7 +13,10 @@ passages the real pipeline cuts from ``corpus/`` (up to ``passage_tokens`` =
   processes falls on all of them alike (median over ``--rounds`` passes).
   ``cpu_s_per_passage`` is process CPU time (all threads) per passage, less
   sensitive to other processes than wall time; ``cpu_speedup_vs_torch`` is
-  the figure to trust on a loaded machine. ``torch_raw`` (``--raw``) is
+  the figure to trust on a loaded machine (torch's idle worker threads burn
+  more CPU the more loaded the machine is, so ``cpu_speedup_vs_onnx_fp32``,
+  int8 against the same runtime in fp32, is given too). The int8 backend runs
+  one text per call (:data:`index.embeddings.INT8_BATCH`). ``torch_raw`` (``--raw``) is
   sentence-transformers' own ``encode``: the raw baseline the embedder wraps.
 * ``agreement``: cosine of each backend's vectors with torch fp32's on the
   speed passages and every query (mean, min, 1st percentile), and of the int8
@@ -24,7 +27,9 @@ passages the real pipeline cuts from ``corpus/`` (up to ``passage_tokens`` =
   relevance cutoff off (so ranking is measured), each backend searching an
   index built from its own vectors of every passage. torch's ranking is ONNX
   fp32's (the same function, cosine >= 0.9999 in ``agreement``) unless
-  ``--torch-quality`` encodes every passage with torch too.
+  ``--torch-quality`` encodes every passage with torch too. Each int8 network
+  is also scored paired with fp32 queries (``<name>+fp32-queries``: passages
+  int8, queries ONNX fp32), the asymmetric alternative.
 * ``cold``: a fresh Python process per backend timing imports, model load and
   the first query, and whether it imported torch (median of ``--cold-runs``).
 
@@ -38,6 +43,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import shutil
@@ -151,6 +157,9 @@ def _throughput(embedders: dict[str, Any], texts: list[str], batch_size: int, ro
     for name in out:
         out[name]["speedup_vs_torch"] = round(out[name]["passages_per_s"] / base, 2)
         out[name]["cpu_speedup_vs_torch"] = round(base_cpu / out[name]["cpu_s_per_passage"], 2)
+        if "onnx" in out:  # the same runtime in fp32: the gain of int8 alone, whatever torch's threads do
+            out[name]["cpu_speedup_vs_onnx_fp32"] = round(out["onnx"]["cpu_s_per_passage"]
+                                                          / out[name]["cpu_s_per_passage"], 2)
     return out, vectors
 
 
@@ -318,6 +327,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 log(f"quality: {n}")
                 report["quality"][n] = _quality(settings, base.archive_dir, work, n, embedders[n], ids,
                                                 full[n], queries, SEARCH_MODES)
+            for n in [n for n in ranked if n not in ("torch", "onnx")] if "onnx" in embedders else []:
+                pair = f"{n}+fp32-queries"
+                log(f"quality: {pair}")
+                mixed = copy.copy(embedders[n])  # int8 passages, ONNX fp32 queries
+                mixed.encode_queries = embedders["onnx"].encode_queries
+                report["quality"][pair] = _quality(settings, base.archive_dir, work, pair, mixed, ids,
+                                                   full[n], queries, SEARCH_MODES)
+                ranked.append(pair)
             if "torch" not in report["quality"]:
                 report["quality"]["torch"] = {"same_as": "onnx"}
             ref = report["quality"][ref_name]

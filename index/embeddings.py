@@ -13,15 +13,18 @@
 
 * ``torch``: sentence-transformers on PyTorch, fp32 (the reference);
 * ``onnx``: the same fp32 network exported to ONNX, run by onnxruntime;
-* ``onnx-int8``: that export with dynamically quantised int8 weights;
-* ``auto`` (default): ``onnx`` (fp32) when an ONNX file is there (the
-  provisioned e5 model's export, or ``onnx/model.onnx`` shipped in another
-  model's folder), else ``torch``; without onnxruntime, ``torch``. fp32 ONNX
-  gives torch's vectors (and nDCG) exactly and loads without torch. int8 is
-  not the default: ``bench/encode.py`` measured it 1.96x torch's speed in CPU
-  time but 1.2% lower in dense nDCG@10 on the team's queries, outside the 1%
-  bound (see :data:`AUTO_INT8`). Under ``auto`` an existing index built with int8 is
-  still searched with int8 (``load_embedder(..., index_fingerprint=...)``).
+* ``onnx-int8``: that export with dynamically quantised int8 weights
+  (:func:`index.provision.quantize_int8`);
+* ``auto`` (default): for the provisioned e5 model ``onnx-int8`` when its
+  export is there (:data:`AUTO_INT8`); otherwise ``onnx`` (fp32) when an ONNX
+  file is there (``onnx/model.onnx`` shipped in another model's folder), else
+  ``torch``; without onnxruntime, ``torch``. fp32 ONNX gives torch's vectors
+  (and nDCG) exactly and loads without torch; int8 holds nDCG@10 within 1% of
+  fp32 on the team's queries at over twice torch's speed (``bench/encode.py``).
+  An archive keeps the precision its vector index was built with: under
+  ``auto`` the embedder follows the fingerprint stored in the archive's
+  index (:func:`stored_fingerprint`), so an archive indexed with fp32 before
+  int8 became the default is still searched, and grown, with fp32.
 
 The ONNX backends run on onnxruntime and the ``tokenizers`` library alone:
 a process that only encodes queries imports neither torch nor transformers
@@ -82,12 +85,21 @@ PROBE_MATCH_COSINE = 0.999
 
 #: Values of ``Settings.encoder_backend``.
 BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
-#: Whether ``auto`` picks int8 for the provisioned model. bench/encode.py (int8 recipe 4 of
-#: index.provision.quantize_int8; 632 corpus passages, 148 judged queries, loaded 2-CPU
-#: machine): 1.96x torch's CPU time per passage (3.2x wall), cosine with fp32 0.9985 mean /
-#: 0.9975 min, nDCG@10 loss dense 1.2% (dev 0.8%, test 1.7%), hybrid 0.85% (dev 1.1%,
-#: test 0.45%): over the 1% the default may cost, so not by default.
-AUTO_INT8 = False
+#: Whether ``auto`` picks int8 for the provisioned model (new archives; an existing index
+#: keeps its own precision). Int8 recipe 4 (no smoothing, 7-bit weights) lost 1.2% dense
+#: nDCG@10 and stayed opt-in; recipe 5 (SmoothQuant on the attention and feed-forward
+#: inputs, 8-bit weights with VNNI) agrees with fp32 at cosine 0.9995 on corpus passages and
+#: scores dense nDCG@10 0.7107 against fp32's 0.7092 (dev +0.9%, test -0.9%), hybrid
+#: 0.7653 against 0.7640 (bench/encode.py and the README give the run of record).
+AUTO_INT8 = True
+#: Texts per onnxruntime call on the int8 backend, whatever batch size is asked. Dynamic
+#: quantisation takes an activation's int8 range over the whole call, so in a batch a vector
+#: would depend on the texts beside it (a query batched with others, a passage ingested in
+#: another batch or by another engine would get another vector). One text a call keeps each
+#: vector a function of its text alone, needs no padding and was no slower: on 211 corpus
+#: passages (loaded 2-CPU machine) 43-47 ms CPU per passage against 56 ms in batches of 32,
+#: cosine with fp32 0.99955 against 0.99949.
+INT8_BATCH = 1
 #: Fingerprint tag per resolved backend: precisions whose vectors differ get their own.
 FINGERPRINT_VARIANT = {"torch": "", "onnx": "", "onnx-int8": "int8"}
 
@@ -148,6 +160,8 @@ class Embedder:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self.backend == "onnx-int8":
+            batch_size = INT8_BATCH
         vecs = self.model.encode(
             texts,
             prompt=prompt or None,
@@ -176,7 +190,8 @@ class Embedder:
 
         Args:
             texts: Passage strings.
-            batch_size: Encode batch size (default: ``Settings.batch_size``).
+            batch_size: Encode batch size (default: ``Settings.batch_size``;
+                the int8 backend runs one text a call, see :data:`INT8_BATCH`).
             progress: Show a progress bar.
 
         Returns:
@@ -850,6 +865,20 @@ def resolve_backend(settings: Settings) -> tuple[str, str, Path | None, Path | N
     return requested, source, folder, found[requested]
 
 
+def stored_fingerprint(settings: Settings) -> str | None:
+    """The encoder fingerprint recorded by the vector index of ``settings``' archive, if there is one.
+
+    Read from the index manifest (``<archive>/vectors/vectors.json``) without
+    importing FAISS; ``None`` when the archive has no index or it cannot be read.
+    """
+    try:
+        meta = json.loads((Path(settings.index_dir) / "vectors.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    fingerprint = meta.get("fingerprint") if isinstance(meta, dict) else None
+    return str(fingerprint) if fingerprint else None
+
+
 def load_embedder(settings: Settings, index_fingerprint: str | None = None) -> Embedder:
     """Load (once per process) the embedder named by ``settings.model``.
 
@@ -857,9 +886,11 @@ def load_embedder(settings: Settings, index_fingerprint: str | None = None) -> E
         settings: Run-time settings (``model``, ``cache_dir``, ``batch_size``,
             ``encoder_backend``).
         index_fingerprint: The fingerprint stored with an existing vector
-            index. Under ``auto`` the embedder then runs the precision that
-            index was built with (fp32 on ONNX for an fp32 index, int8 for an
-            int8 one), so an index built with the other precision keeps working
+            index; by default the one in ``settings``' archive
+            (:func:`stored_fingerprint`). Under ``auto`` the embedder then runs
+            the precision that index was built with (fp32 on ONNX for an fp32
+            index, int8 for an int8 one), so an archive indexed before the
+            default changed keeps searching and growing with its own encoder,
             without ``radslag reindex``. Explicit backends ignore it.
 
     Returns:
@@ -869,6 +900,8 @@ def load_embedder(settings: Settings, index_fingerprint: str | None = None) -> E
         ModelError: If the model cannot be provisioned or found offline, or
             the backend cannot run it.
     """
+    if index_fingerprint is None and requested_backend(settings) == "auto":
+        index_fingerprint = stored_fingerprint(settings)
     if index_fingerprint and requested_backend(settings) == "auto":
         want = fingerprint_precision(str(index_fingerprint))
         backend = resolve_backend(settings)[0]
