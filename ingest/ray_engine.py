@@ -182,10 +182,14 @@ def _identity(embedder: Any) -> tuple[str, int, str, list]:
 
 
 def _same_embedder(settings: Settings, identity: tuple[str, int, str, list]) -> Any:
-    """The embedder :func:`load_embedder` gives the driver, or an error when a node's model differs."""
+    """The embedder :func:`load_embedder` gives the driver, or an error when a node's model differs.
+
+    The driver's fingerprint picks the precision (fp32 or int8) under the ``auto`` backend, as a stored
+    index does: a node need not see the archive to run the encoder the driver runs.
+    """
     from index.embeddings import load_embedder
 
-    embedder = load_embedder(settings)
+    embedder = load_embedder(settings, index_fingerprint=identity[2])
     if not embedder.matches(*identity):
         raise RadslagError(f"Ray worker has another embedding model ({embedder.name}, "
                            f"{embedder.fingerprint[:12]}…) than the driver ({identity[0]}, {identity[2][:12]}…): "
@@ -244,6 +248,8 @@ class _DocumentWorker:
         self.scratch = Archive(Path(self.folder) / "scratch.sqlite") if derive else None
 
     def __del__(self) -> None:
+        if getattr(self, "scratch", None) is not None:
+            self.scratch.close()
         if getattr(self, "folder", None):
             shutil.rmtree(self.folder, ignore_errors=True)
 
