@@ -351,7 +351,7 @@ def generate(archive, n_items: int, seed: int = 0, batch: int = 500, tag: str = 
                 flush()
         flush()
     return ScaleReport(meetings=counts["meetings"], items=counts["items"], passages=counts["passages"],
-                       councils=len(councils()), seconds=round(time.perf_counter() - t0, 2), planted=planted,
+                       councils=len(councils(n_municipalities(n_meetings))), seconds=round(time.perf_counter() - t0, 2), planted=planted,
                        passage_clusters=clusters)
 
 
