@@ -53,6 +53,11 @@ def test_planted_items_are_exactly_what_keyword_search_finds(scale):
         assert archive.keyword_matches(match_query(marker)) == ids, marker
 
 
+def test_keyword_analysis_is_recorded_as_current(scale):
+    archive, _ = scale
+    assert archive.refresh_keyword_index() == 0  # a first ingest into the archive re-analyses nothing
+
+
 def test_planted_issue_follows_its_council(scale):
     archive, rep = scale
     pairs = make_scale.councils()

@@ -344,6 +344,9 @@ def generate(archive, n_items: int, seed: int = 0, batch: int = 500, tag: str = 
                 counts["passages"] += len(pids)
         pending.clear()
 
+    # as an ingest starts: the keyword index in step with today's analysis, recorded (on an empty
+    # archive nothing is re-analysed); without the record the first real ingest re-analyses every item
+    archive.refresh_keyword_index()
     with SentenceAnalysis():
         for entry in meetings(n_meetings, seed=seed, tag=tag):
             pending.append(entry)
