@@ -822,8 +822,40 @@ def _load_torch(name: str, source: str) -> Any:
         ) from exc
 
 
+def follow_index(settings: Settings, index_fingerprint: str | None = None) -> Settings:
+    """Under ``auto``, the settings whose backend has the precision of the archive's vector index.
+
+    Args:
+        settings: Run-time settings; returned as they are unless the backend is
+            ``auto`` and an index of the other precision exists.
+        index_fingerprint: The index's fingerprint (default: the one stored
+            in ``settings``' archive, :func:`stored_fingerprint`).
+
+    Returns:
+        ``settings``, or a copy with ``encoder_backend`` ``onnx-int8`` (an
+        int8 index) or ``onnx``/``torch`` (an fp32 index).
+    """
+    if requested_backend(settings) != "auto":
+        return settings
+    if index_fingerprint is None:
+        index_fingerprint = stored_fingerprint(settings)
+    if not index_fingerprint:
+        return settings
+    want = fingerprint_precision(str(index_fingerprint))
+    backend = _resolve_backend(settings)[0]
+    if FINGERPRINT_VARIANT[backend] == want:
+        return settings
+    if want == "int8":
+        return replace(settings, encoder_backend="onnx-int8")
+    return replace(settings, encoder_backend="onnx" if backend.startswith("onnx") else "torch")
+
+
 def resolve_backend(settings: Settings) -> tuple[str, str, Path | None, Path | None]:
     """Decide which backend runs ``settings.model`` and which file it reads.
+
+    Under ``auto`` the archive's vector index has its say first
+    (:func:`follow_index`): what ``radslag models`` reports is what a search
+    of that archive runs.
 
     Returns:
         ``(backend, source, folder, onnx_file)``: the resolved backend
@@ -835,6 +867,11 @@ def resolve_backend(settings: Settings) -> tuple[str, str, Path | None, Path | N
         ModelError: For an unknown backend, a missing onnxruntime when an
             ONNX backend is asked for, or an export that cannot be made.
     """
+    return _resolve_backend(follow_index(settings))
+
+
+def _resolve_backend(settings: Settings) -> tuple[str, str, Path | None, Path | None]:
+    """:func:`resolve_backend` for ``settings`` as they are (no look at the archive)."""
     from index import provision
 
     requested = requested_backend(settings)
@@ -900,23 +937,14 @@ def load_embedder(settings: Settings, index_fingerprint: str | None = None) -> E
         ModelError: If the model cannot be provisioned or found offline, or
             the backend cannot run it.
     """
-    if index_fingerprint is None and requested_backend(settings) == "auto":
-        index_fingerprint = stored_fingerprint(settings)
-    if index_fingerprint and requested_backend(settings) == "auto":
-        want = fingerprint_precision(str(index_fingerprint))
-        backend = resolve_backend(settings)[0]
-        if FINGERPRINT_VARIANT[backend] != want:
-            if want == "int8":
-                settings = replace(settings, encoder_backend="onnx-int8")
-            elif want == "":
-                settings = replace(settings, encoder_backend="onnx" if backend.startswith("onnx") else "torch")
+    settings = follow_index(settings, index_fingerprint)
     cache = str(Path(settings.cache_dir).expanduser().resolve())
     key = (settings.model, cache, requested_backend(settings))
     with _LOCK:
         embedder = _CACHE.get(key)
         if embedder is None:
             # "auto" and the backend it resolves to share one loaded network
-            backend, source, folder, onnx_file = resolve_backend(settings)
+            backend, source, folder, onnx_file = _resolve_backend(settings)  # already followed
             resolved_key = (settings.model, cache, backend)
             embedder = _CACHE.get(resolved_key)
             if embedder is None:

@@ -387,9 +387,11 @@ def test_an_archive_indexed_with_fp32_keeps_searching_with_fp32_under_auto(e5_se
     assert stored_fingerprint(old) == backends["onnx"].fingerprint
     embedder = load_embedder(old)
     assert embedder is backends["onnx"]
+    assert resolve_backend(old)[0] == "onnx"  # what `radslag models` reports for this archive
     assert len(VectorIndex.open(old, embedder)) == 2  # no IndexMismatchError, no reindex
     new = e5_settings.with_(archive_dir=tmp_path / "new", encoder_backend="auto")
     assert stored_fingerprint(new) is None and load_embedder(new) is backends["onnx-int8"]
+    assert resolve_backend(new)[0] == "onnx-int8"
     with pytest.raises(IndexMismatchError, match="reindex"):  # what an archive got before the rule
         VectorIndex.open(old, backends["onnx-int8"])
 
