@@ -648,16 +648,25 @@ class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, S
             ``(item_id, score)`` best first; the score is the negated FTS5
             ``bm25`` (higher is better).
         """
+        out: list[tuple[int, float]] = []
+        if limit < 1:
+            return out
         try:
-            rows = self._conn.execute(
+            cursor = self._conn.execute(
                 "SELECT rowid, -bm25(items_fts, ?, ?) AS s FROM items_fts WHERE items_fts MATCH ?"
                 " ORDER BY s DESC LIMIT ?",
                 (weights[0], weights[1], expr, limit if allowed is None else -1),
-            ).fetchall()
+            )
+            # with a filter, rows are read best first only until ``limit`` pass it (not every match into Python)
+            for rowid, score in cursor:
+                if allowed is None or rowid in allowed:
+                    out.append((rowid, score))
+                    if len(out) >= limit:
+                        break
+            cursor.close()
         except sqlite3.OperationalError as exc:  # should not happen: match_query escapes input
             raise RadslagError(f"Nyckelordssökningen misslyckades (keyword search failed): {exc}") from exc
-        out = [(r[0], r[1]) for r in rows if allowed is None or r[0] in allowed]
-        return out[:limit]
+        return out
 
     def keyword_matches(self, expr: str, candidates: Iterable[int] | None = None) -> set[int]:
         """Ids of items matching an FTS5 MATCH expression, optionally among ``candidates``."""
