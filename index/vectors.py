@@ -92,9 +92,12 @@ PQ_BITS = 8
 #: PQ alone orders near neighbours poorly: on bench/scale.py's 144k clustered
 #: vectors (perturbed archive vectors as queries) recall@10 was 0.945 / 0.953 /
 #: 0.964 / 0.977 with k_factor 8 / 16 / 32 / 64 at 1.2 / 1.9 / 2.3 / 3.8 ms per
-#: query (one thread, busy machine); nprobe 32 gained nothing over 16.
+#: query (one thread, busy machine); nprobe 32 gained nothing over 16. On the
+#: 1.44M vectors of the 1M-item archive (nlist 1024) k_factor 32 fell to 0.888
+#: and 64 gives 0.962 (128: 0.965; nprobe 32-128 gained nothing), at 0.9 ms per
+#: query for k 10 and 11.7 ms instead of 9.4 for the 800 candidates a search asks.
 IVF_NPROBE = 16
-IVF_K_FACTOR = 32
+IVF_K_FACTOR = 64
 #: Fewest vectors an IVF-PQ index is trained on (256 PQ centroids need several
 #: points each); a forced ``ivfpq`` index is flat below this.
 IVF_MIN_VECTORS = 2000
