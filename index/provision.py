@@ -968,8 +968,18 @@ def _input_names(onnx_file: Path) -> list[str]:
 
 
 def _externalise_existing(out_dir: Path) -> None:
-    """Exports made before weights were kept apart get them moved out once (a few seconds)."""
+    """Exports made before weights were kept apart get them moved out once (a few seconds).
+
+    Weight files that onnxruntime's quantiser wrote private (mode 0600) are made
+    readable like the model beside them, so another user's server can load them.
+    """
     files = [out_dir / name for name in (ONNX_FP32_FILE, ONNX_INT8_FILE)]
+    for f in files + [onnx_data_file(f) for f in files]:
+        try:
+            if f.is_file() and f.stat().st_mode & 0o044 != 0o044:
+                os.chmod(f, 0o644)
+        except OSError:  # not ours to change: it still works for its owner
+            pass
     if all(f.stat().st_size <= ONNX_INLINE_LIMIT for f in files if f.is_file()):
         return
     try:
@@ -1396,6 +1406,9 @@ def export_onnx(folder: Path, out_dir: Path, progress: bool = True, reuse_fp32: 
                                json.loads((folder / "config.json").read_text(encoding="utf-8")), sorted(keep),
                                calibration=calibration_ids(folder))
         externalise_weights(work / ONNX_INT8_FILE)
+        for f in (work / ONNX_INT8_FILE, onnx_data_file(work / ONNX_INT8_FILE)):
+            if f.is_file():
+                os.chmod(f, 0o644)  # the quantiser writes its weights file private
         bar.update()
 
         bar.set_postfix_str(steps[3])

@@ -97,6 +97,8 @@ def test_provisioning_exports_verified_onnx_fp32_and_int8(e5_settings):
     assert onnx_bytes(fp32) - 85e6 < onnx_bytes(int8) < onnx_bytes(fp32) - 40e6
     # weights kept beside the graph, so a session maps them instead of parsing one 470 MB message
     assert fp32.stat().st_size < ONNX_INLINE_LIMIT and onnx_data_file(fp32).is_file()
+    for f in (fp32, int8, onnx_data_file(fp32), onnx_data_file(int8)):
+        assert f.stat().st_mode & 0o044 == 0o044, f  # readable by a server running as another user
     record = read_onnx_provenance(out)
     assert record["files"]["onnx"]["passed"] and record["files"]["onnx"]["min_cosine"] >= ONNX_FP32_MIN_COSINE
     assert record["files"]["onnx-int8"]["passed"] and record["files"]["onnx-int8"]["min_cosine"] >= ONNX_INT8_MIN_COSINE
