@@ -26,7 +26,10 @@ Only the embedder's public :meth:`index.embeddings.Embedder.encode_queries`
 is used. A query's vector from a batch is the one it gets alone (the ONNX
 encoder, 25 queries of 1-300 characters: largest difference 0.0); one encoder
 call for 8 queries costs 3.6-3.9 ms of CPU per query against 9 ms one by one
-(2 cores, loaded).
+(2 cores, loaded). That saving is the fp32 encoders': the int8 default runs one
+text per onnxruntime call (:data:`index.embeddings.INT8_BATCH`, so a vector
+never depends on its batch), and there the batcher only keeps concurrent
+searches from running encoder calls over each other.
 """
 
 from __future__ import annotations
