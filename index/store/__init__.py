@@ -617,6 +617,9 @@ class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, S
                 "INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)",
                 [(r["id"], analyze(r["title"]), analyze(r["text"])) for r in rows],
             )
+            if rows:  # one segment again: search looks candidates up by rowid (measured at 1M items:
+                # coverage p50 3.6 ms on the merged index, 59 ms after a re-analysis left it in pieces)
+                c.execute("INSERT INTO items_fts(items_fts) VALUES ('optimize')")
             c.execute(
                 "INSERT INTO settings(key, value) VALUES ('keyword_analyzer', ?)"
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
