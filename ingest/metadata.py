@@ -1317,7 +1317,19 @@ def _find_officers(lines: list[str], participants: list[Participant]) -> dict[st
                 break
     if "chair" not in out and (name := _named_before(lines, _alt(labels["chair_phrases"]))):
         out["chair"] = (name, "text:öppnar mötet (svag)")
-    return out
+    return {field: (_cell_names(name), source) for field, (name, source) in out.items()}
+
+
+def _cell_names(name: str) -> str:
+    """Names signed side by side ("Jesper Johansson<TAB>Stefania Mammos") as a list, "A, B".
+
+    A tab or a run of spaces is a cell border, not a space inside a name,
+    when every cell holds a name of its own (two words at least).
+    """
+    cells = [c.strip() for c in re.split(r"\t| {2,}", name) if c.strip()]
+    if len(cells) > 1 and all(len(c.split()) >= 2 for c in cells):
+        return ", ".join(cells)
+    return " ".join(name.split())
 
 
 def _named_before(lines: list[str], phrases: str) -> str | None:

@@ -180,3 +180,11 @@ def test_long_date_and_ambiguous_municipality():
     m = extract_metadata(Document(source="p.txt", text=text, reader="txt", content_hash="0"))
     assert m.date == dt.date(2021, 9, 15) and m.provenance["date"] == "text:lång datumform"
     assert m.municipality == "Lund"
+
+
+def test_names_signed_side_by_side_are_two_names_not_one():
+    """Riksbank's "Vid protokollet" block signs two names in one row of cells."""
+    text = ("Protokoll\nDirektionen\n2025-03-19\n\n§ 1 Beslut\nBeslutades.\n\n"
+            "Vid protokollet\nJesper Johansson\tStefania Mammos\n")
+    m = extract_metadata(Document("riksbank.txt", text, "txt", "r"))
+    assert m.secretary == "Jesper Johansson, Stefania Mammos"
