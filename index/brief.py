@@ -91,9 +91,9 @@ def _people(archive: Archive, meetings: list[Meeting], filters: Filters) -> list
     people: dict[str, dict[str, Any]] = {}
     for m in meetings:
         listed = [(p.name, p.role, p.group, p.party) for p in m.participants]
-        for name, role in ((m.chair, "ordförande"), (m.secretary, "sekreterare")):
-            if name:
-                listed.append((name, role, None, None))
+        for names, role in ((m.chair, "ordförande"), (m.secretary, "sekreterare")):
+            # two signing side by side are read as "A, B" (ingest.metadata._cell_names)
+            listed += [(name, role, None, None) for name in (names or "").split(", ") if name]
         for name, role, group, party in listed:
             name = (name or "").strip()
             if not name:

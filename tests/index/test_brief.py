@@ -145,3 +145,14 @@ def test_brief_command_on_an_empty_archive_exits_non_zero_with_the_message(tmp_p
                                         "--lang", lang])
         assert done.exit_code == 1, done.output
         assert done.output.strip().startswith(start) and "radslag ingest" in done.output, done.output
+
+
+def test_two_secretaries_signing_side_by_side_are_two_people(tmp_path):
+    with Archive(tmp_path / "a.sqlite") as a:
+        a.write_document(Document("riksbank.txt", "Protokoll.", "txt", "r1"),
+                         MeetingMeta(kind="minutes", body="Direktionen", municipality="Arboga",
+                                     date=dt.date(2025, 3, 19), secretary="Jesper Johansson, Stefania Mammos"),
+                         [AgendaItem("1", "Beslut", "Beslutades.", 0, 1)])
+        b = brief(a, "Arboga direktionen")
+    people = {p["name"]: p["roles"] for p in b["sections"]["people"]}
+    assert people == {"Jesper Johansson": ["sekreterare"], "Stefania Mammos": ["sekreterare"]}
