@@ -10,9 +10,10 @@ Prints one JSON object:
   ``--workers``: the same figures. Each run starts its own actors, so the
   figures include loading the models in every actor (the price of a
   cluster); ``ray_init_s`` (starting the local cluster once) is not in them.
-* ``stage_seconds``: wall seconds of each Ray Data stage (parse, embed,
-  enrich), actor start and model loading included; the rest of a Ray run is
-  the driver (store writes, passage splitting, links).
+* ``stage_seconds``: wall seconds of each Ray Data stage (one stage, per
+  batch of files: read, segment, passages, embed, entities and topics in one
+  actor), actor start and model loading included; the rest of a Ray run is
+  the driver (store writes, links).
 * ``same_counts``: whether each Ray archive holds as many documents, items,
   passages and vectors as the local one (the full item-for-item comparison is
   ``tests/ingest/test_ray_engine.py``).
@@ -63,7 +64,7 @@ def _counts(settings) -> dict[str, int]:
 
 
 class _StageTimes(logging.Handler):
-    """Collects the engine's per-stage lines (``ray _EmbedWorker: 2 rows on 1 actors in 12.3 s``)."""
+    """Collects the engine's per-stage lines (``ray <worker>: 2 rows on 1 actors in 12.3 s``)."""
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)
