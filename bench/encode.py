@@ -22,8 +22,9 @@ passages the real pipeline cuts from ``corpus/`` (up to ``passage_tokens`` =
   speed passages and every query (mean, min, 1st percentile), and of the int8
   backends with ONNX fp32 on every passage.
 * ``quality``: nDCG@10, recall@10 and MRR on the team's judged queries
-  (``tests/data/queries.jsonl``; ``dev`` half = tuned on, ``test`` half =
-  never tuned on; no-answer queries left out), dense and hybrid modes with the
+  (``tests/data/queries.jsonl``; ``dev`` half = tuned on, ``test`` and
+  ``test2`` = never tuned on, every half in the file reported; no-answer
+  queries left out), dense and hybrid modes with the
   relevance cutoff off (so ranking is measured), each backend searching an
   index built from its own vectors of every passage. torch's ranking is ONNX
   fp32's (the same function, cosine >= 0.9999 in ``agreement``) unless
@@ -64,7 +65,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from bench.common import log, print_json  # noqa: E402
-from bench.quality import HALVES, DEFAULT_QUERIES, corpus_paths, evaluate, load_queries, map_judgments, mean_metrics  # noqa: E402
+from bench.quality import DEFAULT_QUERIES, halves_of, corpus_paths, evaluate, load_queries, map_judgments, mean_metrics  # noqa: E402
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
 SEARCH_MODES = ("dense", "hybrid")
@@ -214,7 +215,7 @@ def _quality(settings: Any, base_dir: Path, work: Path, name: str, embedder: Any
                     hits = search(archive, q["query"], settings=s, k=10, mode=mode, cutoff=False).hits
                     per_query[q["id"]] = evaluate([h.item_id for h in hits], qrels[q["id"]], 10)
                 out[mode] = {}
-                for half in (*HALVES, "all"):
+                for half in (*halves_of(queries), "all"):
                     qs = [q for q in judged if half == "all" or q["half"] == half]
                     out[mode][half] = mean_metrics(per_query[q["id"]] for q in qs)
     out["unmatched_judgments"] = len(unmatched)
@@ -341,7 +342,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             report["ndcg_loss_vs_fp32"] = {
                 n: {f"{m}/{h}": (round((ref[m][h]["ndcg@10"] - report["quality"][n][m][h]["ndcg@10"])
                                        / ref[m][h]["ndcg@10"], 4) if ref[m][h].get("ndcg@10") else None)
-                    for m in SEARCH_MODES for h in (*HALVES, "all")}
+                    for m in SEARCH_MODES for h in (*halves_of(queries), "all")}
                 for n in ranked if n not in ("torch", "onnx")
             }
 
