@@ -39,7 +39,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import numpy as np
@@ -104,7 +104,7 @@ class QueryBatcher:
         self._lock = threading.Lock()
         self._queue: list[_Waiter] = []
         self._busy = False
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors = ResultCache(self.cache_size)  # the same LRU as whole answers, keyed by the text
         self.calls = 0
         self.encoded = 0
         self.cache_hits = 0
@@ -117,9 +117,8 @@ class QueryBatcher:
             Whatever the encoder raised for the call this query was part of.
         """
         with self._lock:
-            cached = self._cache.get(text) if self.cache_size and cache_on() else None
+            cached = self._vectors.get(text)
             if cached is not None:
-                self._cache.move_to_end(text)
                 self.cache_hits += 1
                 return cached.copy()
             if len(text) > LONG_QUERY_CHARS:
@@ -185,14 +184,8 @@ class QueryBatcher:
         return vecs
 
     def _remember(self, texts: Sequence[str], vecs: np.ndarray) -> None:
-        if not self.cache_size or not cache_on():
-            return
-        with self._lock:
-            for i, text in enumerate(texts):
-                self._cache[text] = vecs[i : i + 1].copy()
-                self._cache.move_to_end(text)
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+        for i, text in enumerate(texts):
+            self._vectors.put(text, vecs[i : i + 1].copy())
 
     def stats(self) -> dict[str, Any]:
         """Calls, queries encoded, mean and largest batch, vector cache hits."""
@@ -297,14 +290,14 @@ class ResultCache:
 
     def __init__(self, size: int = 128):
         self.size = max(0, int(size))
-        self._data: OrderedDict[tuple, Any] = OrderedDict()
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
         self._running: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
         self.shared = 0
 
-    def get(self, key: tuple) -> Any:
+    def get(self, key: Hashable) -> Any:
         """The answer stored under ``key``, or None (counted as a miss); always None when caching is off."""
         if not self.size or not cache_on():
             return None
@@ -317,7 +310,7 @@ class ResultCache:
             self.hits += 1
             return value
 
-    def put(self, key: tuple, value: Any) -> None:
+    def put(self, key: Hashable, value: Any) -> None:
         """Store ``value`` under ``key`` (the least recently used answer goes when full)."""
         if not self.size or not cache_on() or value is None:
             return
