@@ -950,7 +950,7 @@ def _opener(s: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _drop_recurring_sublines(lines: list[_Line], cands: list[_Cand], limit: int) -> None:
+def _drop_recurring_sublines(lines: list[_Line], cands: list[_Cand], limit: int, learnt: frozenset[str]) -> None:
     """Give back to the body a title's last line that opens the text of other headings.
 
     "3. Information från kommundirektören" / "Föredragande kommundirektör …":
@@ -963,7 +963,6 @@ def _drop_recurring_sublines(lines: list[_Line], cands: list[_Cand], limit: int)
     case-numbered title: :func:`recurring_headings`): that is never a title's
     last line, whatever the line before it ends in and whatever its type.
     """
-    learnt = recurring_headings([("" if ln.blank else _unmarkup(ln.text)) for ln in lines[:limit]])
     ordered = sorted(cands, key=lambda c: c.line)
     openers: dict[int, str | None] = {}
     for k, c in enumerate(ordered):
@@ -1239,8 +1238,10 @@ def _list_entries(lines: list[_Line], listed: list[_Cand], stop_line: int,
 def _numbered_scheme(lines: list[_Line], limit: int, text: str = "", flattened: bool = False) -> list[_Option]:
     """Return candidate head lists for §, code, keyword and list numbering, best first."""
     all_cands = _numbered_candidates(lines, limit)
+    # the document's repeated sub-headings, learnt once for every kind of numbering
+    learnt = recurring_headings([("" if ln.blank else _unmarkup(ln.text)) for ln in lines[:limit]])
     for kind in {c.kind for c in all_cands}:
-        _drop_recurring_sublines(lines, [c for c in all_cands if c.kind == kind], limit)
+        _drop_recurring_sublines(lines, [c for c in all_cands if c.kind == kind], limit, learnt)
     options: list[_Option] = []
     groups: list[tuple[str, list[_Cand]]] = [("para", [c for c in all_cands if c.kind == "para"])]
     codes: dict[str, list[_Cand]] = {}
