@@ -136,6 +136,8 @@ def _fold(text: str) -> str:
 
 _NAME_TOKEN = r"[A-ZÅÄÖÉÜØÆ][a-zåäöéüëèáíóúøæ'’]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüëèáíóúøæ'’]+)*"
 _NAME = rf"{_NAME_TOKEN}(?:[ \t]+(?:(?:af|von|van|de|der|da)[ \t]+)?{_NAME_TOKEN}){{1,3}}"
+#: A first name just before a match (the match being a surname): "Jenny |Norberg".
+_NAME_BEFORE = re.compile(rf"({_NAME_TOKEN}) $")
 _NAME_RE = re.compile(rf"^{_NAME_TOKEN}$")
 
 
@@ -664,7 +666,7 @@ def _person_surname_pairs(text: str, pattern: re.Pattern[str]) -> set[str]:
         if m.group(2):
             continue  # a genitive is no surname as written
         head = text[max(0, m.start() - 40): m.start()]
-        pm = re.search(rf"({_NAME_TOKEN}) $", head)
+        pm = _NAME_BEFORE.search(head)
         if not pm or not _is_name_token(pm.group(1)):
             continue
         pair = f"{pm.group(1)} {m.group(1)}"
@@ -809,7 +811,7 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
             official = bool(re.match(r"\s+(?:kommuns?|stads?)\b", after))
             if stem and not official:
                 continue  # "Falu tingsrätt": only "Falu kommun" names the organiser
-            pm = re.search(rf"({_NAME_TOKEN}) $", text[max(0, m.start() - 40): m.start()])
+            pm = _NAME_BEFORE.search(text[max(0, m.start() - 40): m.start()])
             if not official and pm and f"{pm.group(1)} {raw}" in people:
                 continue  # "Jenny Norberg, kommunsekreterare": a person's surname, not a town
             if several and not official:
@@ -1323,10 +1325,10 @@ def _find_officers(lines: list[str], participants: list[Participant]) -> dict[st
 def _cell_names(name: str) -> str:
     """Names signed side by side ("Jesper Johansson<TAB>Stefania Mammos") as a list, "A, B".
 
-    A tab or a run of spaces is a cell border, not a space inside a name,
+    A tab or three spaces or more (the cell border used throughout) is a border, not a space inside a name,
     when every cell holds a name of its own (two words at least).
     """
-    cells = [c.strip() for c in re.split(r"\t| {2,}", name) if c.strip()]
+    cells = [c.strip() for c in re.split(r"\t+| {3,}", name) if c.strip()]
     if len(cells) > 1 and all(len(c.split()) >= 2 for c in cells):
         return ", ".join(cells)
     return " ".join(name.split())

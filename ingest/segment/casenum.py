@@ -97,9 +97,7 @@ def find_labelled(text: str) -> tuple[str | None, str]:
     m = _LABELLED_RE.search(text)
     if not m or not _plausible(m.group("case"), labelled=True):
         return None, text
-    found, after = case_number_at_start(text[m.start():])
-    if found is None:  # not reached: the label and its first number match at the start
-        found, after = " ".join(m.group("case").split()), text[m.end():]
+    found, after = case_number_at_start(text[m.start():])  # the label and its numbers, at the start
     rest = (text[: m.start()] + " " + after).strip()
     return found, rest
 
