@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from index.keyword import group_expression, query_group_terms
+from index.keyword import group_expression, searched_group_terms
 
 if TYPE_CHECKING:
     from index.store import Archive
@@ -53,11 +53,6 @@ def _plain(term: str) -> bool:
     return bool(term) and all(
         (ch.isalnum() and (ch.isascii() or "\u00c0" <= ch <= "\u017f")) or ch in _TOKEN_PUNCT for ch in term
     ) and term == term.lower()
-
-
-def _groups(query: str) -> list[tuple[str, tuple[str, ...]]]:
-    """The query's groups as :func:`index.keyword.match_query` joins them."""
-    return query_group_terms(query) or query_group_terms(query, keep_stopwords=True)
 
 
 class _Scorer:
@@ -98,7 +93,7 @@ class _Scorer:
         """``{item: bm25}`` of the given items that match the query; None when a row cannot be read as FTS5 does."""
         w_title, w_body = self.weights
         terms = list(dict.fromkeys(t for _, t, _ in self.phrases))
-        groups = [(full, parts) for full, parts in self.groups]
+        groups = self.groups
         # per phrase: its IDF, its term, and the parts whose AND must match for it to count (None: its own term)
         phrases = [(self.idf[t], t, self.groups[g][1] if part else None) for g, t, part in self.phrases]
         avgdl = self.avgdl
@@ -138,7 +133,7 @@ def top_k(
         ``(item_id, score)`` as :meth:`Archive.keyword_ranking` gives them
         (score = -bm25, ties by item id), or None: ask FTS5.
     """
-    groups = _groups(query)
+    groups = searched_group_terms(query)  # as match_query joins them
     if not groups or limit < 1 or not all(_plain(t) for full, parts in groups for t in (full, *parts)):
         return None
     if allowed is None and len(groups) < 2:

@@ -54,7 +54,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.keyword import query_groups
+from index.keyword import searched_groups
 from index.store import Archive
 
 #: Weight of the keyword evidence added to the dense item score (a cosine,
@@ -141,13 +141,9 @@ def named_items(archive: Archive, query: str, item_ids: list[int]) -> set[int]:
     return {ref.id for ref in archive.item_refs(item_ids=item_ids) if _same_case(wanted, ref.dnr)}
 
 
-def _groups(query: str) -> list[str]:
-    return query_groups(query) or query_groups(query, keep_stopwords=True)
-
-
 def title_coverage(archive: Archive, query: str, item_ids: list[int]) -> dict[int, float]:
     """Share of the query's term groups (as :func:`index.search.keyword_coverage` reads them) each item's title matches."""
-    groups = _groups(query)
+    groups = searched_groups(query)
     if not groups or not item_ids:
         return {}
     # each candidate looked up by rowid, as keyword_coverage does: the cost follows the candidates

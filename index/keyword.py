@@ -209,7 +209,7 @@ def query_group_terms(query: str, *, keep_stopwords: bool = False) -> list[tuple
         if token in stop or all(p in stop for p in token.split("-")):
             continue
         groups.append(_hyphen_terms(token) if "-" in token else word_terms(token))
-    return list(dict.fromkeys(groups))
+    return list(dict.fromkeys(groups))  # two analysed words may give one group
 
 
 def group_expression(full: str, parts: tuple[str, ...]) -> str:
@@ -227,9 +227,22 @@ def query_groups(query: str, *, keep_stopwords: bool = False) -> list[str]:
     ``("whole" OR ("part1" AND "part2"))`` so it matches the same compound or
     an item holding all of its parts, but never just one part.
     """
-    groups = [group_expression(full, parts)
-              for full, parts in query_group_terms(query, keep_stopwords=keep_stopwords)]
-    return list(dict.fromkeys(groups))
+    # query_group_terms gives each group once, so each expression comes once
+    return [group_expression(full, parts) for full, parts in query_group_terms(query, keep_stopwords=keep_stopwords)]
+
+
+def searched_group_terms(query: str) -> list[tuple[str, tuple[str, ...]]]:
+    """:func:`query_group_terms` as a search reads them: stop words left out unless nothing else is left."""
+    return query_group_terms(query) or query_group_terms(query, keep_stopwords=True)
+
+
+def searched_groups(query: str) -> list[str]:
+    """:func:`query_groups` as a search reads them: stop words left out unless nothing else is left.
+
+    The one rule :func:`match_query`, :func:`all_terms_expression`, keyword
+    coverage, title coverage and BM25 pruning share.
+    """
+    return query_groups(query) or query_groups(query, keep_stopwords=True)
 
 
 def match_query(query: str) -> str:
@@ -246,8 +259,7 @@ def match_query(query: str) -> str:
     """
     if not query or not query.strip():
         return ""
-    groups = query_groups(query) or query_groups(query, keep_stopwords=True)
-    return " OR ".join(groups)
+    return " OR ".join(searched_groups(query))
 
 
 @lru_cache(maxsize=1)
@@ -274,5 +286,4 @@ def all_terms_expression(query: str) -> str:
     the same compound or all of its parts. A query of stop words only
     requires those.
     """
-    groups = query_groups(query) or query_groups(query, keep_stopwords=True)
-    return " AND ".join(groups)
+    return " AND ".join(searched_groups(query))

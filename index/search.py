@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 from index import bm25, fusion, lemmas
-from index.keyword import analyze, match_query, query_groups
+from index.keyword import analyze, match_query, query_groups, searched_groups
 from index.store import Archive
 from radslag.config import Settings
 from radslag.errors import RadslagError
@@ -199,7 +199,7 @@ def keyword_coverage(archive: Archive, query: str, item_ids: list[int]) -> dict[
     query; fusion weights the keyword side by this share so such partial
     matches do not crowd out semantic hits (cf. "minimum should match").
     """
-    groups = query_groups(query) or query_groups(query, keep_stopwords=True)
+    groups = searched_groups(query)
     if not groups or not item_ids:
         return {i: 1.0 for i in item_ids}
     # each candidate looked up in FTS5 by rowid, not every row a common word matches

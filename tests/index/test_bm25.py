@@ -7,7 +7,7 @@ import random
 import pytest
 
 from index import bm25
-from index.keyword import match_query
+from index.keyword import match_query, searched_group_terms
 from index.search import BM25_WEIGHTS
 from index.store import Archive
 from radslag.types import AgendaItem, Document, MeetingMeta
@@ -44,7 +44,7 @@ def fts_scores(archive: Archive, query: str) -> dict[int, float]:
 @pytest.mark.parametrize("query", QUERIES)
 def test_scores_are_fts5s_to_the_last_bit(archive, query):
     want = fts_scores(archive, query)
-    scorer = bm25._Scorer(archive, bm25._groups(query), BM25_WEIGHTS)
+    scorer = bm25._Scorer(archive, searched_group_terms(query), BM25_WEIGHTS)
     got = scorer.scores(range(1, archive.count("items") + 1))
     assert got == want  # the same rows match, the same floats
 
