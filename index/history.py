@@ -39,7 +39,7 @@ from typing import Any, Iterable, TextIO
 from index.councils import check
 from index.followups import present
 from index.export import safe_cell
-from index.search import best_snippet, display_title, search
+from index.search import CANDIDATES, SearchResult, best_snippet, display_title, search
 from index.store import STATUS_ANSWERED, Archive
 from index.timeline import DENSE_THRESHOLD, QUERY_K, _atomic_write, mentions, query_mentions, threshold_note
 from radslag.config import Settings
@@ -422,6 +422,17 @@ def _elsewhere(other_rows: list[Item]) -> list[LinkedItem]:
     return others
 
 
+def _split_is_exact(result: SearchResult, mode: str, k: int) -> bool:
+    """Whether a search of all councils, split by council, gives one council's own search.
+
+    Only in keyword mode (a hybrid score depends on the whole candidate set:
+    the fusion's floor, best BM25 and gate) and only when nothing was cut: all
+    candidates fitted in the pool and fewer than ``k`` passed the cutoff.
+    """
+    pool = max(CANDIDATES, k * 3)
+    return mode == "keyword" and len(result.hits) < k and len(result.hits) + result.below_cutoff < pool
+
+
 def issue_history(
     archive: Archive,
     settings: Settings | None,
@@ -475,6 +486,7 @@ def issue_history(
     snippets: dict[int, str] = {}
     scores: dict[int, float] = {}
     # one council and the mentions elsewhere: one search of all councils, its hits split by council
+    # when that split is what the council's own search would give (_split_is_exact), else two searches
     wider = filters.with_(council=None) if elsewhere and filters.council else None
     wide_rows: list[Item] | None = None
     if query:
@@ -484,7 +496,7 @@ def issue_history(
             result = search(archive, query, settings=settings, k=k, mode=mode, filters=wider)
             wide_hits, rule, more = query_mentions(archive, query, settings=settings, k=k, result=result)
             wide_rows = archive.items(item_ids=[h.item_id for h in wide_hits], enrichment=False)
-            if len(result.hits) >= k:  # the k best of all councils may leave out some of this one's: search it
+            if not _split_is_exact(result, mode, k):  # the council's own search is the answer: run it
                 hits, rule, more = query_mentions(archive, query, settings=settings, mode=mode, k=k, filters=filters)
             else:
                 mine = {r.id for r in wide_rows if _council_of(r)[0] == filters.council}

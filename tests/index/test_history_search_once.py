@@ -74,3 +74,18 @@ def test_a_capped_search_of_all_councils_searches_the_council_too(archive, tmp_p
     assert [f.council for f in searches] == [None, COUNCIL]
     assert sorted(e.item_id for e in h.entries) == want_mine
     assert sorted(x.item_id for x in h.elsewhere) == want_others
+
+
+def test_the_split_is_used_only_where_it_equals_the_councils_own_search():
+    """A hybrid score depends on the whole candidate set, and a cut list may leave the council's hits out."""
+    from index.history import _split_is_exact
+    from index.search import CANDIDATES, SearchResult
+
+    def result(hits, below):
+        return SearchResult(query="q", mode="keyword", hits=[object()] * hits, modes_used=[], notes=[],
+                            below_cutoff=below)
+
+    assert _split_is_exact(result(5, 10), "keyword", k=20)
+    assert not _split_is_exact(result(5, 10), "hybrid", k=20)  # fusion scores depend on the other councils
+    assert not _split_is_exact(result(20, 0), "keyword", k=20)  # the k best of all may leave this one's out
+    assert not _split_is_exact(result(5, CANDIDATES), "keyword", k=20)  # candidates cut to the pool
