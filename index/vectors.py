@@ -478,20 +478,7 @@ class VectorIndex:
         at = np.minimum(np.searchsorted(ids, pids, sorter=order), len(ids) - 1)
         found = ids[order[at]] == pids
         rows, items = order[at[found]], items[found]
-        if not len(rows):
-            return {}
-        by_item = np.argsort(items, kind="stable")
-        rows, items = rows[by_item], items[by_item]
-        starts = np.flatnonzero(np.r_[True, items[1:] != items[:-1]])
-        lengths = np.diff(np.r_[starts, len(items)])
-        # the j-th passage of every item that has one, added in one vector step per j
-        # (np.add.reduceat over rows took 11 s for 144k passages; an item has few passages)
-        sums = vecs[rows[starts]]  # a copy (fancy indexing), float32: a few unit vectors per sum
-        for j in range(1, int(lengths.max())):
-            more = np.flatnonzero(lengths > j)
-            sums[more] += vecs[rows[starts[more] + j]]
-        sums /= np.maximum(np.sqrt(np.einsum("ij,ij->i", sums, sums)), 1e-9)[:, None]
-        return dict(zip(items[starts].tolist(), sums))
+        return mean_by_item(items, vecs, rows)
 
     def _rebuild_as(self, kind: str, ids: np.ndarray, vecs: np.ndarray) -> None:
         index = _new_index(kind, self.dim, self.ef_search, train=vecs if kind == "ivfpq" else None)
@@ -850,3 +837,29 @@ def build_passages(
     if batch:
         new_ids += archive.write_passages(batch)
     return new_ids
+
+
+def mean_by_item(items: np.ndarray, vecs: np.ndarray, rows: np.ndarray | None = None) -> dict[int, np.ndarray]:
+    """Mean vector (L2-normalised) per item of passage vectors, each item's summed in passage order.
+
+    Args:
+        items: The item id of each passage, in passage order within an item.
+        vecs: The vectors (``rows`` picks each passage's row; default: row i is passage i).
+        rows: Row of ``vecs`` per passage; saves copying a large memory-mapped store.
+    """
+    items = np.asarray(items, np.int64)
+    rows = np.arange(len(items)) if rows is None else np.asarray(rows)
+    if not len(rows):
+        return {}
+    by_item = np.argsort(items, kind="stable")
+    rows, items = rows[by_item], items[by_item]
+    starts = np.flatnonzero(np.r_[True, items[1:] != items[:-1]])
+    lengths = np.diff(np.r_[starts, len(items)])
+    # the j-th passage of every item that has one, added in one vector step per j
+    # (np.add.reduceat over rows took 11 s for 144k passages; an item has few passages)
+    sums = np.array(vecs[rows[starts]], dtype=np.float32)  # a copy: a few unit vectors per sum
+    for j in range(1, int(lengths.max())):
+        more = np.flatnonzero(lengths > j)
+        sums[more] += vecs[rows[starts[more] + j]]
+    sums /= np.maximum(np.sqrt(np.einsum("ij,ij->i", sums, sums)), 1e-9)[:, None]
+    return dict(zip(items[starts].tolist(), sums))

@@ -60,7 +60,7 @@ import numpy as np
 
 from index.passages import embedding_texts
 from index.store import Archive
-from index.vectors import VectorIndex, build_passages, open_repaired
+from index.vectors import VectorIndex, build_passages, mean_by_item, open_repaired
 from index.watch import after_ingest
 from ingest.isolate import ParseOutcome, parse_files
 from ingest.pipeline import FileResult, IngestReport, Recorder, complete_stages, open_archive, prepare_archive
@@ -211,19 +211,6 @@ class _Derived:
     enrichment: list[tuple[list[Entity], list[TopicTag]]] | None = None  # per item
 
 
-def _item_means(item_ids: list[int], vectors: np.ndarray) -> dict[int, np.ndarray]:
-    """Each item's passage vectors summed in passage order and L2-normalised, as :meth:`VectorIndex.item_means`."""
-    sums: dict[int, np.ndarray] = {}
-    for item_id, vec in zip(item_ids, np.asarray(vectors, dtype=np.float32)):
-        if item_id in sums:
-            sums[item_id] += vec
-        else:
-            sums[item_id] = vec.copy()
-    for vec in sums.values():
-        vec /= np.maximum(np.sqrt(np.einsum("i,i->", vec, vec)), 1e-9)
-    return sums
-
-
 class _DocumentWorker:
     """One batch of files per row, each file through every stage up to the links (one pass, models loaded once).
 
@@ -284,7 +271,7 @@ class _DocumentWorker:
                 derived.vectors = self.embedder.encode_passages(embedding_texts(self.scratch, rows),
                                                                 batch_size=self.settings.batch_size)
                 derived.passages = [(position[p.item_id], p.ordinal, p.text, p.start, p.end) for p in rows]
-                means = _item_means([p.item_id for p in rows], derived.vectors)
+                means = mean_by_item([p.item_id for p in rows], derived.vectors)
             if self.tagger is not None:
                 entities = self.extractor.extract_many([it.text for it in items])
                 # items without a vector are encoded by the tagger itself, as locally
