@@ -422,6 +422,18 @@ def _elsewhere(other_rows: list[Item]) -> list[LinkedItem]:
     return others
 
 
+def _topic_scores_snippets(archive: Archive, rows: dict[int, Item], topic: str, label: str,
+                           passages: dict[int, list]) -> tuple[dict[int, float | None], dict[int, str]]:
+    """Each item's score for ``topic`` (its tag's, None when untagged) and its snippet for the topic's label."""
+    scores: dict[int, float | None] = {}
+    snippets: dict[int, str] = {}
+    for r in rows.values():
+        tag = next((tp for tp in r.topics if tp.id == topic), None)
+        scores[r.id] = round(tag.score, 4) if tag else None
+        snippets[r.id] = best_snippet(archive, r, label, passages=passages.get(r.id, []))[0]
+    return scores, snippets
+
+
 def _split_is_exact(result: SearchResult, mode: str, k: int) -> bool:
     """Whether a search of all councils, split by council, gives one council's own search.
 
@@ -484,7 +496,7 @@ def issue_history(
         topic_label = next(tp.label_sv for tp in taxonomy if tp.id == topic)
     notes: list[str] = []
     snippets: dict[int, str] = {}
-    scores: dict[int, float] = {}
+    scores: dict[int, float | None] = {}
     # one council and the mentions elsewhere: one search of all councils, its hits split by council
     # when that split is what the council's own search would give (_split_is_exact), else two searches
     wider = filters.with_(council=None) if elsewhere and filters.council else None
@@ -512,10 +524,7 @@ def issue_history(
     rows = {r.id: r for r in archive.items(item_ids=ids, enrichment=not query)}
     if topic:
         passages = archive.items_passages(list(rows))  # one query, not one per item
-        for r in rows.values():
-            tag = next((tp for tp in r.topics if tp.id == topic), None)
-            scores[r.id] = round(tag.score, 4) if tag else None
-            snippets[r.id] = best_snippet(archive, r, topic_label or topic, passages=passages.get(r.id, []))[0]
+        scores, snippets = _topic_scores_snippets(archive, rows, topic, topic_label or topic, passages)
     fus = _followups(archive, set(rows), {r.meeting_id for r in rows.values()})
     linked = _thread_links(archive, rows)
     entries = _entries(rows, snippets, scores, fus, linked, order)
@@ -591,12 +600,7 @@ def topic_histories(
     for tid in wanted:
         label = label_of[tid]
         rows = {r.id: r for r in members[tid] if r.id in rows_all}
-        scores: dict[int, float | None] = {}
-        snippets: dict[int, str] = {}
-        for r in rows.values():
-            tag = next((tp for tp in r.topics if tp.id == tid), None)
-            scores[r.id] = round(tag.score, 4) if tag else None
-            snippets[r.id] = best_snippet(archive, r, label or tid, passages=passages.get(r.id, []))[0]
+        scores, snippets = _topic_scores_snippets(archive, rows, tid, label or tid, passages)
         linked = _thread_links(archive, rows, links=links, items=linked_items)
         others: list[LinkedItem] = []
         if wider is not None:
