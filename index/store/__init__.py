@@ -338,13 +338,13 @@ def _insert(table: str, columns: str, with_id: bool = False) -> str:
     return f"INSERT INTO {table}({', '.join(names)}) VALUES ({','.join('?' * len(names))})"
 
 
-_DOCUMENT_COLUMNS = "source content_hash size reader kind encoding text pages front_matter warnings ingested_at"
-_MEETING_COLUMNS = ("document_id kind body municipality date year month time place chair secretary next_meeting"
+_DOCUMENT_FIELDS = "source content_hash size reader kind encoding text pages front_matter warnings ingested_at"
+_MEETING_FIELDS = ("document_id kind body municipality date year month time place chair secretary next_meeting"
                     " title participants provenance")
-_ITEM_COLUMNS = "meeting_id ordinal number title text start end pages dnr heading_source sections"
-_INSERT_DOCUMENT = _insert("documents", _DOCUMENT_COLUMNS)
-_INSERT_MEETING = _insert("meetings", _MEETING_COLUMNS)
-_INSERT_ITEM = _insert("items", _ITEM_COLUMNS)
+_ITEM_FIELDS = "meeting_id ordinal number title text start end pages dnr heading_source sections"
+_INSERT_DOCUMENT = _insert("documents", _DOCUMENT_FIELDS)
+_INSERT_MEETING = _insert("meetings", _MEETING_FIELDS)
+_INSERT_ITEM = _insert("items", _ITEM_FIELDS)
 _INSERT_FTS = "INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)"
 #: Merge the FTS5 index into one segment: search looks candidates up by rowid.
 _OPTIMIZE_FTS = "INSERT INTO items_fts(items_fts) VALUES ('optimize')"
@@ -566,9 +566,9 @@ class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, S
                     fts.append((next_item, analyze(item.title), analyze(item.text)))
                     next_item += 1
                 out.append((meeting_id, ids))
-            c.executemany(_insert("documents", _DOCUMENT_COLUMNS, with_id=True), docs)
-            c.executemany(_insert("meetings", _MEETING_COLUMNS, with_id=True), meetings)
-            c.executemany(_insert("items", _ITEM_COLUMNS, with_id=True), items)
+            c.executemany(_insert("documents", _DOCUMENT_FIELDS, with_id=True), docs)
+            c.executemany(_insert("meetings", _MEETING_FIELDS, with_id=True), meetings)
+            c.executemany(_insert("items", _ITEM_FIELDS, with_id=True), items)
             c.executemany(_INSERT_FTS, fts)
         return out
 
