@@ -716,9 +716,13 @@ class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, S
         return [Passage(item_id=r["item_id"], ordinal=r["ordinal"], text=r["text"], start=r["start"],
                         end=r["end"], id=r["id"]) for r in rows]
 
-    def passage_items(self, ids: Sequence[int] | None = None) -> dict[int, int]:
-        """``{passage id: item id}`` for all passages or those with ``ids``."""
-        if ids is None:
+    def passage_items(self, ids: Sequence[int] | None = None, *, item_ids: Iterable[int] | None = None) -> dict[int, int]:
+        """``{passage id: item id}`` for all passages, those with ``ids``, or those of the items ``item_ids``."""
+        if item_ids is not None:
+            rows = self._conn.execute(
+                "SELECT id, item_id FROM passages WHERE item_id IN (SELECT value FROM json_each(?))",
+                (_ids_json(item_ids),))
+        elif ids is None:
             rows = self._conn.execute("SELECT id, item_id FROM passages")
         else:
             rows = self._conn.execute(

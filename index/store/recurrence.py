@@ -116,6 +116,12 @@ class RecurrenceStore(StorePart):
         )
         return [ItemRef(*r) for r in rows]
 
+    def meeting_item_ids(self, meeting_ids: Iterable[int]) -> list[int]:
+        """Ids of the items of the given meetings (one query; the thread relink of a few scopes)."""
+        rows = self._conn.execute("SELECT id FROM items WHERE meeting_id IN (SELECT value FROM json_each(?))",
+                                  (_ids(meeting_ids),))
+        return [r[0] for r in rows]
+
     def council_items(self, meeting_ids: Iterable[int]) -> list[Item]:
         """Every item of the councils the given meetings belong to, without entities and topics, in reading order.
 
