@@ -460,24 +460,31 @@ class VectorIndex:
             return np.zeros(0, np.int64), np.zeros((0, self.dim), np.float32)
         return self._id_array(), _raw_store(self._index).reconstruct_n(0, n)
 
-    def item_means(self, archive: Archive) -> dict[int, np.ndarray]:
-        """Mean passage vector (L2-normalised) of every item that has vectors here.
+    def item_means(self, archive: Archive, item_ids: Iterable[int] | None = None) -> dict[int, np.ndarray]:
+        """Mean passage vector (L2-normalised) of every item (or of ``item_ids``) that has vectors here.
 
         Topic tagging and issue threads use these, so the archive is encoded
         once, at passage level, and never again per item. Summed with numpy
-        (rows grouped by item), not per passage in Python: this runs on every
-        ingest over the whole archive.
+        (rows grouped by item), not per passage in Python. With ``item_ids``
+        only those items' passages are read (an ingest relinks a few scopes:
+        the whole index is not copied out for them).
         """
-        ids, vecs = self.vectors()
-        links = archive.passage_items()
-        if not len(ids) or not links:
+        links = archive.passage_items() if item_ids is None else archive.passage_items(item_ids=item_ids)
+        if not len(self) or not links:
             return {}
+        if item_ids is None:
+            ids, vecs = self.vectors()
+        else:  # the rows of just these passages, read from the raw store
+            ids, vecs = self._id_array(), None
         pids = np.fromiter(links.keys(), np.int64, len(links))
         items = np.fromiter(links.values(), np.int64, len(links))
         order = np.argsort(ids, kind="stable")
         at = np.minimum(np.searchsorted(ids, pids, sorter=order), len(ids) - 1)
         found = ids[order[at]] == pids
         rows, items = order[at[found]], items[found]
+        if vecs is None:
+            vecs = _raw_store(self._index).reconstruct_batch(np.ascontiguousarray(rows, np.int64))
+            rows = np.arange(len(rows))
         return mean_by_item(items, vecs, rows)
 
     def _rebuild_as(self, kind: str, ids: np.ndarray, vecs: np.ndarray) -> None:

@@ -379,3 +379,9 @@ def test_item_means_group_passages_by_item(settings, e5_embedder):
         for item_id, rows in ((items[0], [0, 1, 2]), (items[1], [3, 4])):
             want = vecs[rows].sum(axis=0)
             assert np.allclose(means[item_id], want / np.linalg.norm(want), atol=1e-6)
+        # some items only (a relink of a few scopes): their passages' rows alone, the same means bit for bit
+        some = vi.item_means(arc, [items[1], items[2]])
+        assert set(some) == {items[1]} and np.array_equal(some[items[1]], means[items[1]])
+        vi.save()
+        mapped = VectorIndex.open(settings, e5_embedder)  # memory-mapped, as an ingest finds it
+        assert np.array_equal(mapped.item_means(arc, [items[0]])[items[0]], means[items[0]])
