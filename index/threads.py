@@ -58,8 +58,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import numpy as np
 import yaml
@@ -99,6 +100,10 @@ ENTITY_BONUS = 0.02
 #: How many nearest earlier items are scored per item.
 CANDIDATES_PER_ITEM = 12
 
+
+#: Item vectors by item id, or a function giving them for a list of item ids (read only for
+#: the items a relink needs: :meth:`index.vectors.VectorIndex.item_means` with ``item_ids``).
+ItemVectors = Union[dict[int, np.ndarray], Callable[[list[int]], dict[int, np.ndarray]]]
 
 _PLACE_LABELS = {"loc", "gpe", "place", "plats", "location", "lok"}
 _PERSON_LABELS = {"per", "person", "prs", "pers"}
@@ -218,7 +223,7 @@ def stored_item_vectors(archive: Archive, settings: Settings, items: list[Item])
     failed) are encoded from title and text.
     """
     embedder = load_embedder(settings)
-    means = VectorIndex.open(settings, embedder).item_means(archive)
+    means = VectorIndex.open(settings, embedder).item_means(archive, [r.id for r in items])
     mat = np.zeros((len(items), embedder.dim), dtype=np.float32)
     missing = []
     for n, r in enumerate(items):
@@ -306,7 +311,7 @@ def _order_reason(a: tuple[int, str, int], b: tuple[int, str, int]) -> str | Non
 def compute_links(
     archive: Archive,
     settings: Settings | None = None,
-    vectors: dict[int, np.ndarray] | None = None,
+    vectors: ItemVectors | None = None,
     *,
     method: str = "auto",
     min_sim: float | None = None,
@@ -319,7 +324,8 @@ def compute_links(
     Args:
         archive: The open archive.
         settings: Settings for the embedder.
-        vectors: Item vectors by id (else computed, see :func:`item_vectors`).
+        vectors: Item vectors by id, or a function giving those of a list of
+            item ids (else computed, see :func:`item_vectors`).
         method, min_sim, link_threshold: See :func:`item_vectors` and :data:`THRESHOLDS`.
         across_councils: Let similarity link items of different councils of
             one municipality (such links say "över råd"); case numbers always may.
@@ -331,12 +337,13 @@ def compute_links(
     """
     if meeting_ids is None:
         rows = archive.items()
-    else:
-        refs = archive.item_refs(filters=None)
-        ids = [r.id for r in refs if r.meeting_id in meeting_ids]
+    else:  # only these meetings' items are read, not the archive's
+        ids = archive.meeting_item_ids(meeting_ids)
         rows = archive.items(item_ids=ids) if ids else []
     rows = [r for r in rows if not is_procedural(r.title)]
     notes: list[str] = []
+    if callable(vectors):
+        vectors = vectors([r.id for r in rows])
     if vectors is not None:
         rows = [r for r in rows if r.id in vectors]
         mat = np.stack([np.asarray(vectors[r.id], dtype=np.float32) for r in rows]) if rows else np.zeros((0, 1))
@@ -471,7 +478,7 @@ def _planned_method(vectors: Any, settings: Settings | None, method: str) -> str
 def build_threads(
     archive: Archive,
     settings: Settings | None = None,
-    vectors: dict[int, np.ndarray] | None = None,
+    vectors: ItemVectors | None = None,
     *,
     full: bool = False,
     **options: Any,
@@ -481,8 +488,9 @@ def build_threads(
     Args:
         archive: The open archive.
         settings: Settings (for the embedder when ``vectors`` is None).
-        vectors: Item vectors by item id; when None they are computed with
-            the embedder, or TF-IDF (see :func:`item_vectors`).
+        vectors: Item vectors by item id, or a function giving those of a
+            list of item ids (called with the relinked items only); when None
+            they are computed with the embedder, or TF-IDF (see :func:`item_vectors`).
         full: Relink the whole archive (also done when the vector method
             differs from the stored threads' or nothing was stored yet).
         **options: ``method``, ``min_sim``, ``link_threshold``,

@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from tqdm.auto import tqdm
 from index.embeddings import load_embedder
 from index.followups import update_status
 from index.store import Archive
-from index.threads import build_threads
+from index.threads import ItemVectors, build_threads
 from index.store.stages import DERIVED, kill_point
 from index.vectors import VectorIndex, build_passages, open_repaired
 from index.watch import after_ingest
@@ -243,7 +244,9 @@ def complete_stages(
             (``radslag reindex``: the stored one may belong to another model).
     """
     archive.record_missing_stages()  # documents written without the pipeline
-    vectors = None  # item id -> mean passage vector, shared by enrichment and threads
+    # item ids -> their mean passage vectors, read from the index for just the items enrichment
+    # and the relinked thread scopes need (not the whole archive's: issue 13)
+    vectors: ItemVectors | None = None
     if settings.embed:
         try:
             embedder = load_embedder(settings)
@@ -262,9 +265,8 @@ def complete_stages(
             # the saved index holds exactly the stored passages: every document with passages has its vectors
             ready = set(archive.unfinished("vectors")) & set(archive.done("passages"))
             archive.mark_stage(ready, "vectors")
-            # item means cost a pass over every passage: only when a later stage will read them
-            if (settings.enrich and archive.unfinished("enrichment")) or archive.unfinished("links"):
-                vectors = index.item_means(archive)
+            if len(index):
+                vectors = partial(index.item_means, archive)
         except RadslagError as exc:
             report.notes.append(f"Inbäddningar saknas (embeddings missing): {exc}")
     if settings.enrich:
@@ -322,7 +324,7 @@ def enrich_meetings(
     settings: Settings,
     meeting_ids: list[int],
     progress: bool = False,
-    vectors: dict[int, np.ndarray] | None = None,
+    vectors: ItemVectors | None = None,
 ) -> int:
     """Tag entities and topics on every item of ``meeting_ids``; return item count.
 
@@ -331,8 +333,9 @@ def enrich_meetings(
     (:func:`complete_stages`).
 
     Args:
-        vectors: Item vectors by id (:meth:`VectorIndex.item_means`); read
-            from the index when None and embedding is on.
+        vectors: Item vectors by id, or a function giving those of a list of
+            item ids (:meth:`VectorIndex.item_means`); read from the index
+            when None and embedding is on.
     """
     items = [it for mid in meeting_ids for it in archive.items(meeting_id=mid)]
     if not items:
@@ -341,7 +344,9 @@ def enrich_meetings(
     if settings.embed:
         embedder = load_embedder(settings)
         if vectors is None:
-            vectors = item_vectors(settings, archive)
+            vectors = item_vectors(settings, archive, [it.id for it in items])
+    if callable(vectors):
+        vectors = vectors([it.id for it in items])
     extractor = EntityExtractor(settings)
     tagger = TopicTagger(settings, embedder)
     batch = max(1, settings.batch_size)
@@ -368,18 +373,20 @@ def canonicalize(archive: Archive) -> None:
     archive.set_canonical(canonical_forms(archive.entity_mentions()))
 
 
-def item_vectors(settings: Settings, archive: Archive) -> dict[int, np.ndarray]:
-    """Item vectors by id from the stored vector index (one read of the index)."""
-    return VectorIndex.open(settings, load_embedder(settings)).item_means(archive)
+def item_vectors(settings: Settings, archive: Archive, item_ids: Iterable[int] | None = None) -> dict[int, np.ndarray]:
+    """Item vectors by id (all, or of ``item_ids``) from the stored vector index."""
+    return VectorIndex.open(settings, load_embedder(settings)).item_means(archive, item_ids)
 
 
-def relink(archive: Archive, settings: Settings, vectors: dict[int, np.ndarray] | None = None) -> list[str]:
+def relink(archive: Archive, settings: Settings, vectors: ItemVectors | None = None) -> list[str]:
     """Relink what changed: issue threads of the municipalities with new, changed or removed meetings,
     then the follow-up status in those municipalities (and wherever a links stage is open).
 
     Args:
-        vectors: Item vectors by id; without them threads compute their own
-            (from the index, or TF-IDF when embedding is off).
+        vectors: Item vectors by id, or a function giving those of a list of
+            item ids (called for the relinked scopes' items only); without
+            them threads compute their own (from the index, or TF-IDF when
+            embedding is off).
 
     Returns:
         Notes to pass on (e.g. threads built with TF-IDF, and why).
