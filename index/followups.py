@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -139,6 +139,50 @@ def near_duplicates(records: list[FollowUpRecord], overlap: float = DUPLICATE_OV
     return kept
 
 
+@dataclass
+class _CouncilIndex:
+    """One council's items, indexed once per :func:`assess` for all of its follow-ups.
+
+    Attributes:
+        rows: The items in answering order (time as :func:`~radslag.periods.when` gives it, meeting, ordinal).
+        made: Each row's :func:`~radslag.periods.when`.
+        terms: Each row's content terms (title and text).
+        df: Document frequency of each term in the council (idf weights).
+        postings: The rows (positions in ``rows``, ascending) holding each term.
+    """
+
+    rows: list[Item]
+    made: list[str | None]
+    terms: list[set[str]]
+    df: Counter
+    postings: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, items: list[Item]) -> "_CouncilIndex":
+        made = [when(r) for r in items]
+        # sorted from reading order, stably: every later-items list of the old per-follow-up sort is a subsequence
+        order = sorted(range(len(items)), key=lambda n: (chronological(made[n]), items[n].meeting_id,
+                                                         items[n].ordinal))
+        rows = [items[n] for n in order]
+        terms = [set(content_terms(f"{r.title}\n{r.text}")) for r in rows]
+        df: Counter = Counter()
+        postings: dict[str, list[int]] = {}
+        for pos, ts in enumerate(terms):
+            df.update(ts)
+            for t in ts:
+                postings.setdefault(t, []).append(pos)
+        return cls(rows, [made[n] for n in order], terms, df,
+                   {t: np.asarray(p, dtype=np.int64) for t, p in postings.items()})
+
+    def sharing(self, view: set[str], least: int) -> np.ndarray:
+        """Positions of the rows holding at least ``least`` of the terms of ``view``."""
+        lists = [self.postings[t] for t in view if t in self.postings]
+        if not lists:
+            return np.zeros(0, dtype=np.int64)
+        counts = np.bincount(np.concatenate(lists), minlength=len(self.rows))
+        return np.flatnonzero(counts >= least)
+
+
 def assess(
     archive: Archive,
     settings: Settings | None = None,
@@ -148,8 +192,16 @@ def assess(
     lexical_threshold: float = LEXICAL_THRESHOLD,
     dense_threshold: float = DENSE_THRESHOLD,
     embed: bool = False,
+    exhaustive: bool = False,
 ) -> list[FollowUpRecord]:
     """Decide whether each stored follow-up was answered, without storing.
+
+    Each council's items are read and indexed once (content terms, document
+    frequencies, a term -> items list); a follow-up then scores only the
+    later items that can answer it: those sharing at least
+    :data:`MIN_SHARED_TERMS` content terms with one of its views, its thread
+    successors, and (dense test) the items with a vector. Every other later
+    item scores nothing, so skipping it changes no result.
 
     Args:
         archive: The open archive.
@@ -164,6 +216,8 @@ def assess(
         dense_threshold: See :data:`DENSE_THRESHOLD`.
         embed: Embed commitments with the model named by ``settings``; a
             model that cannot be loaded raises (no silent fallback).
+        exhaustive: Score every later item of the council, not only those
+            the term index offers (the plain scan the indexed one must equal).
 
     Returns:
         The follow-ups with ``status``, ``answered_by_item_id``,
@@ -178,37 +232,33 @@ def assess(
     for row in archive.council_items({f.meeting_id for f in commitments}):
         by_body.setdefault(_body_key(row), []).append(row)
     item_of = {i.id: i for rows in by_body.values() for i in rows}
-
-    # Document frequencies per body for idf weighting.
-    terms_of: dict[int, set[str]] = {}
-    df_by_body: dict[str, Counter] = {}
-    for key, rows in by_body.items():
-        df: Counter = Counter()
-        for row in rows:
-            terms = set(content_terms(f"{row.title}\n{row.text}"))
-            terms_of[row.id] = terms
-            df.update(terms)
-        df_by_body[key] = df
+    councils = {key: _CouncilIndex.of(rows) for key, rows in by_body.items()}
 
     embedder = load_embedder(settings) if embed and vectors is not None else None
-    successors = archive.thread_successors()
     by_item: dict[int, list[FollowUpRecord]] = {}
     for f in commitments:
         by_item.setdefault(f.item_id, []).append(f)
+    # thread links leaving the follow-ups' own items (not every link of the archive)
+    successors: dict[int, set[int]] = {}
+    for link in archive.thread_links_of(by_item):
+        if link.src_item_id in by_item:
+            successors.setdefault(link.src_item_id, set()).add(link.dst_item_id)
 
     results: list[FollowUpRecord] = []
     for item_id, fus in by_item.items():
         row = item_of[item_id]
-        key = _body_key(row)
+        council = councils[_body_key(row)]
         made = when(row)
-        later = [r for r in by_body[key] if surely_after(made, when(r))]
-        later.sort(key=lambda r: (chronological(when(r)), r.meeting_id, r.ordinal))
         threaded = successors.get(row.id, set())
-        df = df_by_body[key]
-        n_docs = max(1, len(by_body[key]))
+        threaded_at = [p for p, r in enumerate(council.rows) if r.id in threaded] if threaded else []
+        df = council.df
+        n_docs = max(1, len(council.rows))
+        later_all: list[int] | None = None
         qvecs = None
-        if embedder is not None and later:
-            qvecs = embedder.encode_queries([f"{f.context} {f.what}".strip() for f in fus])
+        if embedder is not None or exhaustive:
+            later_all = [p for p, w in enumerate(council.made) if surely_after(made, w)]
+            if later_all and embedder is not None:
+                qvecs = embedder.encode_queries([f"{f.context} {f.what}".strip() for f in fus])
         for n, fu in enumerate(fus):
             rec = replace(
                 fu, status=STATUS_OPEN, answered_by_item_id=None, answered_date=None, answered_score=None,
@@ -220,12 +270,19 @@ def assess(
             views = [v for v in views if v]
             q_terms = set().union(*views) if views else set()
             weight = {t: math.log((n_docs + 1) / (df.get(t, 0) + 0.5)) for t in q_terms}
+            if later_all is not None:  # the dense test (or the reference scan) looks at every later item
+                candidates = later_all
+            else:  # only rows that can score: enough shared terms, or a thread successor
+                found = {int(p) for v in views for p in council.sharing(v, MIN_SHARED_TERMS)}
+                found.update(threaded_at)
+                candidates = [p for p in sorted(found) if surely_after(made, council.made[p])]
             best: tuple[str, float, Item, float] | None = None
-            for cand in later:
+            for pos in candidates:
+                cand = council.rows[pos]
                 if best is not None and cand.meeting_id != best[2].meeting_id:
                     break  # the first answering meeting wins
                 scores: list[tuple[float, str, float]] = []
-                cand_terms = terms_of.get(cand.id, set())
+                cand_terms = council.terms[pos]
                 for view in views:
                     shared = view & cand_terms
                     coverage = sum(weight[t] for t in shared) / (sum(weight[t] for t in view) or 1.0)
