@@ -17,6 +17,14 @@ from radslag.types import Filters, Passage
 FILTER_CACHE_SIZE = 16
 #: Term row counts kept per connection until the archive changes (see :meth:`SearchStore.term_rows`).
 TERM_CACHE_SIZE = 20_000
+#: A MATCH expression's rows are read whole when they are at most this many per candidate
+#: (:meth:`SearchStore.keyword_group_hits`): FTS5 streams a row of a doclist for a small fraction
+#: of what one ``rowid = ?`` look-up costs from Python (about 5 µs), so reading a few rows per
+#: candidate is cheaper; beyond that, the look-ups (the cost follows the candidates).
+SCAN_ROWS_PER_CANDIDATE = 4
+#: Passages whose (item, meeting) are kept per connection until the archive changes
+#: (see :meth:`SearchStore.passage_meetings`).
+PASSAGE_CACHE_SIZE = 200_000
 
 
 class SearchStore(StorePart):
@@ -51,15 +59,39 @@ class SearchStore(StorePart):
         return got
 
     def passage_meetings(self, passage_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-        """``{passage id: (item id, meeting id)}`` for the given passages (one query)."""
+        """``{passage id: (item id, meeting id)}`` for the given passages (one query for those not known).
+
+        Every dense search reads these for all its retrieved passages; the
+        answers are kept per connection until the archive changes
+        (:meth:`change_stamp`), at most :data:`PASSAGE_CACHE_SIZE` of them, so
+        a connection the app reuses reads each passage once. A passage id not
+        in the archive is absent, as before.
+        """
         if not passage_ids:
             return {}
-        rows = self._conn.execute(
-            "SELECT p.id, p.item_id, i.meeting_id FROM passages p JOIN items i ON i.id = p.item_id "
-            "WHERE p.id IN (SELECT value FROM json_each(?))",
-            (json.dumps([int(i) for i in passage_ids]),),
-        )
-        return {int(pid): (int(item), int(meeting)) for pid, item, meeting in rows}
+        stamp = self.change_stamp()
+        cache = self.__dict__.get("_passage_meetings")
+        if cache is None or cache[0] != stamp:
+            cache = self.__dict__["_passage_meetings"] = (stamp, {})
+        known = cache[1]
+        missing = [int(i) for i in passage_ids if i not in known]
+        if missing:
+            rows = self._conn.execute(
+                "SELECT p.id, p.item_id, i.meeting_id FROM passages p JOIN items i ON i.id = p.item_id "
+                "WHERE p.id IN (SELECT value FROM json_each(?))",
+                (json.dumps(missing),),
+            )
+            found = {int(pid): (int(item), int(meeting)) for pid, item, meeting in rows}
+            if len(known) + len(missing) > PASSAGE_CACHE_SIZE:
+                known.clear()
+            known.update(found)
+            known.update((i, None) for i in missing if i not in found)  # type: ignore[misc]
+        out = {}
+        for i in passage_ids:
+            where = known.get(i)
+            if where is not None:
+                out[int(i)] = where
+        return out
 
     def items_passages(self, item_ids: Sequence[int]) -> dict[int, list[Passage]]:
         """``{item id: its passages in order}`` for several items (one query; items without passages absent)."""
@@ -99,6 +131,11 @@ class SearchStore(StorePart):
         common term's whole doclist and filtering it by the candidates: the
         cost follows the number of candidates, not the archive's size.
 
+        A group that matches few rows (at most :data:`SCAN_ROWS_PER_CANDIDATE`
+        per candidate) is read whole instead, in one statement: the same rows,
+        far cheaper than a look-up per candidate. Whether it does is found
+        out by reading at most that many rows of it.
+
         Returns:
             ``{candidate: groups matched}`` for every candidate (0 included).
         """
@@ -109,7 +146,14 @@ class SearchStore(StorePart):
         # measured ten times slower than these point look-ups (FTS5 re-plans per row).
         execute = self._conn.execute
         sql = "SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid = ?"
+        few = SCAN_ROWS_PER_CANDIDATE * len(out)
         for group in groups:
+            rows = execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ? LIMIT ?", (group, few + 1)).fetchall()
+            if len(rows) <= few:  # every row the group matches
+                for (rowid,) in rows:
+                    if rowid in out:
+                        out[rowid] += 1
+                continue
             for item_id in out:
                 if execute(sql, (group, item_id)).fetchone() is not None:
                     out[item_id] += 1
