@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from index.councils import councils
@@ -52,3 +56,49 @@ def colours(archive: Archive) -> dict[str, str]:
     from app.render import council_colours
 
     return council_colours([c.key for c in councils(archive)])
+
+
+#: Idle archive connections kept per database file (:func:`pooled_archive`).
+POOL_SIZE = 32
+_POOL: dict[tuple[str, int], list[Archive]] = {}
+_POOL_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def pooled_archive(settings: Settings) -> Iterator[Archive]:
+    """The archive for one request: an idle connection an earlier request left, else a new one.
+
+    Opening the archive (connection, SQL functions, schema check) was about a
+    millisecond of every search, and every per-connection cache
+    (:meth:`Archive.allowed_item_ids`, term counts, passage look-ups) started
+    empty. Those caches follow the archive's own change counter
+    (``PRAGMA data_version``), so a reused connection sees an ingest by any
+    process as a new one does. One request uses a connection at a time; one
+    left inside a transaction (an error mid-write) is closed, not kept. Keyed
+    by the file's inode too: an archive replaced on disk gets new connections.
+    """
+    path = Path(settings.db_path)
+    try:
+        key = (str(path.resolve()), os.stat(path).st_ino)
+    except OSError:
+        key = (str(path), -1)
+    with _POOL_LOCK:
+        idle = _POOL.get(key)
+        arc = idle.pop() if idle else None
+    if arc is None:
+        arc = Archive(path)
+        if key[1] == -1:  # the file did not exist before this open: key it by its inode now
+            key = (str(path.resolve()), os.stat(path).st_ino)
+    keep = False
+    try:
+        yield arc
+        keep = not arc._conn.in_transaction
+    finally:
+        if keep:
+            with _POOL_LOCK:
+                idle = _POOL.setdefault(key, [])
+                if len(idle) < POOL_SIZE:
+                    idle.append(arc)
+                    arc = None
+        if arc is not None:
+            arc.close()

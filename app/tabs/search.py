@@ -9,7 +9,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from app.common import colours, download_path, slug
+from app.common import colours, download_path, pooled_archive, slug
 from app.detail import OPEN_JS, build_panel, item_view, meeting_view, open_outputs, wire_panel
 from app.render import note, render_hits, timeline_figure, undated_note
 from index.export import safe_cell
@@ -110,7 +110,7 @@ def _run_search(settings: Settings, query: str, mode: str, body: str, municipali
     try:
         filters = parse_filters(body=body, municipality=municipality, kind=kind, topic=topic, since=since,
                                 until=until)
-        with Archive(settings.db_path) as arc:
+        with pooled_archive(settings) as arc:
             k = min(QUERY_K, MAX_K)
             full = search(arc, query or "", settings=settings, k=k, mode=mode, filters=filters,
                           snippets=SHOWN)

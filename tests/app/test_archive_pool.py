@@ -1,0 +1,40 @@
+"""The app's archive connections: reused between requests, never shared by two at once."""
+
+from __future__ import annotations
+
+import shutil
+
+from app.common import pooled_archive
+
+
+def test_a_connection_is_reused_after_a_request_and_not_shared_during_one(tmp_settings):
+    with pooled_archive(tmp_settings) as first:
+        with pooled_archive(tmp_settings) as second:  # a concurrent request
+            assert second is not first
+    with pooled_archive(tmp_settings) as again:
+        assert again in (first, second)
+        again.set_setting("x-probe", "seen")  # a write through a reused connection works
+    with pooled_archive(tmp_settings) as arc:
+        assert arc.get_setting("x-probe") == "seen"
+
+
+def test_a_connection_left_in_a_transaction_is_not_kept(tmp_settings):
+    with pooled_archive(tmp_settings) as arc:
+        arc._conn.execute("BEGIN")
+        left = arc
+    with pooled_archive(tmp_settings) as arc:
+        assert arc is not left
+
+
+def test_an_archive_replaced_on_disk_gets_new_connections(tmp_settings, tmp_path):
+    with pooled_archive(tmp_settings) as old:
+        old.set_setting("x-probe", "old")
+    saved = tmp_path / "saved"
+    shutil.copytree(tmp_settings.archive_dir, saved)
+    with pooled_archive(tmp_settings) as arc:
+        arc.set_setting("x-probe", "new")
+    shutil.rmtree(tmp_settings.archive_dir)
+    shutil.copytree(saved, tmp_settings.archive_dir)  # another file at the same path
+    with pooled_archive(tmp_settings) as arc:
+        assert arc is not old
+        assert arc.get_setting("x-probe") == "old"
