@@ -24,7 +24,7 @@ import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 from index import bm25, fusion, lemmas
 from index.keyword import analyze, match_query, query_groups, searched_groups
@@ -449,11 +449,15 @@ def query_terms(query: str) -> set[str]:
 
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Character spans of words in ``text`` whose analysed form matches the query."""
+    return list(_spans(text, query))
+
+
+def _spans(text: str, query: str) -> Iterator[tuple[int, int]]:
+    """:func:`highlight_spans` one at a time (a snippet needs only the first)."""
     terms = query_terms(query)
     if not terms:
-        return []
+        return
     stop = stopwords()
-    spans = []
     for m in _WORD.finditer(text):
         word = m.group().casefold()
         if word in stop:
@@ -462,8 +466,7 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
         if not any(t in word for t in terms) and not lemmas.lemma(word):
             continue
         if set(analyze(m.group()).split()) & terms:
-            spans.append((m.start(), m.end()))
-    return spans
+            yield m.start(), m.end()
 
 
 def best_snippet(
@@ -505,8 +508,7 @@ def _trim(text: str, query: str, width: int) -> str:
     text = " ".join(text.split())
     if len(text) <= width:
         return text
-    spans = highlight_spans(text, query)
-    centre = spans[0][0] if spans else 0
+    centre = next(_spans(text, query), (0, 0))[0]  # the first matched word
     start = max(0, centre - width // 3)
     start = text.rfind(" ", 0, start) + 1 if start else 0
     snippet = text[start : start + width]
