@@ -148,7 +148,7 @@ class _CouncilIndex:
         made: Each row's :func:`~radslag.periods.when`.
         terms: Each row's content terms (title and text).
         df: Document frequency of each term in the council (idf weights).
-        postings: The rows (positions in ``rows``, ascending) holding each term.
+        postings: The rows (positions in ``rows``, ascending) holding each term asked for.
     """
 
     rows: list[Item]
@@ -158,7 +158,8 @@ class _CouncilIndex:
     postings: dict[str, np.ndarray]
 
     @classmethod
-    def of(cls, items: list[Item]) -> "_CouncilIndex":
+    def of(cls, items: list[Item], wanted: set[str]) -> "_CouncilIndex":
+        """Index ``items``; postings only for the ``wanted`` terms (those of the council's follow-ups)."""
         made = [when(r) for r in items]
         # sorted from reading order, stably: every later-items list of the old per-follow-up sort is a subsequence
         order = sorted(range(len(items)), key=lambda n: (chronological(made[n]), items[n].meeting_id,
@@ -169,7 +170,7 @@ class _CouncilIndex:
         postings: dict[str, list[int]] = {}
         for pos, ts in enumerate(terms):
             df.update(ts)
-            for t in ts:
+            for t in ts & wanted:
                 postings.setdefault(t, []).append(pos)
         return cls(rows, [made[n] for n in order], terms, df,
                    {t: np.asarray(p, dtype=np.int64) for t, p in postings.items()})
@@ -232,12 +233,19 @@ def assess(
     for row in archive.council_items({f.meeting_id for f in commitments}):
         by_body.setdefault(_body_key(row), []).append(row)
     item_of = {i.id: i for rows in by_body.values() for i in rows}
-    councils = {key: _CouncilIndex.of(rows) for key, rows in by_body.items()}
-
-    embedder = load_embedder(settings) if embed and vectors is not None else None
+    # Two views of each commitment: its own clause, and the clause with the
+    # preceding sentence ("Vi tar med oss frågan" needs context).
+    views_of: dict[int, list[set[str]]] = {}
+    wanted: dict[str, set[str]] = {}
     by_item: dict[int, list[FollowUpRecord]] = {}
     for f in commitments:
         by_item.setdefault(f.item_id, []).append(f)
+        views = [set(content_terms(f.what)), set(content_terms(f"{f.context} {f.what}"))]
+        views_of[f.id] = [v for v in views if v]
+        wanted.setdefault(_body_key(item_of[f.item_id]), set()).update(*views)
+    councils = {key: _CouncilIndex.of(rows, wanted.get(key, set())) for key, rows in by_body.items()}
+
+    embedder = load_embedder(settings) if embed and vectors is not None else None
     # thread links leaving the follow-ups' own items (not every link of the archive)
     successors: dict[int, set[int]] = {}
     for link in archive.thread_links_of(by_item):
@@ -264,10 +272,7 @@ def assess(
                 fu, status=STATUS_OPEN, answered_by_item_id=None, answered_date=None, answered_score=None,
                 answered_reason=None if made else "odaterat möte (undated meeting)",
             )
-            # Two views of the commitment: its own clause, and the clause with
-            # the preceding sentence ("Vi tar med oss frågan" needs context).
-            views = [set(content_terms(fu.what)), set(content_terms(f"{fu.context} {fu.what}"))]
-            views = [v for v in views if v]
+            views = views_of[fu.id]
             q_terms = set().union(*views) if views else set()
             weight = {t: math.log((n_docs + 1) / (df.get(t, 0) + 0.5)) for t in q_terms}
             if later_all is not None:  # the dense test (or the reference scan) looks at every later item
