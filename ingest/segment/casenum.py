@@ -7,14 +7,25 @@ against the year (``KS2024/0612``, ``RS-LED24-0712``). What they share is a
 number with separators (``.``, ``/``, ``:`` or ``-``) between digit groups, with
 optional short upper-case register codes before or after it. A heading line
 made only of such tokens is a case-number line, never a title.
+
+Some registers write the number compact, a code glued to one run of digits
+(``RV250312``: year 25, serial 0312). Without separators such a token could be
+anything, so it counts only after a label (``Diarienummer RV250312``; the code
+may then be missing, ``Dnr 250312``) or standing alone as a line or a table cell
+of its own, where nothing else than a case number is printed. Plain numbers
+(amounts, phone numbers, postcodes, page numbers) carry no code and no label and
+are never compact case numbers. Labels and sizes: ``data/case_numbers.yaml``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
-__all__ = ["case_number_at_start", "is_case_number_line", "find_labelled", "bare_case_number"]
+import yaml
+
+__all__ = ["case_number_at_start", "is_case_number_line", "find_labelled", "bare_case_number", "starts_labelled"]
 
 _CODE = r"[A-ZÅÄÖ]{1,6}(?:-?[A-ZÅÄÖ]{1,4})?"
 #: A register code written against the year: "KS2024/0612", "RS-LED24-0712" (two
@@ -27,9 +38,26 @@ _CASE = (
     r"\d{1,4}(?:[./:-]\d{1,7}){1,3}"
     rf"(?:[\s-]{_CODE}(?:-\d{{1,4}})?(?![\wÅÄÖåäö]))?"
 )
-_LABEL = r"(?i:dnr|diarienr|diarienummer|diarie-?nr|ärendenr|ärendenummer)\.?\s*:?\s*"
+_DATA = yaml.safe_load(
+    (Path(__file__).resolve().parent.parent / "data" / "case_numbers.yaml").read_text(encoding="utf-8")
+) or {}
+#: A case-number label ("Dnr", "Diarienummer", "Ärendenr."), from ``data/case_numbers.yaml``.
+_LABEL_WORDS = (
+    r"(?i:"
+    + "|".join(re.escape(str(w)) for w in sorted(_DATA.get("labels") or ["Dnr"], key=len, reverse=True))
+    + r")(?![A-Za-zÅÄÖåäö])"
+)
+_LABEL = rf"{_LABEL_WORDS}\.?\s*:?\s*"
+_COMPACT_CFG = _DATA.get("compact") or {}
+_CL = _COMPACT_CFG.get("code_letters", [2, 6])
+_CD = _COMPACT_CFG.get("digits", [6, 10])
+_LD = _COMPACT_CFG.get("labelled_digits", [4, 10])
+#: A compact case number: a register code glued to one run of digits ("RV250312"); the code is
+#: optional after a label ("Dnr 250312"). Nothing of a word or a number may follow it.
+_COMPACT = rf"(?P<code>[A-ZÅÄÖ]{{{_CL[0]},{_CL[1]}}}-?)?(?P<digits>\d{{{min(_CD[0], _LD[0])},{max(_CD[1], _LD[1])}}})"
+_COMPACT_RE = re.compile(rf"(?:{_LABEL})?(?P<case>{_COMPACT})(?![\wåäöÅÄÖ/.:,-]*\d|[\wåäöÅÄÖ])")
 _CASE_RE = re.compile(rf"(?:{_LABEL})?(?P<case>{_CASE})(?![\w/.:-]*\d)")
-_LABELLED_RE = re.compile(rf"\b{_LABEL}(?P<case>{_CASE})")
+_LABELLED_RE = re.compile(rf"(?<![\wåäöÅÄÖ]){_LABEL}(?P<case>{_CASE}|{_COMPACT}(?![\wåäöÅÄÖ/.:-]*\d|[\wåäöÅÄÖ]))")
 _ISO_DATE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}")
 _TIME = re.compile(r"\d{1,2}[.:]\d{2}")
 _SEP = re.compile(r"[\s,;]*")
@@ -72,14 +100,37 @@ def case_number_at_start(text: str) -> tuple[str | None, str]:
     labelled = False
     while pos < len(s) and len(found) < 4:
         m = _CASE_RE.match(s, pos)
-        labelled = labelled or bool(m and m.start("case") > m.start())
-        if not m or not _plausible(m.group("case"), labelled=labelled):
-            break
+        if not m or not _plausible(m.group("case"), labelled=labelled or m.start("case") > m.start()):
+            m = _compact_at(s, pos, labelled)
+            if not m:
+                break
+        labelled = labelled or m.start("case") > m.start()
         found.append(" ".join(m.group("case").split()))
         pos = _SEP.match(s, m.end()).end()
     if not found:
         return None, text.strip()
     return ", ".join(found), s[pos:].strip()
+
+
+def _compact_at(s: str, pos: int, labelled: bool) -> re.Match[str] | None:
+    """A compact case number at ``pos`` ("RV250312"), when its context lets it count.
+
+    After a label (at ``pos`` or earlier in the same run) the code may be
+    missing and the digits are ``labelled_digits`` long; without one the token
+    needs a register code, ``digits`` digits, and must stand alone: nothing but
+    separators after it.
+    """
+    m = _COMPACT_RE.match(s, pos)
+    if not m:
+        return None
+    n = len(m.group("digits"))
+    if labelled or m.start("case") > m.start():
+        if not m.group("code") and re.fullmatch(r"(?:19|20)\d{2}", m.group("digits")):
+            return None  # a year alone ("Dnr 2024 års …") is no case number
+        return m if _LD[0] <= n <= _LD[1] else None
+    if not m.group("code") or not (_CD[0] <= n <= _CD[1]):
+        return None
+    return m if _SEP.match(s, m.end()).end() == len(s) else None
 
 
 def is_case_number_line(text: str) -> bool:
@@ -100,6 +151,12 @@ def find_labelled(text: str) -> tuple[str | None, str]:
     found, after = case_number_at_start(text[m.start():])  # the label and its numbers, at the start
     rest = (text[: m.start()] + " " + after).strip()
     return found, rest
+
+
+def starts_labelled(text: str) -> bool:
+    """True when ``text`` opens with a labelled case number ("Dnr KS 2024/12 …", "Diarienummer RV250312")."""
+    m = _LABELLED_RE.match(text.strip())
+    return bool(m) and _plausible(m.group("case"), labelled=True)
 
 
 def bare_case_number(text: str) -> str | None:

@@ -114,7 +114,13 @@ from typing import Any
 import yaml
 
 from ingest.segment import agenda as _agenda
-from ingest.segment.casenum import bare_case_number, case_number_at_start, find_labelled, is_case_number_line
+from ingest.segment.casenum import (
+    bare_case_number,
+    case_number_at_start,
+    find_labelled,
+    is_case_number_line,
+    starts_labelled,
+)
 from ingest.segment.flat import is_flattened, virtual_lines
 from ingest.segment.lines import Line, mark_styles, split_lines
 from ingest.segment.sections import add_sections, recurring_headings, section_kind, section_names
@@ -130,10 +136,6 @@ _DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "segment.yaml"
 _WORD = re.compile(r"[\wÅÄÖåäö]+", re.UNICODE)
 _TERMINAL = ".!?"
 _DOT_LEADER = re.compile(r"(?:\.{4,}|\s\.{2,}|…{2,}|(?:\.\s){4,}|_{5,})\s*\d{1,4}\s*$")
-_DNR = re.compile(
-    r"\b(?i:dnr|diarienr|diarienummer|dnr\.)\s*[:.]?\s*"
-    r"((?:[A-ZÅÄÖ]{1,8}[ -]?)?\d{1,4}[-/.:]\d{1,6}(?:[-/.:]\d{1,6})*)"
-)
 #: A register code before a § sign: "KF", "BUN", "KSAU" or printed in mixed case, "Kf", "Ks", "Bun".
 _REG = r"(?:[A-ZÅÄÖ]{2,8}|[A-ZÅÄÖ][a-zåäö]{1,4})"
 #: "§ 12", "§12.", "§ 3a", "KF § 24", "BUN § 1", "Kf § 115" (register codes before the sign).
@@ -605,6 +607,7 @@ class _Cand:
     body_chars: int = 0
     body_off: int | None = None  # a table row's body cell: the body starts on the heading line
     head_line: int | None = None  # where the heading starts when its title stands above the number
+    bare: bool = False  # a one-line row numbered by a bare number ("1 Val av justerare"), see _bare_rows
 
     @property
     def key(self) -> float:
@@ -675,7 +678,7 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
                 t, cell_dnr = _split_cells(t)
                 if cell_dnr:
                     dnr = ", ".join(x for x in (dnr, cell_dnr) if x)
-            if not (_para(t) or _DNR.match(t) or _DOT_LEADER.search(t)) and _words(t) <= 40:
+            if not (_para(t) or starts_labelled(t) or _DOT_LEADER.search(t)) and _words(t) <= 40:
                 parts.append(t)
                 j = k + 1
                 last = k
@@ -806,11 +809,12 @@ def _split_cells(rest: str) -> tuple[str, str | None]:
 
     "Information: trygghetsläget i Borgholm<TAB>2024/134-KS" (or the case
     number in the first cell) gives the title and the case number of an
-    agenda-table row.
+    agenda-table row. Cells are split at the project's cell border, a tab or
+    three or more spaces (a text copy of a column layout: "Budget   KS 2025/3").
     """
-    if "\t" not in rest:
+    if not _CELLS.search(rest.strip()):
         return rest, None
-    cells = [c.strip() for c in re.split(r"\t+", rest) if c.strip()]
+    cells = [c.strip() for c in _CELLS.split(rest) if c.strip()]
     dnr = None
     if len(cells) > 1 and is_case_number_line(cells[0]):
         dnr = case_number_at_start(cells.pop(0))[0]  # "Nr<TAB>Dnr<TAB>Ärende" tables
@@ -1353,8 +1357,8 @@ def _markup_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
 
 
 def _dnr(s: str) -> str | None:
-    m = _DNR.search(s)
-    return m.group(1) if m else None
+    """A labelled case number anywhere in a layout heading ("… Dnr KS 2024/12")."""
+    return find_labelled(s)[0]
 
 
 def _layout_scheme(doc: Document, lines: list[_Line], limit_off: int) -> list[_Head] | None:
@@ -1922,6 +1926,9 @@ def _segment(doc: Document) -> Structure:
         heads = scheme()
         if heads:
             heads = _add_closing(heads, lines, limit)
+            listed = _list_document(lines, limit)
+            if listed and _list_below_heads(heads, listed, lines):
+                heads = listed
             if _preamble_ok(heads, lines, limit):
                 return Structure(trimmed(_build(doc, heads, end_off)), [], [], flattened, heads[0].source)
     heads = _list_document(lines, limit)
@@ -1945,8 +1952,14 @@ def _list_document(lines: list[_Line], limit: int) -> list[_Head] | None:
     ("Föredragande: …", "Handlingar bifogas.") and little after the last one.
     A text that merely contains a short list (a news item with three points
     and more prose after them) fails the last condition and stays whole.
+
+    In such a run a row may be a bare number before its title ("1 Val av
+    justerare", the number set apart by a space only, :func:`_bare_rows`): the
+    run's counting makes it a list row, which a lone line of that shape is not.
     """
     cands = [c for c in _numbered_candidates(lines, limit) if not c.multi]
+    taken = {c.line for c in cands}
+    cands += [c for c in _bare_rows(lines, limit) if c.line not in taken]
     for kind in ("para", "keyword", "list"):
         best: list[_Cand] = []
         run: list[_Cand] = []
@@ -1954,7 +1967,7 @@ def _list_document(lines: list[_Line], limit: int) -> list[_Head] | None:
             if run and c.key == run[-1].key + 1:
                 run.append(c)
             else:
-                run = [c] if (kind == "para" or c.num <= 2) else []
+                run = [c] if (kind == "para" or c.num <= (1 if c.bare else 2)) else []
             if len(run) > len(best):
                 best = list(run)
         if len(best) < 3:
@@ -1970,6 +1983,52 @@ def _list_document(lines: list[_Line], limit: int) -> list[_Head] | None:
             for c in best
         ]
     return None
+
+
+#: "1 Val av justerare", "4   Budget 2026   KS 2025/3": a bare number, a space, a capitalised title.
+_BARE_ROW = re.compile(r"^(\d{1,3})\s+(?=[A-ZÅÄÖ])(\S.*)$")
+
+
+def _bare_rows(lines: list[_Line], limit: int) -> list[_Cand]:
+    """One-line agenda rows numbered by a bare number ("1 Val av justerare").
+
+    Only :func:`_list_document` looks at them, in a run counting up one by one:
+    alone, "3 Kommunstyrelsen …" could as well be a sentence about three boards.
+    A case-number or page cell at the right of the row goes to ``dnr``.
+    """
+    out: list[_Cand] = []
+    for ln in lines[:limit]:
+        m = _BARE_ROW.match(_unmarkup(ln.text)) if not ln.blank else None
+        if not m:
+            continue
+        title, dnr = _split_cells(m.group(2))
+        title = _clean_title(title)
+        if title and _words(title) <= 40 and not is_case_number_line(title):
+            out.append(_Cand("list", ln.idx, int(m.group(1)), title, ln.idx + 1, dnr, bare=True))
+    return out
+
+
+def _list_below_heads(heads: list[_Head], listed: list[_Head], lines: list[_Line]) -> bool:
+    """An agenda-list run outweighs the unnumbered headings that only introduce it.
+
+    A kallelse prints its own heading ("Kallelse till …"), the meeting facts and
+    often a list heading ("Föredragningslista") before the numbered rows; the
+    heading schemes take those for items, the last holding the whole list as its
+    text. The rows (counting up one by one and holding the rest of the document,
+    :func:`_list_document`) are the document's items and the headings its
+    preamble when every heading starts before the first row and the headings are
+    no more than the document's title and the list's own heading: at most one
+    heading, or two when the second stands directly above the first row (the
+    list is all its text). A third heading, or a second one with text of its own
+    above the list, is a topic (notes whose last topic holds a short numbered
+    list): the headings stay the items.
+    """
+    first = listed[0].start
+    if not all(h.start < first for h in heads) or len(listed) <= len(heads) or len(heads) > 2:
+        return False
+    if len(heads) == 2:
+        return not any(not ln.blank and heads[-1].body_start <= ln.start < first for ln in lines)
+    return True
 
 
 @functools.lru_cache(maxsize=1)
