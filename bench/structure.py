@@ -23,8 +23,11 @@ documents.
 ``--gold DIR`` scores another labelled set in the same format (the held-out
 set: ``--gold tests/data/heldout/gold``); ``--families A,B`` keeps only those
 families (so a held-out half can stay unseen while the other half is scored).
+``--all`` scores every development set (:data:`DEVELOPMENT_SETS`, never a blind
+one) together: the overall figure, one per set, and leave-one-family-out over
+all their families.
 
-Usage: python bench/structure.py [--gold DIR] [--families A,B] [--doc-cache DIR]
+Usage: python bench/structure.py [--gold DIR | --all] [--families A,B] [--doc-cache DIR]
        [--baseline REV] [--only NAME] [--summary]
 """
 
@@ -91,6 +94,21 @@ DEVELOPMENT_FAMILIES = [
     # development scores from then on.
     "heldout6-kfval", "heldout6-sekretess", "heldout6-mhn", "heldout6-bun", "heldout6-ofn",
     "heldout6-cover", "heldout6-sbn", "heldout6-kprdocx", "heldout6-estdocx", "heldout6-bratxt",
+    # tests/data/heldout7: scored once unseen (first-sight-score.json, item F1 0.933, case numbers
+    # 0.812), then the reader was fixed while looking at the Flen kallelse and the Region
+    # Västmanland documents (agenda rows tight under the list heading with no header row, bare
+    # numbers in such a run, three spaces as a cell border, compact case numbers "RV250312" after a
+    # label or alone in a cell): development scores from then on.
+    "heldout7-kslex", "heldout7-kfval", "heldout7-tnright", "heldout7-ksau", "heldout7-valnamnd",
+    "heldout7-region", "heldout7-kallelse", "heldout7-trygghetdocx", "heldout7-fhrtxt", "heldout7-estmd",
+]
+
+#: The labelled sets whose families are all in DEVELOPMENT_FAMILIES, scored together by ``--all``.
+#: A blind set is never listed here: it is scored once, by name (``--gold``), when it is made.
+DEVELOPMENT_SETS = [
+    "tests/data/gold", "tests/data/heldout/gold", "tests/data/heldout2/gold", "tests/data/heldout3/gold",
+    "tests/data/heldout4/gold", "tests/data/heldout5/gold", "tests/data/heldout6/gold",
+    "tests/data/heldout7/gold",
 ]
 
 
@@ -229,24 +247,31 @@ def aggregate(rows: list[dict]) -> dict:
 
 
 def run(cache: Path | None, only: str | None, gold_dir: Path | None = None,
-        families: list[str] | None = None) -> dict:
-    """Score every gold file of ``gold_dir`` (default :data:`GOLD`).
+        families: list[str] | None = None, gold_dirs: list[Path] | None = None) -> dict:
+    """Score every gold file of ``gold_dir`` (default :data:`GOLD`), or of every folder in ``gold_dirs``.
 
     Args:
         cache: Folder to pickle read documents into and reuse them from.
         only: Keep only gold files whose name contains this.
         gold_dir: Folder of gold labels.
         families: Keep only gold files of these families.
+        gold_dirs: Several folders scored together (``--all``); the result then
+            also holds ``sets``, the overall figure of each folder.
     """
     per_doc: dict[str, dict] = {}
-    for path in sorted((gold_dir or GOLD).glob("*.json")):
-        if only and only not in path.stem:
-            continue
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        if families and gold.get("family") not in families:
-            continue
-        doc, read_s = load_doc(gold["source"], cache)
-        per_doc[path.stem] = score_doc(gold, doc, read_s)
+    by_set: dict[str, list[dict]] = defaultdict(list)
+    for folder in gold_dirs or [gold_dir or GOLD]:
+        name = str(folder.relative_to(ROOT)) if folder.is_relative_to(ROOT) else str(folder)
+        for path in sorted(folder.glob("*.json")):
+            if only and only not in path.stem:
+                continue
+            gold = json.loads(path.read_text(encoding="utf-8"))
+            if families and gold.get("family") not in families:
+                continue
+            doc, read_s = load_doc(gold["source"], cache)
+            row = score_doc(gold, doc, read_s)
+            per_doc[f"{name}/{path.stem}" if gold_dirs else path.stem] = row
+            by_set[name].append(row)
     fams: dict[str, list[dict]] = defaultdict(list)
     for row in per_doc.values():
         fams[row["family"]].append(row)
@@ -260,7 +285,7 @@ def run(cache: Path | None, only: str | None, gold_dir: Path | None = None,
         }
         for f in sorted(fams)
     }
-    return {
+    out = {
         "overall": aggregate(list(per_doc.values())),
         "real_documents": aggregate([r for r in per_doc.values() if not r["synthetic"]]),
         "families": families,
@@ -273,6 +298,9 @@ def run(cache: Path | None, only: str | None, gold_dir: Path | None = None,
         ),
         "documents": {k: {kk: vv for kk, vv in v.items() if kk not in ("family",)} for k, v in per_doc.items()},
     }
+    if gold_dirs:
+        out["sets"] = {name: aggregate(rows) for name, rows in by_set.items()}
+    return out
 
 
 def main() -> None:
@@ -282,12 +310,20 @@ def main() -> None:
     ap.add_argument("--only", default=None, help="score only gold files whose name contains this")
     ap.add_argument("--summary", action="store_true", help="leave out the per-document detail")
     ap.add_argument("--gold", type=Path, default=None, help=f"gold folder (default {GOLD.relative_to(ROOT)})")
+    ap.add_argument("--all", action="store_true", help="score every development set together (DEVELOPMENT_SETS)")
     ap.add_argument("--families", default=None, help="comma-separated families to score (default all)")
     args = ap.parse_args()
     gold_dir = args.gold.resolve() if args.gold else None
     families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
-    out = run(args.doc_cache, args.only, gold_dir, families)
-    out["gold_folder"] = str((gold_dir or GOLD).relative_to(ROOT)) if (gold_dir or GOLD).is_relative_to(ROOT) else str(gold_dir)
+    if args.all and (args.gold or args.baseline):
+        ap.error("--all scores the development sets; it takes neither --gold nor --baseline")
+    gold_dirs = [ROOT / d for d in DEVELOPMENT_SETS] if args.all else None
+    out = run(args.doc_cache, args.only, gold_dir, families, gold_dirs)
+    if gold_dirs:
+        out["gold_folders"] = DEVELOPMENT_SETS
+    else:
+        out["gold_folder"] = (str((gold_dir or GOLD).relative_to(ROOT)) if (gold_dir or GOLD).is_relative_to(ROOT)
+                              else str(gold_dir))
     if families:
         out["families_scored"] = families
     if args.baseline:
