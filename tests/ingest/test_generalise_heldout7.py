@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.readers import read_document
 from ingest.segment import segment
 from ingest.segment.casenum import case_number_at_start, find_labelled, is_case_number_line
 from radslag.types import Document
@@ -119,6 +120,38 @@ def test_bare_numbered_rows_without_case_numbers_and_with_a_compact_case_number_
     assert _items(_KALLELSE_HEAD + compact + _KALLELSE_TAIL) == [
         ("1", "Val av justerare", None), ("2", "Årsredovisning 2024", "RV250312"), ("3", "Meddelanden", None),
     ]
+
+
+def test_a_kallelse_in_word_and_markdown_reads_its_rows_as_items(tmp_path):
+    # The same shape through the readers: a Word table of rows (number, title, case-number cell) under a
+    # bold list heading, and a Markdown list under "## Föredragningslista"; neither has a header row.
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Kallelse till miljönämnden", 1)
+    d.add_paragraph("Tid: tisdag 13 maj 2025 kl. 09.00")
+    d.add_paragraph("Föredragningslista").runs[0].bold = True
+    table = d.add_table(rows=0, cols=3)
+    for row in [("1", "Val av justerare", ""), ("2", "Tillsynsplan 2025", "MN 2025/7"),
+                ("3", "Taxa för livsmedelskontroll", "MN2025/0019"), ("4", "Meddelanden", "")]:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    d.add_paragraph("Eva Lind, ordförande")
+    d.save(tmp_path / "k.docx")
+    md = tmp_path / "k.md"
+    md.write_text(
+        "# Kallelse till socialnämnden\n\n**Tid:** onsdag 7 maj 2025 kl. 13.00\n\n## Föredragningslista\n\n"
+        "1. Val av justerare\n2. Ekonomisk uppföljning april 2025   SN 2025/41\n3. Delegationsbeslut\n\nVälkomna!\n",
+        encoding="utf-8",
+    )
+    got = {p.suffix: [(i.number, i.title, i.dnr) for i in segment(read_document(p, p.name))]
+           for p in (tmp_path / "k.docx", md)}
+    assert got == {
+        ".docx": [("1", "Val av justerare", None), ("2", "Tillsynsplan 2025", "MN 2025/7"),
+                  ("3", "Taxa för livsmedelskontroll", "MN2025/0019"), ("4", "Meddelanden", None)],
+        ".md": [("1", "Val av justerare", None), ("2", "Ekonomisk uppföljning april 2025", "SN 2025/41"),
+                ("3", "Delegationsbeslut", None)],
+    }
 
 
 _NOTES = (
