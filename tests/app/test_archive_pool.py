@@ -1,4 +1,4 @@
-"""The app's archive connections: reused between requests, never shared by two at once."""
+"""The app's archive connections (reused between requests, never shared by two at once) and download files."""
 
 from __future__ import annotations
 
@@ -38,3 +38,13 @@ def test_an_archive_replaced_on_disk_gets_new_connections(tmp_settings, tmp_path
     with pooled_archive(tmp_settings) as arc:
         assert arc is not old
         assert arc.get_setting("x-probe") == "old"
+
+
+def test_download_files_lie_in_gradios_cache_so_it_serves_them_without_a_copy():
+    import gradio  # noqa: F401 - the app's process has Gradio loaded
+    from gradio.utils import get_upload_folder, is_in_or_equal
+
+    from radslag.serve import download_file
+
+    path = download_file("träffar.csv")
+    assert is_in_or_equal(str(path), get_upload_folder())
