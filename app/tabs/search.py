@@ -11,7 +11,7 @@ import gradio as gr
 
 from app.common import colours, download_path, pooled_archive, slug
 from app.detail import OPEN_JS, build_panel, item_view, meeting_view, open_outputs, wire_panel
-from app.render import note, render_hits, timeline_figure, undated_note
+from app.render import note, render_hits, timeline_plot, undated_note
 from index.export import safe_cell
 from index.query_batch import ResultCache, archive_version, normalise_query
 from index.search import MAX_K, SearchResult, display_title, search
@@ -137,7 +137,7 @@ def _run_search(settings: Settings, query: str, mode: str, body: str, municipali
     fig, tl_csv, tl_note = None, None, tl_error
     if tl is not None:
         rows = [vars(r) for r in tl.rows]
-        fig = timeline_figure(rows, t("app_when_title", lang, query=query), lang, palette)
+        fig = timeline_plot(rows, t("app_when_title", lang, query=query), lang, palette)
         tl_csv = res_json.with_name(f"tidslinje-{name}.csv")
         tl.to_csv(tl_csv)
         tl_note = "  \n".join(x for x in (t("app_rule_query", lang), undated_note(rows, lang)) if x)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
@@ -93,7 +94,8 @@ def test_search_tab_searches_once_for_hits_and_timeline(tmp_settings, monkeypatc
     monkeypatch.setattr(index.timeline, "search", counted)
     html, picks, fig, *_ = search_app.run_search(tmp_settings, "klotter", "keyword", ALL, ALL, ALL, ALL, "", "",
                                                  "date")
-    assert len(calls) == 1 and fig is not None and sum(sum(bar.y) for bar in fig.data) >= 1
+    bars = json.loads(fig.plot)["data"]  # the figure's JSON, as the app sends it (app.render.timeline_plot)
+    assert len(calls) == 1 and fig is not None and sum(sum(bar["y"]) for bar in bars) >= 1
     assert 0 < html.count('class="hit"') <= tab.SHOWN
     dates = [label.split(" – ")[0] for label, _ in picks["choices"]]
     assert dates == sorted(dates, reverse=True)  # "date" order: newest first among the shown hits

@@ -92,3 +92,23 @@ def test_ocr_items_carry_the_badge(tmp_settings):
     assert '<span class="badge ocr"' in item_view(tmp_settings, ids[0]) and "OCR-text, säkerhet 87" in item_view(tmp_settings, ids[0])
     assert "badge ocr" not in item_view(tmp_settings, ids[1])  # its page had no OCR words
     assert "OCR text, confidence 87%" in item_view(tmp_settings.with_(language="en"), ids[0])
+
+
+def test_the_apps_timeline_plot_is_the_figures_own_json():
+    """timeline_plot skips building the plotly figure; what it sends must be what the figure's to_json writes."""
+    import json
+
+    from app.render import timeline_plot
+
+    cases = [
+        ([_row("2021-09-15", "meeting", 2), _row("2024-03-12", "meeting", 1), _row("2023", "year", 3),
+          _row("okänt datum", None, 4), _row("2021-Q3", "quarter", 1, "b/brå", "B – Brå"),
+          _row("2022-05", "month", 7, "c/ks", 'C – "KS" <b>')], "Motorburen ungdom", "sv"),
+        ([], "x", "sv"),
+        ([_row("2021-01-01", "meeting", 23)], "klotter & ”citat”", "en"),
+    ]
+    for rows, title, lang in cases:
+        colours = council_colours(["a/tr", "b/brå"])
+        sent = timeline_plot(rows, title, lang, colours)
+        assert sent.type == "plotly"
+        assert json.loads(sent.plot) == json.loads(timeline_figure(rows, title, lang, colours).to_json())
