@@ -2,6 +2,11 @@
 
 ``nice python bench/scale.py --items 100000 [--items 1000000] [--keep DIR [--reuse]] [--serve-index ivfpq]``
 
+``nice python bench/scale.py --ingest-only [--items 40000]`` builds an archive
+(default :data:`DEFAULT_INGEST_ITEMS` items, about 58k passages: a few minutes)
+and measures only step 3, the 10-meeting incremental ingest (with the
+profiled second batch and the ingest process's peak RSS), not serving.
+
 ``--serve-index`` rebuilds the built archive's vector index as HNSW or
 IVF-PQ before serving (what ``auto`` would choose at a larger size);
 ``--keep DIR --reuse`` serves an archive built there before (the build is
@@ -31,7 +36,13 @@ Per size, in this order and in separate processes:
    through ``ingest.pipeline.ingest_paths`` (read, segment, passages, e5
    encoding of the new passages only, vector sync, follow-ups, threads of the
    changed municipalities); the encoding of the same passages is timed apart
-   so the goal's "plus encoding" can be subtracted.
+   so the goal's "plus encoding" can be subtracted, and ``phases_s`` says
+   where the timed ingest's wall time went (functions wrapped in this
+   process; nested phases are counted in their parents too: ``vector save``
+   is inside ``vector sync``, ``item means`` inside ``threads``). The
+   relink reads only the changed municipalities (their items, their item
+   vectors, their councils' follow-ups); the vector index is still written
+   whole on every save.
 
 Dense relevance is not measured (bulk vectors are synthetic); latency,
 memory and approximate-search recall are. Goals are from issue 13 (for 1M
@@ -41,6 +52,7 @@ items): hybrid p95 <= 100 ms, recall@10 >= 0.95, 10 meetings <= 30 s + encoding.
 from __future__ import annotations
 
 import argparse
+import inspect
 import multiprocessing as mp
 import os
 import resource
@@ -69,6 +81,8 @@ QUERIES = [
 #: 2-core machine, most of it the build: keep it with --keep DIR and serve it
 #: again with --reuse).
 DEFAULT_ITEMS = 2000
+#: ``--ingest-only``'s default size: an HNSW index (over ``approx_threshold`` vectors), build + ingest in minutes.
+DEFAULT_INGEST_ITEMS = 40000
 GOALS = {"hybrid_p95_ms": 100.0, "recall_at_10": 0.95, "incremental_10_meetings_s_excl_encoding": 30.0}
 
 
@@ -345,6 +359,60 @@ def _write_meetings(folder: Path, seed: int, tag: str) -> Path:
     return folder
 
 
+def _time_phases():
+    """Time the ingest's phases (wall seconds, nested phases counted in their parents too) by wrapping
+    the functions in this process only; returns the totals (filled in as they run) and an undo."""
+    import index.followups
+    import index.threads
+    import index.vectors
+    import ingest.pipeline as P
+
+    spent: dict[str, float] = {}
+    undo = []
+
+    def wrap(owner, name, key):
+        orig = getattr(owner, name)
+
+        def add(t0):
+            spent[key] = spent.get(key, 0.0) + time.perf_counter() - t0
+
+        def steps(gen):  # a generator's time is spent in its steps
+            while True:
+                t0 = time.perf_counter()
+                try:
+                    value = next(gen)
+                except StopIteration:
+                    add(t0)
+                    return
+                add(t0)
+                yield value
+
+        def timed(*a, **kw):
+            t0 = time.perf_counter()
+            try:
+                out = orig(*a, **kw)
+            finally:
+                add(t0)
+            return steps(out) if inspect.isgenerator(out) else out
+        setattr(owner, name, timed)
+        undo.append((owner, name, orig))
+
+    for owner, name, key in (
+            (P, "prepare_archive", "prepare_archive (FTS refresh)"), (P, "parse_files", "read+segment (workers)"),
+            (P, "store_outcome", "store documents"), (P, "load_embedder", "load model"),
+            (P, "complete_passages", "passages"), (P, "open_repaired", "open vector index"),
+            (index.vectors.VectorIndex, "sync", "vector sync (encode+save)"),
+            (index.vectors.VectorIndex, "save", "vector save"), (index.vectors.VectorIndex, "item_means", "item means"),
+            (P, "canonicalize", "canonical names"), (P, "build_threads", "threads"),
+            (P, "update_status", "follow-up status"), (P, "after_ingest", "saved searches")):
+        wrap(owner, name, key)
+
+    def restore():
+        for owner, name, orig in reversed(undo):
+            setattr(owner, name, orig)
+    return spent, restore
+
+
 def incremental(folder: str) -> dict:
     """10 new meetings through the real ingest path; encoding of their passages timed apart.
 
@@ -365,8 +433,12 @@ def incremental(folder: str) -> dict:
     # named after the archive's size, so a reused archive (--reuse) gets meetings it has not seen
     new_dir = _write_meetings(Path(folder) / f"incoming-{docs}", 99 + docs, f"new{docs}")
     embedder = load_embedder(settings)
+    spent, restore = _time_phases()
     t0 = time.perf_counter()
-    report = ingest_paths([str(new_dir)], settings)
+    try:
+        report = ingest_paths([str(new_dir)], settings)
+    finally:
+        restore()
     total = time.perf_counter() - t0
     with Archive(settings.db_path) as a:
         after = {"items": a.count("items"), "passages": a.count("passages"), "links": len(a.thread_links())}
@@ -380,7 +452,8 @@ def incremental(folder: str) -> dict:
            "new_items": after["items"] - before["items"], "new_passages": len(texts),
            "thread_links_before": before["links"], "thread_links_after": after["links"],
            "total_s": round(total, 2), "encoding_same_passages_s": round(enc, 2),
-           "excl_encoding_s": round(total - enc, 2), "notes": report.notes[:5]}
+           "excl_encoding_s": round(total - enc, 2), "notes": report.notes[:5],
+           "phases_s": {k: round(v, 2) for k, v in spent.items()}}
     second = _write_meetings(Path(folder) / f"incoming2-{docs}", 98 + docs, f"new2{docs}")
     prof = cProfile.Profile()
     t0 = time.perf_counter()
@@ -411,6 +484,13 @@ def convert(folder: str, kind: str) -> dict:
     return {"index_type": vi.kind, "build_s": round(built, 1), "build_and_save_s": round(time.perf_counter() - t0, 1)}
 
 
+def ingest_only(folder: str) -> dict:
+    """Step 3 alone, with the peak RSS of the process that ran it."""
+    out = incremental(folder)
+    out["peak_rss_mb"] = peak_mb()
+    return out
+
+
 def serve_and_ingest(folder: str, planted: list, repeat: int, skip_ann: bool = False) -> dict:
     out = serve(folder, planted, repeat, skip_ann)
     out["incremental_ingest_10_meetings"] = incremental(folder)
@@ -426,7 +506,7 @@ def isolated(fn, *args):
 
 
 def run_size(n_items: int, keep: str | None, repeat: int, serve_index: str = "auto", skip_ann: bool = False,
-             reuse: bool = False) -> dict:
+             reuse: bool = False, only_ingest: bool = False) -> dict:
     folder = Path(keep) / f"scale-{n_items}" if keep else Path(tempfile.mkdtemp(prefix="radslag-scale-"))
     import json
 
@@ -450,6 +530,13 @@ def run_size(n_items: int, keep: str | None, repeat: int, serve_index: str = "au
             log(f"scale: rebuilding the vector index as {serve_index}")
             b["served_index"] = isolated(convert, str(folder), serve_index)
         index_dir = _settings(str(folder)).index_dir
+        if only_ingest:
+            log("scale: incremental ingest only")
+            t0 = time.perf_counter()
+            inc = isolated(ingest_only, str(folder))
+            return {"target_items": n_items, "build": b, "vector_index_mb": du_mb(index_dir),
+                    "incremental_ingest_10_meetings": inc,
+                    "incremental_process_s": round(time.perf_counter() - t0, 1)}
         size = {"archive_mb": du_mb(folder), "vector_index_mb": du_mb(index_dir),
                 "sqlite_mb": round(du_mb(folder) - du_mb(index_dir), 1)}
         log("scale: serving")
@@ -478,6 +565,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--serve-index", default="auto", choices=("auto", "hnsw", "ivfpq"),
                     help="rebuild the built archive's vector index as this type before serving")
     ap.add_argument("--skip-ann", action="store_true", help="skip building HNSW and IVF-PQ beside the product index")
+    ap.add_argument("--ingest-only", action="store_true",
+                    help=f"build, then measure only the 10-meeting ingest (default {DEFAULT_INGEST_ITEMS} items)")
     args = ap.parse_args(argv)
     import faiss
 
@@ -490,8 +579,9 @@ def main(argv: list[str] | None = None) -> None:
         "goals_at_1m": GOALS,
         "sizes": [],
     }
-    for n in args.items or [DEFAULT_ITEMS]:
-        result["sizes"].append(run_size(n, args.keep, args.repeat, args.serve_index, args.skip_ann, args.reuse))
+    for n in args.items or [DEFAULT_INGEST_ITEMS if args.ingest_only else DEFAULT_ITEMS]:
+        result["sizes"].append(run_size(n, args.keep, args.repeat, args.serve_index, args.skip_ann, args.reuse,
+                                        args.ingest_only))
     result["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     print_json(result)
 
