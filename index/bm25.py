@@ -148,6 +148,9 @@ def top_k(
         got = scorer.scores(sorted(allowed))
         return None if got is None else _best(got, limit)
     order = sorted(range(len(groups)), key=scorer.group_rows)
+    rows: set[int] = set()  # the rows matching the rare groups so far (each group's rows read once)
+    scored: dict[int, float] = {}  # every row of ``rows`` scored so far: a pass scores only the new ones
+    done: set[int] = set()
     for r in range(1, len(groups)):
         rare, rest = order[:r], order[r:]
         rare_rows = sum(scorer.group_rows(g) for g in rare)
@@ -155,15 +158,16 @@ def top_k(
             return None
         bound = sum(scorer.most(t) for g in rest for t in (groups[g][0], *groups[g][1]))
         bound += sum(scorer.most(p) for g in rare for p in groups[g][1])
-        rows = archive.keyword_matches(" OR ".join(group_expression(*groups[g]) for g in rare))
-        if allowed is not None:
-            rows &= allowed
+        new = archive.keyword_matches(group_expression(*groups[rare[-1]]))  # OR of the rare groups: their union
+        rows |= new if allowed is None else new & allowed
         if len(rows) < limit:
             continue
-        got = scorer.scores(rows)
+        got = scorer.scores([i for i in rows if i not in done])
         if got is None:
             return None
-        best = _best(got, limit)
+        done |= rows
+        scored.update(got)
+        best = _best(scored, limit)
         if len(best) == limit and best[-1][1] >= bound:
             return best
     return None

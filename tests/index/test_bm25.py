@@ -76,3 +76,18 @@ def test_pruning_is_used_and_stops_when_it_cannot_prove(archive, monkeypatch):
 
 def test_a_term_fts5_might_split_goes_to_fts5(archive):
     assert not bm25._plain("北京") and not bm25._plain("a.b") and bm25._plain("ks-2025-00620") and bm25._plain("§12")
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_each_row_is_read_and_scored_once_however_many_pruning_passes(archive, query, monkeypatch):
+    monkeypatch.setattr(bm25, "COST_RATIO", 0)
+    monkeypatch.setattr(bm25, "MAX_ROWS", 10_000)
+    scored: list[int] = []
+    real = archive.fts_rows
+    monkeypatch.setattr(archive, "fts_rows", lambda ids: scored.extend(ids) or real(ids))
+    for limit in (5, 100):  # 100: passes that cannot prove the list, each adding a group
+        scored.clear()
+        got = bm25.top_k(archive, query, limit, BM25_WEIGHTS, None)
+        assert len(scored) == len(set(scored)), (query, limit)
+        if got is not None:
+            assert got == archive.keyword_ranking(match_query(query), limit, BM25_WEIGHTS, None)
