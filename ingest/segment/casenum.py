@@ -2,7 +2,7 @@
 
 Swedish councils write case numbers in many shapes: ``Dnr KS 2021/45``,
 ``Dnr: FG-2025-00001``, ``2026.034 SN`` (Meetings Plus), ``KS KF/2023:3``,
-``BUN/2023:25`` (Lomma), ``KS 2020.008``, and with the register code written
+``BUN/2023:25`` (Lomma), ``KS 2020.008``, ``KS.2025.0019``, and with the register code written
 against the year (``KS2024/0612``, ``RS-LED24-0712``). What they share is a
 number with separators (``.``, ``/``, ``:`` or ``-``) between digit groups, with
 optional short upper-case register codes before or after it. A heading line
@@ -34,7 +34,7 @@ _GLUED_CODE = r"[A-ZÅÄÖ]{2,6}(?:-[A-ZÅÄÖ]{1,4})?(?=(?:19|20)?\d{2}[./:-]\d
 #: One case number: optional register code(s), digit groups, optional code after.
 #: Bounded repetitions keep matching linear on any input.
 _CASE = (
-    rf"(?:{_CODE}(?:\s{_CODE})?[\s/-]|{_GLUED_CODE})?"
+    rf"(?:{_CODE}(?:\s{_CODE})?[\s/.-]|{_GLUED_CODE})?"
     r"\d{1,4}(?:[./:-]\d{1,7}){1,3}"
     rf"(?:[\s-]{_CODE}(?:-\d{{1,4}})?(?![\wÅÄÖåäö]))?"
 )

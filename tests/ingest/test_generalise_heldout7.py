@@ -39,6 +39,7 @@ def _items(text: str, **kw):
     ("TN20250019", "TN20250019", ""),                         # alone: a cell or a line of its own
     ("KS2025/0019", "KS2025/0019", ""),                        # the separated forms as before
     ("RS 2025-00312", "RS 2025-00312", ""),
+    ("KS.2025.0019 Budget", "KS.2025.0019", "Budget"),          # a full stop after the register code
 ])
 def test_a_compact_case_number_after_a_label_or_standing_alone(text, dnr, rest):
     assert case_number_at_start(text) == (dnr, rest)
