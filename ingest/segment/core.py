@@ -87,7 +87,10 @@ document whose only item would be left without text keeps it.
 
 A document that is only an agenda list (a kallelse, a dagordning: a run of
 at least three numbers counting up, each entry with little text, little text
-after the last) has its entries as items when no scheme above found any.
+after the last) has its entries as items when no scheme above found any, or
+when the headings schemes 4–6 found only introduce the list (the document's
+title and the list's own heading above the rows: ``_list_below_heads``). In
+such a run a row may be numbered by a bare number ("1 Val av justerare").
 
 A document with no accepted structure becomes one item (``whole``) titled
 with its first layout heading, first Markdown heading or first line, or
