@@ -41,8 +41,8 @@ Per size, in this order and in separate processes:
    process; nested phases are counted in their parents too: ``vector save``
    is inside ``vector sync``, ``item means`` inside ``threads``). The
    relink reads only the changed municipalities (their items, their item
-   vectors, their councils' follow-ups); the vector index is still written
-   whole on every save.
+   vectors, their councils' follow-ups), and the new vectors are saved as a
+   segment beside the memory-mapped base file (``index.vectors``, "Segments").
 
 Dense relevance is not measured (bulk vectors are synthetic); latency,
 memory and approximate-search recall are. Goals are from issue 13 (for 1M

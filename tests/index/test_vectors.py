@@ -10,7 +10,7 @@ import pytest
 from index.embeddings import Embedder
 from index.store import Archive
 from index.vectors import (
-    FAISS_FILE, FAISS_PATTERN, IVF_K_FACTOR, META_FILE, VectorIndex, build_passages, open_repaired, rebuild,
+    FAISS_FILE, FAISS_PATTERN, IVF_K_FACTOR, META_FILE, SEGMENT_PATTERN, VectorIndex, build_passages, open_repaired, rebuild,
 )
 from radslag.errors import IndexMismatchError
 from radslag.types import AgendaItem, Document, MeetingMeta
@@ -124,8 +124,11 @@ def test_crash_between_faiss_file_and_manifest_keeps_the_old_pair(settings, e5_e
     blocker.rmdir()
     old.add(range(10, 13), _vecs(3, seed=4))
     old.save()  # the next save reuses the unnamed generation and leaves no other FAISS file
-    assert sorted(p.name for p in settings.index_dir.glob("*.faiss")) == [FAISS_PATTERN.format(2)]
-    assert _manifest(settings)["file"] == FAISS_PATTERN.format(2)
+    # the opened index only grew: generation 2 is a segment beside base 1 (the unnamed full file is gone)
+    assert sorted(p.name for p in settings.index_dir.glob("*.faiss")) == [FAISS_PATTERN.format(1),
+                                                                         SEGMENT_PATTERN.format(2)]
+    assert (_manifest(settings)["file"], _manifest(settings)["segment"]) == (FAISS_PATTERN.format(1),
+                                                                             SEGMENT_PATTERN.format(2))
     assert VectorIndex.open(settings, e5_embedder).ids() == set(range(13))
 
 
@@ -385,3 +388,84 @@ def test_item_means_group_passages_by_item(settings, e5_embedder):
         vi.save()
         mapped = VectorIndex.open(settings, e5_embedder)  # memory-mapped, as an ingest finds it
         assert np.array_equal(mapped.item_means(arc, [items[0]])[items[0]], means[items[0]])
+
+
+def _flat_reference(ids, vecs, queries, k):
+    import faiss
+
+    flat = faiss.IndexIDMap2(faiss.IndexFlatIP(vecs.shape[1]))
+    flat.add_with_ids(vecs, np.asarray(ids, np.int64))
+    return flat.search(queries, k)
+
+
+def test_an_opened_index_that_grows_saves_a_segment_beside_its_base(settings, e5_embedder, monkeypatch):
+    """Issue 13: new vectors of an opened index go to a segment; a save writes it and the manifest, not the base."""
+    import index.vectors as V
+
+    vecs = _vecs(300, seed=21)
+    base = VectorIndex.open(settings, e5_embedder)
+    base.add(range(1000, 1200), vecs[:200])
+    base.save()
+    base_file = settings.index_dir / FAISS_PATTERN.format(1)
+    base_bytes = base_file.stat().st_mtime_ns, base_file.stat().st_size
+    vi = VectorIndex.open(settings, e5_embedder)  # mapped, as an ingest opens it
+    vi.add(range(1200, 1260), vecs[200:260])
+    queries = np.vstack([vecs[[3, 205, 250]], _vecs(5, seed=22)])
+    want_s, want_i = _flat_reference(range(1000, 1260), vecs[:260], queries, 12)
+    got_s, got_i = vi.search(queries, 12)
+    assert [list(map(int, g)) for g in got_i] == want_i.tolist()  # base and segment merged by score
+    assert np.allclose(np.vstack(got_s), want_s, atol=1e-6)
+    vi.save()
+    meta = _manifest(settings)
+    assert (meta["file"], meta["segment"], meta["count"]) == (FAISS_PATTERN.format(1), SEGMENT_PATTERN.format(2), 260)
+    assert (base_file.stat().st_mtime_ns, base_file.stat().st_size) == base_bytes  # the base was not rewritten
+    again = VectorIndex.open(settings, e5_embedder)
+    assert again.ids() == set(range(1000, 1260)) and len(again) == 260
+    assert [list(map(int, g)) for g in again.search(queries, 12)[1]] == want_i.tolist()
+    ids, stored = again.vectors()
+    assert ids.tolist() == list(range(1000, 1260)) and np.allclose(stored, vecs[:260], atol=1e-6)
+    # growing again: a new segment generation replaces the old one
+    again.add(range(1260, 1270), vecs[260:270])
+    again.save()
+    names = sorted(p.name for p in settings.index_dir.glob("*.faiss"))
+    assert names == [FAISS_PATTERN.format(1), SEGMENT_PATTERN.format(3)]
+    # a removal folds the segment in: the next save is one whole file again
+    third = VectorIndex.open(settings, e5_embedder)
+    assert third.remove([1001, 1265]) == 2
+    third.save()
+    assert sorted(p.name for p in settings.index_dir.glob("*.faiss")) == [FAISS_PATTERN.format(4)]
+    assert _manifest(settings)["segment"] is None
+    fourth = VectorIndex.open(settings, e5_embedder)
+    assert fourth.ids() == set(range(1000, 1270)) - {1001, 1265}
+    # a segment past its share of the base is folded in as well
+    monkeypatch.setattr(V, "SEGMENT_MIN", 10)
+    fourth.add(range(1270, 1290), vecs[270:290])
+    fourth.save()
+    assert _manifest(settings)["segment"] is None and len(VectorIndex.open(settings, e5_embedder)) == 288
+
+
+def test_a_segment_save_killed_before_its_manifest_keeps_the_old_pair(settings, e5_embedder):
+    vecs = _vecs(40, seed=23)
+    vi = VectorIndex.open(settings, e5_embedder)
+    vi.add(range(20), vecs[:20])
+    vi.save()
+    grown = VectorIndex.open(settings, e5_embedder)
+    grown.add(range(20, 30), vecs[20:30])
+    grown.save()  # base 1 + segment 2
+    more = VectorIndex.open(settings, e5_embedder)
+    more.add(range(30, 40), vecs[30:40])
+    blocker = settings.index_dir / (META_FILE + ".tmp")
+    blocker.mkdir()
+    (blocker / "x").write_text("x")
+    with pytest.raises(OSError):
+        more.save()  # segment 3 written, the manifest still names base 1 + segment 2
+    assert (settings.index_dir / SEGMENT_PATTERN.format(3)).exists()
+    old = VectorIndex.open(settings, e5_embedder)
+    assert old.ids() == set(range(30))
+    (blocker / "x").unlink()
+    blocker.rmdir()
+    # a segment that does not match the manifest is found, and repaired from what can be read
+    seg = settings.index_dir / SEGMENT_PATTERN.format(2)
+    seg.write_bytes(b"not a faiss file")
+    with pytest.raises(IndexMismatchError):
+        VectorIndex.open(settings, e5_embedder)
