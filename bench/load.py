@@ -31,6 +31,15 @@ no answer); ``seen_after`` says whether the new meetings were found once the
 ingest had finished; ``during_ingest`` is how many searches started while it
 ran; ``app_cpu_ms_per_search`` is the app process's CPU time (all threads)
 per answered search, the figure a loaded machine changes least.
+
+``floor_over_single`` (closed loops) is the least ``p50``/single any server
+could reach with that CPU per search: with ``--threads`` searches always in
+flight on C cores, answers come at most C / CPU-per-search a second, so the
+mean latency is at least threads × CPU per search / C (Little's law), while a
+single search takes at least its own CPU. On 2 cores, 25 threads put it near
+12.5 × (CPU per search / single search time) whatever the code does: the
+issue's "p95 within 2× a single search" holds for a closed loop only when a
+single search mostly waits. ``open`` is how 25 people actually search.
 """
 
 from __future__ import annotations
@@ -413,10 +422,17 @@ def run_arm(args: argparse.Namespace, archive: Path, work: Path, cache: bool, ba
         if args.duration > 0:
             result["open"] = run_open(client, args.users, args.duration, (args.think[0], args.think[1]),
                                       args.mode, open_q, seed=args.seed, app_pid=app.pid)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         for name in ("load", "load_distinct", "open"):
             run = result.get(name)
             if run and run.get("p95_s") and result["single_p50_s"]:
                 run["p95_over_single"] = round(run["p95_s"] / result["single_p50_s"], 2)
+            if name != "open" and run and run.get("app_cpu_ms_per_search") and result["single_p50_s"]:
+                # closed loop: `threads` searches always in flight share the cores, so no scheduler answers
+                # faster on average than threads * CPU per search / cores (Little's law)
+                floor = run["threads"] * run["app_cpu_ms_per_search"] / 1000 / cores
+                run["mean_latency_floor_s"] = _r(floor)
+                run["floor_over_single"] = round(floor / result["single_p50_s"], 2)
         result["p95_over_single"] = result["load"].get("p95_over_single")
     finally:
         if ingest is not None and ingest.poll() is None:
