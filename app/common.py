@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,11 +52,25 @@ def slug(text: str, limit: int = 40) -> str:
     return out[:limit].strip("-") or "radslag"
 
 
+#: Per archive connection: (its change stamp, the council colours read through it).
+_COLOURS: "weakref.WeakKeyDictionary[Archive, tuple[tuple, dict[str, str]]]" = weakref.WeakKeyDictionary()
+
+
 def colours(archive: Archive) -> dict[str, str]:
-    """One plot colour per council of the archive (the same in every plot while the archive is unchanged)."""
+    """One plot colour per council of the archive (the same in every plot while the archive is unchanged).
+
+    Kept per connection until the archive changes (``Archive.change_stamp``):
+    the search tab's reused connections (:func:`pooled_archive`) count the
+    councils once, not on every search.
+    """
     from app.render import council_colours
 
-    return council_colours([c.key for c in councils(archive)])
+    stamp = archive.change_stamp()
+    cached = _COLOURS.get(archive)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, council_colours([c.key for c in councils(archive)]))
+        _COLOURS[archive] = cached
+    return dict(cached[1])
 
 
 #: Idle archive connections kept per database file (:func:`pooled_archive`).

@@ -48,3 +48,17 @@ def test_download_files_lie_in_gradios_cache_so_it_serves_them_without_a_copy():
 
     path = download_file("träffar.csv")
     assert is_in_or_equal(str(path), get_upload_folder())
+
+
+def test_council_colours_follow_the_archive_through_a_reused_connection(tmp_settings):
+    from app.common import colours
+    from radslag.types import AgendaItem, Document, MeetingMeta
+
+    with pooled_archive(tmp_settings) as arc:
+        assert colours(arc) == {}
+        other = type(arc)(tmp_settings.db_path)  # another connection (an ingest) adds a council
+        other.write_document(Document("a.txt", "x", "txt", "h1"),
+                             MeetingMeta(kind="minutes", municipality="Arboga", body="Trygghetsrådet"),
+                             [AgendaItem(number="1", title="Klotter", text="Klotter.", start=0, end=1)])
+        other.close()
+        assert len(colours(arc)) == 1
