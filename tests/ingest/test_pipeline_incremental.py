@@ -95,3 +95,36 @@ def test_two_ingests_relink_to_what_one_ingest_gives(tmp_path):
     assert sum(1 for f in want["followups"] if f[3] == "besvarad") >= 2
     for table in want:
         assert got[table] == want[table], table
+
+
+NEW_MEETING = ("Arboga kommun\nTrygghetsrådet\nProtokoll 2022-03-02\n\n1. Klotter\n\nKlottret vid stationen "
+               "är sanerat och Tekniska förvaltningen följer upp saneringen.\n\n2. Övrigt\n\nInget.\n")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["faiss-write:1", "links:1"])
+def test_an_ingest_killed_while_adding_a_meeting_heals(tmp_path, point):
+    """A second ingest only adds: its vectors go to a segment beside the stored base file (index.vectors).
+    Killed after the segment was written but before the manifest named it (or in the links transaction
+    after it), the archive is consistent and the next ingest makes it a clean run's."""
+    import shutil
+
+    from bench.crash import after_kill, diff, healed, ingest_here, run_child, settings_for, signature, write_corpus
+
+    corpus = write_corpus(tmp_path / "corpus")
+    clean = tmp_path / "clean"
+    ingest_here(clean, corpus)
+    more = write_corpus(tmp_path / "more")
+    (more / "arboga-2022-03-02.txt").write_text(NEW_MEETING, encoding="utf-8")
+    reference = tmp_path / "reference"
+    shutil.copytree(clean, reference)
+    ingest_here(reference, more)
+    manifest = (settings_for(reference).index_dir / "vectors.json").read_text()
+    assert '"segment": "vectors-' in manifest  # the clean second ingest took the segment path
+    killed = tmp_path / "killed"
+    shutil.copytree(clean, killed)
+    assert run_child("ingest", killed, more, point) == -9
+    assert after_kill(killed) == []
+    ingest_here(killed, more)
+    assert healed(killed) == []
+    assert diff(signature(killed), signature(reference)) == []
