@@ -260,7 +260,10 @@ def archive_version(db_path: Any, index_dir: Any = None) -> tuple:
     Taken before a search runs, so a write during the search makes its cached
     answer stale at the next look-up. An ingest in another process counts too.
     """
-    state = [_file_state(db_path), _file_state(f"{db_path}-wal"), _wal_header(f"{db_path}-wal")]
+    wal = _file_state(f"{db_path}-wal")
+    if wal is not None and wal[1] == 0:
+        wal = None  # an empty log holds nothing: the same state as none (opening a connection creates one)
+    state = [_file_state(db_path), wal, _wal_header(f"{db_path}-wal") if wal else None]
     if index_dir is not None:
         from pathlib import Path
 

@@ -184,6 +184,19 @@ def test_archive_version_sees_a_log_started_anew_at_the_same_size_and_time(tmp_p
     assert archive_version(db) != before
 
 
+def test_archive_version_is_the_same_with_no_log_and_an_empty_one(tmp_path):
+    """Opening a connection creates an empty log; that changes nothing, so an app that keeps its connections
+    open does not make the answer before the first open stale. A log with frames does."""
+    db = tmp_path / "arkiv.db"
+    db.write_bytes(b"x")
+    before = archive_version(db)
+    wal = tmp_path / "arkiv.db-wal"
+    wal.write_bytes(b"")
+    assert archive_version(db) == before
+    wal.write_bytes(b"A" * 32 + b"frames")
+    assert archive_version(db) != before
+
+
 def test_the_same_search_asked_at_once_is_computed_once():
     cache = ResultCache(8)
     calls = []
