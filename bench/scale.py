@@ -60,6 +60,7 @@ import shutil
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -140,7 +141,8 @@ def build(folder: str, n_items: int) -> dict:
         out["followups_s"] = round(time.perf_counter() - t0, 2)
         t0 = time.perf_counter()
         with archive.transaction():
-            relink(archive, settings, vectors=vi.item_means(archive))
+            # item means read scope by scope (index.threads.compute_links), as an ingest's relink reads them
+            relink(archive, settings, vectors=partial(vi.item_means, archive))
             archive.mark_stage(docs, "links")
         out["threads_full_s"] = round(time.perf_counter() - t0, 2)
         t0 = time.perf_counter()

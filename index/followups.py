@@ -56,6 +56,9 @@ MIN_SHARED_TERMS = 2
 #: Minimum cosine between the commitment embedding and a later item vector.
 DENSE_THRESHOLD = 0.86
 
+#: Thread scopes (municipalities) assessed per pass of :func:`update_status`.
+_SCOPES_PER_PASS = 25
+
 #: Status words users may type, mapped to the stored ones.
 STATUS_ALIASES = {"open": STATUS_OPEN, "oppen": STATUS_OPEN, "answered": STATUS_ANSWERED}
 
@@ -335,16 +338,26 @@ def update_status(
     Returns:
         The number of follow-ups assessed.
     """
-    meeting_ids = None
-    if scopes is not None:
-        from index.threads import thread_scope  # deferred: index.threads loads scikit-learn
+    from index.threads import thread_scope  # deferred: index.threads loads scikit-learn
 
-        scope_of = {mid: thread_scope(mun, body) for mid, (mun, body) in archive.meeting_councils().items()}
+    scope_of = {mid: thread_scope(mun, body) for mid, (mun, body) in archive.meeting_councils().items()}
+    if scopes is not None:
         pending = archive.document_meeting_ids(archive.unfinished("links"))
         wanted = set(scopes) | {scope_of[m] for m in pending if m in scope_of}
-        meeting_ids = [mid for mid, sc in scope_of.items() if sc in wanted]
-    rows = assess(archive, settings, vectors=vectors, meeting_ids=meeting_ids,
-                  embed=vectors is not None and settings is not None)
+    else:
+        wanted = set(scope_of.values())
+    by_scope: dict[str, list[int]] = {}
+    for mid, sc in sorted(scope_of.items()):
+        if sc in wanted:
+            by_scope.setdefault(sc, []).append(mid)
+    # A few scopes at a time (answers never leave a council, so never a scope): a whole archive's
+    # items and their terms are not held at once; the statuses are stored together, as before.
+    rows: list[FollowUpRecord] = []
+    groups = sorted(by_scope)
+    for lo in range(0, len(groups), _SCOPES_PER_PASS):
+        meeting_ids = [m for sc in groups[lo:lo + _SCOPES_PER_PASS] for m in by_scope[sc]]
+        rows += assess(archive, settings, vectors=vectors, meeting_ids=meeting_ids,
+                       embed=vectors is not None and settings is not None)
     archive.set_followup_statuses(rows)
     return len(rows)
 

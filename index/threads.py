@@ -223,18 +223,8 @@ def stored_item_vectors(archive: Archive, settings: Settings, items: list[Item])
     failed) are encoded from title and text.
     """
     embedder = load_embedder(settings)
-    means = VectorIndex.open(settings, embedder).item_means(archive, [r.id for r in items])
-    mat = np.zeros((len(items), embedder.dim), dtype=np.float32)
-    missing = []
-    for n, r in enumerate(items):
-        if r.id in means:
-            mat[n] = means[r.id]
-        else:
-            missing.append(n)
-    if missing:
-        texts = [item_text_for_embedding(items[n].title, items[n].text) for n in missing]
-        mat[missing] = np.asarray(embedder.encode_passages(texts), dtype=np.float32)
-    return mat
+    return _with_missing(VectorIndex.open(settings, embedder).item_means(archive, [r.id for r in items]), items,
+                         embedder)
 
 
 # -- linking -------------------------------------------------------------------------
@@ -308,6 +298,75 @@ def _order_reason(a: tuple[int, str, int], b: tuple[int, str, int]) -> str | Non
     return None
 
 
+class _ScopeVectors:
+    """Item vectors for one scope at a time, by a method decided once for the whole run.
+
+    ``given`` (the caller's vectors or function), ``embedder`` (the stored
+    index's item means, opened once; items without vectors encoded from
+    title and text) or ``tfidf`` (fitted per scope, so relinking one scope
+    gives what a full build gives). The model is loaded only when a scope
+    has items; when it cannot be, ``auto`` falls back to TF-IDF and says why.
+    """
+
+    def __init__(self, archive: Archive, settings: Settings | None, vectors: ItemVectors | None, method: str):
+        self.archive, self.settings, self.vectors, self.method = archive, settings, vectors, method
+        self.used: str | None = "given" if vectors is not None else None
+        self.notes: list[str] = []
+        self._embedder = None
+        self._index: VectorIndex | None = None
+
+    def _decide(self) -> None:
+        use_model = self.method == "embedder" or (self.method == "auto" and self.settings is not None
+                                                  and self.settings.embed)
+        if use_model:
+            try:
+                self._embedder = load_embedder(self.settings)
+                self._index = VectorIndex.open(self.settings, self._embedder)
+                self.used = "embedder"
+                return
+            except RadslagError as exc:
+                if self.method == "embedder":
+                    raise
+                log.warning("threads fall back to TF-IDF: %s", exc)
+                self.notes.append(f"Trådar byggda med TF-IDF eftersom inbäddningar saknas (threads built with "
+                                  f"TF-IDF, embeddings unavailable): {exc}")
+        self.used = "tfidf"
+
+    def matrix(self, rows: list[Item]) -> tuple[list[Item], Any]:
+        """The rows that have vectors and their L2-normalised matrix (dense, or sparse for TF-IDF)."""
+        if self.used is None:
+            self._decide()
+        if self.used == "given":
+            given = self.vectors([r.id for r in rows]) if callable(self.vectors) else self.vectors
+            rows = [r for r in rows if r.id in given]
+            if not rows:
+                return [], np.zeros((0, 1))
+            mat = np.stack([np.asarray(given[r.id], dtype=np.float32) for r in rows])
+            return rows, mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-9)
+        if self.used == "tfidf":
+            return rows, _tfidf_matrix([f"{r.title}\n{r.text}" for r in rows])
+        return rows, _with_missing(self._index.item_means(self.archive, [r.id for r in rows]), rows, self._embedder)
+
+    def fallback_method(self) -> str:
+        """What :func:`compute_links` reports when no scope had items (nothing was decided)."""
+        return self.used or ("tfidf" if self.method == "tfidf" else self.method)
+
+
+def _with_missing(means: dict[int, np.ndarray], items: list[Item], embedder) -> np.ndarray:
+    """Item vectors in ``items`` order; items without stored vectors encoded from title and text."""
+    mat = np.zeros((len(items), embedder.dim), dtype=np.float32)
+    missing = []
+    for n, r in enumerate(items):
+        if r.id in means:
+            mat[n] = means[r.id]
+        else:
+            missing.append(n)
+    if missing:
+        texts = [item_text_for_embedding(items[n].title, items[n].text) for n in missing]
+        mat[missing] = np.asarray(embedder.encode_passages(texts), dtype=np.float32)
+    return mat
+
+
 def compute_links(
     archive: Archive,
     settings: Settings | None = None,
@@ -320,6 +379,11 @@ def compute_links(
     meeting_ids: set[int] | None = None,
 ) -> tuple[list[ThreadLink], str, list[str]]:
     """Compute links (case number first, then best predecessor) without storing them.
+
+    Scope by scope (municipalities never link): each scope's items and
+    vectors are read, linked and let go before the next, so neither a full
+    build nor a relink holds the whole archive's items or vectors at once,
+    and relinking one scope gives what a full build gives.
 
     Args:
         archive: The open archive.
@@ -335,40 +399,23 @@ def compute_links(
         ``(links, method_used, notes)``; each link goes from the earlier item
         to the later one and says why.
     """
-    if meeting_ids is None:
-        rows = archive.items()
-    else:  # only these meetings' items are read, not the archive's
-        ids = archive.meeting_item_ids(meeting_ids)
-        rows = archive.items(item_ids=ids) if ids else []
-    rows = [r for r in rows if not is_procedural(r.title)]
-    notes: list[str] = []
-    if callable(vectors):
-        vectors = vectors([r.id for r in rows])
-    if vectors is not None:
-        rows = [r for r in rows if r.id in vectors]
-        mat = np.stack([np.asarray(vectors[r.id], dtype=np.float32) for r in rows]) if rows else np.zeros((0, 1))
-        mat = mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-9)
-        used = "given"
-    elif rows:
-        mat, used, notes = item_vectors(archive, rows, settings, method)
-    else:
-        used = "given" if vectors is not None else ("tfidf" if method == "tfidf" else method)
-    if not rows:
-        return [], used, notes
-    d_min, d_link = THRESHOLDS[used]
-    min_sim = d_min if min_sim is None else min_sim
-    link_threshold = d_link if link_threshold is None else link_threshold
-    # Scope by scope (municipalities never link), so relinking one scope gives
-    # what a full build gives; TF-IDF weights are fitted per scope for the same reason.
     by_scope: dict[str, list[int]] = defaultdict(list)
-    for n, r in enumerate(rows):
-        by_scope[thread_scope(r.municipality, r.body)].append(n)
+    for mid, (mun, body) in sorted(archive.meeting_councils(meeting_ids).items()):
+        by_scope[thread_scope(mun, body)].append(mid)
+    source = _ScopeVectors(archive, settings, vectors, method)
     links: list[ThreadLink] = []
-    for scope_rows in by_scope.values():
-        sub = [rows[n] for n in scope_rows]
-        sub_mat = _tfidf_matrix([f"{r.title}\n{r.text}" for r in sub]) if used == "tfidf" else mat[scope_rows]
-        links += _link_rows(sub, sub_mat, min_sim, link_threshold, across_councils)
-    return links, used, notes
+    for scope_meetings in by_scope.values():
+        ids = archive.meeting_item_ids(scope_meetings)
+        rows = [r for r in archive.items(item_ids=ids) if not is_procedural(r.title)] if ids else []
+        if not rows:
+            continue
+        rows, mat = source.matrix(rows)
+        if not rows:
+            continue
+        d_min, d_link = THRESHOLDS[source.used]
+        links += _link_rows(rows, mat, d_min if min_sim is None else min_sim,
+                            d_link if link_threshold is None else link_threshold, across_councils)
+    return links, source.fallback_method(), source.notes
 
 
 def _link_rows(rows: list[Item], mat: Any, min_sim: float, link_threshold: float,
