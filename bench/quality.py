@@ -34,11 +34,16 @@ likewise, in the file's order after those two) and by query type
 * ``hybrid_rrf``: the earlier fusion rule on the same two lists: reciprocal
   rank fusion (k 60), keyword hits weighted by their coverage.
 
-``cutoff`` reports the relevance cutoff on hybrid search: the share of
-no-answer queries given no hits, the share of judged-relevant top-10 items
-the cutoff keeps, and hits per query. ``--calibrate`` grids the cutoff's two
-thresholds on the dev half. ``latency`` times hybrid searches (query
-embedding included, models loaded) against keyword-only searches, and the
+``cutoff`` reports the relevance cutoff on hybrid search, per half: the
+share of no-answer queries given no hits, the share of judged-relevant
+top-10 items the cutoff keeps, hits per query with an answer, and nDCG@10
+of the first 10 candidates that pass against the uncut top 10;
+``cutoff_old_rule`` the same for the per-item rule alone (no answerability
+gate, :mod:`index.relevance`), from the same searches. ``--calibrate`` fits
+the gate's line (``calibration_gate``: on all queries, on dev+test scored on
+the later halves, and grouped 5-fold cross-validation by query) and grids
+the per-item rule's two thresholds on the dev half. ``latency`` times
+hybrid searches (query embedding included, models loaded) against keyword-only searches, and the
 fusion's own share of a hybrid search (``fusion_evidence``: title coverage,
 case numbers and the fused scores, :mod:`index.fusion`).
 
@@ -50,7 +55,7 @@ Usage::
 
     python -m bench.quality                      # temp archive, all rows
     python -m bench.quality --archive DIR        # reuse (or build into) DIR
-    python -m bench.quality --calibrate          # also grid the cutoff on dev
+    python -m bench.quality --calibrate          # also fit the cutoff's gate and grid its per-item rule
     python -m bench.quality --per-query
 """
 
@@ -66,6 +71,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -410,25 +416,76 @@ def _summary(per_query: dict[str, dict[str, float]], queries: list[dict[str, Any
     return out
 
 
-def cutoff_report(results: dict[str, Any], qrels: dict[str, dict[int, int]], queries: list[dict[str, Any]],
-                  rule: Callable[..., bool], halves: Sequence[str]) -> dict[str, Any]:
-    """How a cutoff rule treats the hybrid top 10 (``results[qid] = [(item, dense, coverage, topic), ...]``)."""
+@dataclass(frozen=True)
+class CutRow:
+    """One candidate of a hybrid result as the relevance cutoff reads it."""
+
+    item: int
+    dense: float | None  # best passage cosine (Hit.dense_score)
+    coverage: float | None  # share of query term groups matched (1.0 when named by case number)
+    topic: bool  # tagged with a topic the query names
+    named: bool  # named by case number
+
+
+#: Candidates per query the cutoff figures read (the ranking's top 30: a hit cut from
+#: the top 10 lets the next passing candidate in, as the product does; at most
+#: ``CANDIDATES / 3`` so the search's candidate pool, and so the ranking, stay those of k = 10).
+CUT_DEPTH = 30
+
+
+def old_rule(row: CutRow, gate: Any) -> bool:
+    """The per-item rule alone (:func:`index.search.passes_cutoff`), no answerability gate."""
+    from index.search import passes_cutoff
+
+    return passes_cutoff(row.dense, row.coverage, row.topic)
+
+
+def gated_rule(row: CutRow, gate: Any, line: tuple[float, float] | None = None) -> bool:
+    """The product's rule: topic or case number, else the gate (:mod:`index.relevance`) and the per-item rule.
+
+    ``line``: ``(answer_cosine, missing_weight)`` to try instead of the frozen constants.
+    """
+    from index.search import passes_cutoff
+
+    if row.topic or row.named:
+        return True
+    if line is None:
+        open_ = gate.answerable
+    else:
+        open_ = gate.best_cosine is None or gate.best_cosine >= line[0] + line[1] * gate.missing
+    return open_ and passes_cutoff(row.dense, row.coverage)
+
+
+def cutoff_report(results: dict[str, list[CutRow]], gates: dict[str, Any], qrels: dict[str, dict[int, int]],
+                  queries: list[dict[str, Any]], rule: Callable[[CutRow, Any], bool], halves: Sequence[str],
+                  k: int = 10) -> dict[str, Any]:
+    """How a cutoff rule treats the hybrid ranking (``results[qid]``: its top :data:`CUT_DEPTH` candidates).
+
+    ``relevant_top10_kept``: share of the judged-relevant items of the uncut
+    top ``k`` that pass; ``mean_hits_per_judged_query``: hits (at most ``k``)
+    per query with a judged answer; ``ndcg10_before``/``ndcg10_after``: nDCG
+    of the uncut top ``k`` and of the first ``k`` candidates that pass.
+    """
     none_q = [q for q in queries if q["type"] == "none" and q["half"] in halves]
     judged = [q for q in queries if q["type"] != "none" and q["half"] in halves]
-    empty = sum(1 for q in none_q if not any(rule(d, c, t) for _, d, c, t in results[q["id"]]))
+    empty = sum(1 for q in none_q if not any(rule(r, gates[q["id"]]) for r in results[q["id"]]))
     kept = total = fp = tp = 0
-    hits = []
+    hits, before, after = [], [], []
     for q in judged:
+        rows, gate = results[q["id"]], gates[q["id"]]
         rel = {i for i, g in qrels[q["id"]].items() if g > 0}
-        passed = [i for i, d, c, t in results[q["id"]] if rule(d, c, t)]
-        hits.append(len(passed))
-        top_rel = [i for i, *_ in results[q["id"]] if i in rel]
+        passed = [r.item for r in rows if rule(r, gate)]
+        top = [r.item for r in rows[:k]]
+        hits.append(len(passed[:k]))
+        top_rel = [i for i in top if i in rel]
         total += len(top_rel)
         kept += sum(1 for i in top_rel if i in passed)
-        tp += sum(1 for i in passed if i in rel)
-        fp += sum(1 for i in passed if i not in rel)
+        tp += sum(1 for i in passed[:k] if i in rel)
+        fp += sum(1 for i in passed[:k] if i not in rel)
+        before.append(ndcg_at_k(top, qrels[q["id"]], k))
+        after.append(ndcg_at_k(passed, qrels[q["id"]], k))
     for q in none_q:
-        fp += sum(1 for _, d, c, t in results[q["id"]] if rule(d, c, t))
+        fp += sum(1 for r in results[q["id"]][:k] if rule(r, gates[q["id"]]))
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = kept / total if total else 0.0
     return {
@@ -437,12 +494,117 @@ def cutoff_report(results: dict[str, Any], qrels: dict[str, dict[int, int]], que
         "precision_of_passed": round(precision, 4),
         "f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
         "mean_hits_per_judged_query": round(statistics.mean(hits), 2) if hits else 0,
+        "ndcg10_before": round(statistics.mean(before), 4) if before else 0.0,
+        "ndcg10_after": round(statistics.mean(after), 4) if after else 0.0,
     }
+
+
+def _gate_objective(rep: dict[str, Any]) -> tuple[float, float]:
+    """Share of no-answer queries without hits plus share of relevant top-10 items kept (then kept alone)."""
+    done, total = rep["no_answer_queries_without_hits"].split("/")
+    share = int(done) / int(total) if int(total) else 0.0
+    return share + rep["relevant_top10_kept"], rep["relevant_top10_kept"]
+
+
+def fit_gate(results: dict[str, list[CutRow]], gates: dict[str, Any], qrels: dict[str, dict[int, int]],
+             queries: list[dict[str, Any]], c: float = 1.0) -> tuple[float, float]:
+    """Fit the answerability line ``best cosine >= a + b * missing`` on ``queries``.
+
+    A class-balanced logistic regression (C ``c``) of "the query has a judged
+    answer" on standardised (best cosine, missing share) over the queries
+    with a dense side and no named item or topic gives the line's slope; its
+    threshold is the midpoint between two neighbouring queries' decision
+    values that maximises :func:`_gate_objective` over ``queries`` (per-item
+    rule as in the product). Returns ``(a, b)`` in cosine units.
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    qs = [q for q in queries if gates[q["id"]].best_cosine is not None
+          and not any(r.topic or r.named for r in results[q["id"]])]
+    x = np.array([[gates[q["id"]].best_cosine, gates[q["id"]].missing] for q in qs])
+    y = np.array([int(q["type"] != "none") for q in qs])
+    mu, sd = x.mean(0), x.std(0) + 1e-12
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit((x - mu) / sd, y)
+    w = model.coef_[0] / sd
+    b0 = model.intercept_[0] - float((model.coef_[0] * mu / sd).sum())
+    values = sorted(set((x @ w + b0).tolist()))
+    cuts = [values[0] - 1.0] + [(lo + hi) / 2 for lo, hi in zip(values, values[1:])]
+    halves = sorted({q["half"] for q in queries})
+    best = None
+    for t in cuts:
+        line = ((t - b0) / w[0], -w[1] / w[0])  # w0 * cos + w1 * missing + b0 >= t
+        rep = cutoff_report(results, gates, qrels, queries, lambda r, g, line=line: gated_rule(r, g, line), halves)
+        key = _gate_objective(rep)
+        if best is None or key > best[0]:
+            best = (key, line)
+    return best[1]
+
+
+def calibrate_gate(results: dict[str, list[CutRow]], gates: dict[str, Any], qrels: dict[str, dict[int, int]],
+                   queries: list[dict[str, Any]], folds: int = 5, seed: int = 0) -> dict[str, Any]:
+    """The gate fitted three ways: on all queries; on dev+test scored on the other halves; grouped k-fold CV.
+
+    Cross-validation folds are by query (a query's candidates never in its own
+    fold's training); each fold's line is fitted on the other folds and its
+    queries scored with it; the figures pool every fold's queries.
+    """
+    import random
+
+    halves = halves_of(queries)
+    out: dict[str, Any] = {}
+    a, b = fit_gate(results, gates, qrels, queries)
+    out["fit_all"] = {"answer_cosine": round(a, 4), "missing_weight": round(b, 4), **{
+        h: cutoff_report(results, gates, qrels, queries, lambda r, g: gated_rule(r, g, (a, b)), [h]) for h in halves}}
+    train = [q for q in queries if q["half"] in HALVES]
+    rest = [h for h in halves if h not in HALVES]
+    if train and rest:
+        a2, b2 = fit_gate(results, gates, qrels, train)
+        out["fit_dev_test"] = {"answer_cosine": round(a2, 4), "missing_weight": round(b2, 4), **{
+            h: cutoff_report(results, gates, qrels, queries, lambda r, g: gated_rule(r, g, (a2, b2)), [h])
+            for h in rest}}
+    ids = [q["id"] for q in queries]
+    random.Random(seed).shuffle(ids)
+    fold_of = {qid: n % folds for n, qid in enumerate(ids)}
+    decided: dict[str, bool] = {}  # (query id) -> gate open, from the line fitted without its fold
+    lines = []
+    for f in range(folds):
+        a3, b3 = fit_gate(results, gates, qrels, [q for q in queries if fold_of[q["id"]] != f])
+        lines.append((round(a3, 4), round(b3, 4)))
+        for q in queries:
+            if fold_of[q["id"]] == f:
+                g = gates[q["id"]]
+                decided[q["id"]] = g.best_cosine is None or g.best_cosine >= a3 + b3 * g.missing
+
+    def cv_rule(row: CutRow, gate: Any) -> bool:
+        return gated_rule(row, gate, (0.0, 0.0) if decided[gate.qid] else (2.0, 0.0))
+
+    tagged = {qid: _Tagged(g, qid) for qid, g in gates.items()}
+    out[f"cv{folds}"] = {"lines": lines, **{
+        h: cutoff_report(results, tagged, qrels, queries, cv_rule, halves if h == "all" else [h])
+        for h in (*halves, "all")}}
+    return out
+
+
+@dataclass(frozen=True)
+class _Tagged:
+    """A query's gate evidence with its query id (cross-validation decides per query)."""
+
+    gate: Any
+    qid: str
+
+    @property
+    def best_cosine(self) -> float | None:
+        return self.gate.best_cosine
+
+    @property
+    def missing(self) -> float:
+        return self.gate.missing
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Build (or reuse) the archive, run every layer, return the report."""
-    from index import fusion
+    from index import fusion, relevance
     from index import search as S
     from index.embeddings import load_embedder
     from index.store import Archive
@@ -487,13 +649,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         grid = [(sw, mw) for sw in (0.0, 0.3) for mw in (0.0, 0.1, 0.2, 0.3, 0.5)] if args.calibrate else []
         rankings.update(dense_rankings(archive, settings, embedder, queries, grid,
                                        Path(args.plain_from) if args.plain_from else None))
-        cut_data: dict[str, list[tuple[int, float | None, float | None]]] = {}
+        cut_data: dict[str, list[CutRow]] = {}
+        gates: dict[str, Any] = {}
+        agree = 0
         times: dict[str, list[float]] = {"hybrid": [], "keyword": [], "dense": []}
         for mode in ("keyword", "dense", "hybrid"):
             rankings[mode] = {}
             for q in queries:
-                result = S.search(archive, q["query"], settings=settings, k=args.k, mode=mode, cutoff=False)
-                rankings[mode][q["id"]] = [h.item_id for h in result.hits]
+                depth = max(args.k, CUT_DEPTH) if mode == "hybrid" else args.k  # same pool, same order
+                result = S.search(archive, q["query"], settings=settings, k=depth, mode=mode, cutoff=False)
+                rankings[mode][q["id"]] = [h.item_id for h in result.hits][:args.k]
                 times[mode].append(result.elapsed_ms)
                 if mode == "hybrid":
                     for name, ranked in _earlier_rankings(archive, settings, result.query, args.k).items():
@@ -501,12 +666,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     ids = [h.item_id for h in result.hits]
                     kw_ids = [h.item_id for h in result.hits if h.keyword_rank]
                     # coverage as the product's cutoff reads it: keyword candidates, and items named by case number
-                    cov = fusion.keyword_evidence(archive, result.query, [(i, 0.0) for i in kw_ids],
-                                                  [(i, 0.0) for i in ids],
-                                                  S.keyword_coverage(archive, result.query, kw_ids)).coverage
+                    ev = fusion.keyword_evidence(archive, result.query, [(i, 0.0) for i in kw_ids],
+                                                 [(i, 0.0) for i in ids],
+                                                 S.keyword_coverage(archive, result.query, kw_ids))
                     topical = S.topic_boost(archive, result.query, ids)
-                    cut_data[q["id"]] = [(h.item_id, h.dense_score, cov.get(h.item_id), h.item_id in topical)
-                                         for h in result.hits]
+                    # the cosines unrounded (Hit.dense_score is rounded to 4 places)
+                    _, _, cosine = S.DenseSearcher.get(settings).ranking(archive, result.query, S.CANDIDATES, None)
+                    cut_data[q["id"]] = [CutRow(h.item_id, cosine.get(h.item_id), ev.coverage.get(h.item_id),
+                                                h.item_id in topical, h.item_id in ev.named) for h in result.hits]
+                    best = max(cosine.values(), default=None)
+                    gates[q["id"]] = relevance.answerability(archive, result.query, best)
+                    # the product's own cut agrees with the rule simulated here
+                    cut = S.search(archive, q["query"], settings=settings, k=args.k, mode=mode, snippets=0)
+                    simulated = [r.item for r in cut_data[q["id"]] if gated_rule(r, gates[q["id"]])][:args.k]
+                    agree += [h.item_id for h in cut.hits] == simulated
         for name, ranks in rankings.items():
             per_query = {q["id"]: evaluate(ranks[q["id"]], qrels[q["id"]], args.k) for q in queries}
             out["rows"][name] = _summary(per_query, queries)
@@ -516,20 +689,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                           **{name: [r[q["id"]].index(i) + 1 if i in r[q["id"]][:args.k] else None for i in qrels[q["id"]]]
                              for name, r in rankings.items()}}
                 for q in queries}
-        rule = S.passes_cutoff
         out["cutoff"] = {
-            "thresholds": {"dense": S.DENSE_CUTOFF, "coverage": S.COVERAGE_CUTOFF},
-            **{half: cutoff_report(cut_data, qrels, queries, rule, [half]) for half in halves_of(queries)},
+            "rule": "per item: dense >= DENSE_CUTOFF or coverage >= COVERAGE_CUTOFF or topic (index.search."
+                    "passes_cutoff), once the query is answerable (index.relevance); topic or case number always",
+            "thresholds": {"dense": S.DENSE_CUTOFF, "coverage": S.COVERAGE_CUTOFF,
+                           "answer_cosine": relevance.ANSWER_COSINE, "missing_weight": relevance.MISSING_WEIGHT},
+            "product_agrees_with_simulated_rule": f"{agree}/{len(queries)}",
+            **{half: cutoff_report(cut_data, gates, qrels, queries, gated_rule, [half]) for half in halves_of(queries)},
+        }
+        out["cutoff_old_rule"] = {
+            "rule": "per item only (no answerability gate): the rule before index.relevance",
+            **{half: cutoff_report(cut_data, gates, qrels, queries, old_rule, [half]) for half in halves_of(queries)},
         }
         if args.calibrate:
+            out["calibration_gate"] = calibrate_gate(cut_data, gates, qrels, queries)
             grid = []
             for d in [x / 1000 for x in range(800, 881, 5)]:
                 for c in (0.34, 0.5, 0.67, 0.75, 1.0):
-                    def trial(ds, cv, tp, d=d, c=c):
-                        return tp or (cv is not None and cv >= c) or (ds is not None and ds >= d)
-                    rep = cutoff_report(cut_data, qrels, queries, trial, ["dev"])
+                    def trial(row, gate, d=d, c=c):
+                        return row.topic or (row.coverage is not None and row.coverage >= c) or \
+                            (row.dense is not None and row.dense >= d)
+                    rep = cutoff_report(cut_data, gates, qrels, queries, trial, ["dev"])
                     grid.append({"dense": d, "coverage": c, **rep})
-            # the rule: every no-answer query without hits, then as many relevant items kept as possible
+            # the per-item rule alone: every no-answer query without hits, then as many relevant items kept as possible
             def empty_share(r: dict[str, Any]) -> float:
                 done, total = r["no_answer_queries_without_hits"].split("/")
                 return int(done) / max(1, int(total))
@@ -563,7 +745,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", default=None, help="corpus folder (default: the bundled corpus/)")
     parser.add_argument("--archive", default=None, help="archive folder to build into or reuse (default: a temp dir)")
     parser.add_argument("--k", type=int, default=10)
-    parser.add_argument("--calibrate", action="store_true", help="grid the relevance cutoff on the dev half")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="fit the cutoff's answerability gate (all, dev+test, 5-fold CV); grid its per-item rule on dev")
     parser.add_argument("--per-query", action="store_true", help="include per-query ranks of relevant items")
     parser.add_argument("--plain-from", default=None,
                         help="archive of the same corpus embedded without context lines (dense_item row without re-encoding)")

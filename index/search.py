@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
 
-from index import bm25, fusion, lemmas
+from index import bm25, fusion, lemmas, relevance
 from index.keyword import analyze, match_query, query_groups, searched_groups
 from index.store import Archive
 from radslag.config import Settings
@@ -59,7 +59,8 @@ MAX_K = 10_000
 #: cosine at which every dev no-answer query gets no hit (4/4; "kvantdatorer
 #: och kryptografi" reaches 0.848), keeping 87% of the judged-relevant items of
 #: the hybrid top 10 on dev and 95% on the test half (also 4/4 no-answer;
-#: measured with the score fusion of :func:`fuse`).
+#: measured with the score fusion of :func:`fuse`). Applied per item once the
+#: query passed the answerability gate of :mod:`index.relevance`.
 DENSE_CUTOFF = 0.85
 COVERAGE_CUTOFF = 0.5
 #: Candidates below the cutoff shown as "nearest" when asked for.
@@ -526,7 +527,11 @@ def passes_cutoff(dense_score: float | None, coverage: float | None, topic: bool
     (:func:`query_topics`). The thresholds were calibrated on the dev half of
     the team's judgments (``bench/quality.py --calibrate``), maximising F1 of
     "relevant" over the hybrid top 10 with the no-answer queries included, so
-    a query about nothing in the archive gets no hits.
+    a query about nothing in the archive gets no hits. :func:`search` applies
+    it only when the query is answerable at all (:mod:`index.relevance`: a
+    municipal question the archive never discusses reaches these cosines
+    too); an item named by case number or tagged with a named topic passes
+    regardless.
     """
     if topic or (coverage is not None and coverage >= COVERAGE_CUTOFF):
         return True
@@ -629,8 +634,15 @@ def search(
     for item_id, bonus in boosted.items():
         fused[item_id] += bonus
     ranked = sorted(fused, key=lambda i: -fused[i])
+    gate = None
     if cutoff:
-        passed = [i for i in ranked if passes_cutoff(cosine.get(i), coverage.get(i), i in boosted)]
+        # the query must be answerable at all (index.relevance), then each item must pass;
+        # an item named by case number or tagged with a topic the query names passes regardless
+        named = evidence.named if mode == "hybrid" else set()
+        gate = relevance.answerability(archive, query, max(cosine.values()) if cosine else None)
+        open_ = gate.answerable
+        passed = [i for i in ranked if i in boosted or i in named
+                  or (open_ and passes_cutoff(cosine.get(i), coverage.get(i)))]
         kept = set(passed)
         below = [i for i in ranked if i not in kept]
         result.below_cutoff = len(below)
@@ -641,6 +653,9 @@ def search(
     if not ordered:
         result.notes.append("Inga träffar över relevansgränsen (no hits above the relevance cutoff)."
                             if ranked else "Inga träffar (no hits).")
+        words = relevance.absent_words(query, gate.absent) if ranked and gate is not None else []
+        if words:
+            result.notes.append(f"Finns inte i arkivet: {', '.join(words)} (not in the archive).")
     result.hits = _hits(archive, query, ordered, fused, keyword, dense, cosine, best_passage, snippets)
     result.nearest = _hits(archive, query, nearest, fused, keyword, dense, cosine, best_passage)
     if order == "date":
