@@ -758,12 +758,16 @@ class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, S
                 [(item_id, t.id, t.label, t.score, t.method) for t in topics],
             )
 
-    def entity_mentions(self, labels: Sequence[str] | None = None, filters: Filters | None = None) -> list[EntityMention]:
-        """Stored entities with their item and meeting, by item then offset."""
+    def entity_mentions(self, labels: Sequence[str] | None = None, filters: Filters | None = None, *,
+                        meeting_ids: Iterable[int] | None = None) -> list[EntityMention]:
+        """Stored entities with their item and meeting (only those of ``meeting_ids`` when given), by item then offset."""
         where, args = self._where(filters)
         if labels is not None:
             where += " AND e.label IN (SELECT value FROM json_each(?))"
             args.append(json.dumps(list(labels)))
+        if meeting_ids is not None:
+            where += " AND i.meeting_id IN (SELECT value FROM json_each(?))"
+            args.append(_ids_json(meeting_ids))
         rows = self._conn.execute(
             "SELECT e.id, e.item_id, i.meeting_id, e.text, e.label, e.start, e.end, e.canonical,"
             " m.municipality, m.body, m.date, m.year"
