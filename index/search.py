@@ -569,8 +569,9 @@ def search(
         filters: Which meetings and items to search.
         order: ``relevance`` or ``date`` (newest first among the hits that
             passed the cutoff).
-        cutoff: Apply the relevance cutoff (:func:`passes_cutoff`); off gives
-            the ``k`` best candidates whatever their score.
+        cutoff: Apply the relevance cutoff (the answerability gate of
+            :mod:`index.relevance`, then :func:`passes_cutoff` per item); off
+            gives the ``k`` best candidates whatever their score.
         show_nearest: Also return the best :data:`NEAREST_K` candidates
             below the cutoff in ``SearchResult.nearest``.
         snippets: Give snippets to this many of the best hits only (the
