@@ -25,7 +25,10 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["case_number_at_start", "is_case_number_line", "find_labelled", "bare_case_number", "starts_labelled"]
+__all__ = [
+    "case_number_at_start", "is_case_number_line", "find_labelled", "bare_case_number", "starts_labelled",
+    "is_label_only",
+]
 
 _CODE = r"[A-ZÅÄÖ]{1,6}(?:-?[A-ZÅÄÖ]{1,4})?"
 #: A register code written against the year: "KS2024/0612", "RS-LED24-0712" (two
@@ -56,6 +59,7 @@ _LD = _COMPACT_CFG.get("labelled_digits", [4, 10])
 #: optional after a label ("Dnr 250312"). Nothing of a word or a number may follow it.
 _COMPACT = rf"(?P<code>[A-ZÅÄÖ]{{{_CL[0]},{_CL[1]}}}-?)?(?P<digits>\d{{{min(_CD[0], _LD[0])},{max(_CD[1], _LD[1])}}})"
 _COMPACT_RE = re.compile(rf"(?:{_LABEL})?(?P<case>{_COMPACT})(?![\wåäöÅÄÖ/.:,-]*\d|[\wåäöÅÄÖ])")
+_LABEL_ONLY_RE = re.compile(rf"{_LABEL_WORDS}\.?\s*:?")
 _CASE_RE = re.compile(rf"(?:{_LABEL})?(?P<case>{_CASE})(?![\w/.:-]*\d)")
 _LABELLED_RE = re.compile(rf"(?<![\wåäöÅÄÖ]){_LABEL}(?P<case>{_CASE}|{_COMPACT}(?![\wåäöÅÄÖ/.:-]*\d|[\wåäöÅÄÖ]))")
 _ISO_DATE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}")
@@ -157,6 +161,16 @@ def starts_labelled(text: str) -> bool:
     """True when ``text`` opens with a labelled case number ("Dnr KS 2024/12 …", "Diarienummer RV250312")."""
     m = _LABELLED_RE.match(text.strip())
     return bool(m) and _plausible(m.group("case"), labelled=True)
+
+
+def is_label_only(text: str) -> bool:
+    """True when ``text`` is a case-number label with no number ("Dnr", "Diarienummer:", "Ärendenr.").
+
+    A heading laid out as a table row prints the label in its own cell, the
+    number under it ("Dnr" over "SN 2025/0045") or in the next cell; the label
+    alone is part of neither the title nor the body. Labels: ``data/case_numbers.yaml``.
+    """
+    return bool(_LABEL_ONLY_RE.fullmatch(text.strip()))
 
 
 def bare_case_number(text: str) -> str | None:

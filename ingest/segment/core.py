@@ -14,14 +14,26 @@ item structure:
    line under the title ("Dnr 2024/89", "Diarienummer: UN 2024/12") belongs
    to the heading (``dnr``), neither to the title nor to the body; one that
    stands between two title lines (a margin column read between them) is
-   lifted out and the title joined. Title lines never take in a bullet line
-   or a ``Label: value`` line ("Föredragande: …"). When § headings
+   lifted out and the title joined. A case-number label alone in a cell or
+   on a line of its own ("§ 35<TAB>Title<TAB>Dnr" over "SN 2025/0045", a
+   heading laid out as a ruled table row) is neither title nor number. Title
+   lines never take in a bullet line or a ``Label: value`` line
+   ("Föredragande: …"), nor, as the last joined line, a lead-in ending in a
+   colon or a line ending in a function word whose sentence goes on below
+   ("Rådet beslutar att" over its points). When § headings
    exist, nothing else starts an item: "1." lists, "Beslut", "Beslutsgång"
    inside a paragraph stay in it.
 2. **Keyword items** ("Punkt 3", "Ärende 4"; ``numbered``): ``number`` is
    the digits, "3".
 3. **Numbered lines** ("1. Närvaro", "2) Lägesbild"; ``numbered``):
    ``number`` is the digits, "1". Titles must start with a capital letter.
+   A Markdown entry in bold ("1. **Mötets öppnande**") is such a line and its
+   bold span the whole title (the lines under it are its text); a bold run-in
+   title ("1. **Lägesbild.** Polisen …") heads the text after it on the line.
+   A numbered line indented deeper than the list's own entries is a point
+   nested in an entry, and a numbered list that is the content of one
+   Markdown section (a lead-in above it, a heading after it) stays in that
+   section (``_list_inside_section``).
 
    A number standing in its own table cell ("3<TAB>Title<TAB>2024/134-KS",
    an agenda table) is a numbered line too; trailing case-number and page
@@ -122,6 +134,7 @@ from ingest.segment.casenum import (
     case_number_at_start,
     find_labelled,
     is_case_number_line,
+    is_label_only,
     starts_labelled,
 )
 from ingest.segment.flat import is_flattened, virtual_lines
@@ -219,6 +232,12 @@ _LIST_FLAT = re.compile(r"^(\d{1,3})\s*[.)]?\s+(\S.*)$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^(\*\*|__)(?P<t>[^*_].*?)\1\s*$")
 _BULLET_BOLD = re.compile(r"^[-*•–]\s+(\*\*|__)(?P<t>[^*_].*?)\1\s*$")
+#: "1. **Mötets öppnande**": an ordered-list entry whose text is all bold (the number is kept).
+_NUMBER_BOLD = re.compile(r"^(?P<n>\d{1,3}[.)])\s+(\*\*|__)(?P<t>[^*_].*?)\2\s*$")
+#: "1. **Lägesbild.** Polisen redogör …": a bold run-in title, its text after it on the same line.
+_NUMBER_BOLD_RUN_IN = re.compile(r"^(?P<n>\d{1,3}[.)])\s+(\*\*|__)(?P<t>[^*_].*?)\2[ \t]*(?P<rest>\S.*)$")
+#: Words of a run-in title at most.
+_RUN_IN_WORDS = 12
 #: "- **Lägesbild:** text …": a bullet whose bold label (ending in a colon) heads the text after it.
 _BULLET_LABEL = re.compile(r"^[-*•–]\s+(\*\*|__)(?P<t>[^*_][^*_]*?)(?P<c1>:?)\1(?P<c2>:?)\s+(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^(?:[-*•–·▪●◦]|\d{1,3}[.)])\s")
@@ -298,7 +317,10 @@ _split_lines = split_lines
 
 
 def _unmarkup(s: str) -> str:
-    """Strip Markdown heading marks, bold markers and a bullet before bold."""
+    """Strip Markdown heading marks, bold markers and a bullet before bold.
+
+    An ordered-list entry in bold keeps its number: "1. **Mötets öppnande**" is "1. Mötets öppnande".
+    """
     s = s.strip()
     m = _MD_HEADING.match(s)
     if m:
@@ -306,6 +328,8 @@ def _unmarkup(s: str) -> str:
     m = _BULLET_BOLD.match(s) or _BOLD_LINE.match(s)
     if m:
         s = m.group("t")
+    elif m := _NUMBER_BOLD.match(s):
+        s = f"{m.group('n')} {m.group('t')}"
     return s.strip().strip("*_").strip()
 
 
@@ -611,6 +635,7 @@ class _Cand:
     body_off: int | None = None  # a table row's body cell: the body starts on the heading line
     head_line: int | None = None  # where the heading starts when its title stands above the number
     bare: bool = False  # a one-line row numbered by a bare number ("1 Val av justerare"), see _bare_rows
+    run_in: bool = False  # "1. **Lägesbild.** Polisen redogör …": a bold title with its text on the line
 
     @property
     def key(self) -> float:
@@ -634,7 +659,8 @@ def _is_subheading(s: str) -> bool:
 
 
 def _joinable(prev: str, nxt: str) -> bool:
-    if _is_subheading(nxt) or _words(nxt) > 15 or _DOT_LEADER.search(nxt) or _BULLET.match(nxt) or _LABEL.match(nxt):
+    if (_is_subheading(nxt) or _words(nxt) > 15 or _DOT_LEADER.search(nxt) or _BULLET.match(nxt) or _LABEL.match(nxt)
+            or is_label_only(nxt)):
         return False  # a bullet or a "Föredragande: …" line belongs to the body, never to the title
     if _para(nxt) or _para_right(nxt) or _LIST.match(nxt) or _TAB_ROW.match(nxt) or _SUBNUM.match(nxt) or is_case_number_line(nxt):
         return False
@@ -693,11 +719,12 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
     while block_end < limit and not lines[block_end].blank and block_end - j < 4:
         block_end += 1
     in_block = parts and block_end - j <= 3 and (block_end >= limit or lines[block_end].blank)
+    joined: list[tuple[int, str | None, int]] = []  # (line, case number, last title line) before each join
     while parts and len(parts) < 4 and j < limit and not lines[j].blank:
         nxt = _unmarkup(lines[j].text)
         joinable = _joinable(parts[-1], nxt) or (
             in_block and _words(nxt) <= 12 and parts[-1][-1:] not in ".!?:" and not _is_subheading(nxt)
-            and not is_case_number_line(nxt) and not re.search(r"[.!?](?:\s|$)", nxt)
+            and not is_case_number_line(nxt) and not is_label_only(nxt) and not re.search(r"[.!?](?:\s|$)", nxt)
             and not _BULLET.match(nxt) and not _LABEL.match(nxt) and not _SUBNUM.match(nxt)
             and _parse_number(nxt, lines[j].virtual, _marked_heading(lines[j])) is None  # the next item
         )
@@ -707,11 +734,20 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
             # "ansökan till Integritetsskyddsmyndigheten<TAB>Dnr TN 2024/52": the case number
             # in the right-hand column of the title's second line.
             nxt, cell_dnr = _split_cells(nxt)
-            if cell_dnr:
-                dnr = ", ".join(x for x in (dnr, cell_dnr) if x)
+        else:
+            cell_dnr = None
+        joined.append((j, dnr, last))
+        if cell_dnr:
+            dnr = ", ".join(x for x in (dnr, cell_dnr) if x)
         parts.append(nxt)
         last = j
         j += 1
+    if joined and (parts[-1].endswith(":") or (j < limit and not lines[j].blank and _ends_in_fragment(parts[-1]))):
+        # "3. Budget" / "Rådet beslutar att" / "1. budgeten antas,": a line ending in a function word
+        # whose sentence goes on below, outside the title, opens the text; so does a lead-in ending
+        # in a colon ("Rådet föreslår:") over what it introduces. Neither ends a title.
+        j, dnr, last = joined.pop()
+        parts.pop()
     if parts and j + 1 < limit and lines[j].blank and _tail(_unmarkup(lines[j + 1].text)):
         after = j + 2
         if after >= limit or lines[after].blank:
@@ -725,6 +761,12 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
     if parts:
         j, dnr = _case_line_below(lines, j, limit, parts, dnr, lines[last].style)
     return _clean_title(" ".join(parts)), j, dnr
+
+
+def _ends_in_fragment(s: str) -> bool:
+    """The text's last word is a function word ("… beslutar att"): an unfinished phrase."""
+    words = s.split()
+    return bool(words) and words[-1].casefold() in _cues().fragment_endings
 
 
 def _wrapped_across_gap(prev: str, lines: list[_Line], k: int, limit: int) -> bool:
@@ -762,6 +804,13 @@ def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],
     if k is None:
         return j, dnr
     t = _unmarkup(lines[k].text)
+    if is_label_only(t):
+        # The label on a line of its own over the number ("Dnr" / "SN 2025/0045", a table cell's lines).
+        below = _next_nonblank(lines, k + 1, min(limit, k + 3))
+        if below is None or not is_case_number_line(_unmarkup(lines[below].text)):
+            return j, dnr
+        k = below
+        t = _unmarkup(lines[k].text)
     if not is_case_number_line(t) or _para(t):
         return j, dnr
     found = case_number_at_start(t)[0]
@@ -818,6 +867,8 @@ def _split_cells(rest: str) -> tuple[str, str | None]:
     if not _CELLS.search(rest.strip()):
         return rest, None
     cells = [c.strip() for c in _CELLS.split(rest) if c.strip()]
+    # A label cell ("Dnr", "Diarienummer:") over or beside the number's cell is neither title nor number.
+    cells = [c for c in cells if not is_label_only(c)] or cells
     dnr = None
     if len(cells) > 1 and is_case_number_line(cells[0]):
         dnr = case_number_at_start(cells.pop(0))[0]  # "Nr<TAB>Dnr<TAB>Ärende" tables
@@ -894,6 +945,9 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
         if ln.blank:
             continue
         s = _unmarkup(ln.text)
+        run_in = _run_in_title(ln)
+        if run_in:
+            s = f"{run_in[0]} {run_in[1]}"
         many = list(_PARA_ANY.finditer(s))
         if len(many) >= 2 and not _PARA_ANY.sub("", s).strip(" \t,.–-"):
             # "§ 94 § 95 § 96": the number column of an agenda list.
@@ -912,6 +966,8 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
         body_off = None
         if table_row and not ln.virtual:
             rest, body_off = _row_body(ln, rest)
+        elif run_in and kind == "list":
+            body_off = run_in[2]  # the title is the bold span, the text after it is the body
         rest, cell_dnr = _split_cells(rest)
         dnr, rest = find_labelled(rest)
         dnr = ", ".join(x for x in (dnr, cell_dnr) if x) or None
@@ -932,6 +988,11 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
             continue
         if body_off is not None:
             title, body_line, dnr2 = _clean_title(rest), ln.idx + 1, None  # the row is the whole item
+        elif kind == "list" and _NUMBER_BOLD.match(ln.text.strip()):
+            # "1. **Mötets öppnande**": the bold span is the whole title; the lines under it are text
+            # (a case-number line under it still belongs to the heading).
+            title = _clean_title(rest)
+            body_line, dnr2 = _case_line_below(lines, ln.idx + 1, limit, [title], None)
         else:
             title, body_line, dnr2 = _title_lines(lines, ln.idx, limit, rest)
         if kind == "list" and not title:
@@ -943,8 +1004,57 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
                 head_line, title = above, _clean_title(" ".join(_unmarkup(lines[j].text) for j in range(above, ln.idx)))
                 body_line = _body_after_number(lines, ln.idx, limit, dnr2)
         out.append(_Cand(kind, ln.idx, num, title, body_line, dnr or dnr2, suffix=suffix, rest=raw_rest, code=code,
-                         body_off=body_off, head_line=head_line))
-    return out
+                         body_off=body_off, head_line=head_line, run_in=bool(run_in and kind == "list")))
+    return _drop_nested(lines, out)
+
+
+def _run_in_title(ln: _Line) -> tuple[str, str, int] | None:
+    """``(number, title, body offset)`` of an ordered-list entry with a bold run-in title, or None.
+
+    "1. **Mötets öppnande.** Ordföranden öppnar mötet." / "2. **Lägesbild:** Polisen …" /
+    "3. **Övriga frågor** – Inga.": the bold span is the title when it is set off as
+    one (it ends in "." or ":", or the text after it starts with a dash or a
+    capital letter) and short; a bold word that opens a sentence ("1. **Budgeten**
+    antas.") is emphasis, not a title.
+    """
+    m = _NUMBER_BOLD_RUN_IN.match(ln.text.strip())
+    if not m:
+        return None
+    title, rest = m.group("t").strip(), m.group("rest")
+    if not title or _words(title) > _RUN_IN_WORDS or not _starts_upper(title):
+        return None
+    if not (title[-1] in ".:" or rest[0] in "–—-" or _starts_upper(rest)):
+        return None
+    body = rest.lstrip("–—- \t")
+    if not body:
+        return None
+    at = ln.text.strip().index(body, m.start("rest"))
+    return m.group("n"), title, ln.start + ln.lead + (len(ln.text) - len(ln.text.lstrip())) + at
+
+
+#: A numbered line indented at least this many characters deeper than the list's own entries is nested in one.
+_NEST_INDENT = 2
+
+
+def _drop_nested(lines: list[_Line], cands: list[_Cand]) -> list[_Cand]:
+    """Drop numbered lines nested inside a list entry (decision points indented under an item).
+
+    The document's own list entries stand at one indentation (the smallest of
+    its numbered lines); a numbered line indented deeper after the first of
+    them ("   1. Budgeten antas" under "2. Budget") is a point inside that
+    entry, as a Markdown or text list nests it, never an item. Needs two
+    entries at the outer indentation; lines of flattened text (no layout
+    indentation) are left alone.
+    """
+    listed = [c for c in cands if c.kind == "list" and not lines[c.line].virtual]
+    if not listed:
+        return cands
+    base = min(lines[c.line].lead for c in listed)
+    outer = [c for c in listed if lines[c.line].lead == base]
+    if len(outer) < 2:
+        return cands
+    nested = {c.line for c in listed if lines[c.line].lead >= base + _NEST_INDENT and c.line > outer[0].line}
+    return [c for c in cands if not (c.kind == "list" and c.line in nested)]
 
 
 #: A line opener must start the text under at least this many other headings to count as recurring.
@@ -1142,7 +1252,11 @@ def _split_list(lines: list[_Line], cands: list[_Cand], limit: int) -> tuple[lis
 
 
 def _weigh(lines: list[_Line], cands: list[_Cand], limit: int) -> None:
-    """Isolated headings weigh 1, lines of a tight run (inner list) 0.3."""
+    """Isolated headings weigh 1, lines of a tight run (inner list) 0.3.
+
+    A line that carries its own text (a table row with a body cell, a run-in
+    title in a loose list) is no line of an inner list.
+    """
     by_line = {c.line: c for c in cands}
     for k, c in enumerate(cands):
         prev = c.line - 1
@@ -1150,9 +1264,12 @@ def _weigh(lines: list[_Line], cands: list[_Cand], limit: int) -> None:
             prev -= 1
         nxt = _next_nonblank(lines, c.body_line, limit)
         in_run = (prev in by_line) or (nxt is not None and nxt in by_line)
-        w = _RUN_WEIGHT if (c.kind == "list" and in_run and c.body_off is None) else 1.0
         before_blank = c.line == 0 or lines[c.line - 1].blank
         after_blank = c.body_line >= limit or lines[c.body_line].blank
+        # A table row with its body cell carries its own text, and so does a run-in title set apart
+        # by blank lines (a loose list of paragraphs); a tight run of run-in lines is an inner list.
+        own_text = c.body_off is not None and (not c.run_in or (before_blank and after_blank))
+        w = _RUN_WEIGHT if (c.kind == "list" and in_run and not own_text) else 1.0
         if before_blank and after_blank:
             w += _ISOLATION_BONUS
         end = cands[k + 1].line if k + 1 < len(cands) else limit
@@ -1212,6 +1329,7 @@ class _Option:
     heads: list[_Head]
     entries: list[AgendaEntry]
     warnings: list[str]
+    kind: str = ""  # the numbering: "para", "code", "keyword" or "list"
 
 
 def _list_entries(lines: list[_Line], listed: list[_Cand], stop_line: int,
@@ -1292,7 +1410,7 @@ def _numbered_scheme(lines: list[_Line], limit: int, text: str = "", flattened: 
             if not h.title:
                 h.title = h.number or ""
                 h.title_source = "number"
-        options.append(_Option(heads, entries, warnings))
+        options.append(_Option(heads, entries, warnings, kind))
     return options
 
 
@@ -1915,7 +2033,12 @@ def _segment(doc: Document) -> Structure:
     def trimmed(items: list[AgendaItem]) -> list[AgendaItem]:
         return items if flattened else _trim_end_matter(doc, lines, items)
 
+    markup: list[_Head] | None = None
     for opt in _numbered_scheme(lines, limit, text, flattened):
+        if opt.kind == "list":
+            markup = _markup_scheme(lines, limit) if markup is None else markup
+            if _list_inside_section(opt.heads, markup or [], lines):
+                continue
         if _preamble_ok(opt.heads, lines, limit):
             items = trimmed(_build(doc, opt.heads, end_off))
             return Structure(items, opt.entries, opt.warnings, flattened, opt.heads[0].source)
@@ -1938,6 +2061,28 @@ def _segment(doc: Document) -> Structure:
     if heads:
         return Structure(trimmed(_build(doc, heads, end_off)), [], [], flattened, heads[0].source)
     return Structure(trimmed(_whole(doc, lines, limit)), [], [], flattened, "whole")
+
+
+def _list_inside_section(listed: list[_Head], markup: list[_Head], lines: list[_Line]) -> bool:
+    """A numbered list that is the content of one section under Markdown or bold headings.
+
+    "## Budget" / "Rådet föreslår att …" / "1. Budgeten antas" / "2. …" / "## Övriga
+    frågor": the numbered points (decisions, proposals) belong to the section
+    whose heading stands above them; the headings are the items. The list is
+    inside a section when text stands between the nearest heading above it and
+    its first row (a lead-in, not a list heading) and a heading follows its last
+    row. A list directly under its heading ("## Anteckningar" / "1. …"), or one
+    with no heading after it, is the document's own list of items.
+    """
+    rows = {h.start for h in listed}
+    others = [h for h in markup if h.start not in rows]
+    if not listed or not others:
+        return False
+    first, last = listed[0].start, listed[-1].start
+    above = [h for h in others if h.start < first]
+    if not above or not any(h.start > last for h in others):
+        return False
+    return any(not ln.blank and above[-1].body_start <= ln.start < first for ln in lines)
 
 
 #: A list document's entries, each with at most this many characters of text.
@@ -1981,7 +2126,9 @@ def _list_document(lines: list[_Line], limit: int) -> list[_Head] | None:
             continue
         source = "paragraph" if kind == "para" else "numbered"
         return [
-            _Head(lines[c.line].start, lines[c.body_line].start if c.body_line < len(lines) else lines[-1].end,
+            _Head(lines[c.line].start,
+                  c.body_off if c.body_off is not None  # a body cell, a run-in title's text on its line
+                  else lines[c.body_line].start if c.body_line < len(lines) else lines[-1].end,
                   c.title or c.label, c.label, c.dnr, source)
             for c in best
         ]
