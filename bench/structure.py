@@ -101,6 +101,13 @@ DEVELOPMENT_FAMILIES = [
     # label or alone in a cell): development scores from then on.
     "heldout7-kslex", "heldout7-kfval", "heldout7-tnright", "heldout7-ksau", "heldout7-valnamnd",
     "heldout7-region", "heldout7-kallelse", "heldout7-trygghetdocx", "heldout7-fhrtxt", "heldout7-estmd",
+    # tests/data/heldout8: scored unseen (README "First-sight result": item F1 0.898, titles 0.880,
+    # case numbers 0.940), then the reader was fixed while looking at the Kiruna and Tanum documents
+    # (a "Dnr" label cell over the case number in a heading laid out as a ruled table row, a Markdown
+    # ordered list with bold titles and indented text): development scores from then on.
+    "heldout8-mplusks", "heldout8-kf", "heldout8-boxhead", "heldout8-msn", "heldout8-ksau",
+    "heldout8-bunmargin", "heldout8-ciceron", "heldout8-kallelse", "heldout8-tryggdocx", "heldout8-fhrtxt",
+    "heldout8-bramd",
 ]
 
 #: The labelled sets whose families are all in DEVELOPMENT_FAMILIES, scored together by ``--all``.
@@ -108,7 +115,7 @@ DEVELOPMENT_FAMILIES = [
 DEVELOPMENT_SETS = [
     "tests/data/gold", "tests/data/heldout/gold", "tests/data/heldout2/gold", "tests/data/heldout3/gold",
     "tests/data/heldout4/gold", "tests/data/heldout5/gold", "tests/data/heldout6/gold",
-    "tests/data/heldout7/gold",
+    "tests/data/heldout7/gold", "tests/data/heldout8/gold",
 ]
 
 
