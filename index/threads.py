@@ -522,6 +522,25 @@ def _planned_method(vectors: Any, settings: Settings | None, method: str) -> str
     return "tfidf"
 
 
+def changed_scopes(archive: Archive, settings: Settings | None = None, vectors: ItemVectors | None = None, *,
+                   full: bool = False, method: str = "auto") -> tuple[dict[int, str], set[str] | None]:
+    """The scopes :func:`build_threads` would relink now.
+
+    Returns:
+        ``({meeting id: scope}, scopes)``: the scopes with a new, changed or
+        removed meeting or a broken thread, or None when everything is
+        relinked (``full``, nothing stored yet, or another vector method).
+    """
+    scope_of = {mid: thread_scope(mun, body) for mid, (mun, body) in archive.meeting_councils().items()}
+    seen = archive.thread_scopes_seen()
+    if full or not seen or archive.get_setting("threads_method") != _planned_method(vectors, settings, method):
+        return scope_of, None
+    dirty = {sc for mid, sc in scope_of.items() if seen.get(mid) != sc}
+    dirty |= {seen[mid] for mid in seen if mid not in scope_of or seen[mid] != scope_of[mid]}
+    dirty |= archive.broken_thread_scopes()
+    return scope_of, dirty
+
+
 def build_threads(
     archive: Archive,
     settings: Settings | None = None,
@@ -546,19 +565,13 @@ def build_threads(
     Returns:
         A :class:`ThreadReport` (``links`` = links written in this run).
     """
-    scope_of = {mid: thread_scope(mun, body) for mid, (mun, body) in archive.meeting_councils().items()}
-    seen = archive.thread_scopes_seen()
-    stored = archive.get_setting("threads_method")
-    planned = _planned_method(vectors, settings, options.get("method", "auto"))
-    full = full or not seen or stored != planned
-    if full:
-        dirty = set(scope_of.values())
-    else:
-        dirty = {sc for mid, sc in scope_of.items() if seen.get(mid) != sc}
-        dirty |= {seen[mid] for mid in seen if mid not in scope_of or seen[mid] != scope_of[mid]}
-        dirty |= archive.broken_thread_scopes()
-        if not dirty:
-            return ThreadReport(links=0, method=stored or planned, notes=[], scopes=0, full=False, dirty=set())
+    scope_of, changed = changed_scopes(archive, settings, vectors, full=full, method=options.get("method", "auto"))
+    full = changed is None
+    dirty = set(scope_of.values()) if changed is None else changed
+    if not full and not dirty:
+        planned = _planned_method(vectors, settings, options.get("method", "auto"))
+        return ThreadReport(links=0, method=archive.get_setting("threads_method") or planned, notes=[], scopes=0,
+                            full=False, dirty=set())
     meetings = {mid for mid, sc in scope_of.items() if sc in dirty}
     links, used, notes = compute_links(archive, settings, vectors, meeting_ids=None if full else meetings, **options)
     comp = _components(links)

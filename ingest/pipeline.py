@@ -281,7 +281,7 @@ def complete_stages(
     if pending:
         try:
             with archive.transaction():
-                canonicalize(archive)
+                canonicalize(archive, linking_scopes(archive, settings, vectors))
                 notes = relink(archive, settings, vectors=vectors)
                 kill_point("links")  # test hook: threads and statuses written, not committed
                 archive.mark_stage(pending, "links")
@@ -368,9 +368,41 @@ def enrich_meetings(
     return len(items)
 
 
-def canonicalize(archive: Archive) -> None:
-    """Set the canonical name of every entity in the archive (:func:`ingest.people.canonical_forms`)."""
-    archive.set_canonical(canonical_forms(archive.entity_mentions()))
+def canonicalize(archive: Archive, scopes: set[str] | None = None) -> None:
+    """Set the canonical name of the entities in ``scopes`` (thread scopes), or of every entity.
+
+    :func:`ingest.people.canonical_forms` merges person names within a
+    municipality (or a body, without one) and reads every organisation name;
+    any other name depends on its mention alone and keeps a canonical once set.
+    So for some scopes it is given every mention of the person groups that
+    meet those scopes and every organisation mention, in the archive's order,
+    and the names it sets are those a run over the whole archive sets.
+    """
+    if scopes is None:
+        archive.set_canonical(canonical_forms(archive.entity_mentions()))
+        return
+    from index.threads import thread_scope  # deferred: index.threads loads scikit-learn
+
+    councils = archive.meeting_councils()
+    groups = {mid: (mun or body or "").casefold() for mid, (mun, body) in councils.items()}
+    touched = {groups[mid] for mid, (mun, body) in councils.items() if thread_scope(mun, body) in scopes}
+    meetings = [mid for mid, g in groups.items() if g in touched]
+    mentions = {m.id: m for m in archive.entity_mentions(meeting_ids=meetings)}
+    mentions.update((m.id, m) for m in archive.entity_mentions(["ORG"]))
+    ordered = sorted(mentions.values(), key=lambda m: (m.item_id, m.start, m.id))  # entity_mentions' order
+    archive.set_canonical(canonical_forms(ordered))
+
+
+def linking_scopes(archive: Archive, settings: Settings, vectors: ItemVectors | None = None) -> set[str] | None:
+    """The thread scopes the links stage will relink: changed ones and those of documents whose links
+    are open (None: all, see :func:`index.threads.changed_scopes`)."""
+    from index.threads import changed_scopes
+
+    scope_of, changed = changed_scopes(archive, settings, vectors or None)
+    if changed is None:
+        return None
+    pending = archive.document_meeting_ids(archive.unfinished("links"))
+    return changed | {scope_of[m] for m in pending if m in scope_of}
 
 
 def item_vectors(settings: Settings, archive: Archive, item_ids: Iterable[int] | None = None) -> dict[int, np.ndarray]:

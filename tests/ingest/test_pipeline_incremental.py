@@ -128,3 +128,33 @@ def test_an_ingest_killed_while_adding_a_meeting_heals(tmp_path, point):
     ingest_here(killed, more)
     assert healed(killed) == []
     assert diff(signature(killed), signature(reference)) == []
+
+
+@pytest.mark.slow
+def test_canonical_names_of_the_changed_scopes_are_the_whole_archives(corpus_copy, tmp_path):
+    """canonicalize(scopes=) reads the changed scopes' person groups and every organisation: the names
+    it sets are those of a run over the whole archive."""
+    import shutil
+    from collections import Counter
+
+    from ingest.pipeline import canonicalize
+    from index.threads import thread_scope
+
+    other = tmp_path / "other"
+    shutil.copytree(corpus_copy.archive_dir, other)
+    copies = [corpus_copy.db_path, corpus_copy.with_(archive_dir=other).db_path]
+    with Archive(copies[0]) as arc:
+        councils = arc.meeting_councils()
+        mentions = arc.entity_mentions()
+        per_scope = Counter(thread_scope(*councils[m.meeting_id]) for m in mentions if m.label in ("PER", "ORG"))
+    scope = per_scope.most_common(1)[0][0]  # the scope with most person and organisation names
+    wiped = [(m.id, None) for m in mentions if thread_scope(*councils[m.meeting_id]) == scope]
+    assert len({thread_scope(*c) for c in councils.values()}) > 1 and len(wiped) >= 20
+    names = []
+    for db, scopes in zip(copies, ({scope}, None)):
+        with Archive(db) as arc:
+            arc.set_canonical(wiped)  # as if the scope's entities were new
+            canonicalize(arc, scopes)
+            names.append({m.id: m.canonical for m in arc.entity_mentions()})
+    assert names[0] == names[1]
+    assert sum(1 for i, _ in wiped if names[0][i]) == len(wiped)  # every wiped name was set again
