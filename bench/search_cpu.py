@@ -73,6 +73,7 @@ STAGES = (
     ("    passage_meetings", "index/store/search.py", "passage_meetings"),
     ("    item_scores", "index/search.py", "item_scores"),
     ("  keyword_evidence", "index/fusion.py", "keyword_evidence"),
+    ("  answerability_gate", "index/relevance.py", "answerability"),
     ("    title_coverage", "index/fusion.py", "title_coverage"),
     ("    named_items", "index/fusion.py", "named_items"),
     ("  fusion", "index/fusion.py", "fuse"),
