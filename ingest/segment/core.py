@@ -27,8 +27,9 @@ item structure:
    the digits, "3".
 3. **Numbered lines** ("1. Närvaro", "2) Lägesbild"; ``numbered``):
    ``number`` is the digits, "1". Titles must start with a capital letter.
-   A Markdown entry in bold ("1. **Mötets öppnande**") is such a line and its
-   bold span the whole title (the lines under it are its text); a bold run-in
+   A Markdown entry in bold ("1. **Mötets öppnande**") is such a line; where
+   markup delimits the heading (that, "**1. Välkomna**", "### 1. Välkomna")
+   the title is all of it and the lines under it are its text. A bold run-in
    title ("1. **Lägesbild.** Polisen …") heads the text after it on the line.
    A numbered line indented deeper than the list's own entries is a point
    nested in an entry, and a numbered list that is the content of one
@@ -988,9 +989,10 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
             continue
         if body_off is not None:
             title, body_line, dnr2 = _clean_title(rest), ln.idx + 1, None  # the row is the whole item
-        elif kind == "list" and _NUMBER_BOLD.match(ln.text.strip()):
-            # "1. **Mötets öppnande**": the bold span is the whole title; the lines under it are text
-            # (a case-number line under it still belongs to the heading).
+        elif rest and _markup_delimited(ln):
+            # "1. **Mötets öppnande**", "**1. Välkomna**", "### 2. Lägesbild": the markup delimits the
+            # whole title; the lines under it are text (a case-number line under it still belongs to
+            # the heading).
             title = _clean_title(rest)
             body_line, dnr2 = _case_line_below(lines, ln.idx + 1, limit, [title], None)
         else:
@@ -1006,6 +1008,13 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
         out.append(_Cand(kind, ln.idx, num, title, body_line, dnr or dnr2, suffix=suffix, rest=raw_rest, code=code,
                          body_off=body_off, head_line=head_line, run_in=bool(run_in and kind == "list")))
     return _drop_nested(lines, out)
+
+
+def _markup_delimited(ln: _Line) -> bool:
+    """The line's Markdown markup delimits a whole heading: a ``#`` heading, a whole line in bold, or an
+    ordered-list entry in bold ("1. **Mötets öppnande**"). Such a title never wraps onto the next line."""
+    t = ln.text.strip()
+    return bool(_MD_HEADING.match(t) or _BOLD_LINE.match(t) or _NUMBER_BOLD.match(t))
 
 
 def _run_in_title(ln: _Line) -> tuple[str, str, int] | None:

@@ -117,6 +117,40 @@ def test_an_ordered_list_with_bold_titles_and_indented_text_is_the_items():
     assert _texts(_BOLD_LIST)[0] == "Ordföranden öppnar mötet"
 
 
+_MARKED = """# Folkhälsorådet Mölndal
+
+Anteckningar 12 mars 2025
+
+{a}
+Ordföranden öppnar mötet
+
+{b}
+Rektorerna redogör för elevhälsan
+
+{c}
+Nästa möte hålls i juni
+"""
+
+
+@pytest.mark.parametrize("a,b,c", [
+    ("**1. Välkomna**", "**2. Läget i skolorna**", "**3. Nästa möte**"),  # the number inside the bold line
+    ("### 1. Välkomna", "### 2. Läget i skolorna", "### 3. Nästa möte"),  # Markdown headings
+    ("1) **Välkomna**", "2) **Läget i skolorna**", "3) **Nästa möte**"),
+])
+def test_a_title_delimited_by_markup_never_takes_in_the_line_under_it(a, b, c):
+    text = _MARKED.format(a=a, b=b, c=c)
+    assert _items(text) == [("1", "Välkomna", None), ("2", "Läget i skolorna", None), ("3", "Nästa möte", None)]
+    assert _texts(text)[0] == "Ordföranden öppnar mötet"
+
+
+def test_a_plain_numbered_title_still_wraps():
+    text = (
+        "Trygghetsrådet Mölndal\nDatum: 3 april 2025\n\n1. Yttrande över förslag till\n   detaljplan för Eken\n\n"
+        "   Rådet tillstyrker förslaget.\n\n2. Lägesbild\n\n   Lugnt i centrum.\n\n3. Övriga frågor\n\n   Inga.\n"
+    )
+    assert _items(text, "t.txt", "txt")[0] == ("1", "Yttrande över förslag till detaljplan för Eken", None)
+
+
 _RUN_IN = """# Trygghetsrådet Ale
 
 Anteckningar 4 mars 2025
