@@ -233,7 +233,11 @@ def complete_stages(
 
     Passages, then vectors (when ``settings.embed``), enrichment (when
     ``settings.enrich``), then links (canonical names, threads, follow-up
-    status) when any document's links are open. Each stage is recorded done
+    status) when any document's links are open. The links stage reads only
+    the thread scopes (municipalities) with new, changed or removed meetings
+    or open links (:func:`linking_scopes`), and item vectors only of the items
+    it relinks or enriches: an archive built in two ingests has the links of
+    one built in one. Each stage is recorded done
     with its output, so an interruption anywhere leaves the rest for the next
     call. Failures become notes (the text is stored) and leave their stage
     open.
