@@ -55,9 +55,19 @@ def render_hits(result: SearchResult, lang: str, dates: dict[int, str] | None = 
     parts = [f'<div class="note">{html_text(n)}</div>' for n in result.notes]
     if not result.hits:
         parts.append(f"<p>{html_text(t('no_hits', lang))}</p>")
+        if result.nearest:  # asked for: the closest items, marked as below the cutoff
+            parts.append(f'<p class="nearest">{html_text(t("nearest_head", lang))}</p>')
+            parts.extend(_cards(result, result.nearest, lang, dates, ocr))
         return clean_html("\n".join(parts))
     parts.append(f'<p class="count">{html_text(search_summary(result, lang))}</p>')
-    for h in result.hits:
+    parts.extend(_cards(result, result.hits, lang, dates, ocr))
+    return clean_html("\n".join(parts))
+
+
+def _cards(result: SearchResult, hits: list, lang: str, dates: dict[int, str], ocr: dict[int, dict]) -> list[str]:
+    """One HTML card per hit."""
+    parts = []
+    for h in hits:
         topics = "".join(f"<span>{html_text(tp['label'])}</span>" for tp in h.topics[:5])
         parts.append(
             f'<div class="hit" data-item="{int(h.item_id)}" data-meeting="{int(h.meeting_id)}">'
@@ -69,7 +79,7 @@ def render_hits(result: SearchResult, lang: str, dates: dict[int, str] | None = 
             f'<div class="snippet">{highlight(h.snippet, result.query)}</div>'
             f'<div class="topics">{topics}</div></div>'
         )
-    return clean_html("\n".join(parts))
+    return parts
 
 
 #: One colour per council, the same in every plot (councils in the archive's order pick them in turn).

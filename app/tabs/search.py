@@ -48,9 +48,10 @@ def hit_facts(arc: Archive, result: SearchResult, lang: str) -> tuple[dict[int, 
 
     Takes the archive the search ran on, so a search opens it once.
     """
-    if not result.hits:
+    shown = result.hits or result.nearest
+    if not shown:
         return {}, {}
-    rows = arc.items(item_ids=[h.item_id for h in result.hits], enrichment=False)
+    rows = arc.items(item_ids=[h.item_id for h in shown], enrichment=False)
     front = arc.document_front_matter({r.document_id for r in rows})
     marks = {r.id: item_ocr_mark(front.get(r.document_id, {}), r.pages) for r in rows}
     return {r.id: when_label(r, lang) for r in rows}, {k: v for k, v in marks.items() if v}
@@ -78,21 +79,23 @@ ANSWERS = ResultCache(128)
 
 
 def run_search(settings: Settings, query: str, mode: str, body: str, municipality: str, kind: str, topic: str,
-               since: str, until: str, order: str) -> tuple:
+               since: str, until: str, order: str, nearest: bool = False) -> tuple:
     """Search; returns (hits HTML, pick-list update, timeline figure, hits CSV, hits JSON, timeline CSV, note).
 
     One search serves both: its first :data:`SHOWN` hits are the cards, and all
     its hits (up to the timeline's ``k``) are what the timeline counts. The same
     search again, while the archive is unchanged, is answered from :data:`ANSWERS`
     (``RADSLAG_SEARCH_CACHE=0`` turns that off); any write to the archive, e.g.
-    an ingest, makes every earlier answer stale.
+    an ingest, makes every earlier answer stale. ``nearest`` shows the closest
+    items below the relevance cutoff when no item passes it (marked as such).
     """
     version = archive_version(settings.db_path, settings.index_dir)  # before searching: a write during it counts
     key = (str(settings.db_path), normalise_query(query), mode, body, municipality, kind, topic,
-           (since or "").strip(), (until or "").strip(), order, settings.language, masking_on(), version)
+           (since or "").strip(), (until or "").strip(), order, bool(nearest), settings.language, masking_on(), version)
 
     def compute() -> tuple:
-        answer = _run_search(settings, query, mode, body, municipality, kind, topic, since, until, order)
+        answer = _run_search(settings, query, mode, body, municipality, kind, topic, since, until, order,
+                             bool(nearest))
         return tuple(dict(x) if isinstance(x, dict) else x for x in answer)
 
     answer = ANSWERS.get_or_compute(
@@ -103,7 +106,7 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
 
 
 def _run_search(settings: Settings, query: str, mode: str, body: str, municipality: str, kind: str, topic: str,
-                since: str, until: str, order: str) -> tuple:
+                since: str, until: str, order: str, nearest: bool = False) -> tuple:
     """:func:`run_search` without its cache."""
     lang = settings.language
     tl, tl_error, palette = None, "", {}
@@ -113,7 +116,7 @@ def _run_search(settings: Settings, query: str, mode: str, body: str, municipali
         with pooled_archive(settings) as arc:
             k = min(QUERY_K, MAX_K)
             full = search(arc, query or "", settings=settings, k=k, mode=mode, filters=filters,
-                          snippets=SHOWN)
+                          snippets=SHOWN, show_nearest=nearest)
             result = first_hits(full, SHOWN, order)
             dates, ocr = hit_facts(arc, result, lang)
             if result.hits and query and query.strip():
@@ -126,7 +129,7 @@ def _run_search(settings: Settings, query: str, mode: str, body: str, municipali
     except RadslagError as exc:
         return note(str(exc)), gr.update(choices=[], value=None), None, None, None, None, ""
     picks = [(f"{dates.get(h.item_id) or t('unknown_date', lang)} – {council_name(h.municipality, h.body)} – "
-              f"{display_title(h.item_number, h.item_title)}", str(h.item_id)) for h in result.hits]
+              f"{display_title(h.item_number, h.item_title)}", str(h.item_id)) for h in result.hits or result.nearest]
     name = slug(query)
     res_json = download_path(f"traffar-{name}.json")
     payload = result.to_json()
@@ -201,6 +204,7 @@ def build(ctx) -> None:
         with gr.Row():
             since = gr.Textbox(label=L("app_since"))
             until = gr.Textbox(label=L("app_until"))
+            nearest = gr.Checkbox(label=L("app_nearest"), value=False)
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=360):
             results = gr.HTML(elem_id="results", js_on_load=OPEN_JS)
@@ -213,7 +217,7 @@ def build(ctx) -> None:
         dl_json = gr.DownloadButton(L("app_dl_json"), size="sm")
         dl_tl = gr.DownloadButton(L("app_dl_timeline"), size="sm")
     outputs = [results, pick, timeline_plot, dl_csv, dl_json, dl_tl, timeline_note]
-    inputs = [query, mode, body, municipality, kind, topic, since, until, order]
+    inputs = [query, mode, body, municipality, kind, topic, since, until, order, nearest]
     go_btn.click(on(run_search), inputs, outputs)
     query.submit(on(run_search), inputs, outputs)
     wire_panel(ctx, results, view, pick, item_btn, meeting_btn, original, query=query)

@@ -17,15 +17,22 @@ from radslag.summaries import search_summary
 
 
 def _print_result(result, lang: str) -> None:
-    from index.search import display_title
-
     for note in result.notes:
         click.secho(t("sum_note", lang, note=note), fg="yellow", err=True)
     if not result.hits:
         click.echo(t("no_hits", lang))
+        if result.nearest:
+            click.secho(t("nearest_head", lang), fg="yellow")
+            _print_hits(result.nearest, lang)
         return
     click.secho(search_summary(result, lang), dim=True)
-    for h in result.hits:
+    _print_hits(result.hits, lang)
+
+
+def _print_hits(hits, lang: str) -> None:
+    from index.search import display_title
+
+    for h in hits:
         head = f"{h.rank:>2}  {when_label(h.when, lang)}  {council_name(h.municipality, h.body)}"
         click.secho(head, bold=True)
         click.echo(f"    {t('col_item', lang)}: {display_title(h.item_number, h.item_title)}")
@@ -71,9 +78,12 @@ def _preload_model(settings) -> None:
 @archive_option
 @model_option
 @click.option("--json", "as_json", is_flag=True, help="Skriv JSON (en rad per fråga).")
+@click.option("--nearest", is_flag=True,
+              help="Visa de närmaste punkterna under relevansgränsen när ingen når den "
+                   "(show the nearest below the cutoff).")
 @lang_option
 def search(query, k, mode, queries, order, topic, entity, body, municipality, kind, since, until, archive, model,
-           as_json, lang):
+           as_json, nearest, lang):
     """Sök bland dagordningspunkter (hybrid: nyckelord + semantik).
 
     \b
@@ -81,6 +91,7 @@ def search(query, k, mode, queries, order, topic, entity, body, municipality, ki
       radslag search "när diskuterade vi motorburen ungdom"
       radslag search "epa-traktorer och hög musik" --municipality Arboga
       radslag search --queries frågor.txt --json
+      radslag search "färdtjänst för äldre" --nearest
     """
     settings = settings_for(archive, model)
     if mode != "keyword" and (query or queries):
@@ -96,7 +107,8 @@ def search(query, k, mode, queries, order, topic, entity, body, municipality, ki
     with open_archive(settings) as arc:
         for q in batch:
             try:
-                result = do_search(arc, q, settings=settings, k=k, mode=mode, order=order, filters=filters)
+                result = do_search(arc, q, settings=settings, k=k, mode=mode, order=order, filters=filters,
+                                   show_nearest=nearest)
             except RadslagError as exc:
                 fail(str(exc))
             if as_json or queries:

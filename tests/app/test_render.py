@@ -112,3 +112,16 @@ def test_the_apps_timeline_plot_is_the_figures_own_json():
         sent = timeline_plot(rows, title, lang, colours)
         assert sent.type == "plotly"
         assert json.loads(sent.plot) == json.loads(timeline_figure(rows, title, lang, colours).to_json())
+
+
+def test_no_hits_shows_the_nearest_only_when_given_and_marks_them():
+    hit = Hit(rank=1, score=0.83, item_id=7, meeting_id=3, source="corpus/b.txt", date="2021-09-15", body="Trygghetsråd",
+              municipality="Hallstahammar", kind="minutes", item_number="4", item_title="Lägesbild",
+              snippet="Polisen berättar om lägesbilden.")
+    plain = SearchResult(query="hemlöshet", mode="hybrid", hits=[], modes_used=["keyword", "dense"])
+    assert "Inga träffar." in render_hits(plain, "sv") and 'class="hit"' not in render_hits(plain, "sv")
+    asked = SearchResult(query="hemlöshet", mode="hybrid", hits=[], modes_used=["keyword", "dense"], nearest=[hit])
+    markup = render_hits(asked, "sv")
+    assert markup.index("Inga träffar.") < markup.index("Närmast under relevansgränsen") < markup.index('data-item="7"')
+    assert "Hallstahammar – Trygghetsråd" in markup and ">4. Lägesbild</a>" in markup
+    assert "Nearest below the relevance cutoff" in render_hits(asked, "en")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -151,3 +152,16 @@ def test_hybrid_lifts_an_item_both_sides_find_above_dense_alone(archive, corpus_
     assert old and old[0].rank < _find(dense.hits, "hallstahammar-trygghetsrad-2019.txt")[0].rank
     top = hybrid.hits[0]  # hybrid scores live on the cosine scale: the best item's cosine plus the agreement
     assert top.dense_score is not None and top.score >= top.dense_score
+
+
+def test_cli_shows_the_nearest_below_the_cutoff_only_with_nearest(corpus_settings):
+    from radslag.cli import cli
+
+    args = ["search", "xyzzyqwerty", "--archive", str(corpus_settings.archive_dir)]
+    plain = CliRunner().invoke(cli, args, catch_exceptions=False)
+    asked = CliRunner().invoke(cli, [*args, "--nearest"], catch_exceptions=False)
+    assert plain.exit_code == asked.exit_code == 0
+    assert "Inga träffar." in plain.stdout and "Närmast under relevansgränsen" not in plain.stdout
+    assert "Närmast under relevansgränsen" in asked.stdout
+    nearest = asked.stdout.split("Närmast under relevansgränsen", 1)[1]
+    assert re.search(r"^ 1  ", nearest, re.M) and "Punkt:" in nearest  # the closest items, as cards
