@@ -743,6 +743,10 @@ def _joint_body(text: str) -> bool:
     return bool(rx and rx.search(text))
 
 
+#: Distinct municipalities named bare on a front page with no header naming one: a body of several.
+_MEMBER_TOWNS = 3
+#: Sources by which a document names its own municipality (file front matter, page header, region).
+_OWN_NAME = ("front_matter", "page_header", "page_header:region")
 #: A postal code before a place name makes it an address ("103 37 Stockholm").
 _POSTAL = re.compile(r"\b\d{3}\s?\d{2}\s+$")
 
@@ -768,8 +772,12 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
     sources: dict[str, tuple[int, str]] = {}
     mentions: dict[str, float] = {}
 
+    own: set[str] = set()  # named as the document's own (front matter key, page header, region, file name)
+
     def add(name: str, weight: float, rank: int, label: str) -> None:
         scores[name] = scores.get(name, 0.0) + weight
+        if label in _OWN_NAME or label == "file_name":
+            own.add(name)
         if name not in sources or rank < sources[name][0]:
             sources[name] = (rank, label)
 
@@ -793,6 +801,8 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
     several = region is not None or _joint_body("\n".join([header, *letterhead]))
     people = _person_surname_pairs(doc.text, pattern)
     stems = _official_stems()
+    front_bare: set[str] = set()  # municipalities the front matter names without "kommun"
+    front_official: set[str] = set()
     for text, base in ((doc.text, 0), (header, -1)):
         for m in pattern.finditer(text):
             raw = m.group(1)
@@ -823,8 +833,10 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
                 add(name, 10, 1, "page_header")  # repeated on every page: the strongest evidence in the text
             elif m.start() < title_end_offset:
                 add(name, 5 + (2 if official else 0), 1, "text:rubrik")
+                (front_official if official else front_bare).add(name)
             elif m.start() < front_end:
                 add(name, 3 + (2 if official else 0), 2, "text:försättsblad")
+                (front_official if official else front_bare).add(name)
             else:
                 mentions[name] = mentions.get(name, 0.0) + 1 + (1 if official else 0)
     src_path = Path(doc.source)
@@ -838,6 +850,14 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
             hit = by_fold.get(key)
             if hit and (hit.name not in ambiguous or n > 1 or i == 0):
                 add(hit.name, 3, 3, "file_name")
+    if len(front_bare) >= _MEMBER_TOWNS and not front_official and not own & front_bare:
+        # A body of several municipalities whose name shows no "förbund" (Räddningstjänsten
+        # X, a joint nämnd, a bolag): its front page names several towns (members by their
+        # home towns, the meeting place) and its header none; no one of them is its own.
+        several = True
+        for name in front_bare:
+            if name in scores and sources[name][1] in ("text:rubrik", "text:försättsblad"):
+                del scores[name], sources[name]
     if not scores and not several:  # in a region's or a förbund's minutes, municipalities in the items are places
         for name, w in mentions.items():
             add(name, w, 4, "text")

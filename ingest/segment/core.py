@@ -1533,6 +1533,8 @@ def _layout_scheme(doc: Document, lines: list[_Line], limit_off: int) -> list[_H
         src = "margin" if h.source == "margin" else "heading_line"
         dnr = _dnr(title)
         ln = by_start.get(line_start) or by_start.get(start)
+        if ln is not None and _table_header(lines, ln.idx):
+            continue  # a table's header row in bold names columns, it heads no text
         if ln is not None and dnr is None:
             k = _next_nonblank(lines, ln.idx + 1, min(len(lines), ln.idx + 3))
             if k is not None and is_case_number_line(_unmarkup(lines[k].text)):
@@ -1795,6 +1797,8 @@ def _heading_line_scheme(lines: list[_Line], limit: int) -> list[_Head] | None:
         texts = _texts(lines, b)
         if len(texts) == 1 and _closing_rest(texts[0]) is not None:
             b.kind = "C"
+        elif _table_header(lines, b.first):
+            b.kind = "X"  # a table's header row (with its rows below it) names columns, it heads no text
         elif _heading_ish(texts):
             b.kind = "T" if k == 0 and not _is_cue(texts[0]) else "H"
         elif _prose(texts):
@@ -1929,6 +1933,47 @@ def _closing_head(ln: _Line) -> _Head:
 # --------------------------------------------------------------------------
 
 
+def _case_numbers_above(heads: list[_Head], lines: list[_Line]) -> list[_Head]:
+    """Case numbers printed on a line of their own above the headings they belong to.
+
+    Some templates set "Dnr KS 2025/00312" (or a bare "KS 2025/00312") right-
+    aligned above the "§ 146  Title" heading, so the line stands at the end of
+    the item before. Where a case number stands is learnt from the whole
+    document: when no heading has a case number of its own (on its line, beside
+    or under it) and at least two headings have a case-number line directly
+    above them (the next non-blank line is the heading), each such line is the
+    case number of the heading below and starts that item. In a document whose
+    case numbers stand under the titles those lines are under the heading before
+    (which then has its case number) and stay where they are; one such line
+    alone is no pattern.
+    """
+    if len(heads) < 2 or any(h.dnr for h in heads):
+        return heads
+    by_start = {ln.start + ln.lead: ln for ln in lines if not ln.blank}
+    by_start.update({ln.start: ln for ln in lines if not ln.blank})
+    found: dict[int, tuple[int, str]] = {}
+    for k, h in enumerate(heads):
+        ln = by_start.get(h.start)
+        if ln is None:
+            continue
+        j = ln.idx - 1
+        while j >= 0 and lines[j].blank:
+            j -= 1
+        if j < 0 or (k > 0 and lines[j].start < heads[k - 1].body_start):
+            continue
+        t = _unmarkup(lines[j].text)
+        if is_case_number_line(t):
+            dnr, rest = case_number_at_start(t)
+            if dnr and not rest.strip():
+                found[k] = (lines[j].start, dnr)
+    if len(found) < 2:
+        return heads
+    out = list(heads)
+    for k, (start, dnr) in found.items():
+        out[k] = dataclasses.replace(heads[k], start=start, dnr=dnr)
+    return out
+
+
 def _build(doc: Document, heads: list[_Head], end_off: int) -> list[AgendaItem]:
     text = doc.text
     heads = sorted(heads, key=lambda h: h.start)
@@ -2049,7 +2094,7 @@ def _segment(doc: Document) -> Structure:
             if _list_inside_section(opt.heads, markup or [], lines):
                 continue
         if _preamble_ok(opt.heads, lines, limit):
-            items = trimmed(_build(doc, opt.heads, end_off))
+            items = trimmed(_build(doc, _case_numbers_above(opt.heads, lines), end_off))
             return Structure(items, opt.entries, opt.warnings, flattened, opt.heads[0].source)
     for scheme in (
         lambda: _layout_scheme(doc, lines, end_off),
@@ -2065,9 +2110,11 @@ def _segment(doc: Document) -> Structure:
             if listed and _list_below_heads(heads, listed, lines):
                 heads = listed
             if _preamble_ok(heads, lines, limit):
+                heads = _case_numbers_above(heads, lines)
                 return Structure(trimmed(_build(doc, heads, end_off)), [], [], flattened, heads[0].source)
     heads = _list_document(lines, limit)
     if heads:
+        heads = _case_numbers_above(heads, lines)
         return Structure(trimmed(_build(doc, heads, end_off)), [], [], flattened, heads[0].source)
     return Structure(trimmed(_whole(doc, lines, limit)), [], [], flattened, "whole")
 
@@ -2117,6 +2164,13 @@ def _list_document(lines: list[_Line], limit: int) -> list[_Head] | None:
     cands = [c for c in _numbered_candidates(lines, limit) if not c.multi]
     taken = {c.line for c in cands}
     cands += [c for c in _bare_rows(lines, limit) if c.line not in taken]
+    header = next((ln.idx for ln in lines[:limit] if not ln.blank and _table_header(lines, ln.idx)), None)
+    if header is not None:  # rows of a table with a header row: their cells are its columns
+        for c in cands:
+            m = _ROW_NUMBER.match(_unmarkup(lines[c.line].text)) if c.line > header else None
+            if m:
+                title, dnr = _column_cells(lines, c.line, _unmarkup(lines[c.line].text)[m.end():], limit)
+                c.title, c.dnr = _clean_title(title), dnr
     for kind in ("para", "keyword", "list"):
         best: list[_Cand] = []
         run: list[_Cand] = []
@@ -2186,8 +2240,65 @@ def _list_below_heads(heads: list[_Head], listed: list[_Head], lines: list[_Line
     if not all(h.start < first for h in heads) or len(listed) <= len(heads) or len(heads) > 2:
         return False
     if len(heads) == 2:
-        return not any(not ln.blank and heads[-1].body_start <= ln.start < first for ln in lines)
+        return not any(
+            not ln.blank and heads[-1].body_start <= ln.start < first and not _table_header(lines, ln.idx)
+            for ln in lines
+        )
     return True
+
+
+#: A header cell: one to three capitalised words, no digits, no sentence or label punctuation.
+_HEADER_CELL = re.compile(r"^(?=[A-ZÅÄÖ§])[^\d.:;!?,]{1,30}$")
+#: A table row's first cell: a bare or § number ("3", "3.", "§ 12") set apart from the next cell.
+_ROW_NUMBER = re.compile(r"^(?:§\s*)?\d{1,3}[.)]?(?:\t| {2,}|\s(?=[A-ZÅÄÖ]))")
+
+
+def _table_header(lines: list[_Line], i: int) -> bool:
+    """A ruled table's header row: column names above numbered rows.
+
+    "Nr<TAB>Ärende<TAB>Diarienummer<TAB>Föredragande" (or "§ / Ärende / Dnr",
+    "Punkt / Ämne / Ansvarig"): at least three cells, each a short name of one
+    to three words without digits or punctuation, and the next non-blank line
+    is a row that starts with a number in its own cell. Names in columns over
+    names ("Ordförande<TAB>Sekreterare<TAB>Justerare" over signatures) or over
+    prose are no header: the rows under a header are what it is learnt from.
+    """
+    cells = [c.strip() for c in _CELLS.split(lines[i].text) if c.strip()]
+    if len(cells) < 3 or not all(_HEADER_CELL.match(c) and len(c.split()) <= 3 for c in cells):
+        return False
+    for ln in lines[i + 1 : i + 4]:
+        if not ln.blank:
+            return bool(_ROW_NUMBER.match(_unmarkup(ln.text)))
+    return False
+
+
+def _column_cells(lines: list[_Line], i: int, rest: str, limit: int) -> tuple[str, str | None]:
+    """Title and case number of a row of a table with a header row (:func:`_table_header`).
+
+    The header says the row is cells of named columns: the title is its first
+    text cell alone and a case-number cell is its case number; the other cells
+    (Föredragande, Beslut, Sida …) are columns of their own, never title words,
+    though a row of a table without a header joins them (:func:`_split_cells`).
+    Lines directly under the row that start no new row are its cells wrapping:
+    they go on the title, unless the row's last other cell ends unfinished (a
+    comma: "Johanna Fors," over "verksamhetschef"), whose continuation they are.
+    """
+    cells = [c.strip() for c in _CELLS.split(rest) if c.strip()]
+    cells = [c for c in cells if not is_label_only(c)] or cells
+    dnr = None
+    if len(cells) > 1 and is_case_number_line(cells[0]):
+        dnr = case_number_at_start(cells.pop(0))[0]
+    title, others = cells[0], cells[1:]
+    for c in others:
+        if dnr is None and is_case_number_line(c):
+            dnr = case_number_at_start(c)[0]
+    rest_cells = [c for c in others if not is_case_number_line(c)]
+    if not (rest_cells and rest_cells[-1].endswith(",")):
+        for ln in lines[i + 1 : limit]:
+            if ln.blank or _ROW_NUMBER.match(_unmarkup(ln.text)) or _CELLS.search(ln.text):
+                break
+            title = f"{title} {ln.text}"
+    return title, dnr
 
 
 @functools.lru_cache(maxsize=1)

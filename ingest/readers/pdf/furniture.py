@@ -219,12 +219,23 @@ def strip_furniture(pages: list[list[Row]], heights: list[float]) -> Furniture:
             places[(zone, key)].append((p, y))
     running: dict[tuple[str, str], float] = {}
     if n >= 2:
+        anywhere: Counter[str] = Counter()  # every row's key, band or not: how often the text occurs
+        for p, rows in enumerate(pages):
+            for row in rows:
+                anywhere[_mask(" ".join(s.text for s in row.segs), p + 1, None)] += 1
         for zk, seen in places.items():
             if len({p for p, _ in seen}) < need:
                 continue
             mode = Counter(round(y / 2) for _, y in seen).most_common(1)[0][0] * 2
-            if len({p for p, y in seen if abs(y - mode) <= Y_TOLERANCE}) >= need:
-                running[zk] = mode
+            at_place = len({p for p, y in seen if abs(y - mode) <= Y_TOLERANCE})
+            if at_place < need:
+                continue
+            if 2 * at_place < n and anywhere[zk[1]] - at_place > at_place:
+                # On a minority of the pages at one height, and used more often elsewhere:
+                # text that happens to stand there (a section heading such as
+                # "Kommunfullmäktiges beslut" over the footer on two pages of five), not furniture.
+                continue
+            running[zk] = mode
 
     def is_running(p: int, i: int) -> bool:
         zone, key, _ = keyed[(p, i)]
