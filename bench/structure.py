@@ -108,6 +108,14 @@ DEVELOPMENT_FAMILIES = [
     "heldout8-mplusks", "heldout8-kf", "heldout8-boxhead", "heldout8-msn", "heldout8-ksau",
     "heldout8-bunmargin", "heldout8-ciceron", "heldout8-kallelse", "heldout8-tryggdocx", "heldout8-fhrtxt",
     "heldout8-bramd",
+    # tests/data/heldout9: scored unseen (README "First-sight result": item F1 0.931, case numbers
+    # 0.796, body 0.909, municipality 0.909, 10 furniture lines), then the reader was fixed while
+    # looking at the Nyköping, Kumla, Tibro, Räddningstjänsten Mitt Bohuslän and Simrishamn documents
+    # (a table's header row, case numbers above the headings, a board's personalutskott, a body of
+    # several towns, a section heading over the footer): development scores from then on.
+    "heldout9-dnrabove", "heldout9-kfslash", "heldout9-sbnmargin", "heldout9-w3d3", "heldout9-dnrcolumn",
+    "heldout9-forbund", "heldout9-ciceron", "heldout9-kallelsetabell", "heldout9-bratxt", "heldout9-fhrdocx",
+    "heldout9-estmd",
 ]
 
 #: The labelled sets whose families are all in DEVELOPMENT_FAMILIES, scored together by ``--all``.
@@ -115,7 +123,7 @@ DEVELOPMENT_FAMILIES = [
 DEVELOPMENT_SETS = [
     "tests/data/gold", "tests/data/heldout/gold", "tests/data/heldout2/gold", "tests/data/heldout3/gold",
     "tests/data/heldout4/gold", "tests/data/heldout5/gold", "tests/data/heldout6/gold",
-    "tests/data/heldout7/gold", "tests/data/heldout8/gold",
+    "tests/data/heldout7/gold", "tests/data/heldout8/gold", "tests/data/heldout9/gold",
 ]
 
 
