@@ -54,6 +54,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.casenumbers import other_case_numbers
 from index.keyword import searched_groups
 from index.store import Archive
 
@@ -107,6 +108,8 @@ def query_case_numbers(query: str) -> list[tuple[str, int, int]]:
         [('KS', 2025, 620)]
         >>> query_case_numbers("möte 2021-09-15")
         []
+        >>> query_case_numbers("rv250312")
+        [('RV', 2025, 312)]
     """
     out = []
     for m in _CASE_IN_QUERY.finditer(query):
@@ -114,7 +117,7 @@ def query_case_numbers(query: str) -> list[tuple[str, int, int]]:
         if letters in _CASE_WORDS:
             letters = ""
         out.append((letters, int(m.group(2)), int(m.group(3))))
-    return out
+    return out or other_case_numbers(query.upper())  # compact, two-digit-year, year-last forms
 
 
 def _same_case(wanted: list[tuple[str, int, int]], dnr: str | None) -> bool:

@@ -66,6 +66,7 @@ import numpy as np
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from index.casenumbers import other_case_numbers
 from index.embeddings import load_embedder
 from index.keyword import all_terms_expression, content_terms
 from index.store import Archive
@@ -266,12 +267,15 @@ def case_key(dnr: str | None) -> tuple[str, int, int] | None:
         True
         >>> case_key("BUN 2021/123") == case_key("KS 2021/123")
         False
+        >>> case_key("Diarienummer RV250312"), case_key("Dnr HSN/462/2025")
+        (('RV', 2025, 312), ('HSN', 2025, 462))
     """
     if not dnr:
         return None
     m = _CASE.search(dnr)
-    if m is None:
-        return None
+    if m is None:  # compact, two-digit-year or year-last forms (index.casenumbers)
+        others = other_case_numbers(dnr.upper())
+        return others[0] if others else None
     letters = re.sub(r"[^A-ZÅÄÖ]", "", (dnr[: m.start()] + " " + dnr[m.end():]).upper())
     for noise in _CASE_NOISE:
         if letters.startswith(noise):

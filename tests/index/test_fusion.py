@@ -35,6 +35,13 @@ def _order(scores: dict[int, float]) -> list[int]:
     ("möte 2021-09-15", []),  # a date, not a case number
     ("§ 218 taxa för avfall", []),
     ("budget 2025", []),
+    ("RV250312", [("RV", 2025, 312)]),  # compact: a code glued to year and serial
+    ("diarienummer rv250312", [("RV", 2025, 312)]),
+    ("KS20250019", [("KS", 2025, 19)]),
+    ("HSN/462/2025", [("HSN", 2025, 462)]),  # the serial before the year
+    ("RS-LED24-0712", [("RSLED", 2024, 712)]),  # a code glued to a two-digit year
+    ("ring 0701234567", []),  # a phone number has no code
+    ("iso14001", []),
 ])
 def test_case_numbers_in_a_query(query, want):
     assert F.query_case_numbers(query) == want

@@ -147,6 +147,22 @@ def test_case_number_links_namnd_ks_kf_and_says_why(tmp_path):
         assert other[0] not in {c.item_id for c in chain} and ks[1] not in {c.item_id for c in chain}
 
 
+def test_compact_and_year_last_case_numbers_link_namnd_and_ks(tmp_path):
+    with Archive(tmp_path / "a.sqlite") as a:
+        n = _write(a, "n.txt", "Region Västmanland", "Hälso- och sjukvårdsnämnden", "2025-05-01",
+                   [("Ny vårdplan", "Nämnden föreslår en plan för vården.", "Diarienummer RV250312"),
+                    ("Budget", "Nämnden antar budgeten.", "HSN/462/2025")])
+        rs = _write(a, "rs.txt", "Region Västmanland", "Regionstyrelsen", "2025-06-10",
+                    [("Vårdplan", "Regionstyrelsen föreslår fullmäktige att anta planen.", "RV250312"),
+                     ("Budget", "Styrelsen tar del av nämndens budget.", "Dnr HSN 462/2025"),
+                     ("Annat", "Ett annat ärende.", "RV250313")])
+        build_threads(a, method="tfidf")
+        links = {(l.src_item_id, l.dst_item_id): l.reasons for l in a.thread_links()}
+        assert links[(n[0], rs[0])][0] == "samma diarienummer: RV250312"
+        assert links[(n[1], rs[1])][0].startswith("samma diarienummer")
+        assert not any(rs[2] in pair for pair in links if "samma diarienummer" in links[pair][0])
+
+
 def test_relinks_only_the_municipality_that_changed(tmp_path):
     with Archive(tmp_path / "a.sqlite") as a:
         _write(a, "k1.txt", "Köping", "Trygghetsrådet", "2021-03-01", [("Lägesbild", EPA, None), ("Budget", BUDGET, None)])
