@@ -308,3 +308,20 @@ def test_english_ui_has_no_swedish_left(page_en):
     assert len(texts) > 40  # the interface was read, tab by tab
     leftovers = _english_leftovers(texts)
     assert not leftovers, leftovers
+
+
+def test_no_answer_says_so_and_shows_the_nearest_only_when_asked(page):
+    page.get_by_label("Sökfråga").fill("insatser mot hemlöshet")
+    page.locator("#search-btn").click()
+    results = page.locator("#results")
+    results.get_by_text("Inga träffar.").wait_for(timeout=60_000)
+    assert results.locator(".hit").count() == 0 and "Närmast under relevansgränsen" not in results.inner_text()
+    accordion = page.get_by_text("Filter och sortering")
+    if not page.get_by_label("Visa de närmaste när inget når relevansgränsen").is_visible():
+        accordion.click()
+    page.get_by_label("Visa de närmaste när inget når relevansgränsen").check()
+    page.locator("#search-btn").click()
+    results.get_by_text("Närmast under relevansgränsen").wait_for(timeout=60_000)
+    assert "Inga träffar." in results.inner_text() and 1 <= results.locator(".hit").count() <= 3
+    _shot(page, "app-nearest.png")
+    page.get_by_label("Visa de närmaste när inget når relevansgränsen").uncheck()
