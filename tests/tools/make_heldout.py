@@ -959,6 +959,17 @@ def gold_for(m: Meeting) -> dict:
     }
 
 
+def set_gold_for(name: str):
+    """A ``gold_for`` for a later set ``name`` ('heldout11'): the label of :func:`gold_for` with the set's
+    source path and a ``name: true`` flag, so later generators need not copy the same three lines."""
+    def gold(m: Meeting) -> dict:
+        g = gold_for(m)
+        g["source"] = f"tests/data/{name}/docs/{m.key}{EXT[m.fmt]}"
+        g[name] = True
+        return g
+    return gold
+
+
 def page_count(path: Path) -> int | None:
     if path.suffix != ".pdf":
         return None
