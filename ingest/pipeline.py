@@ -376,11 +376,12 @@ def canonicalize(archive: Archive, scopes: set[str] | None = None) -> None:
     """Set the canonical name of the entities in ``scopes`` (thread scopes), or of every entity.
 
     :func:`ingest.people.canonical_forms` merges person names within a
-    municipality (or a body, without one) and reads every organisation name;
-    any other name depends on its mention alone and keeps a canonical once set.
-    So for some scopes it is given every mention of the person groups that
-    meet those scopes and every organisation mention, in the archive's order,
-    and the names it sets are those a run over the whole archive sets.
+    municipality (or a body, without one) and names every organisation from
+    its text and the set of all organisation texts (never from a name stored
+    before, so the names do not depend on ingest order); any other name
+    depends on its mention alone. So for some scopes it is given every mention
+    of the person groups that meet those scopes and every organisation
+    mention, and the names it sets are those a run over the whole archive sets.
     """
     if scopes is None:
         archive.set_canonical(canonical_forms(archive.entity_mentions()))
