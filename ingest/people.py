@@ -9,9 +9,13 @@ reads the mentions from the archive and stores the result
   else its body) and merged across written forms by
   :func:`radslag.names.cluster_names`, role words stripped with the entity
   rules' role lexicon ("Per Ersgård kommunpolisen").
-* ORG: the alias table ``ingest/data/entities/organisations.tsv``
-  (Polisen/polisen/Polismyndigheten/Polisens → Polisen); otherwise the text
-  with a genitive "-s" dropped when the bare form also occurs.
+* ORG: the name the entity rules give the mention's text (the alias table
+  ``ingest/data/entities/organisations.tsv``: Polisen/Polismyndigheten/
+  Polisens → Polisen; a genitive "-s" after a rule's name dropped);
+  otherwise the text with a genitive "-s" dropped when the bare form occurs
+  as an organisation anywhere in the archive. The stored canonical is never
+  read back for ORG: it is a pure function of the mention's text and the set
+  of organisation texts, whatever order the mentions were ingested in.
 * LOC: municipality names → official name ("Hallstahammars kommun").
 * DATE: a day without a year ("--06-04") gets the meeting's year.
 * ROLE, PARTY, DNR, PARAGRAPH keep the canonical set at extraction.
@@ -22,8 +26,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
-from ingest.entities import get_rules
+from ingest.entities import get_rules, resolve
 from radslag.names import cluster_names as _cluster_names
 from radslag.names import name_tokens as _name_tokens
 from radslag.types import EntityMention
@@ -46,7 +51,23 @@ def _collapse(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)
+def org_rule_canonical(text: str) -> str | None:
+    """The canonical name the entity rules give an organisation written as ``text``, alone.
+
+    The rules' names depend on the matched text only, so this is what
+    extraction stored for a rule's organisation (None for one the model found).
+    """
+    for span in resolve(get_rules().find(text)):
+        if span.label == "ORG" and span.start == 0 and span.end == len(text):
+            return span.canonical
+    return None
+
+
 def _org_canonical(text: str, seen_orgs: set[str]) -> str:
+    rule = org_rule_canonical(text)
+    if rule:
+        return rule
     rules = get_rules()
     norm = _collapse(text)
     folded = norm.casefold()
@@ -92,7 +113,8 @@ def canonical_forms(mentions: Sequence[EntityMention]) -> list[tuple[int, str | 
         if m.label == "PER":
             per_scope[(m.municipality or m.body or "").casefold()].append(m)
         elif m.label == "ORG":
-            updates.append((m.id, m.canonical or _org_canonical(m.text, seen_orgs)))
+            # never m.canonical: a name this function set earlier would keep an older set's answer
+            updates.append((m.id, _org_canonical(m.text, seen_orgs)))
         elif m.label == "LOC":
             updates.append((m.id, m.canonical or _loc_canonical(m.text)))
         elif m.label == "DATE":

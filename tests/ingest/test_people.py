@@ -8,9 +8,10 @@ import pytest
 
 from index.people import entity_counts, people
 from index.store import Archive
-from ingest.people import cluster_names, name_tokens
+from ingest.people import canonical_forms, cluster_names, name_tokens, org_rule_canonical
 from ingest.pipeline import canonicalize
-from radslag.types import AgendaItem, Document, Entity, EntityCount, Filters, MeetingMeta, Participant
+from radslag.types import (AgendaItem, Document, Entity, EntityCount, EntityMention, Filters, MeetingMeta,
+                           Participant)
 
 
 def test_name_tokens_strip_roles():
@@ -199,3 +200,28 @@ def test_only_person_names_are_listed_and_partial_first_names_merge(tmp_path):
     assert listed[0].councils == ["Köping – Socialnämnden"] and listed[0].party == "S"
     assert {"Lokalbehov", "Ellevio"} <= everyone  # still there when every tagger hit is asked for
     assert looks_like_person("Carin Becker-Åström") and not looks_like_person("Region Västmanland")
+
+
+def _org(i: int, text: str, canonical: str | None = None) -> EntityMention:
+    return EntityMention(id=i, item_id=i, meeting_id=i, text=text, label="ORG", start=0, end=len(text),
+                         canonical=canonical, municipality="Arboga", body=None, date="2022-03-02", year=2022)
+
+
+def test_organisation_names_do_not_depend_on_ingest_order():
+    """An organisation's name is a function of its text and the set of organisation texts: one that was
+    named before its bare form was ingested is renamed when it arrives, and the other way round."""
+    first = dict(canonical_forms([_org(1, "Fyrens")]))
+    assert first == {1: "Fyrens"}  # no bare form yet
+    # the stored name from the first ingest (and a rule's alias name) is not what decides
+    both = [_org(1, "Fyrens", first[1]), _org(2, "Fyren"), _org(3, "Polisens", "Polisen")]
+    assert dict(canonical_forms(both)) == {1: "Fyren", 2: "Fyren", 3: "Polisen"}
+    assert dict(canonical_forms(list(reversed(both)))) == dict(canonical_forms(both))
+    # the bare form gone again (its meeting removed): the genitive is its own name again
+    assert dict(canonical_forms([_org(1, "Fyrens", "Fyren")])) == {1: "Fyrens"}
+
+
+def test_rule_organisation_names_are_read_from_the_text():
+    """What extraction stored for a rule's organisation is what the rules give its text alone."""
+    assert org_rule_canonical("Polismyndighetens") == "Polisen"
+    assert org_rule_canonical("Kulturnämndens") == "Kulturnämnden"
+    assert org_rule_canonical("Fyrens") is None  # a name only the model finds
