@@ -44,6 +44,11 @@ CASES = {
                                     "och undersökningen av lamporna.\n"),
     "koping-ks-2021-05-01.txt": ("Kommunstyrelsen i Köpings kommun\nProtokoll 2021-05-01\n\n"
                                  "§ 1 Policy\nDnr KS 2021/45\nEtt helt annat ärende i en annan kommun.\n"),
+    # an organisation the model finds, in the genitive in the first step and bare only in the second
+    "koping-ks-2021-06-01.txt": ("Kommunstyrelsen i Köpings kommun\nProtokoll 2021-06-01\n\n"
+                                 "§ 1 Handelsområdet\nFöreträdare för Ikeas varuhus deltog i mötet.\n"),
+    "koping-ks-2021-09-01.txt": ("Kommunstyrelsen i Köpings kommun\nProtokoll 2021-09-01\n\n"
+                                 "§ 1 Detaljplan för handelsområdet\nIkea har lämnat synpunkter.\n"),
 }
 
 
@@ -63,7 +68,8 @@ def _files(folder: Path) -> list[Path]:
 
 
 def _tables(settings) -> dict[str, list]:
-    """Thread links, threads and follow-up status keyed by (source, ordinal) of the items."""
+    """Thread links, threads, follow-up status and entities (with canonical names) keyed by (source,
+    ordinal) of the items."""
     with Archive(settings.db_path) as arc:
         key = {r.id: (Path(r.source).name, r.ordinal) for r in arc.item_refs()}
         links = sorted((key[l.src_item_id], key[l.dst_item_id], l.score, l.similarity, tuple(l.reasons))
@@ -72,14 +78,19 @@ def _tables(settings) -> dict[str, list]:
         followups = sorted((key[f.item_id], f.ordinal, f.what, f.status,
                             key.get(f.answered_by_item_id), f.answered_reason, f.answered_score)
                            for f in arc.followups())
-    return {"links": links, "threads": threads, "followups": followups}
+        entities = sorted((key[m.item_id], m.start, m.end, m.label, m.text, m.canonical)
+                          for m in arc.entity_mentions())
+    return {"links": links, "threads": threads, "followups": followups, "entities": entities}
 
 
 @pytest.mark.slow
-def test_two_ingests_relink_to_what_one_ingest_gives(tmp_path):
+@pytest.mark.parametrize("enrich", [False, True], ids=["plain", "enriched"])
+def test_two_ingests_relink_to_what_one_ingest_gives(tmp_path, enrich):
+    """Enriched, the entities and their canonical names must match too: an organisation's name reads
+    the set of organisation names, which the first step sees only half of (ingest.people)."""
     files = _files(tmp_path / "files")
-    one = load_settings(archive_dir=tmp_path / "one", embed=False, enrich=False)
-    two = load_settings(archive_dir=tmp_path / "two", embed=False, enrich=False)
+    one = load_settings(archive_dir=tmp_path / "one", embed=False, enrich=enrich)
+    two = load_settings(archive_dir=tmp_path / "two", embed=False, enrich=enrich)
     report = ingest_paths(files, one)
     assert not report.failed, [(f.source, f.message) for f in report.failed]
     shuffled = files[:]
@@ -93,8 +104,24 @@ def test_two_ingests_relink_to_what_one_ingest_gives(tmp_path):
     assert sum(1 for l in want["links"] if l[4][0].startswith("likhet")) >= 5
     assert len(want["threads"]) >= 10
     assert sum(1 for f in want["followups"] if f[3] == "besvarad") >= 2
+    if enrich:  # genitive organisation names renamed after a bare form only the other step holds
+        assert _split_genitives(want["entities"], {Path(p).name for p in shuffled[:half]}) >= 1
     for table in want:
         assert got[table] == want[table], table
+
+
+def _split_genitives(entities: list, first_step: set[str]) -> int:
+    """Organisations of the first step named after a bare form only the second step holds ("Fyrens" ->
+    "Fyren"): the names that depended on ingest order while canonical_forms kept a stored name."""
+    from ingest.people import org_rule_canonical
+
+    steps: dict[str, set[bool]] = {}
+    for ((source, _o), _s, _e, label, text, _c) in entities:
+        if label == "ORG":
+            steps.setdefault(text.casefold(), set()).add(source in first_step)
+    return sum(1 for ((source, _o), _s, _e, label, text, canon) in entities
+               if label == "ORG" and source in first_step and org_rule_canonical(text) is None
+               and canon and canon.casefold() == text.casefold()[:-1] and steps.get(canon.casefold()) == {False})
 
 
 NEW_MEETING = ("Arboga kommun\nTrygghetsrådet\nProtokoll 2022-03-02\n\n1. Klotter\n\nKlottret vid stationen "
