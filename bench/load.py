@@ -143,8 +143,9 @@ class GradioHTTP:
 
     def search(self, query: str, mode: str = "hybrid", session: str | None = None) -> str:
         """The hits HTML of a search with no filters (in Gradio session ``session``, else a new one)."""
-        out = self.call(self.search_endpoint, [query, mode, "(alla)", "(alla)", "(alla)", "(alla)", "", "", "relevance"],
-                        session)
+        # the search tab's inputs: query, mode, body, municipality, kind, topic, since, until, order, nearest
+        out = self.call(self.search_endpoint,
+                        [query, mode, "(alla)", "(alla)", "(alla)", "(alla)", "", "", "relevance", False], session)
         return out[0] if isinstance(out[0], str) else str(out[0])
 
 
