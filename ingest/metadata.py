@@ -729,6 +729,62 @@ def _region_organiser(text: str) -> str | None:
     return None
 
 
+#: A further word of an organiser's proper name after its first: capitalised, or "län".
+_NAME_WORD = re.compile(r"[ ]+([A-ZÅÄÖÉ][\wåäöÅÄÖ-]*|län)(?![\w])")
+#: A capitalised word before a joint body's word on its line ("Västra Skaraborgs samordningsförbund").
+_NAME_WORD_BEFORE = re.compile(r"([A-ZÅÄÖÉ][\wåäöÅÄÖ-]*)[ ]+$")
+
+
+def _name_run(text: str, start: int, end: int, first: str) -> tuple[int, int]:
+    """Widen ``text[start:end]`` over the proper name's further words on its line.
+
+    A word counts when it is written like the name's first word (all capitals
+    after "REGION KRONOBERG", capitalised after "Region Jämtland"), so
+    "REGION KRONOBERG Protokoll" stops before "Protokoll"; a lower-case "län"
+    ends a county's name ("Region Kalmar län").
+    """
+    upper = first.isupper() and len(first) > 1
+    while True:
+        m = _NAME_WORD.match(text, end)
+        if not m:
+            return start, end
+        word = m.group(1)
+        if word != "län" and (word.isupper() and len(word) > 1) != upper:
+            return start, end
+        end = m.end()
+        if word == "län":
+            return start, end
+
+
+def _organiser_names(text: str) -> list[str]:
+    """The full proper names of the regions and joint bodies that name themselves in ``text``.
+
+    "Region Jämtland Härjedalen", "Samordningsförbundet Kungälv Ale": a
+    municipality's name inside such a name is part of the organiser's name,
+    not the organiser (the region spans the county, the förbund its members).
+    """
+    names: list[str] = []
+    for rx in _region_res():
+        for m in rx.finditer(text):
+            a, b = _name_run(text, m.start(), m.end(), m.group("name"))
+            names.append(text[a:b])
+    jrx = _joint_body_re()
+    if jrx is not None:
+        for m in jrx.finditer(text):
+            a = m.start()
+            while (bm := _NAME_WORD_BEFORE.search(text, 0, a)) and "\n" not in text[bm.start():a]:
+                a = bm.start()
+            a, b = _name_run(text, a, m.end(), text[a:m.end()].split()[0])
+            names.append(text[a:b])
+    return names
+
+
+@lru_cache(maxsize=1)
+def _region_municipalities() -> frozenset[str]:
+    """Regions that are municipalities too, by their full name ("Gotland": Region Gotland)."""
+    return frozenset(str(x) for x in (_labels().get("region_municipalities") or []))
+
+
 @lru_cache(maxsize=1)
 def _joint_body_re() -> re.Pattern[str] | None:
     words = [str(w) for w in (_labels().get("joint_body_words") or [])]
@@ -793,9 +849,10 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
     letterhead = [x for x in [x for x in doc.text[:title_end_offset].split("\n") if x.strip()][:_LETTERHEAD_LINES]
                   if len(x.split()) <= _LETTERHEAD_WORDS]  # a name, not a sentence mentioning a region
     region = _region_organiser("\n".join([header, *letterhead]))
+    org_names = _organiser_names("\n".join([header, *letterhead]))
     if region is not None:
         hit = find_municipality(region)
-        if hit:
+        if hit and hit.name in _region_municipalities():
             add(hit.name, 10, 1, "page_header:region")  # "Region Gotland" is a municipality too
     # A region or a joint body of several municipalities (a kommunalförbund) has no town of its own.
     several = region is not None or _joint_body("\n".join([header, *letterhead]))
@@ -843,6 +900,15 @@ def _find_municipality(doc: Document, title_end_offset: int, sidecar: dict[str, 
     # The file name, then its folders ("lerum/socialnamnden-2024-03-12.txt"): a weaker source.
     stem = " ".join(_fold(x) for x in [src_path.stem, *[p.name for p in list(src_path.parents)[:2]]] if x)
     tokens = re.split(r"[^a-z0-9]+", stem)
+    for org in org_names:
+        # "region-jamtland-harjedalen-…": a town inside the organiser's own name names no town.
+        # Two or more of its words in a row are enough ("jamtland-harjedalen-hsn-…").
+        words = [w for w in re.split(r"[^a-z0-9]+", _fold(org)) if w]
+        for n in range(len(words), 1, -1):
+            for j in range(len(words) - n + 1):
+                for i in range(len(tokens) - n + 1):
+                    if tokens[i: i + n] == words[j: j + n]:
+                        tokens[i: i + n] = [""] * n
     _, _, by_fold = _municipality_index()
     for n in (3, 2, 1):
         for i in range(len(tokens) - n + 1):

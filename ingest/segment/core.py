@@ -1974,6 +1974,59 @@ def _case_numbers_above(heads: list[_Head], lines: list[_Line]) -> list[_Head]:
     return out
 
 
+#: Lines of fact ("Fastighet: …", "Sökande: …") an item may open with above its case number.
+_OPENING_FACTS = 6
+
+
+def _case_numbers_in_opening(heads: list[_Head], lines: list[_Line], text: str) -> list[_Head]:
+    """A labelled case number standing among the fact lines an item opens with.
+
+    Some templates print "Fastighet: …", "Fastighetsägare: …" or
+    "Verksamhetsutövare: …" lines between the title and the labelled case
+    number ("Ärendenummer MHN 2025-318") in the items that concern a property
+    or a business, and the case number right under the title in the others.
+    Where a case number stands is learnt from the document: when another item
+    has its case number in its heading (on the heading's line or under the
+    title, before the text), a heading without one takes a labelled case-number
+    line that follows its opening "Label: value" lines directly (no blank line,
+    no sentence between), as the same item's case number. A case number after
+    a line of text, or in a document whose items have none in their headings,
+    stays text; a bare number without a label is never taken so.
+    """
+    placed = [h for h in heads if h.dnr and h.dnr in text[h.start:h.body_start]]
+    if not placed or all(h.dnr for h in heads):
+        return heads
+    by_idx = sorted((ln for ln in lines), key=lambda ln: ln.start)
+    out = list(heads)
+    for k, h in enumerate(heads):
+        if h.dnr:
+            continue
+        end = heads[k + 1].start if k + 1 < len(heads) else len(text)
+        i = next((ln.idx for ln in by_idx if ln.start >= h.body_start), None)
+        if i is None:
+            continue
+        while i < len(lines) and lines[i].blank and lines[i].start < end:
+            i += 1
+        facts = 0
+        while i < len(lines) and not lines[i].blank and lines[i].start < end and facts <= _OPENING_FACTS:
+            t = _unmarkup(lines[i].text)
+            if facts and starts_labelled(t) and is_case_number_line(t):
+                dnr, rest = case_number_at_start(t)
+                if dnr and not rest.strip():
+                    out[k] = dataclasses.replace(h, dnr=dnr)
+                break
+            if not _LABEL.match(t) or is_case_number_line(t):
+                break
+            facts += 1
+            i += 1
+    return out
+
+
+def _place_case_numbers(heads: list[_Head], lines: list[_Line], text: str) -> list[_Head]:
+    """Case numbers that stand away from the heading: above it, or under its fact lines."""
+    return _case_numbers_in_opening(_case_numbers_above(heads, lines), lines, text)
+
+
 def _build(doc: Document, heads: list[_Head], end_off: int) -> list[AgendaItem]:
     text = doc.text
     heads = sorted(heads, key=lambda h: h.start)
@@ -2094,7 +2147,7 @@ def _segment(doc: Document) -> Structure:
             if _list_inside_section(opt.heads, markup or [], lines):
                 continue
         if _preamble_ok(opt.heads, lines, limit):
-            items = trimmed(_build(doc, _case_numbers_above(opt.heads, lines), end_off))
+            items = trimmed(_build(doc, _place_case_numbers(opt.heads, lines, text), end_off))
             return Structure(items, opt.entries, opt.warnings, flattened, opt.heads[0].source)
     for scheme in (
         lambda: _layout_scheme(doc, lines, end_off),
@@ -2110,11 +2163,11 @@ def _segment(doc: Document) -> Structure:
             if listed and _list_below_heads(heads, listed, lines):
                 heads = listed
             if _preamble_ok(heads, lines, limit):
-                heads = _case_numbers_above(heads, lines)
+                heads = _place_case_numbers(heads, lines, text)
                 return Structure(trimmed(_build(doc, heads, end_off)), [], [], flattened, heads[0].source)
     heads = _list_document(lines, limit)
     if heads:
-        heads = _case_numbers_above(heads, lines)
+        heads = _place_case_numbers(heads, lines, text)
         return Structure(trimmed(_build(doc, heads, end_off)), [], [], flattened, heads[0].source)
     return Structure(trimmed(_whole(doc, lines, limit)), [], [], flattened, "whole")
 
