@@ -116,6 +116,13 @@ DEVELOPMENT_FAMILIES = [
     "heldout9-dnrabove", "heldout9-kfslash", "heldout9-sbnmargin", "heldout9-w3d3", "heldout9-dnrcolumn",
     "heldout9-forbund", "heldout9-ciceron", "heldout9-kallelsetabell", "heldout9-bratxt", "heldout9-fhrdocx",
     "heldout9-estmd",
+    # tests/data/heldout10: scored unseen (README "First-sight result": item F1 1.0, case numbers
+    # 0.968, body 0.909, municipality 0.909), then the reader was fixed while looking at the Höganäs,
+    # Vaxholm and Region Jämtland Härjedalen documents (a labelled case number under an item's fact
+    # lines, a beredning's name, a municipality's name inside a region's): development scores from then on.
+    "heldout10-kspref", "heldout10-kfdiarie", "heldout10-mhnmargin", "heldout10-w3d3", "heldout10-ciceron",
+    "heldout10-region", "heldout10-bolag", "heldout10-kallelsegrupper", "heldout10-beredningdocx",
+    "heldout10-tryggtxt", "heldout10-fhrmd",
 ]
 
 #: The labelled sets whose families are all in DEVELOPMENT_FAMILIES, scored together by ``--all``.
@@ -124,6 +131,7 @@ DEVELOPMENT_SETS = [
     "tests/data/gold", "tests/data/heldout/gold", "tests/data/heldout2/gold", "tests/data/heldout3/gold",
     "tests/data/heldout4/gold", "tests/data/heldout5/gold", "tests/data/heldout6/gold",
     "tests/data/heldout7/gold", "tests/data/heldout8/gold", "tests/data/heldout9/gold",
+    "tests/data/heldout10/gold",
 ]
 
 
