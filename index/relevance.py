@@ -139,7 +139,8 @@ def missing_share(frequencies: list[tuple[str, int]], rows: int) -> tuple[float,
         >>> round(missing_share([("hemlös", 0), ("insats", 29)], 182)[0], 3)
         0.764
     """
-    weights = [(term, math.log((rows + 1) / (df + 0.5)), df) for term, df in frequencies]
+    # a compound's rows are an upper bound (whole word + rarest part) and may exceed the rows: weight 0, not negative
+    weights = [(term, max(0.0, math.log((rows + 1) / (df + 0.5))), df) for term, df in frequencies]
     total = sum(w for _, w, _ in weights)
     if total <= 0:
         return 0.0, ()

@@ -626,7 +626,7 @@ def search(
                 f"(dense search unavailable, keyword results only): {exc}"
             )
     if mode == "hybrid":
-        evidence = fusion.keyword_evidence(archive, query, keyword, dense, coverage)
+        evidence = fusion.keyword_evidence(archive, query, keyword, dense, coverage, everywhere=True, allowed=allowed)
         coverage = evidence.coverage  # an item named by its case number vouches for itself in the cutoff
         fused = fusion.fuse(keyword, dense, evidence)
     else:

@@ -40,6 +40,7 @@ class RecurrenceStore(StorePart):
     );
     CREATE INDEX IF NOT EXISTS thread_meetings_scope ON thread_meetings(scope);
     CREATE INDEX IF NOT EXISTS meetings_municipality ON meetings(municipality);
+    CREATE INDEX IF NOT EXISTS items_dnr ON items(dnr) WHERE dnr IS NOT NULL;
     """
 
     # -- councils ------------------------------------------------------------------
@@ -115,6 +116,23 @@ class RecurrenceStore(StorePart):
             args,
         )
         return [ItemRef(*r) for r in rows]
+
+    def items_with_case_serial(self, serials: Iterable[int]) -> list[tuple[int, str]]:
+        """``(item id, case number)`` of the items whose case number holds one of ``serials``' digits.
+
+        A prefilter for a query that names a case number (the caller parses
+        what it gets): the serial's digits occur in the case number however it
+        is written ("620" in "KS-2025-00620", "2025.620 KS"). Reads the
+        ``items_dnr`` index only, not the items' text.
+        """
+        digits = sorted({str(int(s)) for s in serials})
+        if not digits:
+            return []
+        like = " OR ".join("dnr LIKE ?" for _ in digits)
+        rows = self._conn.execute(
+            f"SELECT id, dnr FROM items INDEXED BY items_dnr WHERE dnr IS NOT NULL AND ({like})", [f"%{d}%" for d in digits]
+        )
+        return [(r[0], r[1]) for r in rows]
 
     def meeting_item_ids(self, meeting_ids: Iterable[int]) -> list[int]:
         """Ids of the items of the given meetings (one query; the thread relink of a few scopes)."""

@@ -74,6 +74,19 @@ def test_keyword_evidence_counts_a_named_item_as_a_full_match_in_its_title(archi
     assert ev.named == set() and ev.title == {ids[0]: 1.0} and ev.coverage == {ids[0]: 1.0, ids[1]: 1.0}
 
 
+def test_a_named_item_is_found_in_the_whole_archive_within_the_filter(archive):
+    arc, ids = archive
+    # neither side ranked it (no candidates at all): the case-number index finds it
+    assert F.named_in_archive(arc, "Dnr KS-2025-00620") == {ids[2]}
+    assert F.named_in_archive(arc, "ks 2025/14") == {ids[2]}  # the second number of the field
+    assert F.named_in_archive(arc, "KS-2025-00621") == set() and F.named_in_archive(arc, "BN-2025-00620") == set()
+    assert F.named_in_archive(arc, "klotter") == set()
+    assert F.named_in_archive(arc, "KS-2025-00620", allowed=frozenset(ids[:2])) == set()  # the filter holds
+    ev = F.keyword_evidence(arc, "KS-2025-00620", [], [], {}, everywhere=True)
+    assert ev.named == {ids[2]} and list(F.fuse([], [], ev)) == [ids[2]]  # fused though no side found it
+    assert F.keyword_evidence(arc, "KS-2025-00620", [], [], {}).named == set()  # candidates only by default
+
+
 def test_fuse_formula():
     kw = [(1, 8.0), (2, 4.0), (3, 2.0)]
     dense = [(1, 0.85), (2, 0.86), (4, 0.87)]

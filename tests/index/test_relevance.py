@@ -183,3 +183,12 @@ def test_fit_gate_draws_a_line_between_answered_and_unanswered_queries():
     a, b = fit_gate(results, gates, qrels, queries)
     for qid, g in gates.items():
         assert (g.best_cosine >= a + b * g.missing) == qid.startswith("a"), (qid, a, b)
+
+
+def test_a_term_counted_in_more_rows_than_the_archive_has_weighs_nothing():
+    from index.relevance import missing_share
+
+    # a compound's rows (whole word + rarest part) can exceed the archive's rows: weight 0, never negative
+    missing, absent = missing_share([("trygghetsvandring", 250), ("hemlös", 0)], 182)
+    assert missing == 1.0 and absent == ("hemlös",)
+    assert missing_share([("trygghetsvandring", 250)], 182) == (0.0, ())
