@@ -73,8 +73,9 @@ def colours(archive: Archive) -> dict[str, str]:
     return dict(cached[1])
 
 
-#: Idle archive connections kept per database file (:func:`pooled_archive`).
-POOL_SIZE = 32
+#: Idle archive connections kept per database file (:func:`pooled_archive`). Each holds its own caches
+#: (filter sets, passage look-ups: tens of MB at a million items), so few: the app's concurrency on 2 cores.
+POOL_SIZE = 8
 _POOL: dict[tuple[str, int], list[Archive]] = {}
 _POOL_LOCK = threading.Lock()
 
@@ -90,7 +91,9 @@ def pooled_archive(settings: Settings) -> Iterator[Archive]:
     (``PRAGMA data_version``), so a reused connection sees an ingest by any
     process as a new one does. One request uses a connection at a time; one
     left inside a transaction (an error mid-write) is closed, not kept. Keyed
-    by the file's inode too: an archive replaced on disk gets new connections.
+    by the file's inode too: an archive replaced on disk gets new connections,
+    and the idle ones to the old file are closed (so its space is freed). A
+    backup copied *over* the file keeps its inode: restart the app after that.
     """
     path = Path(settings.db_path)
     try:
@@ -110,10 +113,20 @@ def pooled_archive(settings: Settings) -> Iterator[Archive]:
         keep = not arc._conn.in_transaction
     finally:
         if keep:
+            try:
+                keep = os.stat(path).st_ino == key[1]  # replaced or deleted meanwhile: not kept
+            except OSError:
+                keep = False
+        if keep:
+            stale: list[Archive] = []
             with _POOL_LOCK:
+                for other in [k for k in _POOL if k[0] == key[0] and k != key]:
+                    stale += _POOL.pop(other)  # idle connections to a file no longer at this path
                 idle = _POOL.setdefault(key, [])
                 if len(idle) < POOL_SIZE:
                     idle.append(arc)
                     arc = None
+            for old in stale:
+                old.close()
         if arc is not None:
             arc.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -102,6 +103,11 @@ def run_search(settings: Settings, query: str, mode: str, body: str, municipalit
         key, compute,
         keep=lambda a: bool(a[3]),  # a search that ran (not a refused filter)
         usable=lambda a: all(Path(f).exists() for f in a[3:6] if f))  # downloads not swept yet
+    for folder in {Path(f).parent for f in answer[3:6] if f}:
+        try:
+            os.utime(folder)  # a repeated answer hands out these files again: the sweep counts from now
+        except OSError:
+            pass
     return tuple(dict(x) if isinstance(x, dict) else x for x in answer)  # Gradio consumes update dicts
 
 

@@ -40,6 +40,38 @@ def test_an_archive_replaced_on_disk_gets_new_connections(tmp_settings, tmp_path
         assert arc.get_setting("x-probe") == "old"
 
 
+def test_connections_to_a_replaced_archive_are_closed_not_kept(tmp_settings, tmp_path):
+    import sqlite3
+
+    import pytest
+
+    def swap():
+        saved = tmp_path / "saved"
+        shutil.rmtree(saved, ignore_errors=True)
+        shutil.copytree(tmp_settings.archive_dir, saved)
+        shutil.rmtree(tmp_settings.archive_dir)
+        shutil.copytree(saved, tmp_settings.archive_dir)
+
+    with pooled_archive(tmp_settings) as idle:
+        pass  # kept idle for the file now at the path
+    with pooled_archive(tmp_settings) as busy:
+        assert busy is idle
+        with pooled_archive(tmp_settings) as other:
+            swap()  # the file is replaced while two requests use it
+    for arc in (busy, other):  # back after the swap: closed, not kept
+        with pytest.raises(sqlite3.ProgrammingError):
+            arc._conn.execute("SELECT 1")
+    with pooled_archive(tmp_settings) as kept:
+        pass
+    swap()
+    with pooled_archive(tmp_settings) as new:
+        assert new is not kept
+    with pytest.raises(sqlite3.ProgrammingError):  # the idle one to the old file was closed on the way
+        kept._conn.execute("SELECT 1")
+    with pooled_archive(tmp_settings) as again:
+        assert again is new
+
+
 def test_download_files_lie_in_gradios_cache_so_it_serves_them_without_a_copy():
     import gradio  # noqa: F401 - the app's process has Gradio loaded
     from gradio.utils import get_upload_folder, is_in_or_equal

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -144,8 +146,11 @@ def test_search_tab_answers_a_repeated_search_from_the_cache_until_the_archive_c
     monkeypatch.setattr(tab, "search", counted)
     args = ("klotter", "keyword", ALL, ALL, ALL, ALL, "", "", "relevance")
     first = tab.run_search(tmp_settings, *args)
+    folder = Path(first[3]).parent
+    os.utime(folder, (1_000_000_000, 1_000_000_000))  # as if the answer's downloads were about to be swept
     second = tab.run_search(tmp_settings, "  klotter ", *args[1:])
     assert len(calls) == 1 and second[0] == first[0] and second[1] == first[1]
+    assert second[3] == first[3] and folder.stat().st_mtime > time.time() - 60  # handed out again: kept longer
     with Archive(tmp_settings.db_path) as arc:
         arc.set_setting("x-probe", "ändrad")
     tab.run_search(tmp_settings, *args)
