@@ -51,7 +51,7 @@ from ingest.readers import walk_files
 from ingest.topics import TopicTagger
 from radslag.config import Settings
 from radslag.errors import RadslagError
-from radslag.types import Document
+from radslag.types import Document, EntityMention
 
 log = logging.getLogger(__name__)
 
@@ -384,7 +384,7 @@ def canonicalize(archive: Archive, scopes: set[str] | None = None) -> None:
     mention, and the names it sets are those a run over the whole archive sets.
     """
     if scopes is None:
-        archive.set_canonical(canonical_forms(archive.entity_mentions()))
+        archive.set_canonical(_changed_names(archive.entity_mentions()))
         return
     from index.threads import thread_scope  # deferred: index.threads loads scikit-learn
 
@@ -394,8 +394,14 @@ def canonicalize(archive: Archive, scopes: set[str] | None = None) -> None:
     meetings = [mid for mid, g in groups.items() if g in touched]
     mentions = {m.id: m for m in archive.entity_mentions(meeting_ids=meetings)}
     mentions.update((m.id, m) for m in archive.entity_mentions(["ORG"]))
-    ordered = sorted(mentions.values(), key=lambda m: (m.item_id, m.start, m.id))  # entity_mentions' order
-    archive.set_canonical(canonical_forms(ordered))
+    archive.set_canonical(_changed_names(list(mentions.values())))
+
+
+def _changed_names(mentions: list[EntityMention]) -> list[tuple[int, str | None]]:
+    """The canonical names of ``mentions`` that differ from the stored ones (most of a rerun's are equal:
+    every organisation mention is named again each time, writing them all would cost more than reading)."""
+    stored = {m.id: m.canonical for m in mentions}
+    return [(i, name) for i, name in canonical_forms(mentions) if stored[i] != name]
 
 
 def linking_scopes(archive: Archive, settings: Settings, vectors: ItemVectors | None = None) -> set[str] | None:
