@@ -99,9 +99,15 @@ def _meeting_year(m: EntityMention) -> str | None:
 def canonical_forms(mentions: Sequence[EntityMention]) -> list[tuple[int, str | None]]:
     """Canonical names for entity mentions across an archive.
 
+    The result depends on the set of mentions only, not on their order nor
+    on names stored by an earlier call (an organisation's stored name is
+    never read; other labels read only what extraction stored).
+
     Args:
         mentions: Every stored entity mention (person names are merged
-            within a municipality, so pass all of them, not a subset).
+            within a municipality and organisation names read every
+            organisation text, so pass all of them, or all of a person
+            group plus every organisation mention).
 
     Returns:
         ``(entity id, canonical)`` pairs, one per mention.
