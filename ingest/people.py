@@ -100,8 +100,9 @@ def canonical_forms(mentions: Sequence[EntityMention]) -> list[tuple[int, str | 
     """Canonical names for entity mentions across an archive.
 
     The result depends on the set of mentions only, not on their order nor
-    on names stored by an earlier call (an organisation's stored name is
-    never read; other labels read only what extraction stored).
+    on names stored by an earlier call: an organisation's stored name is
+    never read; another label's stored name is extraction's or this
+    function's answer for that mention alone, which gives the same again.
 
     Args:
         mentions: Every stored entity mention (person names are merged
