@@ -46,8 +46,22 @@ whatever kills a save, the manifest names a complete FAISS file that matches
 it: the old pair or the new one. An archive from before (``vectors.faiss``
 with no ``file`` in the manifest) is read as before; a FAISS file and
 manifest that disagree there (an interrupted write of that older scheme) are
-repaired from the archive by :func:`open_repaired`, not left disabled. A
-lock file serialises writers.
+repaired from the archive by :func:`open_repaired`, not left disabled.
+
+**Writers.** A lock file serialises *saves*, not writers: two ingests (the
+app's upload tab and a CLI ingest) may each open the index, edit it and save.
+Each index remembers the generation it was opened at (or last saved) and the
+ids it added and removed since; a save that finds a newer generation on disk
+(under the lock) opens that one and applies its own removals and additions on
+top, so neither writer's vectors are lost. An index built new (``radslag
+reindex``) replaces the stored one whole. A save also deletes the temp files
+(``vectors*.faiss.tmp``) of saves killed before their rename.
+
+**Readers.** A writer may swap the manifest and delete the files the old one
+named while :meth:`VectorIndex.open` reads them: it reads the small segment
+first and maps the base after (a mapped file may then be deleted), and reads
+again from the new manifest when a file is gone, unreadable or disagrees and
+the generation on disk has changed since it read the manifest.
 
 **Segments.** Rewriting the whole FAISS file for a few new vectors cost 43 s
 of a 10-meeting ingest at 1.44M vectors (issue 13). So while an index opened
@@ -60,7 +74,8 @@ fsync and rename), then the manifest naming base file *and* segment
 and merge by score. Any other edit (a removal, a replaced id, a change of
 type), or a segment past :data:`SEGMENT_MAX_SHARE` of the base (at least
 :data:`SEGMENT_MIN`), first folds the segment into the base in memory and
-the next save writes one whole file again. A crash leaves the old manifest
+the next save writes one whole file again; that file is then mapped as the
+base, so later growth goes to a new segment again. A crash leaves the old manifest
 naming the old base and old segment, both still there (older files are
 deleted only after the swap).
 """
@@ -70,10 +85,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +115,8 @@ SEGMENT_PATTERN = "vectors-{:06d}-segment.faiss"
 SEGMENT_MAX_SHARE = 0.05
 SEGMENT_MIN = 2048
 LOCK_FILE = ".vectors.lock"
+#: Reads of the manifest's files in :meth:`VectorIndex.open` while writers keep saving new generations.
+_OPEN_TRIES = 8
 FORMAT_VERSION = 1
 HNSW_M = 32
 #: 80 rather than FAISS's default 40: on 1M synthetic vectors recall@10 at
@@ -280,6 +298,20 @@ class ModelChangedError(IndexMismatchError):
     """The stored index belongs to another embedding model: a reindex, not a repair, is needed."""
 
 
+def _read_idmap(path: Path, flags: int = 0) -> faiss.IndexIDMap2:
+    """Read (or with ``IO_FLAG_MMAP_IFC`` map) one FAISS file of the index; IndexMismatchError when unreadable."""
+    try:
+        index = faiss.read_index(str(path), flags) if flags else faiss.read_index(str(path))
+    except RuntimeError as exc:
+        raise IndexMismatchError(f"{path} går inte att läsa ({exc}); kör `radslag reindex`. "
+                                 "(Unreadable vector index.)") from exc
+    if not isinstance(index, faiss.IndexIDMap2):
+        index = faiss.downcast_index(index)
+    if not isinstance(index, faiss.IndexIDMap2):
+        raise IndexMismatchError(f"{path} har ett okänt format. (Unknown index format.)")
+    return index
+
+
 def _atomic_write(path: Path, write) -> None:
     """Write ``path`` atomically: ``write(tmp)`` to a temp file in the same folder, fsync, rename.
 
@@ -347,6 +379,14 @@ class VectorIndex:
         self._mapped: Path | None = None
         #: Vectors added to a mapped base since it was written (exact search; see "Segments").
         self._segment: faiss.IndexIDMap2 | None = None
+        #: The generation this index was opened at or last saved as (None: a new index that replaces
+        #: the stored one whole, as ``radslag reindex`` builds; see "Writers").
+        self._opened_gen: int | None = None
+        #: Opens the stored index again (for the same model); set by :meth:`open` and :func:`open_repaired`.
+        self._reopen: Callable[[], VectorIndex] | None = None
+        #: Ids added and ids removed since ``_opened_gen`` (chunks), applied to a newer stored index on save.
+        self._added: list[np.ndarray] = []
+        self._removed: list[np.ndarray] = []
 
     # -- opening --------------------------------------------------------------------
 
@@ -363,68 +403,91 @@ class VectorIndex:
                 model (name, dimension or fingerprint), or its files disagree
                 (an interrupted write).
         """
+
+        def check(meta: dict[str, Any]) -> None:
+            if not embedder.matches(meta.get("model", ""), meta.get("dim", -1), meta.get("fingerprint", ""),
+                                    meta.get("probes")):
+                raise ModelChangedError(
+                    f"Indexet byggdes med modellen {meta.get('model')!r} (dim {meta.get('dim')}, "
+                    f"fingeravtryck {str(meta.get('fingerprint'))[:12]}), men nu används {embedder.name!r} "
+                    f"(dim {embedder.dim}, fingeravtryck {embedder.fingerprint[:12]}). Kör `radslag reindex` "
+                    "för att bygga om indexet med den nya modellen, eller välj den gamla modellen med --model. "
+                    f"(The index was built with model {meta.get('model')!r}; run `radslag reindex` "
+                    "to rebuild it with the current model.)"
+                )
+
+        vi = cls._load(settings, embedder.dim, embedder.name, embedder.fingerprint,
+                       np.round(embedder.probe_vectors, 6).tolist(), check)
+        vi._reopen = functools.partial(cls.open, settings, embedder)
+        return vi
+
+    @classmethod
+    def _load(cls, settings: Settings, dim: int, model: str, fingerprint: str, probes: Any,
+              check: Callable[[dict[str, Any]], None]) -> "VectorIndex":
+        """Read the manifest's files (see :meth:`open`); ``check(meta)`` raises for another model.
+
+        A writer may swap the manifest and delete the files the old one named
+        while this reads them. So the small segment is read first, then the
+        base is mapped (slow at scale; once mapped, deleting its file does no
+        harm); a file that is gone, unreadable or disagrees with the manifest
+        is read again from the new manifest when the generation on disk is no
+        longer the one read at the start, and is an error only when it is.
+        """
         folder = Path(settings.index_dir)
         meta_path = folder / META_FILE
-        probes = np.round(embedder.probe_vectors, 6).tolist()
         if not meta_path.exists() and not (folder / FAISS_FILE).exists():
             # no manifest: nothing was committed (a generation file without one is a
             # leftover of an interrupted first save, swept by the next save)
-            return cls(settings, embedder.dim, embedder.name, embedder.fingerprint, probes)
+            vi = cls(settings, dim, model, fingerprint, probes)
+            vi._opened_gen = 0
+            return vi
         if not meta_path.exists():
             raise IndexMismatchError(
                 f"Vektorindexet i {folder} är ofullständigt ({META_FILE} saknas); "
                 "kör `radslag reindex`. (The vector index is incomplete; run `radslag reindex`.)"
             )
-        for _attempt in range(3):  # a writer may swap the manifest and sweep the old file meanwhile
+        for attempt in range(_OPEN_TRIES):
             try:
                 meta = json.loads(meta_path.read_text(encoding="utf-8"))
+                generation = int(meta.get("generation", 0) or 0)
                 faiss_path = folder / _file_of(meta)
                 segment_path = folder / _file_of({"file": meta["segment"]}) if meta.get("segment") else None
             except (ValueError, TypeError, AttributeError) as exc:
                 raise IndexMismatchError(
                     f"{meta_path} går inte att läsa; kör `radslag reindex`. (Unreadable index metadata.)"
                 ) from exc
-            if faiss_path.exists() and (segment_path is None or segment_path.exists()):
-                break
-        for path in (faiss_path, segment_path):
+            check(meta)
+            try:
+                vi = cls._read_files(settings, dim, model, fingerprint, probes, meta, faiss_path, segment_path)
+            except IndexMismatchError:
+                if attempt + 1 < _OPEN_TRIES and _disk_generation(folder) != generation:
+                    continue  # a writer saved meanwhile: read what its manifest names
+                raise
+            vi._opened_gen = generation
+            return vi
+        raise AssertionError("unreachable")  # the last attempt returns or raises
+
+    @classmethod
+    def _read_files(cls, settings: Settings, dim: int, model: str, fingerprint: str, probes: Any,
+                    meta: dict[str, Any], faiss_path: Path, segment_path: Path | None) -> "VectorIndex":
+        """The segment (read), then the base (mapped), checked against ``meta``; IndexMismatchError otherwise."""
+        folder = faiss_path.parent
+        for path in (segment_path, faiss_path):
             if path is not None and not path.exists():
                 raise IndexMismatchError(
                     f"Vektorindexet i {folder} är ofullständigt ({path.name} saknas); "
                     "kör `radslag reindex`. (The vector index is incomplete; run `radslag reindex`.)"
                 )
-        if not embedder.matches(meta.get("model", ""), meta.get("dim", -1), meta.get("fingerprint", ""),
-                                meta.get("probes")):
-            raise ModelChangedError(
-                f"Indexet byggdes med modellen {meta.get('model')!r} (dim {meta.get('dim')}, "
-                f"fingeravtryck {str(meta.get('fingerprint'))[:12]}), men nu används {embedder.name!r} "
-                f"(dim {embedder.dim}, fingeravtryck {embedder.fingerprint[:12]}). Kör `radslag reindex` "
-                "för att bygga om indexet med den nya modellen, eller välj den gamla modellen med --model. "
-                f"(The index was built with model {meta.get('model')!r}; run `radslag reindex` "
-                "to rebuild it with the current model.)"
-            )
-        try:
-            # mapped, not read: the raw vectors stay in the page cache (see _own before editing)
-            index = faiss.read_index(str(faiss_path), faiss.IO_FLAG_MMAP_IFC)
-        except RuntimeError as exc:
-            raise IndexMismatchError(f"{faiss_path} går inte att läsa ({exc}); kör `radslag reindex`. "
-                                     "(Unreadable vector index.)") from exc
-        if not isinstance(index, faiss.IndexIDMap2):
-            index = faiss.downcast_index(index)
-        if not isinstance(index, faiss.IndexIDMap2):
-            raise IndexMismatchError(f"{faiss_path} har ett okänt format. (Unknown index format.)")
-        vi = cls(settings, embedder.dim, embedder.name, embedder.fingerprint, probes, index=index, meta=meta)
-        vi._mapped = faiss_path
+        segment = None
         if segment_path is not None:
-            try:
-                segment = faiss.read_index(str(segment_path))  # small: read, not mapped
-            except RuntimeError as exc:
-                raise IndexMismatchError(f"{segment_path} går inte att läsa ({exc}); kör `radslag reindex`. "
-                                         "(Unreadable vector index.)") from exc
-            if not isinstance(segment, faiss.IndexIDMap2):
-                segment = faiss.downcast_index(segment)
-            if not isinstance(segment, faiss.IndexIDMap2) or segment.d != index.d:
-                raise IndexMismatchError(f"{segment_path} har ett okänt format. (Unknown index format.)")
-            vi._segment = segment
+            segment = _read_idmap(segment_path)  # small: read, not mapped, and first (see _load)
+        # mapped, not read: the raw vectors stay in the page cache (see _own before editing)
+        index = _read_idmap(faiss_path, faiss.IO_FLAG_MMAP_IFC)
+        if segment is not None and segment.d != index.d:
+            raise IndexMismatchError(f"{segment_path} har ett okänt format. (Unknown index format.)")
+        vi = cls(settings, dim, model, fingerprint, probes, index=index, meta=meta)
+        vi._mapped = faiss_path
+        vi._segment = segment
         if meta.get("content") != vi._content_checksum() or meta.get("count") != len(vi):
             raise IndexMismatchError(
                 f"{FAISS_FILE} och {META_FILE} i {folder} hör inte ihop (avbruten skrivning?); "
@@ -589,6 +652,7 @@ class VectorIndex:
                 self._segment = _new_index("flat", self.dim)
             self._segment.add_with_ids(vecs, ids)
             self._dirty = True
+            self._added.append(ids)
             return
         self._own()
         if len(present):
@@ -603,6 +667,7 @@ class VectorIndex:
         else:
             self._index.add_with_ids(vecs, ids)
         self._dirty = True
+        self._added.append(ids)
 
     def remove(self, ids: Iterable[int]) -> int:
         """Remove vectors by id (unknown ids are ignored); returns how many were removed.
@@ -613,6 +678,7 @@ class VectorIndex:
         ``approx_threshold`` vectors are left, when it becomes flat.
         """
         drop = np.fromiter((int(i) for i in ids), dtype=np.int64)
+        self._removed.append(drop)  # even ids not here: another writer may have stored them
         if len(drop) == 0 or len(self) == 0:
             return 0
         all_ids = self._id_array()
@@ -700,6 +766,8 @@ class VectorIndex:
         naming it, then delete older FAISS files."""
         folder = Path(self.settings.index_dir)
         with self._lock():
+            if self._opened_gen is not None and _disk_generation(folder) > self._opened_gen:
+                self._merge_stored()  # another writer saved since this one opened
             generation = max(int(self._meta.get("generation", 0)), _disk_generation(folder)) + 1
             if self._segment is not None and self._mapped is not None and not self._mapped.exists():
                 self._own()  # another writer swept the base: write one whole file
@@ -733,10 +801,63 @@ class VectorIndex:
             _atomic_write(folder / META_FILE, lambda tmp: tmp.write_bytes(payload))
             self._meta = meta
             self._dirty = False
-            for old in _faiss_files(folder):
+            self._opened_gen = generation
+            self._added, self._removed = [], []
+            for old in _faiss_files(folder) + sorted(folder.glob("vectors*.faiss.tmp")):
+                # older generations, and temp files of saves killed before their rename (writers
+                # save under the lock, so no other save is writing one now)
                 if old.name not in (name, segment):
                     with contextlib.suppress(OSError):
                         old.unlink()
+            if segment is None:
+                self._map_base(folder / name)
+
+    def _map_base(self, path: Path) -> None:
+        """Map the whole file just saved as the base, so later growth goes to a segment again."""
+        try:
+            index = _read_idmap(path, faiss.IO_FLAG_MMAP_IFC)
+        except IndexMismatchError:
+            return  # keep the index in memory: the next save writes a whole file
+        if int(index.ntotal) != int(self._index.ntotal):
+            return
+        self._index, self._mapped, self._segment = index, path, None
+        self._apply_ef()
+
+    def _merge_stored(self) -> None:
+        """Take the stored index another writer saved after this one opened, with this one's edits on top.
+
+        The ids this writer removed go, the vectors it added (and still holds)
+        are added; ids already stored are kept as stored (passage ids are never
+        reused: a vector is right for its id whichever writer embedded it).
+        A stored index that cannot be read is replaced by this one, whole.
+
+        Raises:
+            ModelChangedError: The stored index now belongs to another model.
+        """
+        if self._reopen is None:
+            return
+        try:
+            stored = self._reopen()
+        except ModelChangedError:
+            raise
+        except IndexMismatchError:
+            return
+        held = self._id_array()
+        added = np.unique(np.concatenate(self._added)) if self._added else np.zeros(0, np.int64)
+        added = added[np.isin(added, held)]  # not removed again later
+        removed = np.unique(np.concatenate(self._removed)) if self._removed else np.zeros(0, np.int64)
+        removed = removed[~np.isin(removed, held)]  # not added again later
+        if len(removed):
+            stored.remove(removed.tolist())
+        added = added[~np.isin(added, stored._id_array())]
+        if len(added):
+            order = np.argsort(held, kind="stable")
+            rows = order[np.searchsorted(held, added, sorter=order)]
+            stored.add(added, self._rows(rows))
+        self._index, self._segment, self._mapped = stored._index, stored._segment, stored._mapped
+        self._meta = stored._meta
+        self._apply_ef()
+        self._dirty = True
 
     # -- archive synchronisation -------------------------------------------------------------
 
@@ -794,6 +915,40 @@ class VectorIndex:
         return vi
 
 
+def _fold_readable_segment(base: faiss.IndexIDMap2, path: Path) -> None:
+    """Add the vectors of the segment file ``path`` (ids new to ``base``) to the in-memory ``base``, if it reads."""
+    try:
+        segment = _read_idmap(path)
+    except IndexMismatchError:
+        return
+    if segment.d != base.d or not segment.ntotal:
+        return
+    ids = faiss.vector_to_array(segment.id_map).astype(np.int64)
+    new = ~np.isin(ids, faiss.vector_to_array(base.id_map).astype(np.int64))
+    if new.any():
+        vecs = _raw_store(segment).reconstruct_n(0, segment.ntotal)
+        base.add_with_ids(np.ascontiguousarray(vecs[new]), ids[new])
+
+
+def stored_vectors(archive_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    """``(ids, vectors)`` of the index stored with the archive in ``archive_dir`` (base and segment),
+    whichever model made it; for tools that compare two models' vectors (``bench/quality.py``).
+
+    Raises:
+        IndexMismatchError: No readable index there.
+    """
+    settings = Settings(archive_dir=Path(archive_dir))
+    try:
+        meta = json.loads((settings.index_dir / META_FILE).read_text(encoding="utf-8"))
+        dim = int(meta["dim"])
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise IndexMismatchError(f"{settings.index_dir / META_FILE} går inte att läsa. "
+                                 "(Unreadable index metadata.)") from exc
+    vi = VectorIndex._load(settings, dim, str(meta.get("model", "")), str(meta.get("fingerprint", "")),
+                           meta.get("probes"), lambda _meta: None)
+    return vi.vectors()
+
+
 def open_repaired(settings: Settings, embedder: Embedder, archive: Archive) -> tuple[VectorIndex, list[str]]:
     """Open the index; when its files are damaged or disagree, repair it from the archive.
 
@@ -826,10 +981,12 @@ def open_repaired(settings: Settings, embedder: Embedder, archive: Archive) -> t
     kept = None
     if same_model:
         named: list[Path] = []
+        segment: Path | None = None
         with contextlib.suppress(ValueError, TypeError):
             named = [folder / _file_of(meta)]
+            segment = folder / _file_of({"file": meta["segment"]}) if meta.get("segment") else None
         others = sorted(_faiss_files(folder), key=lambda p: p.stat().st_mtime, reverse=True)
-        for path in named + [p for p in others if p not in named]:
+        for path in named + [p for p in others if p not in named and p != segment]:
             try:
                 index = faiss.read_index(str(path))  # keep this reference: it owns the C++ object
             except RuntimeError:
@@ -838,10 +995,14 @@ def open_repaired(settings: Settings, embedder: Embedder, archive: Archive) -> t
                 continue
             if isinstance(index, faiss.IndexIDMap2) and index.d == embedder.dim:
                 kept = index
+                if path in named and segment is not None:
+                    _fold_readable_segment(kept, segment)  # the manifest's base and segment together
                 break
     probes = np.round(embedder.probe_vectors, 6).tolist()
     vi = VectorIndex(settings, embedder.dim, embedder.name, embedder.fingerprint, probes, index=kept,
                      meta={"generation": int(meta.get("generation", 0) or 0)} if isinstance(meta, dict) else None)
+    vi._reopen = functools.partial(VectorIndex.open, settings, embedder)
+    vi._opened_gen = int(meta.get("generation", 0) or 0) if isinstance(meta, dict) else 0
     if kept is not None:
         vi._apply_ef()
         stale = vi.ids() - set(archive.passage_items())

@@ -88,10 +88,19 @@ def _manifest(settings) -> dict:
     return json.loads((settings.index_dir / META_FILE).read_text())
 
 
-def test_failed_write_leaves_old_index_intact(settings, e5_embedder):
+def _whole_files(monkeypatch) -> None:
+    """Every later growth folds into a whole file (a saved index is mapped again and would grow a segment)."""
+    import index.vectors as V
+
+    monkeypatch.setattr(V, "SEGMENT_MIN", 0)
+    monkeypatch.setattr(V, "SEGMENT_MAX_SHARE", 0.0)
+
+
+def test_failed_write_leaves_old_index_intact(settings, e5_embedder, monkeypatch):
     vi = VectorIndex.open(settings, e5_embedder)
     vi.add(range(10), _vecs(10))
     vi.save()
+    _whole_files(monkeypatch)
     first = _manifest(settings)["file"]
     assert first == FAISS_PATTERN.format(1)
     before = (settings.index_dir / first).read_bytes()
@@ -106,11 +115,12 @@ def test_failed_write_leaves_old_index_intact(settings, e5_embedder):
     assert len(VectorIndex.open(settings, e5_embedder)) == 10
 
 
-def test_crash_between_faiss_file_and_manifest_keeps_the_old_pair(settings, e5_embedder):
+def test_crash_between_faiss_file_and_manifest_keeps_the_old_pair(settings, e5_embedder, monkeypatch):
     """The manifest is swapped last and names its FAISS file: a crash before it leaves the old, matching pair."""
     vi = VectorIndex.open(settings, e5_embedder)
     vi.add(range(10), _vecs(10))
     vi.save()
+    monkeypatch.setattr("index.vectors.SEGMENT_MIN", 0)  # this growth folds: a whole FAISS file
     vi.add(range(10, 12), _vecs(2, seed=3))
     blocker = settings.index_dir / (META_FILE + ".tmp")
     blocker.mkdir()
@@ -122,6 +132,7 @@ def test_crash_between_faiss_file_and_manifest_keeps_the_old_pair(settings, e5_e
     assert old.ids() == set(range(10))
     (blocker / "x").unlink()
     blocker.rmdir()
+    monkeypatch.undo()
     old.add(range(10, 13), _vecs(3, seed=4))
     old.save()  # the next save reuses the unnamed generation and leaves no other FAISS file
     # the opened index only grew: generation 2 is a segment beside base 1 (the unnamed full file is gone)
@@ -146,7 +157,7 @@ def test_first_save_killed_before_its_manifest_leaves_no_index(settings, e5_embe
     assert VectorIndex.open(settings, e5_embedder).ids() == {7}
 
 
-def test_disagreeing_legacy_files_are_repaired_from_the_archive(settings, e5_embedder):
+def test_disagreeing_legacy_files_are_repaired_from_the_archive(settings, e5_embedder, monkeypatch):
     """An index of the older two-file scheme whose files disagree is repaired, keeping live passages' vectors."""
     with Archive(settings.db_path) as arc:
         _write_meeting(arc, "a.txt", [("§ 1 Klotter", "Klotter vid stationen ska saneras."),
@@ -159,6 +170,7 @@ def test_disagreeing_legacy_files_are_repaired_from_the_archive(settings, e5_emb
         meta = _manifest(settings)
         del meta["file"]  # the older scheme: a fixed file name
         (settings.index_dir / META_FILE).write_text(json.dumps(meta))
+        _whole_files(monkeypatch)  # vi._index below is the whole index, not a mapped base
         vi.add([ids[1], 9999], np.vstack([vecs[1:2], _vecs(1, seed=5)]))  # 9999: no such passage
         import faiss
 
@@ -469,3 +481,165 @@ def test_a_segment_save_killed_before_its_manifest_keeps_the_old_pair(settings, 
     seg.write_bytes(b"not a faiss file")
     with pytest.raises(IndexMismatchError):
         VectorIndex.open(settings, e5_embedder)
+
+
+def _base_and_segment(settings, e5_embedder, vecs) -> None:
+    """Generation 1: base of ids 0..299; generation 2: base 1 + a segment of 300..319."""
+    vi = VectorIndex.open(settings, e5_embedder)
+    vi.add(range(300), vecs[:300])
+    vi.save()
+    grown = VectorIndex.open(settings, e5_embedder)
+    grown.add(range(300, 320), vecs[300:320])
+    grown.save()
+    assert _manifest(settings)["segment"] == SEGMENT_PATTERN.format(2)
+
+
+@pytest.mark.parametrize("fold", [False, True], ids=["segment-swept", "base-swept"])
+def test_open_while_a_writer_saves_reads_the_new_generation(settings, e5_embedder, monkeypatch, fold):
+    """Review 1.1: a writer's save between the reader's manifest read and its file reads sweeps files the
+    reader's manifest named; the reader reads the segment before mapping the base and retries on a new generation."""
+    import index.vectors as V
+
+    vecs = _vecs(400, seed=31)
+    _base_and_segment(settings, e5_embedder, vecs)
+    writer = VectorIndex.open(settings, e5_embedder)  # an ingest about to save
+    writer.add(range(320, 340), vecs[320:340])
+    if fold:
+        writer.remove([7])  # its save writes a whole file and sweeps base 1
+    real = V.faiss.read_index
+    fired: list[int] = []
+
+    def read_index(path, *flags):
+        if flags and not fired:  # the reader maps the base (seconds at a million vectors): the writer saves
+            fired.append(1)
+            writer.save()
+        return real(path, *flags)
+
+    monkeypatch.setattr(V.faiss, "read_index", read_index)
+    reader = VectorIndex.open(settings, e5_embedder)
+    assert fired
+    old, new = set(range(320)), set(range(340)) - ({7} if fold else set())
+    assert reader.ids() in (old, new)
+    assert reader.ids() == (new if fold else old)  # base swept: read again from the new manifest
+    monkeypatch.undo()
+    assert VectorIndex.open(settings, e5_embedder).ids() == new
+
+
+def test_a_damaged_segment_is_still_an_error_when_no_writer_saved(settings, e5_embedder):
+    vecs = _vecs(400, seed=32)
+    _base_and_segment(settings, e5_embedder, vecs)
+    (settings.index_dir / SEGMENT_PATTERN.format(2)).write_bytes(b"not a faiss file")
+    with pytest.raises(IndexMismatchError, match="går inte att läsa"):
+        VectorIndex.open(settings, e5_embedder)
+
+
+@pytest.mark.parametrize("second_folds", [False, True], ids=["segments", "second-folds"])
+def test_two_writers_keep_each_others_edits(settings, e5_embedder, second_folds):
+    """Review 1.2: two ingests open the index, both edit, both save; the later save merges onto the earlier."""
+    vecs = _vecs(400, seed=33)
+    _base_and_segment(settings, e5_embedder, vecs)
+    a = VectorIndex.open(settings, e5_embedder)
+    b = VectorIndex.open(settings, e5_embedder)
+    a.add(range(320, 330), vecs[320:330])
+    a.remove([3])  # a replaced document's passage
+    b.add(range(330, 340), vecs[330:340])
+    b.add([325], vecs[[325]])  # a passage both embedded
+    if second_folds:
+        b.remove([4, 331])  # 331: its own, removed again
+    a.save()
+    assert VectorIndex.open(settings, e5_embedder).ids() == set(range(330)) - {3}
+    b.save()
+    want = set(range(340)) - {3} - ({4, 331} if second_folds else set())
+    assert b.ids() == want
+    again = VectorIndex.open(settings, e5_embedder)
+    assert again.ids() == want
+    ids, stored = again.vectors()
+    assert np.allclose(stored, vecs[ids], atol=1e-6)
+    # b goes on from the merged state: its next save needs no merge and keeps everything
+    b.add([350], vecs[[350]])
+    b.save()
+    assert VectorIndex.open(settings, e5_embedder).ids() == want | {350}
+
+
+def test_a_new_index_still_replaces_the_stored_one(settings, e5_embedder):
+    """``radslag reindex`` builds a new index (no opened generation): its save replaces, never merges."""
+    vecs = _vecs(400, seed=34)
+    _base_and_segment(settings, e5_embedder, vecs)
+    fresh = VectorIndex(settings, e5_embedder.dim, e5_embedder.name, e5_embedder.fingerprint,
+                        np.round(e5_embedder.probe_vectors, 6).tolist())
+    fresh.add(range(500, 510), vecs[:10])
+    fresh.save()
+    assert VectorIndex.open(settings, e5_embedder).ids() == set(range(500, 510))
+
+
+def test_a_killed_whole_file_save_leaves_no_temp_file_for_good(settings, e5_embedder):
+    """Review 1.3: a save killed mid-write leaves a full-size ``vectors-*.faiss.tmp``; the next save deletes it."""
+    vecs = _vecs(400, seed=35)
+    _base_and_segment(settings, e5_embedder, vecs)
+    for name in (FAISS_PATTERN.format(3), SEGMENT_PATTERN.format(3)):  # what a killed save leaves (os._exit)
+        (settings.index_dir / (name + ".tmp")).write_bytes(b"x" * 4096)
+    vi = VectorIndex.open(settings, e5_embedder)
+    vi.add([390], vecs[[390]])
+    vi.save()
+    left = sorted(p.name for p in settings.index_dir.iterdir() if p.name != ".vectors.lock")
+    assert left == [FAISS_PATTERN.format(1), SEGMENT_PATTERN.format(3), META_FILE]
+
+
+def test_after_a_fold_growth_goes_to_a_segment_again(settings, e5_embedder, monkeypatch):
+    """Review 1.4: a save that writes a whole file maps it as the base, so later saves write segments."""
+    import index.vectors as V
+
+    monkeypatch.setattr(V, "SEGMENT_MIN", 10)
+    vecs = _vecs(400, seed=36)
+    vi = VectorIndex.open(settings, e5_embedder)
+    vi.add(range(100), vecs[:100])
+    vi.save()  # the first save of a new index: a whole file
+    assert _manifest(settings)["segment"] is None
+    vi.add(range(100, 105), vecs[100:105])
+    vi.save()
+    assert (_manifest(settings)["file"], _manifest(settings)["segment"]) == (FAISS_PATTERN.format(1),
+                                                                             SEGMENT_PATTERN.format(2))
+    vi.add(range(105, 120), vecs[105:120])  # past SEGMENT_MIN: folded, a whole file
+    vi.save()
+    assert (_manifest(settings)["file"], _manifest(settings)["segment"]) == (FAISS_PATTERN.format(3), None)
+    vi.add(range(120, 125), vecs[120:125])
+    vi.save()
+    assert (_manifest(settings)["file"], _manifest(settings)["segment"]) == (FAISS_PATTERN.format(3),
+                                                                             SEGMENT_PATTERN.format(4))
+    again = VectorIndex.open(settings, e5_embedder)
+    assert again.ids() == set(range(125)) == vi.ids()
+    assert [int(i[0]) for i in vi.search(vecs[[0, 110, 122]], 1)[1]] == [0, 110, 122]
+
+
+def test_repair_keeps_the_manifests_base_and_segment(settings, e5_embedder):
+    """Review 1.5: a repair reads the manifest's base and segment together, so no vector is embedded again."""
+    with Archive(settings.db_path) as arc:
+        _write_meeting(arc, "a.txt", [("§ 1 Klotter", "Klotter vid stationen ska saneras."),
+                                      ("§ 2 Belysning", "Fler lampor i parken."),
+                                      ("§ 3 Bänkar", "Nya bänkar vid dammen.")])
+        ids = build_passages(arc, e5_embedder, settings)
+        vecs = e5_embedder.encode_passages([p.text for p in arc.passages(ids)])
+        vi = VectorIndex.open(settings, e5_embedder)
+        vi.add(ids[:1], vecs[:1])
+        vi.save()
+        grown = VectorIndex.open(settings, e5_embedder)
+        grown.add(ids[1:], vecs[1:])
+        grown.save()
+        meta = _manifest(settings)
+        assert meta["segment"] == SEGMENT_PATTERN.format(2)
+        meta["content"] = "0" * 64  # files and manifest disagree
+        (settings.index_dir / META_FILE).write_text(json.dumps(meta))
+        repaired, notes = open_repaired(settings, e5_embedder, arc)
+        assert notes and repaired.ids() == set(ids)
+        assert repaired.sync(arc, e5_embedder, progress=False)["added"] == 0
+        assert VectorIndex.open(settings, e5_embedder).ids() == set(ids)
+
+
+def test_stored_vectors_reads_base_and_segment(settings, e5_embedder):
+    """Review 1.6: ``bench/quality.py`` reads another model's index with the index's own loader."""
+    from index.vectors import stored_vectors
+
+    vecs = _vecs(400, seed=37)
+    _base_and_segment(settings, e5_embedder, vecs)
+    ids, stored = stored_vectors(settings.archive_dir)
+    assert ids.tolist() == list(range(320)) and np.allclose(stored, vecs[:320], atol=1e-6)
