@@ -295,18 +295,15 @@ def _index_vectors(settings: Any, embedder: Any, passages: list[Any]) -> Any:
 def _baseline_vectors(folder: Path, passages: list[Any]) -> Any:
     """Passage-text-only vectors from an archive embedded before context lines (same items, same split).
 
-    Read straight from its FAISS file (the embedder refuses that index as another
-    passage format, rightly); passages are matched by (item id, ordinal, text).
+    Read with :func:`index.vectors.stored_vectors`, base and segment (the embedder refuses
+    that index as another passage format, rightly); passages are matched by (item id, ordinal, text).
     """
-    import faiss
     import numpy as np
 
     from index.store import Archive
+    from index.vectors import stored_vectors
 
-    meta = json.loads((folder / "vectors" / "vectors.json").read_text(encoding="utf-8"))
-    index = faiss.read_index(str(folder / "vectors" / meta.get("file", "vectors.faiss")))
-    ids = faiss.vector_to_array(index.id_map)
-    vecs = index.index.reconstruct_n(0, index.ntotal)
+    ids, vecs = stored_vectors(folder)
     row = {int(i): n for n, i in enumerate(ids)}
     with Archive(folder / "archive.sqlite") as old:
         key = {(p.item_id, p.ordinal, p.text): p.id for p in old.passages()}
