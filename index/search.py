@@ -606,6 +606,12 @@ def search(
     dense: list[tuple[int, float]] = []
     cosine: dict[int, float] = {}
     best_passage: dict[int, int] = {}
+    # a query of stop words only ("vad har vi gjort") is searched by them, but matching them says
+    # nothing about relevance: every item does; the keyword side then does not vouch in the cutoff
+    stop_only = not query_groups(query) and bool(searched_groups(query))
+    if stop_only:
+        result.notes.append("Frågan består bara av vanliga småord, som inte säger vad en punkt handlar om "
+                            "(the query holds only stop words, which say nothing about what an item is about).")
     if mode in ("hybrid", "keyword"):
         keyword = keyword_ranking(archive, query, pool, allowed)
         if mode == "hybrid" or cutoff:
@@ -643,7 +649,7 @@ def search(
         gate = relevance.answerability(archive, query, max(cosine.values()) if cosine else None)
         open_ = gate.answerable
         passed = [i for i in ranked if i in boosted or i in named
-                  or (open_ and passes_cutoff(cosine.get(i), coverage.get(i)))]
+                  or (open_ and passes_cutoff(cosine.get(i), None if stop_only else coverage.get(i)))]
         kept = set(passed)
         below = [i for i in ranked if i not in kept]
         result.below_cutoff = len(below)

@@ -165,3 +165,12 @@ def test_cli_shows_the_nearest_below_the_cutoff_only_with_nearest(corpus_setting
     assert "Närmast under relevansgränsen" in asked.stdout
     nearest = asked.stdout.split("Närmast under relevansgränsen", 1)[1]
     assert re.search(r"^ 1  ", nearest, re.M) and "Punkt:" in nearest  # the closest items, as cards
+
+
+def test_a_query_of_stop_words_only_is_not_vouched_for_by_matching_them(archive, corpus_settings):
+    for mode in ("hybrid", "keyword"):
+        result = search(archive, "vad har vi gjort", settings=corpus_settings, k=10, mode=mode)
+        assert result.hits == [] and any("vanliga småord" in n for n in result.notes), mode
+    ranked = search(archive, "vad har vi gjort", settings=corpus_settings, k=10, cutoff=False)
+    assert len(ranked.hits) == 10  # still searched by those words: the cutoff, not the search, drops them
+    assert not any("vanliga småord" in n for n in search(archive, "klotter", settings=corpus_settings).notes)
