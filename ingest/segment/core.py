@@ -354,7 +354,14 @@ def _continues_sentence(lines: list[_Line], i: int) -> bool:
     if i == 0 or lines[i - 1].blank:
         return False
     prev = lines[i - 1].text
+    if _NAMED_LABEL.match(prev):
+        return False  # "Föredragande: Föreningskonsulent Tobias Ek": a record ending in a name, no sentence
     return len(prev) > 40 and prev[-1].isalpha() and prev[-1].islower() or prev.endswith(",")
+
+
+#: A label line of one or two words whose value ends in a capitalised word (a person's name):
+#: "Föredragande: Fritidschef Annika Berg", "Handläggare: Planarkitekt Johan Ek".
+_NAMED_LABEL = re.compile(r"^[A-ZÅÄÖ][\wåäö-]*(?:\s[\wåäö-]+)?:\s+\S.*\s[A-ZÅÄÖÉ][\wåäöé'’-]*$")
 
 
 def _next_nonblank(lines: list[_Line], i: int, limit: int) -> int | None:
@@ -721,8 +728,11 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
         block_end += 1
     in_block = parts and block_end - j <= 3 and (block_end >= limit or lines[block_end].blank)
     joined: list[tuple[int, str | None, int]] = []  # (line, case number, last title line) before each join
+    wrap = _wrap_width(lines)
     while parts and len(parts) < 4 and j < limit and not lines[j].blank:
         nxt = _unmarkup(lines[j].text)
+        if wrap and lines[last].lead + len(lines[last].text) + 1 + len(nxt.split()[0]) <= wrap:
+            break  # hard-wrapped text: the next line's first word fitted, so the writer ended the title here
         joinable = _joinable(parts[-1], nxt) or (
             in_block and _words(nxt) <= 12 and parts[-1][-1:] not in ".!?:" and not _is_subheading(nxt)
             and not is_case_number_line(nxt) and not is_label_only(nxt) and not re.search(r"[.!?](?:\s|$)", nxt)
@@ -749,7 +759,16 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
         # in a colon ("Rådet föreslår:") over what it introduces. Neither ends a title.
         j, dnr, last = joined.pop()
         parts.pop()
-    if parts and j + 1 < limit and lines[j].blank and _tail(_unmarkup(lines[j + 1].text)):
+    row = _title_row_below(lines, i, j, limit, parts) if not joined else None
+    if row is not None:
+        # "Val av ledamot … efter Lena Hörberg<TAB>§ 10" / "(S)<TAB>Dnr KS 2025/214": the title's
+        # column goes on in the next row, whose right-hand cell (under the number) is the case number.
+        k, more, cell_dnr = row
+        parts.append(more)
+        dnr = ", ".join(x for x in (dnr, cell_dnr) if x)
+        last = k
+        j = k + 1
+    elif parts and j + 1 < limit and lines[j].blank and _tail(_unmarkup(lines[j + 1].text)):
         after = j + 2
         if after >= limit or lines[after].blank:
             parts.append(_unmarkup(lines[j + 1].text))
@@ -762,6 +781,67 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
     if parts:
         j, dnr = _case_line_below(lines, j, limit, parts, dnr, lines[last].style)
     return _clean_title(" ".join(parts)), j, dnr
+
+
+#: Hard-wrapped text: the widest line is at most this wide, and at least this many lines
+#: (this share of the lines with text below them) end within ``_WRAP_SLACK`` columns of it.
+_WRAP_MAX, _WRAP_MIN_FULL, _WRAP_SHARE, _WRAP_SLACK = 100, 5, 0.5, 16
+_wrap_cache: dict[int, tuple[list[_Line], int | None]] = {}
+
+
+def _wrap_width(lines: list[_Line]) -> int | None:
+    """The column a hard-wrapped plain text was wrapped at, learnt from its lines; None otherwise.
+
+    A text wrapped at a fixed width ("… at 76 columns") has many lines that end
+    just short of that width and run on into the next line. A layout (a PDF's
+    columns, a tab row, a gap of three spaces) or a text with long paragraph
+    lines has none. In such a text a line whose next line's first word would
+    have fitted was ended by the writer, so a heading does not take that line in.
+    """
+    hit = _wrap_cache.get(id(lines))
+    if hit is not None and hit[0] is lines:
+        return hit[1]
+    width: int | None = None
+    texts = [ln for ln in lines if not ln.blank]
+    if texts and not any(ln.virtual or "\t" in ln.text or "   " in ln.text for ln in texts):
+        w = max(ln.lead + len(ln.text) for ln in texts)
+        runs = [ln for ln in lines[:-1] if not ln.blank and not lines[ln.idx + 1].blank]
+        full = [ln for ln in runs if ln.lead + len(ln.text) >= w - _WRAP_SLACK]
+        if 40 <= w <= _WRAP_MAX and len(full) >= _WRAP_MIN_FULL and len(full) >= _WRAP_SHARE * len(runs):
+            width = w
+    _wrap_cache.clear()
+    _wrap_cache[id(lines)] = (lines, width)
+    return width
+
+
+def _title_row_below(lines: list[_Line], i: int, j: int, limit: int,
+                     parts: list[str]) -> tuple[int, str, str] | None:
+    """The next row of a heading laid out "Title<TAB>§ 10", when its left cell continues the title.
+
+    A layout with the number in a right-hand column prints the case number in
+    that column under the number, and a wrapped title goes on in the left
+    column of the same row ("(S)<TAB>Dnr KS 2025/214"), maybe after a blank
+    line. The row counts only when its right-hand cell is a case number and
+    its left cell is a short phrase: no sentence, no sub-heading, no number.
+    Returns (line, the left cell, the case number) or None.
+    """
+    if not parts or not _para_right(_unmarkup(lines[i].text)):
+        return None
+    k = _next_nonblank(lines, j, min(limit, j + 2))
+    if k is None:
+        return None
+    t = _unmarkup(lines[k].text)
+    if not _CELLS.search(t.strip()):
+        return None
+    left, cell_dnr = _split_cells(t)
+    if (
+        not cell_dnr or not left or _words(left) > 12 or _is_subheading(left) or is_case_number_line(left)
+        or re.search(r"[.!?:;](?:\s|$)", left) or _BULLET.match(left) or _LABEL.match(left)
+        or _parse_number(left, lines[k].virtual, _marked_heading(lines[k])) is not None
+        or _words(" ".join(parts + [left])) > 40
+    ):
+        return None
+    return k, left, cell_dnr
 
 
 def _ends_in_fragment(s: str) -> bool:
