@@ -123,6 +123,14 @@ DEVELOPMENT_FAMILIES = [
     "heldout10-kspref", "heldout10-kfdiarie", "heldout10-mhnmargin", "heldout10-w3d3", "heldout10-ciceron",
     "heldout10-region", "heldout10-bolag", "heldout10-kallelsegrupper", "heldout10-beredningdocx",
     "heldout10-tryggtxt", "heldout10-fhrmd",
+    # tests/data/heldout11: scored unseen (README "First-sight result": item F1 0.938, titles 0.929,
+    # case numbers 0.939, body 0.727), then the reader was fixed while looking at the Kinda, Ödeshög,
+    # Svalöv, Åstorp, Räddningstjänsten Östra Kronoberg and Tingsryd documents (a title row under a
+    # right-hand § number, a label line ending in a name, a hard-wrapped text's width, three body
+    # shapes): development scores from then on.
+    "heldout11-bnrow", "heldout11-kfdiarie", "heldout11-kspref", "heldout11-ciceron", "heldout11-region",
+    "heldout11-titleleft", "heldout11-w3d3", "heldout11-kallelsegrupper", "heldout11-rffdocx",
+    "heldout11-bratxt", "heldout11-ftrmd",
 ]
 
 #: The labelled sets whose families are all in DEVELOPMENT_FAMILIES, scored together by ``--all``.
@@ -131,7 +139,7 @@ DEVELOPMENT_SETS = [
     "tests/data/gold", "tests/data/heldout/gold", "tests/data/heldout2/gold", "tests/data/heldout3/gold",
     "tests/data/heldout4/gold", "tests/data/heldout5/gold", "tests/data/heldout6/gold",
     "tests/data/heldout7/gold", "tests/data/heldout8/gold", "tests/data/heldout9/gold",
-    "tests/data/heldout10/gold",
+    "tests/data/heldout10/gold", "tests/data/heldout11/gold",
 ]
 
 
