@@ -999,6 +999,22 @@ def write_set(meetings: list[Meeting], write_doc, gold_for, docs: Path, gold: Pa
         print(f"{path.relative_to(root)}  pages={page_count(path)}  items={len(m.items)}")
 
 
+def write_set_main(set_name: str, meetings: list[Meeting], text_renderers: dict, docx_renderer,
+                   pdf_renderers: dict) -> None:
+    """Write a later set ``set_name`` ('heldout8') into ``tests/data/<set_name>/docs`` and ``gold``: PDFs with
+    their family's renderer in ``pdf_renderers``, the Word document with ``docx_renderer(m, path)``, text and
+    Markdown with their family's renderer in ``text_renderers`` written as UTF-8, and the labels of
+    :func:`set_gold_for`, so later generators need not copy the same ``write_doc`` and ``main``."""
+    def write_doc(m: Meeting, path: Path) -> None:
+        if m.fmt == "docx":
+            docx_renderer(m, path)
+        else:
+            path.write_bytes(text_renderers[m.family](m).encode("utf-8"))
+
+    out = ROOT / "tests" / "data" / set_name
+    write_set(meetings, write_doc, set_gold_for(set_name), out / "docs", out / "gold", ROOT, pdf_renderers)
+
+
 def write_doc(m: Meeting, path: Path) -> None:
     if m.fmt == "docx":
         render_docx(m, path)

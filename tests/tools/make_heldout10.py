@@ -33,14 +33,10 @@ import make_heldout6 as h6  # noqa: E402
 import make_heldout8 as h8  # noqa: E402
 import make_heldout9 as h9  # noqa: E402
 from make_heldout import (  # noqa: E402
-    EXT, Meeting, cell_at, label_rows, line_in, need, new_docx, new_pdf, renders, start_item, sv_date_long,
+    Meeting, cell_at, label_rows, line_in, need, new_docx, new_pdf, renders, start_item, sv_date_long,
     sv_weekday, write_blocks,
 )
 
-ROOT = h.ROOT
-OUT = ROOT / "tests" / "data" / "heldout10"
-DOCS = OUT / "docs"
-GOLD = OUT / "gold"
 CONTENT = Path(__file__).resolve().parent / "data" / "heldout10_meetings.yaml"
 blocks, shown, ALL_SECTIONS = h4.blocks, h4.shown, h5.ALL_SECTIONS
 MEETINGS: list[Meeting] = h8.load_meetings(CONTENT)
@@ -352,26 +348,11 @@ def render_fhrmd(m: Meeting) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def gold_for(m: Meeting) -> dict:
-    g = h.gold_for(m)
-    g["source"] = f"tests/data/heldout10/docs/{m.key}{EXT[m.fmt]}"
-    g["heldout10"] = True
-    return g
-
-
 TEXT_RENDERERS = {"heldout10-tryggtxt": render_tryggtxt, "heldout10-fhrmd": render_fhrmd}
 
 
-def write_doc(m: Meeting, path: Path) -> None:
-    """Word documents are saved by their renderer; text and Markdown are written as UTF-8."""
-    if m.fmt == "docx":
-        render_beredningdocx(m, path)
-        return
-    path.write_bytes(TEXT_RENDERERS[m.family](m).encode("utf-8"))
-
-
 def main() -> None:
-    h.write_set(MEETINGS, write_doc, gold_for, DOCS, GOLD, ROOT, PDF_RENDERERS)
+    h.write_set_main("heldout10", MEETINGS, TEXT_RENDERERS, render_beredningdocx, PDF_RENDERERS)
 
 
 if __name__ == "__main__":

@@ -36,10 +36,6 @@ from make_heldout import (  # noqa: E402
     Meeting, cell_at, line_in, new_docx, new_pdf, renders, start_item, sv_date_long, sv_weekday, write_blocks,
 )
 
-ROOT = h.ROOT
-OUT = ROOT / "tests" / "data" / "heldout11"
-DOCS = OUT / "docs"
-GOLD = OUT / "gold"
 CONTENT = Path(__file__).resolve().parent / "data" / "heldout11_meetings.yaml"
 blocks, ALL_SECTIONS = h4.blocks, h5.ALL_SECTIONS
 MEETINGS: list[Meeting] = h8.load_meetings(CONTENT)
@@ -56,7 +52,6 @@ PDF_RENDERERS: dict = {
     "heldout11-region": h10.render_region,
     "heldout11-kallelsegrupper": h10.render_kallelsegrupper,
 }
-gold_for = h.set_gold_for("heldout11")
 
 
 # --------------------------------------------------------------------------------------
@@ -207,16 +202,8 @@ def render_ftrmd(m: Meeting) -> str:
 TEXT_RENDERERS = {"heldout11-bratxt": render_bratxt, "heldout11-ftrmd": render_ftrmd}
 
 
-def write_doc(m: Meeting, path: Path) -> None:
-    """The Word document is saved by its renderer; text and Markdown are written as UTF-8."""
-    if m.fmt == "docx":
-        render_rffdocx(m, path)
-    else:
-        path.write_bytes(TEXT_RENDERERS[m.family](m).encode("utf-8"))
-
-
 def main() -> None:
-    h.write_set(MEETINGS, write_doc, gold_for, DOCS, GOLD, ROOT, PDF_RENDERERS)
+    h.write_set_main("heldout11", MEETINGS, TEXT_RENDERERS, render_rffdocx, PDF_RENDERERS)
 
 
 if __name__ == "__main__":

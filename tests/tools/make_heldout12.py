@@ -26,10 +26,6 @@ import make_heldout10 as h10  # noqa: E402
 import make_heldout11 as h11  # noqa: E402
 from make_heldout import Meeting, sv_weekday  # noqa: E402
 
-ROOT = h.ROOT
-OUT = ROOT / "tests" / "data" / "heldout12"
-DOCS = OUT / "docs"
-GOLD = OUT / "gold"
 CONTENT = Path(__file__).resolve().parent / "data" / "heldout12_meetings.yaml"
 MEETINGS: list[Meeting] = h8.load_meetings(CONTENT)
 # Every PDF template is met again as it is: set 1's Ciceron-like (with its Ärendelista) and W3D3-like ones, set
@@ -45,7 +41,6 @@ PDF_RENDERERS: dict = {
     "heldout12-bnrow": h11.render_bnrow,
     "heldout12-titleleft": h11.render_titleleft,
 }
-gold_for = h.set_gold_for("heldout12")
 MONTHS_SHORT = ["jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "dec."]
 
 
@@ -73,16 +68,8 @@ def render_estmd(m: Meeting) -> str:
 TEXT_RENDERERS = {"heldout12-bratxt": h11.render_bratxt, "heldout12-estmd": render_estmd}
 
 
-def write_doc(m: Meeting, path: Path) -> None:
-    """The Word document is saved by its renderer; text and Markdown are written as UTF-8."""
-    if m.fmt == "docx":
-        h11.render_rffdocx(m, path)
-    else:
-        path.write_bytes(TEXT_RENDERERS[m.family](m).encode("utf-8"))
-
-
 def main() -> None:
-    h.write_set(MEETINGS, write_doc, gold_for, DOCS, GOLD, ROOT, PDF_RENDERERS)
+    h.write_set_main("heldout12", MEETINGS, TEXT_RENDERERS, h11.render_rffdocx, PDF_RENDERERS)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_heldout as h  # noqa: E402
 from make_heldout import (  # noqa: E402
-    EXT, Item, Meeting, anslag_block, cell_at, line_in, box_footer, item_blocks, label_rows, load_meetings, need, new_pdf,
+    Item, Meeting, anslag_block, cell_at, line_in, box_footer, item_blocks, label_rows, load_meetings, need, new_pdf,
     new_docx, owner_genitive, renders, sign_line, start_item, sv_date_long, sv_weekday, write_blocks,
 )
 
@@ -479,11 +479,7 @@ def render_inline(m: Meeting) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def gold_for(m: Meeting) -> dict:
-    g = h.gold_for(m)
-    g["source"] = f"tests/data/heldout2/docs/{m.key}{EXT[m.fmt]}"
-    g["heldout2"] = True
-    return g
+gold_for = h.set_gold_for("heldout2")
 
 
 def write_doc(m: Meeting, path: Path) -> None:

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_heldout as h  # noqa: E402
 import make_heldout2 as h2  # noqa: E402
 from make_heldout import (  # noqa: E402
-    EXT, Meeting, cell_at, line_in, item_blocks, label_rows, load_meetings, need, new_docx, new_pdf, renders,
+    Meeting, cell_at, line_in, item_blocks, label_rows, load_meetings, need, new_docx, new_pdf, renders,
     start_item, sv_date_long, sv_weekday, two_pass, write_blocks,
 )
 
@@ -390,11 +390,7 @@ def render_docx_punkt(m: Meeting, path: Path) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def gold_for(m: Meeting) -> dict:
-    g = h.gold_for(m)
-    g["source"] = f"tests/data/heldout3/docs/{m.key}{EXT[m.fmt]}"
-    g["heldout3"] = True
-    return g
+gold_for = h.set_gold_for("heldout3")
 
 
 def write_doc(m: Meeting, path: Path) -> None:

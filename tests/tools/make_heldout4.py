@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_heldout as h  # noqa: E402
 import make_heldout3 as h3  # noqa: E402
 from make_heldout import (  # noqa: E402
-    EXT, Item, Meeting, cell_at, label_rows, line_in, need, new_docx, new_pdf, renders, sign_line,
+    Item, Meeting, cell_at, label_rows, line_in, need, new_docx, new_pdf, renders, sign_line,
     start_item, sv_date_long, sv_weekday, write_blocks,
 )
 
@@ -738,11 +738,7 @@ def render_worddocx(m: Meeting, path: Path) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def gold_for(m: Meeting) -> dict:
-    g = h.gold_for(m)
-    g["source"] = f"tests/data/heldout4/docs/{m.key}{EXT[m.fmt]}"
-    g["heldout4"] = True
-    return g
+gold_for = h.set_gold_for("heldout4")
 
 
 TEXT_RENDERERS = {"heldout4-webtxt": render_webtxt, "heldout4-esttxt": render_esttxt,

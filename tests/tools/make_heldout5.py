@@ -26,7 +26,7 @@ import make_heldout as h  # noqa: E402
 import make_heldout3 as h3  # noqa: E402
 import make_heldout4 as h4  # noqa: E402
 from make_heldout import (  # noqa: E402
-    EXT, Meeting, cell_at, label_rows, line_in, need, new_docx, new_pdf, renders, start_item, sv_date_long,
+    Meeting, cell_at, label_rows, line_in, need, new_docx, new_pdf, renders, start_item, sv_date_long,
     sv_weekday, write_blocks,
 )
 
@@ -578,11 +578,7 @@ def render_trygghetmd(m: Meeting) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def gold_for(m: Meeting) -> dict:
-    g = h.gold_for(m)
-    g["source"] = f"tests/data/heldout5/docs/{m.key}{EXT[m.fmt]}"
-    g["heldout5"] = True
-    return g
+gold_for = h.set_gold_for("heldout5")
 
 
 TEXT_RENDERERS = {"heldout5-fhrtxt": render_fhrtxt, "heldout5-trygghetmd": render_trygghetmd}

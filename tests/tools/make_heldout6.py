@@ -26,7 +26,7 @@ import make_heldout3 as h3  # noqa: E402
 import make_heldout4 as h4  # noqa: E402
 import make_heldout5 as h5  # noqa: E402
 from make_heldout import (  # noqa: E402
-    EXT, Meeting, cell_at, label_rows, line_in, need, new_docx, new_pdf, renders, start_item, sv_date_long,
+    Meeting, cell_at, label_rows, line_in, need, new_docx, new_pdf, renders, start_item, sv_date_long,
     sv_weekday, write_blocks,
 )
 
@@ -412,11 +412,7 @@ def render_bratxt(m: Meeting) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def gold_for(m: Meeting) -> dict:
-    g = h.gold_for(m)
-    g["source"] = f"tests/data/heldout6/docs/{m.key}{EXT[m.fmt]}"
-    g["heldout6"] = True
-    return g
+gold_for = h.set_gold_for("heldout6")
 
 
 TEXT_RENDERERS = {"heldout6-bratxt": render_bratxt}

@@ -29,14 +29,10 @@ import make_heldout4 as h4  # noqa: E402
 import make_heldout5 as h5  # noqa: E402
 import make_heldout6 as h6  # noqa: E402
 from make_heldout import (  # noqa: E402
-    EXT, Meeting, cell_at, label_rows, line_in, need, new_docx, new_pdf, renders, start_item, sv_date_long,
+    Meeting, cell_at, label_rows, line_in, need, new_docx, new_pdf, renders, start_item, sv_date_long,
     sv_weekday, write_blocks,
 )
 
-ROOT = h.ROOT
-OUT = ROOT / "tests" / "data" / "heldout8"
-DOCS = OUT / "docs"
-GOLD = OUT / "gold"
 CONTENT = Path(__file__).resolve().parent / "data" / "heldout8_meetings.yaml"
 blocks, shown, ALL_SECTIONS = h4.blocks, h4.shown, h5.ALL_SECTIONS
 # The Ciceron-like template of set 1 ('§ 47' and 'Dnr VON 2025/0041' at the right on one line, the title
@@ -497,26 +493,11 @@ def render_bramd(m: Meeting) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def gold_for(m: Meeting) -> dict:
-    g = h.gold_for(m)
-    g["source"] = f"tests/data/heldout8/docs/{m.key}{EXT[m.fmt]}"
-    g["heldout8"] = True
-    return g
-
-
 TEXT_RENDERERS = {"heldout8-fhrtxt": render_fhrtxt, "heldout8-bramd": render_bramd}
 
 
-def write_doc(m: Meeting, path: Path) -> None:
-    """Word documents are saved by their renderer; text and Markdown are written as UTF-8."""
-    if m.fmt == "docx":
-        render_tryggdocx(m, path)
-        return
-    path.write_bytes(TEXT_RENDERERS[m.family](m).encode("utf-8"))
-
-
 def main() -> None:
-    h.write_set(MEETINGS, write_doc, gold_for, DOCS, GOLD, ROOT, PDF_RENDERERS)
+    h.write_set_main("heldout8", MEETINGS, TEXT_RENDERERS, render_tryggdocx, PDF_RENDERERS)
 
 
 if __name__ == "__main__":
