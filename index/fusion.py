@@ -197,9 +197,9 @@ def keyword_evidence(
         allowed: The item ids the search's filters allow (None: all).
     """
     kw_ids = [i for i, _ in keyword]
-    named = named_items(archive, query, list(dict.fromkeys(kw_ids + [i for i, _ in dense])))
-    if everywhere:
-        named |= named_in_archive(archive, query, allowed)
+    # the whole archive holds every candidate the query names (candidates lie within the filter), so one look-up
+    named = (named_in_archive(archive, query, allowed) if everywhere
+             else named_items(archive, query, list(dict.fromkeys(kw_ids + [i for i, _ in dense]))))
     cover = dict(coverage)
     title = title_coverage(archive, query, kw_ids)
     for item_id in named:
