@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 from index.keyword import group_expression, searched_group_terms
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from index.store import Archive
 
 #: FTS5's bm25 constants (fts5_aux.c).
@@ -46,6 +48,14 @@ COST_RATIO = 12
 #: Relative margin on the bound ``U`` (the bound is exact in real numbers; this covers rounding).
 MARGIN = 1e-9
 _TOKEN_PUNCT = frozenset("-_§")
+
+
+def group_rows(rows_of: Callable[[str], int], full: str, parts: tuple[str, ...]) -> int:
+    """At most the rows one query group matches: the whole term's rows, plus its rarest part's for a compound.
+
+    ``rows_of`` gives a term's row count (``Archive.term_rows`` or counts already read).
+    """
+    return rows_of(full) + (min(rows_of(p) for p in parts) if parts else 0)
 
 
 def _plain(term: str) -> bool:
@@ -85,9 +95,8 @@ class _Scorer:
         return self.idf[term] * (K1 + 1.0) * (1.0 + MARGIN)
 
     def group_rows(self, g: int) -> int:
-        """At most the rows group ``g`` matches."""
-        full, parts = self.groups[g]
-        return self.hits[full] + (min(self.hits[p] for p in parts) if parts else 0)
+        """At most the rows group ``g`` matches (:func:`group_rows`)."""
+        return group_rows(self.hits.__getitem__, *self.groups[g])
 
     def scores(self, item_ids) -> dict[int, float] | None:
         """``{item: bm25}`` of the given items that match the query; None when a row cannot be read as FTS5 does."""

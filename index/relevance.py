@@ -78,6 +78,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from index.bm25 import group_rows
 from index.keyword import analyze, searched_group_terms
 from index.store import Archive
 
@@ -117,15 +118,9 @@ def group_frequencies(archive: Archive, query: str) -> list[tuple[str, int]]:
 
     ``rows`` counts the keyword index rows holding the whole term, plus for a
     compound the rows of its rarest part (an upper bound on the rows holding
-    all of them).
+    all of them; :func:`index.bm25.group_rows`, the bound BM25 prunes by).
     """
-    out = []
-    for full, parts in searched_group_terms(query):
-        df = archive.term_rows(full)
-        if parts:
-            df += min(archive.term_rows(p) for p in parts)
-        out.append((full, df))
-    return out
+    return [(full, group_rows(archive.term_rows, full, parts)) for full, parts in searched_group_terms(query)]
 
 
 def missing_share(frequencies: list[tuple[str, int]], rows: int) -> tuple[float, tuple[str, ...]]:
