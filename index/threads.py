@@ -185,49 +185,6 @@ def _tfidf_matrix(texts: list[str]):
         return csr_matrix((len(texts), 1), dtype=np.float64)
 
 
-def item_vectors(
-    archive: Archive, items: list[Item], settings: Settings | None = None, method: str = "auto"
-) -> tuple[Any, str, list[str]]:
-    """Compute vectors for ``items`` (rows in the same order).
-
-    Args:
-        archive: The open archive (for the stored vector index).
-        items: The items.
-        settings: Settings for the embedder.
-        method: ``embedder`` (mean of passage embeddings; the item title and
-            text when it has no passages), ``tfidf`` (content terms), or
-            ``auto`` (embedder when embedding is on, else tfidf; when the
-            model cannot be loaded, tfidf with a note saying why).
-
-    Returns:
-        ``(matrix, method_used, notes)``; rows of ``matrix`` are
-        L2-normalised (a dense ``np.ndarray``, or a scipy sparse matrix for tfidf).
-    """
-    notes: list[str] = []
-    use_model = method == "embedder" or (method == "auto" and settings is not None and settings.embed)
-    if use_model:
-        try:
-            return stored_item_vectors(archive, settings, items), "embedder", notes
-        except RadslagError as exc:
-            if method == "embedder":
-                raise
-            log.warning("threads fall back to TF-IDF: %s", exc)
-            notes.append(f"Trådar byggda med TF-IDF eftersom inbäddningar saknas (threads built with TF-IDF, "
-                         f"embeddings unavailable): {exc}")
-    return _tfidf_matrix([f"{r.title}\n{r.text}" for r in items]), "tfidf", notes
-
-
-def stored_item_vectors(archive: Archive, settings: Settings, items: list[Item]) -> np.ndarray:
-    """Item vectors from the FAISS index (:meth:`VectorIndex.item_means`).
-
-    Items whose passages are missing from the index (embedding off or
-    failed) are encoded from title and text.
-    """
-    embedder = load_embedder(settings)
-    return _with_missing(VectorIndex.open(settings, embedder).item_means(archive, [r.id for r in items]), items,
-                         embedder)
-
-
 # -- linking -------------------------------------------------------------------------
 
 
@@ -393,8 +350,8 @@ def compute_links(
         archive: The open archive.
         settings: Settings for the embedder.
         vectors: Item vectors by id, or a function giving those of a list of
-            item ids (else computed, see :func:`item_vectors`).
-        method, min_sim, link_threshold: See :func:`item_vectors` and :data:`THRESHOLDS`.
+            item ids (else computed, see :class:`_ScopeVectors`).
+        method, min_sim, link_threshold: See :class:`_ScopeVectors` and :data:`THRESHOLDS`.
         across_councils: Let similarity link items of different councils of
             one municipality (such links say "över råd"); case numbers always may.
         meeting_ids: Link only these meetings' items (whole scopes; None = all).
@@ -560,7 +517,7 @@ def build_threads(
         settings: Settings (for the embedder when ``vectors`` is None).
         vectors: Item vectors by item id, or a function giving those of a
             list of item ids (called with the relinked items only); when None
-            they are computed with the embedder, or TF-IDF (see :func:`item_vectors`).
+            they are computed with the embedder, or TF-IDF (see :class:`_ScopeVectors`).
         full: Relink the whole archive (also done when the vector method
             differs from the stored threads' or nothing was stored yet).
         **options: ``method``, ``min_sim``, ``link_threshold``,
