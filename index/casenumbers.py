@@ -20,9 +20,18 @@ consistent, not certain. It imports nothing heavy: the search path uses it.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import yaml
+
+#: The reader's compact case-number sizes (``ingest/data/case_numbers.yaml``), so a number the reader
+#: stores is one this module parses.
+_SIZES = (yaml.safe_load((Path(__file__).resolve().parents[1] / "ingest" / "data" / "case_numbers.yaml")
+                         .read_text(encoding="utf-8")) or {}).get("compact") or {}
+_CL = _SIZES.get("code_letters", [2, 6])
+_CD = _SIZES.get("digits", [6, 10])
 #: A register code glued to one run of digits: year (2 or 4 digits) + serial.
-_COMPACT = re.compile(r"(?<![\w/.:-])([A-ZÅÄÖ]{2,6})-?(\d{6,10})(?![\w/.:-])")
+_COMPACT = re.compile(rf"(?<![\w/.:-])([A-ZÅÄÖ]{{{_CL[0]},{_CL[1]}}})-?(\d{{{_CD[0]},{_CD[1]}}})(?![\w/.:-])")
 #: A register code glued to a two-digit year, a separator, the serial ("LED24-0712").
 _SHORT_YEAR = re.compile(r"(?<![\dA-ZÅÄÖ])([A-ZÅÄÖ]{2,6})(\d{2})[-/.:](\d{1,7})(?![\d/.:-])")
 #: The serial before a four-digit year ("HSN/462/2025", "462:2025").
