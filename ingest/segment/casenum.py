@@ -159,8 +159,9 @@ def find_labelled(text: str) -> tuple[str | None, str]:
 
 def starts_labelled(text: str) -> bool:
     """True when ``text`` opens with a labelled case number ("Dnr KS 2024/12 …", "Diarienummer RV250312")."""
-    m = _LABELLED_RE.match(text.strip())
-    return bool(m) and _plausible(m.group("case"), labelled=True)
+    s = text.strip()
+    # the label found here; whether a case number follows it, by the one rule case_number_at_start applies
+    return bool(_LABELLED_RE.match(s)) and case_number_at_start(s)[0] is not None
 
 
 def is_label_only(text: str) -> bool:

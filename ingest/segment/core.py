@@ -2076,15 +2076,17 @@ def _case_numbers_in_opening(heads: list[_Head], lines: list[_Line], text: str) 
     placed = [h for h in heads if h.dnr and h.dnr in text[h.start:h.body_start]]
     if not placed or all(h.dnr for h in heads):
         return heads
-    by_idx = sorted((ln for ln in lines), key=lambda ln: ln.start)
+    by_start = sorted(lines, key=lambda ln: ln.start)
+    starts = [ln.start for ln in by_start]
     out = list(heads)
     for k, h in enumerate(heads):
         if h.dnr:
             continue
         end = heads[k + 1].start if k + 1 < len(heads) else len(text)
-        i = next((ln.idx for ln in by_idx if ln.start >= h.body_start), None)
-        if i is None:
+        at = bisect.bisect_left(starts, h.body_start)  # the first line of the item's body
+        if at >= len(by_start):
             continue
+        i = by_start[at].idx
         while i < len(lines) and lines[i].blank and lines[i].start < end:
             i += 1
         facts = 0
@@ -2107,8 +2109,9 @@ def _place_case_numbers(heads: list[_Head], lines: list[_Line], text: str) -> li
     return _case_numbers_in_opening(_case_numbers_above(heads, lines), lines, text)
 
 
-def _build(doc: Document, heads: list[_Head], end_off: int) -> list[AgendaItem]:
+def _build(doc: Document, heads: list[_Head], lines: list[_Line], end_off: int) -> list[AgendaItem]:
     text = doc.text
+    heads = _place_case_numbers(heads, lines, text or "")
     heads = sorted(heads, key=lambda h: h.start)
     heads = [h for k, h in enumerate(heads) if k == 0 or h.start > heads[k - 1].start]
     items: list[AgendaItem] = []
@@ -2220,18 +2223,27 @@ def _segment(doc: Document) -> Structure:
     def trimmed(items: list[AgendaItem]) -> list[AgendaItem]:
         return items if flattened else _trim_end_matter(doc, lines, items)
 
-    markup: list[_Head] | None = None
+    once: dict[str, list[_Head] | None] = {}  # the list and markup readings, each made at most once
+
+    def markup() -> list[_Head] | None:
+        if "markup" not in once:
+            once["markup"] = _markup_scheme(lines, limit)
+        return once["markup"]
+
+    def listed() -> list[_Head] | None:
+        if "listed" not in once:
+            once["listed"] = _list_document(lines, limit)
+        return once["listed"]
+
     for opt in _numbered_scheme(lines, limit, text, flattened):
-        if opt.kind == "list":
-            markup = _markup_scheme(lines, limit) if markup is None else markup
-            if _list_inside_section(opt.heads, markup or [], lines):
-                continue
+        if opt.kind == "list" and _list_inside_section(opt.heads, markup() or [], lines):
+            continue
         if _preamble_ok(opt.heads, lines, limit):
-            items = trimmed(_build(doc, _place_case_numbers(opt.heads, lines, text), end_off))
+            items = trimmed(_build(doc, opt.heads, lines, end_off))
             return Structure(items, opt.entries, opt.warnings, flattened, opt.heads[0].source)
     for scheme in (
         lambda: _layout_scheme(doc, lines, end_off),
-        lambda: _markup_scheme(lines, limit),
+        markup,
         lambda: _label_scheme(lines, limit),
         lambda: _heading_line_scheme(lines, limit),
         lambda: _bullet_heading_scheme(lines, limit),  # only where no plain heading lines are found
@@ -2239,16 +2251,14 @@ def _segment(doc: Document) -> Structure:
         heads = scheme()
         if heads:
             heads = _add_closing(heads, lines, limit)
-            listed = _list_document(lines, limit)
-            if listed and _list_below_heads(heads, listed, lines):
-                heads = listed
+            listing = listed()
+            if listing and _list_below_heads(heads, listing, lines):
+                heads = listing
             if _preamble_ok(heads, lines, limit):
-                heads = _place_case_numbers(heads, lines, text)
-                return Structure(trimmed(_build(doc, heads, end_off)), [], [], flattened, heads[0].source)
-    heads = _list_document(lines, limit)
+                return Structure(trimmed(_build(doc, heads, lines, end_off)), [], [], flattened, heads[0].source)
+    heads = listed()
     if heads:
-        heads = _place_case_numbers(heads, lines, text)
-        return Structure(trimmed(_build(doc, heads, end_off)), [], [], flattened, heads[0].source)
+        return Structure(trimmed(_build(doc, heads, lines, end_off)), [], [], flattened, heads[0].source)
     return Structure(trimmed(_whole(doc, lines, limit)), [], [], flattened, "whole")
 
 
