@@ -34,6 +34,14 @@ class SearchStore(StorePart):
         """Changes as this connection sees them: another connection's commit or a write of its own moves it."""
         return self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes
 
+    def _stamped(self, name: str) -> dict:
+        """This connection's cache ``name``, emptied whenever the archive has changed (:meth:`change_stamp`)."""
+        stamp = self.change_stamp()
+        cache = self.__dict__.get(name)
+        if cache is None or cache[0] != stamp:
+            cache = self.__dict__[name] = (stamp, {})
+        return cache[1]
+
     def allowed_item_ids(self, filters: Filters | None) -> frozenset[int] | None:
         """``filter_item_ids`` resolved once per filter and archive version.
 
@@ -45,11 +53,7 @@ class SearchStore(StorePart):
         """
         if not filters:
             return None
-        stamp = self.change_stamp()
-        cache = self.__dict__.get("_filter_cache")
-        if cache is None or cache[0] != stamp:
-            cache = self.__dict__["_filter_cache"] = (stamp, {})
-        sets = cache[1]
+        sets = self._stamped("_filter_cache")
         got = sets.get(filters)
         if got is None:
             got = frozenset(self.filter_item_ids(filters) or ())  # type: ignore[attr-defined]
@@ -69,11 +73,7 @@ class SearchStore(StorePart):
         """
         if not passage_ids:
             return {}
-        stamp = self.change_stamp()
-        cache = self.__dict__.get("_passage_meetings")
-        if cache is None or cache[0] != stamp:
-            cache = self.__dict__["_passage_meetings"] = (stamp, {})
-        known = cache[1]
+        known = self._stamped("_passage_meetings")
         missing = [int(i) for i in passage_ids if i not in known]
         if missing:
             rows = self._conn.execute(
@@ -184,11 +184,7 @@ class SearchStore(StorePart):
             self._conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.items_fts_vocab"
                                " USING fts5vocab(main, items_fts, 'row')")
             self.__dict__["_vocab"] = True
-        stamp = self.change_stamp()
-        cache = self.__dict__.get("_term_rows")
-        if cache is None or cache[0] != stamp:  # kept until the archive changes, as the filter sets
-            cache = self.__dict__["_term_rows"] = (stamp, {})
-        counts = cache[1]
+        counts = self._stamped("_term_rows")
         got = counts.get(term)
         if got is None:
             row = self._conn.execute("SELECT doc FROM temp.items_fts_vocab WHERE term = ?", (term,)).fetchone()
