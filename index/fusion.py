@@ -55,10 +55,9 @@ after this rule was frozen, scored once): 0.779 against 0.710 for dense,
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from index.casenumbers import other_case_numbers
+from index.casenumbers import case_numbers
 from index.keyword import searched_groups
 from index.store import Archive
 
@@ -76,15 +75,6 @@ TITLE_WEIGHT = 1.0
 #: evidence reorders the dense side's candidates (the relevance cutoff's
 #: ``index.search.COVERAGE_CUTOFF``: the share at which the keyword side vouches).
 QUERY_COVERAGE_GATE = 0.5
-
-#: A case number in a query: optional registry letters, year, number
-#: ("Dnr KS-2025-00620", "KS 2025/620", "2021.123"); a date's month is not
-#: one (the lookahead refuses "2021-09-15").
-_CASE_IN_QUERY = re.compile(
-    r"(?<![\w/.:-])(?:([^\W\d_]{1,8})[ -]?)?((?:19|20)\d{2})\s*[/.:-]\s*(\d{1,7})(?![\w/.:-])"
-)
-_CASE_WORDS = frozenset({"DNR", "DIARIENR", "DIARIENUMMER"})
-
 
 @dataclass
 class KeywordEvidence:
@@ -107,6 +97,8 @@ class KeywordEvidence:
 def query_case_numbers(query: str) -> list[tuple[str, int, int]]:
     """Case numbers a query names, as ``(registry letters, year, number)`` ("" when it gives no letters).
 
+    Read by :func:`index.casenumbers.case_numbers`, as threads read items' case numbers.
+
     Example:
         >>> query_case_numbers("Dnr KS-2025-00620")
         [('KS', 2025, 620)]
@@ -115,23 +107,16 @@ def query_case_numbers(query: str) -> list[tuple[str, int, int]]:
         >>> query_case_numbers("rv250312")
         [('RV', 2025, 312)]
     """
-    out = []
-    for m in _CASE_IN_QUERY.finditer(query):
-        letters = (m.group(1) or "").upper()
-        if letters in _CASE_WORDS:
-            letters = ""
-        out.append((letters, int(m.group(2)), int(m.group(3))))
-    return out or other_case_numbers(query.upper())  # compact, two-digit-year, year-last forms
+    return case_numbers(query)
 
 
 def _same_case(wanted: list[tuple[str, int, int]], dnr: str | None) -> bool:
     """Whether a case-number field names one of ``wanted`` (registry letters compared when both give them).
 
-    Parsed like a query rather than by :func:`index.threads.case_key`, whose
-    module loads the embedding model's and scikit-learn's modules: too much
-    for the search path.
+    Every number of the field is read (:func:`index.casenumbers.case_numbers`, the parser
+    :func:`index.threads.case_key` reads the field's first with).
     """
-    for have in query_case_numbers(dnr or ""):
+    for have in case_numbers(dnr or ""):
         if any(have[1:] == w[1:] and (not w[0] or not have[0] or w[0] == have[0]) for w in wanted):
             return True
     return False

@@ -66,7 +66,7 @@ import numpy as np
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from index.casenumbers import other_case_numbers
+from index.casenumbers import case_numbers
 from index.embeddings import load_embedder
 from index.keyword import all_terms_expression, content_terms
 from index.store import Archive
@@ -208,16 +208,14 @@ def _enrichment(row: Item) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
     return topics, ents
 
 
-_CASE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[./:\-]\s*0*(\d{1,7})(?!\d)")
-_CASE_NOISE = ("DIARIENUMMER", "DIARIENR", "DNR")
-
-
 def case_key(dnr: str | None) -> tuple[str, int, int] | None:
     """``(registry letters, year, number)`` of a case number, however written; None when it has none.
 
     The registry letters are what the number carries besides year and number
     ("KS", "BUN"; "Dnr" dropped): the same case keeps them when it moves from
-    a nämnd to KS and KF, and two registries' "2021/12" are two cases.
+    a nämnd to KS and KF, and two registries' "2021/12" are two cases. The
+    field's first number, read by :func:`index.casenumbers.case_numbers` (the
+    parser search reads queries with).
 
     Example:
         >>> case_key("Dnr KS 2021/123") == case_key("KS-2021-00123") == case_key("2021.123 KS")
@@ -227,17 +225,8 @@ def case_key(dnr: str | None) -> tuple[str, int, int] | None:
         >>> case_key("Diarienummer RV250312"), case_key("Dnr HSN/462/2025")
         (('RV', 2025, 312), ('HSN', 2025, 462))
     """
-    if not dnr:
-        return None
-    m = _CASE.search(dnr)
-    if m is None:  # compact, two-digit-year or year-last forms (index.casenumbers)
-        others = other_case_numbers(dnr.upper())
-        return others[0] if others else None
-    letters = re.sub(r"[^A-ZÅÄÖ]", "", (dnr[: m.start()] + " " + dnr[m.end():]).upper())
-    for noise in _CASE_NOISE:
-        if letters.startswith(noise):
-            letters = letters[len(noise):]
-    return letters, int(m.group(1)), int(m.group(2))
+    found = case_numbers(dnr) if dnr else []
+    return found[0] if found else None
 
 
 def thread_scope(municipality: str | None, body: str | None) -> str:
