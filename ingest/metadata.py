@@ -20,7 +20,8 @@ Sources by trust, highest first (each field uses the first that gives a value):
   the sidecar fills a gap.
 * body: the name as the document prints it in its running page header
   (``page_header``, ``running_lines``; a date cell after it dropped), on an
-  "Organ" label line (ANSLAG/BEVIS, ``text:organ``), in its title block
+  "Organ" label line (ANSLAG/BEVIS, ``text:organ``; a name no pattern knows
+  when the title block prints it too, "Revisorerna"), in its title block
   (``text:rubrik``, a document-type word such as "Minnesanteckningar"
   dropped), as a standalone line of the front matter (``text:försättsblad``),
   in the running phrase of flattened text (``text:sidhuvud``), then front
@@ -38,6 +39,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -1088,15 +1090,33 @@ def _body_label_re() -> re.Pattern[str]:
     return re.compile(rf"^\s*(?:{_alt(labels) or '(?!x)x'})(?:\s*:\s*|\t+\s*| {{2,}})(?P<v>\S.*?)\s*$", re.I)
 
 
-def _labelled_body(lines: list[str]) -> str | None:
-    """The body named by a label line ("Organ", ANSLAG/BEVIS) anywhere in the document."""
+#: A name as a label value: one to five words, capitalised, letters and hyphens only.
+_NAME_VALUE = re.compile(r"[A-ZÅÄÖ][^\W\d_]*-?(?: [^\W\d_]+-?){0,4}")
+
+
+def _labelled_body(lines: list[str], title_block: Sequence[str] = ()) -> str | None:
+    """The body named by a label line ("Organ", ANSLAG/BEVIS) anywhere in the document.
+
+    The value is taken when it reads as a body's name (``bodies.yaml``), or when
+    the document's title block prints the same name as a line or cell of its own
+    ("Revisorerna", "Kommunrevisionen": a body no pattern knows): the label says
+    what the name is, its repetition at the top says it is this meeting's.
+    """
     rx = _body_label_re()
+    confirmed = {  # the label lines themselves confirm nothing
+        _body_clean(x).casefold() for x in _header_candidates([x for x in title_block if not rx.match(x)])
+    }
     for line in lines:
         if len(line) > _BODY_LINE_MAX:
             continue
         m = rx.match(line)
-        if m and _is_body_line(m.group("v")):
-            return _body_clean(m.group("v"))
+        if not m:
+            continue
+        value = m.group("v")
+        if _is_body_line(value):
+            return _body_clean(value)
+        if _NAME_VALUE.fullmatch(value) and _body_clean(value).casefold() in confirmed:
+            return _body_clean(value)
     return None
 
 
@@ -1123,7 +1143,7 @@ def _find_body(doc: Document, nonblank: list[str], kind: str, sidecar: dict[str,
             if _is_body_line(line):
                 return _body_clean(line), src
     front = _front_lines(nonblank)
-    labelled = _labelled_body(nonblank)
+    labelled = _labelled_body(nonblank, header + running + front[:TITLE_LINES])
     if labelled:
         return labelled, "text:organ"
     for line in _header_candidates(front[:TITLE_LINES]):  # the title block ends where the items begin

@@ -350,12 +350,21 @@ def _starts_upper(s: str) -> bool:
 
 
 def _continues_sentence(lines: list[_Line], i: int) -> bool:
-    """True when line ``i`` directly continues an unfinished sentence above."""
+    """True when line ``i`` directly continues an unfinished sentence above.
+
+    A line numbered next in sequence after a numbered line above ("8.<TAB>Information
+    om kulturskolans nya lokaler" / "9.<TAB>Delegationsbeslut") is that list's next
+    entry: the line above is an entry's title, not a sentence that goes on.
+    """
     if i == 0 or lines[i - 1].blank:
         return False
     prev = lines[i - 1].text
     if _NAMED_LABEL.match(prev):
         return False  # "Föredragande: Föreningskonsulent Tobias Ek": a record ending in a name, no sentence
+    here = _parse_number(_unmarkup(lines[i].text), lines[i].virtual, _marked_heading(lines[i]))
+    above = _parse_number(_unmarkup(prev), lines[i - 1].virtual, _marked_heading(lines[i - 1]))
+    if here and above and here[0] == above[0] and here[1] == above[1] + 1:
+        return False
     return len(prev) > 40 and prev[-1].isalpha() and prev[-1].islower() or prev.endswith(",")
 
 
@@ -797,6 +806,9 @@ def _wrap_width(lines: list[_Line]) -> int | None:
     columns, a tab row, a gap of three spaces) or a text with long paragraph
     lines has none. In such a text a line whose next line's first word would
     have fitted was ended by the writer, so a heading does not take that line in.
+    The numbered heading lines are what the rule decides about, so they are no
+    evidence either way: in short notes ("2) Title" over two lines of text) they
+    are as many as the wrapped lines and would hide the width.
     """
     hit = _wrap_cache.get(id(lines))
     if hit is not None and hit[0] is lines:
@@ -805,7 +817,11 @@ def _wrap_width(lines: list[_Line]) -> int | None:
     texts = [ln for ln in lines if not ln.blank]
     if texts and not any(ln.virtual or "\t" in ln.text or "   " in ln.text for ln in texts):
         w = max(ln.lead + len(ln.text) for ln in texts)
-        runs = [ln for ln in lines[:-1] if not ln.blank and not lines[ln.idx + 1].blank]
+        runs = [
+            ln for ln in lines[:-1]
+            if not ln.blank and not lines[ln.idx + 1].blank
+            and _parse_number(_unmarkup(ln.text), ln.virtual, _marked_heading(ln)) is None
+        ]
         full = [ln for ln in runs if ln.lead + len(ln.text) >= w - _WRAP_SLACK]
         if 40 <= w <= _WRAP_MAX and len(full) >= _WRAP_MIN_FULL and len(full) >= _WRAP_SHARE * len(runs):
             width = w
