@@ -131,6 +131,13 @@ DEVELOPMENT_FAMILIES = [
     "heldout11-bnrow", "heldout11-kfdiarie", "heldout11-kspref", "heldout11-ciceron", "heldout11-region",
     "heldout11-titleleft", "heldout11-w3d3", "heldout11-kallelsegrupper", "heldout11-rffdocx",
     "heldout11-bratxt", "heldout11-ftrmd",
+    # tests/data/heldout12: scored unseen (README "First-sight result": item F1 0.971, titles 0.966,
+    # case numbers 0.989, body 0.909), then the reader was fixed while looking at the Torsås,
+    # Valdemarsvik and Boxholm documents (a hard-wrap width hidden by short notes, a numbered row
+    # under a long row, a body named by its "Organ" label): development scores from then on.
+    "heldout12-bnrow", "heldout12-bratxt", "heldout12-ciceron", "heldout12-estmd", "heldout12-kallelsegrupper",
+    "heldout12-kfdiarie", "heldout12-kspref", "heldout12-region", "heldout12-rffdocx", "heldout12-titleleft",
+    "heldout12-w3d3",
 ]
 
 #: The labelled sets whose families are all in DEVELOPMENT_FAMILIES, scored together by ``--all``.
@@ -139,7 +146,7 @@ DEVELOPMENT_SETS = [
     "tests/data/gold", "tests/data/heldout/gold", "tests/data/heldout2/gold", "tests/data/heldout3/gold",
     "tests/data/heldout4/gold", "tests/data/heldout5/gold", "tests/data/heldout6/gold",
     "tests/data/heldout7/gold", "tests/data/heldout8/gold", "tests/data/heldout9/gold",
-    "tests/data/heldout10/gold", "tests/data/heldout11/gold",
+    "tests/data/heldout10/gold", "tests/data/heldout11/gold", "tests/data/heldout12/gold",
 ]
 
 
