@@ -266,6 +266,92 @@ def _start_janitor(keep_s: float) -> None:
         _DOWNLOADS["janitor"].start()
 
 
+# -- Gradio's queue: woken by work, not polling --------------------------------------
+
+#: Longest an idle queue sleeps between its own checks (it is woken at once by a request or a finished job).
+QUEUE_IDLE_S = 0.05
+#: How often running jobs' progress is sent (Gradio's default is 0.01 s, also while nothing runs).
+PROGRESS_EVERY_S = 0.05
+
+
+class _WakeableAsyncio:
+    """``asyncio`` as :mod:`gradio.queueing` sees it, with the idle poll's sleep made wakeable.
+
+    Gradio's queue looks for work every millisecond while idle
+    (``Queue.sleep_when_free``): about 40 ms of CPU a second in an idle app,
+    and a thousand wake-ups a second that take the interpreter lock from
+    running searches. Sleeps of exactly that length wait instead on a per-loop
+    event that a new request or a finished job sets (:func:`quiet_queue`),
+    for at most :data:`QUEUE_IDLE_S`; every other sleep is asyncio's own.
+    """
+
+    def __init__(self, real, poll_s: float):
+        self._real = real
+        self._poll_s = poll_s
+        self._events: dict = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._real, name)
+
+    def _event(self):
+        loop = self._real.get_running_loop()
+        event = self._events.get(loop)
+        if event is None:
+            event = self._events[loop] = self._real.Event()
+        return event
+
+    def wake(self) -> None:
+        """Wake the idle queue of the running loop (called on that loop)."""
+        self._event().set()
+
+    async def sleep(self, delay, result=None):
+        if delay != self._poll_s:  # only the idle poll's own sleep (Queue.sleep_when_free) is replaced
+            return await self._real.sleep(delay, result)
+        event = self._event()
+        try:
+            await self._real.wait_for(event.wait(), QUEUE_IDLE_S)
+        except self._real.TimeoutError:
+            pass
+        event.clear()
+        return result
+
+
+def quiet_queue(queue: Any) -> bool:
+    """Make ``queue`` (a started app's ``gr.Blocks._queue``) wait for work instead of polling for it.
+
+    A request (``Queue.push``) and a finished job (``Queue.process_events``)
+    wake the queue's loop; without them it looks every :data:`QUEUE_IDLE_S`
+    seconds, so a missed wake-up costs at most that. Returns False (and
+    changes nothing) when this Gradio's queue lacks what is relied on.
+    """
+    from gradio import queueing
+
+    if not all(hasattr(queue, a) for a in ("push", "process_events", "sleep_when_free",
+                                           "progress_update_sleep_when_free")):
+        return False
+    shim = queueing.asyncio if isinstance(queueing.asyncio, _WakeableAsyncio) else None
+    if shim is None:
+        shim = _WakeableAsyncio(queueing.asyncio, float(queue.sleep_when_free))
+        queueing.asyncio = shim
+    push, process = queue.push, queue.process_events
+
+    async def woken_push(*args, **kwargs):
+        try:
+            return await push(*args, **kwargs)
+        finally:
+            shim.wake()
+
+    async def woken_process(*args, **kwargs):
+        try:
+            return await process(*args, **kwargs)
+        finally:
+            shim.wake()
+
+    queue.push, queue.process_events = woken_push, woken_process
+    queue.progress_update_sleep_when_free = max(PROGRESS_EVERY_S, queue.progress_update_sleep_when_free)
+    return True
+
+
 # -- launch ----------------------------------------------------------------------------
 
 
@@ -322,6 +408,8 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860, corp
     app.delete_cache = (max(1, min(600, keep // 2)), keep)  # Gradio's copies of downloads and uploads
     limit = concurrency(settings)
     app.queue(default_concurrency_limit=limit, max_size=max(64, 8 * limit))
+    if os.environ.get("RADSLAG_QUEUE_POLL", "0").strip().lower() in ("0", "false", "no", "off", ""):
+        quiet_queue(app._queue)  # before launch starts its loops; RADSLAG_QUEUE_POLL=1 keeps Gradio's poll (A/B)
     options = launch_options(settings, host, port, auth)
     try:
         # never blocks here: the address is printed once the server really listens

@@ -332,3 +332,37 @@ def test_personal_data_masked_in_exports_when_switched_on(small_archive, tmp_pat
                 env={"RADSLAG_MASK_PERSONAL": "on"})
     assert done.returncode == 0 and "Grannsamverkan" in done.stdout
     assert "800101-1234" not in done.stdout and "anna.svensson" not in done.stdout
+
+
+# -- Gradio's queue waits for work instead of polling for it ---------------------------------
+
+
+def test_idle_poll_sleep_is_woken_and_other_sleeps_are_asyncios(monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr(server, "QUEUE_IDLE_S", 60.0)  # only a wake-up can end the idle sleep in time
+    shim = server._WakeableAsyncio(asyncio, 0.001)
+
+    async def scenario():
+        idle = asyncio.create_task(shim.sleep(0.001, "woken"))
+        await asyncio.sleep(0)
+        assert not idle.done()
+        shim.wake()
+        woken = await asyncio.wait_for(idle, 10)
+        other = await asyncio.wait_for(shim.sleep(0.002, "slept"), 10)  # not the poll: asyncio's own sleep
+        return woken, other
+
+    assert asyncio.run(scenario()) == ("woken", "slept")
+    assert shim.Event is asyncio.Event  # everything else is asyncio's
+
+
+def test_running_app_queue_is_woken_by_requests(running):
+    from gradio import queueing
+
+    from bench.load import GradioHTTP, hit_count
+
+    assert isinstance(queueing.asyncio, server._WakeableAsyncio)
+    port, _ = running
+    client = GradioHTTP(f"http://127.0.0.1:{port}")
+    for query in ("klotter", "trygghetsvandring", "klotter"):  # each answered, none waiting on a poll
+        assert hit_count(client.search(query, "keyword")) > 0
