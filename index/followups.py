@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -46,6 +46,9 @@ from radslag.config import Settings
 from radslag.councils import council_key, council_name
 from radslag.periods import chronological, when
 from radslag.types import Filters, FollowUpRecord, Item
+
+if TYPE_CHECKING:  # index.threads loads scikit-learn
+    from index.threads import LinkPlan
 
 #: Minimum idf-weighted coverage of the commitment's content terms in a later item.
 LEXICAL_THRESHOLD = 0.45
@@ -321,6 +324,7 @@ def update_status(
     vectors: dict[int, np.ndarray] | None = None,
     *,
     scopes: set[str] | None = None,
+    plan: LinkPlan | None = None,
 ) -> int:
     """Assess the stored follow-ups and store the outcome.
 
@@ -334,16 +338,17 @@ def update_status(
             whose ``links`` stage is open; None assesses every follow-up. A
             follow-up's answers come from its own council, which lies in one
             scope, so a scope nothing changed in keeps its statuses.
+        plan: The links stage's plan (:func:`index.threads.plan_links`): its
+            meetings' scopes and open links are not read again.
 
     Returns:
         The number of follow-ups assessed.
     """
-    from index.threads import thread_scope  # deferred: index.threads loads scikit-learn
+    from index.threads import meeting_scopes, pending_scopes  # deferred: index.threads loads scikit-learn
 
-    scope_of = {mid: thread_scope(mun, body) for mid, (mun, body) in archive.meeting_councils().items()}
+    scope_of = plan.scope_of if plan is not None else meeting_scopes(archive)[1]
     if scopes is not None:
-        pending = archive.document_meeting_ids(archive.unfinished("links"))
-        wanted = set(scopes) | {scope_of[m] for m in pending if m in scope_of}
+        wanted = set(scopes) | (plan.pending if plan is not None else pending_scopes(archive, scope_of))
     else:
         wanted = set(scope_of.values())
     by_scope: dict[str, list[int]] = {}

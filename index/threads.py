@@ -327,6 +327,7 @@ def compute_links(
     link_threshold: float | None = None,
     across_councils: bool = False,
     meeting_ids: set[int] | None = None,
+    scope_of: dict[int, str] | None = None,
 ) -> tuple[list[ThreadLink], str, list[str]]:
     """Compute links (case number first, then best predecessor) without storing them.
 
@@ -344,14 +345,18 @@ def compute_links(
         across_councils: Let similarity link items of different councils of
             one municipality (such links say "över råd"); case numbers always may.
         meeting_ids: Link only these meetings' items (whole scopes; None = all).
+        scope_of: ``{meeting id: scope}`` of every meeting, when the caller
+            has it (:class:`LinkPlan`); read from the archive when None.
 
     Returns:
         ``(links, method_used, notes)``; each link goes from the earlier item
         to the later one and says why.
     """
+    if scope_of is None:
+        scope_of = {mid: thread_scope(mun, body) for mid, (mun, body) in archive.meeting_councils(meeting_ids).items()}
     by_scope: dict[str, list[int]] = defaultdict(list)
-    for mid, (mun, body) in sorted(archive.meeting_councils(meeting_ids).items()):
-        by_scope[thread_scope(mun, body)].append(mid)
+    for mid in sorted(scope_of if meeting_ids is None else set(meeting_ids) & scope_of.keys()):
+        by_scope[scope_of[mid]].append(mid)
     source = _ScopeVectors(archive, settings, vectors, method)
     links: list[ThreadLink] = []
     for scope_meetings in by_scope.values():
@@ -472,23 +477,60 @@ def _planned_method(vectors: Any, settings: Settings | None, method: str) -> str
     return "tfidf"
 
 
-def changed_scopes(archive: Archive, settings: Settings | None = None, vectors: ItemVectors | None = None, *,
-                   full: bool = False, method: str = "auto") -> tuple[dict[int, str], set[str] | None]:
-    """The scopes :func:`build_threads` would relink now.
+@dataclass(frozen=True)
+class LinkPlan:
+    """What one links stage relinks, read from the archive once (:func:`plan_links`).
 
-    Returns:
-        ``({meeting id: scope}, scopes)``: the scopes with a new, changed or
-        removed meeting or a broken thread, or None when everything is
-        relinked (``full``, nothing stored yet, or another vector method).
+    The canonical names, the thread relink and the follow-up status of one
+    ingest all work on this plan, so the scopes are planned once, not once
+    per step.
+
+    Attributes:
+        councils: ``{meeting id: (municipality, body)}`` of every meeting.
+        scope_of: ``{meeting id: thread scope}`` (:func:`thread_scope`).
+        changed: The scopes :func:`build_threads` relinks (a new, changed or
+            removed meeting or a broken thread); None: all of them.
+        pending: The scopes of meetings whose ``links`` stage is open.
     """
-    scope_of = {mid: thread_scope(mun, body) for mid, (mun, body) in archive.meeting_councils().items()}
+
+    councils: dict[int, tuple[str | None, str | None]]
+    scope_of: dict[int, str]
+    changed: set[str] | None
+    pending: set[str]
+
+    @property
+    def scopes(self) -> set[str] | None:
+        """The scopes the links stage touches: changed and pending ones (None: all)."""
+        return None if self.changed is None else self.changed | self.pending
+
+
+def meeting_scopes(archive: Archive) -> tuple[dict[int, tuple[str | None, str | None]], dict[int, str]]:
+    """``({meeting id: (municipality, body)}, {meeting id: thread scope})`` of every meeting."""
+    councils = archive.meeting_councils()
+    return councils, {mid: thread_scope(mun, body) for mid, (mun, body) in councils.items()}
+
+
+def pending_scopes(archive: Archive, scope_of: dict[int, str]) -> set[str]:
+    """The scopes of the meetings whose ``links`` stage is open."""
+    return {scope_of[m] for m in archive.document_meeting_ids(archive.unfinished("links")) if m in scope_of}
+
+
+def plan_links(archive: Archive, settings: Settings | None = None, vectors: ItemVectors | None = None, *,
+               full: bool = False, method: str = "auto") -> LinkPlan:
+    """The scopes :func:`build_threads` would relink now, with what the rest of the links stage needs.
+
+    ``changed`` is None when everything is relinked (``full``, nothing
+    stored yet, or another vector method).
+    """
+    councils, scope_of = meeting_scopes(archive)
+    pending = pending_scopes(archive, scope_of)
     seen = archive.thread_scopes_seen()
     if full or not seen or archive.get_setting("threads_method") != _planned_method(vectors, settings, method):
-        return scope_of, None
+        return LinkPlan(councils, scope_of, None, pending)
     dirty = {sc for mid, sc in scope_of.items() if seen.get(mid) != sc}
     dirty |= {seen[mid] for mid in seen if mid not in scope_of or seen[mid] != scope_of[mid]}
     dirty |= archive.broken_thread_scopes()
-    return scope_of, dirty
+    return LinkPlan(councils, scope_of, dirty, pending)
 
 
 def build_threads(
@@ -497,6 +539,7 @@ def build_threads(
     vectors: ItemVectors | None = None,
     *,
     full: bool = False,
+    plan: LinkPlan | None = None,
     **options: Any,
 ) -> ThreadReport:
     """Link the scopes (municipalities) that changed since the last build, or everything.
@@ -509,13 +552,17 @@ def build_threads(
             they are computed with the embedder, or TF-IDF (see :class:`_ScopeVectors`).
         full: Relink the whole archive (also done when the vector method
             differs from the stored threads' or nothing was stored yet).
+        plan: The links stage's plan (:func:`plan_links`, made with these
+            ``vectors``, ``full`` and ``method``); planned here when None.
         **options: ``method``, ``min_sim``, ``link_threshold``,
             ``across_councils`` for :func:`compute_links`.
 
     Returns:
         A :class:`ThreadReport` (``links`` = links written in this run).
     """
-    scope_of, changed = changed_scopes(archive, settings, vectors, full=full, method=options.get("method", "auto"))
+    if plan is None:
+        plan = plan_links(archive, settings, vectors, full=full, method=options.get("method", "auto"))
+    scope_of, changed = plan.scope_of, plan.changed
     full = changed is None
     dirty = set(scope_of.values()) if changed is None else changed
     if not full and not dirty:
@@ -523,7 +570,8 @@ def build_threads(
         return ThreadReport(links=0, method=archive.get_setting("threads_method") or planned, notes=[], scopes=0,
                             full=False, dirty=set())
     meetings = {mid for mid, sc in scope_of.items() if sc in dirty}
-    links, used, notes = compute_links(archive, settings, vectors, meeting_ids=None if full else meetings, **options)
+    links, used, notes = compute_links(archive, settings, vectors, meeting_ids=None if full else meetings,
+                                       scope_of=scope_of, **options)
     comp = _components(links)
     chron = {r.id: (_order(r), r.ordinal) for r in archive.item_refs(item_ids=list(comp))} if comp else {}
     members: dict[int, list[int]] = defaultdict(list)

@@ -38,7 +38,7 @@ from tqdm.auto import tqdm
 from index.embeddings import load_embedder
 from index.followups import update_status
 from index.store import Archive
-from index.threads import ItemVectors, build_threads
+from index.threads import ItemVectors, LinkPlan, build_threads, plan_links, thread_scope
 from index.store.stages import DERIVED, kill_point
 from index.vectors import VectorIndex, build_passages, open_repaired
 from index.watch import after_ingest
@@ -235,9 +235,10 @@ def complete_stages(
     ``settings.enrich``), then links (canonical names, threads, follow-up
     status) when any document's links are open. The links stage reads only
     the thread scopes (municipalities) with new, changed or removed meetings
-    or open links (:func:`linking_scopes`), and item vectors only of the items
-    it relinks or enriches: an archive built in two ingests has the links of
-    one built in one. Each stage is recorded done
+    or open links (:func:`index.threads.plan_links`, planned once for names,
+    threads and statuses), and item vectors only of the items it relinks or
+    enriches: an archive built in two ingests has the links of one built in
+    one. Each stage is recorded done
     with its output, so an interruption anywhere leaves the rest for the next
     call. Failures become notes (the text is stored) and leave their stage
     open.
@@ -285,8 +286,9 @@ def complete_stages(
     if pending:
         try:
             with archive.transaction():
-                canonicalize(archive, linking_scopes(archive, settings, vectors))
-                notes = relink(archive, settings, vectors=vectors)
+                plan = plan_links(archive, settings, vectors or None)  # once for names, threads and statuses
+                canonicalize(archive, plan.scopes, councils=plan.councils)
+                notes = relink(archive, settings, vectors=vectors, plan=plan)
                 kill_point("links")  # test hook: threads and statuses written, not committed
                 archive.mark_stage(pending, "links")
             report.notes.extend(notes)
@@ -372,7 +374,8 @@ def enrich_meetings(
     return len(items)
 
 
-def canonicalize(archive: Archive, scopes: set[str] | None = None) -> None:
+def canonicalize(archive: Archive, scopes: set[str] | None = None,
+                 councils: dict[int, tuple[str | None, str | None]] | None = None) -> None:
     """Set the canonical name of the entities in ``scopes`` (thread scopes), or of every entity.
 
     :func:`ingest.people.canonical_forms` merges person names within a
@@ -382,13 +385,16 @@ def canonicalize(archive: Archive, scopes: set[str] | None = None) -> None:
     depends on its mention alone. So for some scopes it is given every mention
     of the person groups that meet those scopes and every organisation
     mention, and the names it sets are those a run over the whole archive sets.
+
+    Args:
+        councils: ``{meeting id: (municipality, body)}`` of every meeting, when
+            the caller has read them (:class:`index.threads.LinkPlan`).
     """
     if scopes is None:
         archive.set_canonical(_changed_names(archive.entity_mentions()))
         return
-    from index.threads import thread_scope  # deferred: index.threads loads scikit-learn
-
-    councils = archive.meeting_councils()
+    if councils is None:
+        councils = archive.meeting_councils()
     groups = {mid: (mun or body or "").casefold() for mid, (mun, body) in councils.items()}
     touched = {groups[mid] for mid, (mun, body) in councils.items() if thread_scope(mun, body) in scopes}
     meetings = [mid for mid, g in groups.items() if g in touched]
@@ -404,24 +410,13 @@ def _changed_names(mentions: list[EntityMention]) -> list[tuple[int, str | None]
     return [(i, name) for i, name in canonical_forms(mentions) if stored[i] != name]
 
 
-def linking_scopes(archive: Archive, settings: Settings, vectors: ItemVectors | None = None) -> set[str] | None:
-    """The thread scopes the links stage will relink: changed ones and those of documents whose links
-    are open (None: all, see :func:`index.threads.changed_scopes`)."""
-    from index.threads import changed_scopes
-
-    scope_of, changed = changed_scopes(archive, settings, vectors or None)
-    if changed is None:
-        return None
-    pending = archive.document_meeting_ids(archive.unfinished("links"))
-    return changed | {scope_of[m] for m in pending if m in scope_of}
-
-
 def item_vectors(settings: Settings, archive: Archive, item_ids: Iterable[int] | None = None) -> dict[int, np.ndarray]:
     """Item vectors by id (all, or of ``item_ids``) from the stored vector index."""
     return VectorIndex.open(settings, load_embedder(settings)).item_means(archive, item_ids)
 
 
-def relink(archive: Archive, settings: Settings, vectors: ItemVectors | None = None) -> list[str]:
+def relink(archive: Archive, settings: Settings, vectors: ItemVectors | None = None,
+           plan: LinkPlan | None = None) -> list[str]:
     """Relink what changed: issue threads of the municipalities with new, changed or removed meetings,
     then the follow-up status in those municipalities (and wherever a links stage is open).
 
@@ -430,12 +425,16 @@ def relink(archive: Archive, settings: Settings, vectors: ItemVectors | None = N
             item ids (called for the relinked scopes' items only); without
             them threads compute their own (from the index, or TF-IDF when
             embedding is off).
+        plan: The links stage's plan (:func:`index.threads.plan_links` with
+            these ``vectors``); planned here when None.
 
     Returns:
         Notes to pass on (e.g. threads built with TF-IDF, and why).
     """
-    report = build_threads(archive, settings, vectors=vectors or None)
-    update_status(archive, settings, scopes=report.dirty)  # only scopes that changed (index.followups)
+    plan = plan or plan_links(archive, settings, vectors or None)
+    report = build_threads(archive, settings, vectors=vectors or None, plan=plan)
+    # only scopes that changed, and those with open links (index.followups)
+    update_status(archive, settings, scopes=report.dirty, plan=plan)
     return report.notes
 
 

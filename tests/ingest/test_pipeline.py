@@ -131,6 +131,27 @@ def test_rerun_completes_stages_of_unchanged_documents(tmp_settings, tmp_path):
     assert again.counts()["unchanged"] == 3
 
 
+def test_the_links_stage_plans_its_scopes_once(tmp_settings, tmp_path, monkeypatch):
+    """Canonical names, threads and follow-up statuses of one ingest share one plan of the scopes:
+    the meetings' councils and the stored thread scopes are read once (they were read 4 and 2 times)."""
+    folder = _corpus(tmp_path)
+    ingest_paths([str(folder / "a.txt"), str(folder / "b.txt")], tmp_settings)
+    calls = {"meeting_councils": 0, "thread_scopes_seen": 0}
+    for name in calls:
+        real = getattr(Archive, name)
+
+        def counted(self, *args, _real=real, _name=name, **kwargs):
+            calls[_name] += 1
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Archive, name, counted)
+    report = ingest_paths([str(folder)], tmp_settings)  # one new file: its scope is relinked
+    assert report.counts()["ingested"] == 1 and report.counts()["unchanged"] == 2
+    assert calls == {"meeting_councils": 1, "thread_scopes_seen": 1}
+    with Archive(tmp_settings.db_path) as arc:
+        assert arc.unfinished("links") == [] and arc.followups_assessed()
+
+
 def test_status_lists_documents_with_unfinished_stages(tmp_settings, tmp_path):
     from click.testing import CliRunner
 
