@@ -139,7 +139,8 @@ def _run_search(settings: Settings, query: str, mode: str, body: str, municipali
     name = slug(query)
     res_json = download_path(f"traffar-{name}.json")
     payload = result.to_json()
-    res_json.write_text(json.dumps(mask_value(payload) if masking_on() else payload, ensure_ascii=False, indent=2),
+    # compact: json's C encoder; indent=2 runs the pure-Python one, 3-9 ms of a search for ten hits' entities
+    res_json.write_text(json.dumps(mask_value(payload) if masking_on() else payload, ensure_ascii=False) + "\n",
                         encoding="utf-8")
     res_csv = res_json.with_name(f"traffar-{name}.csv")  # one fresh folder per search holds its files
     _hits_csv(result, res_csv)
