@@ -851,13 +851,21 @@ def _title_row_below(lines: list[_Line], i: int, j: int, limit: int,
         return None
     left, cell_dnr = _split_cells(t)
     if (
-        not cell_dnr or not left or _words(left) > 12 or _is_subheading(left) or is_case_number_line(left)
-        or re.search(r"[.!?:;](?:\s|$)", left) or _BULLET.match(left) or _LABEL.match(left)
-        or _parse_number(left, lines[k].virtual, _marked_heading(lines[k])) is not None
+        not cell_dnr or not left or _words(left) > 12 or not _title_phrase(left, lines[k])
         or _words(" ".join(parts + [left])) > 40
     ):
         return None
     return k, left, cell_dnr
+
+
+def _title_phrase(s: str, ln: _Line) -> bool:
+    """``s`` (line ``ln`` or a cell of it) may go on a title: no sub-heading, case
+    number, bullet or new number, and no sentence or label punctuation ("Budget.
+    …", "Beslut: …")."""
+    return not (
+        _is_subheading(s) or is_case_number_line(s) or _BULLET.match(s)
+        or re.search(r"[.!?:;](?:\s|$)", s) or _parse_number(s, ln.virtual, _marked_heading(ln)) is not None
+    )
 
 
 def _ends_in_fragment(s: str) -> bool:
@@ -871,8 +879,7 @@ def _wrapped_across_gap(prev: str, lines: list[_Line], k: int, limit: int) -> bo
     on line ``k`` after a blank line a PDF layout put between the wrapped lines: a
     short line set apart, no sentence, no case number, no sub-heading, no new number.
     """
-    words = prev.split()
-    if not words or words[-1].casefold() not in _cues().fragment_endings:
+    if not _ends_in_fragment(prev):
         return False
     nxt = _unmarkup(lines[k].text)
     if not nxt or _words(nxt) > 8 or not (k + 1 >= limit or lines[k + 1].blank):
@@ -924,9 +931,8 @@ def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],
     ):
         return j, dnr
     single = m + 1 >= limit or lines[m + 1].blank
-    last_word = parts[-1].split()[-1].casefold() if parts[-1].split() else ""
     continues = (
-        last_word in _cues().fragment_endings
+        _ends_in_fragment(parts[-1])
         or (nxt[:1].islower() and single)
         or (_tail(nxt) and single)
         # The reader saw both in the same heading type (bold title lines around a margin case number).
@@ -942,11 +948,7 @@ def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],
             more = _unmarkup(lines[j].text)
             if not (_joinable(parts[-1], more) or (styled and lines[j].style == lines[m].style)):
                 break
-            if (
-                _is_subheading(more) or is_case_number_line(more) or _BULLET.match(more)
-                or re.search(r"[.!?:;](?:\s|$)", more) or _words(" ".join(parts + [more])) > 40
-                or _parse_number(more, lines[j].virtual, _marked_heading(lines[j])) is not None
-            ):
+            if not _title_phrase(more, lines[j]) or _words(" ".join(parts + [more])) > 40:
                 break
             parts.append(more)
             j += 1
@@ -963,12 +965,7 @@ def _split_cells(rest: str) -> tuple[str, str | None]:
     """
     if not _CELLS.search(rest.strip()):
         return rest, None
-    cells = [c.strip() for c in _CELLS.split(rest) if c.strip()]
-    # A label cell ("Dnr", "Diarienummer:") over or beside the number's cell is neither title nor number.
-    cells = [c for c in cells if not is_label_only(c)] or cells
-    dnr = None
-    if len(cells) > 1 and is_case_number_line(cells[0]):
-        dnr = case_number_at_start(cells.pop(0))[0]  # "Nr<TAB>Dnr<TAB>Ärende" tables
+    cells, dnr = _row_cells(rest)
     while len(cells) > 1:
         if _PAGE_CELL.match(cells[-1]):
             cells.pop()
@@ -977,6 +974,21 @@ def _split_cells(rest: str) -> tuple[str, str | None]:
         else:
             break
     return " ".join(cells), dnr
+
+
+def _row_cells(rest: str) -> tuple[list[str], str | None]:
+    """The cells of a row split at the cell border, and a case number in its first cell.
+
+    A label cell ("Dnr", "Diarienummer:") over or beside the number's cell is
+    neither title nor number and is dropped; a first cell that is a case number
+    ("Nr<TAB>Dnr<TAB>Ärende" tables) is taken off as the row's case number.
+    """
+    cells = [c.strip() for c in _CELLS.split(rest) if c.strip()]
+    cells = [c for c in cells if not is_label_only(c)] or cells
+    dnr = None
+    if len(cells) > 1 and is_case_number_line(cells[0]):
+        dnr = case_number_at_start(cells.pop(0))[0]
+    return cells, dnr
 
 
 def _row_body(ln: _Line, rest: str) -> tuple[str, int | None]:
@@ -1213,7 +1225,7 @@ def _drop_recurring_sublines(lines: list[_Line], cands: list[_Cand], limit: int,
         if not c.title.endswith(cut) or len(c.title) <= len(cut):
             continue
         head = c.title[: -len(cut)].rstrip()
-        if not head or (not sub and (head[-1] in "-–,&/" or head.split()[-1].casefold() in _cues().fragment_endings)):
+        if not head or (not sub and (head[-1] in "-–,&/" or _ends_in_fragment(head))):
             continue
         c.title = _clean_title(head)
         c.body_line = k
@@ -1793,8 +1805,7 @@ def _heading_ish(texts: list[str]) -> bool:
     if len(texts) == 1 and _is_cue(texts[0]):
         return True
     joined = " ".join(_unmarkup(t) for t in texts)
-    last_word = texts[-1].split()[-1].casefold()
-    if last_word in _cues().fragment_endings:
+    if _ends_in_fragment(texts[-1]):
         return False
     if _words(joined) > 8 or not _starts_upper(joined) or len(joined) > 90:
         return False
@@ -2442,11 +2453,7 @@ def _column_cells(lines: list[_Line], i: int, rest: str, limit: int) -> tuple[st
     they go on the title, unless the row's last other cell ends unfinished (a
     comma: "Johanna Fors," over "verksamhetschef"), whose continuation they are.
     """
-    cells = [c.strip() for c in _CELLS.split(rest) if c.strip()]
-    cells = [c for c in cells if not is_label_only(c)] or cells
-    dnr = None
-    if len(cells) > 1 and is_case_number_line(cells[0]):
-        dnr = case_number_at_start(cells.pop(0))[0]
+    cells, dnr = _row_cells(rest)
     title, others = cells[0], cells[1:]
     for c in others:
         if dnr is None and is_case_number_line(c):
