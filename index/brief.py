@@ -168,8 +168,7 @@ def brief(archive: Archive, body: str, *, settings: Settings | None = None, lang
     bodies = [chosen.name]
     notes: list[str] = []
 
-    wanted = set(ids)
-    items = [i for i in archive.items(filters) if i.meeting_id in wanted]  # one query, not one per meeting
+    items = archive.items(filters, meeting_ids=ids)  # one query, not one per meeting
     item_ids = {i.id for i in items}
 
     # Recurring issues: topics by number of meetings, then threads.

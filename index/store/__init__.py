@@ -761,13 +761,10 @@ class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, S
     def entity_mentions(self, labels: Sequence[str] | None = None, filters: Filters | None = None, *,
                         meeting_ids: Iterable[int] | None = None) -> list[EntityMention]:
         """Stored entities with their item and meeting (only those of ``meeting_ids`` when given), by item then offset."""
-        where, args = self._where(filters)
+        where, args = self._where(filters, meeting_ids=meeting_ids)
         if labels is not None:
             where += " AND e.label IN (SELECT value FROM json_each(?))"
             args.append(json.dumps(list(labels)))
-        if meeting_ids is not None:
-            where += " AND i.meeting_id IN (SELECT value FROM json_each(?))"
-            args.append(_ids_json(meeting_ids))
         rows = self._conn.execute(
             "SELECT e.id, e.item_id, i.meeting_id, e.text, e.label, e.start, e.end, e.canonical,"
             " m.municipality, m.body, m.date, m.year"
@@ -875,13 +872,10 @@ class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, S
             status: ``öppen`` or ``besvarad``.
             meeting_ids: Only follow-ups made in these meetings.
         """
-        where, args = self._where(filters)
+        where, args = self._where(filters, meeting_ids=meeting_ids)  # a follow-up's meeting is its item's
         if status:
             where += " AND f.status = ?"
             args.append(status)
-        if meeting_ids is not None:
-            where += " AND f.meeting_id IN (SELECT value FROM json_each(?))"
-            args.append(_ids_json(meeting_ids))
         rows = self._conn.execute(
             f"{_FOLLOWUP_SELECT} WHERE {where}"
             " ORDER BY m.date IS NULL, m.date, f.meeting_id, i.ordinal, f.ordinal",
@@ -1015,15 +1009,16 @@ class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, S
         filters: Filters | None = None,
         *,
         meeting_id: int | None = None,
+        meeting_ids: Iterable[int] | None = None,
         item_ids: Iterable[int] | None = None,
         enrichment: bool = True,
     ) -> list[Item]:
-        """Agenda items passing ``filters`` (and in ``meeting_id`` / ``item_ids``), in reading order.
+        """Agenda items passing ``filters`` (and in ``meeting_id`` / ``meeting_ids`` / ``item_ids``), in reading order.
 
         With ``enrichment=False`` the items come without their entities and
         topics (empty lists), which is much faster for thousands of items.
         """
-        where, args = self._where(filters, meeting_id=meeting_id, item_ids=item_ids)
+        where, args = self._where(filters, meeting_id=meeting_id, meeting_ids=meeting_ids, item_ids=item_ids)
         select = _ITEM_SELECT if enrichment else _ITEM_COLUMNS + _ITEM_FROM
         rows = self._conn.execute(f"{select} WHERE {where}{_ITEM_ORDER}", args)
         return [_item(r) for r in rows]
@@ -1105,9 +1100,11 @@ class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, S
         filters: Filters | None,
         *,
         meeting_id: int | None = None,
+        meeting_ids: Iterable[int] | None = None,
         item_ids: Iterable[int] | None = None,
     ) -> tuple[str, list[Any]]:
-        """WHERE clause over ``items i`` joined with ``meetings m``."""
+        """WHERE clause over ``items i`` joined with ``meetings m``: the filters, then one meeting,
+        a set of meetings or a set of items (each None: no limit)."""
         where, args = self._meeting_conditions(filters)
         inner, inner_args = self._item_conditions(filters)
         where += inner
@@ -1115,6 +1112,9 @@ class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, S
         if meeting_id is not None:
             where.append("i.meeting_id = ?")
             args.append(meeting_id)
+        if meeting_ids is not None:
+            where.append("i.meeting_id IN (SELECT value FROM json_each(?))")
+            args.append(_ids_json(meeting_ids))
         if item_ids is not None:
             where.append("i.id IN (SELECT value FROM json_each(?))")
             args.append(_ids_json(item_ids))

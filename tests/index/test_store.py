@@ -296,3 +296,27 @@ def test_store_parts_schema_and_upgrade_run_at_open(tmp_path):
             columns = {r[1] for r in a._conn.execute("PRAGMA table_info(items)")}
     assert "notes" in tables
     assert "note_id" in columns
+
+
+def test_a_meeting_filter_limits_items_entities_and_followups_alike(archive):
+    """``meeting_ids`` is one condition of ``Archive._where``: every read that takes it filters the same way,
+    and with the other filters."""
+    from radslag.types import FollowUp
+
+    kept, _, _ = archive.write_document(make_doc(), meta(), make_items())
+    other, _, _ = archive.write_document(make_doc("b.txt", digest="h2"), meta(date="2022-01-20"), make_items())
+    polisen = Entity("Polisen", "ORG", 0, 7, "Polisen")
+    promise = FollowUp(who="Polisen", what="återkommer", due=None, sentence="Polisen återkommer.", start=0, end=19,
+                       cue="återkommer")
+    for mid in (kept, other):
+        for it in archive.items(meeting_id=mid):
+            archive.write_enrichment(it.id, [polisen], [TopicTag("klotter", "Klotter och skadegörelse", 0.5)])
+        archive.replace_followups({it.id: [promise] for it in archive.items(meeting_id=mid)})
+    for filters in (None, Filters(topic="klotter"), Filters(since="2021-01-01")):
+        assert {it.meeting_id for it in archive.items(filters)} == {kept, other}
+        assert {it.meeting_id for it in archive.items(filters, meeting_ids=[kept])} == {kept}
+        assert {m.meeting_id for m in archive.entity_mentions(filters=filters, meeting_ids=[kept])} == {kept}
+        assert {f.meeting_id for f in archive.followups(filters, meeting_ids=[kept])} == {kept}
+        assert len(archive.followups(filters, meeting_ids=[kept])) == 2
+    assert archive.items(Filters(since="2022-01-01"), meeting_ids=[kept]) == []  # both conditions hold
+    assert archive.items(meeting_ids=[]) == [] and archive.followups(meeting_ids=[]) == []
