@@ -2405,8 +2405,28 @@ def _list_below_heads(heads: list[_Head], listed: list[_Head], lines: list[_Line
     list is all its text). A third heading, or a second one with text of its own
     above the list, is a topic (notes whose last topic holds a short numbered
     list): the headings stay the items.
+
+    A heading between two rows of the run, directly above the next row
+    ("2. Godkännande av dagordning" / "Beslutsärenden" / "3. Budget 2026"), groups
+    the rows: the numbering goes on across it, so it is no item of its own and
+    does not count.
     """
+    rows = {h.start for h in listed}
     first = listed[0].start
+
+    def groups_rows(h: _Head) -> bool:
+        k = bisect.bisect_left(lines, h.body_start, key=lambda ln: ln.start)
+        k = _next_nonblank(lines, k, len(lines))
+        return first < h.start and k is not None and lines[k].start in rows
+
+    heads = [h for h in heads if not groups_rows(h)]
+    last = bisect.bisect_left(lines, listed[-1].start, key=lambda ln: ln.start)
+    cut = _end_matter_start(lines, last + 1, len(lines)) if last + 1 < len(lines) else len(lines)
+    if cut < len(lines):
+        # The signature block and footer under the last row are end matter, no heading.
+        heads = [h for h in heads if h.start < lines[cut].start]
+    if not heads:
+        return True
     if not all(h.start < first for h in heads) or len(listed) <= len(heads) or len(heads) > 2:
         return False
     if len(heads) == 2:

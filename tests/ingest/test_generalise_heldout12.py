@@ -9,8 +9,11 @@ ANSLAG/BEVIS block names it on its "Organ" line and the title block prints it to
 general and learnt from the document: the numbered heading lines are no evidence for or against
 a wrap width (they are what the width decides about); a line numbered next in sequence under a
 numbered line is that list's next entry; a label's value is the body when the title block repeats
-it. Every test runs on invented text in other municipalities' shapes, never on the held-out
-files, and each has a negative case.
+it. Writing the kallelse test showed one more weakness of that layout: with no text line under any
+row, the group headings ("Beslutsärenden") were read as the items; a heading directly above a row
+of a list whose count goes on across it groups the rows, and the signature under the last row is
+end matter. Every test runs on invented text in other municipalities' shapes, never on the
+held-out files, and each has a negative case.
 """
 
 from __future__ import annotations
@@ -182,3 +185,80 @@ def test_labelled_body_needs_the_title_block():
     odd = _REV.replace("Kommunrevisionen\t12 mars 2025", "Se nedan 2\t12 mars 2025").replace(
         "Organ\tKommunrevisionen", "Organ\tSe nedan 2")
     assert _meta(odd).body is None
+
+
+# --------------------------------------------------------------------------
+# Found while testing the grouped kallelse: group headings between rows whose count goes on
+# --------------------------------------------------------------------------
+
+
+_GROUPED_BARE = (
+    "Kinda kommun\tKALLELSE\n\nBarn- och utbildningsnämnden\n\n"
+    "Kallelse till barn- och utbildningsnämnden\n\n"
+    "Tid\tTisdag 11 november 2025, kl. 13.00\nPlats\tKommunhuset, sammanträdesrum Kisa\n\n"
+    "Föredragningslista\n\n"
+    "Inledning\n\n"
+    "1.\tVal av justerare\n"
+    "2.\tGodkännande av föredragningslista\n\n"
+    "Beslutsärenden\n\n"
+    "3.\tSkolskjutsregler från läsåret 2026/27\tBUN 2025/31\n"
+    "4.\tInternbudget 2026\tBUN 2025/40\n\n"
+    "Informationsärenden\n\n"
+    "5.\tInformation om ombyggnaden av Kisa skola\n"
+    "6.\tDelegationsbeslut och meddelanden\n\n"
+    "Eva Holm (C)\tJan Berg\nOrdförande\tSekreterare\n\n"
+    "Kinda kommun · Box 1 · 590 40 Kisa · 0494-190 00 · kinda.se\n"
+)
+
+
+def test_group_headings_between_rows_without_text_are_no_items():
+    # Rows with no "Föredragande" line under any of them: the numbering going on across
+    # "Beslutsärenden" and "Informationsärenden" makes those group headings, and the signature
+    # and footer under the last row are end matter.
+    got = _items(_GROUPED_BARE)
+    assert got == [
+        ("1", "Val av justerare", None),
+        ("2", "Godkännande av föredragningslista", None),
+        ("3", "Skolskjutsregler från läsåret 2026/27", "BUN 2025/31"),
+        ("4", "Internbudget 2026", "BUN 2025/40"),
+        ("5", "Information om ombyggnaden av Kisa skola", None),
+        ("6", "Delegationsbeslut och meddelanden", None),
+    ]
+
+
+def test_topics_whose_points_restart_stay_the_items():
+    # Negative: notes whose topics each hold points counted from 1 (inner lists): the numbering
+    # does not go on across the headings, so the headings are the items.
+    text = (
+        "Minnesanteckningar\n\nTrygghetsrådet\n\n"
+        "Lägesbild från polisen\n\n"
+        "1. Inbrotten i fritidshus har minskat.\n"
+        "2. Klotter vid skolan har ökat.\n\n"
+        "Räddningstjänsten\n\n"
+        "1. Tre bränder i containrar under hösten.\n"
+        "2. Övningen i Kisa genomförs i maj.\n\n"
+        "Övriga frågor\n\n"
+        "1. Belysningen vid idrottsplatsen ses över.\n"
+        "2. Nästa möte hålls i mars.\n"
+    )
+    got = _items(text)
+    assert [t for _, t, _ in got] == ["Lägesbild från polisen", "Räddningstjänsten", "Övriga frågor"]
+
+
+def test_headings_with_text_of_their_own_above_the_rows_stay_the_items():
+    # Negative: the points count on across the headings, but each heading has a line of its own
+    # text above its points: the headings are topics, not groups of the list.
+    text = (
+        "Minnesanteckningar\n\nTrygghetsrådet\n\n"
+        "Lägesbild från polisen\n\nPolisen redovisar läget i kommunen.\n"
+        "1. Inbrotten i fritidshus har minskat.\n"
+        "2. Klotter vid skolan har ökat.\n\n"
+        "Räddningstjänsten\n\nRäddningschefen redovisar hösten.\n"
+        "3. Tre bränder i containrar under hösten.\n"
+        "4. Övningen i Kisa genomförs i maj.\n\n"
+        "Övriga frågor\n\nInga fler frågor anmäldes.\n"
+        "5. Belysningen vid idrottsplatsen ses över.\n"
+        "6. Nästa möte hålls i mars.\n"
+    )
+    got = _items(text)
+    assert [t for _, t, _ in got] == ["Lägesbild från polisen", "Räddningstjänsten", "Övriga frågor"]
