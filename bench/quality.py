@@ -438,19 +438,19 @@ def old_rule(row: CutRow, gate: Any) -> bool:
 
 
 def gated_rule(row: CutRow, gate: Any, line: tuple[float, float] | None = None) -> bool:
-    """The product's rule: topic or case number, else the gate (:mod:`index.relevance`) and the per-item rule.
+    """The product's rule (:func:`index.search.is_hit`): topic or case number, else the gate
+    (:mod:`index.relevance`) and the per-item rule.
 
     ``line``: ``(answer_cosine, missing_weight)`` to try instead of the frozen constants.
     """
-    from index.search import passes_cutoff
+    return _product_rule(row, gate.answerable if line is None else gate.clears(*line))
 
-    if row.topic or row.named:
-        return True
-    if line is None:
-        open_ = gate.answerable
-    else:
-        open_ = gate.best_cosine is None or gate.best_cosine >= line[0] + line[1] * gate.missing
-    return open_ and passes_cutoff(row.dense, row.coverage)
+
+def _product_rule(row: CutRow, answerable: bool) -> bool:
+    """:func:`index.search.is_hit` for one candidate, given the gate's decision."""
+    from index.search import is_hit
+
+    return is_hit(row.dense, row.coverage, answerable=answerable, vouched=row.topic or row.named)
 
 
 def cutoff_report(results: dict[str, list[CutRow]], gates: dict[str, Any], qrels: dict[str, dict[int, int]],
@@ -570,33 +570,16 @@ def calibrate_gate(results: dict[str, list[CutRow]], gates: dict[str, Any], qrel
         lines.append((round(a3, 4), round(b3, 4)))
         for q in queries:
             if fold_of[q["id"]] == f:
-                g = gates[q["id"]]
-                decided[q["id"]] = g.best_cosine is None or g.best_cosine >= a3 + b3 * g.missing
+                decided[q["id"]] = gates[q["id"]].clears(a3, b3)
 
-    def cv_rule(row: CutRow, gate: Any) -> bool:
-        return gated_rule(row, gate, (0.0, 0.0) if decided[gate.qid] else (2.0, 0.0))
+    def cv_rule(row: CutRow, qid: str) -> bool:
+        return _product_rule(row, decided[qid])
 
-    tagged = {qid: _Tagged(g, qid) for qid, g in gates.items()}
+    by_id = {qid: qid for qid in gates}  # cross-validation decides per query: the rule is given the query id
     out[f"cv{folds}"] = {"lines": lines, **{
-        h: cutoff_report(results, tagged, qrels, queries, cv_rule, halves if h == "all" else [h])
+        h: cutoff_report(results, by_id, qrels, queries, cv_rule, halves if h == "all" else [h])
         for h in (*halves, "all")}}
     return out
-
-
-@dataclass(frozen=True)
-class _Tagged:
-    """A query's gate evidence with its query id (cross-validation decides per query)."""
-
-    gate: Any
-    qid: str
-
-    @property
-    def best_cosine(self) -> float | None:
-        return self.gate.best_cosine
-
-    @property
-    def missing(self) -> float:
-        return self.gate.missing
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

@@ -110,7 +110,12 @@ class Answerability:
     @property
     def answerable(self) -> bool:
         """Whether the dense side found something close enough (True without a dense side: no gate)."""
-        return self.best_cosine is None or self.best_cosine >= self.bar
+        return self.clears(ANSWER_COSINE, MISSING_WEIGHT)
+
+    def clears(self, answer_cosine: float, missing_weight: float) -> bool:
+        """Whether the best cosine reaches the line ``answer_cosine + missing_weight x missing``
+        (True without a dense side): :attr:`answerable` at the frozen constants, or at a line being fitted."""
+        return self.best_cosine is None or self.best_cosine >= answer_cosine + missing_weight * self.missing
 
 
 def group_frequencies(archive: Archive, query: str) -> list[tuple[str, int]]:

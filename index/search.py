@@ -538,6 +538,17 @@ def passes_cutoff(dense_score: float | None, coverage: float | None, topic: bool
     return dense_score is not None and dense_score >= DENSE_CUTOFF
 
 
+def is_hit(dense_score: float | None, coverage: float | None, *, answerable: bool, vouched: bool = False) -> bool:
+    """The relevance cutoff's decision for one item of a search.
+
+    An item the query vouches for itself (named by its case number, or
+    tagged with a topic the query names) is a hit; any other only when the
+    query is answerable at all (:attr:`index.relevance.Answerability.answerable`)
+    and the item passes :func:`passes_cutoff`.
+    """
+    return vouched or (answerable and passes_cutoff(dense_score, coverage))
+
+
 def display_title(number: str | None, title: str) -> str:
     """Item title with its number as minutes write it: "5. Titel", "§ 12 Titel"."""
     if not number:
@@ -647,9 +658,8 @@ def search(
         # an item named by case number or tagged with a topic the query names passes regardless
         named = evidence.named if mode == "hybrid" else set()
         gate = relevance.answerability(archive, query, max(cosine.values()) if cosine else None)
-        open_ = gate.answerable
-        passed = [i for i in ranked if i in boosted or i in named
-                  or (open_ and passes_cutoff(cosine.get(i), None if stop_only else coverage.get(i)))]
+        passed = [i for i in ranked if is_hit(cosine.get(i), None if stop_only else coverage.get(i),
+                                              answerable=gate.answerable, vouched=i in boosted or i in named)]
         kept = set(passed)
         below = [i for i in ranked if i not in kept]
         result.below_cutoff = len(below)

@@ -164,6 +164,28 @@ def test_cutoff_report_counts_what_each_rule_keeps():
     assert new["precision_of_passed"] == pytest.approx(2 / 3, abs=1e-4)
 
 
+def test_the_bench_applies_the_products_cutoff_decision(monkeypatch):
+    """gated_rule asks index.search.is_hit, the decision search() makes per item, instead of restating it."""
+    from bench.quality import CutRow, gated_rule
+    from index import search
+
+    row = CutRow(1, 0.86, 1.0, False, False)
+    open_, shut = Answerability(0.86, 0.0), Answerability(0.80, 0.9)
+    assert gated_rule(row, open_) and not gated_rule(row, shut)
+    assert gated_rule(CutRow(2, 0.5, 0.0, False, True), shut)  # named by case number: passes a closed gate
+    assert gated_rule(row, shut, (0.70, 0.0)) and not gated_rule(row, open_, (0.90, 0.0))  # a line being fitted
+    asked = []
+    monkeypatch.setattr(search, "is_hit", lambda *a, **kw: asked.append((a, kw)) or False)
+    assert not gated_rule(row, open_)
+    assert asked == [((0.86, 1.0), {"answerable": True, "vouched": False})]
+
+
+def test_the_gate_at_its_frozen_line_is_answerable():
+    for gate in (Answerability(0.86, 0.0), Answerability(0.85, 0.7), Answerability(None, 1.0)):
+        assert gate.clears(ANSWER_COSINE, MISSING_WEIGHT) == gate.answerable
+    assert Answerability(0.85, 0.7).clears(0.80, 0.0) and not Answerability(0.85, 0.0).clears(0.86, 0.0)
+
+
 def test_fit_gate_draws_a_line_between_answered_and_unanswered_queries():
     from bench.quality import CutRow, fit_gate
 
