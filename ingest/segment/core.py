@@ -353,8 +353,9 @@ def _continues_sentence(lines: list[_Line], i: int) -> bool:
     """True when line ``i`` directly continues an unfinished sentence above.
 
     A line numbered next in sequence after a numbered line above ("8.<TAB>Information
-    om kulturskolans nya lokaler" / "9.<TAB>Delegationsbeslut") is that list's next
-    entry: the line above is an entry's title, not a sentence that goes on.
+    om kulturskolans nya lokaler" / "9.<TAB>Delegationsbeslut"), or after one whose
+    title wrapped onto the lines between (up to three lines, no blank), is that list's
+    next entry: the line above is an entry's title, not a sentence that goes on.
     """
     if i == 0 or lines[i - 1].blank:
         return False
@@ -362,9 +363,15 @@ def _continues_sentence(lines: list[_Line], i: int) -> bool:
     if _NAMED_LABEL.match(prev):
         return False  # "Föredragande: Föreningskonsulent Tobias Ek": a record ending in a name, no sentence
     here = _parse_number(_unmarkup(lines[i].text), lines[i].virtual, _marked_heading(lines[i]))
-    above = _parse_number(_unmarkup(prev), lines[i - 1].virtual, _marked_heading(lines[i - 1]))
-    if here and above and here[0] == above[0] and here[1] == above[1] + 1:
-        return False
+    if here:
+        for k in range(i - 1, max(i - 4, -1), -1):  # the row above, maybe wrapped over two lines
+            if lines[k].blank:
+                break
+            above = _parse_number(_unmarkup(lines[k].text), lines[k].virtual, _marked_heading(lines[k]))
+            if above:
+                if above[0] == here[0] and here[1] == above[1] + 1:
+                    return False
+                break
     return len(prev) > 40 and prev[-1].isalpha() and prev[-1].islower() or prev.endswith(",")
 
 

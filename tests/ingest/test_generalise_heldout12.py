@@ -118,6 +118,21 @@ def test_last_row_under_a_long_row_ending_in_lower_case():
     ]
 
 
+def test_a_wrapped_row_out_of_sequence_still_continues_the_sentence():
+    # Negative: under a numbered line and its wrapped line, a number that does not follow it
+    # ("6." under "4.") goes on the sentence.
+    text = (
+        "1. Mötets öppnande\n\nOrdföranden öppnar mötet.\n\n"
+        "2. Avgifter\n\nNämnden beslutar:\n"
+        "4. Avgiften för simhallen och för ishallen höjs från den 1 januari\n"
+        "med hänvisning till kostnadsläget och till förvaltningens förslag med\n"
+        "6. Procent räknat på dagens nivå enligt bilagan.\n\n"
+        "3. Övrigt\n\nInget.\n"
+    )
+    got = _items(text)
+    assert [n for n, _, _ in got] == ["1", "2", "3"]
+
+
 def test_a_number_out_of_sequence_still_continues_the_sentence():
     # Negative: "4. … höjs med" over "6. Procent …" is a sentence going on (6 does not follow 4).
     text = (
@@ -134,23 +149,27 @@ def test_a_number_out_of_sequence_still_continues_the_sentence():
 def test_an_agenda_list_of_long_rows_is_read_whole():
     # The agenda list's rows "§ 42 … förskolan" / "§ 43 …" are its entries: no § is reported
     # missing from it.
+    # A row may wrap over two lines ("§ 44 Svar på motion … till" / "förskolan - Eva Ek (S) med flera").
     agenda = (
         "Ärendelista\n\n"
         "§ 41\tVal av justerare\n"
         "§ 42\tUppföljning av barngruppernas storlek i den kommunala förskolan\n"
         "§ 43\tYttrande över revisionens granskning av skolans ekonomistyrning\n"
-        "§ 44\tMeddelanden\n\n"
+        "§ 44\tSvar på motion gällande att utreda möjligheten till fler platser i\n"
+        "förskolan i tätorten och på landsbygden - Eva Ek (S) med flera\n"
+        "§ 45\tMeddelanden\n\n"
     )
     body = "".join(
         f"§ {n}\n\n{t}\n\nNämnden beslutar enligt förslaget.\n\n"
         for n, t in ((41, "Val av justerare"),
                      (42, "Uppföljning av barngruppernas storlek i den kommunala förskolan"),
                      (43, "Yttrande över revisionens granskning av skolans ekonomistyrning"),
-                     (44, "Meddelanden"))
+                     (44, "Svar på motion gällande att utreda möjligheten till fler platser i förskolan"),
+                     (45, "Meddelanden"))
     )
     doc = _doc("Barn- och utbildningsnämnden\tPROTOKOLL\n\n" + agenda + body)
     items = [i for i in segment(doc) if i.heading_source != "preamble"]
-    assert [i.number for i in items] == ["§ 41", "§ 42", "§ 43", "§ 44"]
+    assert [i.number for i in items] == ["§ 41", "§ 42", "§ 43", "§ 44", "§ 45"]
     assert not [w for w in doc.warnings if "ärendelistan" in w]
 
 
