@@ -341,7 +341,14 @@ def item_scores(
 # -- the taxonomy ----------------------------------------------------------------
 
 
-def _topic_seeds() -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
+#: A word as the taxonomy's seed matching reads it (letters and digits; "ANDT-arbetet" is two words).
+_SEED_WORD = re.compile(r"[^\W_]+")
+
+#: One seed term: its query term groups, and the words the query must hold whole (its acronyms, folded).
+_Seed = tuple[frozenset[str], frozenset[str]]
+
+
+def _topic_seeds() -> tuple[tuple[str, tuple[_Seed, ...]], ...]:
     """Each issue topic's seed terms as sets of query term groups, per version of the topics file.
 
     Keyed by the file's mtime and size, so an edited topics.yaml is seen by a running process.
@@ -350,15 +357,32 @@ def _topic_seeds() -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
     return _seeds_of(stat.st_mtime_ns, stat.st_size)
 
 
+def _acronyms(seed: str) -> frozenset[str]:
+    """The words of a ``=`` seed written in capitals ("=ANDT", "=SFI"), case-folded: the query must hold
+    each as a whole word.
+
+    ``radslag/data/topics.yaml`` defines such a seed as the word itself, never
+    a stem (the tagger, ``ingest/topics/lexicon.py``, reads it so); analysed
+    like a query word it is stemmed, and "ANDT" becomes "and". In a query the
+    case is not asked for, as in the tagger: people type "sfi" and "epa", and
+    the reason the tagger asks for capitals, the pronoun "sig" (=SIG), is a
+    stop word a query's terms leave out.
+    """
+    if not seed.startswith("="):
+        return frozenset()
+    return frozenset(w.casefold() for w in _SEED_WORD.findall(seed[1:]) if len(w) >= 2 and w.isupper())
+
+
 @lru_cache(maxsize=1)
-def _seeds_of(mtime_ns: int, size: int) -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
+def _seeds_of(mtime_ns: int, size: int) -> tuple[tuple[str, tuple[_Seed, ...]], ...]:
     """The seeds of :func:`_topic_seeds` (analysed like queries) for one version of the file."""
     out = []
     for topic in load_taxonomy():
         if topic.procedural:
             continue
-        seeds = [frozenset(query_groups(seed.lstrip("="), keep_stopwords=True)) for seed in topic.seed_terms]
-        out.append((topic.id, tuple(s for s in seeds if s)))
+        seeds = [(frozenset(query_groups(seed.lstrip("="), keep_stopwords=True)), _acronyms(seed))
+                 for seed in topic.seed_terms]
+        out.append((topic.id, tuple(s for s in seeds if s[0])))
     return tuple(out)
 
 
@@ -369,7 +393,9 @@ def query_topics(query: str) -> dict[str, float]:
     """Topics of the taxonomy that the query names, with the share of its terms they account for.
 
     A topic is named when all terms of one of its seed terms are among the
-    query's terms ("epa-traktor", "hög musik" name *motorburen ungdom*).
+    query's terms ("epa-traktor", "hög musik" name *motorburen ungdom*); an
+    acronym seed ("=ANDT") only when the query holds the acronym as a whole
+    word (:func:`_acronyms`: "and" does not name *Narkotika och ANDT*).
     The curated taxonomy knows what a word is a sign of, which neither BM25
     nor a small embedding model does: an item tagged *motorburen ungdom*
     (``radslag.taxonomy``, tagged at ingest) is about EPA-tractors even when
@@ -378,11 +404,12 @@ def query_topics(query: str) -> dict[str, float]:
     groups = set(query_groups(query))
     if not groups:
         return {}
+    typed = {w.casefold() for w in _SEED_WORD.findall(query)}
     out = {}
     for topic_id, seeds in _topic_seeds():
         covered: set[str] = set()
-        for seed in seeds:
-            if seed <= groups:
+        for seed, acronyms in seeds:
+            if seed <= groups and acronyms <= typed:
                 covered |= seed
         if covered:
             out[topic_id] = len(covered) / len(groups)

@@ -183,6 +183,17 @@ def test_query_topics_name_taxonomy_topics_by_their_seed_terms():
     assert passes_cutoff(None, None, topic=True) and not passes_cutoff(None, None)
 
 
+def test_an_acronym_seed_names_its_topic_only_as_a_whole_word():
+    """"=ANDT" stemmed like a query word became "and": "and", "andas" (breathe) and "anden" named
+    *Narkotika och ANDT*. The acronym must be the query's word, in any case (people type "sfi")."""
+    for query in ("and", "And", "andas", "anden", "English and Swedish"):
+        assert "narkotika-andt" not in query_topics(query), query
+    assert query_topics("ANDT") == query_topics("andt") == {"narkotika-andt": 1.0}
+    assert query_topics("narkotika and alkohol") == {"narkotika-andt": pytest.approx(2 / 3)}  # its other seeds
+    assert query_topics("sfi") == {"integration": 1.0} and query_topics("EST-grupp") == {"est-sig": 1.0}
+    assert "motorburen-ungdom" in query_topics("epa") and "motorburen-ungdom" in query_topics("EPA")
+
+
 def test_item_tagged_with_the_named_topic_is_lifted_and_passes_the_cutoff(tmp_path):
     with _archive(tmp_path, [
         ("Fokusgrupp", "Fokusgruppen om ungdomar har träffats."),  # one query term of six
