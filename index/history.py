@@ -32,7 +32,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, TextIO
 
@@ -41,7 +41,8 @@ from index.followups import present
 from index.export import safe_cell
 from index.search import CANDIDATES, SearchResult, best_snippet, display_title, search
 from index.store import STATUS_ANSWERED, Archive
-from index.timeline import DENSE_THRESHOLD, QUERY_K, _atomic_write, mentions, query_mentions, threshold_note
+from index.timeline import (DENSE_THRESHOLD, QUERY_K, MentionSearch, _atomic_write, mentions, query_mentions,
+                            threshold_note)
 from radslag.config import Settings
 from radslag.councils import council_key, council_name
 from radslag.errors import RadslagError
@@ -502,14 +503,15 @@ def issue_history(
     wider = filters.with_(council=None) if elsewhere and filters.council else None
     wide_rows: list[Item] | None = None
     if query:
+        own = MentionSearch(settings=settings, mode=mode, k=k, filters=filters)  # the council's own search
         if wider is None:
-            hits, rule, more = query_mentions(archive, query, settings=settings, mode=mode, k=k, filters=filters)
+            hits, rule, more = query_mentions(archive, query, own)
         else:
             result = search(archive, query, settings=settings, k=k, mode=mode, filters=wider)
-            wide_hits, rule, more = query_mentions(archive, query, settings=settings, k=k, result=result)
+            wide_hits, rule, more = query_mentions(archive, query, replace(own, filters=wider, result=result))
             wide_rows = archive.items(item_ids=[h.item_id for h in wide_hits], enrichment=False)
             if not _split_is_exact(result, mode, k):  # the council's own search is the answer: run it
-                hits, rule, more = query_mentions(archive, query, settings=settings, mode=mode, k=k, filters=filters)
+                hits, rule, more = query_mentions(archive, query, own)
             else:
                 mine = {r.id for r in wide_rows if _council_of(r)[0] == filters.council}
                 hits = [h for h in wide_hits if h.item_id in mine]

@@ -29,7 +29,7 @@ import json
 import os
 import tempfile
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date as Date
 from pathlib import Path
 from typing import Any, TextIO
@@ -252,43 +252,80 @@ def _all_terms_items(archive: Archive, query: str, candidates: set[int] | None) 
     return ids if candidates is None else ids & candidates
 
 
+@dataclass(frozen=True)
+class MentionSearch:
+    """How the mentions of a query are found: the options :func:`query_mentions`,
+    :func:`mentions` and :func:`timeline` share, defined once.
+
+    Attributes:
+        settings: Settings naming the model and the vector index (needed
+            unless ``result`` is given).
+        threshold: Dense cosine a hit without every query term needs (None:
+            :data:`DENSE_THRESHOLD`; see :attr:`bar`).
+        mode: Search mode (``hybrid``, ``keyword``, ``dense``).
+        k: Number of search hits judged.
+        filters: Which meetings and items count (None: all).
+        result: A search for the query that the caller already ran (same
+            filters, ``k`` hits asked for, relevance cutoff on): its hits are
+            judged instead of searching again. ``mode`` is then the result's.
+    """
+
+    settings: Settings | None = None
+    threshold: float | None = None
+    mode: str = "hybrid"
+    k: int = QUERY_K
+    filters: Filters | None = None
+    result: SearchResult | None = None
+
+    @property
+    def bar(self) -> float:
+        """The dense threshold in force: ``threshold``, or :data:`DENSE_THRESHOLD`."""
+        return DENSE_THRESHOLD if self.threshold is None else self.threshold
+
+    @classmethod
+    def of(cls, how: "MentionSearch | None", fields: dict[str, Any]) -> "MentionSearch":
+        """``how``, or one made of ``fields`` (the same options as keywords); not both."""
+        if how is not None and fields:
+            raise TypeError(f"give a MentionSearch or its fields, not both: {sorted(fields)}")
+        return how if how is not None else cls(**fields)
+
+
 def query_mentions(
     archive: Archive,
     query: str,
+    how: MentionSearch | None = None,
     *,
-    settings: Settings,
-    threshold: float | None = None,
-    mode: str = "hybrid",
-    k: int = QUERY_K,
-    filters: Filters | None = None,
-    result: SearchResult | None = None,
     snippets: int | None = None,
+    **fields: Any,
 ) -> tuple[list[Hit], str, list[str]]:
     """The search hits that mention ``query`` by the module's rule, best first.
 
     Args:
-        result: A search for ``query`` that the caller already ran (same
-            filters, ``k`` hits asked for, relevance cutoff on): its hits are
-            judged instead of searching again. ``mode`` is then the result's.
+        how: The search and its threshold (:class:`MentionSearch`), or its
+            fields as keywords (``settings=``, ``threshold=``, ``mode=``,
+            ``k=``, ``filters=``, ``result=``).
         snippets: Snippets for this many of the best hits (None: all), as
             :func:`index.search.search` takes it.
 
     Returns:
         ``(hits, threshold_note, notes)``.
     """
-    threshold = DENSE_THRESHOLD if threshold is None else threshold
+    how = MentionSearch.of(how, fields)
+    result = how.result
     if result is None:
-        result = search(archive, query, settings=settings, k=k, mode=mode, filters=filters,
+        if how.settings is None:
+            raise TypeError("query_mentions needs settings= (or a result=) to search")
+        result = search(archive, query, settings=how.settings, k=how.k, mode=how.mode, filters=how.filters,
                         snippets=snippets)
     notes = list(result.notes)
     hit_ids = {h.item_id for h in result.hits}
     keyword_ok = _all_terms_items(archive, query, hit_ids)
     keep = [h for h in result.hits
-            if h.item_id in keyword_ok or (h.dense_score is not None and h.dense_score >= threshold)]
-    if len(result.hits) >= k:
-        notes.append(f"Sökningen gav {k} träffar (taket); öka k för fullständighet "
-                     f"(search hit the cap k={k}; raise k for completeness).")
-    return keep, threshold_note("query", threshold, result.modes_used), notes
+            if h.item_id in keyword_ok or (h.dense_score is not None and h.dense_score >= how.bar)]
+    if len(result.hits) >= how.k:
+        notes.append(f"Sökningen gav {how.k} träffar (taket); öka k för fullständighet "
+                     f"(search hit the cap k={how.k}; raise k for completeness).")
+    return keep, threshold_note("query", how.bar, result.modes_used), notes
 
 
 def mentions(
@@ -296,23 +333,19 @@ def mentions(
     *,
     query: str | None = None,
     topic: str | None = None,
-    settings: Settings,
-    threshold: float | None = None,
-    mode: str = "hybrid",
-    k: int = QUERY_K,
-    filters: Filters | None = None,
-    result: SearchResult | None = None,
+    how: MentionSearch | None = None,
+    **fields: Any,
 ) -> tuple[set[int], str, list[str]]:
-    """Return ``(item ids, threshold_note, notes)`` for a query or topic (``result``: see :func:`query_mentions`)."""
+    """Return ``(item ids, threshold_note, notes)`` for a query or topic (``how`` and ``fields``: see
+    :func:`query_mentions`)."""
     if bool(query) == bool(topic):
         raise ValueError("give exactly one of query= or topic=")
-    filters = filters or Filters()
-    threshold = DENSE_THRESHOLD if threshold is None else threshold
+    how = MentionSearch.of(how, fields)
+    how = replace(how, filters=how.filters or Filters())
     if topic:
-        ids = archive.filter_item_ids(filters.with_(topic=topic))
-        return set(ids or ()), threshold_note("topic", threshold), []
-    hits, note, notes = query_mentions(archive, query, settings=settings, threshold=threshold, mode=mode, k=k,
-                                       filters=filters, result=result, snippets=0)  # counted, not shown
+        ids = archive.filter_item_ids(how.filters.with_(topic=topic))
+        return set(ids or ()), threshold_note("topic", how.bar), []
+    hits, note, notes = query_mentions(archive, query, how, snippets=0)  # counted, not shown
     return {h.item_id for h in hits}, note, notes
 
 
@@ -365,14 +398,13 @@ def timeline(
     if query and settings is None:
         raise ValueError("a query timeline needs settings (model and vector index)")
     filters = filters or Filters()
-    threshold = DENSE_THRESHOLD if threshold is None else threshold
+    how = MentionSearch(settings=settings, threshold=threshold, mode=mode, k=k, filters=filters, result=result)
     if topic and not query:
         # one query instead of ids then rows: the topic is a filter like any other
         rows = archive.item_refs(filters=filters.with_(topic=topic))
-        note, notes = threshold_note("topic", threshold), []
+        note, notes = threshold_note("topic", how.bar), []
     else:
-        ids, note, notes = mentions(archive, query=query, topic=topic, settings=settings, threshold=threshold,
-                                    mode=mode, k=k, filters=filters, result=result)
+        ids, note, notes = mentions(archive, query=query, topic=topic, how=how)
         rows = archive.item_refs(item_ids=ids) if ids else []
     # One pass: each mention's period (as precisely as its meeting is known) and council.
     groups: dict[tuple[str, str | None, str], list[ItemRef]] = defaultdict(list)

@@ -97,6 +97,26 @@ def test_query_timeline_counts_the_search_it_is_given(archive, tmp_path):
     assert [r.period for r in one.rows] == ["2021-09-15"] and one.total_items == 1
 
 
+def test_mention_options_are_one_object_or_its_fields(archive, tmp_path):
+    """query_mentions and mentions take their search options as one MentionSearch or as its fields, alike."""
+    from index.timeline import DENSE_THRESHOLD, MentionSearch, mentions, query_mentions
+
+    settings = load_settings(archive_dir=tmp_path)
+    how = MentionSearch(settings=settings, mode="keyword", k=50, filters=Filters(kind="minutes"))
+    hits, note, _ = query_mentions(archive, "klotter", how)
+    fielded, same_note, _ = query_mentions(archive, "klotter", settings=settings, mode="keyword", k=50,
+                                           filters=Filters(kind="minutes"))
+    assert [h.item_id for h in hits] == [h.item_id for h in fielded] and len(hits) == 2 and note == same_note
+    assert mentions(archive, query="klotter", how=how)[0] == {h.item_id for h in hits}
+    assert mentions(archive, topic="motorburen-ungdom", how=how)[0] == mentions(
+        archive, topic="motorburen-ungdom", filters=Filters(kind="minutes"))[0]
+    assert how.bar == DENSE_THRESHOLD and MentionSearch(threshold=0.9).bar == 0.9
+    with pytest.raises(TypeError):
+        query_mentions(archive, "klotter", how, k=10)  # an object and fields: which one counts is unclear
+    with pytest.raises(TypeError):
+        query_mentions(archive, "klotter", tresh=0.9, settings=settings)  # a misspelt option is an error
+
+
 def test_writers_carry_note_and_roundtrip(archive, tmp_path):
     t = timeline(archive, topic="motorburen ungdom", by="year", filters=Filters(kind="minutes"))
     path = tmp_path / "t.csv"
