@@ -12,17 +12,7 @@ from index.relevance import ANSWER_COSINE, MISSING_WEIGHT, Answerability, missin
 from index.store import Archive
 from radslag.config import load_settings
 from radslag.types import AgendaItem, Document, MeetingMeta, TopicTag
-
-
-class _FakeDense:
-    """A dense side without a model: fixed ``(item_id, cosine)`` list (score = best passage cosine)."""
-
-    def __init__(self, ranked):
-        self.ranked = ranked
-
-    def ranking(self, archive, query, limit, allowed):
-        ranked = [(i, s) for i, s in self.ranked if allowed is None or i in allowed][:limit]
-        return ranked, {}, dict(ranked)
+from tests.index.test_search_fusion import _FakeDense  # a dense side without a model (score = best cosine)
 
 
 ROWS = [
