@@ -220,6 +220,9 @@ _CODE_NUM = re.compile(r"^([A-ZÅÄÖ]{2,8})\s+(\d{1,4})(?![\d\w./:-])\s*[.:]?\s
 #: Every § number on a line ("§ 94 § 95 § 96": numbers of an agenda-list column).
 _PARA_ANY = re.compile(r"(?:(?<=\s)|^)(?:[A-ZÅÄÖ]{2,8}\s+)?§\s*(\d{1,4})([a-z])?(?![\d\w])")
 _LIST = re.compile(r"^(\d{1,3})\s*[.)](?!\d)\s+(\S.*)$")
+# "3 – Lägesbild från polisen": a number, a spaced dash and a capitalised title (a dash stands for the full
+# stop of "3. Lägesbild"); the items still have to make a numbering sequence to be taken.
+_LIST_DASH = re.compile(r"^(\d{1,3})\s+[–—-]\s+(?=[A-ZÅÄÖ])(\S.*)$")
 #: "2.1 Polisen", "3.1. Tidplan": a decimal sub-point heading inside an item, never part of a title.
 _SUBNUM = re.compile(r"^\d{1,3}\.\d{1,3}(?:\.\d{1,3})*\.?\s+\S")
 #: "3<TAB>Information: trygghetsläget …<TAB>2024/134-KS": a number in its own table cell.
@@ -686,7 +689,7 @@ def _joinable(prev: str, nxt: str) -> bool:
     if (_is_subheading(nxt) or _words(nxt) > 15 or _DOT_LEADER.search(nxt) or _BULLET.match(nxt) or _LABEL.match(nxt)
             or is_label_only(nxt)):
         return False  # a bullet or a "Föredragande: …" line belongs to the body, never to the title
-    if _para(nxt) or _para_right(nxt) or _LIST.match(nxt) or _TAB_ROW.match(nxt) or _SUBNUM.match(nxt) or is_case_number_line(nxt):
+    if _para(nxt) or _para_right(nxt) or _LIST.match(nxt) or _LIST_DASH.match(nxt) or _TAB_ROW.match(nxt) or _SUBNUM.match(nxt) or is_case_number_line(nxt):
         return False
     if not nxt[0].isalpha() or not _starts_upper(nxt) or prev[-1:] in ("&", "-", "–", ",", "/"):
         return True
@@ -830,7 +833,14 @@ def _wrap_width(lines: list[_Line]) -> int | None:
             and _parse_number(_unmarkup(ln.text), ln.virtual, _marked_heading(ln)) is None
         ]
         full = [ln for ln in runs if ln.lead + len(ln.text) >= w - _WRAP_SLACK]
-        if 40 <= w <= _WRAP_MAX and len(full) >= _WRAP_MIN_FULL and len(full) >= _WRAP_SHARE * len(runs):
+        # The lines whose sentence runs on into the next line (which starts in lower case) are the
+        # wrapped ones; short list lines (one name a line) do not count against them.
+        broken = [ln for ln in runs if lines[ln.idx + 1].text.strip()[:1].islower()]
+        full_broken = [ln for ln in broken if ln.lead + len(ln.text) >= w - _WRAP_SLACK]
+        if 40 <= w <= _WRAP_MAX and (
+            (len(full) >= _WRAP_MIN_FULL and len(full) >= _WRAP_SHARE * len(runs))
+            or (len(full_broken) >= _WRAP_MIN_FULL and len(full_broken) == len(broken))
+        ):
             width = w
     _wrap_cache.clear()
     _wrap_cache[id(lines)] = (lines, width)
@@ -1042,7 +1052,7 @@ def _parse_number(s: str, virtual: bool, heading: bool = False) -> tuple[str, in
     m = _CODE_NUM.match(s)
     if m:
         return "code", int(m.group(2)), "", m.group(1), m.group(3)
-    m = _LIST.match(s) or _TAB_ROW.match(s)
+    m = _LIST.match(s) or _TAB_ROW.match(s) or _LIST_DASH.match(s)
     if m:
         return "list", int(m.group(1)), "", "", m.group(2)
     m = _LIST_ALONE.match(s)
