@@ -1008,6 +1008,19 @@ def _body_clean(line: str) -> str:
     return out[:1].upper() + out[1:] if caps else out
 
 
+@lru_cache(maxsize=None)
+def _hanging_hyphen_re() -> re.Pattern[str]:
+    """A name's shared last part left out of its first members: "Folkhälso- och brottsförebyggande rådet".
+
+    "Bygg-, miljö- och hälsoskyddsnämnden": the members before the
+    conjunction (``list_conjunctions`` in ``bodies.yaml``) end in a hanging
+    hyphen; group ``rest`` is the last member, written out in full.
+    """
+    words = [str(w) for w in (_yaml("bodies.yaml").get("list_conjunctions") or [])]
+    alt = _alt(words) or r"(?!x)x"
+    return re.compile(rf"[A-ZÅÄÖ][^\W\d_]{{1,30}}-(?:,\s[^\W\d_]{{1,30}}-)*\s(?:{alt})\s(?P<rest>\S.*)")
+
+
 def _is_body_line(line: str) -> bool:
     patterns, _, exclude = _body_res()
     if len(line) > _BODY_LINE_MAX:
@@ -1015,7 +1028,15 @@ def _is_body_line(line: str) -> bool:
     clean = _body_clean(line)
     if not clean or clean.lower() in exclude or len(clean.split()) > 8:
         return False
-    return any(p.fullmatch(clean) for p in patterns)
+    if any(p.fullmatch(clean) for p in patterns):
+        return True
+    # "Folkhälso- och brottsförebyggande rådet": a name whose first members hang on the last
+    # one's ending is a body's name when its last member, written alone, is one.
+    m = _hanging_hyphen_re().fullmatch(clean)
+    if m:
+        rest = m.group("rest")
+        return _is_body_line(rest[:1].upper() + rest[1:])
+    return False
 
 
 #: Table cells of a layout line: a tab or a run of three or more spaces; parts of a
@@ -1120,6 +1141,45 @@ def _labelled_body(lines: list[str], title_block: Sequence[str] = ()) -> str | N
     return None
 
 
+@lru_cache(maxsize=None)
+def _general_meeting_re() -> re.Pattern[str]:
+    """"årsstämma i", "extra bolagsstämma för": a company's or association's general meeting.
+
+    Words and prepositions from ``general_meeting_words`` and
+    ``general_meeting_prepositions`` in ``bodies.yaml``.
+    """
+    data = _yaml("bodies.yaml")
+    words = _alt([str(w) for w in (data.get("general_meeting_words") or [])]) or r"(?!x)x"
+    preps = _alt([str(w) for w in (data.get("general_meeting_prepositions") or [])]) or r"(?!x)x"
+    return re.compile(rf"(?<![\w-])(?P<meeting>{words})\s+(?P<prep>{preps})\s+(?P<rest>\S.*)", re.I)
+
+
+#: Words after "årsstämma i" searched for the organisation's name.
+_GENERAL_MEETING_NAME_WORDS = 8
+
+
+def _general_meeting_body(title_block: Sequence[str]) -> str | None:
+    """The general meeting of an organisation that the title block says this meeting is.
+
+    "PROTOKOLL / fört vid årsstämma i Trosa Kommunfastigheter AB (org.nr …)":
+    a company's annual general meeting is an organ of its own, not the board
+    (whose minutes are "Styrelsen för Trosa Kommunfastigheter AB"), so the
+    body is "Årsstämma i Trosa Kommunfastigheter AB": the meeting word as
+    printed, capitalised, and the name after the preposition, taken as far as
+    it reads as a body's name (``bodies.yaml``, the company pattern). The title
+    block's lines are read as one text, so a name wrapped over two lines counts.
+    """
+    text = " ".join(" ".join(x.split()) for x in title_block)
+    for m in _general_meeting_re().finditer(text):
+        words = m.group("rest").split()[:_GENERAL_MEETING_NAME_WORDS]
+        for n in range(len(words), 0, -1):
+            candidate = " ".join(words[:n])
+            if _is_body_line(candidate):
+                meeting = m.group("meeting")
+                return f"{meeting[:1].upper()}{meeting[1:]} {m.group('prep')} {_body_clean(candidate)}"
+    return None
+
+
 def _find_body(doc: Document, nonblank: list[str], kind: str, sidecar: dict[str, Any]) -> tuple[str | None, str | None]:
     """The body from the document's own header and front matter.
 
@@ -1138,11 +1198,16 @@ def _find_body(doc: Document, nonblank: list[str], kind: str, sidecar: dict[str,
     fmd = doc.front_matter or {}
     header = [str(x) for x in (fmd.get("page_header") or []) if isinstance(x, str)]
     running = [str(x) for x in (fmd.get("running_lines") or []) if isinstance(x, str) and str(x) not in header]
+    front = _front_lines(nonblank)
+    # "Protokoll fört vid årsstämma i X AB": the meeting is the organisation's general meeting,
+    # whatever its letterhead or page header names (the company itself).
+    general = _general_meeting_body(front[:TITLE_LINES])
+    if general:
+        return general, "text:rubrik"
     for lines, src in ((header, "page_header"), (running, "running_lines")):
         for line in _header_candidates(lines):
             if _is_body_line(line):
                 return _body_clean(line), src
-    front = _front_lines(nonblank)
     labelled = _labelled_body(nonblank, header + running + front[:TITLE_LINES])
     if labelled:
         return labelled, "text:organ"

@@ -188,3 +188,46 @@ def test_names_signed_side_by_side_are_two_names_not_one():
             "Vid protokollet\nJesper Johansson\tStefania Mammos\n")
     m = extract_metadata(Document("riksbank.txt", text, "txt", "r"))
     assert m.secretary == "Jesper Johansson, Stefania Mammos"
+
+
+def _meta(text: str, source: str = "x.txt"):
+    return extract_metadata(Document(source=source, text=text, reader="txt", content_hash="0"))
+
+
+def test_body_with_a_hanging_hyphen_named_by_its_last_member():
+    """"Folkhälso- och brottsförebyggande rådet": the last member alone is a body's name, so the whole is."""
+    head = "VÄSTRA BYNS KOMMUN\n{body}\nMinnesanteckningar\n\nTid: onsdag 5/3-25\n\n"
+    tail = "1 – Inledning\nOrdföranden hälsade välkommen.\n"
+    for body in ("Folkhälso- och brottsförebyggande rådet", "Fritids-, kultur- och tillgänglighetsrådet",
+                 "Miljö- och byggnadsnämndens arbetsutskott", "Idrotts- & folkhälsorådet"):
+        m = _meta(head.format(body=body) + tail)
+        assert m.body == body and m.provenance["body"] == "text:rubrik", body
+    # Negatives: the last member alone names no body ("Ungdomsfrågor", a bare "rådet", a förvaltning).
+    for line in ("Barn- och ungdomsfrågor", "Kultur- och rådet", "Kultur- och fritidsförvaltningen"):
+        assert _meta(head.format(body=line) + tail).body is None, line
+
+
+def test_general_meeting_of_a_company_is_its_own_body():
+    """"fört vid årsstämma i X AB": the annual general meeting, not the company's board, is the organ."""
+    text = ("EKBY BOSTÄDER AB\n\nPROTOKOLL\n\nfört vid årsstämma i Ekby Bostäder AB (org.nr 556000-0000) i "
+            "Rådhuset,\nkl. 15.00, onsdagen den 7 maj 2025.\n\n1.\tStämmans öppnande\nStämman öppnas.\n\n"
+            "2.\tVal av ordförande vid stämman\nAnna Ek väljs.\n")
+    m = _meta(text)
+    assert m.body == "Årsstämma i Ekby Bostäder AB" and m.provenance["body"] == "text:rubrik"
+    # Wrapped over two lines, an extra stämma, and a page header naming the company: still the stämma.
+    wrapped = text.replace("årsstämma i Ekby Bostäder AB", "extra bolagsstämma i Ekby\nBostäder AB")
+    doc = Document(source="x.txt", text=wrapped, reader="txt", content_hash="0",
+                   front_matter={"page_header": ["Ekby Bostäder AB"]})
+    assert extract_metadata(doc).body == "Extra bolagsstämma i Ekby Bostäder AB"
+    # Negatives: the verb "stämma" and a board meeting are no general meeting.
+    board = text.replace("PROTOKOLL\n\nfört vid årsstämma", "PROTOKOLL\nStyrelsen för Ekby Bostäder AB\n\nfört vid "
+                         "styrelsesammanträde")
+    assert "årsstämma" not in board
+    assert _meta(board).body == "Styrelsen för Ekby Bostäder AB"
+    verb = text.replace("fört vid årsstämma i Ekby Bostäder AB", "Uppgifterna ska överensstämma i Ekby Bostäder AB")
+    assert _meta(verb).body != "Överensstämma i Ekby Bostäder AB"
+    assert "stämma" not in (_meta(verb).body or "").lower()
+    # A stämma of a name that is no body's name gives no body from this rule.
+    plain = text.replace("årsstämma i Ekby Bostäder AB", "årsstämma i föreningen")
+    assert _meta(plain.replace("EKBY BOSTÄDER AB\n\n", "")).body is None
+
