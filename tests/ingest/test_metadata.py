@@ -231,3 +231,19 @@ def test_general_meeting_of_a_company_is_its_own_body():
     plain = text.replace("årsstämma i Ekby Bostäder AB", "årsstämma i föreningen")
     assert _meta(plain.replace("EKBY BOSTÄDER AB\n\n", "")).body is None
 
+
+def test_kungorelse_is_an_agenda():
+    """A kungörelse announces a fullmäktige meeting and its ärenden: an agenda."""
+    text = ("Ekby kommun\tKUNGÖRELSE\n\n2025-12-04\n\nKommunfullmäktige\n\n"
+            "Kommunfullmäktige sammanträder måndagen den 15 december 2025 kl. 18.30 i Folkets hus, Ekby.\n\n"
+            "Ärenden\n\n1. Upprop och val av justerare\n2. Allmänhetens frågestund\n3. Skattesats för år 2026\n"
+            "4. Mål och budget 2026\n\nSammanträdet är offentligt och sänds direkt på kommunens webbplats. "
+            "Handlingarna finns tillgängliga i\nkommunhusets reception och på webbplatsen från den 8 december.\n"
+            "Allmänheten hälsas välkommen!\n\nEkby kommun · Torget 1 · 696 81 Ekby · 0583-810 00 · ekby.se\n")
+    m = _meta(text)
+    assert m.kind == "agenda" and "rubrik:kungörelse" in m.provenance["kind"]
+    assert m.body == "Kommunfullmäktige"
+    # Negative: without the word the same notice is not called an agenda by its title.
+    m = _meta(text.replace("KUNGÖRELSE", "INFORMATION"))
+    assert "rubrik:kungörelse" not in m.provenance["kind"]
+
