@@ -1180,6 +1180,33 @@ def _general_meeting_body(title_block: Sequence[str]) -> str | None:
     return None
 
 
+#: Longest line in capitals looked up in its own mixed-case spelling (words).
+_OWN_SPELLING_WORDS = 6
+
+
+def _own_spelling(line: str, text: str) -> str | None:
+    """The document's own mixed-case spelling of a line set in capitals, or None.
+
+    "TROSA KOMMUNFASTIGHETER AB" in a letterhead and "årsstämma i Trosa
+    Kommunfastigheter AB" in the title sentence: the same words written
+    with their capitals elsewhere in the document give the name as written
+    (sentence case would give "Trosa kommunfastigheter ab", which is no
+    company's name). The first occurrence with a lower-case letter counts.
+    """
+    clean = _clean_line(line)
+    words = clean.split()
+    if not words or len(words) > _OWN_SPELLING_WORDS or any(c.islower() for c in clean):
+        return None
+    if not any(c.isalpha() for c in clean):
+        return None
+    rx = re.compile(r"(?<![\w-])" + r"\s+".join(re.escape(w) for w in words) + r"(?![\w-])", re.I)
+    for m in rx.finditer(text):
+        found = " ".join(m.group(0).split())
+        if any(c.islower() for c in found):
+            return found
+    return None
+
+
 def _find_body(doc: Document, nonblank: list[str], kind: str, sidecar: dict[str, Any]) -> tuple[str | None, str | None]:
     """The body from the document's own header and front matter.
 
@@ -1241,6 +1268,13 @@ def _find_body(doc: Document, nonblank: list[str], kind: str, sidecar: dict[str,
             found = _phrase_body(phrase, max_words=8)
             if found:
                 return found, "text:rubrik"
+    # A name set in capitals that reads as no body in sentence case ("TROSA KOMMUNFASTIGHETER AB"
+    # → "Trosa kommunfastigheter ab"): the document's own mixed-case spelling of the same words.
+    for lines, src in ((header, "page_header"), (running, "running_lines"), (front[:TITLE_LINES], "text:rubrik")):
+        for line in _header_candidates(lines):
+            own = _own_spelling(line, doc.text or "")
+            if own and _is_body_line(own):
+                return _body_clean(own), src
     fm = {k.lower(): v for k, v in fmd.items()}
     for key in ("body", "organ", "nämnd", "namnd"):
         value = fm.get(key)

@@ -247,3 +247,16 @@ def test_kungorelse_is_an_agenda():
     m = _meta(text.replace("KUNGÖRELSE", "INFORMATION"))
     assert "rubrik:kungörelse" not in m.provenance["kind"]
 
+
+def test_letterhead_in_capitals_read_in_the_documents_own_spelling():
+    """"EKBY BOSTÄDER AB" is no name in sentence case; the document's own "Ekby Bostäder AB" is."""
+    text = ("EKBY BOSTÄDER AB\n\nPROTOKOLL\n\nStyrelsesammanträde, onsdagen den 7 maj 2025.\n\n"
+            "1.\tMötets öppnande\nOrdföranden öppnar mötet. Ekby Bostäder AB har fått ny revisor.\n")
+    m = _meta(text)
+    assert m.body == "Ekby Bostäder AB" and m.provenance["body"] == "text:rubrik"
+    # Negatives: written only in capitals there is nothing to read it by; a name in
+    # sentence case already (KOMMUNSTYRELSEN) is read as before; a town is no body.
+    assert _meta(text.replace("Ekby Bostäder AB har", "Bolaget har")).body is None
+    assert _meta(text.replace("EKBY BOSTÄDER AB", "KOMMUNSTYRELSEN")).body == "Kommunstyrelsen"
+    town = text.replace("EKBY BOSTÄDER AB", "EKBY KOMMUN").replace("Ekby Bostäder AB har", "Ekby kommun har")
+    assert _meta(town).body is None
