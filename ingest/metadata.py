@@ -1341,6 +1341,19 @@ def _prose_paragraphs(text: str) -> int:
     return n
 
 
+#: A field separator of a letterhead or footer row: a middle dot, a bullet or a bar between spaces, or a tab.
+_FIELD_SEPARATOR = re.compile(r"\s[·•|]\s|\t")
+
+
+def _cell_row(line: str) -> bool:
+    """True for a row of fields, not a sentence: "Askersunds kommun · Torget 1 · 696 81 Askersund · 0583-810 00".
+
+    Three fields or more set apart by a middle dot, a bullet, a bar or a tab
+    (an address footer, a letterhead) are no prose, however many words they hold.
+    """
+    return len(_FIELD_SEPARATOR.findall(line)) >= 2
+
+
 def classify_kind(doc: Document, nonblank: list[str], signals: dict[str, Any]) -> tuple[str, str]:
     """Decide the document kind from cue words and the shape of the text.
 
@@ -1382,7 +1395,8 @@ def classify_kind(doc: Document, nonblank: list[str], signals: dict[str, Any]) -
             why[kind].append(f"rader:{line_hits}")
 
     prose = max(
-        sum(1 for l in nonblank if len(l.split()) >= 12 and not re.match(r"^\s*(?:\d+[.)]|-)\s", l)),
+        sum(1 for l in nonblank if len(l.split()) >= 12 and not re.match(r"^\s*(?:\d+[.)]|-)\s", l)
+            and not _cell_row(l)),
         _prose_paragraphs(text),
     )
     numbered = sum(1 for l in nonblank if re.match(r"^\s*(?:\d{1,2}[.)]|§\s*\d+)\s+\S", l))

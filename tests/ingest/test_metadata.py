@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.metadata import _prose_paragraphs, extract_metadata, find_municipality, load_municipalities
+from ingest.metadata import _cell_row, _prose_paragraphs, extract_metadata, find_municipality, load_municipalities
 from ingest.readers import read_document
 from radslag.config import CORPUS_DIR
 from radslag.types import Document
@@ -243,9 +243,18 @@ def test_kungorelse_is_an_agenda():
     m = _meta(text)
     assert m.kind == "agenda" and "rubrik:kungörelse" in m.provenance["kind"]
     assert m.body == "Kommunfullmäktige"
-    # Negative: without the word the same notice is not called an agenda by its title.
+    # Without the word the same notice is not called an agenda by its title, but its shape
+    # still reads as one: the address footer, a row of fields, is no prose.
     m = _meta(text.replace("KUNGÖRELSE", "INFORMATION"))
-    assert "rubrik:kungörelse" not in m.provenance["kind"]
+    assert "rubrik:" not in m.provenance["kind"] and m.kind == "agenda"
+
+
+def test_rows_of_fields_are_no_prose():
+    assert _cell_row("Ekby kommun · Torget 1 · 696 81 Ekby · 0583-810 00 · ekby.se")
+    assert _cell_row("Ekby kommun\tTorget 1\t696 81 Ekby")
+    # Negatives: one separator, spaced dashes in a sentence.
+    assert not _cell_row("Fullmäktige sammanträder den 15 december i Folkets hus · Ekby, och alla är välkomna.")
+    assert not _cell_row("Ett långt stycke – med två tankstreck – är fortfarande prosa när det är en mening.")
 
 
 def test_letterhead_in_capitals_read_in_the_documents_own_spelling():
