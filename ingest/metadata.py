@@ -1146,12 +1146,15 @@ def _general_meeting_re() -> re.Pattern[str]:
     """"årsstämma i", "extra bolagsstämma för": a company's or association's general meeting.
 
     Words and prepositions from ``general_meeting_words`` and
-    ``general_meeting_prepositions`` in ``bodies.yaml``.
+    ``general_meeting_prepositions`` in ``bodies.yaml``; words between them
+    that are left out of the name ("med aktieägarna") from ``general_meeting_between``.
     """
     data = _yaml("bodies.yaml")
     words = _alt([str(w) for w in (data.get("general_meeting_words") or [])]) or r"(?!x)x"
     preps = _alt([str(w) for w in (data.get("general_meeting_prepositions") or [])]) or r"(?!x)x"
-    return re.compile(rf"(?<![\w-])(?P<meeting>{words})\s+(?P<prep>{preps})\s+(?P<rest>\S.*)", re.I)
+    between = _alt([str(w) for w in (data.get("general_meeting_between") or [])]) or r"(?!x)x"
+    return re.compile(rf"(?<![\w-])(?P<meeting>{words})(?:\s+(?:{between}))?\s+(?P<prep>{preps})\s+(?P<rest>\S.*)",
+                      re.I)
 
 
 #: Words after "årsstämma i" searched for the organisation's name.

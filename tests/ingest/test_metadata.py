@@ -219,6 +219,9 @@ def test_general_meeting_of_a_company_is_its_own_body():
     doc = Document(source="x.txt", text=wrapped, reader="txt", content_hash="0",
                    front_matter={"page_header": ["Ekby Bostäder AB"]})
     assert extract_metadata(doc).body == "Extra bolagsstämma i Ekby Bostäder AB"
+    # "med aktieägarna" is left out of the name.
+    owners = text.replace("årsstämma i Ekby", "ordinarie bolagsstämma med aktieägarna i Ekby")
+    assert _meta(owners).body == "Ordinarie bolagsstämma i Ekby Bostäder AB"
     # Negatives: the verb "stämma" and a board meeting are no general meeting.
     board = text.replace("PROTOKOLL\n\nfört vid årsstämma", "PROTOKOLL\nStyrelsen för Ekby Bostäder AB\n\nfört vid "
                          "styrelsesammanträde")
