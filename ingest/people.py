@@ -80,6 +80,17 @@ def _org_canonical(text: str, seen_orgs: set[str]) -> str:
     return norm
 
 
+def org_names(texts: Iterable[str]) -> dict[str, str]:
+    """The canonical name of each organisation text, given every organisation text of the archive.
+
+    What :func:`canonical_forms` gives each ``ORG`` mention written so: the
+    name depends on the text and the set of texts only.
+    """
+    texts = set(texts)
+    seen_orgs = {_collapse(t).casefold() for t in texts}
+    return {t: _org_canonical(t, seen_orgs) for t in texts}
+
+
 def _loc_canonical(text: str) -> str:
     rules = get_rules()
     norm = _collapse(text)
@@ -115,13 +126,13 @@ def canonical_forms(mentions: Sequence[EntityMention]) -> list[tuple[int, str | 
     """
     updates: list[tuple[int, str | None]] = []
     per_scope: dict[str, list[EntityMention]] = defaultdict(list)
-    seen_orgs = {_collapse(m.text).casefold() for m in mentions if m.label == "ORG"}
+    orgs = org_names(m.text for m in mentions if m.label == "ORG")
     for m in mentions:
         if m.label == "PER":
             per_scope[(m.municipality or m.body or "").casefold()].append(m)
         elif m.label == "ORG":
             # never m.canonical: a name this function set earlier would keep an older set's answer
-            updates.append((m.id, _org_canonical(m.text, seen_orgs)))
+            updates.append((m.id, orgs[m.text]))
         elif m.label == "LOC":
             updates.append((m.id, m.canonical or _loc_canonical(m.text)))
         elif m.label == "DATE":

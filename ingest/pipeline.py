@@ -46,7 +46,7 @@ from ingest.entities import EntityExtractor
 from ingest.followups import detect_followups
 from ingest.isolate import ParseOutcome, parse_files
 from ingest.ocr import OcrOptions, tesseract_status
-from ingest.people import canonical_forms
+from ingest.people import canonical_forms, org_names
 from ingest.readers import walk_files
 from ingest.topics import TopicTagger
 from radslag.config import Settings
@@ -383,8 +383,10 @@ def canonicalize(archive: Archive, scopes: set[str] | None = None,
     its text and the set of all organisation texts (never from a name stored
     before, so the names do not depend on ingest order); any other name
     depends on its mention alone. So for some scopes it is given every mention
-    of the person groups that meet those scopes and every organisation
-    mention, and the names it sets are those a run over the whole archive sets.
+    of the person groups that meet those scopes, and every organisation text
+    (not mention: :meth:`Archive.org_texts`, :func:`ingest.people.org_names`)
+    is named again, and the names it sets are those a run over the whole
+    archive sets.
 
     Args:
         councils: ``{meeting id: (municipality, body)}`` of every meeting, when
@@ -398,14 +400,15 @@ def canonicalize(archive: Archive, scopes: set[str] | None = None,
     groups = {mid: (mun or body or "").casefold() for mid, (mun, body) in councils.items()}
     touched = {groups[mid] for mid, (mun, body) in councils.items() if thread_scope(mun, body) in scopes}
     meetings = [mid for mid, g in groups.items() if g in touched]
-    mentions = {m.id: m for m in archive.entity_mentions(meeting_ids=meetings)}
-    mentions.update((m.id, m) for m in archive.entity_mentions(["ORG"]))
-    archive.set_canonical(_changed_names(list(mentions.values())))
+    archive.set_canonical(_changed_names([m for m in archive.entity_mentions(meeting_ids=meetings)
+                                          if m.label != "ORG"]))
+    stored = archive.org_texts()  # {text: the names its mentions hold}
+    archive.set_org_canonical({text: name for text, name in org_names(stored).items() if stored[text] != {name}})
 
 
 def _changed_names(mentions: list[EntityMention]) -> list[tuple[int, str | None]]:
     """The canonical names of ``mentions`` that differ from the stored ones (most of a rerun's are equal:
-    every organisation mention is named again each time, writing them all would cost more than reading)."""
+    writing them all would cost more than reading)."""
     stored = {m.id: m.canonical for m in mentions}
     return [(i, name) for i, name in canonical_forms(mentions) if stored[i] != name]
 

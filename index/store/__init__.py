@@ -779,6 +779,26 @@ class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, S
         with self._tx() as c:
             c.executemany("UPDATE entities SET canonical = ? WHERE id = ?", [(v, i) for i, v in updates])
 
+    def org_texts(self) -> dict[str, set[str | None]]:
+        """Every organisation (``ORG``) text of the archive, with the canonical names its mentions hold.
+
+        One grouped pass over the entities, without their items and meetings:
+        an organisation's name depends on its text and the set of all
+        organisation texts (:func:`ingest.people.org_names`), not on the
+        mention, so a relink names texts, not mentions.
+        """
+        out: dict[str, set[str | None]] = {}
+        for text, canonical in self._conn.execute(
+                "SELECT text, canonical FROM entities WHERE label = 'ORG' GROUP BY text, canonical"):
+            out.setdefault(text, set()).add(canonical)
+        return out
+
+    def set_org_canonical(self, names: Mapping[str, str]) -> None:
+        """Set the canonical name of every organisation mention written as each text of ``names``."""
+        with self._tx() as c:
+            c.executemany("UPDATE entities SET canonical = ? WHERE label = 'ORG' AND text = ? AND canonical IS NOT ?",
+                          [(name, text, name) for text, name in names.items()])
+
     def entity_counts(self, label: str | None = None, by: str | None = None,
                       filters: Filters | None = None) -> list[EntityCount]:
         """Entity mentions by canonical name (optionally per ``body`` or ``year``), most first."""

@@ -152,6 +152,45 @@ def test_the_links_stage_plans_its_scopes_once(tmp_settings, tmp_path, monkeypat
         assert arc.unfinished("links") == [] and arc.followups_assessed()
 
 
+def test_a_relink_names_organisation_texts_not_mentions(tmp_path, monkeypatch):
+    """canonicalize(scopes=) names every organisation text again (its name depends on the text and the set
+    of texts), read grouped by text instead of every ORG mention with its item and meeting; a new bare form
+    in one scope renames the genitive in another, as a run over the whole archive does."""
+    import datetime as dt
+    import shutil
+
+    from ingest.pipeline import canonicalize
+    from radslag.types import AgendaItem, Document, Entity, MeetingMeta
+
+    def meeting(arc, source, municipality, ents):
+        text = "Punkt om klubben."
+        mid, _, _ = arc.write_document(Document(source, text, "txt", source), MeetingMeta(
+            kind="minutes", body="Trygghetsråd", municipality=municipality, date=dt.date(2024, 3, 1)),
+            [AgendaItem(number="1", title="Klubben", text=text, start=0, end=len(text))])
+        arc.write_enrichment(arc.item_ids(mid)[0], ents, [])
+
+    db = tmp_path / "a.sqlite"
+    with Archive(db) as arc:
+        meeting(arc, "a.txt", "Köping", [Entity("Zorbaklubbens", "ORG", 0, 13), Entity("Eva Ek", "PER", 14, 20)])
+        canonicalize(arc)
+        assert {m.text: m.canonical for m in arc.entity_mentions()} == {"Zorbaklubbens": "Zorbaklubbens",
+                                                                       "Eva Ek": "Eva Ek"}
+        meeting(arc, "b.txt", "Arboga", [Entity("Zorbaklubben", "ORG", 0, 12), Entity("Zorbaklubbens", "ORG", 13, 26)])
+    shutil.copy(db, tmp_path / "whole.sqlite")
+    asked = []
+    real = Archive.entity_mentions
+    monkeypatch.setattr(Archive, "entity_mentions", lambda self, labels=None, *a, **kw: asked.append(labels)
+                        or real(self, labels, *a, **kw))
+    names = []
+    for path, scopes in ((db, {"arboga"}), (tmp_path / "whole.sqlite", None)):
+        with Archive(path) as arc:
+            canonicalize(arc, scopes)
+            names.append(sorted((m.id, m.canonical) for m in arc.entity_mentions()))
+    assert names[0] == names[1]
+    assert sorted({name for _, name in names[0]}) == ["Eva Ek", "Zorbaklubben"]  # Köping's genitive renamed too
+    assert asked[0] is None and ["ORG"] not in asked  # the scope's mentions, then no read of every ORG mention
+
+
 def test_status_lists_documents_with_unfinished_stages(tmp_settings, tmp_path):
     from click.testing import CliRunner
 
