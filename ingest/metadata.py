@@ -7,7 +7,8 @@ name patterns, role words, the municipality list) lives in ``ingest/data/``.
 
 Sources by trust, highest first (each field uses the first that gives a value):
 
-* date: a labelled date in the text (``text:Datum och tid``), a long Swedish
+* date: a labelled date in the text (``text:Datum och tid``; day first also
+  written short, "Tid: onsdag 17/9-25"), a long Swedish
   form in the title block, a signature line or a meeting sentence
   (``text:lång datumform``), a bare "22 april" next to a meeting verb with the
   year from the file name or the text (``text:dag och månad``), front matter
@@ -417,6 +418,24 @@ def _first_date(text: str) -> dt.date | None:
     return best[1] if best else None
 
 
+#: Day/month with the year after a dash or a space: "17/9-25", "17/9 2025" (Swedish order, day first).
+_SHORT_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?:-|\s)((?:19|20)?\d{2})(?![\d/])")
+
+
+def _short_date(text: str) -> dt.date | None:
+    """A date written short, day first: "onsdag 17/9-25" (2025-09-17), "17/9 2025".
+
+    Read only in a labelled date value ("Tid: onsdag 17/9-25, kl. 13.00"),
+    where the label says a date follows; a two-digit year is this century's.
+    """
+    for m in _SHORT_DATE.finditer(text):
+        year = int(m.group(3))
+        d = _mkdate(year + 2000 if year < 100 else year, int(m.group(2)), int(m.group(1)))
+        if d:
+            return d
+    return None
+
+
 def _is_reference(line: str, pos: int) -> bool:
     """True when the date at ``pos`` in ``line`` refers to another meeting."""
     labels = _labels()
@@ -463,7 +482,7 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
             value = nxt
         if re.search(r"\d{1,2}:\d{2}:\d{2}", value):
             continue  # a signing time stamp, not the meeting
-        d = _first_date(value)
+        d = _first_date(value) or _short_date(value)
         if d:
             return d, f"text:{m.group(1)}", None, None
 

@@ -272,3 +272,16 @@ def test_letterhead_in_capitals_read_in_the_documents_own_spelling():
     assert _meta(text.replace("EKBY BOSTÄDER AB", "KOMMUNSTYRELSEN")).body == "Kommunstyrelsen"
     town = text.replace("EKBY BOSTÄDER AB", "EKBY KOMMUN").replace("Ekby Bostäder AB har", "Ekby kommun har")
     assert _meta(town).body is None
+
+
+def test_labelled_date_written_short_day_first():
+    """"Tid: onsdag 17/9-25": a labelled date value written day/month-year is the meeting date."""
+    text = "VÄSTRA BYNS KOMMUN\nKulturrådet\nMinnesanteckningar\n\nTid: onsdag {d}, kl. 13.00–15.30\n\nPunkt 1\n"
+    for written, date in (("17/9-25", dt.date(2025, 9, 17)), ("3/11 2024", dt.date(2024, 11, 3))):
+        m = _meta(text.format(d=written), source="anteckningar.txt")
+        assert m.date == date and m.provenance["date"] == "text:Tid", written
+    # Negatives: no such day, a fraction, and the short form outside a label.
+    for written in ("31/2-25", "1/2-dag", "kl. 13"):
+        assert _meta(text.format(d=written), source="anteckningar.txt").date is None, written
+    other = "Kulturrådet\nMinnesanteckningar\n\nVi ses igen 19/11-25 i kommunhuset.\n"
+    assert _meta(other, source="anteckningar.txt").date is None
