@@ -19,7 +19,9 @@ Sources by trust, highest first (each field uses the first that gives a value):
   None and ``provenance["date"]`` reads ``year_only:2021 (<source>)``.
 * municipality: scored mentions (front matter, title block, text, file name);
   the sidecar fills a gap.
-* body: the name as the document prints it in its running page header
+* body: a general meeting the title block names ("fört vid årsstämma i Trosa
+  Kommunfastigheter AB": ``text:rubrik``, an organ of its own beside the
+  company's board), else the name as the document prints it in its running page header
   (``page_header``, ``running_lines``; a date cell after it dropped), on an
   "Organ" label line (ANSLAG/BEVIS, ``text:organ``; a name no pattern knows
   when the title block prints it too, "Revisorerna"), in its title block
@@ -1232,12 +1234,14 @@ def _own_spelling(line: str, text: str) -> str | None:
 def _find_body(doc: Document, nonblank: list[str], kind: str, sidecar: dict[str, Any]) -> tuple[str | None, str | None]:
     """The body from the document's own header and front matter.
 
-    Order: the page header the reader removed (``front_matter["page_header"]``,
+    Order: a general meeting named in the title block ("årsstämma i X AB"),
+    the page header the reader removed (``front_matter["page_header"]``,
     then the other ``running_lines``; cells of a header row, a date after the
     name dropped), a label line such as "Organ<TAB>Socialnämnden" (the
     ANSLAG/BEVIS block), the title block, then a standalone line in the front
-    matter (before the first item), the running phrase of flattened text,
-    file front matter keys; a council named in the front matter's running
+    matter (before the first item), the running phrase of flattened text, the title sentence,
+    a line in capitals read in the document's own mixed-case spelling
+    ("TROSA KOMMUNFASTIGHETER AB"), file front matter keys; a council named in the front matter's running
     text only when nothing else names a body; the sidecar last. Item text and
     distribution lists ("Beslutet skickas till Kommunstyrelsen") never count.
     The name is kept as the header prints it ("Brottsförebyggande rådet"),
