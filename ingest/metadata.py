@@ -1555,6 +1555,8 @@ def _find_officers(lines: list[str], participants: list[Participant]) -> dict[st
                 if pm:
                     out[field] = (pm.group(1), f"text:underskrift {m.group(1).lower()}")
                     break
+        if field not in out and (found := _officer_in_columns(lines, alone, name_line)):
+            out[field] = found
     if "secretary" not in out and (name := _named_before(lines, _ralt(labels["secretary_phrases"]))):
         out["secretary"] = (name, "text:skrivit anteckningar")
     if "chair" not in out:
@@ -1565,6 +1567,54 @@ def _find_officers(lines: list[str], participants: list[Participant]) -> dict[st
     if "chair" not in out and (name := _named_before(lines, _alt(labels["chair_phrases"]))):
         out["chair"] = (name, "text:öppnar mötet (svag)")
     return {field: (_cell_names(name), source) for field, (name, source) in out.items()}
+
+
+#: A signature rule: dots, an ellipsis, underscores or dashes (cells apart by tabs or spaces).
+_SIGNATURE_RULE = re.compile(r"[.…_\-–—\s]+")
+#: Table cells of a line: a tab or three spaces and more between them.
+_CELLS = re.compile(r"\t+| {3,}")
+#: Lines looked at below a label row for its names (past a signature rule), and above it.
+_COLUMN_BELOW, _COLUMN_ABOVE = 4, 2
+
+
+def _officer_in_columns(lines: list[str], label: re.Pattern[str],
+                        name_line: re.Pattern[str]) -> tuple[str, str] | None:
+    """The name in a label's column of a signature block set in cells.
+
+    "Vid protokollet<TAB>Justeras" over a rule and "Camilla Örn<TAB>Anders
+    Tysk" (the name below the label, in the same column), or "Britt-Marie
+    Lundin<TAB>Stefan Haraldsson" over "Ordförande<TAB>Sekreterare" (the
+    name above): the row of names holds as many cells as the row of labels,
+    and the cell in the label's place is a name. The nearest non-blank row
+    below (a signature rule of dots or underscores skipped) is read first,
+    then the row above. The provenance ends in "(kolumn)": a notice is
+    signed so as often as minutes are, so such a signature is no evidence of
+    the kind (:func:`extract_metadata` leaves it out of the kind's signals).
+
+    Returns:
+        ``(name, provenance)`` or None.
+    """
+    for i, line in enumerate(lines):
+        cells = [c.strip() for c in _CELLS.split(line.strip())]
+        if len(cells) < 2:
+            continue
+        for j, cell in enumerate(cells):
+            m = label.match(cell)
+            if not m:
+                continue
+            for rows, how in ((range(i + 1, min(len(lines), i + 1 + _COLUMN_BELOW)), f"text:{m.group(1)} (kolumn)"),
+                              (range(i - 1, max(-1, i - 1 - _COLUMN_ABOVE), -1),
+                               f"text:underskrift {m.group(1).lower()} (kolumn)")):
+                for k in rows:
+                    row = lines[k].strip()
+                    if not row or _SIGNATURE_RULE.fullmatch(row):
+                        continue
+                    other = [c.strip() for c in _CELLS.split(row)]
+                    nm = name_line.match(other[j]) if len(other) == len(cells) else None
+                    if nm:
+                        return nm.group(1), how
+                    break
+    return None
 
 
 def _cell_names(name: str) -> str:
@@ -1704,10 +1754,10 @@ def extract_metadata(doc: Document) -> MeetingMeta:
     if meta.municipality:
         prov["municipality"] = src
 
-    signals = {
+    signals = {  # a signature set in columns signs a notice as often as minutes: no evidence of the kind
         "participants": len(meta.participants),
-        "secretary": meta.secretary is not None,
-        "chair": meta.chair is not None and not prov.get("chair", "").endswith("(svag)"),
+        "secretary": meta.secretary is not None and not prov.get("secretary", "").endswith("(kolumn)"),
+        "chair": meta.chair is not None and not prov.get("chair", "").endswith(("(svag)", "(kolumn)")),
     }
     kind, src = classify_kind(doc, nonblank, signals)
     if kind == "other" and sidecar.get("kind") in ("minutes", "agenda", "news", "citizen_promise", "other"):

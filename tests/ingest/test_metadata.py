@@ -285,3 +285,24 @@ def test_labelled_date_written_short_day_first():
         assert _meta(text.format(d=written), source="anteckningar.txt").date is None, written
     other = "Kulturrådet\nMinnesanteckningar\n\nVi ses igen 19/11-25 i kommunhuset.\n"
     assert _meta(other, source="anteckningar.txt").date is None
+
+
+def test_officers_signed_in_columns():
+    """A signature block in cells: the name in the label's column, below the label or above it."""
+    notice = ("Ekby kommun\tKALLELSE\n\nKulturnämnden\n\n1. Val av justerare\n2. Budget 2026\n3. Information\n\n"
+              "Anna Berg (S)\tOlle Nord\nOrdförande\tSekreterare\n\nEkby kommun · Torget 1 · 123 45 Ekby · ekby.se\n")
+    m = _meta(notice)
+    assert (m.chair, m.secretary) == ("Anna Berg", "Olle Nord")
+    assert m.provenance["chair"] == "text:underskrift ordförande (kolumn)"
+    # Such a signature is no evidence of minutes: the kind's signals leave it out.
+    assert m.kind == "agenda" and "sekreterare" not in m.provenance["kind"]
+    minutes = ("PROTOKOLL\n\nfört vid sammanträde med Kulturnämnden den 7 maj 2025.\n\n1. Mötets öppnande\n"
+               "Ordföranden öppnar mötet.\n\nVid protokollet\tJusteras\n\n……………\t……………\nOlle Nord\tAnna Berg\n")
+    m = _meta(minutes)
+    assert m.secretary == "Olle Nord" and m.provenance["secretary"] == "text:Vid protokollet (kolumn)"
+    assert m.kind == "minutes" and "sekreterare" not in m.provenance["kind"]
+    # Negatives: a row of another width, a role cell in a participant table.
+    assert _meta(notice.replace("Anna Berg (S)\tOlle Nord", "Anna Berg (S)")).chair is None
+    table = ("PROTOKOLL\nKulturnämnden\n\nNamn\tParti\tRoll\nAnna Berg\tS\tOrdförande\nOlle Nord\tM\tLedamot\n\n"
+             "1. Mötets öppnande\nMötet öppnas.\n")
+    assert _meta(table).chair is None
