@@ -1533,6 +1533,9 @@ def _find_officers(lines: list[str], participants: list[Participant]) -> dict[st
         lab = _alt(labels[key])
         inline = re.compile(rf"^\s*({lab})\s*[:\t ]\s*({_NAME})(?:\s*\([A-ZÅÄÖ-]{{1,4}}\))?\s*(?:$|\s{{2,}}|\t)")
         alone = re.compile(rf"^\s*({lab})\s*:?\s*$")
+        # "Sekreterare<TAB>…………………… Paragrafer §§ 88–96" / "Maja Kvist": the label, the rule
+        # to sign on, the name printed under it.
+        signed = re.compile(rf"^\s*({lab})\s*:?\s*[.…_]{{3,}}")
         for line in lines:
             m = inline.match(line)
             if m:
@@ -1541,6 +1544,13 @@ def _find_officers(lines: list[str], participants: list[Participant]) -> dict[st
         if field in out:
             continue
         for i, line in enumerate(lines):
+            m = signed.match(line)
+            if m:
+                nm = name_line.match(next((ln for ln in lines[i + 1: i + 3] if ln.strip()), ""))
+                if nm:
+                    out[field] = (nm.group(1), f"text:{m.group(1)}")
+                    break
+                continue
             m = alone.match(line)
             if m:
                 # "Vid tangenterna\nAnne Alamaa," or "Jonna Lindman\nOrdförande".

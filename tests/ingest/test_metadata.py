@@ -306,3 +306,16 @@ def test_officers_signed_in_columns():
     table = ("PROTOKOLL\nKulturnämnden\n\nNamn\tParti\tRoll\nAnna Berg\tS\tOrdförande\nOlle Nord\tM\tLedamot\n\n"
              "1. Mötets öppnande\nMötet öppnas.\n")
     assert _meta(table).chair is None
+
+
+def test_officers_under_a_signature_rule_and_vid_anteckningarna():
+    """"Sekreterare<TAB>………… Paragrafer §§ 1–9" over "Maja Kvist": the name printed under the rule."""
+    text = ("PROTOKOLL\nKulturnämnden\n\nUnderskrifter\n\nSekreterare\t…………………………………Paragrafer §§ 1–9\nMaja Kvist\n\n"
+            "Ordförande\t…………………………………\nGun Ek\n\n§ 1 Mötets öppnande\nMötet öppnas.\n")
+    m = _meta(text)
+    assert (m.chair, m.secretary) == ("Gun Ek", "Maja Kvist") and m.provenance["secretary"] == "text:Sekreterare"
+    # Negatives: no name under the rule; a rule of two dots is no rule.
+    assert _meta(text.replace("Maja Kvist\n", "\n")).secretary is None
+    assert _meta(text.replace("Sekreterare\t…………………………………", "Sekreterare ..")).secretary is None
+    notes = "Kulturrådet\nMinnesanteckningar\n\n1 – Inledning\nVälkommen.\n\nVid anteckningarna: Hanna Öhman\n"
+    assert _meta(notes).secretary == "Hanna Öhman"
