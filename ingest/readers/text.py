@@ -315,8 +315,13 @@ _LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 _ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
 
 
+#: A backslash that ends a line is a hard line break (CommonMark, pandoc's Markdown): markup, not text.
+_HARD_BREAK = re.compile(r"(?<!\\)\\[ \t]*$", re.M)
+
+
 def _clean_markdown(text: str) -> str:
     text = _HTML_COMMENT.sub("", text)
+    text = _HARD_BREAK.sub("", text)
     return _LINK.sub(r"\1", text)
 
 

@@ -663,6 +663,7 @@ class _Cand:
     head_line: int | None = None  # where the heading starts when its title stands above the number
     bare: bool = False  # a one-line row numbered by a bare number ("1 Val av justerare"), see _bare_rows
     run_in: bool = False  # "1. **Lägesbild.** Polisen redogör …": a bold title with its text on the line
+    bare_number: bool = False  # no title on the number line itself ("§ 62", "§ 62<TAB>Dnr ON 2025/14")
 
     @property
     def key(self) -> float:
@@ -892,13 +893,14 @@ def _ends_in_fragment(s: str) -> bool:
 
 
 def _wrapped_across_gap(prev: str, lines: list[_Line], k: int, limit: int) -> bool:
-    """A title line ending in a function word ("… SERVERINGSTILLSTÅND FÖR") continues
-    on line ``k`` after a blank line a PDF layout put between the wrapped lines: a
-    short line set apart, no sentence, no case number, no sub-heading, no new number.
+    """A title line ending in a function word ("… SERVERINGSTILLSTÅND FÖR"), or followed by a line
+    that starts in lower case ("… ungdomar," / "förlängning"), continues on line ``k`` after a blank
+    line a PDF layout put between the wrapped lines: a short line set apart, no sentence, no case
+    number, no sub-heading, no new number.
     """
-    if not _ends_in_fragment(prev):
-        return False
     nxt = _unmarkup(lines[k].text)
+    if not _ends_in_fragment(prev) and not (nxt[:1].islower() and prev[-1:] not in ".!?:;"):
+        return False  # a short line set apart that starts in lower case goes on with the line above
     if not nxt or _words(nxt) > 8 or not (k + 1 >= limit or lines[k + 1].blank):
         return False
     return not (
@@ -990,6 +992,18 @@ def _split_cells(rest: str) -> tuple[str, str | None]:
             dnr = case_number_at_start(cells.pop())[0]
         else:
             break
+    # "Title<TAB>KS 2025/288<TAB>Utskottet föreslår …" (§ | Ärende | Diarienummer | Beslut): a case-number
+    # cell inside the row ends the title; the cells after it are later columns. So does an empty cell
+    # ("Title<TAB><TAB>Informationen noteras.", the case-number column left empty).
+    for k in range(1, len(cells)):
+        lead, after = case_number_at_start(cells[k])
+        if dnr is None and lead and not after.strip():
+            return " ".join(cells[:k]), lead
+    empty = re.search(r"\t[ ]*\t", rest.strip())
+    if empty and len(cells) > 1:
+        head = [c.strip() for c in _CELLS.split(rest.strip()[: empty.start()]) if c.strip()]
+        if head and len(head) < len(cells) and cells[: len(head)] == head:
+            return " ".join(head), dnr
     return " ".join(cells), dnr
 
 
@@ -1065,6 +1079,27 @@ def _parse_number(s: str, virtual: bool, heading: bool = False) -> tuple[str, in
     return None
 
 
+_PAREN_TAIL = re.compile(r"\s*\(([^()]{4,40})\)\s*$")
+
+
+def _paren_case_number(title: str) -> tuple[str, str | None]:
+    """Split a case number in parentheses off the end of a title: "Skattesats 2026 (KS 2025/198)".
+
+    Only a parenthesis holding nothing but a case number counts ("(S)", "(dnr saknas)" stay).
+    Returns the title without it and the case number (or the title unchanged and None).
+    """
+    m = _PAREN_TAIL.search(title)
+    if not m:
+        return title, None
+    inner = m.group(1).strip()
+    lead, rest = find_labelled(inner)  # "(Dnr KS 2025/198)"
+    if not lead:
+        lead, rest = case_number_at_start(inner)
+    if not lead or rest.strip(" ,.") or not title[: m.start()].strip():
+        return title, None
+    return title[: m.start()].rstrip(), lead
+
+
 def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
     out: list[_Cand] = []
     for ln in lines[:limit]:
@@ -1124,6 +1159,8 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
             title, body_line, dnr2 = _title_lines(lines, ln.idx, limit, rest)
         if kind == "list" and not title:
             continue
+        if title and not (dnr or dnr2):
+            title, dnr2 = _paren_case_number(title)
         head_line = None
         if kind in ("para", "code") and not rest and (not title or _sentence_title(lines, body_line, title)):
             above = _title_above(lines, ln.idx)
@@ -1131,7 +1168,8 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
                 head_line, title = above, _clean_title(" ".join(_unmarkup(lines[j].text) for j in range(above, ln.idx)))
                 body_line = _body_after_number(lines, ln.idx, limit, dnr2)
         out.append(_Cand(kind, ln.idx, num, title, body_line, dnr or dnr2, suffix=suffix, rest=raw_rest, code=code,
-                         body_off=body_off, head_line=head_line, run_in=bool(run_in and kind == "list")))
+                         body_off=body_off, head_line=head_line, run_in=bool(run_in and kind == "list"),
+                         bare_number=not rest))
     return _drop_nested(lines, out)
 
 
@@ -1256,14 +1294,17 @@ def _sentence_title(lines: list[_Line], body_line: int, title: str) -> bool:
     return _words(title) > 8 and lines[k].text[-1:] in ".!?"
 
 
-def _title_above(lines: list[_Line], i: int) -> int | None:
+def _title_above(lines: list[_Line], i: int, gap: bool = False) -> int | None:
     """First line of a title standing directly above a bare number line, if there is one.
 
     "Belysning i gångtunneln" / "KS § 34": a layout that prints the number in
     a right-hand column comes out, as text, with the number on the line after
     the title. The title is a block of at most three heading-shaped lines set
-    apart by a blank line above it and touching the number line.
+    apart by a blank line above it and touching the number line (with ``gap``, also one blank line
+    above the number line).
     """
+    if gap and i > 1 and lines[i - 1].blank and not lines[i - 2].blank:
+        i -= 1
     j = i
     while j > 0 and not lines[j - 1].blank and i - j < 3:
         j -= 1
@@ -1277,6 +1318,88 @@ def _title_above(lines: list[_Line], i: int) -> int | None:
                 or _BULLET.match(t) or _parse_number(t, False) is not None or _is_role(t)):
             return None
     return j
+
+
+#: "Paragraf<TAB>§ 89": a label cell left of the number must recur at this many numbers to be a label.
+_ROW_LABEL_MIN = 2
+_ROW_LABEL = re.compile(r"^(?P<label>[^\t§\d]{1,30}?)\t+(?P<value>\S.*)$")
+#: At most this many labelled rows make a heading block under the number's row.
+_ROW_BLOCK_MAX = 4
+
+
+def _labelled_heading_rows(lines: list[_Line], cands: list[_Cand], limit: int) -> None:
+    """Read headings printed as a block of labelled rows: "Paragraf<TAB>§ 89" / "Diarienummer<TAB>SN
+    2025/0233" / "Ärende<TAB>Ansökan om …".
+
+    The number stands in the right-hand cell of a row whose left cell is the same short text at
+    every number (at least ``_ROW_LABEL_MIN`` times): that cell is a label the template repeats,
+    not a title. The rows directly under it that are laid out the same way ("label<TAB>value") are
+    the rest of the heading block: a value that is a case number is the case number, the first other
+    value is the title (with its wrapped lines). Learnt from the repetition, not from the label words.
+    """
+    firsts: dict[str, list[_Cand]] = {}
+    for c in cands:
+        if c.body_off is not None or c.head_line is not None or "\t" in c.rest:
+            continue
+        m = _ROW_LABEL.match(_unmarkup(lines[c.line].text).strip())
+        if not m or _para(m.group("label")) or _words(m.group("label")) > 3:
+            continue
+        if _norm(m.group("label")) != _norm(c.rest):
+            continue
+        firsts.setdefault(_norm(c.rest), []).append(c)
+    for group in firsts.values():
+        if len(group) < _ROW_LABEL_MIN:
+            continue
+        for c in group:
+            dnr, title, body = c.dnr, "", c.line + 1
+            for k in range(c.line + 1, min(limit, c.line + 1 + _ROW_BLOCK_MAX)):
+                m = _ROW_LABEL.match(_unmarkup(lines[k].text).strip()) if not lines[k].blank else None
+                if not m or _parse_number(_unmarkup(lines[k].text), False) is not None:
+                    break
+                value = m.group("value").strip()
+                lead, rest = case_number_at_start(value)
+                if lead and not rest.strip():
+                    dnr = dnr or lead
+                    body = k + 1
+                    continue
+                title, body, dnr2 = _title_lines(lines, k, limit, value)
+                dnr = dnr or dnr2
+                break
+            if title:
+                c.title, c.body_line, c.dnr = title, body, dnr
+
+
+#: Bare number lines under a title block, each followed by no title of its own, that make a document's
+#: layout "title first".
+_TITLE_FIRST_MIN = 2
+
+
+def _titles_above_numbers(lines: list[_Line], cands: list[_Cand], limit: int, learnt: frozenset[str]) -> None:
+    """Take the titles from above the numbers in a layout that prints the title first.
+
+    "Månadsrapport augusti 2025" / blank / "§ 62<TAB>Dnr ON 2025/014" / blank / "Ärendet": when
+    a bare number line (nothing but the number and maybe a case number) is followed by no title —
+    only a sub-heading of the document (one it repeats, set apart, under several items, or a known
+    one) or nothing — the heading-shaped block set apart just above the number is its title. It is
+    learnt from the document: at least ``_TITLE_FIRST_MIN`` such numbers must have such a block
+    above them, else nothing changes (a single bare number over a sub-heading keeps its reading).
+    """
+    found: list[tuple[_Cand, int]] = []
+    for c in cands:
+        if not c.bare_number or c.head_line is not None or c.body_off is not None:
+            continue
+        if c.title and not (_norm(c.title) in learnt or _is_subheading(c.title)):
+            continue
+        j = _title_above(lines, c.line, gap=True)
+        if j is not None:
+            found.append((c, j))
+    if len(found) < _TITLE_FIRST_MIN:
+        return
+    for c, j in found:
+        end = c.line - 1 if lines[c.line - 1].blank else c.line
+        c.head_line = j
+        c.title = _clean_title(" ".join(_unmarkup(lines[k].text) for k in range(j, end)))
+        c.body_line = _body_after_number(lines, c.line, limit, None)
 
 
 def _body_after_number(lines: list[_Line], i: int, limit: int, dnr: str | None) -> int:
@@ -1501,6 +1624,8 @@ def _numbered_scheme(lines: list[_Line], limit: int, text: str = "", flattened: 
     learnt = recurring_headings([("" if ln.blank else _unmarkup(ln.text)) for ln in lines[:limit]])
     for kind in {c.kind for c in all_cands}:
         _drop_recurring_sublines(lines, [c for c in all_cands if c.kind == kind], limit, learnt)
+    _titles_above_numbers(lines, [c for c in all_cands if c.kind in ("para", "code")], limit, learnt)
+    _labelled_heading_rows(lines, [c for c in all_cands if c.kind == "para"], limit)
     options: list[_Option] = []
     groups: list[tuple[str, list[_Cand]]] = [("para", [c for c in all_cands if c.kind == "para"])]
     codes: dict[str, list[_Cand]] = {}
@@ -2370,7 +2495,8 @@ def _list_document(lines: list[_Line], limit: int) -> list[_Head] | None:
                 best = list(run)
         if len(best) < 3:
             continue
-        ends = [c.line for c in best[1:]] + [limit]
+        # the signature block and a letterhead footer after the last entry are end matter, not its text
+        ends = [c.line for c in best[1:]] + [_end_matter_start(lines, best[-1].body_line, limit)]
         chars = [sum(len(lines[j].text) for j in range(c.body_line, min(e, limit))) for c, e in zip(best, ends)]
         if any(n > _LIST_DOC_ENTRY_CHARS for n in chars[:-1]) or chars[-1] > _LIST_DOC_TAIL_CHARS:
             continue

@@ -119,12 +119,14 @@ def test_lines_that_are_no_header_row(line, below):
 
 
 def test_without_a_header_row_the_row_cells_are_read_as_before():
-    # No header: nothing says the third cell is a column of its own, so the older reading stands
-    # (a cell that is no case number stays with the title).
+    # No header: nothing says a cell after the title is a column of its own, so the older reading
+    # stands (a cell that is no case number stays with the title) — except that a case-number cell
+    # inside the row ends the title (heldout13: the cells after it are later columns, header or not).
     text = _KALLELSE.replace("{header}", "").replace("{sep}", "\t")
     lines = _split_lines(text)
     heads = _list_document(lines, _trailer_limit(lines))
-    assert heads[1].title.startswith("Budgetuppföljning januari 2025") and "Eva Lund" in heads[1].title
+    assert (heads[1].title, heads[1].dnr) == ("Budgetuppföljning januari 2025", "SN 2025/4")
+    assert heads[4].title.startswith("Information från förvaltningen") and "Ola Ek" in heads[4].title
 
 
 # --------------------------------------------------------------------------
