@@ -15,6 +15,10 @@ other municipalities' shapes, never on the held-out files, and each has a negati
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
 from ingest.segment import segment
 from radslag.types import Document
 
@@ -279,3 +283,61 @@ def test_markdown_hard_break_backslash_is_markup(tmp_path):
     assert "C:\\\\data\\\\ ligger" in doc.text  # an escaped backslash and one inside a line stay
     items = [(i.number, i.title, i.dnr) for i in segment(doc) if i.heading_source != "preamble"]
     assert items == [("§ 5", "Tillgänglighet i badhuset", "KS 2025/88"), ("§ 6", "Övriga frågor", None)]
+
+
+# --------------------------------------------------------------------------
+# PDF: underlined titles are emphasis, like bold ones; a ruling line is not an underline
+# --------------------------------------------------------------------------
+
+_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+
+
+def _underlined_pdf(path, rule_under_text: bool) -> None:
+    fpdf = pytest.importorskip("fpdf")
+    if not os.path.exists(_FONT):
+        pytest.skip("DejaVu fonts not installed")
+    pdf = fpdf.FPDF(format="A4")
+    pdf.add_page()
+    pdf.add_font("serif", "", _FONT)
+    pdf.set_font("serif", size=11)
+    pdf.set_xy(25, 25)
+    pdf.cell(0, 6, "PROTOKOLL fört vid årsstämma i Gnosjö Energi AB den 3 maj 2025", new_x="LMARGIN", new_y="NEXT")
+    y = 45
+    entries = [
+        ("1.", "Stämmans öppnande", "Ordföranden Per Lind öppnar stämman och hälsar ägarens ombud"),
+        ("2.", "Val av ordförande vid stämman", "Per Lind väljs till ordförande och Eva Ek som sekreterare"),
+        ("3.", "Godkännande av dagordning", "Den föreslagna dagordningen godkänns av stämman"),
+    ]
+    for num, title, body in entries:
+        pdf.set_xy(25, y)
+        pdf.cell(10, 6, num)
+        pdf.set_xy(35, y)
+        if rule_under_text:
+            pdf.cell(0, 6, title)
+            pdf.line(20, y + 4.85, 190, y + 4.85)  # a ruling line where an underline would be, the page's width
+        else:
+            pdf.set_font("serif", "U", 11)  # the writer's own underline
+            pdf.cell(0, 6, title)
+            pdf.set_font("serif", "", 11)
+        pdf.set_xy(35, y + 6)
+        pdf.cell(0, 6, body)
+        y += 20
+    pdf.output(str(path))
+
+
+def test_underlined_titles_are_headings(tmp_path):
+    from ingest.readers.pdf import read_pdf
+
+    _underlined_pdf(tmp_path / "u.pdf", rule_under_text=False)
+    doc = read_pdf(tmp_path / "u.pdf", "u.pdf")
+    assert {h.text.replace("\t", " ") for h in doc.headings} >= {"1. Stämmans öppnande", "2. Val av ordförande vid stämman"}
+    titles = [(i.number, i.title) for i in segment(doc) if i.heading_source != "preamble"]
+    assert titles == [("1", "Stämmans öppnande"), ("2", "Val av ordförande vid stämman"), ("3", "Godkännande av dagordning")]
+
+
+def test_ruling_line_under_a_row_is_no_underline(tmp_path):
+    from ingest.readers.pdf import read_pdf
+
+    _underlined_pdf(tmp_path / "r.pdf", rule_under_text=True)
+    doc = read_pdf(tmp_path / "r.pdf", "r.pdf")
+    assert not any("Stämmans öppnande" in h.text for h in doc.headings)

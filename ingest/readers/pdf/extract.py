@@ -250,11 +250,69 @@ def _page_words(pdf: Any, index: int) -> PageWords:
         else:
             out.words = upright
         out.unmapped = unmapped
+        if rotation == 0 and out.words:
+            _mark_underlined(out.words, _rules(page, raw, bbox))
         if sum(len(w.text) for w in out.words) < 200:
             out.images = _count_images(page, raw)
         return out
     finally:
         page.close()
+
+
+#: A page with more drawn objects than this is a drawing or a chart: its rules are not looked at.
+_MAX_PATHS = 4000
+#: A rule is at most this thick (points) and at least this long.
+_RULE_THICK, _RULE_MIN_LEN = 1.5, 6.0
+
+
+def _rules(page: Any, raw: Any, bbox: tuple[float, float, float, float]) -> list[tuple[float, float, float]]:
+    """Thin horizontal path objects of an upright page as ``(x0, x1, y)`` in display space."""
+    n = raw.FPDFPage_CountObjects(page.raw)
+    if n > _MAX_PATHS:
+        return []
+    left, _, _, top = bbox
+    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    out: list[tuple[float, float, float]] = []
+    for i in range(n):
+        obj = raw.FPDFPage_GetObject(page.raw, i)
+        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_PATH:
+            continue
+        if not raw.FPDFPageObj_GetBounds(obj, ctypes.byref(l), ctypes.byref(b), ctypes.byref(r), ctypes.byref(t)):
+            continue
+        if t.value - b.value <= _RULE_THICK and r.value - l.value >= _RULE_MIN_LEN:
+            out.append((l.value - left, r.value - left, top - (t.value + b.value) / 2))
+    return out
+
+
+def _mark_underlined(words: list[Word], rules: list[tuple[float, float, float]]) -> None:
+    """Read underlined words as emphasised, like bold ones (``Word.bold``).
+
+    An underline is a rule drawn through the lower part of the words' boxes (between the baseline
+    and the descent) that spans those words and no more: it starts at the first word and ends at
+    the last, within half a glyph. A table's or a heading's ruling line runs past the text it lies
+    under (or under none), so it marks nothing; a strike-through runs through the middle.
+    """
+    for x0, x1, y in rules:
+        under = [
+            w for w in words
+            if w.top + 0.7 * (w.bottom - w.top) <= y <= w.bottom + 0.5 and w.x0 >= x0 - 1.0 and w.x1 <= x1 + 1.0
+        ]
+        if not under:
+            continue
+        slack = 0.5 * max(w.size for w in under)
+        if min(w.x0 for w in under) - x0 > slack or x1 - max(w.x1 for w in under) > slack:
+            continue
+        for w in under:
+            w.bold = True
+        # "1.  Stämmans öppnande": the heading's number, left of the underline on its line, goes with it
+        top = under[0].top
+        before = [w for w in words if abs(w.top - top) <= 1.0 and w.x1 <= x0 + 1.0]
+        if len(before) == 1 and _HEADING_NUMBER.match(before[0].text):
+            before[0].bold = True
+
+
+#: The number of a heading ("1.", "§", "12", "3)").
+_HEADING_NUMBER = re.compile(r"^(?:§|§?\d{1,3}[.):]?)$")
 
 
 def _count_images(page: Any, raw: Any) -> int:
