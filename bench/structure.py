@@ -138,6 +138,14 @@ DEVELOPMENT_FAMILIES = [
     "heldout12-bnrow", "heldout12-bratxt", "heldout12-ciceron", "heldout12-estmd", "heldout12-kallelsegrupper",
     "heldout12-kfdiarie", "heldout12-kspref", "heldout12-region", "heldout12-rffdocx", "heldout12-titleleft",
     "heldout12-w3d3",
+    # tests/data/heldout13: scored unseen (README "First-sight result": item F1 0.535, titles 0.491,
+    # case numbers 0.759, body 0.818, kind 0.909), then the reader was fixed while looking at the Båstad,
+    # Hylte, Askersund, Nordmaling, Hagfors, Trosa and Krokom documents (title above the number,
+    # labelled heading rows, a notice list, `N – Title`, table cells, underlines, pandoc line breaks):
+    # development scores from then on.
+    "heldout13-arsstamma", "heldout13-etiketter", "heldout13-innehall", "heldout13-kungorelse",
+    "heldout13-listnummer", "heldout13-pandocmd", "heldout13-streck", "heldout13-tabell",
+    "heldout13-titelforst", "heldout13-tvaspalt", "heldout13-utanmellanrum",
 ]
 
 #: The labelled sets whose families are all in DEVELOPMENT_FAMILIES, scored together by ``--all``.
@@ -147,6 +155,7 @@ DEVELOPMENT_SETS = [
     "tests/data/heldout4/gold", "tests/data/heldout5/gold", "tests/data/heldout6/gold",
     "tests/data/heldout7/gold", "tests/data/heldout8/gold", "tests/data/heldout9/gold",
     "tests/data/heldout10/gold", "tests/data/heldout11/gold", "tests/data/heldout12/gold",
+    "tests/data/heldout13/gold",
 ]
 
 
