@@ -728,15 +728,23 @@ def _hits(
     best_passage: dict[int, int],
     snippets: int | None = None,
 ) -> list[Hit]:
-    """Presentation records (rank 0) for ``ordered`` item ids; snippets for the first ``snippets`` only."""
+    """Presentation records (rank 0) for ``ordered`` item ids.
+
+    Only the first ``snippets`` hits (all when None) are shown, so only they
+    get a snippet, entities and topics; the rest are counted (a timeline, a
+    threshold) and come without them. Reading every hit's entities was most of
+    a search's CPU for a common word (a hundred hits, thousands of entities).
+    """
     if not ordered:
         return []
     kw_rank = {item: r for r, (item, _) in enumerate(keyword, start=1)}
     dn_rank = {item: r for r, (item, _) in enumerate(dense, start=1)}
     dn_score = cosine
     hits: list[Hit] = []
-    rows = {row.id: row for row in archive.items(item_ids=ordered)}
     shown = ordered if snippets is None else ordered[: max(snippets, 0)]
+    rows = {row.id: row for row in archive.items(item_ids=shown)} if shown else {}
+    if len(shown) < len(ordered):
+        rows.update((row.id, row) for row in archive.items(item_ids=ordered[len(shown):], enrichment=False))
     wanted = [best_passage[i] for i in shown if i in best_passage]
     passages = {p.id: p for p in archive.passages(wanted)} if wanted else {}
     # items whose snippet is chosen among all their passages: read those in one query
