@@ -3,6 +3,7 @@ them — council notes whose numbered points hold sub-points '4a', '4b', items h
 capitals without bold, a filled header band on every page naming '§§ 12–18' with decisions as numbered lists and
 titles wrapping over three lines, a council protocol with an attendance table page and the § number drawn after
 the title in the content stream, a protokollsutdrag with two paragraphs and a 'Rätt utdraget intygar' block, a
+protocol with one paragraph a page whose running header names the paragraph and its title, a
 Word protocol whose items are the rows of a two-column table (number | content), and notes forwarded by e-mail
 with '> ' quoted lines and signatures.
 
@@ -62,6 +63,8 @@ def sections(it: Item14, beslut_h: str, desc_h: str | None = None) -> list[tuple
     if it.desc and desc_h:
         out.append(("h", desc_h))
     out += [("p", p) for p in it.desc]
+    if it.underlag:
+        out += [("h", "Beslutsunderlag")] + [("li", p) for p in it.underlag]
     if it.yrkanden:
         out += [("h", "Yrkanden")] + [("p", p) for p in it.yrkanden]
     if it.beslut:
@@ -399,6 +402,56 @@ def render_utdrag(m: Meeting, pages: dict):
     cell_at(pdf, ("", 10.5), 40, y + 14, 80, 5, "…" * 24)
     cell_at(pdf, ("", 10.5), 40, y + 19, 80, 5, f"{f['sekreterare']}, kommunsekreterare")
     cell_at(pdf, ("", 10.5), 40, y + 24, 80, 5, "Munkfors den 3 oktober 2025")
+    return pdf
+
+
+# --------------------------------------------------------------------------------------
+# Laxå: one paragraph a page, the running header names the paragraph and its title
+# --------------------------------------------------------------------------------------
+
+
+@h.renders(PDF_RENDERERS, "heldout14-sidrubrik")
+def render_sidrubrik(m: Meeting, pages: dict):
+    """Every item on a page of its own; the running header holds, under the org and date, the current
+    paragraph's number and title ('§ 103  Lokal överenskommelse …') on every page of it, also on the page it runs
+    on to; the item itself opens with the bold '§ 103' and the title in 14 pt, the case number below."""
+    f = m.front
+
+    def header(pdf):
+        cell_at(pdf, ("B", 11), 20, 11, 90, 5, f["org"])
+        cell_at(pdf, ("", 9.5), 110, 11, 80, 5, f"Protokoll {m.date}   Sida {pdf.page_no()} ({{nb}})", align="R")
+        cell_at(pdf, ("", 9.5), 20, 16, 170, 5, m.body)
+        cur = getattr(pdf, "cur", None)
+        if cur is not None:
+            pdf.set_text_color(*GREY)
+            cell_at(pdf, ("I", 9), 20, 21, 170, 5, f"{cur.number}  {cur.title}")
+            pdf.set_text_color(0)
+        pdf.line(20, 27, 190, 27)
+        pdf.set_y(36)
+
+    pdf = new_pdf(m, "liberation-sans", header, h13.text_footer(("Justerandes sign", "Utdragsbestyrkande")),
+                  top=36)
+    pdf.cur = None
+    pdf.add_page()
+    cell_at(pdf, ("B", 15), 20, 36, 170, 8, f"Protokoll {m.body.lower()}")
+    pdf.set_y(48)
+    label_rows(pdf, h13.front_facts(m), 20, 50, 170, size=10.5)
+    h13.signature_rows(pdf, m, 20, f"§§ {f['paragrafer']}")
+    for it in m.items:
+        pdf.cur = it
+        pdf.add_page()
+        pdf.item_pages[it.number] = pdf.page_no()
+        y = pdf.get_y()
+        cell_at(pdf, ("B", 14), 20, y, 25, 7, it.number)
+        pdf.set_xy(45, y)
+        pdf.set_font("F", "B", 14)
+        pdf.multi_cell(145, 7, it.title, align="L", new_x="LMARGIN", new_y="NEXT")
+        if it.dnr:
+            cell_at(pdf, ("", 10), 45, pdf.get_y() + 1, 100, 5, f"Dnr {it.dnr}")
+            pdf.set_y(pdf.get_y() + 6)
+        pdf.ln(4)
+        h.write_blocks(pdf, sections(it, "Arbetsutskottets beslut", "Ärendebeskrivning" if it.desc else None),
+                       45, 145, size=11, lh=5.8)
     return pdf
 
 
