@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import ipaddress
+import logging
 import os
 import shutil
 import socket
@@ -29,12 +30,15 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
 from radslag.config import CORPUS_DIR, Settings
 from radslag.errors import RadslagError
 from radslag.i18n import t
+
+log = logging.getLogger(__name__)
 
 #: Exit status when a non-loopback address is asked for without a login.
 EXIT_EXPOSED = 2
@@ -281,14 +285,15 @@ class _WakeableAsyncio:
     (``Queue.sleep_when_free``): about 40 ms of CPU a second in an idle app,
     and a thousand wake-ups a second that take the interpreter lock from
     running searches. Sleeps of exactly that length wait instead on a per-loop
-    event that a new request or a finished job sets (:func:`quiet_queue`),
-    for at most :data:`QUEUE_IDLE_S`; every other sleep is asyncio's own.
+    event that a new request or a finished job of any queue on that loop sets
+    (:func:`quiet_queue`), for at most :data:`QUEUE_IDLE_S`; every other sleep
+    is asyncio's own.
     """
 
     def __init__(self, real, poll_s: float):
         self._real = real
         self._poll_s = poll_s
-        self._events: dict = {}
+        self._events: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()  # a closed loop goes
 
     def __getattr__(self, name: str):
         return getattr(self._real, name)
@@ -301,7 +306,7 @@ class _WakeableAsyncio:
         return event
 
     def wake(self) -> None:
-        """Wake the idle queue of the running loop (called on that loop)."""
+        """Wake the idle queues of the running loop (called on that loop)."""
         self._event().set()
 
     async def sleep(self, delay, result=None):
@@ -316,38 +321,54 @@ class _WakeableAsyncio:
         return result
 
 
-def quiet_queue(queue: Any) -> bool:
-    """Make ``queue`` (a started app's ``gr.Blocks._queue``) wait for work instead of polling for it.
+def _relies_on(queueing: Any) -> bool:
+    """Whether this Gradio's queue still polls the way :func:`quiet_queue` replaces (else it is left alone)."""
+    import inspect
 
-    A request (``Queue.push``) and a finished job (``Queue.process_events``)
-    wake the queue's loop; without them it looks every :data:`QUEUE_IDLE_S`
-    seconds, so a missed wake-up costs at most that. Returns False (and
-    changes nothing) when this Gradio's queue lacks what is relied on.
+    queue_cls = getattr(queueing, "Queue", None)
+    try:
+        source = inspect.getsource(queue_cls.start_processing)  # type: ignore[union-attr]
+    except (AttributeError, OSError, TypeError):
+        return False
+    return ("asyncio.sleep(self.sleep_when_free)" in source and hasattr(queue_cls, "push")
+            and hasattr(queue_cls, "process_events"))
+
+
+def quiet_queue(queue: Any) -> bool:
+    """Make Gradio's queues (``queue``: a built app's ``gr.Blocks._queue``) wait for work instead of polling.
+
+    A request (``Queue.push``) and a finished job (``Queue.process_events``) of
+    any queue wake the loop it runs on (patched once on the class, so Gradio's
+    other queues in the process, e.g. its monitoring page, are woken too);
+    without them a queue looks every :data:`QUEUE_IDLE_S` seconds, so a missed
+    wake-up costs at most that. Returns False, changes nothing and logs why
+    when this Gradio's queue does not poll as relied on (a Gradio upgrade).
     """
     from gradio import queueing
 
-    if not all(hasattr(queue, a) for a in ("push", "process_events", "sleep_when_free",
-                                           "progress_update_sleep_when_free")):
+    if not _relies_on(queueing) or not hasattr(queue, "progress_update_sleep_when_free"):
+        log.warning("Gradio's queue is not the one radslag.serve.quiet_queue knows; it keeps polling")
         return False
     shim = queueing.asyncio if isinstance(queueing.asyncio, _WakeableAsyncio) else None
     if shim is None:
         shim = _WakeableAsyncio(queueing.asyncio, float(queue.sleep_when_free))
         queueing.asyncio = shim
-    push, process = queue.push, queue.process_events
+        cls = queueing.Queue
+        push, process = cls.push, cls.process_events
 
-    async def woken_push(*args, **kwargs):
-        try:
-            return await push(*args, **kwargs)
-        finally:
-            shim.wake()
+        async def woken_push(self, *args, **kwargs):
+            try:
+                return await push(self, *args, **kwargs)
+            finally:
+                shim.wake()
 
-    async def woken_process(*args, **kwargs):
-        try:
-            return await process(*args, **kwargs)
-        finally:
-            shim.wake()
+        async def woken_process(self, *args, **kwargs):
+            try:
+                return await process(self, *args, **kwargs)
+            finally:
+                shim.wake()
 
-    queue.push, queue.process_events = woken_push, woken_process
+        cls.push, cls.process_events = woken_push, woken_process
     queue.progress_update_sleep_when_free = max(PROGRESS_EVERY_S, queue.progress_update_sleep_when_free)
     return True
 
