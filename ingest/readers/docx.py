@@ -445,9 +445,10 @@ def _cell_grid(table: Any) -> list[list[tuple[int, list[str]]]]:
 def _item_table_blocks(table: Any) -> list[tuple[str, str | None]] | None:
     """Blocks for a table whose rows are the meeting's items, or None for any other table.
 
-    The table's own shape says so: a header row ("Punkt | Ämne | Ansvarig")
-    above rows whose first cell is a numbering sequence (1, 2, 3 …), and a
-    cell holding several paragraphs (the bold title, then its notes). One
+    The table's own shape says so: rows whose first cell is a numbering
+    sequence (1, 2, 3 … or § 34, § 35 …), under a header row ("Punkt | Ämne |
+    Ansvarig") or none, and a cell holding several paragraphs (the bold
+    title, then its case number and notes). One
     tab-separated line per row would join those paragraphs and lose where the
     title ends, so each row becomes the number and the first paragraph of its
     first text cell ("1<TAB>Föregående anteckningar"), the cell's other
@@ -461,7 +462,7 @@ def _item_table_blocks(table: Any) -> list[tuple[str, str | None]] | None:
         if row and row[0][1] and _NUMBER_CELL.match(" ".join(row[0][1])):
             first = k
             break
-    if not first:  # no numbered row, or no header row above it
+    if first is None:  # no numbered row near the top
         return None
     rows = [r for r in grid[first:] if any(p for _, p in r)]
     numbers = []
@@ -474,8 +475,10 @@ def _item_table_blocks(table: Any) -> list[tuple[str, str | None]] | None:
         return None
     if not any(len(p) > 1 for r in rows for _, p in r[1:]):
         return None
-    header = {col: " ".join(p) for col, p in grid[first - 1]}
-    blocks: list[tuple[str, str | None]] = [("\t".join(" ".join(p) for _, p in grid[first - 1]).rstrip("\t"), None)]
+    header = {col: " ".join(p) for col, p in grid[first - 1]} if first else {}
+    blocks: list[tuple[str, str | None]] = []
+    if first:
+        blocks.append(("\t".join(" ".join(p) for _, p in grid[first - 1]).rstrip("\t"), None))
     for r in rows:
         cells = [(col, p) for col, p in r[1:] if p]
         if not cells:

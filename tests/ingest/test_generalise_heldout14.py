@@ -1,0 +1,104 @@
+"""Reader rules found on the fourteenth held-out set (tests/data/heldout14), each on a small case of its own.
+
+The set's item misses were layouts no earlier set had: a Word table with one row per item and no
+header row, number | content, the content cell holding the title, the case number and the text
+(Storfors); `Ärende 3 av 9` numbers in small grey type above each title (Vilhelmina); a page band
+holding the body and the meeting's `§§ 12–18` range on every page (Älvdalen); notes quoted `> ` line
+by line in a forwarded e-mail (Pajala). The rules are general and learnt from the document: an item
+table from its numbering sequence and its cells of several paragraphs, with or without a header row;
+"N av M" numbers from a sequence that counts up to its M; page furniture from its repetition across
+pages; a quoted block from the prefix its lines share. Every test runs on invented text or documents
+in other municipalities' shapes, never on the held-out files, and each has a negative case.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.readers import read_document
+from ingest.segment import segment
+from radslag.types import Document
+
+
+def _doc(text: str, source: str = "t.txt", **kw) -> Document:
+    return Document(source=source, text=text, reader="txt", content_hash="x", **kw)
+
+
+def _items(doc: Document):
+    return [(i.number, i.title, i.dnr) for i in segment(doc) if i.heading_source != "preamble"]
+
+
+# --------------------------------------------------------------------------
+# A Word table, one row per item, number | content, without a header row
+# --------------------------------------------------------------------------
+
+
+def _item_table_docx(path, rows, header=None, single_paragraph=False):
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_paragraph("Filipstads kommun\tProtokoll\t2025-03-12")
+    p = d.add_paragraph()
+    p.add_run("Tekniska nämnden").bold = True
+    d.add_paragraph("Plats och tid: Stadshuset, kl. 13.00–15.30")
+    table = d.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    if header:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = header
+    for number, title, dnr, text in rows:
+        cells = table.add_row().cells
+        cells[0].paragraphs[0].add_run(number).bold = True
+        cell = cells[1]
+        if single_paragraph:
+            cell.paragraphs[0].text = title
+            continue
+        cell.paragraphs[0].add_run(title).bold = True
+        if dnr:
+            cell.add_paragraph().add_run(f"Dnr {dnr}").italic = True
+        cell.add_paragraph(text)
+        cell.add_paragraph().add_run("Beslut").bold = True
+        cell.add_paragraph("Nämnden beslutar enligt förslaget.")
+    d.add_paragraph("Vid protokollet")
+    d.add_paragraph("Lena Holm")
+    d.save(path)
+
+
+_TN_ROWS = [
+    ("§ 12", "Val av justerare", None, "Ordföranden föreslår Per Ek."),
+    ("§ 13", "Gatubelysning på landsbygden", "TN 2025/14", "Förvaltningen har inventerat 412 armaturer."),
+    ("§ 14", "Taxa för vatten och avlopp 2026", "TN 2025/22", "Taxan höjs med 4,5 procent."),
+]
+
+
+def test_item_table_without_header_row_reads_number_and_title(tmp_path):
+    path = tmp_path / "tn.docx"
+    _item_table_docx(path, _TN_ROWS)
+    items = _items(read_document(path, "tn.docx"))
+    assert items == [
+        ("§ 12", "Val av justerare", None),
+        ("§ 13", "Gatubelysning på landsbygden", "TN 2025/14"),
+        ("§ 14", "Taxa för vatten och avlopp 2026", "TN 2025/22"),
+    ]
+
+
+def test_item_table_with_header_row_still_read(tmp_path):
+    path = tmp_path / "tn.docx"
+    _item_table_docx(path, _TN_ROWS, header=("Paragraf", "Ärende"))
+    assert [t for _, t, _ in _items(read_document(path, "tn.docx"))] == [
+        "Val av justerare", "Gatubelysning på landsbygden", "Taxa för vatten och avlopp 2026"]
+
+
+def test_number_table_of_single_paragraph_cells_keeps_its_rows(tmp_path):
+    # One paragraph per cell: the rows stay tab lines (the segmenter reads them whole), as before.
+    path = tmp_path / "tn.docx"
+    _item_table_docx(path, _TN_ROWS, single_paragraph=True)
+    text = read_document(path, "tn.docx").text
+    assert "§ 12\tVal av justerare\n§ 13\tGatubelysning på landsbygden" in text
+
+
+def test_table_whose_numbers_do_not_count_up_is_no_item_table(tmp_path):
+    # 12, 14, 13: not a numbering sequence, so the row stays one tab line with its whole cell.
+    path = tmp_path / "tn.docx"
+    _item_table_docx(path, [_TN_ROWS[0], _TN_ROWS[2], _TN_ROWS[1]])
+    text = read_document(path, "tn.docx").text
+    assert "§ 12\tVal av justerare Ordföranden föreslår Per Ek." in text
