@@ -794,10 +794,27 @@ class Archive(AppStore, SearchStore, StagesStore, WatchStore, RecurrenceStore, S
         return out
 
     def set_org_canonical(self, names: Mapping[str, str]) -> None:
-        """Set the canonical name of every organisation mention written as each text of ``names``."""
+        """Set the canonical name of every organisation mention written as each text of ``names``.
+
+        One ``UPDATE`` joined to a temporary table of the names, in one
+        transaction: ``entities.text`` has no index, so an update per text
+        would scan every entity once per text (most new texts are renamed).
+        """
+        if not names:
+            return
         with self._tx() as c:
-            c.executemany("UPDATE entities SET canonical = ? WHERE label = 'ORG' AND text = ? AND canonical IS NOT ?",
-                          [(name, text, name) for text, name in names.items()])
+            c.execute("CREATE TEMP TABLE IF NOT EXISTS org_names (text TEXT PRIMARY KEY, name TEXT NOT NULL)")
+            c.execute("DELETE FROM temp.org_names")
+            c.executemany("INSERT INTO temp.org_names(text, name) VALUES (?, ?)", list(names.items()))
+            if sqlite3.sqlite_version_info >= (3, 33, 0):
+                c.execute("UPDATE entities SET canonical = n.name FROM temp.org_names n"
+                          " WHERE entities.label = 'ORG' AND entities.text = n.text AND entities.canonical IS NOT n.name")
+            else:  # no UPDATE ... FROM: one scan, each row's name looked up by the temp table's key
+                c.execute("UPDATE entities SET canonical = (SELECT n.name FROM temp.org_names n WHERE n.text = entities.text)"
+                          " WHERE label = 'ORG' AND canonical IS NOT"
+                          " (SELECT n.name FROM temp.org_names n WHERE n.text = entities.text)"
+                          " AND text IN (SELECT text FROM temp.org_names)")
+            c.execute("DELETE FROM temp.org_names")
 
     def entity_counts(self, label: str | None = None, by: str | None = None,
                       filters: Filters | None = None) -> list[EntityCount]:

@@ -320,3 +320,44 @@ def test_a_meeting_filter_limits_items_entities_and_followups_alike(archive):
         assert len(archive.followups(filters, meeting_ids=[kept])) == 2
     assert archive.items(Filters(since="2022-01-01"), meeting_ids=[kept]) == []  # both conditions hold
     assert archive.items(meeting_ids=[]) == [] and archive.followups(meeting_ids=[]) == []
+
+
+def _org_archive(path):
+    """An archive of many organisation texts whose mentions hold no name, the name to be set, or another,
+    plus a person and a place written like an organisation (never renamed)."""
+    arc = Archive(path)
+    mid, _, _ = arc.write_document(make_doc(), meta(), make_items(3))
+    for n, item_id in enumerate(arc.item_ids(mid)):
+        entities = []
+        for t in range(60):
+            text = f"Org {t}"
+            held = (None, f"Namn {t}", f"Annat {t}")[(t + n) % 3]
+            entities.append(Entity(text, "ORG", t, t + 1, held))
+        entities += [Entity("Org 1", "PER", 0, 5, None), Entity("Org 2", "LOC", 0, 5, "Plats")]
+        arc.write_enrichment(item_id, entities, [])
+    return arc
+
+
+@pytest.mark.parametrize("update_from", [True, False])
+def test_set_org_canonical_matches_an_update_per_text_in_one_statement(tmp_path, monkeypatch, update_from):
+    """The names set in one ``UPDATE`` (joined to a temporary table, or correlated on an SQLite without
+    ``UPDATE ... FROM``) are those an update per text sets; other labels and texts left out keep theirs."""
+    names = {f"Org {t}": f"Namn {t}" for t in range(0, 60, 2)} | {"Saknas": "Ingen"}
+    with _org_archive(tmp_path / "old.sqlite") as old:
+        with old._tx() as c:
+            c.executemany("UPDATE entities SET canonical = ? WHERE label = 'ORG' AND text = ? AND canonical IS NOT ?",
+                          [(name, text, name) for text, name in names.items()])
+        expected = old._conn.execute("SELECT id, text, label, canonical FROM entities ORDER BY id").fetchall()
+    if not update_from:
+        monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 32, 0))
+    with _org_archive(tmp_path / "new.sqlite") as new:
+        before = new._conn.execute("SELECT id, text, label, canonical FROM entities ORDER BY id").fetchall()
+        statements = []
+        new._conn.set_trace_callback(statements.append)
+        new.set_org_canonical(names)
+        new.set_org_canonical({})
+        new._conn.set_trace_callback(None)
+        got = new._conn.execute("SELECT id, text, label, canonical FROM entities ORDER BY id").fetchall()
+    assert [tuple(r) for r in got] == [tuple(r) for r in expected]
+    assert got != before  # the names changed something
+    assert len([s for s in statements if s.lstrip().upper().startswith("UPDATE")]) == 1
