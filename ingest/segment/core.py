@@ -279,6 +279,7 @@ class _Cues:
     end_lists: frozenset[str]
     contact: tuple[re.Pattern[str], ...]
     keyword_re: re.Pattern[str]
+    counted_re: re.Pattern[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -291,6 +292,7 @@ def _cues() -> _Cues:
 
     keywords = tuple(words("item_keywords"))
     kw_alt = "|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True)) or r"(?!x)x"
+    count_alt = "|".join(re.escape(w) for w in words("count_words")) or r"(?!x)x"
     return _Cues(
         heading=frozenset(_norm(w) for w in words("heading_cues")),
         closing=tuple(sorted((w.casefold() for w in words("closing_cues")), key=len, reverse=True)),
@@ -307,6 +309,9 @@ def _cues() -> _Cues:
         contact=tuple(re.compile(p) for p in words("contact_lines")),
         keyword_re=re.compile(
             rf"^(?i:{kw_alt})\s+(?i:nr\.?\s*)?(\d{{1,3}})(?!\d)\s*[.:)\-–]?\s*(.*)$"
+        ),
+        counted_re=re.compile(
+            rf"^((?i:{kw_alt})\s+(?i:nr\.?\s*)?(\d{{1,3}}))\s+(?i:{count_alt})\s+(\d{{1,3}})(?![\d\w])"
         ),
     )
 
@@ -1100,12 +1105,39 @@ def _paren_case_number(title: str) -> tuple[str, str | None]:
     return title[: m.start()].rstrip(), lead
 
 
+def _counted_lines(lines: list[_Line], limit: int) -> dict[int, int]:
+    """Lines numbered "Ärende 3 av 9", mapped to where their count ("av 9") ends.
+
+    A keyword number followed by the count it runs up to is an item number
+    only when the document shows the sequence: at least two such lines, all
+    with the same count M, their numbers rising and none above M. Anything
+    else ("Punkt 2 av 3 i förslaget …" once, counts that differ) is left alone.
+    """
+    found: list[tuple[int, int, int, int]] = []  # (line, number, count, end of the count)
+    for ln in lines[:limit]:
+        if ln.blank:
+            continue
+        m = _cues().counted_re.match(_unmarkup(ln.text))
+        if m:
+            found.append((ln.idx, int(m.group(2)), int(m.group(3)), m.end()))
+    if len(found) < 2 or len({c for _, _, c, _ in found}) != 1:
+        return {}
+    numbers = [n for _, n, _, _ in found]
+    if any(b <= a for a, b in zip(numbers, numbers[1:])) or numbers[-1] > found[0][2]:
+        return {}
+    return {i: end for i, _, _, end in found}
+
+
 def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
     out: list[_Cand] = []
+    counted = _counted_lines(lines, limit)
     for ln in lines[:limit]:
         if ln.blank:
             continue
         s = _unmarkup(ln.text)
+        if ln.idx in counted:  # "Ärende 3 av 9<TAB>Dnr …": the count is no part of the heading
+            m = _cues().counted_re.match(s)
+            s = m.group(1) + s[counted[ln.idx]:]
         run_in = _run_in_title(ln)
         if run_in:
             s = f"{run_in[0]} {run_in[1]}"

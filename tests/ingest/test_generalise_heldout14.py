@@ -102,3 +102,42 @@ def test_table_whose_numbers_do_not_count_up_is_no_item_table(tmp_path):
     _item_table_docx(path, [_TN_ROWS[0], _TN_ROWS[2], _TN_ROWS[1]])
     text = read_document(path, "tn.docx").text
     assert "§ 12\tVal av justerare Ordföranden föreslår Per Ek." in text
+
+
+# --------------------------------------------------------------------------
+# "Ärende 3 av 9": a number with the count it runs up to
+# --------------------------------------------------------------------------
+
+
+def _counted(n_of: list[tuple[int, int]]) -> str:
+    titles = ["Val av justerare", "Budgetuppföljning", "Riktlinjer för färdtjänst", "Meddelanden"]
+    parts = ["Sorsele kommun\tPROTOKOLL\nOmsorgsnämnden\t2025-04-02\n\nPlats och tid\tKommunhuset\n\n"]
+    for (n, m), title in zip(n_of, titles):
+        dnr = f"\tDnr ON 2025/{n}0" if n % 2 == 0 else ""
+        parts.append(f"Ärende {n} av {m}{dnr}\n\n{title}\n\nÄrendet\n\nFörvaltningen redovisar ärendet.\n\n"
+                     "Omsorgsnämndens beslut\n\nNämnden beslutar enligt förslaget.\n\n")
+    return "".join(parts)
+
+
+def test_numbers_counting_up_to_a_shared_total_are_item_numbers():
+    assert _items(_doc(_counted([(1, 4), (2, 4), (3, 4), (4, 4)]))) == [
+        ("1", "Val av justerare", None),
+        ("2", "Budgetuppföljning", "ON 2025/20"),
+        ("3", "Riktlinjer för färdtjänst", None),
+        ("4", "Meddelanden", "ON 2025/40"),
+    ]
+
+
+@pytest.mark.parametrize("n_of", [
+    [(1, 4), (2, 5), (3, 4), (4, 4)],  # the counts differ: no shared total
+    [(1, 3), (2, 3), (3, 3), (4, 3)],  # a number above the total
+    [(1, 4), (3, 4), (2, 4), (4, 4)],  # the numbers do not rise
+])
+def test_counts_that_are_no_sequence_make_no_numbers(n_of):
+    assert not [n for n, _, _ in _items(_doc(_counted(n_of))) if n]
+
+
+def test_a_single_count_in_the_text_is_no_item():
+    text = ("Omsorgsnämnden\n\n§ 1 Val av justerare\nPer Ek utses.\n\n§ 2 Färdtjänst\nFörslaget har tre delar.\n"
+            "Punkt 2 av 3 gäller avgifterna och remitteras.\n\n§ 3 Meddelanden\nInga.\n")
+    assert [n for n, _, _ in _items(_doc(text))] == ["§ 1", "§ 2", "§ 3"]
