@@ -421,7 +421,11 @@ def _first_date(text: str) -> dt.date | None:
 
 
 #: Day/month with the year after a dash or a space: "17/9-25", "17/9 2025" (Swedish order, day first).
-_SHORT_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?:-|\s)((?:19|20)?\d{2})(?![\d/])")
+#: After a space only a four-digit year counts ("17/9 18.30" is a day and a time), and a year
+#: group followed by a time's separator and digit ("17/9-13.00") is a time, not a year.
+_SHORT_DATE = re.compile(
+    r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?:-(?P<y2>(?:19|20)?\d{2})|\s(?P<y4>(?:19|20)\d{2}))(?![\d/]|[.:]\d)"
+)
 
 
 def _short_date(text: str) -> dt.date | None:
@@ -431,7 +435,7 @@ def _short_date(text: str) -> dt.date | None:
     where the label says a date follows; a two-digit year is this century's.
     """
     for m in _SHORT_DATE.finditer(text):
-        year = int(m.group(3))
+        year = int(m.group("y2") or m.group("y4"))
         d = _mkdate(year + 2000 if year < 100 else year, int(m.group(2)), int(m.group(1)))
         if d:
             return d
@@ -460,6 +464,57 @@ def _file_stem(source: str) -> str:
     return Path(source).name
 
 
+#: Quote marks a mail program puts before each line of a quoted message ("> Datum: …", ">> …").
+_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+
+
+def _unquote(line: str) -> str:
+    """``line`` without the quote marks of a quoted e-mail ("> Datum: …" reads "Datum: …")."""
+    return _QUOTE_MARK.sub("", line)
+
+
+#: Fewest "<label>: …" lines in a row read as an e-mail's header.
+MAIL_HEADER_LINES = 3
+
+
+@lru_cache(maxsize=None)
+def _mail_header_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    groups = _labels().get("mail_header_labels") or {}
+    sender, subject = list(groups.get("sender") or []), list(groups.get("subject") or [])
+    every = sender + subject + list(groups.get("other") or [])
+
+    def rx(words: list[str]) -> re.Pattern[str]:
+        return re.compile(r"^\s*(?:" + (_alt(words) or r"(?!x)x") + r")\s*:", re.I)
+
+    return rx(sender), rx(subject), rx(every)
+
+
+def _mail_header_lines(lines: Sequence[str]) -> set[int]:
+    """Indices of the lines of the e-mail headers in ``lines``.
+
+    A header is a run of at least :data:`MAIL_HEADER_LINES` lines that each
+    start with a mail header label and a colon ("Från:", "Skickat:", "Ämne:"),
+    one line after the other as mail programs write them (a blank line ends
+    it: the notes' own "Datum:" after it stays theirs), with a sender and a subject label among them
+    (``mail_header_labels`` in ``meeting_labels.yaml``). Its dates are when the
+    message was sent, after the meeting, so none of them is the meeting's.
+    """
+    sender, subject, every = _mail_header_res()
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        run: list[int] = []
+        j = i
+        while j < len(lines) and every.match(lines[j]):
+            run.append(j)
+            j += 1
+        if (len(run) >= MAIL_HEADER_LINES and any(sender.match(lines[k]) for k in run)
+                and any(subject.match(lines[k]) for k in run)):
+            found.update(run)
+        i = max(j, i + 1)
+    return found
+
+
 #: Longest title-block line (words) whose ISO date is read as the meeting's ("Protokoll 2024-03-12").
 TITLE_DATE_WORDS = 6
 #: Words at the head of a flattened text read as its title block.
@@ -473,8 +528,13 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
     labels = _labels()
     label_re = _label_re(labels["date_labels"])
 
+    # Lines of an e-mail's header date the message, not the meeting.
+    foreign = _mail_header_lines(lines)
+
     # 1. Labelled dates ("Datum och tid: 2021-09-15", "Datum\n2025-10-15").
     for i, line in enumerate(lines):
+        if i in foreign:
+            continue
         m = label_re.match(line)
         if not m or line[: m.start(1)].strip():
             continue
@@ -500,6 +560,8 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
 
     # 2. Long forms in the title block, in "Ort den <datum>" lines, in meeting sentences.
     for i, line in enumerate(lines):
+        if i in foreign:
+            continue
         for m in res["long"].finditer(line):
             if _is_reference(line, m.start()):
                 continue
@@ -519,8 +581,8 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
     def skip(line: str) -> bool:
         return bool(skip_re.match(line.strip()))
 
-    for line in lines[:title_end]:
-        if not line.strip() or skip(line):
+    for i, line in enumerate(lines[:title_end]):
+        if not line.strip() or skip(line) or i in foreign:
             continue
         m = res["iso"].search(line)
         if not m or re.search(r"\d{1,2}:\d{2}:\d{2}", line):
@@ -537,7 +599,7 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
     # length ("Protokoll fört vid sammanträde med Socialnämnden 2024-03-12"), unless the
     # date is said to be another meeting's.
     other = _alt([str(x) for x in labels.get("date_other_meeting_cues") or []]) or r"(?!x)x"
-    for line in [x for x in lines[:title_end] if x.strip()][:TITLE_SENTENCE_LINES]:
+    for line in [x for i, x in enumerate(lines[:title_end]) if x.strip() and i not in foreign][:TITLE_SENTENCE_LINES]:
         m = res["iso"].search(line)
         if not m or skip(line) or re.search(r"\d{1,2}:\d{2}:\d{2}", line):
             continue
@@ -571,6 +633,8 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
     # 3. Bare "22 april" next to a meeting verb, year from context.
     if year:
         for i, line in enumerate(lines):
+            if i in foreign:
+                continue
             for m in res["bare"].finditer(line):
                 if _is_reference(line, m.start()):
                     continue
@@ -1182,6 +1246,18 @@ def _general_meeting_re() -> re.Pattern[str]:
 _GENERAL_MEETING_NAME_WORDS = 8
 
 
+@lru_cache(maxsize=None)
+def _general_meeting_intro_re() -> re.Pattern[str]:
+    """What may stand before a general meeting on its line: nothing, or the document's own description.
+
+    "fört vid", "Protokoll fört vid", "Kallelse till" (``general_meeting_intro``
+    in ``bodies.yaml``); an agenda number or an item's title ("2<TAB>Instruktion
+    till ombud vid årsstämma i X AB") is something else, a matter for the meeting.
+    """
+    intro = _alt([str(w) for w in (_yaml("bodies.yaml").get("general_meeting_intro") or [])]) or r"(?!x)x"
+    return re.compile(rf"(?:(?:{intro})[\s,:]*)?", re.I)
+
+
 def _general_meeting_body(title_block: Sequence[str]) -> str | None:
     """The general meeting of an organisation that the title block says this meeting is.
 
@@ -1192,9 +1268,22 @@ def _general_meeting_body(title_block: Sequence[str]) -> str | None:
     printed, capitalised, and the name after the preposition, taken as far as
     it reads as a body's name (``bodies.yaml``, the company pattern). The title
     block's lines are read as one text, so a name wrapped over two lines counts.
+    The meeting counts only as the document's own description: at the start of
+    a line, or after "fört vid", "Kallelse till" (:func:`_general_meeting_intro_re`);
+    an agenda row or an item's title that mentions a stämma names no body.
     """
-    text = " ".join(" ".join(x.split()) for x in title_block)
+    lines = [" ".join(x.split()) for x in title_block]
+    text = " ".join(lines)
+    starts: list[int] = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    intro = _general_meeting_intro_re()
     for m in _general_meeting_re().finditer(text):
+        line_start = max(s for s in starts if s <= m.start())
+        if not intro.fullmatch(text[line_start:m.start()].strip()):
+            continue
         words = m.group("rest").split()[:_GENERAL_MEETING_NAME_WORDS]
         for n in range(len(words), 0, -1):
             candidate = " ".join(words[:n])
@@ -1255,7 +1344,12 @@ def _find_body(doc: Document, nonblank: list[str], kind: str, sidecar: dict[str,
     # "Protokoll fört vid årsstämma i X AB": the meeting is the organisation's general meeting,
     # whatever its letterhead or page header names (the company itself).
     general = _general_meeting_body(front[:TITLE_LINES])
-    if general:
+    # A body's own line in the title block ("Kommunstyrelsen") wins; the organisation's
+    # own name there (its letterhead, "Trosa Kommunfastigheter AB") does not.
+    if general and not any(
+        _is_body_line(line) and not general.casefold().endswith(" " + _body_clean(line).casefold())
+        for line in _header_candidates(front[:TITLE_LINES])
+    ):
         return general, "text:rubrik"
     for lines, src in ((header, "page_header"), (running, "running_lines")):
         for line in _header_candidates(lines):
@@ -1700,7 +1794,7 @@ def extract_metadata(doc: Document) -> MeetingMeta:
         from (``text:<label>``, ``text:lång datumform``, ``front_matter``,
         ``page_header``, ``file_name``, ``sidecar``, …).
     """
-    lines = doc.text.split("\n")
+    lines = [_unquote(line) for line in doc.text.split("\n")]  # a quoted e-mail's notes read as written
     nonblank = [l for l in lines if l.strip()]
     title_end = 0
     seen = 0

@@ -285,6 +285,12 @@ def test_labelled_date_written_short_day_first():
         assert _meta(text.format(d=written), source="anteckningar.txt").date is None, written
     other = "Kulturrådet\nMinnesanteckningar\n\nVi ses igen 19/11-25 i kommunhuset.\n"
     assert _meta(other, source="anteckningar.txt").date is None
+    # Negatives: a day and a time are no date with a year ("17/9 13.00" is not 2013, "17/9-18.30" not 2018);
+    # the file name's date stands.
+    timed = "VÄSTRA BYNS KOMMUN\nKulturrådet\nMinnesanteckningar\n\nTid: {d}\n\nPunkt 1\n"
+    for written in ("onsdag 17/9 13.00–15.00", "17/9 18.30", "måndag 3/11 09.00", "17/9-18.30", "3/11 2024:30"):
+        m = _meta(timed.format(d=written), source="anteckningar-2025-09-24.txt")
+        assert m.date == dt.date(2025, 9, 24) and m.provenance["date"] != "text:Tid", written
 
 
 def test_officers_signed_in_columns():
@@ -319,3 +325,28 @@ def test_officers_under_a_signature_rule_and_vid_anteckningarna():
     assert _meta(text.replace("Sekreterare\t…………………………………", "Sekreterare ..")).secretary is None
     notes = "Kulturrådet\nMinnesanteckningar\n\n1 – Inledning\nVälkommen.\n\nVid anteckningarna: Hanna Öhman\n"
     assert _meta(notes).secretary == "Hanna Öhman"
+
+
+def test_forwarded_email_dates_are_the_messages_not_the_meetings():
+    """An e-mail's header dates the message; the quoted notes' "Datum" dates the meeting."""
+    notes = ("Minnesanteckningar, Folkhälsorådet, Östra Lunds kommun\nDatum: tisdag 4 mars 2025, kl. 9.00\n"
+             "Plats: Stadshuset\n\n1. Välkomna\nAnna hälsade välkommen.\n")
+    quoted = "\n".join("> " + x if x else ">" for x in notes.split("\n"))
+    outlook = ("Från: Eva Ek <eva.ek@example.se>\nSkickat: den 7 mars 2025 10:12\nTill: radet@example.se\n"
+               "Ämne: VB: Minnesanteckningar 4 mars\n\nHej,\nhär kommer anteckningarna.\n\n"
+               "-----Ursprungligt meddelande-----\nFrån: Per Ek <per.ek@example.se>\n"
+               "Skickat: den 5 mars 2025 08:47\nTill: Eva Ek\nÄmne: Minnesanteckningar 4 mars\n\n")
+    m = _meta(outlook + quoted, source="mejl.txt")
+    assert m.date == dt.date(2025, 3, 4) and m.provenance["date"] == "text:Datum"
+    assert m.place == "Stadshuset"  # the quoted notes' labels read as written
+    # A header that names its date "Datum" (another mail program) is still the message's.
+    other = ("Ämne: Anteckningar\nFrån: Per Ek\nDatum: 2025-03-07 10:12\nTill: Eva Ek\n\n"
+             "Folkhälsorådet\nMinnesanteckningar\n\nRådet sammanträdde den 4 mars 2025 i Stadshuset.\n")
+    assert _meta(other, source="mejl.txt").date == dt.date(2025, 3, 4)
+    # Negatives: "Datum"/"Till" lines without a sender and a subject are no mail header; a
+    # blank line ends the header, so the notes' own Datum right after it is the meeting's.
+    plain = "Folkhälsorådet\nMinnesanteckningar\nDatum: 2025-03-04\nTill: alla ledamöter\nKopia: förvaltningen\n"
+    assert _meta(plain, source="a.txt").date == dt.date(2025, 3, 4)
+    after = "Från: Per Ek\nSkickat: 2025-03-07\nÄmne: Anteckningar\n\nDatum: 2025-03-04\nFolkhälsorådet\n"
+    m = _meta(after, source="a.txt")
+    assert m.date == dt.date(2025, 3, 4) and m.provenance["date"] == "text:Datum"
