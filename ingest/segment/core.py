@@ -613,6 +613,32 @@ def _end_matter_start(lines: list[_Line], lo: int, hi: int) -> int:
     return _signature_block_start(lines, lo, cut)
 
 
+def _closing_end_matter(lines: list[_Line], lo: int, hi: int) -> int:
+    """:func:`_end_matter_start` of lines ``lo``–``hi`` when the end matter closes them, else ``hi``.
+
+    A signature cue can as well stand between a numbered agenda and the minutes
+    themselves ("Dagordning" / "1. …" / "Justerandes sign" / "## Mötets
+    öppnande" / …): what follows it is then no end matter. The cut counts only
+    when no heading-like line (a Markdown or layout heading, a numbered heading)
+    and no prose (a sentence of :data:`_PROSE_WORDS` words or more) stands
+    after its first line.
+    """
+    cut = _end_matter_start(lines, lo, hi)
+    for j in range(cut + 1, hi):
+        ln = lines[j]
+        if ln.blank:
+            continue
+        t = _unmarkup(ln.text)
+        if (_MD_HEADING.match(ln.text) or ln.style or _parse_number(t, ln.virtual, False) is not None
+                or (_words(t) >= _PROSE_WORDS and re.search(r"[.!?]$", t))):
+            return hi
+    return cut
+
+
+#: A line of this many words that ends a sentence is prose, no end matter (a signature, a footer row).
+_PROSE_WORDS = 10
+
+
 def _trim_end_matter(doc: Document, lines: list[_Line], items: list[AgendaItem]) -> list[AgendaItem]:
     """Cut the end matter (:func:`_end_matter_start`) from the last item.
 
@@ -665,6 +691,7 @@ class _Cand:
     multi: bool = False  # one of several numbers on a line: an agenda-list column
     body_chars: int = 0
     body_off: int | None = None  # a table row's body cell: the body starts on the heading line
+    cell_off: int | None = None  # the later cells of a row whose title a case-number or empty cell ended
     head_line: int | None = None  # where the heading starts when its title stands above the number
     bare: bool = False  # a one-line row numbered by a bare number ("1 Val av justerare"), see _bare_rows
     run_in: bool = False  # "1. **Lägesbild.** Polisen redogör …": a bold title with its text on the line
@@ -987,8 +1014,20 @@ def _split_cells(rest: str) -> tuple[str, str | None]:
     agenda-table row. Cells are split at the project's cell border, a tab or
     three or more spaces (a text copy of a column layout: "Budget   KS 2025/3").
     """
+    title, dnr, _ = _split_row(rest)
+    return title, dnr
+
+
+def _split_row(rest: str) -> tuple[str, str | None, str | None]:
+    """:func:`_split_cells`, and the first cell after the one that ended the title.
+
+    A case-number or empty cell inside the row ends the title; the cells after
+    it are later columns (a decision: "Title<TAB>KS 2025/288<TAB>Utskottet
+    föreslår …"), the item's text, not dropped. Returns ``(title, case number,
+    first later cell or None)``.
+    """
     if not _CELLS.search(rest.strip()):
-        return rest, None
+        return rest, None, None
     cells, dnr = _row_cells(rest)
     while len(cells) > 1:
         if _PAGE_CELL.match(cells[-1]):
@@ -1003,13 +1042,13 @@ def _split_cells(rest: str) -> tuple[str, str | None]:
     for k in range(1, len(cells)):
         lead, after = case_number_at_start(cells[k])
         if dnr is None and lead and not after.strip():
-            return " ".join(cells[:k]), lead
+            return " ".join(cells[:k]), lead, cells[k + 1] if k + 1 < len(cells) else None
     empty = re.search(r"\t[ ]*\t", rest.strip())
     if empty and len(cells) > 1:
         head = [c.strip() for c in _CELLS.split(rest.strip()[: empty.start()]) if c.strip()]
         if head and len(head) < len(cells) and cells[: len(head)] == head:
-            return " ".join(head), dnr
-    return " ".join(cells), dnr
+            return " ".join(head), dnr, cells[len(head)]
+    return " ".join(cells), dnr, None
 
 
 def _row_cells(rest: str) -> tuple[list[str], str | None]:
@@ -1087,10 +1126,13 @@ def _parse_number(s: str, virtual: bool, heading: bool = False) -> tuple[str, in
 _PAREN_TAIL = re.compile(r"\s*\(([^()]{4,40})\)\s*$")
 
 
-def _paren_case_number(title: str) -> tuple[str, str | None]:
+def _paren_case_number(title: str, colon_numbers: bool = False) -> tuple[str, str | None]:
     """Split a case number in parentheses off the end of a title: "Skattesats 2026 (KS 2025/198)".
 
     Only a parenthesis holding nothing but a case number counts ("(S)", "(dnr saknas)" stay).
+    A law's number ("plan- och bygglagen (2010:900)", "(SFS 1993:1617)") is written so
+    after its name and stays in the title, unless labelled ("(Dnr 2025:14)") or
+    ``colon_numbers``: the document's labelled case numbers have that year:number shape.
     Returns the title without it and the case number (or the title unchanged and None).
     """
     m = _PAREN_TAIL.search(title)
@@ -1099,10 +1141,18 @@ def _paren_case_number(title: str) -> tuple[str, str | None]:
     inner = m.group(1).strip()
     lead, rest = find_labelled(inner)  # "(Dnr KS 2025/198)"
     if not lead:
+        if _SFS_NUMBER.match(inner) and not colon_numbers:
+            return title, None
         lead, rest = case_number_at_start(inner)
     if not lead or rest.strip(" ,.") or not title[: m.start()].strip():
         return title, None
     return title[: m.start()].rstrip(), lead
+
+
+#: A Swedish statute's number, year and running number: "2010:900", "SFS 1993:1617".
+_SFS_NUMBER = re.compile(r"^(?:SFS\s*)?(?:1[89]|20)\d\d:\d{1,4}$", re.IGNORECASE)
+#: A case number of the year:number shape after a case-number label ("Dnr 2025:14", "Diarienr: KS 2025:3").
+_COLON_DNR = re.compile(r"\b(?i:dnr|diarienr|diarienummer)[.:]?\s*(?:[A-ZÅÄÖ]{1,6}\s*)?(?:19|20)\d\d:\d{1,4}\b")
 
 
 def _counted_lines(lines: list[_Line], limit: int) -> dict[int, int]:
@@ -1130,6 +1180,7 @@ def _counted_lines(lines: list[_Line], limit: int) -> dict[int, int]:
 
 def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
     out: list[_Cand] = []
+    colon_numbers = any(_COLON_DNR.search(ln.text) for ln in lines[:limit] if not ln.blank)
     counted = _counted_lines(lines, limit)
     for ln in lines[:limit]:
         if ln.blank:
@@ -1161,7 +1212,13 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
             rest, body_off = _row_body(ln, rest)
         elif run_in and kind == "list":
             body_off = run_in[2]  # the title is the bold span, the text after it is the body
-        rest, cell_dnr = _split_cells(rest)
+        rest, cell_dnr, later = _split_row(rest)
+        if later and body_off is None and not run_in and not ln.virtual:
+            # the cells after the one that ended the title (a decision column) open the item's text
+            at = ln.text.find(later, max(0, len(ln.text) - len(raw_rest)))
+            cell_off = ln.start + ln.lead + at if at >= 0 else None
+        else:
+            cell_off = None
         dnr, rest = find_labelled(rest)
         dnr = ", ".join(x for x in (dnr, cell_dnr) if x) or None
         if kind in ("para", "code", "keyword"):
@@ -1192,7 +1249,7 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
         if kind == "list" and not title:
             continue
         if title and not (dnr or dnr2):
-            title, dnr2 = _paren_case_number(title)
+            title, dnr2 = _paren_case_number(title, colon_numbers)
         head_line = None
         if kind in ("para", "code") and not rest and (not title or _sentence_title(lines, body_line, title)):
             above = _title_above(lines, ln.idx)
@@ -1200,9 +1257,10 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
                 head_line, title = above, _clean_title(" ".join(_unmarkup(lines[j].text) for j in range(above, ln.idx)))
                 body_line = _body_after_number(lines, ln.idx, limit, dnr2)
         out.append(_Cand(kind, ln.idx, num, title, body_line, dnr or dnr2, suffix=suffix, rest=raw_rest, code=code,
-                         body_off=body_off, head_line=head_line, run_in=bool(run_in and kind == "list"),
+                         body_off=body_off, cell_off=cell_off, head_line=head_line,
+                         run_in=bool(run_in and kind == "list"),
                          bare_number=not rest))
-    return _drop_nested(lines, out)
+    return _drop_range_lines(lines, _drop_nested(lines, out))
 
 
 def _markup_delimited(ln: _Line) -> bool:
@@ -1238,6 +1296,36 @@ def _run_in_title(ln: _Line) -> tuple[str, str, int] | None:
 
 #: A numbered line indented at least this many characters deeper than the list's own entries is nested in one.
 _NEST_INDENT = 2
+
+
+def _drop_range_lines(lines: list[_Line], cands: list[_Cand]) -> list[_Cand]:
+    """Drop a joint "§§ 12–18" line whose every paragraph has a heading of its own after it.
+
+    A joint heading ("§§ 41–42 Title") stands for paragraphs that have no
+    other heading. When each number of the range is found again, later, as a
+    heading of its own, the range line only names the meeting's paragraphs (a
+    page band or a front page's "§§ 12–18"); it is no item.
+    """
+    joint: dict[int, int] = {}  # line -> last number of its range
+    for c in cands:
+        if c.kind != "para" or c.multi:
+            continue
+        s = _unmarkup(lines[c.line].text)
+        m = _PARA_JOINT.match(s)
+        if m and not _sentence_word_before_sign(s):
+            joint[c.line] = int(re.findall(r"\d{1,4}", s[: m.start(3)])[-1])
+    if not joint:
+        return cands
+    last_seen: dict[int, int] = {}  # number -> last line where it heads alone
+    for c in cands:
+        if c.kind == "para" and c.line not in joint:
+            last_seen[c.num] = max(last_seen.get(c.num, -1), c.line)
+    drop = {
+        c.line for c in cands
+        if c.line in joint and c.num < joint[c.line] <= c.num + len(last_seen)
+        and all(last_seen.get(n, -1) > c.line for n in range(c.num, joint[c.line] + 1))
+    }
+    return [c for c in cands if c.line not in drop] if drop else cands
 
 
 def _drop_nested(lines: list[_Line], cands: list[_Cand]) -> list[_Cand]:
@@ -1364,8 +1452,10 @@ def _labelled_heading_rows(lines: list[_Line], cands: list[_Cand], limit: int) -
     2025/0233" / "Ärende<TAB>Ansökan om …".
 
     The number stands in the right-hand cell of a row whose left cell is the same short text at
-    every number (at least ``_ROW_LABEL_MIN`` times): that cell is a label the template repeats,
-    not a title. The rows directly under it that are laid out the same way ("label<TAB>value") are
+    every number (at least ``_ROW_LABEL_MIN`` times, and at ``_ROW_LABEL_SHARE`` of the document's
+    numbers or with a case-number row under it): that cell is a label the template repeats, not a
+    title. A title that merely recurs ("Information<TAB>§ 11", "Information<TAB>§ 13", a
+    presenter's row under each) stays the title. The rows directly under it that are laid out the same way ("label<TAB>value") are
     the rest of the heading block: a value that is a case number is the case number, the first other
     value is the title (with its wrapped lines). Learnt from the repetition, not from the label words.
     """
@@ -1381,6 +1471,9 @@ def _labelled_heading_rows(lines: list[_Line], cands: list[_Cand], limit: int) -
         firsts.setdefault(_norm(c.rest), []).append(c)
     for group in firsts.values():
         if len(group) < _ROW_LABEL_MIN:
+            continue
+        numbers = {c.num for c in cands if c.kind == group[0].kind and not c.multi}
+        if len(group) < _ROW_LABEL_SHARE * len(numbers) and not any(_case_row_below(lines, c, limit) for c in group):
             continue
         for c in group:
             dnr, title, body = c.dnr, "", c.line + 1
@@ -1399,6 +1492,22 @@ def _labelled_heading_rows(lines: list[_Line], cands: list[_Cand], limit: int) -
                 break
             if title:
                 c.title, c.body_line, c.dnr = title, body, dnr
+
+
+def _case_row_below(lines: list[_Line], c: _Cand, limit: int) -> bool:
+    """A labelled row under ``c``'s number row, in its block of such rows, holds a case number."""
+    for k in range(c.line + 1, min(limit, c.line + 1 + _ROW_BLOCK_MAX)):
+        m = _ROW_LABEL.match(_unmarkup(lines[k].text).strip()) if not lines[k].blank else None
+        if not m:
+            return False
+        lead, rest = case_number_at_start(m.group("value").strip())
+        if lead and not rest.strip():
+            return True
+    return False
+
+
+#: A label row at fewer of the document's numbers than this share needs a case-number row under it.
+_ROW_LABEL_SHARE = 0.75
 
 
 #: Bare number lines under a title block, each followed by no title of its own, that make a document's
@@ -1684,6 +1793,8 @@ def _numbered_scheme(lines: list[_Line], limit: int, text: str = "", flattened: 
             body_start = lines[c.body_line].start if c.body_line < len(lines) else lines[-1].end
             if c.body_off is not None:
                 body_start = c.body_off
+            elif c.cell_off is not None:
+                body_start = c.cell_off
             source = "paragraph" if kind == "para" else "numbered"
             start = lines[c.head_line if c.head_line is not None else c.line].start
             heads.append(_Head(start, body_start, c.title, c.label, c.dnr, source))
@@ -2528,7 +2639,7 @@ def _list_document(lines: list[_Line], limit: int) -> list[_Head] | None:
         if len(best) < 3:
             continue
         # the signature block and a letterhead footer after the last entry are end matter, not its text
-        ends = [c.line for c in best[1:]] + [_end_matter_start(lines, best[-1].body_line, limit)]
+        ends = [c.line for c in best[1:]] + [_closing_end_matter(lines, best[-1].body_line, limit)]
         chars = [sum(len(lines[j].text) for j in range(c.body_line, min(e, limit))) for c, e in zip(best, ends)]
         if any(n > _LIST_DOC_ENTRY_CHARS for n in chars[:-1]) or chars[-1] > _LIST_DOC_TAIL_CHARS:
             continue
@@ -2536,6 +2647,7 @@ def _list_document(lines: list[_Line], limit: int) -> list[_Head] | None:
         return [
             _Head(lines[c.line].start,
                   c.body_off if c.body_off is not None  # a body cell, a run-in title's text on its line
+                  else c.cell_off if c.cell_off is not None
                   else lines[c.body_line].start if c.body_line < len(lines) else lines[-1].end,
                   c.title or c.label, c.label, c.dnr, source)
             for c in best
@@ -2559,10 +2671,12 @@ def _bare_rows(lines: list[_Line], limit: int) -> list[_Cand]:
         m = _BARE_ROW.match(_unmarkup(ln.text)) if not ln.blank else None
         if not m:
             continue
-        title, dnr = _split_cells(m.group(2))
+        title, dnr, later = _split_row(m.group(2))
         title = _clean_title(title)
+        at = ln.text.rfind(later) if later else -1
         if title and _words(title) <= 40 and not is_case_number_line(title):
-            out.append(_Cand("list", ln.idx, int(m.group(1)), title, ln.idx + 1, dnr, bare=True))
+            out.append(_Cand("list", ln.idx, int(m.group(1)), title, ln.idx + 1, dnr, bare=True,
+                             cell_off=ln.start + ln.lead + at if at >= 0 else None))
     return out
 
 
@@ -2596,9 +2710,9 @@ def _list_below_heads(heads: list[_Head], listed: list[_Head], lines: list[_Line
 
     heads = [h for h in heads if not groups_rows(h)]
     last = bisect.bisect_left(lines, listed[-1].start, key=lambda ln: ln.start)
-    cut = _end_matter_start(lines, last + 1, len(lines)) if last + 1 < len(lines) else len(lines)
+    cut = _closing_end_matter(lines, last + 1, len(lines)) if last + 1 < len(lines) else len(lines)
     if cut < len(lines):
-        # The signature block and footer under the last row are end matter, no heading.
+        # The signature block and footer closing the document under the last row are end matter, no heading.
         heads = [h for h in heads if h.start < lines[cut].start]
     if not heads:
         return True

@@ -141,3 +141,51 @@ def test_a_single_count_in_the_text_is_no_item():
     text = ("Omsorgsnämnden\n\n§ 1 Val av justerare\nPer Ek utses.\n\n§ 2 Färdtjänst\nFörslaget har tre delar.\n"
             "Punkt 2 av 3 gäller avgifterna och remitteras.\n\n§ 3 Meddelanden\nInga.\n")
     assert [n for n, _, _ in _items(_doc(text))] == ["§ 1", "§ 2", "§ 3"]
+
+
+# --------------------------------------------------------------------------
+# "§§ 5–8" naming the meeting's paragraphs in a page band
+# --------------------------------------------------------------------------
+
+
+def _front(n: int) -> str:
+    return (f"Sammanträdesdatum 2025-03-04\n\nOrsa kommun\n\n§§ 5–{n}\nByggnadsnämnden\n\nProtokoll\n\n"
+            "Plats och tid\tKommunhuset, sammanträdesrum Born, kl. 09.00–11.30\n\n"
+            "Beslutande\tKarin Ek (C), ordförande\nPer Olsson (S)\nAnna Berg (M)\n\n"
+            "Övriga närvarande\tLisa Holm, sekreterare\n\nUtses att justera\tEva Ek (S)\n\n")
+
+
+_BN_BODY = (
+    "§ 5\tVal av justerare\n\nBeslut\n\n1. Eva Ek utses att justera protokollet.\n\n"
+    "§ 6\tBygglov för nybyggnad av garage på\tBN 2025-000114\nfastigheten Born 3:12\n\n"
+    "Ansökan avser ett garage.\n\nBeslut\n\n1. Bygglov beviljas.\n2. Avgiften fastställs.\n\n"
+    "§ 7\tTillsynsplan 2026\tBN 2025-000120\n\nPlanen prioriterar skolor.\n\nBeslut\n\n1. Planen antas.\n\n"
+    "§ 8\tMeddelanden\n\nBeslut\n\n1. Meddelandena läggs till handlingarna.\n"
+)
+
+
+def test_range_line_whose_paragraphs_all_follow_is_no_item():
+    # The page band of page 1 ("§§ 5–8" over the body's name) is kept as text above the front page.
+    assert _items(_doc(_front(8) + _BN_BODY)) == [
+        ("§ 5", "Val av justerare", None),
+        ("§ 6", "Bygglov för nybyggnad av garage på fastigheten Born 3:12", "BN 2025-000114"),
+        ("§ 7", "Tillsynsplan 2026", "BN 2025-000120"),
+        ("§ 8", "Meddelanden", None),
+    ]
+
+
+def test_range_with_a_paragraph_not_found_again_is_left_alone():
+    # "§§ 5–9" but no § 9 follows: the range is not shown to be the meeting's, the rule keeps out.
+    assert _items(_doc(_front(9) + _BN_BODY))[0][:2] == ("§ 5", "Byggnadsnämnden")
+
+
+def test_joint_heading_for_paragraphs_without_their_own_stays_an_item():
+    # "§§ 6–7" with no § 6 or § 7 of its own after it: one heading for two paragraphs.
+    text = ("Byggnadsnämnden\n\n§ 5\tVal av justerare\n\nEva Ek utses.\n\n"
+            "§§ 6–7\tBygglov på fastigheterna Born 3:12 och Born 3:13\n\nTvå ansökningar.\n\n"
+            "§ 8\tMeddelanden\n\nInga.\n")
+    assert [(n, t) for n, t, _ in _items(_doc(text))] == [
+        ("§ 5", "Val av justerare"),
+        ("§ 6", "Bygglov på fastigheterna Born 3:12 och Born 3:13"),
+        ("§ 8", "Meddelanden"),
+    ]
