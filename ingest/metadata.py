@@ -515,6 +515,27 @@ def _mail_header_lines(lines: Sequence[str]) -> set[int]:
     return found
 
 
+#: Non-blank lines above a place-and-date line searched for the label of a block signed after the meeting.
+SIGNED_BLOCK_LINES = 4
+
+
+def _signed_after_meeting(lines: Sequence[str], i: int) -> bool:
+    """True when line ``i`` stands in a block signed after the meeting.
+
+    The block opens with a line of ``date_signed_after_meeting`` ("Rätt
+    utdraget intygar", "Justerat", "Anslaget …") at most
+    :data:`SIGNED_BLOCK_LINES` non-blank lines above: a place-and-date line
+    there ("Munkfors den 3 oktober 2025") dates the certifying, adjusting or
+    posting, which follows the meeting.
+    """
+    patterns = [str(x) for x in _labels().get("date_signed_after_meeting") or []]
+    if not patterns:
+        return False
+    opener = re.compile(r"(?:" + _ralt(patterns) + r")", re.I)
+    above = [x for x in lines[max(0, i - 3 * SIGNED_BLOCK_LINES): i] if x.strip()][-SIGNED_BLOCK_LINES:]
+    return any(opener.match(x.strip()) for x in above)
+
+
 #: Longest title-block line (words) whose ISO date is read as the meeting's ("Protokoll 2024-03-12").
 TITLE_DATE_WORDS = 6
 #: Words at the head of a flattened text read as its title block.
@@ -566,6 +587,8 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
             if _is_reference(line, m.start()):
                 continue
             signature = re.match(r"^\s*[A-ZÅÄÖ][\wåäö-]+\s+den\s+$", line[: m.start()])
+            if signature and _signed_after_meeting(lines, i):
+                continue  # "Rätt utdraget intygar … Munkfors den 3 oktober 2025": the certifying's date
             if i < title_end or signature or _meeting_sentence(line):
                 d = _mkdate(int(m.group(3)), _months()[m.group(2).lower()], int(m.group(1)))
                 if d:

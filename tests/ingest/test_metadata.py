@@ -350,3 +350,22 @@ def test_forwarded_email_dates_are_the_messages_not_the_meetings():
     after = "Från: Per Ek\nSkickat: 2025-03-07\nÄmne: Anteckningar\n\nDatum: 2025-03-04\nFolkhälsorådet\n"
     m = _meta(after, source="a.txt")
     assert m.date == dt.date(2025, 3, 4) and m.provenance["date"] == "text:Datum"
+
+
+def test_a_certified_extracts_signing_date_is_not_the_meetings():
+    """"Rätt utdraget intygar … Ekby den 14 mars 2025" dates the certifying, after the meeting."""
+    head = "Ekby kommun\tPROTOKOLLSUTDRAG\n\nBarn- och utbildningsnämnden{cell}\n\n"
+    body = "§ 12\tSkolskjuts\n\nNämnden beslutar att godkänna förslaget.\n\n"
+    sign = "{label}\n\n…………………………\nEva Ek, nämndsekreterare\nEkby den 14 mars 2025\n"
+    certified = head.format(cell="") + body + sign.format(label="Rätt utdraget intygar")
+    m = _meta(certified, source="utdrag-2025-03-11.txt")
+    assert m.date == dt.date(2025, 3, 11) and m.provenance["date"] == "file_name"
+    m = _meta(head.format(cell="\t2025-03-11") + body + sign.format(label="Rätt utdraget intygar"), source="u.txt")
+    assert m.date == dt.date(2025, 3, 11) and m.provenance["date"] == "text:rubrik"
+    for label in ("Justerat", "Protokollet är justerat", "Anslaget under tiden"):
+        assert _meta(head.format(cell="") + body + sign.format(label=label), source="u.txt").date is None, label
+    # Negatives: a place-and-date line under "Vid protokollet" or "Justerare" (the people, not the
+    # act) signs the minutes and still dates the meeting when nothing better does.
+    for label in ("Vid protokollet", "Justerare"):
+        m = _meta(head.format(cell="") + body + sign.format(label=label), source="u.txt")
+        assert m.date == dt.date(2025, 3, 14) and m.provenance["date"] == "text:lång datumform", label
