@@ -1518,9 +1518,17 @@ def classify_kind(doc: Document, nonblank: list[str], signals: dict[str, Any]) -
     def rx(p: str) -> re.Pattern[str]:
         return re.compile(r"(?<![\wåäöÅÄÖ])(?:" + p + r")(?![\wåäöÅÄÖ])", re.I)
 
+    prose = max(
+        sum(1 for l in nonblank if len(l.split()) >= 12 and not re.match(r"^\s*(?:\d+[.)]|-)\s", l)
+            and not _cell_row(l)),
+        _prose_paragraphs(text),
+    )
+    numbered = sum(1 for l in nonblank if re.match(r"^\s*(?:\d{1,2}[.)]|§\s*\d+)\s+\S", l))
+    listed = numbered >= 3 and prose <= 2  # an agenda's shape: numbered items, little prose
+
     for kind in scores:
         spec = cues.get(kind, {})
-        for p in spec.get("title", []):
+        for p in spec.get("title", []) + (spec.get("title_with_items", []) if listed else []):
             if rx(p).search(title):
                 scores[kind] += 3
                 why[kind].append(f"rubrik:{p}")
@@ -1537,12 +1545,6 @@ def classify_kind(doc: Document, nonblank: list[str], signals: dict[str, Any]) -
             scores[kind] += min(2, line_hits) * float(spec.get("line_weight", 3.0))
             why[kind].append(f"rader:{line_hits}")
 
-    prose = max(
-        sum(1 for l in nonblank if len(l.split()) >= 12 and not re.match(r"^\s*(?:\d+[.)]|-)\s", l)
-            and not _cell_row(l)),
-        _prose_paragraphs(text),
-    )
-    numbered = sum(1 for l in nonblank if re.match(r"^\s*(?:\d{1,2}[.)]|§\s*\d+)\s+\S", l))
     if signals.get("participants", 0) >= 2:
         scores["minutes"] += 2
         why["minutes"].append("deltagare")

@@ -235,6 +235,29 @@ def test_general_meeting_of_a_company_is_its_own_body():
     assert _meta(plain.replace("EKBY BOSTÄDER AB\n\n", "")).body is None
 
 
+def test_general_meeting_only_as_the_documents_own_meeting():
+    """A stämma named in an agenda row or an item's title is a matter for the meeting, not its body."""
+    notice = ("Ekby kommun\nKALLELSE\nKommunstyrelsen\n2025-04-02\n\nTid\tOnsdag 9 april 2025 kl. 13.00\n\n"
+              "Ärenden\n1\tVal av justerare\n2\tInstruktion till ombud vid årsstämma i Ekby Energi AB\n"
+              "3\tDelegationsbeslut\n")
+    assert _meta(notice).body == "Kommunstyrelsen"
+    extract = ("Ekby kommun\nPROTOKOLLSUTDRAG\nKommunstyrelsen\nSammanträdesdatum 2025-04-09\n\n"
+               "Instruktion till ombud vid årsstämma i Ekby Energi AB\n\n§ 45\tDnr KS 2025/88\n\n"
+               "Kommunstyrelsen beslutar att utse Eva Ek till ombud.\n")
+    assert _meta(extract).body == "Kommunstyrelsen"
+    # Without a body line either: an agenda row names no body; the item title at a line's start is
+    # the document's own heading only when no body's line stands in the title block.
+    assert _meta(notice.replace("Kommunstyrelsen\n", "")).body != "Årsstämma i Ekby Energi AB"
+    row = notice.replace("Kommunstyrelsen\n", "").replace("Instruktion till ombud vid årsstämma", "Årsstämma")
+    assert _meta(row).body != "Årsstämma i Ekby Energi AB"
+    assert _meta(extract.replace("Instruktion till ombud vid årsstämma", "Årsstämma")).body == "Kommunstyrelsen"
+    # Positives: the document's own description, with the company's letterhead in mixed case above it.
+    call = "Ekby Energi AB\nKallelse till årsstämma i Ekby Energi AB\n\nTid: 28 april 2025 kl. 16.00\n"
+    assert _meta(call).body == "Årsstämma i Ekby Energi AB"
+    minutes = "Ekby Energi AB\nProtokoll fört vid extra bolagsstämma i Ekby Energi AB den 5 maj 2025\n"
+    assert _meta(minutes).body == "Extra bolagsstämma i Ekby Energi AB"
+
+
 def test_kungorelse_is_an_agenda():
     """A kungörelse announces a fullmäktige meeting and its ärenden: an agenda."""
     text = ("Ekby kommun\tKUNGÖRELSE\n\n2025-12-04\n\nKommunfullmäktige\n\n"
@@ -250,6 +273,23 @@ def test_kungorelse_is_an_agenda():
     # still reads as one: the address footer, a row of fields, is no prose.
     m = _meta(text.replace("KUNGÖRELSE", "INFORMATION"))
     assert "rubrik:" not in m.provenance["kind"] and m.kind == "agenda"
+
+
+def test_kungorelse_without_a_meeting_is_no_agenda():
+    """"Kungörelse" names any public notice: only with an agenda's shape (ärenden listed) is it an agenda."""
+    plan = ("Ekby kommun\nKUNGÖRELSE\n\nGranskning av detaljplan för del av Ekby 3:18, Norra kvarteret\n\n"
+            "Samhällsbyggnadskontoret har upprättat ett förslag till detaljplan för del av fastigheten Ekby 3:18. "
+            "Planens syfte är att möjliggöra nya bostäder i anslutning till befintlig bebyggelse.\n\n"
+            "Planförslaget finns tillgängligt under granskningstiden 2 juni till 23 juni 2025 i kommunhusets "
+            "entré samt på kommunens webbplats.\n\nDen som vill lämna synpunkter på förslaget ska göra det "
+            "skriftligen senast den 23 juni 2025 till Samhällsbyggnadsnämnden.\n\nSamhällsbyggnadsnämnden\n")
+    m = _meta(plan)
+    assert m.kind != "agenda" and "kungörelse" not in m.provenance["kind"]
+    # The same word over a fullmäktige meeting's ärenden is an agenda's title.
+    meeting = ("Ekby kommun\nKUNGÖRELSE\n\nKommunfullmäktige sammanträder måndagen den 15 december 2025 "
+               "kl. 18.30 i Folkets hus.\n\n1. Val av justerare\n2. Skattesats 2026\n3. Budget 2026\n")
+    m = _meta(meeting)
+    assert m.kind == "agenda" and "rubrik:kungörelse" in m.provenance["kind"]
 
 
 def test_rows_of_fields_are_no_prose():
