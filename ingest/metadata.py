@@ -50,6 +50,7 @@ from typing import Any
 
 import yaml
 
+from ingest.segment.core import _CELLS  # table cells of a line: a tab, or three spaces and more, between them
 from ingest.segment.flat import is_flattened_text, running_phrases
 from radslag.types import Document, MeetingMeta, Participant
 
@@ -320,7 +321,7 @@ def parse_participants(lines: list[str]) -> list[Participant]:
                     break
                 stripped.append(lm.group(1))
                 rest = lm.group(2)
-            cells = [c for c in re.split(r"\t+| {3,}", rest) if c.strip()]
+            cells = [c for c in _CELLS.split(rest) if c.strip()]
             # Column headers ("Beslutande  Ledamöter  Tjänstgörande ersättare").
             cell_labels = [c for c in cells if start_re.fullmatch(c.strip()) or start_re.match(c.strip() + ":")]
             if stripped and len(cell_labels) == len(cells):
@@ -1700,8 +1701,6 @@ def _find_officers(lines: list[str], participants: list[Participant]) -> dict[st
 
 #: A signature rule: dots, an ellipsis, underscores or dashes (cells apart by tabs or spaces).
 _SIGNATURE_RULE = re.compile(r"[.…_\-–—\s]+")
-#: Table cells of a line: a tab or three spaces and more between them.
-_CELLS = re.compile(r"\t+| {3,}")
 #: Lines looked at below a label row for its names (past a signature rule), and above it.
 _COLUMN_BELOW, _COLUMN_ABOVE = 4, 2
 
@@ -1752,7 +1751,7 @@ def _cell_names(name: str) -> str:
     A tab or three spaces or more (the cell border used throughout) is a border, not a space inside a name,
     when every cell holds a name of its own (two words at least).
     """
-    cells = [c.strip() for c in re.split(r"\t+| {3,}", name) if c.strip()]
+    cells = [c.strip() for c in _CELLS.split(name) if c.strip()]
     if len(cells) > 1 and all(len(c.split()) >= 2 for c in cells):
         return ", ".join(cells)
     return " ".join(name.split())
