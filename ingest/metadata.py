@@ -553,22 +553,35 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
     # Lines of an e-mail's header date the message, not the meeting.
     foreign = _mail_header_lines(lines)
 
-    # 1. Labelled dates ("Datum och tid: 2021-09-15", "Datum\n2025-10-15").
+    # 1. Labelled dates ("Datum och tid: 2021-09-15", "Datum\n2025-10-15"), also a label naming
+    # the meeting's date that opens a later cell of a row ("Kommunstyrelsen<TAB>Sammanträdesdatum
+    # 2025-09-30"; not a bare "Datum" there: a header cell's "Datum" dates the document).
+    cell_labels = [str(x) for x in labels.get("date_cell_labels") or []]
+    cell_label_re = _label_re(cell_labels) if cell_labels else None
     for i, line in enumerate(lines):
         if i in foreign:
             continue
         m = label_re.match(line)
-        if not m or line[: m.start(1)].strip():
+        if m and not line[: m.start(1)].strip():
+            value = m.group(2)
+            if not value.strip():
+                nxt = next((ln for ln in lines[i + 1: i + 3] if ln.strip()), "")
+                value = nxt
+            if re.search(r"\d{1,2}:\d{2}:\d{2}", value):
+                continue  # a signing time stamp, not the meeting
+            d = _first_date(value) or _short_date(value)
+            if d:
+                return d, f"text:{m.group(1)}", None, None
             continue
-        value = m.group(2)
-        if not value.strip():
-            nxt = next((ln for ln in lines[i + 1: i + 3] if ln.strip()), "")
-            value = nxt
-        if re.search(r"\d{1,2}:\d{2}:\d{2}", value):
-            continue  # a signing time stamp, not the meeting
-        d = _first_date(value) or _short_date(value)
-        if d:
-            return d, f"text:{m.group(1)}", None, None
+        cells = line.split("\t") if cell_label_re else []
+        for k, cell in enumerate(cells[1:], start=1):
+            m = cell_label_re.match(cell)
+            if not m:
+                continue
+            value = m.group(2) if m.group(2).strip() else (cells[k + 1] if k + 1 < len(cells) else "")
+            d = None if re.search(r"\d{1,2}:\d{2}:\d{2}", value) else _first_date(value) or _short_date(value)
+            if d:
+                return d, f"text:{m.group(1)}", None, None
 
     # 1b. Flattened text (one line per page): the title block is the head of the
     # first line and the running header phrase, not the whole first lines.

@@ -409,3 +409,20 @@ def test_a_certified_extracts_signing_date_is_not_the_meetings():
     for label in ("Vid protokollet", "Justerare"):
         m = _meta(head.format(cell="") + body + sign.format(label=label), source="u.txt")
         assert m.date == dt.date(2025, 3, 14) and m.provenance["date"] == "text:lång datumform", label
+
+
+def test_a_meeting_date_label_in_a_header_cell_beats_a_signature_date():
+    """"Socialnämnden<TAB>Sammanträdesdatum 2025-03-11" names the meeting's date; the signing is later."""
+    text = ("Ekby kommun\tPROTOKOLL\n\nSocialnämnden\t{cell} 2025-03-11\n\n§ 12\tSkolskjuts\n\n"
+            "Nämnden beslutar att godkänna förslaget.\n\n{tid}Vid protokollet\n\nEva Ek\nEkby den 14 mars 2025\n")
+    for label in ("Sammanträdesdatum", "Mötesdatum"):
+        m = _meta(text.format(cell=label, tid=""), source="p.txt")
+        assert m.date == dt.date(2025, 3, 11) and m.provenance["date"] == f"text:{label}", label
+    # The value in the next cell reads too.
+    m = _meta(text.format(cell="Sammanträdesdatum\t", tid=""), source="p.txt")
+    assert m.date == dt.date(2025, 3, 11)
+    # Negatives: a bare "Datum" in a header cell dates the document (a kallelse a week before);
+    # the labelled "Tid" line gives the meeting.
+    m = _meta(text.format(cell="Datum", tid="Tid\tTisdagen den 18 mars 2025 kl. 09.00\n\n"), source="p.txt")
+    assert m.date == dt.date(2025, 3, 18) and m.provenance["date"] == "text:Tid"
+    assert _meta(text.format(cell="Datum", tid=""), source="p.txt").provenance["date"] != "text:Datum"
