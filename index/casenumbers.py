@@ -2,9 +2,10 @@
 
 Threads (:func:`index.threads.case_key`, an item's ``dnr`` against another's)
 and search (:func:`index.fusion.query_case_numbers`, a query against the
-items' ``dnr``) both read case numbers with :func:`case_numbers`, so the same
-case meets itself however the nämnd, KS and KF print it and however a user
-types it. The common shape is a four-digit year, a separator and a serial
+items' ``dnr``) both read case numbers with :func:`case_numbers` (a query
+through :func:`query_case_numbers`, stricter about a word after the number),
+so the same case meets itself however the nämnd, KS and KF print it and
+however a user types it. The common shape is a four-digit year, a separator and a serial
 ("KS 2021/123", "KS-2021-00123", "2021.123 KS", "KS.2025.0019"); registers
 also print
 
@@ -83,15 +84,59 @@ def case_numbers(text: str) -> list[tuple[str, int, int]]:
         >>> case_numbers("rv250312")
         [('RV', 2025, 312)]
     """
-    out: list[tuple[str, int, int]] = []
+    return [n[:3] for n in _read(text, query=False)]
+
+
+def query_case_numbers(text: str) -> list[tuple[str, int, int, bool]]:
+    """Case numbers a free-text query names, as ``(registry letters, year, serial, letters printed after)``.
+
+    Read as :func:`case_numbers` reads a stored field, except that a word
+    after the number is its registry code only when it has at least two
+    letters and ends the query or is followed by punctuation or another case
+    number: in a query, a capitalised word after a number is as often text
+    ("2021/123 I Köping", "2021/123 EU-projekt"). The last element says the
+    letters were printed after the number, so that the caller may drop them
+    when no stored case number carries them (:func:`index.fusion.named_items`).
+
+    Example:
+        >>> query_case_numbers("2026.134 BUN"), query_case_numbers("KS 2021/123")
+        ([('BUN', 2026, 134, True)], [('KS', 2021, 123, False)])
+        >>> query_case_numbers("2021/123 I Köping"), query_case_numbers("2021/123 EU-projekt")
+        ([('', 2021, 123, False)], [('', 2021, 123, False)])
+    """
+    return _read(text, query=True)
+
+
+#: What may follow a query's code after the number: the query's end or punctuation (not a hyphen or
+#: slash joining a word, nor a full stop inside one).
+_AFTER_CODE_END = re.compile(r"\s*(?:$|[,;:!?)\]]|\.(?!\w))")
+
+
+def _code_after(text: str, m: re.Match[str], query: bool) -> str:
+    after = m.group("after") or ""
+    if not after or not query:
+        return after
+    if len(after) < 2:
+        return ""
+    end = m.end("after")
+    if _AFTER_CODE_END.match(text, end):
+        return after
+    gap = re.match(r"\s+", text[end:])
+    follower = _YEAR_FIRST.match(text, end + gap.end()) if gap else None
+    return after if follower and not _DATE.match(text, follower.start("year")) else ""
+
+
+def _read(text: str, query: bool) -> list[tuple[str, int, int, bool]]:
+    out: list[tuple[str, int, int, bool]] = []
     for m in _YEAR_FIRST.finditer(text):
         if _DATE.match(text, m.start("year")):
             continue
         letters = (m.group("before") or "").upper()
         if letters in _LABELS:
             letters = ""
-        out.append((letters or m.group("after") or "", int(m.group("year")), int(m.group("serial"))))
-    return out or other_case_numbers(text.upper())
+        after = "" if letters else _code_after(text, m, query)
+        out.append((letters or after, int(m.group("year")), int(m.group("serial")), bool(after)))
+    return out or [(*n, False) for n in other_case_numbers(text.upper())]
 
 
 def _year(digits: str) -> int:

@@ -58,6 +58,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from index.casenumbers import case_numbers
+from index.casenumbers import query_case_numbers as _query_numbers
 from index.keyword import searched_groups
 from index.store import Archive
 
@@ -97,7 +98,9 @@ class KeywordEvidence:
 def query_case_numbers(query: str) -> list[tuple[str, int, int]]:
     """Case numbers a query names, as ``(registry letters, year, number)`` ("" when it gives no letters).
 
-    Read by :func:`index.casenumbers.case_numbers`, as threads read items' case numbers.
+    Read by :func:`index.casenumbers.query_case_numbers`: as threads read
+    items' case numbers, except that a capitalised word after the number is
+    its code only at the query's end or before punctuation or another number.
 
     Example:
         >>> query_case_numbers("Dnr KS-2025-00620")
@@ -106,8 +109,27 @@ def query_case_numbers(query: str) -> list[tuple[str, int, int]]:
         []
         >>> query_case_numbers("rv250312")
         [('RV', 2025, 312)]
+        >>> query_case_numbers("2026.134 BUN"), query_case_numbers("2021/123 EU-projekt")
+        ([('BUN', 2026, 134)], [('', 2021, 123)])
     """
-    return case_numbers(query)
+    return [n[:3] for n in _query_numbers(query)]
+
+
+def _wanted(archive: Archive, query: str, rows: list[tuple[int, str]] | None = None) -> list[tuple[str, int, int]]:
+    """The case numbers ``query`` names; a code printed after a number is kept only when a stored case number
+    of that number carries it (else the word was text: "2021/123 EU", any registry's 2021/123).
+
+    ``rows``: the archive's ``(item id, case number)`` of the numbers' serials when the caller has read
+    them; else they are read here, only for a code after a number.
+    """
+    found = _query_numbers(query)
+    if any(after for *_, after in found):
+        if rows is None:
+            rows = archive.items_with_case_serial(n[2] for n in found)
+        stored = {have for _, dnr in rows for have in case_numbers(dnr or "")}
+        return [(code if not after or (code, year, serial) in stored else "", year, serial)
+                for code, year, serial, after in found]
+    return [n[:3] for n in found]
 
 
 def _same_case(wanted: list[tuple[str, int, int]], dnr: str | None) -> bool:
@@ -127,8 +149,8 @@ def named_items(archive: Archive, query: str, item_ids: list[int]) -> set[int]:
 
     Reads the candidates' case numbers only when the query holds one.
     """
-    wanted = query_case_numbers(query)
-    if not wanted or not item_ids:
+    wanted = _wanted(archive, query) if item_ids else []
+    if not wanted:
         return set()
     return {ref.id for ref in archive.item_refs(item_ids=item_ids) if _same_case(wanted, ref.dnr)}
 
@@ -141,10 +163,11 @@ def named_in_archive(archive: Archive, query: str, allowed: frozenset[int] | Non
     ranked it (its text need not repeat the number). One look-up of the
     serials' digits in the case-number index, then each found number parsed.
     """
-    wanted = query_case_numbers(query)
-    if not wanted:
+    found = query_case_numbers(query)
+    if not found:
         return set()
-    rows = archive.items_with_case_serial(w[2] for w in wanted)
+    rows = archive.items_with_case_serial(w[2] for w in found)
+    wanted = _wanted(archive, query, rows)
     return {i for i, dnr in rows if (allowed is None or i in allowed) and _same_case(wanted, dnr)}
 
 

@@ -57,3 +57,22 @@ def test_threads_and_search_read_every_stored_form_alike():
         assert all(_same_case(query_case_numbers(query), dnr) for dnr in forms)
     assert not _same_case(query_case_numbers("2021.123 BUN"), "2021.123 KS")  # another registry's case
     assert _same_case(query_case_numbers("2021/123"), "2021.123 KS")  # no letters: any registry
+
+
+@pytest.mark.parametrize("query, want", [
+    ("2026.134 BUN", [("BUN", 2026, 134, True)]),
+    ("2026.134 BUN, 2026.135 KUN", [("BUN", 2026, 134, True), ("KUN", 2026, 135, True)]),
+    ("2026.134 BUN 2026.135", [("BUN", 2026, 134, True), ("BUN", 2026, 135, False)]),
+    ("2024/120-KS", [("KS", 2024, 120, True)]),
+    ("2021/123 I Köping", [("", 2021, 123, False)]),  # one letter
+    ("2021/123 EU-projekt", [("", 2021, 123, False)]),  # a word joined by a hyphen
+    ("2021/123 ANDT-arbete", [("", 2021, 123, False)]),
+    ("2026.134 BUN bygglov", [("", 2026, 134, False)]),  # a word follows
+    ("KS 2021/123 EU-projekt", [("KS", 2021, 123, False)]),
+])
+def test_a_query_takes_a_code_after_the_number_only_at_its_end_or_before_punctuation(query, want):
+    """A stored field takes any capitalised word after the number ('2021/123 EU' of a heading); a query
+    only one of two letters or more that ends it or stands before punctuation or another number."""
+    from index.casenumbers import query_case_numbers as query_numbers
+    assert query_numbers(query) == want
+    assert case_numbers(query)[0][1:] == want[0][1:3]  # the stored reading finds the same numbers

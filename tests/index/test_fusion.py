@@ -132,3 +132,35 @@ def test_gate_zero_lets_any_share_reorder_the_dense_candidates():
     ev = F.KeywordEvidence(coverage={2: 0.25})
     assert F.fuse([(2, 3.0)], dense, ev)[2] == pytest.approx(0.85)  # below the gate: dense stands
     assert F.fuse([(2, 3.0)], dense, ev, gate=0.0)[2] == pytest.approx(0.85 + F.KEYWORD_WEIGHT * 0.25)
+
+
+@pytest.fixture
+def registries(tmp_path):
+    """Items of the case numbers 'KS 2021/123', '2026.134 BUN' and '2026.134 KUN' (two registries' cases)."""
+    arc = Archive(tmp_path / "r.sqlite")
+    items = [AgendaItem(number=str(n), title=f"Ärende {n}", text="Text.", start=0, end=5, dnr=d)
+             for n, d in enumerate(["KS 2021/123", "2026.134 BUN", "2026.134 KUN"], 1)]
+    mid, _, _ = arc.write_document(Document("r.txt", "x", "txt", "h"), MeetingMeta(kind="minutes"), items)
+    yield arc, arc.item_ids(mid)
+    arc.close()
+
+
+@pytest.mark.parametrize("query, want", [
+    # a capitalised word after the number is text: any registry's 2021/123
+    ("2021/123 I Köping", [0]),
+    ("2021/123 EU-projekt", [0]),
+    ("2021/123 ANDT-arbete", [0]),
+    # a code at the query's end that no stored 2021/123 carries was text too
+    ("2021/123 EU", [0]),
+    ("KS 2021/123", [0]),
+    ("BN 2021/123", []),  # a code before the number is the user's: another registry's case
+    # a code after the number that a stored number carries names that registry's case only
+    ("2026.134 BUN", [1]),
+    ("2026.134 KUN.", [2]),
+    ("2026.134 BUN, 2021/123 EU", [0, 1]),
+    ("2026.134 bygglov", [1, 2]),
+])
+def test_a_code_after_a_query_number_is_a_registry_only_where_one_is_stored(registries, query, want):
+    arc, ids = registries
+    assert F.named_in_archive(arc, query) == {ids[i] for i in want}
+    assert F.named_items(arc, query, ids) == {ids[i] for i in want}
