@@ -117,9 +117,12 @@ def canonical_forms(mentions: Sequence[EntityMention]) -> list[tuple[int, str | 
 
     Args:
         mentions: Every stored entity mention (person names are merged
-            within a municipality and organisation names read every
-            organisation text, so pass all of them, or all of a person
-            group plus every organisation mention).
+            within a municipality and an organisation's name depends on
+            the set of all organisation texts, so pass all of them), or
+            the mentions of whole person groups without organisations:
+            name those by text with :func:`org_names` over every
+            organisation text, as :func:`ingest.pipeline.canonicalize`
+            does for some scopes.
 
     Returns:
         ``(entity id, canonical)`` pairs, one per mention.

@@ -133,7 +133,7 @@ def test_rerun_completes_stages_of_unchanged_documents(tmp_settings, tmp_path):
 
 def test_the_links_stage_plans_its_scopes_once(tmp_settings, tmp_path, monkeypatch):
     """Canonical names, threads and follow-up statuses of one ingest share one plan of the scopes:
-    the meetings' councils and the stored thread scopes are read once (they were read 4 and 2 times)."""
+    the meetings' councils and the stored thread scopes are read once (they were read 5 and 2 times)."""
     folder = _corpus(tmp_path)
     ingest_paths([str(folder / "a.txt"), str(folder / "b.txt")], tmp_settings)
     calls = {"meeting_councils": 0, "thread_scopes_seen": 0}
