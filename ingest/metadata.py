@@ -443,13 +443,17 @@ def _short_date(text: str) -> dt.date | None:
     return None
 
 
-def _is_reference(line: str, pos: int) -> bool:
-    """True when the date at ``pos`` in ``line`` refers to another meeting."""
+def _is_reference(line: str, pos: int, title: bool = False) -> bool:
+    """True when the date at ``pos`` in ``line`` refers to another meeting.
+
+    In a title-block line (``title``) the word "protokoll" is the document's
+    own name ("Protokoll 10 mars 2025"), not a cue, as for its ISO dates.
+    """
     labels = _labels()
     if re.match(r"^\s*(?:" + _alt(labels["next_meeting_labels"]) + r")\b", line, re.I):
         return True
     before = line[max(0, pos - 45): pos].lower()
-    cues = _alt(labels["date_reference_cues"])
+    cues = _alt([c for c in labels["date_reference_cues"] if not (title and c == "protokoll")])
     return bool(re.search(r"\b(?:" + cues + r")\b(?:\s+\w+){0,2}\s*(?:den\s*)?$", before))
 
 
@@ -593,12 +597,21 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
                 return d, "text:rubrik", None, None
         title_end = 0
 
+    # Lines that date something after the meeting (the adjusting, the notice, a signature):
+    # "Justeringens plats och tid: Kommunhuset den 18 mars 2025", "Anslaget uppsatt 2024-03-16".
+    place_re = _label_re(labels["place_labels"])
+    skip_re = re.compile(r"(?:" + _ralt([str(x) for x in labels.get("date_exclude_starts") or []]
+                                          + [re.escape(str(x)) for x in labels["place_exclude"]]) + r")", re.I)
+
+    def skip(line: str) -> bool:
+        return bool(skip_re.match(line.strip()))
+
     # 2. Long forms in the title block, in "Ort den <datum>" lines, in meeting sentences.
     for i, line in enumerate(lines):
-        if i in foreign:
+        if i in foreign or skip(line):
             continue
         for m in res["long"].finditer(line):
-            if _is_reference(line, m.start()):
+            if _is_reference(line, m.start(), title=i < title_end):
                 continue
             signature = re.match(r"^\s*[A-ZÅÄÖ][\wåäö-]+\s+den\s+$", line[: m.start()])
             if signature and _signed_after_meeting(lines, i):
@@ -611,13 +624,6 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
     # 2b. An ISO date in the title block: a short header line ("Protokoll 2024-03-12",
     # "Socialnämnden<TAB>2024-03-12") or the "Plats och tid" line; never the
     # adjusting, the notice or a reference ("förra mötet 2024-01-10").
-    place_re = _label_re(labels["place_labels"])
-    skip_re = re.compile(r"(?:" + _ralt([str(x) for x in labels.get("date_exclude_starts") or []]
-                                          + [re.escape(str(x)) for x in labels["place_exclude"]]) + r")", re.I)
-
-    def skip(line: str) -> bool:
-        return bool(skip_re.match(line.strip()))
-
     for i, line in enumerate(lines[:title_end]):
         if not line.strip() or skip(line) or i in foreign:
             continue
@@ -670,7 +676,7 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
     # 3. Bare "22 april" next to a meeting verb, year from context.
     if year:
         for i, line in enumerate(lines):
-            if i in foreign:
+            if i in foreign or skip(line):
                 continue
             for m in res["bare"].finditer(line):
                 if _is_reference(line, m.start()):

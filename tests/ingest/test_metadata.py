@@ -426,3 +426,23 @@ def test_a_meeting_date_label_in_a_header_cell_beats_a_signature_date():
     m = _meta(text.format(cell="Datum", tid="Tid\tTisdagen den 18 mars 2025 kl. 09.00\n\n"), source="p.txt")
     assert m.date == dt.date(2025, 3, 18) and m.provenance["date"] == "text:Tid"
     assert _meta(text.format(cell="Datum", tid=""), source="p.txt").provenance["date"] != "text:Datum"
+
+
+def test_adjusting_and_notice_lines_give_no_long_or_bare_date():
+    """"Justering: … den 18 mars 2025" in the title block dates the adjusting, not the meeting."""
+    text = ("Ekby kommun\nProtokoll\nSocialnämnden\n{line}\n\n§ 12\tSkolskjuts\n\n"
+            "Nämnden sammanträdde den 11 mars{year} i stadshuset.\n")
+    for line in ("Justering: Stadshuset den 18 mars 2025", "Justerat den 18 mars 2025",
+                 "Anslaget uppsatt den 18 mars 2025", "Plats och tid för justering: Stadshuset 18 mars 2025"):
+        m = _meta(text.format(line=line, year=" 2025"), source="p.txt")
+        assert m.date == dt.date(2025, 3, 11) and m.provenance["date"] == "text:lång datumform", line
+    # A bare "18 mars" on such a line neither (the year from the file name).
+    m = _meta(text.format(line="Justering 18 mars", year=""), source="p-2025.txt")
+    assert m.date == dt.date(2025, 3, 11) and m.provenance["date"].startswith("text:dag och månad"), m.provenance
+    # Negatives: the title block's own date line still dates the meeting; "Protokoll" there is
+    # the document's name, not a cue of another meeting's record; "mötet" before the date still is.
+    for line in ("Sammanträde den 10 mars 2025", "Protokoll 10 mars 2025"):
+        assert _meta(text.format(line=line, year=" 2025"), source="p.txt").date == dt.date(2025, 3, 10), line
+    assert _meta(text.format(line="Protokoll från mötet 4 mars 2025", year=" 2025"),
+                 source="p.txt").date == dt.date(2025, 3, 11)
+    assert _meta(text.format(line="Sammanträde 10 mars", year=""), source="p-2025.txt").date == dt.date(2025, 3, 10)
