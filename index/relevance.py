@@ -102,10 +102,15 @@ class Answerability:
     missing: float
     absent: tuple[str, ...] = ()
 
+    def line(self, answer_cosine: float = ANSWER_COSINE, missing_weight: float = MISSING_WEIGHT) -> float:
+        """The best cosine this query needs on the line ``answer_cosine + missing_weight x missing``
+        (the frozen constants, or a line being fitted)."""
+        return answer_cosine + missing_weight * self.missing
+
     @property
     def bar(self) -> float:
-        """The best cosine this query needs: :data:`ANSWER_COSINE` + :data:`MISSING_WEIGHT` x missing."""
-        return ANSWER_COSINE + MISSING_WEIGHT * self.missing
+        """The best cosine this query needs at the frozen line (:meth:`line`)."""
+        return self.line()
 
     @property
     def answerable(self) -> bool:
@@ -113,9 +118,9 @@ class Answerability:
         return self.clears(ANSWER_COSINE, MISSING_WEIGHT)
 
     def clears(self, answer_cosine: float, missing_weight: float) -> bool:
-        """Whether the best cosine reaches the line ``answer_cosine + missing_weight x missing``
-        (True without a dense side): :attr:`answerable` at the frozen constants, or at a line being fitted."""
-        return self.best_cosine is None or self.best_cosine >= answer_cosine + missing_weight * self.missing
+        """Whether the best cosine reaches :meth:`line` (True without a dense side): :attr:`answerable`
+        at the frozen constants, or at a line being fitted."""
+        return self.best_cosine is None or self.best_cosine >= self.line(answer_cosine, missing_weight)
 
 
 def group_frequencies(archive: Archive, query: str) -> list[tuple[str, int]]:

@@ -176,6 +176,17 @@ def test_the_gate_at_its_frozen_line_is_answerable():
     assert Answerability(0.85, 0.7).clears(0.80, 0.0) and not Answerability(0.85, 0.0).clears(0.86, 0.0)
 
 
+@pytest.mark.parametrize("missing", [0.0, 0.3, 1.0])
+@pytest.mark.parametrize("cosine, weight", [(ANSWER_COSINE, MISSING_WEIGHT), (0.80, 0.1), (0.70, 0.0)])
+def test_the_bar_and_the_gate_read_one_line(missing, cosine, weight):
+    """``bar`` is the frozen line and ``clears`` any line, both one formula: a cosine on the line clears it,
+    one just below does not."""
+    on = Answerability(None, missing).line(cosine, weight)
+    assert on == pytest.approx(cosine + weight * missing)
+    assert Answerability(on, missing).clears(cosine, weight) and not Answerability(on - 1e-9, missing).clears(cosine, weight)
+    assert Answerability(0.5, missing).bar == Answerability(0.5, missing).line()
+
+
 def test_fit_gate_draws_a_line_between_answered_and_unanswered_queries():
     from bench.quality import CutRow, fit_gate
 
