@@ -556,6 +556,14 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
 
     # Lines of an e-mail's header date the message, not the meeting.
     foreign = _mail_header_lines(lines)
+    # Lines that date something after the meeting (the adjusting, the notice, a signature),
+    # also under a date label ("Datum då anslaget sätts upp 2024-03-16"): no step reads them.
+    place_re = _label_re(labels["place_labels"])
+    skip_re = re.compile(r"(?:" + _ralt([str(x) for x in labels.get("date_exclude_starts") or []]
+                                          + [re.escape(str(x)) for x in labels["place_exclude"]]) + r")", re.I)
+
+    def skip(line: str) -> bool:
+        return bool(skip_re.match(line.strip()))
 
     # 1. Labelled dates ("Datum och tid: 2021-09-15", "Datum\n2025-10-15"), also a label naming
     # the meeting's date that opens a later cell of a row ("Kommunstyrelsen<TAB>Sammanträdesdatum
@@ -563,7 +571,7 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
     cell_labels = [str(x) for x in labels.get("date_cell_labels") or []]
     cell_label_re = _label_re(cell_labels) if cell_labels else None
     for i, line in enumerate(lines):
-        if i in foreign:
+        if i in foreign or skip(line):
             continue
         m = label_re.match(line)
         if m and not line[: m.start(1)].strip():
@@ -596,15 +604,6 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
             if d:
                 return d, "text:rubrik", None, None
         title_end = 0
-
-    # Lines that date something after the meeting (the adjusting, the notice, a signature):
-    # "Justeringens plats och tid: Kommunhuset den 18 mars 2025", "Anslaget uppsatt 2024-03-16".
-    place_re = _label_re(labels["place_labels"])
-    skip_re = re.compile(r"(?:" + _ralt([str(x) for x in labels.get("date_exclude_starts") or []]
-                                          + [re.escape(str(x)) for x in labels["place_exclude"]]) + r")", re.I)
-
-    def skip(line: str) -> bool:
-        return bool(skip_re.match(line.strip()))
 
     # 2. Long forms in the title block, in "Ort den <datum>" lines, in meeting sentences.
     for i, line in enumerate(lines):

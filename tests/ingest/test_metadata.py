@@ -446,3 +446,16 @@ def test_adjusting_and_notice_lines_give_no_long_or_bare_date():
     assert _meta(text.format(line="Protokoll från mötet 4 mars 2025", year=" 2025"),
                  source="p.txt").date == dt.date(2025, 3, 11)
     assert _meta(text.format(line="Sammanträde 10 mars", year=""), source="p-2025.txt").date == dt.date(2025, 3, 10)
+
+
+def test_a_date_label_that_names_the_notice_or_the_adjusting_is_not_the_meetings():
+    """"Datum då anslaget sätts upp 2025-03-18" starts with "Datum" but dates the notice."""
+    text = ("Ekby kommun\nProtokoll\nSocialnämnden\n\n§ 12\tSkolskjuts\n\n"
+            "Nämnden sammanträdde den 11 mars 2025 i stadshuset.\n\nANSLAG/BEVIS\n{lines}\n")
+    for line in ("Datum då anslaget sätts upp\t2025-03-18", "Datum för anslags nedtagande 2025-04-09",
+                 "Datum för justering: 2025-03-18", "Tid för justering: 18 mars 2025 kl. 10"):
+        m = _meta(text.format(lines=line), source="p.txt")
+        assert m.date == dt.date(2025, 3, 11) and m.provenance["date"] == "text:lång datumform", line
+    # Negatives: the block's own meeting-date label, and a plain "Datum", still date the meeting.
+    for line in ("Sammanträdesdatum\t2025-03-10\nDatum då anslaget sätts upp\t2025-03-18", "Datum: 2025-03-10"):
+        assert _meta(text.format(lines=line), source="p.txt").date == dt.date(2025, 3, 10), line
