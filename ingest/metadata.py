@@ -14,9 +14,16 @@ Sources by trust, highest first (each field uses the first that gives a value):
   year from the file name or the text (``text:dag och månad``), front matter
   ``datum``/``date`` (``front_matter``), the removed running page header
   (``page_header``), a full date in the file name (``file_name``), a sidecar
-  file (``sidecar``). Dates referring to other meetings ("mötet den 25 maj
-  2021", "Nästa möte …") are ignored. When only a year is known the date stays
-  None and ``provenance["date"]`` reads ``year_only:2021 (<source>)``.
+  file (``sidecar``). A label naming the meeting's date also counts where it
+  opens a later cell of a row ("Kommunstyrelsen<TAB>Sammanträdesdatum …").
+  Dates referring to other meetings ("mötet den 25 maj 2021", "Nästa möte …")
+  are ignored, and so are the document's own dates, which follow the meeting:
+  an e-mail's header ("Skickat: den 10 oktober 2025"; a quoted e-mail's "> "
+  marks are read off), the adjusting and the notice ("Justering: …", "Datum då
+  anslaget sätts upp …") and a place-and-date line under a certification
+  ("Rätt utdraget intygar … Munkfors den 3 oktober 2025"). When only a year is
+  known the date stays None and ``provenance["date"]`` reads
+  ``year_only:2021 (<source>)``.
 * municipality: scored mentions (front matter, title block, text, file name);
   the sidecar fills a gap.
 * body: a general meeting the title block names ("fört vid årsstämma i Trosa
