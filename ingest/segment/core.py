@@ -780,7 +780,7 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
         block_end += 1
     in_block = parts and block_end - j <= 3 and (block_end >= limit or lines[block_end].blank)
     joined: list[tuple[int, str | None, int]] = []  # (line, case number, last title line) before each join
-    wrap = _wrap_width(lines)
+    wrap = _wrap_width(lines, lines[i].quoted)
     while parts and len(parts) < 4 and j < limit and not lines[j].blank:
         nxt = _unmarkup(lines[j].text)
         if wrap and lines[last].lead + len(lines[last].text) + 1 + len(nxt.split()[0]) <= wrap:
@@ -826,7 +826,7 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
             parts.append(_unmarkup(lines[j + 1].text))
             last = j + 1
             j += 2
-    elif parts and j + 1 < limit and lines[j].blank and _wrapped_across_gap(parts[-1], lines, j + 1, limit):
+    elif parts and j + 1 < limit and lines[j].blank and _wrapped_across_gap(parts[-1], lines, j + 1, limit, last):
         parts.append(_unmarkup(lines[j + 1].text))
         last = j + 1
         j += 2
@@ -838,10 +838,10 @@ def _title_lines(lines: list[_Line], i: int, limit: int, first: str) -> tuple[st
 #: Hard-wrapped text: the widest line is at most this wide, and at least this many lines
 #: (this share of the lines with text below them) end within ``_WRAP_SLACK`` columns of it.
 _WRAP_MAX, _WRAP_MIN_FULL, _WRAP_SHARE, _WRAP_SLACK = 100, 5, 0.5, 16
-_wrap_cache: dict[int, tuple[list[_Line], int | None]] = {}
+_wrap_cache: dict[tuple[int, bool], tuple[list[_Line], int | None]] = {}
 
 
-def _wrap_width(lines: list[_Line]) -> int | None:
+def _wrap_width(lines: list[_Line], quoted: bool = False) -> int | None:
     """The column a hard-wrapped plain text was wrapped at, learnt from its lines; None otherwise.
 
     A text wrapped at a fixed width ("… at 76 columns") has many lines that end
@@ -852,17 +852,21 @@ def _wrap_width(lines: list[_Line]) -> int | None:
     The numbered heading lines are what the rule decides about, so they are no
     evidence either way: in short notes ("2) Title" over two lines of text) they
     are as many as the wrapped lines and would hide the width.
+
+    Lines quoted in an e-mail (``quoted``) were wrapped by their own writer,
+    the mail around them by another: each part's width is learnt from its
+    own lines.
     """
-    hit = _wrap_cache.get(id(lines))
+    hit = _wrap_cache.get((id(lines), quoted))
     if hit is not None and hit[0] is lines:
         return hit[1]
     width: int | None = None
-    texts = [ln for ln in lines if not ln.blank]
+    texts = [ln for ln in lines if not ln.blank and ln.quoted == quoted]
     if texts and not any(ln.virtual or "\t" in ln.text or "   " in ln.text for ln in texts):
         w = max(ln.lead + len(ln.text) for ln in texts)
         runs = [
             ln for ln in lines[:-1]
-            if not ln.blank and not lines[ln.idx + 1].blank
+            if not ln.blank and ln.quoted == quoted and not lines[ln.idx + 1].blank
             and _parse_number(_unmarkup(ln.text), ln.virtual, _marked_heading(ln)) is None
         ]
         full = [ln for ln in runs if ln.lead + len(ln.text) >= w - _WRAP_SLACK]
@@ -875,8 +879,9 @@ def _wrap_width(lines: list[_Line]) -> int | None:
             or (len(full_broken) >= _WRAP_MIN_FULL and len(full_broken) == len(broken))
         ):
             width = w
-    _wrap_cache.clear()
-    _wrap_cache[id(lines)] = (lines, width)
+    if len(_wrap_cache) > 1:
+        _wrap_cache.clear()
+    _wrap_cache[(id(lines), quoted)] = (lines, width)
     return width
 
 
@@ -924,15 +929,19 @@ def _ends_in_fragment(s: str) -> bool:
     return bool(words) and words[-1].casefold() in _cues().fragment_endings
 
 
-def _wrapped_across_gap(prev: str, lines: list[_Line], k: int, limit: int) -> bool:
-    """A title line ending in a function word ("… SERVERINGSTILLSTÅND FÖR"), or followed by a line
-    that starts in lower case ("… ungdomar," / "förlängning"), continues on line ``k`` after a blank
-    line a PDF layout put between the wrapped lines: a short line set apart, no sentence, no case
-    number, no sub-heading, no new number.
+def _wrapped_across_gap(prev: str, lines: list[_Line], k: int, limit: int, at: int | None = None) -> bool:
+    """A title line ending in a function word ("… SERVERINGSTILLSTÅND FÖR"), or a wrapped title line
+    followed by a line that starts in lower case ("… ungdomar," / "förlängning"), continues on line
+    ``k`` after a blank line a PDF layout put between the wrapped lines: a short line set apart, no
+    sentence, no case number, no sub-heading, no new number.
+
+    Whether the title line (line ``at``, its text ``prev``) was wrapped is :func:`_wrapped_line`:
+    a complete title over a lower-case note set apart ("2. Information om skolvalet 2025" /
+    "muntlig föredragning") stays as it is.
     """
     nxt = _unmarkup(lines[k].text)
-    if not _ends_in_fragment(prev) and not (nxt[:1].islower() and prev[-1:] not in ".!?:;"):
-        return False  # a short line set apart that starts in lower case goes on with the line above
+    if not _ends_in_fragment(prev) and not (nxt[:1].islower() and _wrapped_line(prev, lines, at)):
+        return False  # a short line set apart that starts in lower case goes on with a wrapped line above
     if not nxt or _words(nxt) > 8 or not (k + 1 >= limit or lines[k + 1].blank):
         return False
     return not (
@@ -940,6 +949,50 @@ def _wrapped_across_gap(prev: str, lines: list[_Line], k: int, limit: int) -> bo
         or _SUBNUM.match(nxt) or _parse_number(nxt, lines[k].virtual, _marked_heading(lines[k])) is not None
         or re.search(r"[.!?:;]$", nxt) or _words(prev + " " + nxt) > 40
     )
+
+
+def _wrapped_line(prev: str, lines: list[_Line], at: int | None) -> bool:
+    """The title line ``prev`` (line ``at``) was wrapped: it ends in a comma; or it ends in no
+    closing punctuation and fills the document's wrap width (:func:`_wrap_width`), or the
+    document wraps its lines across a blank line elsewhere (:func:`_wraps_across_gaps`)."""
+    if prev[-1:] == ",":
+        return True
+    if prev[-1:] in ".!?:;" or at is None:
+        return False
+    wrap = _wrap_width(lines)
+    if wrap and lines[at].lead + len(lines[at].text) >= wrap - _WRAP_SLACK:
+        return True
+    return _wraps_across_gaps(lines)
+
+
+_gap_cache: dict[int, tuple[list[_Line], bool]] = {}
+
+
+def _wraps_across_gaps(lines: list[_Line]) -> bool:
+    """The document's layout puts a blank line between a wrapped line and its rest.
+
+    Shown by a line that is certainly unfinished, ending in a function word or a
+    comma ("Rapport enligt lex Sarah om brister i"), then a blank line and a short
+    line set apart that starts in lower case ("läkemedelshanteringen på
+    Hagagården"). A lower-case line after a blank is then a title's wrapped rest
+    even under a line that ends in a full word; elsewhere it is a note.
+    """
+    hit = _gap_cache.get(id(lines))
+    if hit is not None and hit[0] is lines:
+        return hit[1]
+    found = False
+    for j in range(len(lines) - 2):
+        if lines[j].blank or not lines[j + 1].blank or lines[j + 2].blank:
+            continue
+        t, nxt = _unmarkup(lines[j].text), _unmarkup(lines[j + 2].text)
+        if (nxt[:1].islower() and _words(nxt) <= 8 and (t[-1:] == "," or _ends_in_fragment(t))
+                and (j + 3 >= len(lines) or lines[j + 3].blank)):
+            found = True
+            break
+    if len(_gap_cache) > 64:
+        _gap_cache.clear()
+    _gap_cache[id(lines)] = (lines, found)
+    return found
 
 
 def _case_line_below(lines: list[_Line], j: int, limit: int, parts: list[str],
@@ -1049,6 +1102,12 @@ def _split_row(rest: str) -> tuple[str, str | None, str | None]:
         if head and len(head) < len(cells) and cells[: len(head)] == head:
             return " ".join(head), dnr, cells[len(head)]
     return " ".join(cells), dnr, None
+
+
+def _row_ends_unfinished(rest: str) -> bool:
+    """The row's last cell ends in a comma ("… <TAB>Ola Ek,"): the line under it is that cell's rest."""
+    cells = [c.strip() for c in _CELLS.split(rest.strip()) if c.strip()]
+    return len(cells) > 1 and cells[-1].endswith(",")
 
 
 def _row_cells(rest: str) -> tuple[list[str], str | None]:
@@ -1238,6 +1297,10 @@ def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
             continue
         if body_off is not None:
             title, body_line, dnr2 = _clean_title(rest), ln.idx + 1, None  # the row is the whole item
+        elif cell_off is not None and _row_ends_unfinished(raw_rest):
+            # "3<TAB>Riktlinjer för bistånd enligt<TAB>SN 2024/210<TAB>Ola Ek," / "socialchef": the line
+            # under the row goes on with its last cell (unfinished), not with the title.
+            title, body_line, dnr2 = _clean_title(rest), ln.idx + 1, None
         elif rest and _markup_delimited(ln):
             # "1. **Mötets öppnande**", "**1. Välkomna**", "### 2. Lägesbild": the markup delimits the
             # whole title; the lines under it are text (a case-number line under it still belongs to

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 __all__ = ["Line", "split_lines", "mark_styles"]
@@ -18,19 +19,46 @@ class Line:
     lead: int = 0  # leading whitespace before ``text``
     virtual: bool = False  # cut out of a flattened line at an inline number
     style: str = ""  # the layout heading kind the reader saw on this line ("bold", "margin", …)
+    quoted: bool = False  # in a block of e-mail quoted lines, read without its "> " marks
 
     @property
     def blank(self) -> bool:
         return not self.text
 
 
+#: An e-mail quoting prefix: one or more ">" marks, each with the space after it.
+_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+#: A quoted block is read without its marks when it has at least this many lines.
+QUOTE_BLOCK_MIN = 3
+
+
 def split_lines(text: str) -> list[Line]:
-    """Split ``text`` at newlines, keeping each line's offsets."""
+    """Split ``text`` at newlines, keeping each line's offsets.
+
+    A block of consecutive lines that all start with an e-mail quoting prefix
+    ("> 1. Lägesbild", ">" for a blank line; notes quoted in a forwarded
+    mail) is read without the prefix: the marks count as leading space, so
+    each line's text is what was quoted and its offsets still point into
+    ``text``. A single line starting with ">" is left as it is.
+    """
+    raws = text.split("\n")
+    quoted = [bool(_QUOTE.match(r)) for r in raws]
     lines: list[Line] = []
     pos = 0
-    for i, raw in enumerate(text.split("\n")):
-        lines.append(Line(i, pos, pos + len(raw), raw.strip(), len(raw) - len(raw.lstrip())))
-        pos += len(raw) + 1
+    i = 0
+    while i < len(raws):
+        j = i
+        while j < len(raws) and quoted[j]:
+            j += 1
+        block = j - i >= QUOTE_BLOCK_MIN
+        for k in range(i, max(j, i + 1)):
+            raw = raws[k]
+            lead = _QUOTE.match(raw).end() if block else 0
+            body = raw[lead:]
+            lead += len(body) - len(body.lstrip())
+            lines.append(Line(k, pos, pos + len(raw), body.strip(), lead, quoted=block))
+            pos += len(raw) + 1
+        i = max(j, i + 1)
     return lines
 
 

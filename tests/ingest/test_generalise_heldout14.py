@@ -189,3 +189,78 @@ def test_joint_heading_for_paragraphs_without_their_own_stays_an_item():
         ("§ 6", "Bygglov på fastigheterna Born 3:12 och Born 3:13"),
         ("§ 8", "Meddelanden"),
     ]
+
+
+# --------------------------------------------------------------------------
+# Notes quoted "> " line by line in a forwarded e-mail
+# --------------------------------------------------------------------------
+
+_MAIL = """Från: Stina Berg <stina.berg@example.se>
+Skickat: den 3 mars 2025 09:10
+Till: rådet@example.se
+Ämne: VB: Anteckningar folkhälsorådet
+
+Hej! Här kommer anteckningarna från förra veckans möte i rådet, som Olle skrev ihop efter
+mötet. Säg till om något behöver ändras innan de läggs ut på kommunens webbplats.
+
+Vänliga hälsningar
+Stina
+
+-- 
+Stina Berg
+Folkhälsostrateg
+
+-----Ursprungligt meddelande-----
+Från: Olle Lind <olle.lind@example.se>
+Ämne: Anteckningar folkhälsorådet
+
+> Anteckningar, Folkhälsorådet, Övertorneå kommun
+> Datum: tisdag 25 februari 2025
+>
+> 1. Mötets öppnande
+> Olle hälsade alla välkomna och gick igenom
+> dagordningen som skickats ut med kallelsen.
+>
+> 2. Rapport från skolhälsovården
+> Skolsköterskorna berättade att besöken har
+> ökat under vintern och att fler elever söker
+> stöd för sömnproblem och oro inför proven.
+> Rådet vill få en ny rapport i början av
+> hösten med siffror för hela läsåret.
+>
+> 3. Föreningarnas lovaktiviteter
+> Fritidsgården och idrottsföreningarna har
+> planerat aktiviteter för alla dagar under
+> sportlovet, och bussen till badhuset går.
+>
+> 4. Nästa möte
+> Den 6 maj klockan 13.00.
+"""
+
+
+def test_notes_quoted_in_a_forwarded_mail_are_read_as_items():
+    assert [(n, t) for n, t, _ in _items(_doc(_MAIL))] == [
+        ("1", "Mötets öppnande"),
+        ("2", "Rapport från skolhälsovården"),
+        ("3", "Föreningarnas lovaktiviteter"),
+        ("4", "Nästa möte"),
+    ]
+
+
+def test_quoted_block_lines_keep_their_offsets():
+    from ingest.segment.lines import split_lines
+
+    text = "Hej\n> 1. Öppnande\n>\n>> Ett äldre citat\nSlut"
+    lines = split_lines(text)
+    assert [ln.text for ln in lines] == ["Hej", "1. Öppnande", "", "Ett äldre citat", "Slut"]
+    assert [ln.quoted for ln in lines] == [False, True, True, True, False]
+    one = lines[1]
+    assert text[one.start + one.lead: one.start + one.lead + len(one.text)] == "1. Öppnande"
+
+
+def test_one_or_two_lines_starting_with_a_mark_are_no_quoted_block():
+    from ingest.segment.lines import split_lines
+
+    lines = split_lines("Text\n> 5 procent av budgeten\n> 3 personer\nText")
+    assert [ln.text for ln in lines][1:3] == ["> 5 procent av budgeten", "> 3 personer"]
+    assert not any(ln.quoted for ln in lines)
