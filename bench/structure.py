@@ -146,6 +146,13 @@ DEVELOPMENT_FAMILIES = [
     "heldout13-arsstamma", "heldout13-etiketter", "heldout13-innehall", "heldout13-kungorelse",
     "heldout13-listnummer", "heldout13-pandocmd", "heldout13-streck", "heldout13-tabell",
     "heldout13-titelforst", "heldout13-tvaspalt", "heldout13-utanmellanrum",
+    # tests/data/heldout14: scored unseen (README "First-sight result": item F1 0.642, titles 0.623,
+    # case numbers 0.768, date 0.778), then the reader was fixed while looking at the Storfors,
+    # Vilhelmina, Älvdalen and Pajala documents (a Word number | content table without a header row,
+    # `Ärende 3 av 9`, a page band's `§§ 12–18`, notes quoted `> ` in an e-mail) and the dates of the
+    # Pajala and Munkfors documents: development scores from then on.
+    "heldout14-arendeav", "heldout14-epost", "heldout14-narvaro", "heldout14-sidhuvud", "heldout14-sidrubrik",
+    "heldout14-tabelldocx", "heldout14-undernummer", "heldout14-utdrag", "heldout14-versaler",
 ]
 
 #: The labelled sets whose families are all in DEVELOPMENT_FAMILIES, scored together by ``--all``.
@@ -155,7 +162,7 @@ DEVELOPMENT_SETS = [
     "tests/data/heldout4/gold", "tests/data/heldout5/gold", "tests/data/heldout6/gold",
     "tests/data/heldout7/gold", "tests/data/heldout8/gold", "tests/data/heldout9/gold",
     "tests/data/heldout10/gold", "tests/data/heldout11/gold", "tests/data/heldout12/gold",
-    "tests/data/heldout13/gold",
+    "tests/data/heldout13/gold", "tests/data/heldout14/gold",
 ]
 
 
