@@ -251,7 +251,7 @@ def _page_words(pdf: Any, index: int) -> PageWords:
             out.words = upright
         out.unmapped = unmapped
         if rotation == 0 and out.words:
-            _mark_underlined(out.words, _rules(page, raw, bbox))
+            _mark_underlined(out.words, _rules(page, raw, bbox), _link_rects(page, raw, bbox))
         if sum(len(w.text) for w in out.words) < 200:
             out.images = _count_images(page, raw)
         return out
@@ -284,13 +284,45 @@ def _rules(page: Any, raw: Any, bbox: tuple[float, float, float, float]) -> list
     return out
 
 
-def _mark_underlined(words: list[Word], rules: list[tuple[float, float, float]]) -> None:
+def _link_rects(
+    page: Any, raw: Any, bbox: tuple[float, float, float, float]
+) -> list[tuple[float, float, float, float]]:
+    """The rectangles of an upright page's link annotations as ``(x0, top, x1, bottom)`` in display space."""
+    left, _, _, top = bbox
+    out: list[tuple[float, float, float, float]] = []
+    try:
+        n = raw.FPDFPage_GetAnnotCount(page.raw)
+    except AttributeError:  # pragma: no cover - a pdfium without the annotation API
+        return out
+    rect = raw.FS_RECTF()
+    for i in range(min(n, _MAX_PATHS)):
+        annot = raw.FPDFPage_GetAnnot(page.raw, i)
+        if not annot:
+            continue
+        try:
+            link = raw.FPDFAnnot_GetSubtype(annot) == raw.FPDF_ANNOT_LINK
+            if link and raw.FPDFAnnot_GetRect(annot, ctypes.byref(rect)):
+                lo, hi = sorted((rect.top, rect.bottom))
+                out.append((min(rect.left, rect.right) - left, top - hi, max(rect.left, rect.right) - left, top - lo))
+        finally:
+            raw.FPDFPage_CloseAnnot(annot)
+    return out
+
+
+#: A web address or an e-mail address: how a PDF draws a link, underlined.
+_LINK_TEXT = re.compile(r"(?i)(?:^[a-z][a-z0-9+.-]*://|^www\.|@[\w-]+\.\w|\.(?:se|com|nu|org|net|eu)(?:/|$))")
+
+
+def _mark_underlined(words: list[Word], rules: list[tuple[float, float, float]],
+                     links: list[tuple[float, float, float, float]] = ()) -> None:
     """Read underlined words as emphasised, like bold ones (``Word.bold``).
 
     An underline is a rule drawn through the lower part of the words' boxes (between the baseline
     and the descent) that spans those words and no more: it starts at the first word and ends at
     the last, within half a glyph. A table's or a heading's ruling line runs past the text it lies
     under (or under none), so it marks nothing; a strike-through runs through the middle.
+    A link is drawn underlined too: words under a link annotation (``links``) or that read as a web
+    or e-mail address ("www.exempel.se/fardtjanst", "anna.berg@exempel.se") are no emphasis.
     """
     for x0, x1, y in rules:
         under = [
@@ -298,6 +330,11 @@ def _mark_underlined(words: list[Word], rules: list[tuple[float, float, float]])
             if w.top + 0.7 * (w.bottom - w.top) <= y <= w.bottom + 0.5 and w.x0 >= x0 - 1.0 and w.x1 <= x1 + 1.0
         ]
         if not under:
+            continue
+        if any(_LINK_TEXT.search(w.text.strip("<>()[].,;:")) for w in under) or any(
+            lx0 - 1.0 <= x0 and x1 <= lx1 + 1.0 and ltop - 1.0 <= y <= lbottom + 1.0
+            for lx0, ltop, lx1, lbottom in links
+        ):
             continue
         slack = 0.5 * max(w.size for w in under)
         if min(w.x0 for w in under) - x0 > slack or x1 - max(w.x1 for w in under) > slack:
