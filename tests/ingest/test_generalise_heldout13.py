@@ -251,6 +251,10 @@ def test_table_row_cells_after_case_number_are_other_columns():
         ("§ 9", "Information om badvattenprover", None),
         ("§ 10", "Yttrande över detaljplan för Edsbyn", "MU 2025/140"),
     ]
+    # the cells after the one that ended the title (the decision column) are the item's text, not lost
+    texts = [i.text for i in segment(_doc(_TABLE_ROWS)) if i.heading_source != "preamble"]
+    assert texts[1].startswith("Utskottet föreslår nämnden att anta planen") and "behovsutredningen" in texts[1]
+    assert texts[2].startswith("Informationen noteras.")
 
 
 def test_title_cells_without_case_number_or_empty_cell_stay_joined():
