@@ -491,12 +491,15 @@ class LinkPlan:
         changed: The scopes :func:`build_threads` relinks (a new, changed or
             removed meeting or a broken thread); None: all of them.
         pending: The scopes of meetings whose ``links`` stage is open.
+        method: The vector method ``changed`` was planned for (``auto``,
+            ``embedder`` or ``tfidf``): :func:`build_threads` links with it.
     """
 
     councils: dict[int, tuple[str | None, str | None]]
     scope_of: dict[int, str]
     changed: set[str] | None
     pending: set[str]
+    method: str = "auto"
 
     @property
     def scopes(self) -> set[str] | None:
@@ -526,11 +529,11 @@ def plan_links(archive: Archive, settings: Settings | None = None, vectors: Item
     pending = pending_scopes(archive, scope_of)
     seen = archive.thread_scopes_seen()
     if full or not seen or archive.get_setting("threads_method") != _planned_method(vectors, settings, method):
-        return LinkPlan(councils, scope_of, None, pending)
+        return LinkPlan(councils, scope_of, None, pending, method)
     dirty = {sc for mid, sc in scope_of.items() if seen.get(mid) != sc}
     dirty |= {seen[mid] for mid in seen if mid not in scope_of or seen[mid] != scope_of[mid]}
     dirty |= archive.broken_thread_scopes()
-    return LinkPlan(councils, scope_of, dirty, pending)
+    return LinkPlan(councils, scope_of, dirty, pending, method)
 
 
 def build_threads(
@@ -551,20 +554,29 @@ def build_threads(
             list of item ids (called with the relinked items only); when None
             they are computed with the embedder, or TF-IDF (see :class:`_ScopeVectors`).
         full: Relink the whole archive (also done when the vector method
-            differs from the stored threads' or nothing was stored yet).
+            differs from the stored threads' or nothing was stored yet),
+            whatever ``plan`` says is changed.
         plan: The links stage's plan (:func:`plan_links`, made with these
-            ``vectors``, ``full`` and ``method``); planned here when None.
+            ``vectors``); planned here when None. Its ``method`` is the one
+            linked with.
         **options: ``method``, ``min_sim``, ``link_threshold``,
             ``across_councils`` for :func:`compute_links`.
 
     Returns:
         A :class:`ThreadReport` (``links`` = links written in this run).
+
+    Raises:
+        ValueError: ``method`` differs from ``plan``'s (its changed scopes
+            were planned for another method's stored threads).
     """
     if plan is None:
         plan = plan_links(archive, settings, vectors, full=full, method=options.get("method", "auto"))
+    elif options.setdefault("method", plan.method) != plan.method:
+        raise ValueError(f"build_threads: method={options['method']!r} differs from the plan's {plan.method!r};"
+                         " plan with plan_links(..., method=...)")
     scope_of, changed = plan.scope_of, plan.changed
-    full = changed is None
-    dirty = set(scope_of.values()) if changed is None else changed
+    full = full or changed is None
+    dirty = set(scope_of.values()) if full or changed is None else changed
     if not full and not dirty:
         planned = _planned_method(vectors, settings, options.get("method", "auto"))
         return ThreadReport(links=0, method=archive.get_setting("threads_method") or planned, notes=[], scopes=0,

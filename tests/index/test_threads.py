@@ -190,3 +190,20 @@ def test_items_without_words_do_not_stop_linking(tmp_path):
         _write(a, "e3.txt", "Köping", "Trygghetsrådet", "2021-05-01", [("–", "…", "KS 2021/7")])
         report = build_threads(a, method="tfidf")
         assert report.links == 1 and a.thread_links()[0].reasons == ["samma diarienummer: KS 2021/7"]
+
+
+def test_a_plan_does_not_silence_full_or_method(series):
+    """With a plan, ``full=True`` still relinks everything, and a ``method`` other than the plan's is refused
+    (the plan's changed scopes were planned for its method's threads); without one the plan's method links."""
+    from index.threads import plan_links
+
+    a, _ = series
+    first = build_threads(a, method="tfidf")
+    plan = plan_links(a, method="tfidf")
+    assert plan.changed == set() and plan.method == "tfidf"  # nothing changed since
+    assert build_threads(a, plan=plan).links == 0
+    again = build_threads(a, plan=plan, full=True)
+    assert again.full and again.links == first.links and again.method == "tfidf"
+    with pytest.raises(ValueError, match="method"):
+        build_threads(a, plan=plan, method="embedder")
+    assert build_threads(a, plan=plan, method="tfidf").links == 0
