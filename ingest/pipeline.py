@@ -38,7 +38,7 @@ from tqdm.auto import tqdm
 from index.embeddings import load_embedder
 from index.followups import update_status
 from index.store import Archive
-from index.threads import ItemVectors, LinkPlan, build_threads, plan_links, thread_scope
+from index.threads import ItemVectors, LinkPlan, build_threads, meeting_scopes, plan_links
 from index.store.stages import DERIVED, kill_point
 from index.vectors import VectorIndex, build_passages, open_repaired
 from index.watch import after_ingest
@@ -287,7 +287,7 @@ def complete_stages(
         try:
             with archive.transaction():
                 plan = plan_links(archive, settings, vectors or None)  # once for names, threads and statuses
-                canonicalize(archive, plan.scopes, councils=plan.councils)
+                canonicalize(archive, plan.scopes, plan=plan)
                 notes = relink(archive, settings, vectors=vectors, plan=plan)
                 kill_point("links")  # test hook: threads and statuses written, not committed
                 archive.mark_stage(pending, "links")
@@ -374,8 +374,7 @@ def enrich_meetings(
     return len(items)
 
 
-def canonicalize(archive: Archive, scopes: set[str] | None = None,
-                 councils: dict[int, tuple[str | None, str | None]] | None = None) -> None:
+def canonicalize(archive: Archive, scopes: set[str] | None = None, plan: LinkPlan | None = None) -> None:
     """Set the canonical name of the entities in ``scopes`` (thread scopes), or of every entity.
 
     :func:`ingest.people.canonical_forms` merges person names within a
@@ -389,16 +388,16 @@ def canonicalize(archive: Archive, scopes: set[str] | None = None,
     archive sets.
 
     Args:
-        councils: ``{meeting id: (municipality, body)}`` of every meeting, when
-            the caller has read them (:class:`index.threads.LinkPlan`).
+        plan: The links stage's plan (:func:`index.threads.plan_links`), when
+            the caller has made it: its meetings' councils and scopes are
+            read instead of the archive's.
     """
     if scopes is None:
         archive.set_canonical(_changed_names(archive.entity_mentions()))
         return
-    if councils is None:
-        councils = archive.meeting_councils()
+    councils, scope_of = (plan.councils, plan.scope_of) if plan is not None else meeting_scopes(archive)
     groups = {mid: (mun or body or "").casefold() for mid, (mun, body) in councils.items()}
-    touched = {groups[mid] for mid, (mun, body) in councils.items() if thread_scope(mun, body) in scopes}
+    touched = {groups[mid] for mid, sc in scope_of.items() if sc in scopes}
     meetings = [mid for mid, g in groups.items() if g in touched]
     archive.set_canonical(_changed_names([m for m in archive.entity_mentions(meeting_ids=meetings)
                                           if m.label != "ORG"]))

@@ -225,3 +225,26 @@ def test_rule_organisation_names_are_read_from_the_text():
     assert org_rule_canonical("Polismyndighetens") == "Polisen"
     assert org_rule_canonical("Kulturnämndens") == "Kulturnämnden"
     assert org_rule_canonical("Fyrens") is None  # a name only the model finds
+
+
+def test_canonicalize_reads_the_scopes_of_the_plan(tmp_path, monkeypatch):
+    """With the links stage's plan, canonicalize reads its councils and scopes (not the archive's, nor a
+    scope computed again per council): a person group is named when the plan puts its meetings in a scope
+    being relinked, and left alone when it does not."""
+    from index.threads import LinkPlan, meeting_scopes
+
+    archive, (i1, i2, i3) = _archive(tmp_path)
+    t1, t2, t3 = (archive.item(i).text for i in (i1, i2, i3))
+    archive.write_enrichment(i1, _ents(t1, [("Carin Becker", "PER", None), ("Polisen", "ORG", None)]), [])
+    archive.write_enrichment(i2, _ents(t2, [("Carin Becker-Åström", "PER", None)]), [])
+    archive.write_enrichment(i3, _ents(t3, [("Carin Becker", "PER", None)]), [])
+    councils, scope_of = meeting_scopes(archive)
+    read = []
+    monkeypatch.setattr(Archive, "meeting_councils", lambda self: read.append(1) or councils)
+    elsewhere = LinkPlan(councils, {mid: "planerat" for mid in scope_of}, set(), set())
+    canonicalize(archive, set(scope_of.values()), plan=elsewhere)  # the archive's scopes: not the plan's
+    assert all(m.canonical is None for m in archive.entity_mentions() if m.label == "PER")
+    canonicalize(archive, {"planerat"}, plan=elsewhere)
+    per = sorted(m.canonical for m in archive.entity_mentions() if m.label == "PER")
+    assert per == ["Carin Becker", "Carin Becker-Åström", "Carin Becker-Åström"]
+    assert read == []  # the plan's councils, not read again
