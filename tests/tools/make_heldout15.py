@@ -32,6 +32,7 @@ import make_heldout as h  # noqa: E402
 import make_heldout3 as h3  # noqa: E402
 import make_heldout8 as h8  # noqa: E402
 import make_heldout13 as h13  # noqa: E402
+from make_heldout14 import para  # noqa: E402  (the same column paragraph as set 14)
 from make_heldout import Meeting, cell_at, label_rows, need, new_docx, new_pdf, sv_date_long, sv_weekday  # noqa: E402
 
 CONTENT = Path(__file__).resolve().parent / "data" / "heldout15_meetings.yaml"
@@ -76,14 +77,6 @@ def sections(it: Item15, beslut_h: str, desc_h: str | None = None) -> list[tuple
     if it.reservation:
         out += [("h", "Reservation"), ("p", it.reservation)]
     return out
-
-
-def para(pdf, x: float, w: float, text: str, style: str = "", size: float = 10.5, lh: float = 5.2) -> None:
-    """A paragraph in a column at ``x``, then a small gap."""
-    pdf.set_font("F", style, size)
-    pdf.set_x(x)
-    pdf.multi_cell(w, lh, text, align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(1.2)
 
 
 def page_no_footer(fmt: str, labels: tuple[str, ...] = ()):
