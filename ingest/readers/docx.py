@@ -1,6 +1,7 @@
 """DOCX reader built on python-docx.
 
-Paragraphs and tables are read in body order. Each paragraph becomes a block
+Paragraphs and tables are read in body order, also those inside Word content
+controls (``w:sdt``, block-level or around runs). Each paragraph becomes a block
 separated from the next by a blank line; a table becomes one block with one
 line per row and the cells separated by tabs. Paragraphs with a heading style
 ("Heading 1", Swedish "Rubrik 1", "Title"/"Rubrik") are reported as
@@ -402,10 +403,10 @@ def _blocks(document: Any) -> Any:
 
     styles = _Styles()
     numbering = _Numbering(document)
-    for item in document.iter_inner_content():
+    for item in _body_items(document):
         if isinstance(item, Paragraph):
             label = numbering.label(item)
-            text = item.text
+            text = _paragraph_text(item)
             # Word prints automatic list numbers that are not in the text: put them there.
             yield (f"{label} {text}" if label and text.strip() else text), _heading_kind(item, styles)
         elif isinstance(item, Table):
@@ -416,6 +417,61 @@ def _blocks(document: Any) -> Any:
             rows = _table_rows(item)
             if rows:
                 yield "\n".join(rows), None
+
+
+def _body_items(document: Any) -> Any:
+    """Paragraphs and tables of the body in document order, also inside content controls.
+
+    python-docx's ``iter_inner_content`` lists only the body's own ``w:p`` and
+    ``w:tbl`` children, so a template that puts its text in block-level content
+    controls (``w:sdt``/``w:sdtContent``, nested or not) would lose it; here
+    the control's content is read in place, as Word shows it.
+    """
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    body = document._body
+    p_tag, tbl_tag, sdt_tag, content_tag = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
+
+    def walk(element: Any) -> Any:
+        for child in element.iterchildren():
+            if child.tag == p_tag:
+                yield Paragraph(child, body)
+            elif child.tag == tbl_tag:
+                yield Table(child, body)
+            elif child.tag == sdt_tag:
+                for content in child.iterchildren(content_tag):
+                    yield from walk(content)
+
+    yield from walk(document.element.body)
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    """The paragraph's text, with that of inline content controls (``w:sdt`` around runs) in place.
+
+    python-docx's ``Paragraph.text`` reads only ``w:r`` and ``w:hyperlink``
+    children; a paragraph without an inline content control reads exactly so.
+    """
+    from docx.oxml.ns import qn
+
+    p = paragraph._p
+    sdt_tag = qn("w:sdt")
+    if p.find(sdt_tag) is None:
+        return paragraph.text
+    r_tag, link_tag, content_tag = qn("w:r"), qn("w:hyperlink"), qn("w:sdtContent")
+
+    def text(element: Any) -> str:
+        parts: list[str] = []
+        for child in element.iterchildren():
+            if child.tag in (r_tag, link_tag):
+                parts.append(child.text)
+            elif child.tag == sdt_tag:
+                for content in child.iterchildren(content_tag):
+                    parts.append(text(content))
+        return "".join(parts)
+
+    return text(p)
 
 
 #: The number cell of an item table: "3", "3.", "3:", "§ 3".
