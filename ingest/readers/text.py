@@ -319,9 +319,106 @@ _ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
 _HARD_BREAK = re.compile(r"(?<!\\)\\[ \t]*$", re.M)
 
 
+#: The delimiter row under a pipe table's header: "|---|:---:|", "--- | ---".
+_PIPE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+#: A cell border: a pipe not escaped with a backslash.
+_PIPE = re.compile(r"(?<!\\)\|")
+#: A line break inside a cell ("<br>", "<br/>"): the cell's paragraphs.
+_CELL_BREAK = re.compile(r"<br\s*/?>", re.I)
+#: The number cell of an item table: "3", "3.", "3:", "§ 3" (as the DOCX reader reads table rows).
+_NUMBER_CELL = re.compile(r"^(?:§\s*)?(\d{1,3})[.:]?$")
+
+
+def _pipe_cells(line: str) -> list[list[str]]:
+    """The cells of a pipe-table row, each as its paragraphs (split at ``<br>``)."""
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    cells = []
+    for cell in _PIPE.split(s):
+        cell = cell.replace("\\|", "|")
+        cells.append([t for t in (" ".join(p.split()) for p in _CELL_BREAK.split(cell)) if t])
+    return cells
+
+
+def _item_table_lines(header: list[list[str]], rows: list[list[list[str]]]) -> list[str] | None:
+    """Lines for a pipe table whose rows are the meeting's items, or None for any other table.
+
+    The rule of the DOCX reader's item tables: the first column counts up by
+    one (1, 2, 3 … or § 34, § 35 …) in every row, and the next cell is text
+    (not a figure). Each row becomes the number and the first paragraph of
+    its first text cell ("1<TAB>Lägesbild"), the way the segmenter reads a
+    numbered table row; that cell's other paragraphs follow as body lines and
+    the other cells are labelled with their column's header ("Ansvarig: Lisa").
+    """
+    rows = [r for r in rows if any(r)]
+    numbers = []
+    for r in rows:
+        m = _NUMBER_CELL.match(" ".join(r[0])) if r and r[0] else None
+        if m is None:
+            return None
+        numbers.append(int(m.group(1)))
+        first_text = next((c for c in r[1:] if c), None)
+        if first_text is None or not any(ch.isalpha() for ch in first_text[0]):
+            return None
+    if len(numbers) < 2 or any(b != a + 1 for a, b in zip(numbers, numbers[1:])):
+        return None
+    labels = [" ".join(c).rstrip(":") for c in header]
+    lines: list[str] = []
+    for r in rows:
+        cells = [(k, c) for k, c in enumerate(r) if k > 0 and c]
+        (_, main), rest = cells[0], cells[1:]
+        lines.append(f"{' '.join(r[0])}\t{main[0]}")
+        lines.extend(main[1:])
+        for k, paras in rest:
+            label = labels[k] if k < len(labels) else ""
+            lines.append(f"{label}: {paras[0]}" if label else paras[0])
+            lines.extend(paras[1:])
+    return lines
+
+
+def _pipe_item_tables(text: str) -> str:
+    """Rewrite Markdown pipe tables whose rows are the items as numbered lines; other tables stay as written.
+
+    A table of attendance, votes or figures is left untouched (its first
+    column does not count up, or its cells are figures).
+    """
+    if "|" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if (
+            "|" in line
+            and i + 1 < len(lines)
+            and "|" in lines[i + 1]
+            and _PIPE_DELIMITER.match(lines[i + 1])
+        ):
+            header = _pipe_cells(line)
+            if len(_pipe_cells(lines[i + 1])) == len(header):
+                j = i + 2
+                rows = []
+                while j < len(lines) and "|" in lines[j] and lines[j].strip():
+                    rows.append(_pipe_cells(lines[j]))
+                    j += 1
+                items = _item_table_lines(header, rows)
+                if items is not None:
+                    out.extend(items)
+                    i = j
+                    continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
 def _clean_markdown(text: str) -> str:
     text = _HTML_COMMENT.sub("", text)
     text = _HARD_BREAK.sub("", text)
+    text = _pipe_item_tables(text)
     return _LINK.sub(r"\1", text)
 
 
@@ -337,6 +434,10 @@ def read_markdown(path: Path, source: str) -> Document:
     * Other HTML comments are removed; link syntax ``[Tabell 10-1](x.csv)``
       becomes its text. Headings (``#``) and ``**bold**`` stay as written;
       ATX headings are recorded as ``Heading(source="markdown")``.
+    * A pipe table whose rows are the items (the first column counts up,
+      ``| 1 | Lägesbild | … |``) becomes one numbered line per row with the
+      other cells labelled by their header, as the DOCX reader reads item
+      tables; other pipe tables stay as written.
 
     Args:
         path: File to read.

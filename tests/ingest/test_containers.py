@@ -1,4 +1,4 @@
-"""Containers the readers open: Word content controls (``w:sdt``)."""
+"""Containers the readers open: Word content controls (``w:sdt``) and Markdown pipe tables of items."""
 from __future__ import annotations
 
 import io
@@ -102,3 +102,47 @@ def test_inline_content_control_text_is_kept_in_its_paragraph() -> None:
     doc.save(buf)
     assert "Ordförande: Anna Exempel (S)" in _read(buf.getvalue()).text
 
+
+# --- Markdown pipe tables ------------------------------------------------------------------------------
+
+_POINTS_TABLE = """# Minnesanteckningar – exempelrådet
+
+**Datum:** 3 mars 2031
+
+| Nr | Punkt | Anteckning | Ansvarig |
+|:--:|-------|------------|----------|
+| 1 | Föregående anteckningar | Godkänns utan ändringar. | Ordföranden |
+| 2 | Skolskjutsar | Två linjer ändras.<br>Beslut tas i maj. | Eva |
+| 3 | Övrigt | Inget att anteckna. | – |
+
+*Antecknat av sekreteraren*
+"""
+
+
+def _md(tmp_path, text: str):
+    from ingest.readers.text import read_markdown
+
+    path = tmp_path / "m.md"
+    path.write_text(text, encoding="utf-8")
+    return read_markdown(path, "m.md")
+
+
+def test_pipe_table_rows_counting_up_are_numbered_items(tmp_path) -> None:
+    doc = _md(tmp_path, _POINTS_TABLE)
+    assert "1\tFöregående anteckningar\nAnteckning: Godkänns utan ändringar.\nAnsvarig: Ordföranden" in doc.text
+    assert "2\tSkolskjutsar\nAnteckning: Två linjer ändras.\nBeslut tas i maj.\nAnsvarig: Eva" in doc.text
+    items = segment(doc)
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Föregående anteckningar"), ("2", "Skolskjutsar"), ("3", "Övrigt")]
+    assert "Godkänns utan ändringar." in items[0].text
+
+
+def test_pipe_tables_of_attendance_or_figures_stay_as_written(tmp_path) -> None:
+    attendance = "| Namn | Parti |\n|---|---|\n| Eva Ek | S |\n| Ola Berg | M |\n"
+    figures = "| Nr | Budget 2030 | Budget 2031 |\n|---|---:|---:|\n| 1 | 1 200 | 1 300 |\n| 2 | 800 | 850 |\n"
+    gaps = "| Nr | Ärende |\n|---|---|\n| 1 | Budget |\n| 3 | Taxor |\n"
+    for table in (attendance, figures, gaps):
+        text = f"# Protokoll\n\nText före.\n\n{table}\nText efter.\n"
+        doc = _md(tmp_path, text)
+        assert table.strip() in doc.text
+        assert "\t" not in doc.text
