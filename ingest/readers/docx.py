@@ -28,7 +28,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ingest.readers.base import make_document
+from ingest.readers.base import NUMBER_CELL, counted_rows, item_row_lines, make_document
 from radslag.errors import IngestError
 from radslag.types import Document, Heading
 
@@ -474,8 +474,6 @@ def _paragraph_text(paragraph: Any) -> str:
     return text(p)
 
 
-#: The number cell of an item table: "3", "3.", "3:", "§ 3".
-_NUMBER_CELL = re.compile(r"^(?:§\s*)?(\d{1,3})[.:]?$")
 #: Header rows allowed above the first numbered row of an item table.
 _ITEM_TABLE_HEADER_ROWS = 2
 
@@ -515,19 +513,13 @@ def _item_table_blocks(table: Any) -> list[tuple[str, str | None]] | None:
     grid = _cell_grid(table)
     first = None
     for k, row in enumerate(grid[: _ITEM_TABLE_HEADER_ROWS + 1]):
-        if row and row[0][1] and _NUMBER_CELL.match(" ".join(row[0][1])):
+        if row and row[0][1] and NUMBER_CELL.match(" ".join(row[0][1])):
             first = k
             break
     if first is None:  # no numbered row near the top
         return None
     rows = [r for r in grid[first:] if any(p for _, p in r)]
-    numbers = []
-    for r in rows:
-        m = _NUMBER_CELL.match(" ".join(r[0][1])) if r[0][1] else None
-        if m is None:
-            return None
-        numbers.append(int(m.group(1)))
-    if len(numbers) < 2 or any(b != a + 1 for a, b in zip(numbers, numbers[1:])):
+    if counted_rows([r[0][1] for r in rows]) is None:
         return None
     if not any(len(p) > 1 for r in rows for _, p in r[1:]):
         return None
@@ -536,17 +528,8 @@ def _item_table_blocks(table: Any) -> list[tuple[str, str | None]] | None:
     if first:
         blocks.append(("\t".join(" ".join(p) for _, p in grid[first - 1]).rstrip("\t"), None))
     for r in rows:
-        cells = [(col, p) for col, p in r[1:] if p]
-        if not cells:
-            blocks.append((" ".join(r[0][1]), None))
-            continue
-        (_, main), rest = cells[0], cells[1:]
-        blocks.append((f"{' '.join(r[0][1])}\t{main[0]}", None))
-        blocks.extend((p, None) for p in main[1:])
-        for col, paras in rest:
-            label = header.get(col, "").rstrip(":")
-            blocks.append((f"{label}: {paras[0]}" if label else paras[0], None))
-            blocks.extend((p, None) for p in paras[1:])
+        cells = [(header.get(col, ""), p) for col, p in r[1:] if p]
+        blocks.extend((line, None) for line in item_row_lines(r[0][1], cells))
     return blocks
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from ingest.normalize import normalize_text, strip_running_lines
-from ingest.readers.base import make_document, read_bytes
+from ingest.readers.base import counted_rows, item_row_lines, make_document, read_bytes
 from radslag.errors import IngestError
 from radslag.types import Document, Heading, PageSpan
 
@@ -325,8 +325,6 @@ _PIPE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _PIPE = re.compile(r"(?<!\\)\|")
 #: A line break inside a cell ("<br>", "<br/>"): the cell's paragraphs.
 _CELL_BREAK = re.compile(r"<br\s*/?>", re.I)
-#: The number cell of an item table: "3", "3.", "3:", "§ 3" (as the DOCX reader reads table rows).
-_NUMBER_CELL = re.compile(r"^(?:§\s*)?(\d{1,3})[.:]?$")
 
 
 def _pipe_cells(line: str) -> list[list[str]]:
@@ -354,28 +352,17 @@ def _item_table_lines(header: list[list[str]], rows: list[list[list[str]]]) -> l
     the other cells are labelled with their column's header ("Ansvarig: Lisa").
     """
     rows = [r for r in rows if any(r)]
-    numbers = []
+    if counted_rows([r[0] if r else [] for r in rows]) is None:
+        return None
     for r in rows:
-        m = _NUMBER_CELL.match(" ".join(r[0])) if r and r[0] else None
-        if m is None:
-            return None
-        numbers.append(int(m.group(1)))
         first_text = next((c for c in r[1:] if c), None)
         if first_text is None or not any(ch.isalpha() for ch in first_text[0]):
             return None
-    if len(numbers) < 2 or any(b != a + 1 for a, b in zip(numbers, numbers[1:])):
-        return None
-    labels = [" ".join(c).rstrip(":") for c in header]
+    labels = [" ".join(c) for c in header]
     lines: list[str] = []
     for r in rows:
-        cells = [(k, c) for k, c in enumerate(r) if k > 0 and c]
-        (_, main), rest = cells[0], cells[1:]
-        lines.append(f"{' '.join(r[0])}\t{main[0]}")
-        lines.extend(main[1:])
-        for k, paras in rest:
-            label = labels[k] if k < len(labels) else ""
-            lines.append(f"{label}: {paras[0]}" if label else paras[0])
-            lines.extend(paras[1:])
+        cells = [(labels[k] if k < len(labels) else "", c) for k, c in enumerate(r) if k > 0 and c]
+        lines.extend(item_row_lines(r[0], cells))
     return lines
 
 
