@@ -59,6 +59,7 @@ import yaml
 
 from ingest.segment.core import _CELLS  # table cells of a line: a tab, or three spaces and more, between them
 from ingest.segment.flat import is_flattened_text, running_phrases
+from ingest.segment.lines import QUOTE_PREFIX  # the quote marks of a quoted e-mail ("> Datum: …", ">> …")
 from radslag.types import Document, MeetingMeta, Participant
 
 __all__ = [
@@ -476,13 +477,9 @@ def _file_stem(source: str) -> str:
     return Path(source).name
 
 
-#: Quote marks a mail program puts before each line of a quoted message ("> Datum: …", ">> …").
-_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+")
-
-
 def _unquote(line: str) -> str:
     """``line`` without the quote marks of a quoted e-mail ("> Datum: …" reads "Datum: …")."""
-    return _QUOTE_MARK.sub("", line)
+    return QUOTE_PREFIX.sub("", line)
 
 
 #: Fewest "<label>: …" lines in a row read as an e-mail's header.

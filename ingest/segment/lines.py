@@ -26,8 +26,8 @@ class Line:
         return not self.text
 
 
-#: An e-mail quoting prefix: one or more ">" marks, each with the space after it.
-_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+#: An e-mail quoting prefix: one or more ">" marks, each with the space after it (metadata reads it too).
+QUOTE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 #: A quoted block is read without its marks when it has at least this many lines.
 QUOTE_BLOCK_MIN = 3
 
@@ -42,7 +42,7 @@ def split_lines(text: str) -> list[Line]:
     ``text``. A single line starting with ">" is left as it is.
     """
     raws = text.split("\n")
-    quoted = [bool(_QUOTE.match(r)) for r in raws]
+    quoted = [bool(QUOTE_PREFIX.match(r)) for r in raws]
     lines: list[Line] = []
     pos = 0
     i = 0
@@ -53,7 +53,7 @@ def split_lines(text: str) -> list[Line]:
         block = j - i >= QUOTE_BLOCK_MIN
         for k in range(i, max(j, i + 1)):
             raw = raws[k]
-            lead = _QUOTE.match(raw).end() if block else 0
+            lead = QUOTE_PREFIX.match(raw).end() if block else 0
             body = raw[lead:]
             lead += len(body) - len(body.lstrip())
             lines.append(Line(k, pos, pos + len(raw), body.strip(), lead, quoted=block))
