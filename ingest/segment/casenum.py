@@ -51,6 +51,9 @@ _LABEL_WORDS = (
     + r")(?![A-Za-zÅÄÖåäö])"
 )
 _LABEL = rf"{_LABEL_WORDS}\.?\s*:?\s*"
+#: A labelled case number written year:serial ("Dnr 2010:900", "Diarienummer KS 2024:12"): a document
+#: that labels its numbers so makes "(2010:900)" at a title's end a case number, not a law's SFS number.
+COLON_DNR = re.compile(rf"\b{_LABEL}(?:[A-ZÅÄÖ]{{1,6}}\s*)?(?:19|20)\d\d:\d{{1,4}}\b")
 _COMPACT_CFG = _DATA.get("compact") or {}
 _CL = _COMPACT_CFG.get("code_letters", [2, 6])
 _CD = _COMPACT_CFG.get("digits", [6, 10])

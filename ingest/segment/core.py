@@ -131,6 +131,7 @@ import yaml
 
 from ingest.segment import agenda as _agenda
 from ingest.segment.casenum import (
+    COLON_DNR,
     bare_case_number,
     case_number_at_start,
     find_labelled,
@@ -1210,8 +1211,6 @@ def _paren_case_number(title: str, colon_numbers: bool = False) -> tuple[str, st
 
 #: A Swedish statute's number, year and running number: "2010:900", "SFS 1993:1617".
 _SFS_NUMBER = re.compile(r"^(?:SFS\s*)?(?:1[89]|20)\d\d:\d{1,4}$", re.IGNORECASE)
-#: A case number of the year:number shape after a case-number label ("Dnr 2025:14", "Diarienr: KS 2025:3").
-_COLON_DNR = re.compile(r"\b(?i:dnr|diarienr|diarienummer)[.:]?\s*(?:[A-ZÅÄÖ]{1,6}\s*)?(?:19|20)\d\d:\d{1,4}\b")
 
 
 def _counted_lines(lines: list[_Line], limit: int) -> dict[int, int]:
@@ -1239,7 +1238,7 @@ def _counted_lines(lines: list[_Line], limit: int) -> dict[int, int]:
 
 def _numbered_candidates(lines: list[_Line], limit: int) -> list[_Cand]:
     out: list[_Cand] = []
-    colon_numbers = any(_COLON_DNR.search(ln.text) for ln in lines[:limit] if not ln.blank)
+    colon_numbers = any(COLON_DNR.search(ln.text) for ln in lines[:limit] if not ln.blank)
     counted = _counted_lines(lines, limit)
     for ln in lines[:limit]:
         if ln.blank:
