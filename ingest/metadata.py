@@ -528,6 +528,21 @@ def _mail_header_lines(lines: Sequence[str]) -> set[int]:
 SIGNED_BLOCK_LINES = 4
 
 
+@lru_cache(maxsize=None)
+def _signed_opener_re() -> re.Pattern[str] | None:
+    """The opening line of a block signed after the meeting (``date_signed_after_meeting``); None if none listed."""
+    patterns = [str(x) for x in _labels().get("date_signed_after_meeting") or []]
+    return re.compile(r"(?:" + _ralt(patterns) + r")", re.I) if patterns else None
+
+
+@lru_cache(maxsize=None)
+def _after_meeting_line_re() -> re.Pattern[str]:
+    """Lines that date something after the meeting: the adjusting, the notice, a signature's place."""
+    labels = _labels()
+    return re.compile(r"(?:" + _ralt([str(x) for x in labels.get("date_exclude_starts") or []]
+                                     + [re.escape(str(x)) for x in labels["place_exclude"]]) + r")", re.I)
+
+
 def _signed_after_meeting(lines: Sequence[str], i: int) -> bool:
     """True when line ``i`` stands in a block signed after the meeting.
 
@@ -537,10 +552,9 @@ def _signed_after_meeting(lines: Sequence[str], i: int) -> bool:
     there ("Munkfors den 3 oktober 2025") dates the certifying, adjusting or
     posting, which follows the meeting.
     """
-    patterns = [str(x) for x in _labels().get("date_signed_after_meeting") or []]
-    if not patterns:
+    opener = _signed_opener_re()
+    if opener is None:
         return False
-    opener = re.compile(r"(?:" + _ralt(patterns) + r")", re.I)
     above = [x for x in lines[max(0, i - 3 * SIGNED_BLOCK_LINES): i] if x.strip()][-SIGNED_BLOCK_LINES:]
     return any(opener.match(x.strip()) for x in above)
 
@@ -563,8 +577,7 @@ def _find_date(doc: Document, lines: list[str], title_end: int, sidecar: dict[st
     # Lines that date something after the meeting (the adjusting, the notice, a signature),
     # also under a date label ("Datum då anslaget sätts upp 2024-03-16"): no step reads them.
     place_re = _label_re(labels["place_labels"])
-    skip_re = re.compile(r"(?:" + _ralt([str(x) for x in labels.get("date_exclude_starts") or []]
-                                          + [re.escape(str(x)) for x in labels["place_exclude"]]) + r")", re.I)
+    skip_re = _after_meeting_line_re()
 
     def skip(line: str) -> bool:
         return bool(skip_re.match(line.strip()))
